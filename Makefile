@@ -1,0 +1,38 @@
+# The two commands: `make run` and `make test`. Both set everything up on a fresh machine
+# (Python 3.11 and the package registries are all they need).
+SHELL := /bin/bash
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test setup check-format lint types unit bench schema clean
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==0.13.9
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --all-extras --quiet
+	touch $@
+
+setup: $(VENV)/.synced
+
+run: setup
+	bash scripts/run-demo
+
+test: setup
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
+	bash scripts/with-postgres $(VENV)/bin/pytest
+
+bench: setup
+	bash scripts/bench
+
+schema: setup
+	$(VENV)/bin/nextline schema --write
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""`python -m nextline` runs the CLI."""
+
+from nextline.cli import main
+
+main()

@@ -1,0 +1,194 @@
+"""Record commands: check, import, list, show, export, history, schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nextline.cli._common import (
+    AS_OF_HELP,
+    JSON_HELP,
+    load,
+    parse_as_of,
+    print_json,
+    print_warnings,
+    store,
+)
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
+Json = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
+Ref = Annotated[str, typer.Argument(help="A stored person's id, or a patient file path.")]
+
+
+def check(
+    file: Annotated[Path, typer.Argument(help="A patient file (YAML or JSON).")],
+    as_of: AsOf = None,
+    json_out: Json = False,
+) -> None:
+    """Check a patient file: print every problem; exit 1 if there are errors."""
+    from nextline.errors import RecordInvalid
+
+    try:
+        record = load(str(file), parse_as_of(as_of))
+    except RecordInvalid as exc:
+        problems = exc.problems + exc.warnings
+        if json_out:
+            print_json({"file": str(file), "ok": False, "problems": [vars(p) for p in problems]})
+        else:
+            for problem in problems:
+                typer.echo(str(problem))
+            typer.echo(f"{file}: {len(exc.problems)} error(s), {len(exc.warnings)} warning(s)")
+        raise typer.Exit(1) from None
+    if json_out:
+        print_json(
+            {"file": str(file), "ok": True, "problems": [vars(p) for p in record.warnings]}
+        )
+        return
+    for warning in record.warnings:
+        typer.echo(str(warning))
+    typer.echo(f"{file}: ok, {len(record.warnings)} warning(s)")
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(help="A patient file (YAML or JSON).")],
+    as_of: AsOf = None,
+) -> None:
+    """Import a patient file into the store (all or nothing); print the id stored."""
+    from nextline.record import patient_file_data
+
+    record = load(str(file), parse_as_of(as_of))
+    print_warnings(record.warnings)
+    _ = patient_file_data  # the store serialises the validated file itself
+    person_id, version = store().save(record.file, f"import from {file.name}")
+    typer.echo(person_id)
+    if version > 1:
+        typer.echo(f"(version {version})", err=True)
+
+
+def list_(json_out: Json = False) -> None:
+    """List the people in the store."""
+    people = store().list()
+    if json_out:
+        print_json(
+            [
+                {"id": p.id, "name": p.name, "versions": p.versions,
+                 "updated_at": p.updated_at.isoformat()}
+                for p in people
+            ]
+        )
+        return
+    if not people:
+        typer.echo("No one is stored yet. Add someone with: nextline import FILE")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "name", "versions", "updated")
+    for p in people:
+        table.add_row(p.id, p.name or "", str(p.versions), p.updated_at.strftime("%Y-%m-%d %H:%M"))
+    Console().print(table)
+
+
+def show(ref: Ref, as_of: AsOf = None, json_out: Json = False) -> None:
+    """Show a person's timeline: diagnosis, lines of treatment, tests, scans, symptoms."""
+    from nextline.record.timeline import build_timeline
+
+    day = parse_as_of(as_of)
+    record = load(ref, day)
+    events = [e for e in build_timeline(record) if e.date <= day]
+    if json_out:
+        print_json(
+            {
+                "patient": record.id,
+                "as_of": day.isoformat(),
+                "lines": [
+                    {"number": line.number, "drugs": line.drug_names,
+                     "start": line.start.isoformat(),
+                     "stop": line.stop.isoformat() if line.stop else None,
+                     "stop_reason": line.stop_reason, "best_response": line.best_response}
+                    for line in record.lines_as_of(day)
+                ],
+                "events": [
+                    {"date": e.date.isoformat(), "kind": e.kind, "text": e.text, "path": e.path}
+                    for e in events
+                ],
+                "warnings": [vars(w) for w in record.warnings],
+            }
+        )
+        return
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    patient = record.file.patient
+    console.print(f"[bold]{escape(patient.name or patient.id)}[/bold] ({patient.id})")
+    age = record.age_on(day)
+    if age is not None:
+        console.print(f"age {age} on {day}")
+    colours = {"line": "bold cyan", "diagnosis": "bold", "scan": "green", "symptom": "yellow",
+               "metastasis": "magenta"}
+    for event in events:
+        style = colours.get(event.kind, "")
+        text = escape(event.text)
+        console.print(f"{event.date}  [{style}]{text}[/{style}]" if style else
+                      f"{event.date}  {text}", highlight=False)
+    print_warnings(record.warnings)
+
+
+def export(
+    ref: Ref,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="yaml or json")] = "yaml",
+    version: Annotated[int | None, typer.Option(help="An earlier version.")] = None,
+) -> None:
+    """Write a stored record back as a patient file (YAML by default)."""
+    from nextline.record import dump_patient_file
+    from nextline.record.parse import read_patient_file
+
+    if fmt not in ("yaml", "json"):
+        raise typer.BadParameter("use yaml or json", param_hint="--format")
+    file = read_patient_file(Path(ref)) if Path(ref).is_file() else store().get(ref, version)
+    text = dump_patient_file(file, fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text, nl=False)
+
+
+def history(ref: Ref, json_out: Json = False) -> None:
+    """List the stored versions of a person's record."""
+    versions = store().history(ref)
+    if json_out:
+        print_json(
+            [{"version": v.version, "created_at": v.created_at.isoformat(), "note": v.note}
+             for v in versions]
+        )
+        return
+    for v in versions:
+        typer.echo(f"v{v.version}  {v.created_at:%Y-%m-%d %H:%M}  {v.note}")
+
+
+def schema(
+    write: Annotated[bool, typer.Option("--write", help="Write the committed schema files.")] = False,
+) -> None:
+    """Print (or write to schema/) the JSON Schema of the patient file."""
+    from nextline.schemas import write_schemas, patient_file_schema
+
+    if write:
+        for path in write_schemas():
+            typer.echo(str(path))
+        return
+    print_json(patient_file_schema())
+
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check)
+    app.command("import")(import_)
+    app.command("list")(list_)
+    app.command("show")(show)
+    app.command("export")(export)
+    app.command("history")(history)
+    app.command("schema")(schema)

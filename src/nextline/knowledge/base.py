@@ -1,0 +1,212 @@
+"""Load, validate and cross-check the knowledge files into one `Knowledge` object.
+
+Why a single object: engines take exactly `(record, kb, as_of)`; the knowledge base is
+loaded once, checked once (schema, sources, cross-references) and then only read.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from nextline.errors import KnowledgeInvalid, Problem
+from nextline.knowledge.schema import (
+    Drug,
+    DrugClass,
+    DrugClassesFile,
+    DrugsFile,
+    LabTest,
+    LabTestsFile,
+    Source,
+    SourceRef,
+    SourcesFile,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+KB_VERSION = "2026-12-01"  # the date the knowledge base was last checked against its sources
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def name_key(text: str) -> str:
+    """Fold a drug or test name for lookup: case, spaces, hyphens and ® do not matter."""
+    folded = text.lower().replace("®", "").replace("™", "")
+    return re.sub(r"[\s\-_/.,()]+", " ", folded).strip()
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything nextline knows about medicine, with an index for each lookup engines need."""
+
+    version: str
+    sources: dict[str, Source]
+    classes: dict[str, DrugClass]
+    drugs: dict[str, Drug]
+    lab_tests: dict[str, LabTest]
+    extra: dict[str, Any] = field(default_factory=dict)
+    _drug_names: dict[str, str] = field(default_factory=dict)
+    _test_names: dict[str, str] = field(default_factory=dict)
+
+    def find_drug(self, written: str) -> Drug | None:
+        """The drug a written name means (generic, brand, biosimilar or alias), or None."""
+        drug_id = self._drug_names.get(name_key(written))
+        return self.drugs[drug_id] if drug_id else None
+
+    def find_lab_test(self, written: str) -> LabTest | None:
+        """The lab test a written name or LOINC code means, or None."""
+        test_id = self._test_names.get(name_key(written))
+        return self.lab_tests[test_id] if test_id else None
+
+    def drug_class_ids(self, drug: Drug) -> set[str]:
+        """A drug's classes and every parent class above them."""
+        found: set[str] = set()
+        stack = list(drug.classes)
+        while stack:
+            class_id = stack.pop()
+            if class_id in found:
+                continue
+            found.add(class_id)
+            parent = self.classes[class_id].parent
+            if parent:
+                stack.append(parent)
+        return found
+
+    def family_of(self, drug: Drug) -> str:
+        """The broad family of a drug's first class (endocrine, chemotherapy, ...)."""
+        return self.classes[drug.classes[0]].family
+
+    def source(self, ref: SourceRef) -> Source:
+        return self.sources[ref.id]
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(Problem(path.name, f"cannot read: {exc}"))
+        return None
+
+
+def _validate(model: type[M], data: Any, filename: str, problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            problems.append(Problem(f"{filename}:{loc}", err["msg"]))
+        return None
+
+
+def _check_refs(
+    owner: str, refs: Iterable[SourceRef], sources: dict[str, Source], problems: list[Problem]
+) -> None:
+    for ref in refs:
+        if ref.id not in sources:
+            problems.append(Problem(owner, f"names unknown source {ref.id!r}"))
+
+
+def _index_names(
+    entries: Iterable[tuple[str, Iterable[str]]], what: str, problems: list[Problem]
+) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for entry_id, names in entries:
+        for name in names:
+            key = name_key(name)
+            other = index.get(key)
+            if other is not None and other != entry_id:
+                problems.append(Problem(f"{what}.{entry_id}", f"name {name!r} also means {other}"))
+            index[key] = entry_id
+    return index
+
+
+def load_knowledge(data_dir: Path | None = None) -> Knowledge:
+    """Load and check every knowledge file; raise `KnowledgeInvalid` listing every problem."""
+    return _load_cached(str(data_dir or DATA_DIR))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(data_dir: str) -> Knowledge:
+    folder = Path(data_dir)
+    problems: list[Problem] = []
+    source_lists: list[Source] = []
+    for path in sorted((folder / "sources").glob("*.yaml")):
+        parsed = _validate(
+            SourcesFile, _read_yaml(path, problems), f"sources/{path.name}", problems
+        )
+        if parsed:
+            source_lists.extend(parsed.sources)
+    classes_file = _validate(
+        DrugClassesFile,
+        _read_yaml(folder / "drug_classes.yaml", problems),
+        "drug_classes.yaml",
+        problems,
+    )
+    drugs_file = _validate(
+        DrugsFile, _read_yaml(folder / "drugs.yaml", problems), "drugs.yaml", problems
+    )
+    labs_file = _validate(
+        LabTestsFile, _read_yaml(folder / "lab_tests.yaml", problems), "lab_tests.yaml", problems
+    )
+    if problems or not (classes_file and drugs_file and labs_file):
+        raise KnowledgeInvalid(problems)
+
+    sources = _unique(source_lists, "sources", problems)
+    classes = _unique(classes_file.classes, "drug_classes.yaml", problems)
+    drugs = _unique(drugs_file.drugs, "drugs.yaml", problems)
+    lab_tests = _unique(labs_file.tests, "lab_tests.yaml", problems)
+
+    for cls in classes.values():
+        _check_refs(f"drug_classes.{cls.id}", cls.sources, sources, problems)
+        if cls.parent and cls.parent not in classes:
+            problems.append(Problem(f"drug_classes.{cls.id}", f"unknown parent {cls.parent!r}"))
+    for drug in drugs.values():
+        _check_refs(f"drugs.{drug.id}", drug.sources, sources, problems)
+        for class_id in drug.classes:
+            if class_id not in classes:
+                problems.append(Problem(f"drugs.{drug.id}", f"unknown class {class_id!r}"))
+        if drug.payload and drug.payload not in drugs:
+            problems.append(Problem(f"drugs.{drug.id}", f"unknown payload {drug.payload!r}"))
+    for test in lab_tests.values():
+        _check_refs(f"lab_tests.{test.id}", test.sources, sources, problems)
+
+    drug_names = _index_names(
+        (
+            (d.id, [d.id, d.name, *d.brands, *d.biosimilars, *d.aliases])
+            for d in drugs.values()
+        ),
+        "drugs",
+        problems,
+    )
+    test_names = _index_names(
+        ((t.id, [t.id, t.name, t.loinc, *t.aliases]) for t in lab_tests.values()),
+        "lab_tests",
+        problems,
+    )
+    if problems:
+        raise KnowledgeInvalid(problems)
+    return Knowledge(
+        version=KB_VERSION,
+        sources=sources,
+        classes=classes,
+        drugs=drugs,
+        lab_tests=lab_tests,
+        _drug_names=drug_names,
+        _test_names=test_names,
+    )
+
+
+
+def _unique(items: Iterable[Any], filename: str, problems: list[Problem]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        if item.id in out:
+            problems.append(Problem(f"{filename}:{item.id}", "duplicate id"))
+        out[item.id] = item
+    return out

@@ -1,0 +1,1 @@
+"""options package (in progress)."""

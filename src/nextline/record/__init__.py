@@ -1,0 +1,53 @@
+"""The patient record: parse, validate and normalise a patient file into a `PatientRecord`.
+
+Public surface: `read_patient_file` / `decode_patient_data` / `validate_patient_data` (bytes
+and data to a `PatientFile`), `build_record` (a `PatientFile` to a `PatientRecord`),
+`load_record` (both), and `dump_patient_file` (back to text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from nextline.knowledge import Knowledge, load_knowledge
+from nextline.record.build import build_record, resolve_drug
+from nextline.record.export import dump_patient_file, patient_file_data
+from nextline.record.file_models import PatientFile
+from nextline.record.parse import (
+    MAX_FILE_BYTES,
+    decode_patient_data,
+    read_patient_file,
+    validate_patient_data,
+)
+from nextline.record.receptors import her2_category, receptor_status
+from nextline.record.record import DrugRef, LabValue, Line, PatientRecord, TherapyEntry
+
+
+def load_record(
+    path: Path, kb: Knowledge | None = None, as_of: dt.date | None = None
+) -> PatientRecord:
+    """Read, validate and normalise a patient file (as of today unless told otherwise)."""
+    file = read_patient_file(path)
+    return build_record(file, kb or load_knowledge(), as_of or dt.date.today())
+
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "DrugRef",
+    "LabValue",
+    "Line",
+    "PatientFile",
+    "PatientRecord",
+    "TherapyEntry",
+    "build_record",
+    "decode_patient_data",
+    "dump_patient_file",
+    "her2_category",
+    "load_record",
+    "patient_file_data",
+    "read_patient_file",
+    "receptor_status",
+    "resolve_drug",
+    "validate_patient_data",
+]

@@ -1,0 +1,287 @@
+"""Turn a validated `PatientFile` into a `PatientRecord`: resolve drug names, convert lab
+units, number the lines, and collect every problem (errors and warnings) in one pass.
+
+Pure: the knowledge base and the as-of date are arguments. Errors make `build_record` raise
+`RecordInvalid` listing all of them at once; warnings ride along on the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from nextline.errors import Problem, RecordInvalid
+from nextline.knowledge import Knowledge
+from nextline.record.file_models import Lab, PatientFile, Therapy
+from nextline.record.lines import LineCandidate, number_lines
+from nextline.record.receptors import receptor_conflict
+from nextline.record.record import DrugRef, LabValue, Line, PatientRecord, TherapyEntry
+from nextline.record.units import ULN_MULTIPLE, UnitError, fold_unit, to_canonical
+
+# Sections whose dates are plans, not history: they may lie after the as-of date.
+_FUTURE_ALLOWED = ("appointments", "goals")
+
+
+def resolve_drug(kb: Knowledge, written: str) -> DrugRef:
+    """A written drug name as a `DrugRef`; unknown names are kept exactly as written."""
+    drug = kb.find_drug(written)
+    if drug is None:
+        return DrugRef(written=written, drug_id=None, name=written)
+    return DrugRef(
+        written=written,
+        drug_id=drug.id,
+        name=drug.name,
+        classes=frozenset(kb.drug_class_ids(drug)),
+        family=kb.family_of(drug),
+    )
+
+
+def _walk_dates(node: Any, path: str) -> Iterator[tuple[str, dt.date]]:
+    if isinstance(node, dt.date):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _walk_dates(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _walk_dates(item, f"{path}[{i}]")
+
+
+def _check_dates(file: PatientFile, as_of: dt.date, problems: list[Problem]) -> None:
+    for path, value in _walk_dates(file, ""):
+        if path.startswith(_FUTURE_ALLOWED):
+            continue
+        if value > as_of:
+            problems.append(
+                Problem(path, f"date {value.isoformat()} is after the as-of date {as_of}")
+            )
+    for i, therapy in enumerate(file.therapies):
+        if therapy.start and therapy.stop and therapy.stop < therapy.start:
+            problems.append(
+                Problem(
+                    f"therapies[{i}].stop",
+                    f"stop {therapy.stop} is before start {therapy.start}",
+                )
+            )
+        if therapy.kind == "drug" and therapy.start is None and therapy.date is None:
+            problems.append(Problem(f"therapies[{i}].start", "a drug treatment needs a start"))
+        if therapy.kind == "drug" and not therapy.drugs:
+            problems.append(Problem(f"therapies[{i}].drugs", "a drug treatment needs drugs"))
+    for i, metastasis in enumerate(file.metastases):
+        if metastasis.since and metastasis.resolved and metastasis.resolved < metastasis.since:
+            problems.append(Problem(f"metastases[{i}].resolved", "resolved before since"))
+    diagnosis = file.diagnosis
+    if (
+        diagnosis.first_diagnosed
+        and diagnosis.metastatic_since
+        and diagnosis.metastatic_since < diagnosis.first_diagnosed
+    ):
+        problems.append(
+            Problem("diagnosis.metastatic_since", "is before diagnosis.first_diagnosed")
+        )
+
+
+def _check_tests(file: PatientFile, problems: list[Problem]) -> None:
+    for i, test in enumerate(file.tumor_tests):
+        for which in ("er", "pr"):
+            result = getattr(test, which)
+            conflict = receptor_conflict(result) if result else None
+            if conflict:
+                problems.append(Problem(f"tumor_tests[{i}].{which}", conflict, "warning"))
+
+
+def _check_imaging(file: PatientFile, problems: list[Problem]) -> None:
+    for i, scan in enumerate(file.imaging):
+        if not scan.lesions:
+            problems.append(
+                Problem(
+                    f"imaging[{i}].lesions",
+                    "no lesion measurements: this scan cannot be read with RECIST",
+                    "warning",
+                )
+            )
+        seen: set[str] = set()
+        for j, lesion in enumerate(scan.lesions):
+            where = f"imaging[{i}].lesions[{j}]"
+            if lesion.id in seen:
+                problems.append(Problem(f"{where}.id", f"duplicate lesion id {lesion.id!r}"))
+            seen.add(lesion.id)
+            if lesion.role != "target" or lesion.too_small_to_measure or lesion.not_evaluated:
+                continue
+            size = lesion.short_axis_mm if lesion.node else lesion.longest_mm
+            if size is None:
+                field = "short_axis_mm" if lesion.node else "longest_mm"
+                problems.append(
+                    Problem(where, f"target lesion without {field}", "warning")
+                )
+
+
+def _effective_setting(therapy: Therapy, drugs: tuple[DrugRef, ...], file: PatientFile) -> str | None:
+    if therapy.setting is not None or therapy.kind != "drug":
+        return therapy.setting
+    if drugs and all(d.family == "supportive" for d in drugs):
+        return "supportive"
+    start = therapy.start or therapy.date
+    since = file.diagnosis.metastatic_since
+    if start is not None and since is not None and start >= since:
+        return "metastatic"
+    return None
+
+
+def _therapies(
+    file: PatientFile, kb: Knowledge, problems: list[Problem]
+) -> tuple[tuple[TherapyEntry, ...], tuple[Line, ...]]:
+    resolved: list[tuple[int, Therapy, tuple[DrugRef, ...], str | None]] = []
+    for i, therapy in enumerate(file.therapies):
+        drugs = tuple(resolve_drug(kb, name) for name in therapy.drugs)
+        for j, ref in enumerate(drugs):
+            if ref.drug_id is None:
+                problems.append(
+                    Problem(
+                        f"therapies[{i}].drugs[{j}]",
+                        f"unknown drug {ref.written!r}: kept as written; not used by the engines",
+                        "warning",
+                    )
+                )
+        for j, dose in enumerate(therapy.doses):
+            if kb.find_drug(dose.drug) is None:
+                problems.append(
+                    Problem(f"therapies[{i}].doses[{j}].drug", f"unknown drug {dose.drug!r}",
+                            "warning")
+                )
+        resolved.append((i, therapy, drugs, _effective_setting(therapy, drugs, file)))
+
+    candidates = [
+        LineCandidate(
+            index=i,
+            start=therapy.start or therapy.date,  # type: ignore[arg-type]
+            stop=therapy.stop,
+            stop_reason=therapy.stop_reason,
+            drug_keys=frozenset(d.drug_id or d.written.lower() for d in drugs),
+            drug_classes=tuple(d.classes for d in drugs),
+        )
+        for i, therapy, drugs, setting in resolved
+        if therapy.kind == "drug" and setting == "metastatic" and (therapy.start or therapy.date)
+    ]
+    numbers = number_lines(candidates)
+    entries = tuple(
+        TherapyEntry(
+            index=i,
+            kind=therapy.kind,
+            setting=setting,
+            drugs=drugs,
+            start=therapy.start or therapy.date,
+            stop=therapy.stop or (therapy.date if therapy.start is None else None),
+            stop_reason=therapy.stop_reason,
+            best_response=therapy.best_response,
+            line=numbers.get(i),
+            site=therapy.site,
+            technique=therapy.technique,
+        )
+        for i, therapy, drugs, setting in resolved
+    )
+    return entries, _group_lines(entries)
+
+
+_RESPONSE_ORDER = {"CR": 0, "PR": 1, "SD": 2, "PD": 3, "NE": 4}
+
+
+def _group_lines(entries: tuple[TherapyEntry, ...]) -> tuple[Line, ...]:
+    grouped: dict[int, list[TherapyEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.line is not None:
+            grouped[entry.line].append(entry)
+    lines = []
+    for number in sorted(grouped):
+        members = sorted(grouped[number], key=lambda e: (e.start or dt.date.min, e.index))
+        stops = [e.stop for e in members]
+        ongoing = any(s is None for s in stops)
+        last = max(members, key=lambda e: (e.stop or dt.date.max, e.index))
+        responses = [e.best_response for e in members if e.best_response]
+        lines.append(
+            Line(
+                number=number,
+                entries=tuple(members),
+                start=members[0].start or dt.date.min,
+                stop=None if ongoing else last.stop,
+                stop_reason=None if ongoing else last.stop_reason,
+                best_response=min(responses, key=_RESPONSE_ORDER.__getitem__)
+                if responses
+                else None,
+            )
+        )
+    return tuple(lines)
+
+
+def _lab_value(index: int, lab: Lab, kb: Knowledge, problems: list[Problem]) -> LabValue:
+    where = f"labs[{index}]"
+    written = lab.test or lab.loinc or ""
+    test = kb.find_lab_test(lab.test) if lab.test else None
+    if test is None and lab.loinc:
+        test = kb.find_lab_test(lab.loinc)
+    canonical_value: float | None = None
+    uln_multiple: float | None = None
+    unit = lab.unit
+    if unit is not None and fold_unit(unit) == fold_unit(ULN_MULTIPLE):
+        uln_multiple = lab.value
+    elif test is None:
+        problems.append(
+            Problem(f"{where}.test", f"unknown test {written!r}: kept as written", "warning")
+        )
+    elif unit is None:
+        if test.canonical_unit != "%":
+            problems.append(
+                Problem(f"{where}.unit", f"{test.name} needs a unit (e.g. {test.canonical_unit})")
+            )
+    else:
+        try:
+            canonical_value = to_canonical(
+                lab.value, unit, test.canonical_unit, test.molar_mass_g_per_mol
+            )
+        except UnitError as exc:
+            problems.append(Problem(f"{where}.unit", f"{exc} for {test.name}"))
+    if unit is None and test is not None and test.canonical_unit == "%":
+        canonical_value = lab.value
+    if uln_multiple is None and lab.ref_high:
+        uln_multiple = round(lab.value / lab.ref_high, 4)
+    return LabValue(
+        index=index,
+        date=lab.date,
+        test_id=test.id if test else None,
+        name=test.name if test else written,
+        loinc=test.loinc if test else lab.loinc,
+        kind=test.kind if test else None,
+        value=lab.value,
+        unit=unit,
+        canonical_value=canonical_value,
+        canonical_unit=test.canonical_unit if test else None,
+        uln_multiple=uln_multiple,
+    )
+
+
+def build_record(file: PatientFile, kb: Knowledge, as_of: dt.date) -> PatientRecord:
+    """Normalise a validated file; raise `RecordInvalid` with every error at once."""
+    problems: list[Problem] = []
+    _check_dates(file, as_of, problems)
+    _check_tests(file, problems)
+    _check_imaging(file, problems)
+    therapies, lines = _therapies(file, kb, problems)
+    labs = tuple(_lab_value(i, lab, kb, problems) for i, lab in enumerate(file.labs))
+    if any(p.severity == "error" for p in problems):
+        raise RecordInvalid(problems)
+    by_test: dict[str, list[LabValue]] = defaultdict(list)
+    for value in sorted(labs, key=lambda v: (v.date, v.index)):
+        if value.test_id is not None:
+            by_test[value.test_id].append(value)
+    return PatientRecord(
+        file=file,
+        therapies=therapies,
+        lines=lines,
+        labs=labs,
+        warnings=tuple(problems),
+        _labs_by_test={k: tuple(v) for k, v in by_test.items()},
+    )

@@ -1,0 +1,148 @@
+"""Read a patient file (YAML or JSON) into a validated `PatientFile`.
+
+The edge between bytes and the model: size limit first, then UTF-8, then YAML/JSON, then
+the schema. Every schema problem is reported at once with its path (`therapies[2].stop`).
+YAML is read with YAML 1.2 booleans (only true/false), so a country code `NO` stays text,
+and a key written twice in one mapping is an error instead of a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from nextline.errors import InputTooLarge, Problem, RecordInvalid
+from nextline.record.file_models import PatientFile
+
+MAX_FILE_BYTES = 10_000_000  # a patient file with 10,000 lab rows is about 0.6 MB
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans and an error on duplicate keys."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            line = key_node.start_mark.line + 1
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice (line {line})", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
+def format_path(loc: tuple[int | str, ...]) -> str:
+    """`('therapies', 2, 'stop')` as `therapies[2].stop`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif out:
+            out += f".{part}"
+        else:
+            out = str(part)
+    return out
+
+
+def _reason(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (not part of the patient format)"
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    value = error.get("input")
+    if kind not in ("model_type", "dict_type") and not isinstance(value, dict | list):
+        message += f" (got {value!r})"
+    return message
+
+
+def problems_from_validation(exc: ValidationError) -> list[Problem]:
+    """pydantic's errors as `Problem`s with patient-format paths (union branches removed)."""
+    problems: list[Problem] = []
+    for error in exc.errors():
+        loc = tuple(
+            part
+            for part in error["loc"]
+            if isinstance(part, int) or not any(c in str(part) for c in "[(")
+        )
+        problems.append(Problem(format_path(loc), _reason(dict(error))))
+    return problems
+
+
+def decode_patient_data(raw: bytes, source: str = "", is_json: bool = False) -> Any:
+    """Bytes to plain data; a clear `RecordInvalid` for binary, non-UTF-8 or malformed text."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputTooLarge(len(raw), MAX_FILE_BYTES, source)
+    if b"\x00" in raw[:8192]:
+        raise RecordInvalid([Problem("", "this is a binary file, not a YAML or JSON text")], source)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 text (byte {exc.start} cannot be read); save the file as UTF-8"
+        raise RecordInvalid([Problem("", reason)], source) from exc
+    if not text.strip():
+        raise RecordInvalid([Problem("", "the file is empty")], source)
+    try:
+        data = json.loads(text) if is_json else yaml.load(text, Loader=_StrictLoader)  # noqa: S506
+    except json.JSONDecodeError as exc:
+        reason = f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise RecordInvalid([Problem("", reason)], source) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = getattr(exc, "problem", None) or str(exc)
+        raise RecordInvalid([Problem("", f"malformed YAML{where}: {what}")], source) from exc
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        reason = f"a patient file is a mapping of sections (nextline, patient, ...), not {kind}"
+        raise RecordInvalid([Problem("", reason)], source)
+    return data
+
+
+def validate_patient_data(data: Any, source: str = "") -> PatientFile:
+    """Plain data to a `PatientFile`; `RecordInvalid` lists every schema problem."""
+    try:
+        return PatientFile.model_validate(data)
+    except ValidationError as exc:
+        raise RecordInvalid(problems_from_validation(exc), source) from exc
+
+
+def read_patient_file(path: Path) -> PatientFile:
+    """Read and validate one patient file from disk (size checked before reading)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise RecordInvalid([Problem("", f"cannot read {path}: {exc.strerror}")], str(path)) from exc
+    if size > MAX_FILE_BYTES:
+        raise InputTooLarge(size, MAX_FILE_BYTES, str(path))
+    raw = path.read_bytes()
+    data = decode_patient_data(raw, str(path), is_json=path.suffix.lower() == ".json")
+    return validate_patient_data(data, str(path))

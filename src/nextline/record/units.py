@@ -1,0 +1,120 @@
+"""Lab units: common spellings to UCUM-style units, converted with pint.
+
+Why a table of spellings: labs write the same unit many ways (`10^9/L`, `x10E9/L`, `K/uL`,
+`cells/mm3`). Each spelling maps to a scale and a pint unit; pint does the arithmetic, and a
+pair it cannot convert is an error, never a silent raw comparison. Factors are cached per
+(spelling, canonical unit, molar mass), so 10,000 lab rows cost one pint call per pair.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+ULN_MULTIPLE = "xULN"
+
+# spelling (folded) -> (scale, pint unit). `mm3` is a microlitre; counts are per volume.
+_SPELLINGS: dict[str, tuple[float, str]] = {
+    "10^9/l": (1e9, "1/L"),
+    "x10^9/l": (1e9, "1/L"),
+    "10e9/l": (1e9, "1/L"),
+    "x10e9/l": (1e9, "1/L"),
+    "gi/l": (1e9, "1/L"),
+    "10^12/l": (1e12, "1/L"),
+    "x10^12/l": (1e12, "1/L"),
+    "10^3/ul": (1e3, "1/uL"),
+    "x10^3/ul": (1e3, "1/uL"),
+    "10e3/ul": (1e3, "1/uL"),
+    "10^3/mm3": (1e3, "1/uL"),
+    "k/ul": (1e3, "1/uL"),
+    "k/mm3": (1e3, "1/uL"),
+    "thou/ul": (1e3, "1/uL"),
+    "/ul": (1.0, "1/uL"),
+    "1/ul": (1.0, "1/uL"),
+    "cells/ul": (1.0, "1/uL"),
+    "/mm3": (1.0, "1/uL"),
+    "cells/mm3": (1.0, "1/uL"),
+    "/l": (1.0, "1/L"),
+    "g/dl": (1.0, "g/dL"),
+    "g/l": (1.0, "g/L"),
+    "mg/dl": (1.0, "mg/dL"),
+    "mg/l": (1.0, "mg/L"),
+    "ug/dl": (1.0, "ug/dL"),
+    "ng/ml": (1.0, "ng/mL"),
+    "ug/l": (1.0, "ug/L"),
+    "ng/dl": (1.0, "ng/dL"),
+    "mmol/l": (1.0, "mmol/L"),
+    "umol/l": (1.0, "umol/L"),
+    "u/ml": (1.0, "U/mL"),
+    "ku/l": (1.0, "kU/L"),
+    "ku/ml": (1.0, "kU/mL"),
+    "u/l": (1.0, "U/L"),
+    "iu/l": (1.0, "U/L"),
+    "iu/ml": (1.0, "U/mL"),
+    "[iu]/l": (1.0, "U/L"),
+    "%": (1.0, "percent"),
+    "percent": (1.0, "percent"),
+}
+
+
+class UnitError(ValueError):
+    """A unit that is unknown, or that cannot be converted to the test's canonical unit."""
+
+
+def fold_unit(unit: str) -> str:
+    """Fold a unit spelling: case, spaces, µ/u, ×/x and `*`/`^` powers do not matter."""
+    text = unit.strip().lower().replace("µ", "u").replace("μ", "u").replace("×", "x")
+    text = text.replace(" ", "").replace("**", "^").replace("10*", "10^")
+    return re.sub(r"\bcumm\b", "mm3", text)
+
+
+@functools.lru_cache(maxsize=1)
+def _registry() -> Any:
+    import pint
+
+    registry = pint.UnitRegistry()
+    registry.define("IU = U")
+    return registry
+
+
+def _parse(unit: str) -> tuple[float, str]:
+    folded = fold_unit(unit)
+    if folded in _SPELLINGS:
+        return _SPELLINGS[folded]
+    try:
+        _registry().parse_units(unit)
+    except Exception as exc:  # pint raises several kinds for a bad expression
+        raise UnitError(f"unknown unit {unit!r}") from exc
+    return (1.0, unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def conversion_factor(unit: str, canonical: str, molar_mass: float | None = None) -> float:
+    """The number to multiply a value in `unit` by to get it in `canonical`.
+
+    Mass and molar concentrations convert only when the test's molar mass is known
+    (creatinine µmol/L to mg/dL); anything else that does not match is a `UnitError`.
+    """
+    registry = _registry()
+    scale_from, pint_from = _parse(unit)
+    scale_to, pint_to = _parse(canonical)
+    quantity = registry.Quantity(scale_from, pint_from)
+    target = registry.Quantity(scale_to, pint_to)
+    try:
+        return float((quantity / target).to("dimensionless").magnitude)
+    except Exception:
+        pass
+    if molar_mass is not None:
+        grams_per_mol = registry.Quantity(molar_mass, "g/mol")
+        for candidate in (quantity * grams_per_mol, quantity / grams_per_mol):
+            try:
+                return float((candidate / target).to("dimensionless").magnitude)
+            except Exception:
+                continue
+    raise UnitError(f"cannot convert {unit!r} to {canonical!r}")
+
+
+def to_canonical(value: float, unit: str, canonical: str, molar_mass: float | None = None) -> float:
+    """`value` in `unit`, converted to `canonical` (rounded to remove float noise)."""
+    return round(value * conversion_factor(unit, canonical, molar_mass), 10)

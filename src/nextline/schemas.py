@@ -1,0 +1,40 @@
+"""JSON Schemas of nextline's formats, generated from the models and committed in `schema/`.
+
+A test regenerates them and compares, so the committed files never drift from the code.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
+
+
+def patient_file_schema() -> dict[str, Any]:
+    from nextline.record.file_models import PatientFile
+
+    schema = PatientFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://nextline.example/schema/patient-file.schema.json"
+    return schema
+
+
+def all_schemas() -> dict[str, dict[str, Any]]:
+    """File name -> schema, for every committed schema."""
+    return {"patient-file.schema.json": patient_file_schema()}
+
+
+def render(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_schemas(folder: Path = SCHEMA_DIR) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in all_schemas().items():
+        path = folder / name
+        path.write_text(render(schema), encoding="utf-8")
+        written.append(path)
+    return written

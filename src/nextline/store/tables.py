@@ -1,0 +1,38 @@
+"""The database tables (SQLAlchemy 2). Changes go through an Alembic migration.
+
+A person's record is stored as versions: an edit adds a row, never overwrites one, so every
+earlier state stays readable and an undo is just a new version with older content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column()
+    updated_at: Mapped[dt.datetime] = mapped_column()
+    latest_version: Mapped[int] = mapped_column(Integer)
+
+
+class RecordVersion(Base):
+    __tablename__ = "record_versions"
+    __table_args__ = (UniqueConstraint("person_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column()
+    note: Mapped[str] = mapped_column(String(500))
+    content: Mapped[str] = mapped_column(Text)
