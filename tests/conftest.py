@@ -1,0 +1,35 @@
+"""Shared fixtures: fresh state for every test (no NEXTLINE_* leaking in), a fresh data
+folder per test, and the bundled example people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from nextline.examples import EXAMPLE_IDS, example_path
+from nextline.knowledge import Knowledge, load_knowledge
+from nextline.record import PatientRecord, load_record
+
+EXAMPLES_AS_OF = dt.date(2025, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for key in list(os.environ):
+        if key.startswith("NEXTLINE_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("NEXTLINE_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="session")
+def kb() -> Knowledge:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def examples(kb: Knowledge) -> dict[str, PatientRecord]:
+    """The three example people as records, as of 2025-06-01."""
+    return {i: load_record(example_path(i), kb, EXAMPLES_AS_OF) for i in EXAMPLE_IDS}
