@@ -3,6 +3,7 @@
     NextlineError
     ├── RecordInvalid(problems)      a patient file or form failed validation; every problem
     │                                names its path (`therapies[2].stop`) and the reason
+    │   └── TrialDataInvalid          a trial file (API v2, legacy XML, snapshot) could not be read
     ├── InputTooLarge(size, limit)   a file over the size limit, refused before reading
     ├── KnowledgeInvalid(problems)   a knowledge file broke its schema or a cross-reference
     ├── NotFound(what, key)          no stored person (or trial) with that id
@@ -47,6 +48,10 @@ class RecordInvalid(NextlineError):
         lines = [f"{head}{count} problem{'s' if count != 1 else ''}; nothing was stored"]
         lines += [f"  {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+class TrialDataInvalid(RecordInvalid):
+    """A trial file or API page could not be read; nothing from it was stored."""
 
 
 class InputTooLarge(NextlineError):

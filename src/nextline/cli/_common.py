@@ -27,7 +27,8 @@ def parse_as_of(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of")
+        message = f"{value!r} is not a date (YYYY-MM-DD)"
+        raise typer.BadParameter(message, param_hint="--as-of") from None
 
 
 def store() -> RecordStore:
@@ -41,12 +42,27 @@ def looks_like_path(ref: str) -> bool:
 
 
 def load(ref: str, as_of: dt.date, kb: Knowledge | None = None) -> PatientRecord:
-    """A record from a file path or a stored id, normalised as of `as_of`."""
-    from nextline.knowledge import load_knowledge
-    from nextline.record import build_record, read_patient_file
+    """A record from a file path or a stored id.
 
-    file = read_patient_file(Path(ref)) if looks_like_path(ref) else store().get(ref)
-    return build_record(file, kb or load_knowledge(), as_of)
+    The record is validated as of today (or `as_of` if later): `--as-of` on a reading
+    command chooses the date the engines look from, and the record may hold later entries,
+    which the engines leave out. `check` and `import` validate as of their `--as-of`."""
+    from nextline.knowledge import load_knowledge
+    from nextline.record import file_to_record, load_record
+
+    kb = kb or load_knowledge()
+    checked_on = max(as_of, dt.date.today())
+    if looks_like_path(ref):
+        return load_record(Path(ref), kb, checked_on)
+    return file_to_record(store().get(ref), kb, checked_on, ref)
+
+
+def load_checked(ref: str, as_of: dt.date) -> PatientRecord:
+    """A record validated as of exactly `as_of` (dates after it are errors): check, import."""
+    from nextline.knowledge import load_knowledge
+    from nextline.record import load_record
+
+    return load_record(Path(ref), load_knowledge(), as_of)
 
 
 def print_json(data: Any) -> None:

@@ -11,6 +11,7 @@ from nextline.cli._common import (
     AS_OF_HELP,
     JSON_HELP,
     load,
+    load_checked,
     parse_as_of,
     print_json,
     print_warnings,
@@ -31,7 +32,7 @@ def check(
     from nextline.errors import RecordInvalid
 
     try:
-        record = load(str(file), parse_as_of(as_of))
+        record = load_checked(str(file), parse_as_of(as_of))
     except RecordInvalid as exc:
         problems = exc.problems + exc.warnings
         if json_out:
@@ -42,9 +43,7 @@ def check(
             typer.echo(f"{file}: {len(exc.problems)} error(s), {len(exc.warnings)} warning(s)")
         raise typer.Exit(1) from None
     if json_out:
-        print_json(
-            {"file": str(file), "ok": True, "problems": [vars(p) for p in record.warnings]}
-        )
+        print_json({"file": str(file), "ok": True, "problems": [vars(p) for p in record.warnings]})
         return
     for warning in record.warnings:
         typer.echo(str(warning))
@@ -56,11 +55,8 @@ def import_(
     as_of: AsOf = None,
 ) -> None:
     """Import a patient file into the store (all or nothing); print the id stored."""
-    from nextline.record import patient_file_data
-
-    record = load(str(file), parse_as_of(as_of))
+    record = load_checked(str(file), parse_as_of(as_of))
     print_warnings(record.warnings)
-    _ = patient_file_data  # the store serialises the validated file itself
     person_id, version = store().save(record.file, f"import from {file.name}")
     typer.echo(person_id)
     if version > 1:
@@ -73,8 +69,12 @@ def list_(json_out: Json = False) -> None:
     if json_out:
         print_json(
             [
-                {"id": p.id, "name": p.name, "versions": p.versions,
-                 "updated_at": p.updated_at.isoformat()}
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "versions": p.versions,
+                    "updated_at": p.updated_at.isoformat(),
+                }
                 for p in people
             ]
         )
@@ -104,10 +104,14 @@ def show(ref: Ref, as_of: AsOf = None, json_out: Json = False) -> None:
                 "patient": record.id,
                 "as_of": day.isoformat(),
                 "lines": [
-                    {"number": line.number, "drugs": line.drug_names,
-                     "start": line.start.isoformat(),
-                     "stop": line.stop.isoformat() if line.stop else None,
-                     "stop_reason": line.stop_reason, "best_response": line.best_response}
+                    {
+                        "number": line.number,
+                        "drugs": line.drug_names,
+                        "start": line.start.isoformat(),
+                        "stop": line.stop.isoformat() if line.stop else None,
+                        "stop_reason": line.stop_reason,
+                        "best_response": line.best_response,
+                    }
                     for line in record.lines_as_of(day)
                 ],
                 "events": [
@@ -127,13 +131,20 @@ def show(ref: Ref, as_of: AsOf = None, json_out: Json = False) -> None:
     age = record.age_on(day)
     if age is not None:
         console.print(f"age {age} on {day}")
-    colours = {"line": "bold cyan", "diagnosis": "bold", "scan": "green", "symptom": "yellow",
-               "metastasis": "magenta"}
+    colours = {
+        "line": "bold cyan",
+        "diagnosis": "bold",
+        "scan": "green",
+        "symptom": "yellow",
+        "metastasis": "magenta",
+    }
     for event in events:
         style = colours.get(event.kind, "")
         text = escape(event.text)
-        console.print(f"{event.date}  [{style}]{text}[/{style}]" if style else
-                      f"{event.date}  {text}", highlight=False)
+        console.print(
+            f"{event.date}  [{style}]{text}[/{style}]" if style else f"{event.date}  {text}",
+            highlight=False,
+        )
     print_warnings(record.warnings)
 
 
@@ -162,8 +173,10 @@ def history(ref: Ref, json_out: Json = False) -> None:
     versions = store().history(ref)
     if json_out:
         print_json(
-            [{"version": v.version, "created_at": v.created_at.isoformat(), "note": v.note}
-             for v in versions]
+            [
+                {"version": v.version, "created_at": v.created_at.isoformat(), "note": v.note}
+                for v in versions
+            ]
         )
         return
     for v in versions:
@@ -171,17 +184,18 @@ def history(ref: Ref, json_out: Json = False) -> None:
 
 
 def schema(
-    write: Annotated[bool, typer.Option("--write", help="Write the committed schema files.")] = False,
+    write: Annotated[
+        bool, typer.Option("--write", help="Write the committed schema files.")
+    ] = False,
 ) -> None:
     """Print (or write to schema/) the JSON Schema of the patient file."""
-    from nextline.schemas import write_schemas, patient_file_schema
+    from nextline.schemas import patient_file_schema, write_schemas
 
     if write:
         for path in write_schemas():
             typer.echo(str(path))
         return
     print_json(patient_file_schema())
-
 
 
 def register(app: typer.Typer) -> None:

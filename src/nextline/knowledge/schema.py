@@ -61,8 +61,16 @@ class DrugClass(Strict):
     id: Slug
     name: str
     plain: str = Field(description="what it is in plain words")
-    family: Literal["endocrine", "targeted", "anti_her2", "chemotherapy", "immunotherapy",
-                    "adc", "supportive", "other"]
+    family: Literal[
+        "endocrine",
+        "targeted",
+        "anti_her2",
+        "chemotherapy",
+        "immunotherapy",
+        "adc",
+        "supportive",
+        "other",
+    ]
     parent: Slug | None = None
     sources: list[SourceRef] = Field(min_length=1)
 
@@ -85,6 +93,11 @@ class Drug(Strict):
     aliases: list[str] = Field(default=[], description="other spellings and abbreviations")
     classes: list[Slug] = Field(min_length=1)
     payload: Slug | None = Field(default=None, description="for an antibody-drug conjugate")
+    contains: list[Slug] = Field(
+        default=[],
+        description="drugs this product contains (Phesgo: pertuzumab and trastuzumab); a person "
+        "given it has had each of them",
+    )
     route: Route
     how_given: str = Field(description="how and how often, in plain words")
     common_side_effects: list[str] = []

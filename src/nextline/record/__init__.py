@@ -17,19 +17,21 @@ from nextline.record.file_models import PatientFile
 from nextline.record.parse import (
     MAX_FILE_BYTES,
     decode_patient_data,
+    read_patient_data,
     read_patient_file,
     validate_patient_data,
 )
 from nextline.record.receptors import her2_category, receptor_status
 from nextline.record.record import DrugRef, LabValue, Line, PatientRecord, TherapyEntry
+from nextline.record.validate import file_to_record, validate_record
 
 
 def load_record(
     path: Path, kb: Knowledge | None = None, as_of: dt.date | None = None
 ) -> PatientRecord:
     """Read, validate and normalise a patient file (as of today unless told otherwise)."""
-    file = read_patient_file(path)
-    return build_record(file, kb or load_knowledge(), as_of or dt.date.today())
+    data = read_patient_data(path)
+    return validate_record(data, kb or load_knowledge(), as_of or dt.date.today(), str(path))
 
 
 __all__ = [
@@ -43,11 +45,14 @@ __all__ = [
     "build_record",
     "decode_patient_data",
     "dump_patient_file",
+    "file_to_record",
     "her2_category",
     "load_record",
     "patient_file_data",
+    "read_patient_data",
     "read_patient_file",
     "receptor_status",
     "resolve_drug",
     "validate_patient_data",
+    "validate_record",
 ]

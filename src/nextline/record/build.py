@@ -115,12 +115,12 @@ def _check_imaging(file: PatientFile, problems: list[Problem]) -> None:
             size = lesion.short_axis_mm if lesion.node else lesion.longest_mm
             if size is None:
                 field = "short_axis_mm" if lesion.node else "longest_mm"
-                problems.append(
-                    Problem(where, f"target lesion without {field}", "warning")
-                )
+                problems.append(Problem(where, f"target lesion without {field}", "warning"))
 
 
-def _effective_setting(therapy: Therapy, drugs: tuple[DrugRef, ...], file: PatientFile) -> str | None:
+def _effective_setting(
+    therapy: Therapy, drugs: tuple[DrugRef, ...], file: PatientFile
+) -> str | None:
     if therapy.setting is not None or therapy.kind != "drug":
         return therapy.setting
     if drugs and all(d.family == "supportive" for d in drugs):
@@ -150,8 +150,9 @@ def _therapies(
         for j, dose in enumerate(therapy.doses):
             if kb.find_drug(dose.drug) is None:
                 problems.append(
-                    Problem(f"therapies[{i}].doses[{j}].drug", f"unknown drug {dose.drug!r}",
-                            "warning")
+                    Problem(
+                        f"therapies[{i}].doses[{j}].drug", f"unknown drug {dose.drug!r}", "warning"
+                    )
                 )
         resolved.append((i, therapy, drugs, _effective_setting(therapy, drugs, file)))
 

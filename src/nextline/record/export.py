@@ -46,7 +46,5 @@ def dump_patient_file(file: PatientFile, fmt: str = "yaml") -> str:
     if fmt == "json":
         return json.dumps(patient_file_data(file), indent=2, ensure_ascii=False) + "\n"
     data = patient_file_data(file, mode="python")
-    text: str = yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
-    )
+    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return text

@@ -112,8 +112,16 @@ class GermlineTest(FileModel):
 
 
 MetastasisSite = Literal[
-    "bone", "liver", "lung", "pleura", "brain", "leptomeninges", "lymph_nodes", "skin",
-    "peritoneum", "other",
+    "bone",
+    "liver",
+    "lung",
+    "pleura",
+    "brain",
+    "leptomeninges",
+    "lymph_nodes",
+    "skin",
+    "peritoneum",
+    "other",
 ]
 
 
@@ -292,6 +300,18 @@ class Appointment(FileModel):
     notes: str | None = None
 
 
+class PersonalQuestion(FileModel):
+    """A question the person keeps for their next appointment: their own, or a suggested one
+    they kept (`source_id` is the suggested question's id), in their order, with the answer."""
+
+    text: str = Field(min_length=1)
+    order: int = Field(ge=0)
+    answered: bool = False
+    answer: str | None = None
+    added: dt.date | None = None
+    source_id: str | None = None
+
+
 class PatientFile(FileModel):
     """One person's record as written in a patient file (format version 1)."""
 
@@ -313,3 +333,4 @@ class PatientFile(FileModel):
     assessments: list[Assessment] = []
     comorbidities: list[Comorbidity] = []
     appointments: list[Appointment] = []
+    questions: list[PersonalQuestion] = []

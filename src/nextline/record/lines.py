@@ -46,9 +46,7 @@ def _same_treatment_continues(
         return True  # a drug dropped or added, or the same drugs after a break
     if last.stop_reason == "toxicity":
         previous_classes = [cls for c in previous if c.stop == line_stop for cls in c.drug_classes]
-        return all(
-            any(classes & old for old in previous_classes) for classes in entry.drug_classes
-        )
+        return all(any(classes & old for old in previous_classes) for classes in entry.drug_classes)
     return False
 
 

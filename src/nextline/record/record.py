@@ -9,7 +9,7 @@ categories. Views that depend on time take the as-of date as an argument: no clo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nextline.errors import Problem
 from nextline.record.file_models import (
@@ -61,6 +61,12 @@ class TherapyEntry:
     def path(self) -> str:
         return f"therapies[{self.index}]"
 
+    def seen_on(self, day: dt.date) -> TherapyEntry:
+        """This entry as it looked on `day`: a stop after `day` had not happened yet."""
+        if self.stop is None or self.stop <= day:
+            return self
+        return replace(self, stop=None, stop_reason=None, best_response=None)
+
     def active_on(self, day: dt.date) -> bool:
         """Started on or before `day` and not yet stopped on it."""
         if self.start is None or self.start > day:
@@ -94,6 +100,14 @@ class Line:
 
     def ongoing_on(self, day: dt.date) -> bool:
         return self.start <= day and (self.stop is None or self.stop >= day)
+
+    def seen_on(self, day: dt.date) -> Line:
+        """This line as it looked on `day`: entries not yet started are left out, and a stop
+        (with its reason and best response) after `day` had not happened yet."""
+        entries = tuple(e.seen_on(day) for e in self.entries if e.start and e.start <= day)
+        if self.stop is not None and self.stop <= day and len(entries) == len(self.entries):
+            return self
+        return replace(self, entries=entries, stop=None, stop_reason=None, best_response=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,20 +176,26 @@ class PatientRecord:
 
     # --- therapy --------------------------------------------------------------------------
     def lines_as_of(self, day: dt.date) -> list[Line]:
-        return [line for line in self.lines if line.start <= day]
+        """The lines started on or before `day`, each as it looked on `day` (no later stops)."""
+        return [line.seen_on(day) for line in self.lines if line.start <= day]
 
     def current_line(self, day: dt.date) -> Line | None:
-        """The line running on `day` (started on or before it, not stopped before it)."""
-        running = [line for line in self.lines if line.ongoing_on(day)]
+        """The line running on `day` (started on or before it, not stopped before it), as
+        seen on `day`. A line that stopped on `day` itself is not current."""
+        running = [line for line in self.lines_as_of(day) if line.stop is None]
         return running[-1] if running else None
 
     def last_line(self, day: dt.date) -> Line | None:
-        """The latest line started on or before `day`, running or not."""
+        """The latest line started on or before `day`, running or not, as seen on `day`."""
         started = self.lines_as_of(day)
         return started[-1] if started else None
 
+    def therapies_as_of(self, day: dt.date) -> list[TherapyEntry]:
+        """Every treatment started on or before `day`, as seen on `day`."""
+        return [t.seen_on(day) for t in self.therapies if t.start and t.start <= day]
+
     def drug_entries(self, day: dt.date) -> list[TherapyEntry]:
-        return [t for t in self.therapies if t.kind == "drug" and t.start and t.start <= day]
+        return [t for t in self.therapies_as_of(day) if t.kind == "drug"]
 
     # --- labs ------------------------------------------------------------------------------
     def labs_of(self, test_id: str, day: dt.date | None = None) -> tuple[LabValue, ...]:

@@ -84,8 +84,12 @@ def _tests(record: PatientRecord) -> list[Event]:
             parts.append(f"no change found in {', '.join(test.not_detected)}")
         name = test.test_name or "tumor test"
         events.append(
-            Event(test.date, "test", f"{name} ({test.specimen or '?'}): {'; '.join(parts)}",
-                  f"tumor_tests[{i}]")
+            Event(
+                test.date,
+                "test",
+                f"{name} ({test.specimen or '?'}): {'; '.join(parts)}",
+                f"tumor_tests[{i}]",
+            )
         )
     for i, germline in enumerate(record.file.germline_tests):
         found = [f"{v.gene} {v.alteration or ''} ({v.classification})" for v in germline.variants]
@@ -136,14 +140,18 @@ def _symptoms(record: PatientRecord) -> list[Event]:
             parts.append(f"temperature {report.temperature_c:g} °C")
         if report.notes:
             parts.append(f'"{report.notes}"')
-        events.append(Event(report.date, "symptom", "symptoms: " + "; ".join(parts),
-                            f"symptoms[{i}]"))
+        events.append(
+            Event(report.date, "symptom", "symptoms: " + "; ".join(parts), f"symptoms[{i}]")
+        )
     for i, effect in enumerate(record.file.side_effects):
         therapy = f" from {effect.therapy}" if effect.therapy else ""
         events.append(
-            Event(effect.date, "side_effect",
-                  f"side effect: {effect.term}, grade {effect.grade}{therapy}",
-                  f"side_effects[{i}]")
+            Event(
+                effect.date,
+                "side_effect",
+                f"side effect: {effect.term}, grade {effect.grade}{therapy}",
+                f"side_effects[{i}]",
+            )
         )
     return events
 
@@ -155,21 +163,42 @@ def build_timeline(record: PatientRecord) -> list[Event]:
     if diagnosis.first_diagnosed:
         stage = diagnosis.stage_at_first_diagnosis
         events.append(
-            Event(diagnosis.first_diagnosed, "diagnosis",
-                  f"first diagnosed{f', stage {stage}' if stage else ''}", "diagnosis")
+            Event(
+                diagnosis.first_diagnosed,
+                "diagnosis",
+                f"first diagnosed{f', stage {stage}' if stage else ''}",
+                "diagnosis",
+            )
         )
     if diagnosis.metastatic_since:
-        events.append(Event(diagnosis.metastatic_since, "diagnosis", "metastatic disease found",
-                            "diagnosis.metastatic_since"))
+        events.append(
+            Event(
+                diagnosis.metastatic_since,
+                "diagnosis",
+                "metastatic disease found",
+                "diagnosis.metastatic_since",
+            )
+        )
     for i, site in enumerate(record.file.metastases):
         if site.since:
-            events.append(Event(site.since, "metastasis", f"spread to {site.site.replace('_', ' ')}",
-                                f"metastases[{i}]"))
+            events.append(
+                Event(
+                    site.since,
+                    "metastasis",
+                    f"spread to {site.site.replace('_', ' ')}",
+                    f"metastases[{i}]",
+                )
+            )
     events += _lines(record) + _other_therapies(record) + _tests(record) + _scans(record)
     events += _labs(record) + _symptoms(record)
     for i, assessment in enumerate(record.file.assessments):
-        events.append(Event(assessment.date, "assessment",
-                            f"care team's reading: {assessment.disease_status}",
-                            f"assessments[{i}]"))
+        events.append(
+            Event(
+                assessment.date,
+                "assessment",
+                f"care team's reading: {assessment.disease_status}",
+                f"assessments[{i}]",
+            )
+        )
     order = {"diagnosis": 0, "metastasis": 1, "line": 2}
     return sorted(events, key=lambda e: (e.date, order.get(e.kind, 9), e.path))

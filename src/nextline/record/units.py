@@ -73,7 +73,9 @@ def fold_unit(unit: str) -> str:
 def _registry() -> Any:
     import pint
 
-    registry = pint.UnitRegistry()
+    # ":auto:" caches pint's parsed unit definitions in the user's cache folder: start-up
+    # drops from about 0.6 s to 0.04 s after the first run. Only unit definitions go there.
+    registry: Any = pint.UnitRegistry(cache_folder=":auto:")
     registry.define("IU = U")
     return registry
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect
 
 from nextline.errors import StoreError
 from nextline.settings import Settings
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _alembic_config(url: str) -> object:
+def _alembic_config(url: str) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -34,7 +38,7 @@ def migrate(engine: Engine) -> None:
     if current == head:
         return
     with engine.begin() as connection:
-        config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
 

@@ -6,6 +6,7 @@ one transaction. Saving content equal to the latest version adds nothing.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -58,7 +59,10 @@ class RecordStore:
             person = session.get(Person, person_id, with_for_update=True)
             if person is None:
                 person = Person(
-                    id=person_id, name=file.patient.name, created_at=now, updated_at=now,
+                    id=person_id,
+                    name=file.patient.name,
+                    created_at=now,
+                    updated_at=now,
                     latest_version=0,
                 )
                 session.add(person)
@@ -104,14 +108,12 @@ class RecordStore:
             row = self._version_row(session, person_id, version or person.latest_version)
             return validate_patient_data(json.loads(row.content), f"{person_id}@{row.version}")
 
-    def list(self) -> list[PersonSummary]:
+    def list(self) -> builtins.list[PersonSummary]:
         with Session(self.engine) as session:
             people = session.scalars(select(Person).order_by(Person.id)).all()
-            return [
-                PersonSummary(p.id, p.name, p.latest_version, p.updated_at) for p in people
-            ]
+            return [PersonSummary(p.id, p.name, p.latest_version, p.updated_at) for p in people]
 
-    def history(self, person_id: str) -> list[VersionInfo]:
+    def history(self, person_id: str) -> builtins.list[VersionInfo]:
         with Session(self.engine) as session:
             if session.get(Person, person_id) is None:
                 raise NotFound("person", person_id)
