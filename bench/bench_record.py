@@ -29,7 +29,9 @@ def _time(args: list[str], runs: int) -> tuple[float, float]:
 def main() -> None:
     runs = 7
     median, best = _time([NEXTLINE, "--help"], runs)
-    print(f"nextline --help: median {median * 1000:.0f} ms, best {best * 1000:.0f} ms ({runs} runs)")
+    print(
+        f"nextline --help: median {median * 1000:.0f} ms, best {best * 1000:.0f} ms ({runs} runs)"
+    )
     for example in EXAMPLES:
         median, best = _time([NEXTLINE, "check", str(example)], runs)
         print(

@@ -21,9 +21,63 @@ def patient_file_schema() -> dict[str, Any]:
     return schema
 
 
+def options_schema() -> dict[str, Any]:
+    """The `nextline options --json` contract (`OptionsResult.to_json()`)."""
+    from pydantic import TypeAdapter
+
+    from nextline.options import OptionsResult
+
+    schema = TypeAdapter(OptionsResult).json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://nextline.example/schema/options.schema.json"
+    schema["title"] = "nextline options --json"
+    return schema
+
+
+def status_schema() -> dict[str, Any]:
+    """The `nextline status --json` contract (`nextline.assess.status_json`)."""
+    from nextline.assess import status_schema as assess_status_schema
+
+    schema = dict(assess_status_schema())
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://nextline.example/schema/status.schema.json"
+    schema["title"] = "nextline status --json"
+    return schema
+
+
+def trial_schema() -> dict[str, Any]:
+    """The `nextline trials show --json` contract (a `Trial` as JSON)."""
+    from nextline.trials.models import Trial
+
+    schema = Trial.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://nextline.example/schema/trial.schema.json"
+    schema["title"] = "nextline trials show --json"
+    return schema
+
+
+def briefing_schema() -> dict[str, Any]:
+    """The `nextline brief --json` contract (`Briefing.to_json()`)."""
+    from pydantic import TypeAdapter
+
+    from nextline.plan import Briefing
+
+    schema = TypeAdapter(Briefing).json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://nextline.example/schema/briefing.schema.json"
+    schema["title"] = "nextline brief --json"
+    return schema
+
+
 def all_schemas() -> dict[str, dict[str, Any]]:
     """File name -> schema, for every committed schema."""
-    return {"patient-file.schema.json": patient_file_schema()}
+    return {
+        "patient-file.schema.json": patient_file_schema(),
+        "options.schema.json": options_schema(),
+        "status.schema.json": status_schema(),
+        "trial.schema.json": trial_schema(),
+        "briefing.schema.json": briefing_schema(),
+    }
 
 
 def render(schema: dict[str, Any]) -> str:

@@ -92,3 +92,9 @@ def test_sqlite_lives_in_nextline_home(tmp_path: object) -> None:
 def test_a_database_that_cannot_be_opened_is_a_clear_error() -> None:
     with pytest.raises(StoreError, match="cannot open the database"):
         open_store(Settings(database_url="postgresql://nobody@/none?host=/nonexistent"))
+
+
+def test_head_revision_constant_matches_the_migration_scripts() -> None:
+    from nextline.store.engine import HEAD_REVISION, alembic_head
+
+    assert alembic_head() == HEAD_REVISION

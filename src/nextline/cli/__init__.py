@@ -8,12 +8,38 @@ traceback. Heavy libraries are imported inside the commands so `nextline --help`
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
-from nextline.cli import record_cmds
+from nextline.cli import (
+    kb_cmds,
+    options_cmds,
+    plan_cmds,
+    record_cmds,
+    status_cmds,
+    trials_cmds,
+    web_cmds,
+)
+
+
+class _Group(TyperGroup):
+    """Turns a `NextlineError` into one line on stderr and exit code 1, for every command
+    (and under the test runner too, which bypasses `main`)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from nextline.errors import NextlineError
+
+        try:
+            return super().invoke(ctx)
+        except NextlineError as exc:
+            sys.stderr.write(f"nextline: {exc}\n")
+            ctx.exit(1)
+
 
 app = typer.Typer(
+    cls=_Group,
     name="nextline",
     help=(
         "Keep the record, see whether the treatment is still working, and prepare for the "
@@ -24,17 +50,17 @@ app = typer.Typer(
     add_completion=False,
 )
 record_cmds.register(app)
+trials_cmds.register(app)
+web_cmds.register(app)
+plan_cmds.register(app)
+status_cmds.register(app)
+options_cmds.register(app)
+kb_cmds.register(app)
 
 
 def main() -> None:
-    """Entry point: run the app and turn nextline errors into a message and exit code 1."""
-    from nextline.errors import NextlineError
-
-    try:
-        app()
-    except NextlineError as exc:
-        sys.stderr.write(f"nextline: {exc}\n")
-        sys.exit(1)
+    """Entry point of the `nextline` command."""
+    app()
 
 
 __all__ = ["app", "main"]

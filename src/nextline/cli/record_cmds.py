@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from nextline.cli import fhir_cmds
 from nextline.cli._common import (
     AS_OF_HELP,
     JSON_HELP,
@@ -51,10 +52,23 @@ def check(
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="A patient file (YAML or JSON).")],
+    file: Annotated[Path, typer.Argument(help="A patient file (YAML or JSON) or FHIR bundle.")],
     as_of: AsOf = None,
+    menopausal_status: fhir_cmds.Menopause = None,
+    metastatic_since: fhir_cmds.MetastaticSince = None,
+    undated_tests_date: fhir_cmds.UndatedTests = None,
+    report: fhir_cmds.ReportPath = None,
 ) -> None:
-    """Import a patient file into the store (all or nothing); print the id stored."""
+    """Import a patient file or a FHIR R4 bundle (JSON or NDJSON) into the store (all or
+    nothing); print the id stored. A bundle prints its import report first."""
+    from nextline.fhir.reading import sniff
+
+    if sniff(file):
+        day = parse_as_of(as_of)
+        fhir_cmds.import_fhir_file(
+            file, day, menopausal_status, metastatic_since, undated_tests_date, report
+        )
+        return
     record = load_checked(str(file), parse_as_of(as_of))
     print_warnings(record.warnings)
     person_id, version = store().save(record.file, f"import from {file.name}")
@@ -151,17 +165,17 @@ def show(ref: Ref, as_of: AsOf = None, json_out: Json = False) -> None:
 def export(
     ref: Ref,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="yaml or json")] = "yaml",
+    fmt: Annotated[str, typer.Option("--format", help="yaml, json or fhir")] = "yaml",
     version: Annotated[int | None, typer.Option(help="An earlier version.")] = None,
 ) -> None:
-    """Write a stored record back as a patient file (YAML by default)."""
+    """Write a stored record back as a patient file (YAML by default) or a FHIR mCODE bundle."""
     from nextline.record import dump_patient_file
     from nextline.record.parse import read_patient_file
 
-    if fmt not in ("yaml", "json"):
-        raise typer.BadParameter("use yaml or json", param_hint="--format")
+    if fmt not in ("yaml", "json", "fhir"):
+        raise typer.BadParameter("use yaml, json or fhir", param_hint="--format")
     file = read_patient_file(Path(ref)) if Path(ref).is_file() else store().get(ref, version)
-    text = dump_patient_file(file, fmt)
+    text = fhir_cmds.export_fhir_text(file) if fmt == "fhir" else dump_patient_file(file, fmt)
     if output:
         output.write_text(text, encoding="utf-8")
     else:

@@ -17,6 +17,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from nextline.errors import KnowledgeInvalid, Problem
+from nextline.knowledge.assess_schema import AssessKnowledge, load_assess
+from nextline.knowledge.options_load import load_options
+from nextline.knowledge.options_schema import OptionsKnowledge
+from nextline.knowledge.plan_schema import PlanKnowledge
 from nextline.knowledge.schema import (
     Drug,
     DrugClass,
@@ -51,6 +55,9 @@ class Knowledge:
     drugs: dict[str, Drug]
     lab_tests: dict[str, LabTest]
     extra: dict[str, Any] = field(default_factory=dict)
+    plan: PlanKnowledge | None = None
+    assess: AssessKnowledge | None = None
+    options: OptionsKnowledge | None = None
     _drug_names: dict[str, str] = field(default_factory=dict)
     _test_names: dict[str, str] = field(default_factory=dict)
 
@@ -88,7 +95,8 @@ class Knowledge:
 
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, yaml.YAMLError) as exc:
         problems.append(Problem(path.name, f"cannot read: {exc}"))
         return None
@@ -173,14 +181,14 @@ def _load_cached(data_dir: str) -> Knowledge:
                 problems.append(Problem(f"drugs.{drug.id}", f"unknown class {class_id!r}"))
         if drug.payload and drug.payload not in drugs:
             problems.append(Problem(f"drugs.{drug.id}", f"unknown payload {drug.payload!r}"))
+        for inner in drug.contains:
+            if inner not in drugs or inner == drug.id:
+                problems.append(Problem(f"drugs.{drug.id}", f"contains unknown drug {inner!r}"))
     for test in lab_tests.values():
         _check_refs(f"lab_tests.{test.id}", test.sources, sources, problems)
 
     drug_names = _index_names(
-        (
-            (d.id, [d.id, d.name, *d.brands, *d.biosimilars, *d.aliases])
-            for d in drugs.values()
-        ),
+        ((d.id, [d.id, d.name, *d.brands, *d.biosimilars, *d.aliases]) for d in drugs.values()),
         "drugs",
         problems,
     )
@@ -188,6 +196,11 @@ def _load_cached(data_dir: str) -> Knowledge:
         ((t.id, [t.id, t.name, t.loinc, *t.aliases]) for t in lab_tests.values()),
         "lab_tests",
         problems,
+    )
+    plan = _load_plan(folder, sources, problems)
+    assess = load_assess(folder, sources, drugs, lab_tests, problems)
+    options = load_options(
+        folder, sources, drugs, classes, lab_tests, problems, _read_yaml, _validate
     )
     if problems:
         raise KnowledgeInvalid(problems)
@@ -199,8 +212,10 @@ def _load_cached(data_dir: str) -> Knowledge:
         lab_tests=lab_tests,
         _drug_names=drug_names,
         _test_names=test_names,
+        plan=plan,
+        assess=assess,
+        options=options,
     )
-
 
 
 def _unique(items: Iterable[Any], filename: str, problems: list[Problem]) -> dict[str, Any]:
@@ -210,3 +225,41 @@ def _unique(items: Iterable[Any], filename: str, problems: list[Problem]) -> dic
             problems.append(Problem(f"{filename}:{item.id}", "duplicate id"))
         out[item.id] = item
     return out
+
+
+def _load_plan(
+    folder: Path, sources: dict[str, Source], problems: list[Problem]
+) -> PlanKnowledge | None:
+    """The plan's questions and supportive care, when the files exist (checked like the rest)."""
+    from nextline.knowledge.plan_schema import QuestionsFile, SupportiveCareFile
+
+    if not (folder / "questions.yaml").exists():
+        return None
+    questions = _validate(
+        QuestionsFile, _read_yaml(folder / "questions.yaml", problems), "questions.yaml", problems
+    )
+    support = _validate(
+        SupportiveCareFile,
+        _read_yaml(folder / "supportive_care.yaml", problems),
+        "supportive_care.yaml",
+        problems,
+    )
+    if not (questions and support):
+        return None
+    for q in questions.questions:
+        _check_refs(f"questions.{q.id}", q.sources, sources, problems)
+    for c in questions.change_signals:
+        _check_refs(f"questions.change_signals.{c.id}", c.sources, sources, problems)
+    for t in support.topics:
+        _check_refs(f"supportive_care.{t.id}", t.sources, sources, problems)
+    for r in support.care_team_roles:
+        _check_refs(f"supportive_care.roles.{r.role}", r.sources, sources, problems)
+    _unique(questions.questions, "questions.yaml", problems)
+    _unique(support.topics, "supportive_care.yaml", problems)
+    return PlanKnowledge(
+        groups=questions.groups,
+        questions=questions.questions,
+        change_signals=questions.change_signals,
+        topics=support.topics,
+        care_team_roles=support.care_team_roles,
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from nextline.errors import StoreError
 from nextline.settings import Settings
@@ -14,6 +15,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest migration. A test checks it against Alembic's own view of the scripts; keeping it
+# here lets every command skip importing Alembic (about 0.3 s) when the schema is current.
+HEAD_REVISION = "0002_trials"
 
 
 def _alembic_config(url: str) -> Config:
@@ -25,8 +29,28 @@ def _alembic_config(url: str) -> Config:
     return config
 
 
+def _current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except OperationalError:
+        return None
+    except ProgrammingError:  # PostgreSQL: no such table yet
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
+def alembic_head() -> str | None:
+    """The head revision as Alembic reads it from the migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
+
+
 def migrate(engine: Engine) -> None:
     """Upgrade the schema to head (cheap when it is already there)."""
+    if _current_revision(engine) == HEAD_REVISION:
+        return
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory

@@ -1,15 +1,23 @@
 """The trial catalog's model: one study, however it arrived (API v2 JSON, legacy XML, the
-bundled snapshot). Loaders convert into `Trial`; the matcher reads only `Trial`."""
+bundled snapshot). Loaders convert into `Trial`; the matcher reads only `Trial`.
+
+Spellings follow ClinicalTrials.gov API v2 whatever the source: status `RECRUITING`,
+phases `PHASE1`/`EARLY_PHASE1`/`NA`, sex `ALL`/`FEMALE`/`MALE`, study type `INTERVENTIONAL`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 
 class Site(BaseModel):
-    """A place the study recruits, with coordinates when the source gives them."""
+    """A place the study recruits, with coordinates when the source gives them.
+
+    Sources that name only countries (the bundled snapshot) give one `Site` per country
+    with every other field empty.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -43,3 +51,26 @@ class Trial(BaseModel):
     sites: list[Site] = []
     last_update: dt.date | None = None
     source: str | None = None  # where this copy came from (file name or API)
+    # Added with the loaders; all optional so older stored copies still validate.
+    study_type: str | None = None  # INTERVENTIONAL, OBSERVATIONAL, EXPANDED_ACCESS
+    keywords: list[str] = []
+    sponsor: str | None = None
+    enrollment: int | None = None
+    start_date: dt.date | None = None  # a month-only date is read as the month's first day
+    completion_date: dt.date | None = None
+    accepts_healthy_volunteers: bool | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def url(self) -> str:
+        """The study's public page."""
+        return f"https://clinicaltrials.gov/study/{self.nct_id}"
+
+    @property
+    def countries(self) -> list[str]:
+        """The countries of the sites, each once, in the order first seen."""
+        seen: dict[str, None] = {}
+        for site in self.sites:
+            if site.country:
+                seen.setdefault(site.country, None)
+        return list(seen)

@@ -1,0 +1,183 @@
+"""Benchmark: `assess_status` records per second, on one core.
+
+10,000 invented records, each with 20 scans (3-5 target lesions, a non-target, the odd new
+lesion), three lines of treatment, tumor markers, blood counts and symptom reports. The
+records are built first (timed separately); the figure that matters is how many records
+`assess_status` reads per second (aim: 5,000).
+
+Run: .venv/bin/python bench/bench_assess.py [--records N] [--scans N] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import pstats
+import random
+import time
+from typing import Any
+
+from nextline.assess import assess_status
+from nextline.knowledge import load_knowledge
+from nextline.record import PatientFile, PatientRecord, build_record
+
+AS_OF = dt.date(2026, 1, 1)
+LINES = (["letrozole", "palbociclib"], ["fulvestrant", "abemaciclib"], ["paclitaxel"])
+
+
+def synthetic_file(rng: random.Random, index: int, scans: int) -> dict[str, Any]:
+    """One invented person: scans every ~6 weeks from 2022-01-01, three lines."""
+    first = dt.date(2022, 1, 1)
+    days = [first + dt.timedelta(days=42 * i + rng.randint(0, 5)) for i in range(scans)]
+    line_starts = [
+        days[0] + dt.timedelta(days=7),
+        days[scans // 3] + dt.timedelta(days=3),
+        days[2 * scans // 3] + dt.timedelta(days=3),
+    ]
+    therapies = []
+    for n, drugs in enumerate(LINES):
+        entry: dict[str, Any] = {
+            "setting": "metastatic",
+            "drugs": drugs,
+            "start": line_starts[n].isoformat(),
+        }
+        if n < 2:
+            entry["stop"] = (line_starts[n + 1] - dt.timedelta(days=2)).isoformat()
+            entry["stop_reason"] = "progression"
+        therapies.append(entry)
+    organs = ["liver", "lung", "adrenal", "skin", "peritoneum"]
+    n_targets = rng.randint(3, 5)
+    sizes = [float(rng.randint(12, 60)) for _ in range(n_targets)]
+    imaging = []
+    for i, day in enumerate(days):
+        sizes = [max(0.0, round(s * rng.uniform(0.75, 1.3), 1)) for s in sizes]
+        lesions: list[dict[str, Any]] = [
+            {"id": f"t{j}", "organ": organs[j], "role": "target", "longest_mm": size}
+            for j, size in enumerate(sizes)
+        ]
+        lesions.append({"id": "bone-1", "organ": "bone", "role": "non_target", "status": "present"})
+        if rng.random() < 0.08:
+            lesions.append({"id": f"new-{i}", "organ": "liver", "role": "new", "longest_mm": 8})
+        imaging.append({"date": day.isoformat(), "modality": "CT", "lesions": lesions})
+    labs = []
+    symptoms = []
+    for i, day in enumerate(days):
+        labs.append(
+            {
+                "date": day.isoformat(),
+                "test": "CA 15-3",
+                "value": rng.randint(15, 120),
+                "unit": "U/mL",
+            }
+        )
+        if i % 2 == 0:
+            labs.append(
+                {
+                    "date": day.isoformat(),
+                    "test": "ANC",
+                    "value": rng.randint(600, 4000),
+                    "unit": "cells/mm3",
+                }
+            )
+            labs.append(
+                {
+                    "date": day.isoformat(),
+                    "test": "platelets",
+                    "value": rng.randint(60, 300),
+                    "unit": "10^9/L",
+                }
+            )
+            symptoms.append(
+                {
+                    "date": day.isoformat(),
+                    "esas": {"pain": rng.randint(0, 9), "tiredness": rng.randint(0, 9)},
+                    "notes": rng.choice(["", "tired", "back pain and weak legs"]),
+                }
+            )
+    return {
+        "nextline": 1,
+        "patient": {"id": f"bench-{index}", "sex": "female", "menopausal_status": "postmenopausal"},
+        "diagnosis": {"metastatic_since": "2021-12-01"},
+        "metastases": [
+            {"site": "bone", "since": "2021-12-01"},
+            {"site": "liver", "since": "2021-12-01"},
+        ],
+        "therapies": therapies,
+        "imaging": imaging,
+        "labs": labs,
+        "symptoms": symptoms,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--scans", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=3, help="passes; the best is shown")
+    parser.add_argument("--profile", action="store_true", help="print the top functions")
+    args = parser.parse_args()
+
+    kb = load_knowledge()
+    rng = random.Random(20261202)
+    started = time.perf_counter()
+    records: list[PatientRecord] = [
+        build_record(PatientFile.model_validate(synthetic_file(rng, i, args.scans)), kb, AS_OF)
+        for i in range(args.records)
+    ]
+    built = time.perf_counter() - started
+    print(
+        f"built {len(records):,} records with {args.scans} scans each in {built:.2f} s "
+        f"({len(records) / built:,.0f} records/s, not part of the figure)"
+    )
+
+    for record in records[:50]:  # warm up
+        assess_status(record, kb, AS_OF)
+    print(
+        f"reference: {reference_loop():.3f} s CPU for 10 million additions in a Python loop "
+        "(compare machines with this)"
+    )
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
+    best_wall = best_cpu = float("inf")
+    overall: dict[str, int] = {}
+    for _ in range(max(1, args.repeats)):
+        if profiler:
+            profiler.enable()
+        wall, cpu = time.perf_counter(), time.process_time()
+        overall = {}
+        for record in records:
+            status = assess_status(record, kb, AS_OF)
+            overall[status.overall] = overall.get(status.overall, 0) + 1
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        if profiler:
+            profiler.disable()
+    n = len(records)
+    print(
+        f"assess_status, best of {args.repeats} passes over {n:,} records "
+        f"(aim 5,000 records/s on one core):"
+    )
+    print(
+        f"  CPU time:  {best_cpu:.2f} s = {n / best_cpu:,.0f} records/s "
+        f"({best_cpu / n * 1e6:,.0f} µs each)"
+    )
+    print(
+        f"  wall time: {best_wall:.2f} s = {n / best_wall:,.0f} records/s "
+        "(lower than CPU when other processes share the cores)"
+    )
+    print("overall:", ", ".join(f"{k} {v:,}" for k, v in sorted(overall.items())))
+    if profiler:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+
+
+def reference_loop() -> float:
+    """CPU seconds for a fixed pure-Python workload, to compare one machine with another."""
+    started = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - started
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,551 @@
+"""RECIST 1.1 response for each line of metastatic therapy, read from the record's scans.
+
+Pure: a function of the record's scans, its lines, the knowledge base's RECIST numbers and
+the as-of date. Every number compared against comes from `assess_thresholds.yaml` with its
+source (Eisenhauer et al., Eur J Cancer 2009). What nextline adds, stated so it can be
+questioned: scans less than 15 days apart are one assessment (the patient format); the best
+overall response is unconfirmed (no second scan is required) and applies no minimum interval
+for stable disease, since those are set by each trial's protocol.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import field
+from typing import Literal, NamedTuple
+
+from nextline.assess._value import value
+from nextline.knowledge.assess_schema import RecistRules
+from nextline.record.file_models import Lesion, Scan
+from nextline.record.record import Line
+
+Response = Literal["CR", "PR", "SD", "PD", "NE", "non_CR_non_PD"]
+NonTarget = Literal["CR", "non_CR_non_PD", "PD", "NE"]
+
+# Scans less than this many days apart are read as one assessment (patient format, imaging).
+SAME_ASSESSMENT_DAYS = 15
+_EPS = 1e-9  # measurements are decimals; keep "exactly +20 %" on the PD side of the line
+
+# Rule ids, stable: each names the RECIST 1.1 rule that fired (and, through `RULE_SOURCES`,
+# the knowledge fields whose sources say it).
+PD_TARGET_SUM = "recist_pd_target_sum"
+PD_NEW_LESION = "recist_pd_new_lesion"
+PD_NON_TARGET = "recist_pd_non_target"
+CR = "recist_cr"
+PR = "recist_pr"
+PR_NON_TARGET_REMAINS = "recist_pr_targets_gone_non_targets_remain"
+SD = "recist_sd"
+NE_TARGET = "recist_ne_target_not_evaluated"
+NE_NON_TARGET = "recist_ne_non_target_not_evaluated"
+NON_CR_NON_PD = "recist_non_cr_non_pd"
+CR_NON_TARGET = "recist_cr_non_target"
+
+RULE_SOURCES: dict[str, tuple[str, ...]] = {
+    PD_TARGET_SUM: ("pd_increase_pct", "pd_min_absolute_mm"),
+    PD_NEW_LESION: ("new_lesion_is_pd",),
+    PD_NON_TARGET: ("non_target_pd",),
+    CR: ("complete_response", "node_normal_below_mm"),
+    PR: ("pr_decrease_pct",),
+    PR_NON_TARGET_REMAINS: ("overall_response_table",),
+    SD: ("pr_decrease_pct", "pd_increase_pct"),
+    NE_TARGET: ("not_evaluated",),
+    NE_NON_TARGET: ("not_evaluated", "overall_response_table"),
+    NON_CR_NON_PD: ("overall_response_table",),
+    CR_NON_TARGET: ("overall_response_table",),
+}
+
+_RANK: dict[str, int] = {"CR": 5, "PR": 4, "SD": 3, "non_CR_non_PD": 3, "PD": 1, "NE": 0}
+
+
+# One lesion as read on one scan, and where it is: (lesion, scan index, lesion index).
+# A plain tuple because the engine reads hundreds per record; the path is built when shown.
+SeenLesion = tuple[Lesion, int, int]
+
+
+def lesion_path(seen: SeenLesion) -> str:
+    return f"imaging[{seen[1]}].lesions[{seen[2]}]"
+
+
+class Assessment(NamedTuple):
+    """Scans read together (less than 15 days apart), dated by the latest scan. What every
+    line's follow-up needs is read once here: each lesion's size, the lesions marked new,
+    and those marked as clearly grown."""
+
+    date: dt.date
+    scan_paths: tuple[str, ...]
+    lesions: dict[str, SeenLesion]
+    marked_baseline: bool
+    sizes: dict[str, float | None]  # id -> mm (nodes by short axis); None when not readable
+    new_ids: tuple[str, ...]
+    progressed: tuple[tuple[str, str, str], ...]  # (id, role, path) of "unequivocal_progression"
+
+
+@value
+class Timepoint:
+    """The response at one follow-up assessment of a line, with the rules that fired."""
+
+    date: dt.date
+    sum_mm: float | None
+    change_from_baseline_pct: float | None
+    change_from_nadir_pct: float | None
+    nadir_mm: float | None
+    target: Response | None
+    non_target: NonTarget | None
+    new_lesions: tuple[str, ...]
+    overall: Response
+    rule: str
+    rules: tuple[str, ...]
+    paths: tuple[str, ...]
+    text: str
+
+
+@value
+class LineResponse:
+    """RECIST 1.1 for one line: its baseline, each follow-up, and the best response."""
+
+    line: int
+    baseline_date: dt.date | None
+    baseline_sum_mm: float | None
+    baseline_paths: tuple[str, ...]
+    targets: tuple[str, ...]
+    non_targets: tuple[str, ...]
+    measurable: bool
+    timepoints: tuple[Timepoint, ...]
+    best_overall: Response | None
+    warnings: tuple[str, ...] = field(default=())
+
+
+def group_assessments(
+    scans: Sequence[Scan], as_of: dt.date, too_small_mm: float
+) -> list[Assessment]:
+    """Group scans on or before `as_of` into assessments: a scan less than 15 days after the
+    first scan of the open group joins it, unless the two carry different `assessment`
+    labels. Within an assessment a lesion's latest reading wins; a lesion too small to
+    measure counts as `too_small_mm` (RECIST 1.1 §4.3.2)."""
+    ordered = sorted(
+        [(scan.date, i, scan) for i, scan in enumerate(scans) if scan.date <= as_of],
+        key=_by_date_then_index,
+    )
+    groups: list[list[tuple[int, Scan]]] = []
+    labels: list[str | None] = []
+    for day, index, scan in ordered:
+        if groups:
+            first_day = groups[-1][0][1].date
+            label = labels[-1]
+            same_label = scan.assessment is None or label is None or scan.assessment == label
+            if (day - first_day).days < SAME_ASSESSMENT_DAYS and same_label:
+                groups[-1].append((index, scan))
+                if label is None:
+                    labels[-1] = scan.assessment
+                continue
+        groups.append([(index, scan)])
+        labels.append(scan.assessment)
+    out = []
+    for members in groups:
+        lesions: dict[str, SeenLesion] = {}
+        marked = False
+        for index, scan in members:
+            marked = marked or scan.baseline
+            for j, lesion in enumerate(scan.lesions):
+                lesions[lesion.id] = (lesion, index, j)
+        paths = tuple([f"imaging[{i}]" for i, _ in members])
+        sizes = {}
+        new_ids = []
+        progressed = []
+        for lesion_id, seen in lesions.items():
+            lesion = seen[0]
+            # _size, inlined: this loop runs for every lesion of every scan
+            if lesion.not_evaluated:
+                size = None
+            elif lesion.too_small_to_measure:
+                size = too_small_mm
+            else:
+                size = lesion.short_axis_mm if lesion.node else lesion.longest_mm
+                if size is None and lesion.status == "absent":
+                    size = 0.0
+            sizes[lesion_id] = size
+            if lesion.role == "new":
+                new_ids.append(lesion_id)
+            if lesion.status == "unequivocal_progression":
+                progressed.append((lesion_id, lesion.role, lesion_path(seen)))
+        out.append(
+            Assessment(
+                members[-1][1].date,
+                paths,
+                lesions,
+                marked,
+                sizes,
+                tuple(new_ids),
+                tuple(progressed),
+            )
+        )
+    return out
+
+
+def _by_date_then_index(item: tuple[dt.date, int, Scan]) -> tuple[dt.date, int]:
+    return item[0], item[1]
+
+
+def _size(lesion: Lesion, too_small_mm: float) -> float | None:
+    """A target's size in mm (nodes by short axis); None when it cannot be read."""
+    if lesion.not_evaluated:
+        return None
+    if lesion.too_small_to_measure:
+        return too_small_mm  # RECIST 1.1 §4.3.2: default 5 mm
+    size = lesion.short_axis_mm if lesion.node else lesion.longest_mm
+    if size is not None:
+        return size
+    if lesion.status == "absent":
+        return 0.0
+    return None
+
+
+def _baseline(
+    line: Line, assessments: list[Assessment], previous_start: dt.date | None, end: dt.date
+) -> Assessment | None:
+    """The scan marked `baseline: true` nearest the line's start (after the previous line
+    began, before this one ended), else the last assessment on or before the start."""
+    marked = [
+        a
+        for a in assessments
+        if a.marked_baseline
+        and (previous_start is None or a.date > previous_start)
+        and a.date <= end
+    ]
+    if marked:
+        return min(marked, key=lambda a: (abs((a.date - line.start).days), a.date))
+    before = [a for a in assessments if a.date <= line.start]
+    return before[-1] if before else None
+
+
+def _target_warnings(targets: dict[str, SeenLesion], rules: RecistRules) -> list[str]:
+    """RECIST 1.1 §3.1 and §4.2 target rules; breaking one is a warning, never a failure."""
+    warnings = []
+    if len(targets) > rules.max_targets.value:
+        warnings.append(
+            f"{len(targets)} target lesions at baseline; RECIST 1.1 allows at most "
+            f"{rules.max_targets.value:g}"
+        )
+    per_organ: dict[str, list[str]] = {}
+    for lesion_id, seen in targets.items():
+        lesion = seen[0]
+        organ = "lymph nodes" if lesion.node else (lesion.organ or "unknown organ").lower()
+        per_organ.setdefault(organ, []).append(lesion_id)
+        if lesion.too_small_to_measure:
+            warnings.append(f"{lesion_path(seen)}: a target too small to measure at baseline")
+        elif lesion.node:
+            size = lesion.short_axis_mm
+            if size is not None and size < rules.min_node_short_axis_mm.value:
+                warnings.append(
+                    f"{lesion_path(seen)}: node {lesion_id} is {size:g} mm short axis; a target "
+                    f"node needs at least {rules.min_node_short_axis_mm.value:g} mm"
+                )
+        else:
+            size = lesion.longest_mm
+            if size is not None and size < rules.min_measurable_mm.value:
+                warnings.append(
+                    f"{lesion_path(seen)}: lesion {lesion_id} is {size:g} mm; a target needs at "
+                    f"least {rules.min_measurable_mm.value:g} mm"
+                )
+        if organ == "bone":
+            warnings.append(
+                f"{lesion_path(seen)}: a bone lesion as a target; RECIST 1.1 counts bone lesions "
+                "as measurable only when they have a soft-tissue part of at least 10 mm"
+            )
+    for organ, ids in per_organ.items():
+        if len(ids) > rules.max_targets_per_organ.value:
+            warnings.append(
+                f"{len(ids)} targets in {organ} ({', '.join(ids)}); RECIST 1.1 allows at most "
+                f"{rules.max_targets_per_organ.value:g} per organ"
+            )
+    return warnings
+
+
+def _non_target_response(
+    seen_now: dict[str, SeenLesion], non_targets: list[str], progressed: list[str]
+) -> tuple[NonTarget | None, list[str]]:
+    """Non-target response (RECIST 1.1 §4.3.3) and the paths it rests on; `progressed` are
+    the paths of known lesions marked as clearly grown on this assessment."""
+    if progressed:
+        return "PD", progressed
+    if not non_targets:
+        return None, []
+    paths = []
+    missing = absent = 0
+    for lesion_id in non_targets:
+        seen = seen_now.get(lesion_id)
+        if seen is None or seen[0].not_evaluated:
+            missing += 1
+            continue
+        paths.append(lesion_path(seen))
+        if seen[0].status == "absent":
+            absent += 1
+    if missing:
+        return "NE", paths
+    if absent == len(non_targets):
+        return "CR", paths
+    return "non_CR_non_PD", paths
+
+
+def _overall(
+    target: Response | None, non_target: NonTarget | None, new: bool, target_rule: str | None
+) -> tuple[Response, list[str]]:
+    """RECIST 1.1 §4.4.1 Table 1 (targets) or Table 2 (non-targets only)."""
+    pd_rules = []
+    if target == "PD":
+        pd_rules.append(PD_TARGET_SUM)
+    if new:
+        pd_rules.append(PD_NEW_LESION)
+    if non_target == "PD":
+        pd_rules.append(PD_NON_TARGET)
+    if pd_rules:
+        return "PD", pd_rules
+    if target is None:  # Table 2: non-target disease only
+        if non_target == "CR":
+            return "CR", [CR_NON_TARGET]
+        if non_target == "non_CR_non_PD":
+            return "non_CR_non_PD", [NON_CR_NON_PD]
+        return "NE", [NE_NON_TARGET]
+    if target == "CR":
+        if non_target in (None, "CR"):
+            return "CR", [CR]
+        return "PR", [PR_NON_TARGET_REMAINS]
+    if target == "NE":
+        return "NE", [NE_TARGET]
+    return target, [target_rule or SD]
+
+
+def best_overall(timepoints: Sequence[Timepoint]) -> Response | None:
+    """The best response recorded up to and including the first progression (§4.4.3),
+    unconfirmed. None when there is no follow-up yet."""
+    best: Response | None = None
+    for point in timepoints:
+        if best is None or _RANK[point.overall] > _RANK[best]:
+            best = point.overall
+        if point.overall == "PD":
+            break
+    return best
+
+
+_WORDS: dict[str, str] = {
+    "CR": "No measurable cancer left on this scan",
+    "PR": "Shrinking by at least 30 %",
+    "SD": "Stable: neither enough shrinking nor enough growth to count",
+    "non_CR_non_PD": "Known spots are still there and not clearly growing",
+    "NE": "Not enough of the scan could be read to tell",
+}
+
+
+def _describe(
+    overall: Response,
+    point_sum: float | None,
+    base: float | None,
+    nadir: float | None,
+    change_base: float | None,
+    change_nadir: float | None,
+    target_pd: bool,
+    new: bool,
+    non_target_pd: bool,
+) -> str:
+    """Plain words for a timepoint first, the RECIST term beside."""
+    if overall == "PD":
+        reasons = []
+        if target_pd and nadir is not None and change_nadir is not None:
+            reasons.append(
+                f"{change_nadir:+g} % over the smallest total so far ({nadir:g} mm, the nadir)"
+            )
+        if new:
+            reasons.append("a new spot of cancer was seen")
+        if non_target_pd:
+            reasons.append("other known spots clearly grew")
+        words = "Growth: " + "; ".join(reasons) if reasons else "Growth"
+    else:
+        words = _WORDS[overall]
+    if point_sum is not None and base is not None and change_base is not None:
+        words += (
+            f" — the measured tumors add up to {point_sum:g} mm ({change_base:+g} % from "
+            f"{base:g} mm before this treatment)"
+        )
+    label = "non-CR/non-PD" if overall == "non_CR_non_PD" else overall
+    return f"{words} (RECIST {label})."
+
+
+def assess_line(
+    line: Line,
+    assessments: list[Assessment],
+    rules: RecistRules,
+    as_of: dt.date,
+    previous_start: dt.date | None = None,
+) -> LineResponse:
+    """RECIST 1.1 for one line from the assessments (already grouped, on or before as_of)."""
+    end = min(line.stop, as_of) if line.stop else as_of
+    base = _baseline(line, assessments, previous_start, end)
+    if base is None:
+        return LineResponse(
+            line=line.number,
+            baseline_date=None,
+            baseline_sum_mm=None,
+            baseline_paths=(),
+            targets=(),
+            non_targets=(),
+            measurable=False,
+            timepoints=(),
+            best_overall=None,
+            warnings=(
+                f"line {line.number}: no scan on or before its start ({line.start}); its "
+                "response cannot be measured by RECIST",
+            ),
+        )
+    targets: dict[str, SeenLesion] = {}
+    non_targets: dict[str, SeenLesion] = {}
+    for lesion_id, seen in base.lesions.items():
+        if seen[0].role == "target":
+            targets[lesion_id] = seen
+        else:  # non_target, and `new` at the baseline itself
+            non_targets[lesion_id] = seen
+    for earlier in assessments:  # a lesion new before the baseline is a baseline non-target
+        if earlier.date >= base.date:
+            break
+        for lesion_id in earlier.new_ids:
+            if lesion_id not in targets:
+                non_targets.setdefault(lesion_id, earlier.lesions[lesion_id])
+    warnings = [f"line {line.number}: {w}" for w in _target_warnings(targets, rules)]
+    base_sizes: dict[str, float] = {}
+    for lesion_id, seen in list(targets.items()):
+        size = _size(seen[0], rules.too_small_default_mm.value)
+        if size is None:
+            warnings.append(
+                f"line {line.number}: {lesion_path(seen)}: target {lesion_id} has no measurement "
+                "at baseline and is left out"
+            )
+            del targets[lesion_id]
+        else:
+            base_sizes[lesion_id] = size
+    # fsum: the exactly rounded sum, so the order lesions are listed in never matters
+    base_sum = math.fsum(base_sizes.values()) if targets else None
+    measurable = bool(targets)
+    if (
+        not targets
+        and non_targets
+        and all((s[0].organ or "").lower() == "bone" for s in non_targets.values())
+    ):
+        warnings.append(
+            f"line {line.number}: bone-only disease is not measurable by RECIST 1.1; other "
+            "evidence (symptoms, markers, bone scans, your team's view) matters more"
+        )
+    if not targets and not non_targets:
+        warnings.append(f"line {line.number}: the baseline scan lists no lesions")
+
+    known = set(targets) | set(non_targets)
+    specs = [(lesion_id, seen[0].node) for lesion_id, seen in targets.items()]
+    spec_ids = [lesion_id for lesion_id, _ in specs]
+    spec_nodes = [node for _, node in specs]
+    non_target_ids = list(non_targets)
+    pd_factor = 100 + rules.pd_increase_pct.value
+    pd_mm = rules.pd_min_absolute_mm.value - _EPS
+    pr_factor = 100 - rules.pr_decrease_pct.value
+    node_normal = rules.node_normal_below_mm.value
+    nadir = base_sum
+    points: list[Timepoint] = []
+    for current in assessments:
+        if current.date <= base.date or current.date > end:
+            continue
+        seen_now = current.lesions
+        sizes_now = current.sizes
+        target: Response | None = None
+        target_rule: str | None = None
+        point_sum: float | None = None
+        change_base = change_nadir = None
+        nadir_then = nadir
+        if specs and base_sum is not None and nadir is not None:
+            now = [sizes_now.get(lesion_id) for lesion_id in spec_ids]
+            sizes = [size for size in now if size is not None]
+            missing = len(sizes) < len(now)
+            total = math.fsum(sizes)
+            point_sum = total
+            change_nadir = round((total - nadir) / nadir * 100, 1) if nadir > 0 else None
+            change_base = round((total - base_sum) / base_sum * 100, 1) if base_sum > 0 else None
+            # PD: ≥20 % and ≥5 mm over the nadir, baseline included (RECIST 1.1 §4.3.1);
+            # a target not read cannot make a sum that already shows PD any smaller.
+            if total * 100 >= nadir * pd_factor - _EPS and total - nadir >= pd_mm:
+                target = "PD"
+            elif missing:
+                target = "NE"  # §4.4.2
+            elif all(
+                size < node_normal if node else size == 0
+                for size, node in zip(sizes, spec_nodes, strict=True)
+            ):
+                target = "CR"  # every non-nodal target gone, every node under 10 mm
+            elif total * 100 <= base_sum * pr_factor + _EPS:
+                target, target_rule = "PR", PR  # ≥30 % below the baseline sum
+            else:
+                target, target_rule = "SD", SD
+            if not missing:
+                nadir = min(nadir, total)
+            elif target != "PD":
+                point_sum = change_base = change_nadir = None
+        new_ids = [i for i in current.new_ids if i not in known] if current.new_ids else []
+        progressed = [
+            path for i, role, path in current.progressed if i in known or role == "non_target"
+        ]
+        non_target, nt_paths = _non_target_response(seen_now, non_target_ids, progressed)
+        overall, fired = _overall(target, non_target, bool(new_ids), target_rule)
+        paths = list(current.scan_paths)
+        paths += [lesion_path(seen_now[lesion_id]) for lesion_id in new_ids]
+        paths += [p for p in nt_paths if p not in paths]
+        points.append(
+            Timepoint(
+                date=current.date,
+                sum_mm=point_sum,
+                change_from_baseline_pct=change_base,
+                change_from_nadir_pct=change_nadir,
+                nadir_mm=nadir_then if specs else None,
+                target=target,
+                non_target=non_target,
+                new_lesions=tuple(new_ids),
+                overall=overall,
+                rule=fired[0],
+                rules=tuple(fired),
+                paths=tuple(paths),
+                text=_describe(
+                    overall,
+                    point_sum,
+                    base_sum,
+                    nadir_then,
+                    change_base,
+                    change_nadir,
+                    target == "PD",
+                    bool(new_ids),
+                    non_target == "PD",
+                ),
+            )
+        )
+    return LineResponse(
+        line=line.number,
+        baseline_date=base.date,
+        baseline_sum_mm=base_sum,
+        baseline_paths=base.scan_paths,
+        targets=tuple(targets),
+        non_targets=tuple(non_targets),
+        measurable=measurable,
+        timepoints=tuple(points),
+        best_overall=best_overall(points),
+        warnings=tuple(warnings),
+    )
+
+
+def assess_lines(
+    lines: Sequence[Line], scans: Sequence[Scan], rules: RecistRules, as_of: dt.date
+) -> list[LineResponse]:
+    """RECIST 1.1 for every line started on or before `as_of`."""
+    assessments = group_assessments(scans, as_of, rules.too_small_default_mm.value)
+    out = []
+    previous_start: dt.date | None = None
+    for line in lines:
+        if line.start > as_of:
+            break
+        out.append(assess_line(line, assessments, rules, as_of, previous_start))
+        previous_start = line.start
+    return out

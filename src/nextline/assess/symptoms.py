@@ -1,0 +1,183 @@
+"""Symptoms (ESAS-r scores over time) and side effects (new or worse) around one line. Pure.
+
+ESAS-r items are scored 0-10 by the person; the bands (mild under 4, moderate 4-6, severe 7
+or more) come from Selby et al. 2010. Symptoms are shown as evidence beside the scans, never
+read as growth on their own: they may come from the cancer, the treatment, or neither.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from nextline.assess._evidence import Cite, Evidence, cites
+from nextline.assess._value import value
+from nextline.knowledge.assess_schema import EsasBands
+from nextline.record.record import Line, PatientRecord
+
+Band = Literal["none", "mild", "moderate", "severe"]
+ITEMS = (
+    "pain",
+    "tiredness",
+    "drowsiness",
+    "nausea",
+    "appetite",
+    "shortness_of_breath",
+    "depression",
+    "anxiety",
+    "wellbeing",
+)
+# What a high score means, in plain words (ESAS-r: 0 is best for every item).
+PLAIN = {
+    "pain": "pain",
+    "tiredness": "tiredness",
+    "drowsiness": "drowsiness",
+    "nausea": "nausea",
+    "appetite": "poor appetite",
+    "shortness_of_breath": "shortness of breath",
+    "depression": "feeling low",
+    "anxiety": "worry",
+    "wellbeing": "not feeling well overall",
+}
+
+
+@value
+class SymptomTrend:
+    item: str
+    name: str
+    date: dt.date
+    score: int
+    band: Band
+    previous_score: int | None
+    previous_date: dt.date | None
+    change: int | None
+    path: str
+
+
+@value
+class SideEffectChange:
+    term: str
+    grade: int
+    date: dt.date
+    change: Literal["new", "worse", "same", "better"]
+    previous_grade: int | None
+    path: str
+
+
+def _by_date(reading: tuple[dt.date, int, int]) -> dt.date:
+    return reading[0]
+
+
+def band(score: int, bands: EsasBands) -> Band:
+    if score == 0:
+        return "none"
+    if score >= bands.severe_from.value:
+        return "severe"
+    if score >= bands.moderate_from.value:
+        return "moderate"
+    return "mild"
+
+
+def symptom_trends(
+    record: PatientRecord, bands: EsasBands, as_of: dt.date
+) -> tuple[list[SymptomTrend], list[Evidence]]:
+    """For each ESAS-r item: the latest score on or before `as_of` and the one before it."""
+    seen: dict[str, list[tuple[dt.date, int, int]]] = {}
+    for index, report in enumerate(record.file.symptoms):
+        if report.date > as_of or report.esas is None:
+            continue
+        for item, score in report.esas.__dict__.items():  # the ESAS-r items given
+            if score is not None:
+                seen.setdefault(item, []).append((report.date, score, index))
+    trends = []
+    evidence = []
+    sources = cites([*bands.severe_from.sources, *bands.moderate_from.sources, *bands.instrument])
+    for item in ITEMS:
+        readings = seen.get(item)
+        if not readings:
+            continue
+        readings.sort(key=_by_date)
+        date, score, index = readings[-1]
+        path = f"symptoms[{index}].esas.{item}"
+        previous = readings[-2] if len(readings) > 1 else None
+        trend = SymptomTrend(
+            item=item,
+            name=PLAIN[item],
+            date=date,
+            score=score,
+            band=band(score, bands),
+            previous_score=previous[1] if previous else None,
+            previous_date=previous[0] if previous else None,
+            change=score - previous[1] if previous else None,
+            path=path,
+        )
+        trends.append(trend)
+        worse = trend.change is not None and trend.change > 0
+        if trend.band in ("moderate", "severe") or worse:
+            text = f"{PLAIN[item].capitalize()} scored {score} out of 10 on {date} ({trend.band})"
+            if previous and trend.change:
+                text += (
+                    f", {'up' if trend.change > 0 else 'down'} from {previous[1]} on {previous[0]}"
+                )
+            evidence.append(
+                Evidence(
+                    kind="symptom",
+                    date=date,
+                    text=text + ".",
+                    paths=(path,) + ((f"symptoms[{previous[2]}].esas.{item}",) if previous else ()),
+                    rule="esas_severity_band",
+                    sources=sources,
+                )
+            )
+    return trends, evidence
+
+
+def side_effect_changes(
+    record: PatientRecord, line: Line | None, as_of: dt.date
+) -> tuple[list[SideEffectChange], list[Evidence]]:
+    """Side effects recorded during `line` (up to `as_of`), not resolved by then, each marked
+    new, worse, same or better than the last earlier record of the same term."""
+    if line is None:
+        return [], []
+    end = min(line.stop, as_of) if line.stop else as_of
+    entries = sorted(
+        ((e.date, i, e) for i, e in enumerate(record.file.side_effects) if e.date <= end),
+        key=lambda t: (t[0], t[1]),
+    )
+    out: list[SideEffectChange] = []
+    evidence: list[Evidence] = []
+    for date, index, entry in entries:
+        if date < line.start or (entry.resolved is not None and entry.resolved <= as_of):
+            continue
+        term = entry.term.lower()
+        earlier = [e for d, _, e in entries if d < date and e.term.lower() == term]
+        before = earlier[-1].grade if earlier else None
+        if before is None:
+            change: Literal["new", "worse", "same", "better"] = "new"
+        elif entry.grade > before:
+            change = "worse"
+        elif entry.grade == before:
+            change = "same"
+        else:
+            change = "better"
+        item = SideEffectChange(
+            entry.term, entry.grade, date, change, before, f"side_effects[{index}]"
+        )
+        out.append(item)
+        if change in ("new", "worse"):
+            evidence.append(
+                Evidence(
+                    kind="side_effect",
+                    date=date,
+                    text=(
+                        f"{'New' if change == 'new' else 'Worse'} side effect on {date}: "
+                        f"{entry.term}, grade {entry.grade} (CTCAE)"
+                        + (f", was grade {before}" if before is not None else "")
+                        + "."
+                    ),
+                    paths=(item.path,),
+                    rule="side_effect_new_or_worse",
+                    sources=(Cite("ctcae_v5", "grades 1-5"),),
+                )
+            )
+    return out, evidence

@@ -1,0 +1,165 @@
+"""Tumor markers (CA 15-3, CA 27.29, CEA) within one line of treatment. Pure.
+
+ASCO: these markers may be used beside scans and examination, never alone to decide that a
+treatment has stopped working; and a rise in the first weeks of a new treatment may be a
+spurious early rise ("flare"). So a trend here is supporting evidence only, and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from nextline.assess._evidence import Evidence, cites, fmt
+from nextline.assess._value import value
+from nextline.knowledge.assess_schema import MarkerRules
+from nextline.record.record import LabValue, Line, PatientRecord
+
+Trend = Literal["rising", "falling", "unchanged", "single"]
+RULE = "marker_trend_supporting_only"
+
+
+@value
+class MarkerPoint:
+    date: dt.date
+    value: float
+    path: str
+
+
+@value
+class MarkerTrend:
+    """One marker across a line: the value before it began, the lowest, the latest."""
+
+    test: str
+    name: str
+    unit: str | None
+    line: int
+    values: tuple[MarkerPoint, ...]
+    baseline: MarkerPoint | None
+    nadir: MarkerPoint
+    latest: MarkerPoint
+    change_from_nadir_pct: float | None
+    change_from_baseline_pct: float | None
+    trend: Trend
+    in_flare_window: bool
+    text: str
+
+
+def _point(value: LabValue) -> MarkerPoint:
+    amount = value.canonical_value if value.canonical_value is not None else value.value
+    return MarkerPoint(value.date, amount, value.path)
+
+
+def marker_trends(
+    record: PatientRecord,
+    line: Line,
+    rules: MarkerRules,
+    as_of: dt.date,
+    previous_start: dt.date | None,
+) -> tuple[list[MarkerTrend], list[Evidence]]:
+    """Each marker's trend within `line`: the latest value on or before its start (after
+    the previous line began) as baseline, then every value up to its stop or `as_of`."""
+    end = min(line.stop, as_of) if line.stop else as_of
+    trends: list[MarkerTrend] = []
+    evidence: list[Evidence] = []
+    flare_days = int(rules.flare_days.value)
+    for test_id in rules.tests:
+        values = record.labs_of(test_id, end)
+        if not values:
+            continue
+        before = [
+            v
+            for v in values
+            if v.date <= line.start and (previous_start is None or v.date > previous_start)
+        ]
+        during = [v for v in values if v.date > line.start]
+        baseline = _point(before[-1]) if before else None
+        points = ([baseline] if baseline else []) + [_point(v) for v in during]
+        if not points:
+            continue
+        nadir = min(points, key=lambda p: p.value)  # first lowest value
+        latest = points[-1]
+        if len(points) == 1:
+            trend: Trend = "single"
+        elif latest.value > points[-2].value:
+            trend = "rising"
+        elif latest.value < points[-2].value:
+            trend = "falling"
+        else:
+            trend = "unchanged"
+        from_nadir = (
+            round((latest.value - nadir.value) / nadir.value * 100, 1) if nadir.value > 0 else None
+        )
+        from_base = (
+            round((latest.value - baseline.value) / baseline.value * 100, 1)
+            if baseline and baseline.value > 0 and latest is not baseline
+            else None
+        )
+        flare = line.start < latest.date and (latest.date - line.start).days < flare_days
+        name = values[-1].name
+        unit = values[-1].canonical_unit or values[-1].unit
+        text = _describe(name, unit, line, trend, latest, nadir, from_nadir, flare, flare_days)
+        trends.append(
+            MarkerTrend(
+                test=test_id,
+                name=name,
+                unit=unit,
+                line=line.number,
+                values=tuple(points),
+                baseline=baseline,
+                nadir=nadir,
+                latest=latest,
+                change_from_nadir_pct=from_nadir,
+                change_from_baseline_pct=from_base,
+                trend=trend,
+                in_flare_window=flare,
+                text=text,
+            )
+        )
+        if trend == "single":
+            continue
+        rising = latest.value > nadir.value and trend == "rising"
+        evidence.append(
+            Evidence(
+                kind="marker",
+                date=latest.date,
+                text=text,
+                paths=tuple(p.path for p in points),
+                rule=RULE,
+                sources=cites([*rules.supporting_only, *rules.flare_days.sources]),
+                points_to="neither" if flare else ("not_working" if rising else "working"),
+                supporting_only=True,
+            )
+        )
+    return trends, evidence
+
+
+def _describe(
+    name: str,
+    unit: str | None,
+    line: Line,
+    trend: Trend,
+    latest: MarkerPoint,
+    nadir: MarkerPoint,
+    from_nadir: float | None,
+    flare: bool,
+    flare_days: int,
+) -> str:
+    units = f" {unit}" if unit else ""
+    head = f"{name} was {fmt(latest.value)}{units} on {latest.date}"
+    if trend == "single":
+        return f"{head}; one value in this treatment, so no trend yet."
+    words = {"rising": "going up", "falling": "going down", "unchanged": "unchanged"}[trend]
+    text = f"{head}, {words}"
+    if from_nadir is not None and latest is not nadir:
+        text += (
+            f"; {from_nadir:+g} % from its lowest in this treatment "
+            f"({fmt(nadir.value)}{units} on {nadir.date}, the nadir)"
+        )
+    text += ". Tumor markers support what scans show; they never show growth on their own."
+    if flare:
+        text += (
+            f" This value is from the first {flare_days // 7} weeks of the treatment, when an "
+            "early rise can be a false alarm (a flare)."
+        )
+    return text

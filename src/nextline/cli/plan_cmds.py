@@ -1,0 +1,155 @@
+"""Appointment commands: `nextline questions`, `nextline brief`, `nextline report`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from nextline.cli._common import AS_OF_HELP, JSON_HELP, load, parse_as_of, print_json
+
+if TYPE_CHECKING:
+    from nextline.knowledge import Knowledge
+    from nextline.plan import Question
+    from nextline.record import PatientRecord
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
+Json = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
+Ref = Annotated[str, typer.Argument(help="A stored person's id, or a patient file path.")]
+Trials = Annotated[
+    bool,
+    typer.Option(
+        "--trials/--no-trials",
+        help="Also match the catalog's breast cancer trials (slower: reads each trial's criteria).",
+    ),
+]
+TRIALS_LIMIT = 20  # the best matches are enough for an appointment
+
+
+def _record(ref: str, as_of: dt.date) -> tuple[PatientRecord, Knowledge]:
+    from nextline.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    return load(ref, as_of, kb), kb
+
+
+def match_trials_if_available(
+    record: PatientRecord, kb: Knowledge, as_of: dt.date, wanted: bool = True
+) -> Any:
+    """Matches over the catalog's breast cancer trials, or None when not wanted or while this
+    build cannot match trials."""
+    if not wanted:
+        return None
+    from nextline.plan._inputs import as_data
+    from nextline.plan.briefing import engine
+
+    match = engine("nextline.trials.matching", "match_trials")
+    load_catalog = engine("nextline.trials.catalog", "load_catalog")
+    is_breast = engine("nextline.trials.catalog", "is_breast_trial")
+    if match is None or load_catalog is None or is_breast is None:
+        return None
+    catalog = load_catalog()
+    breast = [t for t in catalog.trials if is_breast(t)]
+    matches = match(record, kb, breast, as_of, limit=TRIALS_LIMIT)
+    return {"catalog": as_data(catalog.metadata()), "matches": as_data(matches)}
+
+
+def questions(ref: Ref, as_of: AsOf = None, json_out: Json = False, trials: Trials = False) -> None:
+    """The questions to bring to the next appointment, grouped, each with why."""
+    from nextline.plan import build_briefing
+
+    day = parse_as_of(as_of)
+    record, kb = _record(ref, day)
+    found = match_trials_if_available(record, kb, day, trials)
+    briefing = build_briefing(record, kb, day, trials=found)
+    if json_out:
+        print_json(
+            {
+                "patient": record.id,
+                "as_of": day.isoformat(),
+                "questions": [q.to_json() for q in briefing.questions],
+                "personal_questions": [q.to_json() for q in briefing.personal_questions],
+                "unavailable": list(briefing.unavailable),
+            }
+        )
+        return
+    _print_questions(list(briefing.questions), kb)
+
+
+def _print_questions(found: list[Question], kb: Knowledge) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    titles: dict[str, str] = {g.id: g.title for g in (kb.plan.groups if kb.plan else [])}
+    group = None
+    for number, q in enumerate(found, start=1):
+        if q.group != group:
+            group = q.group
+            console.print(f"\n[bold]{titles.get(group, group)}[/bold]")
+        style = "bold" if q.urgency else ""
+        console.print(f"{number}. {q.text}", style=style, markup=False)
+        for detail in q.details:
+            console.print(f"   - {detail}", markup=False)
+        console.print(f"   Why: {q.why}", style="dim", markup=False)
+
+
+def brief(ref: Ref, as_of: AsOf = None, json_out: Json = False, trials: Trials = False) -> None:
+    """The whole briefing: status, options, trials, questions, plan, goals, supportive care."""
+    from nextline.plan import build_briefing
+
+    day = parse_as_of(as_of)
+    record, kb = _record(ref, day)
+    found = match_trials_if_available(record, kb, day, trials)
+    briefing = build_briefing(record, kb, day, trials=found)
+    if json_out:
+        print_json(briefing.to_json())
+        return
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    console.print(f"[bold]{record.name or record.id}[/bold], as of {day.isoformat()}")
+    status = briefing.status
+    if status:
+        console.print(f"Status: {status.get('overall')}", markup=False)
+    for missing in briefing.unavailable:
+        console.print(f"{missing}: not available in this build", style="dim", markup=False)
+    if briefing.goals.rows:
+        console.print("\n[bold]Choices that fit, beside your goals[/bold]")
+        for row in briefing.goals.rows:
+            avoid = f" — touches: {', '.join(row.wants_to_avoid)}" if row.wants_to_avoid else ""
+            console.print(f"- {row.name}: {'; '.join(row.routes)}{avoid}", markup=False)
+    if briefing.plan.milestones:
+        console.print("\n[bold]Coming up[/bold]")
+        for m in briefing.plan.milestones:
+            console.print(f"- {m.date.isoformat()} {m.label}", markup=False)
+    _print_questions(list(briefing.questions), kb)
+    if briefing.supportive_care.topics:
+        console.print("\n[bold]Support and care[/bold]")
+        for t in briefing.supportive_care.topics:
+            console.print(f"- {t.title}", markup=False)
+
+
+def report(
+    ref: Ref,
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="Where to write: FILE.pdf or FILE.html.")
+    ],
+    as_of: AsOf = None,
+    trials: Trials = False,
+) -> None:
+    """Write the summary packet (page one for the care team, then the detail and charts)."""
+    from nextline.report import write_report
+
+    day = parse_as_of(as_of)
+    record, kb = _record(ref, day)
+    found = match_trials_if_available(record, kb, day, trials)
+    written = write_report(record, kb, day, out, trials=found)
+    typer.echo(str(written))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("questions")(questions)
+    app.command("brief")(brief)
+    app.command("report")(report)

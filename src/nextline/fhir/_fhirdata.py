@@ -1,0 +1,91 @@
+"""Small readers for raw FHIR JSON (already validated by fhir.resources): codings, dates,
+references. Raw dicts are read instead of the models because the mapping only needs a few
+fields and this keeps it fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from nextline.fhir.tables import MCODE
+
+
+def codings(concept: Any) -> list[tuple[str, str, str]]:
+    """(system, code, display) of each coding of a CodeableConcept (or a list of them)."""
+    if isinstance(concept, list):
+        return [c for item in concept for c in codings(item)]
+    if not isinstance(concept, dict):
+        return []
+    out = []
+    for coding in concept.get("coding") or []:
+        if isinstance(coding, dict) and coding.get("code") is not None:
+            out.append(
+                (str(coding.get("system", "")), str(coding["code"]), str(coding.get("display", "")))
+            )
+    return out
+
+
+def concept_text(concept: Any) -> str:
+    """The text of a CodeableConcept, or its first display."""
+    if isinstance(concept, dict):
+        if isinstance(concept.get("text"), str) and concept["text"].strip():
+            return str(concept["text"]).strip()
+        for _, _, display in codings(concept):
+            if display:
+                return display
+    if isinstance(concept, list) and concept:
+        return concept_text(concept[0])
+    return ""
+
+
+def code_in(concept: Any, system: str, table: dict[str, Any]) -> Any:
+    """The first table row whose code is a coding of `concept` in `system`, or None."""
+    for sys, code, _ in codings(concept):
+        if sys == system and code in table:
+            return table[code]
+    return None
+
+
+def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
+    """A FHIR date/dateTime as a date; (None, why) for a partial or malformed one."""
+    if not isinstance(value, str) or not value:
+        return None, None
+    text = value[:10]
+    if len(text) < 10:
+        return None, f"date {value!r} gives only the year or month"
+    try:
+        return dt.date.fromisoformat(text), None
+    except ValueError:
+        return None, f"date {value!r} is not a date"
+
+
+def profiles(resource: dict[str, Any]) -> list[str]:
+    meta = resource.get("meta")
+    if not isinstance(meta, dict):
+        return []
+    return [p for p in meta.get("profile") or [] if isinstance(p, str)]
+
+
+def has_profile(resource: dict[str, Any], *names: str) -> bool:
+    """Whether meta.profile names one of the mCODE profiles `names` (any version)."""
+    found = [p.split("|")[0] for p in profiles(resource)]
+    return any(p == MCODE + name for p in found for name in names)
+
+
+def ref_of(resource: dict[str, Any]) -> str:
+    return f"{resource.get('resourceType')}/{resource.get('id', '?')}"
+
+
+def reference(value: Any) -> str | None:
+    if isinstance(value, dict) and isinstance(value.get("reference"), str):
+        return str(value["reference"])
+    return None
+
+
+def extension_value(resource: dict[str, Any], url_suffix: str) -> Any:
+    for ext in resource.get("extension") or []:
+        if isinstance(ext, dict) and str(ext.get("url", "")).endswith(url_suffix):
+            for key, value in ext.items():
+                if key.startswith("value"):
+                    return value
+    return None

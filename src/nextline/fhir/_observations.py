@@ -1,0 +1,349 @@
+"""Observations to the patient file: receptors, HER2, genomic variants, staging, ECOG, the
+clinician's disease status (mCODE CancerDiseaseStatus), and labs with units."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from nextline.fhir import _fhirdata as fd
+from nextline.fhir.report import Mapped, Note
+from nextline.fhir.tables import LOINC_SYSTEM, NEXTLINE_SYSTEM, SNOMED_SYSTEM
+
+if TYPE_CHECKING:
+    from nextline.fhir.importer import _Importer
+
+# What the patient format has no place for, and why that is said in the report.
+_NOT_IN_FORMAT = {
+    "msi": "microsatellite instability is not part of the patient format yet",
+    "tmb": "tumor mutation burden is not part of the patient format yet",
+    "karnofsky": "the patient file keeps ECOG, not Karnofsky (no conversion is guessed)",
+    "region_studied": "genes studied without a result per gene; not read",
+    "genomics_report": "a report grouping results; its results are read one by one",
+    "tnm_category": "TNM categories are not kept; the stage group is",
+    "gene_studied": "a component, not an observation",
+    "pdl1_presence": "PD-L1 present/absent without a CPS or IC score: the patient file needs "
+    "the score",
+    "stage_pathological": "the patient file keeps the stage at first diagnosis (the clinical "
+    "stage group); the pathological stage is not kept",
+}
+_TUMOR_FIELDS = ("er", "pr", "her2", "ki67", "pdl1", "variants", "not_detected")
+
+
+def _meaning(imp: _Importer, concept: Any) -> str | None:
+    row = fd.code_in(concept, LOINC_SYSTEM, imp.t.answers) or fd.code_in(
+        concept, SNOMED_SYSTEM, imp.t.qualifiers
+    )
+    return row.meaning if row is not None else None
+
+
+def map_observation(imp: _Importer, o: dict[str, Any]) -> None:
+    ref = fd.ref_of(o)
+    day, why = imp.date_of(o, "effectiveDateTime", "effectivePeriod", "issued")
+    if why:
+        imp.odd(ref, f"effective {why}")
+    local = [c for s, c, _ in fd.codings(o.get("code")) if s == NEXTLINE_SYSTEM]
+    if local:
+        _local(imp, o, ref, local[0], day)
+        return
+    row = fd.code_in(o.get("code"), LOINC_SYSTEM, imp.t.loinc)
+    if row is None:
+        _lab(imp, o, ref, day)
+        return
+    kind = str(row.kind)
+    if kind in _NOT_IN_FORMAT:
+        imp.skip(ref, f"{row.name}: {_NOT_IN_FORMAT[kind]}")
+    elif kind in ("er", "pr"):
+        _receptor(imp, o, ref, day, kind)
+    elif kind == "her2":
+        _her2(imp, o, ref, day)
+    elif kind == "her2_ish":
+        _her2_ish(imp, o, ref, day)
+    elif kind == "genetic_variant":
+        _variant(imp, o, ref, day)
+    elif kind == "ecog":
+        _ecog(imp, o, ref, day)
+    elif kind == "disease_status":
+        _disease_status(imp, o, ref, day)
+    elif kind == "stage_clinical":
+        _stage(imp, o, ref, day)
+    elif kind == "distant_metastases":
+        codes = [c for _, c, _ in fd.codings(o.get("valueCodeableConcept"))]
+        if any("M1" in c for c in codes):
+            imp.metastatic_shown.append((day, ref))
+            imp.report.mapped.append(Mapped("diagnosis.metastatic_since", ref, "M1"))
+        else:
+            imp.skip(ref, f"{row.name} {', '.join(codes)}: no distant metastases")
+    else:  # pragma: no cover - every kind in loinc.yaml is handled above
+        imp.skip(ref, f"{row.name}: not read")
+
+
+def _fact(
+    imp: _Importer,
+    day: dt.date | None,
+    field: str,
+    value: Any,
+    ref: str,
+    what: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    from nextline.fhir.importer import _TumorFact
+
+    imp.tumor.append(_TumorFact(day, field, value, ref, what, detail))
+
+
+def _receptor(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None, kind: str) -> None:
+    detail = imp.detail(o)
+    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+    value: dict[str, Any] = {}
+    if meaning in ("positive", "negative"):
+        value["result"] = meaning
+    quantity = o.get("valueQuantity")
+    if isinstance(quantity, dict) and quantity.get("value") is not None:
+        unit = str(quantity.get("code") or quantity.get("unit") or "")
+        if unit == "%":
+            value["percent"] = float(quantity["value"])
+    if not value:
+        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        imp.skip(ref, f"{kind.upper()} result {text!r} is not positive, negative or a percent")
+        return
+    if detail is not None and isinstance(detail.get("value"), dict):
+        exact = detail["value"]
+        standard = "positive" if exact.get("result") in ("positive", "low") else exact.get("result")
+        if value.get("result") and standard and standard != value["result"]:
+            imp.odd(
+                ref,
+                f"{kind.upper()} is {value['result']} but nextline's detail says "
+                f"{exact.get('result')}; the coded value was kept",
+            )
+        else:
+            value = exact
+    label = value.get("result") or f"{value.get('percent')} %"
+    _fact(imp, day, kind, value, ref, f"{kind.upper()} {label}", detail)
+
+
+def _her2(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+    detail = imp.detail(o)
+    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+    if meaning not in ("positive", "negative"):
+        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        imp.skip(ref, f"HER2 result {text!r} is not a positive or negative nextline can read")
+        return
+    value: dict[str, Any] = {"result": meaning}
+    if detail is not None and isinstance(detail.get("value"), dict):
+        if detail["value"].get("result") in (None, meaning):
+            value = detail["value"]
+        else:
+            imp.odd(ref, "HER2 coded value and nextline's detail disagree; coded value kept")
+    _fact(imp, day, "her2", value, ref, f"HER2 {meaning}", detail)
+
+
+def _her2_ish(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+    # HER2 "presence by FISH": a positive test is HER2 gene amplification, a negative one no
+    # amplification (the ISH field of the patient file).
+    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+    ish = {"positive": "amplified", "negative": "not_amplified"}.get(meaning or "")
+    if ish is None:
+        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        imp.skip(ref, f"HER2 FISH result {text!r} is not a positive or negative nextline can read")
+        return
+    _fact(imp, day, "her2", {"ish": ish}, ref, f"HER2 ISH {ish.replace('_', ' ')}")
+
+
+def _variant(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+    from nextline.fhir.importer import hgnc_gene
+
+    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+    if meaning != "present":
+        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        imp.skip(ref, f"genetic variant result {text!r}: only 'Present' is read")
+        return
+    gene = None
+    alteration = None
+    origin = "unknown"
+    for component in o.get("component") or []:
+        row = fd.code_in(component.get("code"), LOINC_SYSTEM, imp.t.loinc)
+        value = component.get("valueCodeableConcept")
+        if row is None:
+            continue
+        if row.kind == "gene_studied":
+            gene = hgnc_gene(value, imp.t)
+        elif row.kind in ("amino_acid_change", "dna_change", "variation") and alteration is None:
+            alteration = fd.concept_text(value) or next((c for _, c, _ in fd.codings(value)), None)
+        elif row.kind == "genomic_source_class":
+            origin = _meaning(imp, value) or "unknown"
+    if gene is None:
+        imp.skip(ref, "genetic variant without a gene nextline can read (HGNC)")
+        return
+    variant: dict[str, Any] = {"gene": gene}
+    if alteration:
+        variant["alteration"] = alteration
+    if origin in ("somatic", "germline"):
+        variant["origin"] = origin
+    detail = imp.detail(o)
+    if (
+        detail is not None
+        and isinstance(detail.get("value"), dict)
+        and detail["value"].get("gene") == gene
+    ):
+        variant = detail["value"]
+    _fact(imp, day, "variants", variant, ref, f"{gene} variant", detail)
+
+
+def _ecog(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+    value = o.get("valueInteger")
+    if not isinstance(value, int) or not 0 <= value <= 4:
+        imp.skip(ref, f"ECOG value {value!r} is not 0-4")
+        return
+    if day is None:
+        imp.skip(ref, "ECOG without a date")
+        return
+    imp.add("performance", {"date": day.isoformat(), "ecog": value}, ref, f"ECOG {value}")
+
+
+def _disease_status(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+    row = fd.code_in(o.get("valueCodeableConcept"), SNOMED_SYSTEM, imp.t.disease_status)
+    if row is None:
+        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        imp.skip(ref, f"disease status {text!r} is not improved/stable/worsened/undetermined")
+        return
+    if day is None:
+        imp.skip(ref, "disease status without a date")
+        return
+    item: dict[str, Any] = {"date": day.isoformat(), "disease_status": row.meaning}
+    detail = imp.detail(o)
+    if detail is not None and detail.get("disease_status") == row.meaning:
+        item = detail
+    imp.add("assessments", item, ref, f"the care team's view: {row.meaning} ({day})")
+
+
+def _stage(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+    text = imp.stage_text(o.get("valueCodeableConcept"))
+    if text is None:
+        imp.skip(ref, "clinical stage group without an AJCC stage nextline can read")
+        return
+    if "stage_at_first_diagnosis" not in imp.diagnosis:
+        imp.diagnosis["stage_at_first_diagnosis"] = text
+        imp.report.mapped.append(Mapped("diagnosis.stage_at_first_diagnosis", ref, text))
+    if text == "IV":
+        imp.clinical_stage_iv = True
+        imp.metastatic_shown.append((day, ref))
+        if "presentation" not in imp.diagnosis:
+            # Stage IV at the clinical (diagnosis) staging is, by definition, metastatic
+            # disease found at first diagnosis.
+            imp.diagnosis["presentation"] = "de_novo"
+            imp.report.mapped.append(
+                Mapped("diagnosis.presentation", ref, "de novo (clinical stage IV)")
+            )
+
+
+def _lab(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+    loinc = [c for s, c, _ in fd.codings(o.get("code")) if s == LOINC_SYSTEM]
+    test = next((t for t in map(imp.kb.find_lab_test, loinc) if t is not None), None)
+    if test is None:
+        systems = sorted({s for s, _, _ in fd.codings(o.get("code"))}) or ["no coding"]
+        text = fd.concept_text(o.get("code")) or "no name"
+        imp.skip(
+            ref,
+            f"observation {text!r} ({', '.join(systems)} {', '.join(loinc)}) is "
+            "not a test nextline knows",
+        )
+        return
+    quantity = o.get("valueQuantity")
+    if not isinstance(quantity, dict) or quantity.get("value") is None:
+        imp.skip(ref, f"{test.name} without a number")
+        return
+    if day is None:
+        imp.skip(ref, f"{test.name} without a date")
+        return
+    unit = quantity.get("code") or quantity.get("unit")
+    item: dict[str, Any] = {"date": day.isoformat(), "test": test.name, "value": quantity["value"]}
+    if unit:
+        item["unit"] = str(unit)
+    for band in o.get("referenceRange") or []:
+        low, high = band.get("low"), band.get("high")
+        if isinstance(low, dict) and low.get("value") is not None:
+            item["ref_low"] = low["value"]
+        if isinstance(high, dict) and high.get("value") is not None:
+            item["ref_high"] = high["value"]
+        break
+    detail = imp.detail(o)
+    if detail is not None and detail.get("value") == item["value"]:
+        item = detail
+    imp.add("labs", item, ref, f"{test.name} {quantity['value']} {unit or ''}".strip())
+
+
+def _local(imp: _Importer, o: dict[str, Any], ref: str, code: str, day: dt.date | None) -> None:
+    """An observation nextline exported under its own code system: read its detail."""
+    detail = imp.detail(o)
+    field = code.split(".", 1)[1] if code.startswith("tumor_tests.") else None
+    if detail is None or field not in _TUMOR_FIELDS:
+        imp.skip(ref, f"code {code} of nextline's own system without a readable detail")
+        return
+    _fact(imp, day, field, detail.get("value"), ref, field, detail)
+
+
+def tumor_tests_from_facts(imp: _Importer, data: dict[str, Any]) -> None:
+    """Group tumor facts into `tumor_tests` entries by date (and specimen, test name)."""
+    undated = [f for f in imp.tumor if f.date is None]
+    if undated and imp.opt.undated_tests_on is None:
+        for fact in undated:
+            imp.skip(fact.ref, f"{fact.what}: no date in the bundle")
+        imp.report.needs.append(
+            Note(
+                ", ".join(f.ref for f in undated),
+                f"{len(undated)} tumor test result(s) have no date; the patient file needs one. "
+                "Supply the date they were done with --undated-tests-date DATE",
+            )
+        )
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    sources: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+    for fact in imp.tumor:
+        day = fact.date or imp.opt.undated_tests_on
+        if day is None:
+            continue
+        detail = fact.detail or {}
+        key = (
+            day.isoformat(),
+            str(detail.get("specimen") or ""),
+            str(detail.get("test_name") or ""),
+        )
+        test = groups.setdefault(key, {"date": key[0]})
+        if key[1]:
+            test["specimen"] = key[1]
+        if key[2]:
+            test["test_name"] = key[2]
+        if fact.field in ("variants", "not_detected"):
+            values = fact.value if isinstance(fact.value, list) else [fact.value]
+            target = test.setdefault(fact.field, [])
+            for value in values:
+                if value not in target:
+                    target.append(value)
+            path_field = fact.field
+        elif (
+            fact.field == "her2"
+            and isinstance(test.get("her2"), dict)
+            and isinstance(fact.value, dict)
+            and all(test["her2"].get(k, v) == v for k, v in fact.value.items())
+        ):
+            test["her2"] = {**test["her2"], **fact.value}  # IHC and ISH of the same test
+            path_field = "her2"
+        elif fact.field in test and test[fact.field] != fact.value:
+            imp.odd(
+                fact.ref,
+                f"a second {fact.field} result on {key[0]} that differs; the first was kept",
+            )
+            continue
+        else:
+            test[fact.field] = fact.value
+            path_field = fact.field
+        what = fact.what + ("" if fact.date else f" (date supplied: {day})")
+        sources.setdefault(key, []).append((path_field, fact.ref, what))
+    tests: list[dict[str, Any]] = []
+    for key in sorted(groups):
+        index = len(tests)
+        tests.append(groups[key])
+        for field, ref, what in sources[key]:
+            imp.report.mapped.append(Mapped(f"tumor_tests[{index}].{field}", ref, what))
+    if tests:
+        data["tumor_tests"] = tests

@@ -1,0 +1,229 @@
+"""Medications and procedures to `therapies`: drugs by RxNorm code (as ingredients), radiation
+and surgery from Procedure. Drugs that start and stop together become one therapy entry; the
+record's own line numbering then groups entries into lines of therapy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nextline.fhir import _fhirdata as fd
+from nextline.fhir.tables import SNOMED_SYSTEM
+
+if TYPE_CHECKING:
+    from nextline.fhir.importer import _Importer
+
+
+def _concept(imp: _Importer, m: dict[str, Any], ref: str) -> Any:
+    if "medicationCodeableConcept" in m:
+        return m["medicationCodeableConcept"]
+    target = fd.reference(m.get("medicationReference"))
+    if target is None:
+        imp.skip(ref, "no medication given")
+        return None
+    if target.startswith("#"):
+        for contained in m.get("contained") or []:
+            if isinstance(contained, dict) and contained.get("id") == target[1:]:
+                return contained.get("code")
+    elif target in imp.by_ref:
+        return imp.by_ref[target].get("code")
+    imp.skip(ref, f"its medication {target} is not in the bundle (dangling reference)")
+    return None
+
+
+def _dates(m: dict[str, Any]) -> tuple[Any, Any]:
+    kind = m["resourceType"]
+    if kind == "MedicationRequest":
+        for dosage in m.get("dosageInstruction") or []:
+            bounds = (((dosage or {}).get("timing") or {}).get("repeat") or {}).get(
+                "boundsPeriod"
+            ) or {}
+            if bounds.get("start"):
+                return bounds.get("start"), bounds.get("end")
+        return m.get("authoredOn"), None
+    period = m.get("effectivePeriod")
+    if isinstance(period, dict):
+        return period.get("start"), period.get("end")
+    return m.get("effectiveDateTime"), None
+
+
+def _stop_reason(imp: _Importer, m: dict[str, Any], ref: str) -> str | None:
+    concepts = []
+    reason = m.get("statusReason")
+    concepts += reason if isinstance(reason, list) else [reason] if reason else []
+    ext = fd.extension_value(m, "mcode-termination-reason")
+    if ext:
+        concepts.append(ext)
+    for concept in concepts:
+        row = fd.code_in(concept, SNOMED_SYSTEM, imp.t.stop_reasons)
+        if row is not None:
+            return str(row.meaning)
+    if concepts:
+        text = fd.concept_text(concepts[0]) or "a code"
+        imp.odd(ref, f"stop reason {text!r} is not one nextline reads; left out")
+    return None
+
+
+def map_medication(imp: _Importer, m: dict[str, Any]) -> None:
+    from nextline.fhir.importer import _Med
+
+    ref = fd.ref_of(m)
+    concept = _concept(imp, m, ref)
+    if concept is None:
+        return
+    detail = imp.detail(m)
+    if detail is not None and not fd.codings(concept):
+        drug_id = "(as written)"
+    else:
+        found = imp.drug_of(concept, ref)
+        if found is None:
+            return
+        drug_id = found
+    raw_start, raw_stop = _dates(m)
+    start, why = fd.parse_date(raw_start)
+    if start is None:
+        imp.skip(ref, f"medication without a start date{': ' + why if why else ''}")
+        return
+    stop, why = fd.parse_date(raw_stop)
+    if why:
+        imp.odd(ref, f"stop {why}; left out")
+    if stop is not None and stop < start:
+        imp.odd(ref, f"stops ({stop}) before it starts ({start}); stop left out")
+        stop = None
+    status = m.get("status")
+    if (
+        stop is None
+        and status in ("completed", "stopped")
+        and m["resourceType"] != ("MedicationAdministration")
+    ):
+        imp.odd(ref, f"status is {status} but no stop date is given; kept without a stop")
+    if m["resourceType"] == "MedicationAdministration" and detail is None:
+        request = fd.reference(m.get("request"))
+        imp.admins.append(_Dose(drug_id, start, ref, request))
+        return
+    imp.meds.append(_Med(drug_id, start, stop, _stop_reason(imp, m, ref), ref, detail))
+
+
+@dataclass(frozen=True)
+class _Dose:
+    """One MedicationAdministration: one dose given on one day."""
+
+    drug_id: str
+    day: dt.date
+    ref: str
+    request: str | None
+
+
+# Doses of one drug more than this far apart are two courses (the record's line rules use
+# the same 90 days for a restart after a stop).
+_COURSE_GAP = dt.timedelta(days=90)
+
+
+def _fold_doses(imp: _Importer) -> None:
+    """Doses given under an imported request join it (provenance); the others become
+    courses of the drug: first dose to last, the latest course without a stop (the bundle
+    does not say whether it continues)."""
+    from nextline.fhir.importer import _Med
+
+    by_ref = {med.ref: med for med in imp.meds}
+    loose: dict[str, list[_Dose]] = {}
+    for dose in imp.admins:
+        med = by_ref.get(dose.request or "")
+        if med is not None and med.drug_id == dose.drug_id:
+            med.ref += f", {dose.ref}"
+        else:
+            loose.setdefault(dose.drug_id, []).append(dose)
+    for drug_id, doses in loose.items():
+        doses.sort(key=lambda d: d.day)
+        courses: list[list[_Dose]] = [[doses[0]]]
+        for dose in doses[1:]:
+            if dose.day - courses[-1][-1].day > _COURSE_GAP:
+                courses.append([])
+            courses[-1].append(dose)
+        for n, course in enumerate(courses):
+            last = n == len(courses) - 1
+            stop = None if last else course[-1].day
+            refs = ", ".join(d.ref for d in course)
+            imp.meds.append(_Med(drug_id, course[0].day, stop, None, refs))
+
+
+def therapies_from_meds(imp: _Importer) -> None:
+    """Group medication facts into therapy entries and add them to the `therapies` section."""
+    _fold_doses(imp)
+    by_detail: dict[str, list[Any]] = {}
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for med in imp.meds:
+        if med.detail is not None and med.detail.get("drugs"):
+            by_detail.setdefault(json.dumps(med.detail, sort_keys=True), []).append(med)
+            continue
+        supportive = imp.kb.family_of(imp.kb.drugs[med.drug_id]) == "supportive"
+        key = (med.start, med.stop, med.stop_reason, supportive)
+        groups.setdefault(key, []).append(med)
+    for meds in by_detail.values():
+        detail = meds[0].detail
+        refs = ", ".join(m.ref for m in meds)
+        imp.add("therapies", detail, refs, " + ".join(detail["drugs"]) + f" from {meds[0].start}")
+    since_text = imp.diagnosis.get("metastatic_since")
+    since = dt.date.fromisoformat(since_text) if since_text else None
+    for (start, stop, stop_reason, supportive), meds in groups.items():
+        names: list[str] = []
+        for med in meds:
+            name = imp.kb.drugs[med.drug_id].name
+            if name not in names:
+                names.append(name)
+        item: dict[str, Any] = {"drugs": names, "start": start.isoformat()}
+        if supportive:
+            item["setting"] = "supportive"
+        elif since is not None and start >= since:
+            item["setting"] = "metastatic"
+        if stop is not None:
+            item["stop"] = stop.isoformat()
+        if stop_reason is not None:
+            item["stop_reason"] = stop_reason
+        refs = ", ".join(m.ref for m in meds)
+        setting = f" ({item['setting']})" if "setting" in item else ""
+        imp.add("therapies", item, refs, " + ".join(names) + f" from {start}{setting}")
+
+
+def map_procedure(imp: _Importer, p: dict[str, Any]) -> None:
+    ref = fd.ref_of(p)
+    row = fd.code_in(p.get("code"), SNOMED_SYSTEM, imp.t.procedures)
+    if fd.has_profile(
+        p, "mcode-cancer-related-radiation-procedure", "mcode-radiotherapy-course-summary"
+    ):
+        kind = "radiation"
+    elif fd.has_profile(p, "mcode-cancer-related-surgical-procedure"):
+        kind = "surgery"
+    elif row is not None:
+        kind = str(row.kind)
+    else:
+        text = fd.concept_text(p.get("code")) or "no code"
+        imp.skip(ref, f"procedure {text!r} is not a cancer surgery or radiation nextline knows")
+        return
+    if kind == "diagnostic":
+        imp.skip(ref, f"{row.name if row else 'procedure'}: a test, not a treatment")
+        return
+    start, why = imp.date_of(p, "performedDateTime", "performedPeriod")
+    period = p.get("performedPeriod")
+    stop, _ = fd.parse_date(period.get("end") if isinstance(period, dict) else None)
+    if start is None:
+        imp.skip(ref, f"{kind} without a date{': ' + why if why else ''}")
+        return
+    item: dict[str, Any] = {"kind": kind}
+    if stop is None or stop == start:
+        item["date"] = start.isoformat()
+    else:
+        item["start"] = start.isoformat()
+        item["stop"] = stop.isoformat()
+    site = fd.concept_text(p.get("bodySite"))
+    if site:
+        item["site"] = site
+    name = fd.concept_text(p.get("code"))
+    if name:
+        item["notes"] = name
+    detail = imp.detail(p)
+    if detail is not None and detail.get("kind") == kind:
+        item = detail
+    imp.add("therapies", item, ref, f"{kind} on {start}" + (f" ({site})" if site else ""))

@@ -1,0 +1,168 @@
+"""Read FHIR input: one JSON Bundle (or one resource), or NDJSON from a bulk export.
+
+Size is checked before anything is read. A JSON Bundle is parsed whole, so it has a limit:
+`MAX_BUNDLE_BYTES` (50 MB). Why 50 MB: one person's whole-life FHIR export is typically
+1-20 MB (Synthea's largest single-patient bundles are about 10 MB), while parsing JSON costs
+about 5-10 times its size in memory and then each resource is validated; beyond 50 MB the
+file is almost certainly a population export, which FHIR Bulk Data writes as NDJSON.
+NDJSON is read one line at a time, so it has no total limit, only a per-line one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nextline.errors import InputTooLarge, Problem, RecordInvalid
+
+MAX_BUNDLE_BYTES = 50_000_000
+MAX_NDJSON_LINE_BYTES = 10_000_000  # one resource; a 10 MB Observation is not a real one
+_SNIFF_BYTES = 65_536
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One resource as read, before validation: where it was (`entry[3]`, `line 4`) and what."""
+
+    where: str
+    resource: Any
+    full_url: str | None = None
+    problem: str | None = None  # set when the entry could not even be read as JSON
+
+
+@dataclass(frozen=True)
+class FhirInput:
+    """The resources of one input, read lazily for NDJSON."""
+
+    source: str
+    kind: str  # "bundle" | "resource" | "ndjson"
+    bundle_id: str | None
+    bundle_type: str | None
+    entries: Iterator[RawEntry]
+
+
+class BundleTooLarge(InputTooLarge):
+    """A JSON Bundle over `MAX_BUNDLE_BYTES`; refused before it is read."""
+
+    def __init__(self, size: int, limit: int, source: str = "") -> None:
+        super().__init__(size, limit, source)
+        head = f"{source}: " if source else ""
+        self.args = (
+            f"{head}this FHIR bundle is {size / 1_000_000:.1f} MB, over the "
+            f"{limit / 1_000_000:.0f} MB limit for one JSON bundle; nothing was read or stored. "
+            "Export it as NDJSON (FHIR Bulk Data, one resource per line), which is read line "
+            "by line with no total limit.",
+        )
+
+
+def sniff(path: Path) -> str | None:
+    """ "bundle", "resource" or "ndjson" when the file looks like FHIR, else None.
+
+    Reads only the first 64 KB, so a huge file is recognised before the size check refuses it."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return None
+    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
+    if not text.startswith("{") or '"resourceType"' not in text:
+        return None
+    first_line = text.split("\n", 1)[0]
+    if path.suffix.lower() == ".ndjson" or ("\n" in text.strip() and _is_json_object(first_line)):
+        return "ndjson"
+    compact = text.replace(" ", "").replace("\n", "").replace("\t", "").replace("\r", "")
+    return "bundle" if '"resourceType":"Bundle"' in compact else "resource"
+
+
+def _is_json_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def read_fhir(path: Path) -> FhirInput:
+    """Open a FHIR file; `RecordInvalid` if it is not FHIR, `BundleTooLarge` if too big."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise RecordInvalid([Problem("", f"cannot read {path}: {exc.strerror}")], source) from exc
+    kind = sniff(path)
+    if kind is None:
+        raise RecordInvalid(
+            [Problem("", "not a FHIR resource or Bundle: no `resourceType` at the top")], source
+        )
+    if kind == "ndjson":
+        return FhirInput(source, "ndjson", None, None, _ndjson_entries(path))
+    if size > MAX_BUNDLE_BYTES:
+        raise BundleTooLarge(size, MAX_BUNDLE_BYTES, source)
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise RecordInvalid([Problem("", "not UTF-8 text")], source) from exc
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and exc.lineno > 1:
+            # One JSON object per line after all (its first line was too long to sniff).
+            return FhirInput(source, "ndjson", None, None, _ndjson_entries(path))
+        reason = f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise RecordInvalid([Problem("", reason)], source) from exc
+    return fhir_from_data(data, source)
+
+
+def fhir_from_data(data: Any, source: str = "") -> FhirInput:
+    """Already parsed JSON (a Bundle or one resource) as a `FhirInput`."""
+    if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
+        raise RecordInvalid(
+            [Problem("", "not a FHIR resource or Bundle: no `resourceType` at the top")], source
+        )
+    if data["resourceType"] != "Bundle":
+        return FhirInput(source, "resource", None, None, iter([RawEntry("resource", data)]))
+    entries = data.get("entry", [])
+    if not isinstance(entries, list):
+        raise RecordInvalid([Problem("entry", "Bundle.entry is not a list")], source)
+    bundle_id = data.get("id") if isinstance(data.get("id"), str) else None
+    bundle_type = data.get("type") if isinstance(data.get("type"), str) else None
+    return FhirInput(source, "bundle", bundle_id, bundle_type, _bundle_entries(entries))
+
+
+def _bundle_entries(entries: list[Any]) -> Iterator[RawEntry]:
+    for i, entry in enumerate(entries):
+        where = f"entry[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
+            yield RawEntry(where, None, problem="the entry has no resource")
+            continue
+        full_url = entry.get("fullUrl") if isinstance(entry.get("fullUrl"), str) else None
+        yield RawEntry(where, entry["resource"], full_url)
+
+
+def _ndjson_entries(path: Path) -> Iterator[RawEntry]:
+    with path.open("rb") as handle:
+        number = 0
+        while True:
+            line = handle.readline(MAX_NDJSON_LINE_BYTES + 1)
+            if not line:
+                return
+            number += 1
+            where = f"line {number}"
+            if len(line) > MAX_NDJSON_LINE_BYTES and not line.endswith(b"\n"):
+                while line and not line.endswith(b"\n"):  # skip the rest of the long line
+                    line = handle.readline(MAX_NDJSON_LINE_BYTES)
+                limit = MAX_NDJSON_LINE_BYTES // 1_000_000
+                yield RawEntry(where, None, problem=f"one line is over {limit} MB; skipped")
+                continue
+            text = line.strip()
+            if not text:
+                continue
+            try:
+                resource = json.loads(text.decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                yield RawEntry(where, None, problem=f"not a JSON object: {exc}")
+                continue
+            if not isinstance(resource, dict):
+                yield RawEntry(where, None, problem="not a JSON object")
+                continue
+            yield RawEntry(where, resource)

@@ -1,0 +1,214 @@
+"""The offline code tables in `fhir/data/` (RxNorm, SNOMED CT, LOINC, HGNC), validated when loaded.
+
+Why offline tables: an import must work without a network, and a code is mapped only when a
+source confirms what it means. Every row names a source defined in `data/sources.yaml`; a
+row whose source is missing, or whose drug is not in the knowledge base, fails the load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import ValidationError
+
+from nextline.errors import KnowledgeInvalid, Problem
+from nextline.knowledge import Knowledge
+from nextline.knowledge.schema import Slug, SourcesFile, Strict
+
+DATA_DIR = Path(__file__).parent / "data"
+
+RXNORM_SYSTEM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+SNOMED_SYSTEM = "http://snomed.info/sct"
+LOINC_SYSTEM = "http://loinc.org"
+AJCC_SYSTEM = "http://cancerstaging.org"
+HGNC_SYSTEMS = ("http://www.genenames.org/geneId", "http://www.genenames.org")
+# Facts the patient file holds that no confirmed standard code carries (menopausal status,
+# Ki-67, PD-L1 scores, HER2 IHC score and ISH): exported under this local code system so that
+# export -> import gives the same record. Other systems will ignore these codes.
+NEXTLINE_SYSTEM = "urn:nextline:patient-file"
+MCODE = "http://hl7.org/fhir/us/mcode/StructureDefinition/"
+
+
+class RxNormRow(Strict):
+    code: str
+    drug: Slug
+    level: Literal[
+        "ingredient",
+        "precise_ingredient",
+        "brand_name",
+        "clinical_drug",
+        "branded_drug",
+        "clinical_dose_form",
+        "dose_form_group",
+        "unknown",
+    ]
+    name: str
+    source: Slug
+
+
+class RxNormFile(Strict):
+    format_version: Literal[1]
+    codes: list[RxNormRow]
+
+
+class CodeRow(Strict):
+    code: str
+    name: str
+    source: Slug
+    histology: Literal["ductal", "lobular", "mixed", "other"] | None = None
+    site: str | None = None
+    location: str | None = None
+    kind: str | None = None
+    meaning: str | None = None
+    note: str | None = None
+
+
+class SnomedFile(Strict):
+    format_version: Literal[1]
+    primary_breast: list[CodeRow]
+    secondary_sites: list[CodeRow]
+    secondary_generic: list[CodeRow]
+    body_sites: list[CodeRow]
+    procedures: list[CodeRow]
+    qualifiers: list[CodeRow]
+    disease_status: list[CodeRow]
+    stop_reasons: list[CodeRow]
+
+
+class CodeFile(Strict):
+    format_version: Literal[1]
+    codes: list[CodeRow]
+
+
+class LoincFile(Strict):
+    format_version: Literal[1]
+    codes: list[CodeRow]
+    answers: list[CodeRow]
+
+
+@dataclass(frozen=True)
+class CodeTables:
+    """The loaded tables, indexed by code."""
+
+    rxnorm: dict[str, RxNormRow]
+    ingredient_codes: dict[str, str]  # drugs.yaml `rxnorm:` -> drug id
+    primary_breast: dict[str, CodeRow]
+    secondary_sites: dict[str, CodeRow]
+    secondary_generic: dict[str, CodeRow]
+    body_sites: dict[str, CodeRow]
+    procedures: dict[str, CodeRow]
+    qualifiers: dict[str, CodeRow]
+    disease_status: dict[str, CodeRow]
+    stop_reasons: dict[str, CodeRow]
+    loinc: dict[str, CodeRow]
+    answers: dict[str, CodeRow]
+    hgnc: dict[str, CodeRow]
+
+    def drug_for_rxnorm(self, code: str) -> str | None:
+        """The knowledge-base drug id an RxNorm code contains, or None when unconfirmed."""
+        row = self.rxnorm.get(code)
+        if row is not None:
+            return row.drug
+        return self.ingredient_codes.get(code)
+
+    def rxnorm_for_drug(self, drug_id: str) -> str | None:
+        """An RxNorm code to write for a drug on export: its ingredient (or salt) code, never
+        a product code, which would claim a strength and form the record does not hold."""
+        for code, found in self.ingredient_codes.items():
+            if found == drug_id:
+                return code
+        for level in ("ingredient", "precise_ingredient"):
+            for row in self.rxnorm.values():
+                if row.drug == drug_id and row.level == level:
+                    return row.code
+        return None
+
+
+def _read(name: str, problems: list[Problem]) -> object:
+    path = DATA_DIR / name
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(Problem(f"fhir/data/{name}", f"cannot be read: {exc}"))
+        return None
+
+
+def _index(rows: list[CodeRow], where: str, problems: list[Problem]) -> dict[str, CodeRow]:
+    out: dict[str, CodeRow] = {}
+    for row in rows:
+        if row.code in out:
+            problems.append(Problem(where, f"code {row.code} appears twice"))
+        out[row.code] = row
+    return out
+
+
+def load_tables(kb: Knowledge) -> CodeTables:
+    """Load and cross-check the tables (cached per knowledge base)."""
+    cached = _CACHE.get(id(kb))
+    if cached is not None and cached[0] is kb:
+        return cached[1]
+    tables = _load(kb)
+    _CACHE[id(kb)] = (kb, tables)
+    return tables
+
+
+# Keyed by id: `Knowledge` holds dicts and is not hashable; the entry keeps `kb` alive so the
+# id cannot be reused while cached.
+_CACHE: dict[int, tuple[Knowledge, CodeTables]] = {}
+
+
+def _load(kb: Knowledge) -> CodeTables:
+    problems: list[Problem] = []
+    try:
+        sources = SourcesFile.model_validate(_read("sources.yaml", problems))
+        rx = RxNormFile.model_validate(_read("rxnorm.yaml", problems))
+        sn = SnomedFile.model_validate(_read("snomed.yaml", problems))
+        lo = LoincFile.model_validate(_read("loinc.yaml", problems))
+        hg = CodeFile.model_validate(_read("hgnc.yaml", problems))
+    except ValidationError as exc:
+        problems += [Problem("fhir/data", str(e["loc"]) + ": " + e["msg"]) for e in exc.errors()]
+        raise KnowledgeInvalid(problems) from exc
+    source_ids = {s.id for s in sources.sources}
+    all_rows: list[tuple[str, CodeRow | RxNormRow]] = [("rxnorm.yaml", r) for r in rx.codes]
+    for section in type(sn).model_fields:
+        if section != "format_version":
+            all_rows += [(f"snomed.yaml {section}", r) for r in getattr(sn, section)]
+    all_rows += [("loinc.yaml", r) for r in lo.codes + lo.answers]
+    all_rows += [("hgnc.yaml", r) for r in hg.codes]
+    for where, row in all_rows:
+        if row.source not in source_ids:
+            problems.append(Problem(where, f"code {row.code}: unknown source {row.source!r}"))
+    rxnorm: dict[str, RxNormRow] = {}
+    for row in rx.codes:
+        if row.drug not in kb.drugs:
+            problems.append(Problem("rxnorm.yaml", f"code {row.code}: unknown drug {row.drug!r}"))
+        if row.code in rxnorm:
+            problems.append(Problem("rxnorm.yaml", f"code {row.code} appears twice"))
+        rxnorm[row.code] = row
+    ingredient_codes = {d.rxnorm: d.id for d in kb.drugs.values() if d.rxnorm}
+    for code, drug_id in ingredient_codes.items():
+        if code in rxnorm and rxnorm[code].drug != drug_id:
+            problems.append(
+                Problem("rxnorm.yaml", f"code {code}: drugs.yaml says {drug_id}, not this row")
+            )
+    tables = CodeTables(
+        rxnorm=rxnorm,
+        ingredient_codes=ingredient_codes,
+        primary_breast=_index(sn.primary_breast, "snomed.yaml", problems),
+        secondary_sites=_index(sn.secondary_sites, "snomed.yaml", problems),
+        secondary_generic=_index(sn.secondary_generic, "snomed.yaml", problems),
+        body_sites=_index(sn.body_sites, "snomed.yaml", problems),
+        procedures=_index(sn.procedures, "snomed.yaml", problems),
+        qualifiers=_index(sn.qualifiers, "snomed.yaml", problems),
+        disease_status=_index(sn.disease_status, "snomed.yaml", problems),
+        stop_reasons=_index(sn.stop_reasons, "snomed.yaml", problems),
+        loinc=_index(lo.codes, "loinc.yaml", problems),
+        answers=_index(lo.answers, "loinc.yaml", problems),
+        hgnc=_index(hg.codes, "hgnc.yaml", problems),
+    )
+    if problems:
+        raise KnowledgeInvalid(problems)
+    return tables

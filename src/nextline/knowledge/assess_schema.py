@@ -1,0 +1,311 @@
+"""The schema of the assess knowledge: RECIST 1.1 numbers, tumor marker rules, blood count
+thresholds before chemotherapy, symptom score bands, and red flags (STYLE.md §11).
+
+Why data: every number the assess engine compares against (20 %, 5 mm, 1.5 x 10^9/L, 38.0 °C)
+is a clinical fact with a public source, so it lives here with that source, is checked when
+the knowledge base loads, and can be questioned without reading the engine. Red flags are a
+closed set of condition types, each with one small evaluator in `nextline.assess.red_flags`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from nextline.errors import Problem
+from nextline.knowledge.schema import Slug, SourceRef, Strict
+
+Sources = Annotated[list[SourceRef], Field(min_length=1)]
+
+
+class SourcedNumber(Strict):
+    """One number with its unit and the source that states it."""
+
+    value: float
+    unit: str | None = None
+    sources: Sources
+
+
+class RecistRules(Strict):
+    """RECIST 1.1 (Eisenhauer et al. 2009) numbers the response engine uses."""
+
+    max_targets: SourcedNumber
+    max_targets_per_organ: SourcedNumber
+    min_measurable_mm: SourcedNumber = Field(description="non-nodal target, longest diameter")
+    min_node_short_axis_mm: SourcedNumber = Field(description="nodal target, short axis")
+    node_normal_below_mm: SourcedNumber = Field(description="a node under this is normal (CR)")
+    too_small_default_mm: SourcedNumber = Field(description="a target too small to measure")
+    pd_increase_pct: SourcedNumber = Field(description="over the nadir")
+    pd_min_absolute_mm: SourcedNumber = Field(description="over the nadir")
+    pr_decrease_pct: SourcedNumber = Field(description="below the baseline")
+    new_lesion_is_pd: Sources
+    non_target_pd: Sources
+    complete_response: Sources
+    not_evaluated: Sources
+    overall_response_table: Sources
+    best_overall_response: Sources
+    baseline: Sources
+    bone_not_measurable: Sources
+
+
+class MarkerRules(Strict):
+    """How circulating tumor markers are read: supporting evidence only, never alone."""
+
+    tests: list[Slug] = Field(min_length=1, description="lab test ids (lab_tests.yaml)")
+    supporting_only: Sources
+    flare_days: SourcedNumber = Field(description="early rises after a new line may be spurious")
+
+
+class CountRule(Strict):
+    """A blood count a drug's label wants at or above a level before a dose."""
+
+    test: Slug = Field(description="a lab test id; `min` is in that test's canonical unit")
+    min: float
+    unit: str
+    label_text: str = Field(description="what the source says, in short")
+    sources: Sources
+
+
+class DrugCounts(Strict):
+    drug: Slug
+    rules: list[CountRule] = Field(min_length=1)
+
+
+class BloodCountRules(Strict):
+    """Thresholds before a cycle of chemotherapy: defaults, and per-drug label values."""
+
+    families: list[str] = Field(
+        min_length=1, description="drug families counted as chemotherapy-like here"
+    )
+    max_age_days: int = Field(
+        ge=1, description="nextline's choice: older counts are shown but not read as ready"
+    )
+    shown_tests: list[Slug] = Field(min_length=1)
+    default: list[CountRule] = Field(min_length=1)
+    drugs: list[DrugCounts] = []
+
+
+class EsasBands(Strict):
+    """ESAS-r 0-10 item scores grouped into mild / moderate / severe."""
+
+    moderate_from: SourcedNumber
+    severe_from: SourcedNumber
+    instrument: Sources
+
+
+# --- red flags: one model per condition type -----------------------------------------------
+class FeverCondition(Strict):
+    type: Literal["fever"]
+    min_c: float
+
+
+class WordsCondition(Strict):
+    """Any of these words or phrases in the symptom note (not right after "no"/"not")."""
+
+    type: Literal["words"]
+    any: list[str] = Field(min_length=1)
+
+
+class SiteCondition(Strict):
+    """A known metastatic site on the day of the report."""
+
+    type: Literal["site"]
+    any: list[str] = Field(min_length=1)
+
+
+class EsasCondition(Strict):
+    type: Literal["esas"]
+    item: Literal[
+        "pain",
+        "tiredness",
+        "drowsiness",
+        "nausea",
+        "appetite",
+        "shortness_of_breath",
+        "depression",
+        "anxiety",
+        "wellbeing",
+    ]
+    min: int = Field(ge=0, le=10)
+
+
+class LabBelowCondition(Strict):
+    """A result of `test` under `value` (canonical unit) within `within_days` before."""
+
+    type: Literal["lab_below"]
+    test: Slug
+    value: float
+    within_days: int = Field(ge=0)
+
+
+class LabHighCondition(Strict):
+    """A result above the lab's own upper reference limit, or above `value` when the lab
+    gave no range, within `within_days` before."""
+
+    type: Literal["lab_high"]
+    test: Slug
+    value: float
+    within_days: int = Field(ge=0)
+
+
+class OnTreatmentCondition(Strict):
+    """A drug of one of these families taken within `within_days` before the report."""
+
+    type: Literal["on_treatment"]
+    families: list[str] = Field(min_length=1)
+    within_days: int = Field(ge=0)
+
+
+Condition = Annotated[
+    FeverCondition
+    | WordsCondition
+    | SiteCondition
+    | EsasCondition
+    | LabBelowCondition
+    | LabHighCondition
+    | OnTreatmentCondition,
+    Field(discriminator="type"),
+]
+
+
+class RedFlag(Strict):
+    """Symptoms that mean "call your care team now" or "go to emergency".
+
+    `when` is a list of groups: every group must hold, and a group holds when any one of
+    its conditions does (conjunctive normal form, so "fever AND (low ANC OR chemo)")."""
+
+    kind: Slug
+    name: str = Field(description="plain words")
+    urgency: Literal["call_now", "emergency"]
+    message: str = Field(description="what it may be and what to do, in plain words")
+    when: list[Annotated[list[Condition], Field(min_length=1)]] = Field(min_length=1)
+    sources: Sources
+
+
+class AssessFile(Strict):
+    """`assess_thresholds.yaml`."""
+
+    format_version: Literal[1]
+    recist: RecistRules
+    markers: MarkerRules
+    blood_counts: BloodCountRules
+    esas: EsasBands
+
+
+class RedFlagsFile(Strict):
+    """`red_flags.yaml`."""
+
+    format_version: Literal[1]
+    window_days: int = Field(ge=0, description="nextline's choice: how far back reports count")
+    red_flags: list[RedFlag] = Field(min_length=1)
+
+
+class AssessKnowledge(Strict):
+    """Both assess files, checked, as one object on `Knowledge.assess`."""
+
+    recist: RecistRules
+    markers: MarkerRules
+    blood_counts: BloodCountRules
+    esas: EsasBands
+    red_flag_window_days: int
+    red_flags: list[RedFlag]
+
+    def source_refs(self) -> list[tuple[str, SourceRef]]:
+        """Every (owner, source ref) in the assess knowledge, for the cross-check."""
+        out: list[tuple[str, SourceRef]] = []
+        for name in type(self.recist).model_fields:
+            value = getattr(self.recist, name)
+            refs = value.sources if isinstance(value, SourcedNumber) else value
+            out += [(f"assess.recist.{name}", ref) for ref in refs]
+        out += [("assess.markers.supporting_only", r) for r in self.markers.supporting_only]
+        out += [("assess.markers.flare_days", r) for r in self.markers.flare_days.sources]
+        counts = self.blood_counts
+        for rule in counts.default:
+            out += [(f"assess.blood_counts.default.{rule.test}", r) for r in rule.sources]
+        for drug in counts.drugs:
+            for rule in drug.rules:
+                out += [(f"assess.blood_counts.{drug.drug}.{rule.test}", r) for r in rule.sources]
+        for band in ("moderate_from", "severe_from"):
+            number: SourcedNumber = getattr(self.esas, band)
+            out += [(f"assess.esas.{band}", r) for r in number.sources]
+        out += [("assess.esas.instrument", r) for r in self.esas.instrument]
+        for flag in self.red_flags:
+            out += [(f"red_flags.{flag.kind}", r) for r in flag.sources]
+        return out
+
+
+def load_assess(
+    folder: Path,
+    sources: dict[str, Any],
+    drugs: dict[str, Any],
+    lab_tests: dict[str, Any],
+    problems: list[Problem],
+) -> AssessKnowledge | None:
+    """Read `assess_thresholds.yaml` and `red_flags.yaml` when present, and cross-check
+    them: every source id exists, every drug and lab test named exists, and every count
+    threshold is in its test's canonical unit (so values are never compared across units)."""
+    from nextline.knowledge.base import _read_yaml, _validate
+
+    if not (folder / "assess_thresholds.yaml").exists():
+        return None
+    thresholds = _validate(
+        AssessFile,
+        _read_yaml(folder / "assess_thresholds.yaml", problems),
+        "assess_thresholds.yaml",
+        problems,
+    )
+    flags = _validate(
+        RedFlagsFile, _read_yaml(folder / "red_flags.yaml", problems), "red_flags.yaml", problems
+    )
+    if not (thresholds and flags):
+        return None
+    assess = AssessKnowledge(
+        recist=thresholds.recist,
+        markers=thresholds.markers,
+        blood_counts=thresholds.blood_counts,
+        esas=thresholds.esas,
+        red_flag_window_days=flags.window_days,
+        red_flags=flags.red_flags,
+    )
+    for owner, ref in assess.source_refs():
+        if ref.id not in sources:
+            problems.append(Problem(owner, f"names unknown source {ref.id!r}"))
+    for test in assess.markers.tests:
+        if test not in lab_tests:
+            problems.append(Problem("assess.markers.tests", f"unknown lab test {test!r}"))
+    counts = assess.blood_counts
+    for test in counts.shown_tests:
+        if test not in lab_tests:
+            problems.append(Problem("assess.blood_counts.shown_tests", f"unknown test {test!r}"))
+    owned = [("default", rule) for rule in counts.default]
+    for entry in counts.drugs:
+        if entry.drug not in drugs:
+            problems.append(Problem(f"assess.blood_counts.{entry.drug}", "unknown drug"))
+        owned += [(entry.drug, rule) for rule in entry.rules]
+    for owner, rule in owned:
+        known = lab_tests.get(rule.test)
+        if known is None:
+            problems.append(Problem(f"assess.blood_counts.{owner}", f"unknown test {rule.test!r}"))
+        elif known.canonical_unit != rule.unit:
+            problems.append(
+                Problem(
+                    f"assess.blood_counts.{owner}.{rule.test}",
+                    f"unit {rule.unit!r} is not the test's canonical unit {known.canonical_unit!r}",
+                )
+            )
+    seen: set[str] = set()
+    for flag in assess.red_flags:
+        if flag.kind in seen:
+            problems.append(Problem(f"red_flags.{flag.kind}", "duplicate kind"))
+        seen.add(flag.kind)
+        for group in flag.when:
+            for condition in group:
+                if isinstance(condition, LabBelowCondition | LabHighCondition) and (
+                    condition.test not in lab_tests
+                ):
+                    problems.append(
+                        Problem(f"red_flags.{flag.kind}", f"unknown lab test {condition.test!r}")
+                    )
+    return assess

@@ -1,0 +1,209 @@
+"""Load and cross-check the options knowledge (regimens, non-drug options, tests to consider).
+
+Called by `base._load_cached`; every problem is appended to the shared list so one run of
+`nextline kb check` names them all. Cross-checks: every source id exists, every drug and
+class named by a rule exists, every regimen drug is approved in the U.S., every group used is
+defined and ordered for each subtype, every lab test named by a caution exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from nextline.errors import Problem
+from nextline.knowledge.options_schema import (
+    AnyOf,
+    Caution,
+    NonDrugOptionsFile,
+    NotProgressedOnClass,
+    NotProgressedOnDrug,
+    NotReceived,
+    OptionsKnowledge,
+    PriorClassReceived,
+    RegimensFile,
+    RelapseWithinMonthsOfAdjuvant,
+    Rule,
+    TestsFile,
+)
+from nextline.knowledge.schema import Drug, DrugClass, LabTest, Source, SourceRef
+
+REGIMENS_FILE = "regimens.yaml"
+NON_DRUG_FILE = "non_drug_options.yaml"
+TESTS_FILE = "tests_to_consider.yaml"
+
+Reader = Callable[[Path, list[Problem]], Any]
+Validator = Callable[[type[Any], Any, str, list[Problem]], Any]
+
+
+def _strip_anchors(data: Any) -> Any:
+    """Top-level keys starting with `x-` only hold YAML anchors reused below; drop them."""
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if not str(k).startswith("x-")}
+    return data
+
+
+def _walk(rules: Iterable[Rule]) -> Iterable[Rule]:
+    for rule in rules:
+        yield rule
+        if isinstance(rule, AnyOf):
+            yield from _walk(rule.rules)
+
+
+def _check_rules(
+    owner: str,
+    rules: Iterable[Rule],
+    drugs: dict[str, Drug],
+    classes: dict[str, DrugClass],
+    problems: list[Problem],
+) -> None:
+    for rule in _walk(rules):
+        drug_ids: list[str] = []
+        class_ids: list[str] = []
+        if isinstance(rule, PriorClassReceived | NotReceived):
+            drug_ids, class_ids = rule.drugs, rule.classes
+            if not (rule.drugs or rule.classes or rule.families):
+                problems.append(Problem(owner, f"{rule.rule} names no drug, class or family"))
+        elif isinstance(rule, NotProgressedOnDrug):
+            drug_ids = rule.drugs
+        elif isinstance(rule, NotProgressedOnClass):
+            class_ids = rule.classes
+        elif isinstance(rule, RelapseWithinMonthsOfAdjuvant):
+            class_ids = rule.classes
+            if not (rule.classes or rule.families):
+                problems.append(Problem(owner, f"{rule.rule} names no class or family"))
+        for drug_id in drug_ids:
+            if drug_id not in drugs:
+                problems.append(Problem(owner, f"{rule.rule} names unknown drug {drug_id!r}"))
+        for class_id in class_ids:
+            if class_id not in classes:
+                problems.append(Problem(owner, f"{rule.rule} names unknown class {class_id!r}"))
+
+
+def _check_refs(
+    owner: str, refs: Iterable[SourceRef], sources: dict[str, Source], problems: list[Problem]
+) -> None:
+    for ref in refs:
+        if ref.id not in sources:
+            problems.append(Problem(owner, f"names unknown source {ref.id!r}"))
+
+
+def _unique_ids(items: Iterable[Any], owner: str, problems: list[Problem]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        if item.id in out:
+            problems.append(Problem(f"{owner}:{item.id}", "duplicate id"))
+        out[item.id] = item
+    return out
+
+
+def _check_cautions(
+    owner: str,
+    cautions: Iterable[Caution],
+    sources: dict[str, Source],
+    lab_tests: dict[str, LabTest],
+    problems: list[Problem],
+) -> None:
+    for caution in cautions:
+        _check_refs(f"{owner}.cautions.{caution.id}", caution.sources, sources, problems)
+        test = getattr(caution.condition, "test", None)
+        if test is not None and test not in lab_tests:
+            problems.append(
+                Problem(f"{owner}.cautions.{caution.id}", f"names unknown lab test {test!r}")
+            )
+
+
+def load_options(
+    folder: Path,
+    sources: dict[str, Source],
+    drugs: dict[str, Drug],
+    classes: dict[str, DrugClass],
+    lab_tests: dict[str, LabTest],
+    problems: list[Problem],
+    read: Reader,
+    validate: Validator,
+) -> OptionsKnowledge | None:
+    """The options knowledge from `folder`, or None when it has no regimens file."""
+    if not (folder / REGIMENS_FILE).exists():
+        return None
+    regimens_file: RegimensFile | None = validate(
+        RegimensFile,
+        _strip_anchors(read(folder / REGIMENS_FILE, problems)),
+        REGIMENS_FILE,
+        problems,
+    )
+    non_drug_file: NonDrugOptionsFile | None = validate(
+        NonDrugOptionsFile, read(folder / NON_DRUG_FILE, problems), NON_DRUG_FILE, problems
+    )
+    tests_file: TestsFile | None = validate(
+        TestsFile, read(folder / TESTS_FILE, problems), TESTS_FILE, problems
+    )
+    if not (regimens_file and non_drug_file and tests_file):
+        return None
+
+    groups = _unique_ids(regimens_file.groups, "regimens.yaml:groups", problems)
+    regimens = _unique_ids(regimens_file.regimens, "regimens.yaml", problems)
+    non_drug = _unique_ids(non_drug_file.options, NON_DRUG_FILE, problems)
+    tests = _unique_ids(tests_file.tests, TESTS_FILE, problems)
+    for both in set(regimens) & set(non_drug):
+        problems.append(Problem(f"{NON_DRUG_FILE}:{both}", "id also used by a regimen"))
+
+    order: dict[str, Any] = {}
+    for entry in regimens_file.group_order:
+        owner = f"regimens.group_order.{entry.subtype}"
+        if entry.subtype in order:
+            problems.append(Problem(owner, "subtype ordered twice"))
+        order[entry.subtype] = entry
+        _check_refs(owner, entry.sources, sources, problems)
+        for group_id in entry.groups:
+            if group_id not in groups:
+                problems.append(Problem(owner, f"unknown group {group_id!r}"))
+        missing = sorted(set(groups) - set(entry.groups))
+        if missing:
+            problems.append(Problem(owner, f"groups not ordered: {', '.join(missing)}"))
+
+    for regimen in regimens.values():
+        owner = f"regimens.{regimen.id}"
+        for drug_id in regimen.drugs:
+            drug = drugs.get(drug_id)
+            if drug is None:
+                problems.append(Problem(owner, f"unknown drug {drug_id!r}"))
+            elif drug.us_approved is not True:
+                problems.append(
+                    Problem(
+                        owner,
+                        f"drug {drug_id!r} is not approved in the U.S.; "
+                        "it can only appear under clinical trials",
+                    )
+                )
+        _unique_ids(regimen.indications, f"{owner}.indications", problems)
+        for indication in regimen.indications:
+            where = f"{owner}.{indication.id}"
+            _check_refs(where, indication.sources, sources, problems)
+            _check_rules(where, indication.rules, drugs, classes, problems)
+            if indication.group not in groups:
+                problems.append(Problem(where, f"unknown group {indication.group!r}"))
+        _unique_ids(regimen.cautions, f"{owner}.cautions", problems)
+        _check_cautions(owner, regimen.cautions, sources, lab_tests, problems)
+
+    for option in non_drug.values():
+        owner = f"non_drug_options.{option.id}"
+        _check_refs(owner, option.sources, sources, problems)
+        _check_rules(owner, option.applies_when, drugs, classes, problems)
+        if option.group not in groups:
+            problems.append(Problem(owner, f"unknown group {option.group!r}"))
+        for drug_id in option.drugs:
+            if drug_id not in drugs:
+                problems.append(Problem(owner, f"unknown drug {drug_id!r}"))
+
+    for test in tests.values():
+        owner = f"tests_to_consider.{test.id}"
+        _check_refs(owner, test.sources, sources, problems)
+        _check_rules(owner, test.when, drugs, classes, problems)
+        if test.missing in ("genes", "germline_genes") and not test.genes:
+            problems.append(Problem(owner, f"missing: {test.missing} needs `genes`"))
+
+    return OptionsKnowledge(
+        groups=groups, group_order=order, regimens=regimens, non_drug=non_drug, tests=tests
+    )

@@ -1,0 +1,252 @@
+"""The facts about one person that the option rules read, computed once per (record, as-of).
+
+Why a separate step: dozens of rules ask the same questions ("what was given in the
+metastatic setting?", "was ESR1 tested since the last progression?"). Answering them once
+keeps each rule evaluator a few lines long and the engine fast enough for batches.
+Pure: reads the record and the knowledge base, never the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from nextline.knowledge import Knowledge, name_key
+from nextline.record import PatientRecord
+from nextline.record.file_models import SymptomReport
+
+_OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
+# Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
+_SUPPRESSION_CLASSES = frozenset({"gnrh_agonist"})
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """One drug treatment as it stood on the as-of date."""
+
+    path: str
+    index: int
+    setting: str | None
+    drugs: frozenset[str]  # drug ids, expanded with what a product contains
+    names: tuple[str, ...]  # generic names as given, for reasons
+    # one per drug given: (generic name, ids incl. contained drugs, classes, families)
+    items: tuple[tuple[str, frozenset[str], frozenset[str], frozenset[str]], ...]
+    classes: frozenset[str]
+    families: frozenset[str]
+    start: dt.date
+    stop: dt.date | None
+    stop_reason: str | None
+    line: int | None
+    progressed: bool  # stopped for progression, or the cancer came back during it
+
+    def where(self) -> str:
+        if self.setting == "metastatic":
+            return "for metastatic disease"
+        if self.setting in ("adjuvant", "neoadjuvant"):
+            return "before or after surgery"
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class GeneResult:
+    path: str
+    date: dt.date
+    detected: bool
+    alteration: str | None
+    germline: bool
+
+
+@dataclass
+class Facts:
+    """What the rules need, computed once."""
+
+    record: PatientRecord
+    as_of: dt.date
+    sex: str
+    menopausal: str | None
+    suppression_path: str | None  # a GnRH agonist running, or the ovaries removed
+    hr: str  # positive / negative / unknown
+    hr_path: str | None
+    hr_text: str
+    her2: str
+    her2_path: str | None
+    her2_date: dt.date | None
+    given: tuple[Given, ...]
+    metastatic_lines: int
+    metastatic_since: dt.date | None
+    last_progression: dt.date | None
+    genes: dict[str, list[GeneResult]]
+    germline_tested: dict[str, str]  # gene -> path of a germline test that covered it
+    pdl1_cps: float | None
+    pdl1_path: str | None
+    sites: dict[str, tuple[int, int | None]]  # site -> (metastases index, lesions)
+    symptoms: list[tuple[int, dt.date, SymptomReport]]
+    comorbidities: list[tuple[int, str]]
+    side_effect_drugs: list[tuple[dt.date, str]] = field(default_factory=list)
+
+    def gene_results(self, gene: str) -> list[GeneResult]:
+        return self.genes.get(gene.upper(), [])
+
+
+def _expand(kb: Knowledge, drug_id: str) -> frozenset[str]:
+    drug = kb.drugs[drug_id]
+    return frozenset((drug_id, *drug.contains))
+
+
+def _families(kb: Knowledge, classes: frozenset[str]) -> frozenset[str]:
+    return frozenset(kb.classes[c].family for c in classes if c in kb.classes)
+
+
+def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts:
+    """Everything the option rules ask, as of `as_of`."""
+    file = record.file
+    metastatic_since = file.diagnosis.metastatic_since
+    if metastatic_since is not None and metastatic_since > as_of:
+        metastatic_since = None
+
+    given: list[Given] = []
+    suppression_path: str | None = None
+    for entry in record.therapies_as_of(as_of):
+        if entry.kind == "surgery":
+            text = (entry.technique or "").lower()
+            if any(word in text for word in _OVARIAN_SURGERY_WORDS):
+                suppression_path = entry.path
+            continue
+        if entry.kind != "drug" or entry.start is None:
+            continue
+        ids: set[str] = set()
+        classes: set[str] = set()
+        items: list[tuple[str, frozenset[str], frozenset[str], frozenset[str]]] = []
+        for ref in entry.drugs:
+            if ref.drug_id is None:
+                continue
+            expanded = _expand(kb, ref.drug_id)
+            items.append(
+                (ref.name, expanded, ref.classes, _families(kb, ref.classes - _SUPPRESSION_CLASSES))
+            )
+            ids |= expanded
+            classes |= ref.classes
+        if "gnrh_agonist" in classes and entry.active_on(as_of):
+            suppression_path = suppression_path or entry.path
+        relapsed_during = (
+            entry.setting in ("adjuvant", "neoadjuvant")
+            and metastatic_since is not None
+            and entry.start <= metastatic_since
+            and (entry.stop is None or metastatic_since <= entry.stop)
+        )
+        given.append(
+            Given(
+                path=entry.path,
+                index=entry.index,
+                setting=entry.setting,
+                drugs=frozenset(ids),
+                names=tuple(ref.name for ref in entry.drugs),
+                items=tuple(items),
+                classes=frozenset(classes),
+                families=_families(kb, frozenset(classes) - _SUPPRESSION_CLASSES),
+                start=entry.start,
+                stop=entry.stop,
+                stop_reason=entry.stop_reason,
+                line=entry.line,
+                progressed=entry.stop_reason == "progression" or relapsed_during,
+            )
+        )
+
+    progressions = [g.stop for g in given if g.progressed and g.stop is not None]
+    if metastatic_since is not None:
+        progressions.append(metastatic_since)
+    last_progression = max(progressions) if progressions else None
+
+    er, pr = record.er(as_of), record.pr(as_of)
+    hr_positive = record.hr_positive(as_of)
+    if hr_positive is None:
+        hr, hr_path, hr_text = "unknown", None, "ER and PR not tested"
+    elif hr_positive:
+        positive = er if er.status in ("positive", "low") else pr
+        which = "ER" if positive is er else "PR"
+        hr, hr_path = "positive", f"tumor_tests[{positive.test_index}]"
+        hr_text = f"HR-positive ({which} {positive.status})"
+    else:
+        hr, hr_path, hr_text = "negative", f"tumor_tests[{er.test_index}]", "HR-negative"
+        if er.test_index is None:
+            hr_path = f"tumor_tests[{pr.test_index}]"
+    her2 = record.her2(as_of)
+
+    genes: dict[str, list[GeneResult]] = {}
+    pdl1_cps: float | None = None
+    pdl1_path: str | None = None
+    tumor = sorted(
+        ((i, t) for i, t in enumerate(file.tumor_tests) if t.date <= as_of),
+        key=lambda pair: (pair[1].date, pair[0]),
+    )
+    for index, test in tumor:
+        path = f"tumor_tests[{index}]"
+        for variant in test.variants:
+            genes.setdefault(variant.gene.upper(), []).append(
+                GeneResult(path, test.date, True, variant.alteration, variant.origin == "germline")
+            )
+        for gene in test.not_detected:
+            genes.setdefault(gene.upper(), []).append(
+                GeneResult(path, test.date, False, None, False)
+            )
+        if test.pdl1 is not None and test.pdl1.cps is not None:
+            pdl1_cps, pdl1_path = test.pdl1.cps, path
+    germline_tested: dict[str, str] = {}
+    for index, germ in enumerate(file.germline_tests):
+        if germ.date > as_of:
+            continue
+        path = f"germline_tests[{index}]"
+        for gene in germ.genes_tested:
+            germline_tested[gene.upper()] = path
+        for found in germ.variants:
+            if found.classification in ("pathogenic", "likely_pathogenic"):
+                genes.setdefault(found.gene.upper(), []).append(
+                    GeneResult(path, germ.date, True, found.alteration, True)
+                )
+
+    sites: dict[str, tuple[int, int | None]] = {}
+    for index, met in enumerate(file.metastases):
+        if (met.since is None or met.since <= as_of) and (
+            met.resolved is None or met.resolved > as_of
+        ):
+            sites.setdefault(met.site, (index, met.lesions))
+
+    symptoms = [(i, s.date, s) for i, s in enumerate(file.symptoms) if s.date <= as_of]
+    symptoms.sort(key=lambda t: (t[1], t[0]))
+    comorbidities = [
+        (i, name_key(c.condition))
+        for i, c in enumerate(file.comorbidities)
+        if c.since is None or c.since <= as_of
+    ]
+    side_effect_drugs: list[tuple[dt.date, str]] = []
+    for effect in file.side_effects:
+        if effect.therapy and effect.date <= as_of:
+            drug = kb.find_drug(effect.therapy)
+            if drug is not None:
+                side_effect_drugs.append((effect.date, drug.id))
+
+    return Facts(
+        record=record,
+        as_of=as_of,
+        sex=file.patient.sex,
+        menopausal=file.patient.menopausal_status,
+        suppression_path=suppression_path,
+        hr=hr,
+        hr_path=hr_path,
+        hr_text=hr_text,
+        her2=her2.status,
+        her2_path=None if her2.test_index is None else f"tumor_tests[{her2.test_index}]",
+        her2_date=her2.date,
+        given=tuple(given),
+        metastatic_lines=len(record.lines_as_of(as_of)),
+        metastatic_since=metastatic_since,
+        last_progression=last_progression,
+        genes=genes,
+        germline_tested=germline_tested,
+        pdl1_cps=pdl1_cps,
+        pdl1_path=pdl1_path,
+        sites=sites,
+        symptoms=symptoms,
+        comorbidities=comorbidities,
+        side_effect_drugs=side_effect_drugs,
+    )

@@ -1,0 +1,150 @@
+"""What the options engine returns: each option with its verdict and the evidence for it.
+
+Slotted dataclasses with a `to_json()` that gives the stable `--json` contract
+(`schema/options.schema.json`). Treat them as read-only values: they are not frozen only
+because frozen dataclasses are several times slower to build, and the engine builds about
+fifty options with their reasons per person (see bench/bench_options.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Verdict = Literal["fits", "may_fit", "does_not_fit"]
+Kind = Literal["systemic", "radiation", "surgery", "supportive", "trial", "care"]
+
+
+@dataclass(slots=True)
+class Reason:
+    """One condition and how the record answers it; `rests_on` is the record entry path."""
+
+    text: str
+    rests_on: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "rests_on": self.rests_on}
+
+
+@dataclass(slots=True)
+class SourceCite:
+    id: str
+    title: str
+    url: str
+    section: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "url": self.url, "section": self.section}
+
+
+@dataclass(slots=True)
+class CautionNote:
+    """Something in the record that calls for care with this option (never a silent no)."""
+
+    id: str
+    text: str
+    rests_on: str | None
+    sources: tuple[SourceCite, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "rests_on": self.rests_on,
+            "sources": [s.to_json() for s in self.sources],
+        }
+
+
+@dataclass(slots=True)
+class Option:
+    """One option for this person, with the indication it was judged against."""
+
+    id: str
+    name: str
+    kind: Kind
+    drugs: tuple[str, ...]
+    verdict: Verdict
+    reasons: tuple[Reason, ...]
+    needs: tuple[str, ...]
+    sources: tuple[SourceCite, ...]
+    group: str
+    group_name: str
+    indication: str | None = None
+    indication_summary: str | None = None
+    approved: dt.date | None = None
+    cautions: tuple[CautionNote, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "drugs": list(self.drugs),
+            "verdict": self.verdict,
+            "reasons": [r.to_json() for r in self.reasons],
+            "needs": list(self.needs),
+            "sources": [s.to_json() for s in self.sources],
+            "group": self.group,
+            "group_name": self.group_name,
+            "indication": self.indication,
+            "indication_summary": self.indication_summary,
+            "approved": self.approved.isoformat() if self.approved else None,
+            "cautions": [c.to_json() for c in self.cautions],
+        }
+
+
+@dataclass(slots=True)
+class TestSuggestion:
+    """A test not yet done that could open options."""
+
+    id: str
+    name: str
+    why: str
+    detail: str
+    rests_on: str | None
+    sources: tuple[SourceCite, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "why": self.why,
+            "detail": self.detail,
+            "rests_on": self.rests_on,
+            "sources": [s.to_json() for s in self.sources],
+        }
+
+
+@dataclass(slots=True)
+class OptionsResult:
+    """Every option for one person as of one date, grouped in the order a care team usually
+    considers them for the subtype (never ranked as advice), and tests worth considering."""
+
+    patient: str
+    as_of: dt.date
+    kb_version: str
+    subtype: str | None
+    next_line: int
+    options: tuple[Option, ...]
+    tests_to_consider: tuple[TestSuggestion, ...]
+
+    def by_verdict(self, verdict: Verdict) -> list[Option]:
+        return [o for o in self.options if o.verdict == verdict]
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "patient": self.patient,
+            "as_of": self.as_of.isoformat(),
+            "kb_version": self.kb_version,
+            "subtype": self.subtype,
+            "next_line": self.next_line,
+            "options": [o.to_json() for o in self.options],
+            "tests_to_consider": [t.to_json() for t in self.tests_to_consider],
+        }

@@ -1,0 +1,473 @@
+"""One small evaluator per rule type of `nextline.knowledge.options_schema`.
+
+Each evaluator answers met / unmet / unknown with a plain reason and the record entry it
+rests on; "unknown" always says what would settle it (`needs`). A missing test is a question
+for the care team, never a silent no. Pure functions of `Facts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple
+
+from nextline.knowledge.options_schema import (
+    AlterationDetected,
+    AnyOf,
+    BrainLesionsAtMost,
+    GermlinePathogenic,
+    Her2CategoryIn,
+    HrStatus,
+    MenopausalStatusIn,
+    MenopausalStatusOrOvarianSuppression,
+    MinPriorLines,
+    NotProgressedOnClass,
+    NotProgressedOnDrug,
+    NotReceived,
+    PdL1CpsAtLeast,
+    PriorClassReceived,
+    RelapseWithinMonthsOfAdjuvant,
+    Rule,
+    SexIs,
+    SitePresent,
+    SymptomAtLeast,
+)
+from nextline.options._facts import Facts, Given
+
+MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
+
+HER2_WORDS = {
+    "positive": "HER2-positive",
+    "low": "HER2-low",
+    "ultralow": "HER2-ultralow",
+    "zero": "HER2-zero",
+    "zero_or_ultralow": "HER2 IHC 0 (zero or ultralow not stated)",
+    "negative_unspecified": "HER2-negative (no IHC score)",
+    "equivocal": "HER2 equivocal",
+    "not_tested": "HER2 not tested",
+}
+
+
+class Check(NamedTuple):
+    """The answer of one rule: status, a plain reason, the record entry, what would settle it.
+    (A named tuple: immutable and quick to build; the engine builds many.)"""
+
+    status: str
+    text: str
+    path: str | None = None
+    needs: str | None = None
+
+
+def _names(given: Iterable[Given]) -> str:
+    seen: dict[str, None] = {}
+    for g in given:
+        for name in g.names:
+            seen.setdefault(name, None)
+    return ", ".join(seen)
+
+
+def _paths(given: Iterable[Given]) -> str:
+    return ", ".join(g.path for g in given)
+
+
+def _matching_names(
+    given: Iterable[Given], drugs: Sequence[str], classes: Sequence[str], families: Sequence[str]
+) -> str:
+    """The generic names, among the drugs given, that match the drugs/classes/families."""
+    names: dict[str, None] = {}
+    for g in given:
+        for name, ids, cls, fam in g.items:
+            if (
+                (drugs and ids.intersection(drugs))
+                or (classes and cls.intersection(classes))
+                or (families and fam.intersection(families))
+            ):
+                names.setdefault(name, None)
+    return ", ".join(names)
+
+
+def _matches(
+    g: Given, drugs: Sequence[str], classes: Sequence[str], families: Sequence[str]
+) -> bool:
+    return bool(
+        (drugs and g.drugs.intersection(drugs))
+        or (classes and g.classes.intersection(classes))
+        or (families and g.families.intersection(families))
+    )
+
+
+def _article(word: str) -> str:
+    """'an' before a gene name read letter by letter from a vowel sound (ESR1, AKT1)."""
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
+def hr_status(rule: HrStatus, f: Facts) -> Check:
+    if f.hr == "unknown":
+        return Check(UNKNOWN, "ER and PR status not on record", None, "ER and PR test results")
+    if f.hr == rule.status:
+        return Check(MET, f.hr_text, f.hr_path)
+    return Check(UNMET, f"{f.hr_text}: this needs HR-{rule.status}", f.hr_path)
+
+
+def her2_category_in(rule: Her2CategoryIn, f: Facts) -> Check:
+    category, wanted = f.her2, set(rule.categories)
+    word = HER2_WORDS[category]
+    if category in wanted:
+        return Check(MET, word, f.her2_path)
+    if category == "not_tested":
+        return Check(UNKNOWN, word, None, "a HER2 test result")
+    if category == "equivocal":
+        return Check(UNKNOWN, word, f.her2_path, "a HER2 ISH (gene) test to settle the result")
+    if category == "zero_or_ultralow":
+        if {"zero", "ultralow"} <= wanted:
+            return Check(MET, word, f.her2_path)
+        if wanted & {"zero", "ultralow"}:
+            return Check(
+                UNKNOWN,
+                word,
+                f.her2_path,
+                "a pathologist's look for faint HER2 staining (HER2-ultralow or HER2-zero)",
+            )
+    if category == "negative_unspecified":
+        if {"low", "ultralow", "zero"} <= wanted:
+            return Check(MET, word, f.her2_path)
+        if wanted & {"low", "ultralow", "zero"}:
+            return Check(UNKNOWN, word, f.her2_path, "the HER2 IHC score (0, 1+ or 2+)")
+    return Check(UNMET, f"{word}: this needs {rule.label}", f.her2_path)
+
+
+def alteration_detected(rule: AlterationDetected, f: Facts) -> Check:
+    untested: list[str] = []
+    stale: list[str] = []
+    negative_paths: list[str] = []
+    for gene in rule.genes:
+        results = f.gene_results(gene)
+        found = [r for r in results if r.detected]
+        if found:
+            hit = found[-1]
+            what = f"{gene} {hit.alteration}" if hit.alteration else f"{gene} change"
+            return Check(MET, f"{what} found", hit.path)
+        negatives = [r for r in results if not r.detected]
+        if not negatives:
+            untested.append(gene)
+            continue
+        latest = negatives[-1]
+        if (
+            rule.since_last_progression
+            and f.last_progression is not None
+            and latest.date < f.last_progression
+        ):
+            stale.append(gene)
+        negative_paths.append(latest.path)
+    if untested or stale:
+        genes = "/".join(untested + stale)
+        when = " taken since the last progression" if stale or rule.since_last_progression else ""
+        return Check(
+            UNKNOWN,
+            f"{genes}: no result{' since the last progression' if stale else ''} on record",
+            negative_paths[-1] if negative_paths else None,
+            f"{_article(genes)} {genes} test on {rule.sample}{when}",
+        )
+    return Check(
+        UNMET,
+        f"{', '.join(rule.genes)}: no change found",
+        ", ".join(dict.fromkeys(negative_paths)),
+    )
+
+
+def germline_pathogenic(rule: GermlinePathogenic, f: Facts) -> Check:
+    for gene in rule.genes:
+        for result in f.gene_results(gene):
+            if result.detected and result.germline:
+                return Check(MET, f"inherited {gene} change", result.path)
+    tested = [f.germline_tested[g.upper()] for g in rule.genes if g.upper() in f.germline_tested]
+    genes = " or ".join(rule.genes)
+    if len(tested) == len(rule.genes):
+        return Check(UNMET, f"no inherited {genes} change found", tested[-1])
+    return Check(
+        UNKNOWN,
+        f"inherited {genes} testing not on record",
+        None,
+        f"inherited (germline) testing of {', '.join(rule.genes)}",
+    )
+
+
+def pdl1_cps_at_least(rule: PdL1CpsAtLeast, f: Facts) -> Check:
+    if f.pdl1_cps is None:
+        return Check(UNKNOWN, "no PD-L1 result on record", None, "a PD-L1 test (22C3, CPS)")
+    text = f"PD-L1 CPS {f.pdl1_cps:g}"
+    if f.pdl1_cps >= rule.value:
+        return Check(MET, text, f.pdl1_path)
+    return Check(UNMET, f"{text}: this needs CPS {rule.value:g} or more", f.pdl1_path)
+
+
+def menopausal_status_or_ovarian_suppression(
+    rule: MenopausalStatusOrOvarianSuppression, f: Facts
+) -> Check:
+    if f.sex == "male":
+        if rule.men:
+            return Check(MET, "a man: covered", "patient.sex")
+        return Check(UNMET, "a man: this is for women", "patient.sex")
+    if f.menopausal == "postmenopausal":
+        return Check(MET, "after menopause", "patient.menopausal_status")
+    if f.suppression_path is not None:
+        return Check(MET, "ovarian suppression on record", f.suppression_path)
+    status = f.menopausal or "menopausal status unknown"
+    return Check(
+        UNMET,
+        f"{status} without ovarian suppression: this needs ovarian suppression "
+        "(a GnRH agonist such as goserelin, or removal of the ovaries)",
+        "patient.menopausal_status",
+    )
+
+
+def menopausal_status_in(rule: MenopausalStatusIn, f: Facts) -> Check:
+    if f.sex == "female" and f.menopausal in rule.statuses:
+        return Check(MET, f.menopausal, "patient.menopausal_status")
+    return Check(
+        UNMET,
+        f"{f.menopausal or f.sex}: this is for {' or '.join(rule.statuses)} women",
+        "patient.menopausal_status",
+    )
+
+
+def sex(rule: SexIs, f: Facts) -> Check:
+    if f.sex in rule.sexes:
+        return Check(MET, f.sex, "patient.sex")
+    return Check(UNMET, f"{f.sex}: this is for {' or '.join(rule.sexes)} patients", "patient.sex")
+
+
+def _count(given: list[Given]) -> int:
+    keys = {("line", g.line) if g.line is not None else ("entry", g.index) for g in given}
+    return len(keys)
+
+
+def prior_class_received(rule: PriorClassReceived, f: Facts) -> Check:
+    matching = [
+        g
+        for g in f.given
+        if g.setting in rule.settings and _matches(g, rule.drugs, rule.classes, rule.families)
+    ]
+    hits = [g for g in matching if g.progressed] if rule.progressed else matching
+    if _count(hits) >= rule.min_count:
+        names = _matching_names(hits, rule.drugs, rule.classes, rule.families)
+        where = f" {hits[0].where()}" if hits[0].where() else ""
+        stopped = ", which stopped working" if rule.progressed else ""
+        return Check(MET, f"had {names}{where}{stopped}", _paths(hits))
+    if matching and rule.progressed:
+        names = _matching_names(matching, rule.drugs, rule.classes, rule.families)
+        return Check(
+            UNMET,
+            f"had {names}, but it has not stopped working; this needs {rule.label}",
+            _paths(matching),
+        )
+    if hits:
+        names = _matching_names(hits, rule.drugs, rule.classes, rule.families)
+        return Check(UNMET, f"had {names}; this needs {rule.label}", _paths(hits))
+    return Check(UNMET, f"no record of {rule.label}")
+
+
+def not_received(rule: NotReceived, f: Facts) -> Check:
+    hits = [
+        g
+        for g in f.given
+        if g.setting in rule.settings and _matches(g, rule.drugs, rule.classes, rule.families)
+    ]
+    if hits:
+        names = _matching_names(hits, rule.drugs, rule.classes, rule.families)
+        return Check(
+            UNMET, f"already had {names}: this is for people with no {rule.label} yet", _paths(hits)
+        )
+    return Check(MET, f"no {rule.label} yet")
+
+
+def not_progressed_on_drug(rule: NotProgressedOnDrug, f: Facts) -> Check:
+    hits = [g for g in f.given if g.progressed and g.drugs.intersection(rule.drugs)]
+    if hits:
+        named = ", ".join(
+            dict.fromkeys(
+                n for g in hits for n, ids, _, _ in g.items if ids.intersection(rule.drugs)
+            )
+        )
+        return Check(UNMET, f"the cancer grew on {named}", _paths(hits))
+    before = [g for g in f.given if g.drugs.intersection(rule.drugs)]
+    if before:
+        named = ", ".join(
+            dict.fromkeys(
+                n for g in before for n, ids, _, _ in g.items if ids.intersection(rule.drugs)
+            )
+        )
+        return Check(MET, f"had {named} before, and it did not stop working", _paths(before))
+    return Check(MET, "not given before")
+
+
+def not_progressed_on_class(rule: NotProgressedOnClass, f: Facts) -> Check:
+    hits = [
+        g
+        for g in f.given
+        if g.progressed and g.setting in rule.settings and g.classes.intersection(rule.classes)
+    ]
+    if hits:
+        named = ", ".join(
+            dict.fromkeys(
+                n for g in hits for n, _, cls, _ in g.items if cls.intersection(rule.classes)
+            )
+        )
+        return Check(UNMET, f"the cancer grew on {named}, {rule.label}", _paths(hits))
+    return Check(MET, f"has not grown on {rule.label} before")
+
+
+def relapse_within_months_of_adjuvant(rule: RelapseWithinMonthsOfAdjuvant, f: Facts) -> Check:
+    early = [
+        g
+        for g in f.given
+        if g.setting in ("adjuvant", "neoadjuvant")
+        and _matches(g, [], rule.classes, list(rule.families))
+    ]
+    if not early:
+        return Check(UNMET, f"no record of {rule.label}")
+    if f.metastatic_since is None:
+        return Check(
+            UNKNOWN,
+            "the date the cancer came back is not on record",
+            None,
+            "the date the cancer came back or spread (diagnosis.metastatic_since)",
+        )
+    back = f.metastatic_since
+    for g in early:
+        if g.start <= back and (g.stop is None or back <= g.stop):
+            return Check(MET, f"the cancer came back during {_names([g])}", g.path)
+        if g.stop is not None and back > g.stop:
+            months = (back - g.stop).days / 30.4375
+            if months <= rule.months:
+                return Check(
+                    MET,
+                    f"the cancer came back {months:.0f} months after finishing {_names([g])}",
+                    g.path,
+                )
+    last = max(early, key=lambda g: g.stop or g.start)
+    months = ((back - last.stop).days / 30.4375) if last.stop else 0.0
+    return Check(
+        UNMET,
+        f"the cancer came back {months:.0f} months after finishing {_names([last])}: "
+        f"this needs a return within {rule.months} months",
+        last.path,
+    )
+
+
+def min_prior_lines(rule: MinPriorLines, f: Facts) -> Check:
+    lines: dict[int, list[Given]] = {}
+    for g in f.given:
+        if g.setting == "metastatic" and g.line is not None:
+            lines.setdefault(g.line, []).append(g)
+    if rule.families:
+        lines = {
+            n: gs
+            for n, gs in lines.items()
+            if any(g.families.intersection(rule.families) for g in gs)
+        }
+    count = len(lines)
+    early = [
+        g
+        for g in f.given
+        if g.setting in ("adjuvant", "neoadjuvant") and g.families - {"supportive"}
+    ]
+    if rule.counting == "systemic_therapies" and early:
+        count += 1
+    paths = ", ".join(g.path for n in sorted(lines) for g in lines[n])
+    ok = count >= rule.count and len(lines) >= rule.min_metastatic
+    text = f"{count} earlier treatment{'s' if count != 1 else ''}"
+    if ok:
+        return Check(MET, text, paths or None)
+    return Check(UNMET, f"{text}: this needs {rule.label}", paths or None)
+
+
+def site_present(rule: SitePresent, f: Facts) -> Check:
+    for site in rule.sites:
+        if site in f.sites:
+            return Check(
+                MET, f"{site.replace('_', ' ')} metastases", f"metastases[{f.sites[site][0]}]"
+            )
+    return Check(
+        UNMET, f"no {' or '.join(s.replace('_', ' ') for s in rule.sites)} metastases on record"
+    )
+
+
+def brain_lesions_at_most(rule: BrainLesionsAtMost, f: Facts) -> Check:
+    if "brain" not in f.sites:
+        return Check(UNMET, "no brain metastases on record")
+    index, lesions = f.sites["brain"]
+    path = f"metastases[{index}]"
+    if lesions is None:
+        return Check(
+            UNKNOWN,
+            "number of brain metastases not on record",
+            path,
+            "the number of brain metastases on a recent MRI",
+        )
+    if lesions <= rule.count:
+        return Check(MET, f"{lesions} brain metastases", path)
+    return Check(
+        UNMET, f"{lesions} brain metastases: this is usually for {rule.count} or fewer", path
+    )
+
+
+def symptom_at_least(rule: SymptomAtLeast, f: Facts) -> Check:
+    word = rule.symptom.replace("_", " ")
+    for index, day, report in reversed(f.symptoms):
+        score = getattr(report.esas, rule.symptom) if report.esas is not None else None
+        if score is None:
+            continue
+        text = f"{word} {score}/10 on {day.isoformat()}"
+        if score >= rule.score:
+            return Check(MET, text, f"symptoms[{index}]")
+        return Check(
+            UNMET, f"{text}: this is for {word} of at least {rule.score}/10", f"symptoms[{index}]"
+        )
+    return Check(
+        UNKNOWN, f"no {word} score on record", None, f"how much {word} there is, and where"
+    )
+
+
+def any_of(rule: AnyOf, f: Facts) -> Check:
+    checks = [evaluate(inner, f) for inner in rule.rules]
+    for check in checks:
+        if check.status == MET:
+            return check
+    unknown = [c for c in checks if c.status == UNKNOWN]
+    if unknown:
+        return Check(
+            UNKNOWN,
+            "; or ".join(c.text for c in unknown),
+            unknown[0].path,
+            " or ".join(c.needs or "" for c in unknown),
+        )
+    return Check(
+        UNMET, "; and ".join(c.text for c in checks), next((c.path for c in checks if c.path), None)
+    )
+
+
+EVALUATORS: dict[str, Callable[[Any, Facts], Check]] = {
+    "hr_status": hr_status,
+    "her2_category_in": her2_category_in,
+    "alteration_detected": alteration_detected,
+    "germline_pathogenic": germline_pathogenic,
+    "pdl1_cps_at_least": pdl1_cps_at_least,
+    "menopausal_status_or_ovarian_suppression": menopausal_status_or_ovarian_suppression,
+    "menopausal_status_in": menopausal_status_in,
+    "sex": sex,
+    "prior_class_received": prior_class_received,
+    "not_received": not_received,
+    "not_progressed_on_drug": not_progressed_on_drug,
+    "not_progressed_on_class": not_progressed_on_class,
+    "relapse_within_months_of_adjuvant": relapse_within_months_of_adjuvant,
+    "min_prior_lines": min_prior_lines,
+    "site_present": site_present,
+    "brain_lesions_at_most": brain_lesions_at_most,
+    "symptom_at_least": symptom_at_least,
+    "any_of": any_of,
+}
+
+
+def evaluate(rule: Rule, f: Facts) -> Check:
+    """The answer of one rule for one person."""
+    return EVALUATORS[rule.rule](rule, f)

@@ -1,0 +1,115 @@
+"""Render the summary packet: HTML from the Jinja2 template, PDF through WeasyPrint.
+
+`build_report` gathers everything (briefing, context, charts) for one person; `render_html`
+and `render_pdf` turn it into a file. Jinja2, matplotlib and WeasyPrint are imported inside
+the functions so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from nextline.errors import NextlineError
+from nextline.knowledge import Knowledge
+from nextline.plan import Briefing, build_briefing
+from nextline.record import PatientRecord
+from nextline.report.context import VERDICT_WORDS, ReportContext, build_context
+from nextline.report.phrases import PHRASES
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def build_report(
+    record: PatientRecord,
+    kb: Knowledge,
+    as_of: dt.date,
+    briefing: Briefing | None = None,
+    trials: Any = None,
+    charts: bool = True,
+) -> ReportContext:
+    """Everything the report shows for one person as of one date."""
+    from nextline.report.charts import lab_chart, recist_chart, timeline_chart
+
+    briefing = briefing or build_briefing(record, kb, as_of, trials=trials)
+    context = build_context(record, kb, briefing)
+    if charts:
+        found = [
+            timeline_chart(record, as_of),
+            recist_chart(briefing.status),
+            lab_chart(record, as_of, "tumor_marker", "Tumor markers in the blood over time"),
+            lab_chart(record, as_of, "blood_count", "Blood counts over time"),
+        ]
+        context.charts = [c for c in found if c is not None]
+    return context
+
+
+def render_html(context: ReportContext, kb: Knowledge) -> str:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["css_string"] = _css_string
+    env.filters["svg_data_uri"] = _svg_data_uri
+    env.filters["words"] = lambda item: str(item).replace("_", " ")
+    env.filters["verdict"] = lambda v: VERDICT_WORDS.get(str(v), str(v))
+    env.filters["needs_text"] = _needs_text
+    template = env.get_template("report.html.j2")
+    groups = kb.plan.groups if kb.plan else []
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return template.render(c=context, p=PHRASES, groups=groups, css=css)
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of a rendered report (WeasyPrint; needs Pango, see scripts/system-deps)."""
+    try:
+        import weasyprint  # type: ignore[import-untyped]
+    except OSError as exc:  # the Pango system library is missing
+        raise NextlineError(
+            f"cannot make a PDF: {exc}. Run `scripts/system-deps` to install Pango."
+        ) from exc
+    pdf = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def write_report(
+    record: PatientRecord, kb: Knowledge, as_of: dt.date, out: Path, trials: Any = None
+) -> Path:
+    """Write the report to `out` (.pdf or .html), all or nothing: a temp file, then a rename."""
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".html", ".htm"):
+        raise NextlineError(f"-o {out}: the file must end in .pdf or .html")
+    html = render_html(build_report(record, kb, as_of, trials=trials), kb)
+    data = render_pdf(html) if suffix == ".pdf" else html.encode("utf-8")
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    return out
+
+
+def _css_string(value: str) -> str:
+    # Inside a <style> block: escape quotes, and never let a name close the block.
+    out = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return out.replace("<", "\\3C ").replace(">", "\\3E ")
+
+
+def _svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _needs_text(need: Any) -> str:
+    if isinstance(need, str):
+        return need
+    if isinstance(need, dict):
+        for key in ("text", "what", "message", "test", "name"):
+            if isinstance(need.get(key), str):
+                return str(need[key])
+    return str(need)

@@ -1,0 +1,442 @@
+"""A person's facts as the matcher needs them, computed once per match run, and the answer
+to one constraint: met, not met, or unknown, with the record entry it rests on.
+
+Pure: reads a `PatientRecord`, the knowledge base and the as-of date; no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from nextline.knowledge import Knowledge
+from nextline.record import PatientRecord
+from nextline.record.record import TherapyEntry
+from nextline.trials.eligibility.models import Constraint
+
+Verdict = Literal["met", "not_met", "unknown"]
+
+# HER2 categories (record/receptors.py) each criterion status accepts or rules out; a
+# category in neither set leaves the criterion unknown.
+_HER2_NEGATIVE = frozenset({"low", "ultralow", "zero", "zero_or_ultralow", "negative_unspecified"})
+_HER2_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "positive": (frozenset({"positive"}), _HER2_NEGATIVE),
+    "negative": (_HER2_NEGATIVE, frozenset({"positive"})),
+    "low": (frozenset({"low"}), frozenset({"positive", "ultralow", "zero", "zero_or_ultralow"})),
+    "ultralow": (frozenset({"ultralow"}), frozenset({"positive", "low", "zero"})),
+    "zero": (frozenset({"zero", "zero_or_ultralow"}), frozenset({"positive", "low", "ultralow"})),
+    "expressing": (frozenset({"low", "positive"}), frozenset({"zero"})),
+}
+# A treatment that ended less than this many days ago and that a criterion asks to be
+# this recent is a waiting time before starting the study, answered "unknown" not "met".
+WASHOUT_DAYS = 90
+# Labs older than this on the as-of date are not used: trials re-check them at screening.
+LAB_MAX_AGE_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    verdict: Verdict
+    path: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    entry: TherapyEntry
+    drug_ids: frozenset[str]
+    class_ids: frozenset[str]
+    families: frozenset[str]
+    unresolved: bool
+
+
+@dataclass
+class PatientFacts:
+    """What the matcher reads about one person as of one date."""
+
+    record: PatientRecord
+    kb: Knowledge
+    as_of: dt.date
+    entries: list[_Entry] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, record: PatientRecord, kb: Knowledge, as_of: dt.date) -> PatientFacts:
+        facts = cls(record, kb, as_of)
+        for entry in record.drug_entries(as_of):
+            drug_ids: set[str] = set()
+            class_ids: set[str] = set()
+            families: set[str] = set()
+            unresolved = False
+            for ref in entry.drugs:
+                if ref.drug_id is None:
+                    unresolved = True
+                    continue
+                drug = kb.drugs.get(ref.drug_id)
+                if drug is None:
+                    unresolved = True
+                    continue
+                drug_ids.add(drug.id)
+                classes = kb.drug_class_ids(drug)
+                class_ids |= classes
+                families |= {kb.classes[c].family for c in classes}
+                if drug.payload and drug.payload in kb.drugs:
+                    payload = kb.drugs[drug.payload]
+                    class_ids |= kb.drug_class_ids(payload)
+            facts.entries.append(
+                _Entry(
+                    entry,
+                    frozenset(drug_ids),
+                    frozenset(class_ids),
+                    frozenset(families),
+                    unresolved,
+                )
+            )
+        return facts
+
+    # --- one constraint --------------------------------------------------------------
+    def answer(self, c: Constraint) -> Answer:
+        """The answer for one constraint, negation applied. (The matcher keeps each answer
+        by the constraint's index, so nothing is cached here.)"""
+        raw = _EVALUATORS[c.type](self, c)
+        if c.negated and raw.verdict != "unknown":
+            raw = Answer("not_met" if raw.verdict == "met" else "met", raw.path, raw.detail)
+        return raw
+
+    # --- biology ---------------------------------------------------------------------
+    def _receptor(self, which: str) -> tuple[str, str | None, str]:
+        reading = self.record.er(self.as_of) if which == "er" else self.record.pr(self.as_of)
+        path = f"tumor_tests[{reading.test_index}]" if reading.test_index is not None else None
+        return reading.status, path, f"{which.upper()} {reading.status.replace('_', ' ')}"
+
+    def hormone_receptor(self, c: Constraint) -> Answer:
+        wanted = set(c.statuses)
+        if c.receptor in ("er", "pr"):
+            status, path, detail = self._receptor(c.receptor)
+            if status == "not_tested":
+                return Answer("unknown", None, f"{c.receptor.upper()} not in the record")
+            if status in wanted:
+                return Answer("met", path, detail)
+            if status == "low":  # ER-low (1-10 %): trials differ on where it belongs
+                return Answer("unknown", path, detail)
+            return Answer("not_met", path, detail)
+        er, er_path, er_detail = self._receptor("er")
+        pr, pr_path, pr_detail = self._receptor("pr")
+        path = er_path or pr_path
+        detail = f"{er_detail}, {pr_detail}"
+        if "positive" in wanted:
+            if "positive" in (er, pr):
+                return Answer("met", path, detail)
+            if er == "negative" and pr == "negative":
+                return Answer("not_met", path, detail)
+            return Answer("unknown", path, detail)
+        if "negative" in wanted:
+            if er == "negative" and pr == "negative":
+                return Answer("met", path, detail)
+            if "positive" in (er, pr):
+                return Answer("not_met", path, detail)
+            return Answer("unknown", path, detail)
+        return Answer("unknown", path, detail)
+
+    def her2(self, c: Constraint) -> Answer:
+        reading = self.record.her2(self.as_of)
+        path = f"tumor_tests[{reading.test_index}]" if reading.test_index is not None else None
+        category = reading.status
+        detail = f"HER2 {category.replace('_', ' ')}"
+        if category == "not_tested":
+            return Answer("unknown", None, "no HER2 result in the record")
+        any_unknown = False
+        for status in c.statuses:
+            meets, fails = _HER2_RULES.get(status, (frozenset(), frozenset()))
+            if category in meets:
+                return Answer("met", path, detail)
+            if category not in fails:
+                any_unknown = True
+        return Answer("unknown" if any_unknown else "not_met", path, detail)
+
+    def triple_negative(self, c: Constraint) -> Answer:
+        er, er_path, _ = self._receptor("er")
+        pr, _, _ = self._receptor("pr")
+        her2 = self.record.her2(self.as_of)
+        detail = f"ER {er}, PR {pr}, HER2 {her2.status.replace('_', ' ')}"
+        if "positive" in (er, pr) or her2.status == "positive":
+            return Answer("not_met", er_path, detail)
+        if er == "negative" and pr == "negative" and her2.status in _HER2_NEGATIVE:
+            return Answer("met", er_path, detail)
+        return Answer("unknown", er_path, detail)
+
+    def alteration(self, c: Constraint) -> Answer:
+        tested: list[str] = []
+        path_any: str | None = None
+        for gene in c.genes:
+            if c.germline and self.record.germline_detected(gene, self.as_of):
+                _, path = self.record.gene_status(gene, self.as_of)
+                return Answer("met", path, f"germline {gene} variant found")
+            status, path = self.record.gene_status(gene, self.as_of)
+            if status == "detected" and not c.germline:
+                return Answer("met", path, f"{gene} alteration found")
+            if status == "not_detected" or (status == "detected" and c.germline):
+                tested.append(gene)
+                path_any = path_any or path
+        genes = " or ".join(c.genes)
+        if len(tested) == len(c.genes):
+            return Answer("not_met", path_any, f"no {genes} alteration found")
+        return Answer("unknown", path_any, f"no {genes} test in the record")
+
+    # --- therapy ---------------------------------------------------------------------
+    def _matching_entries(self, c: Constraint) -> list[_Entry]:
+        drugs, classes, families = set(c.drug_ids), set(c.class_ids), set(c.families)
+        out = []
+        for e in self.entries:
+            if not (drugs & e.drug_ids or classes & e.class_ids or families & e.families):
+                continue
+            setting = e.entry.setting
+            if c.setting == "metastatic" and not (setting == "metastatic" or e.entry.line):
+                continue
+            if c.setting == "early" and setting not in ("neoadjuvant", "adjuvant"):
+                continue
+            if c.within_days is not None:
+                last = e.entry.stop or self.as_of
+                if (self.as_of - min(last, self.as_of)).days > c.within_days:
+                    continue
+            if c.relapse_within_days is not None and not self._relapsed_on(
+                e, c.relapse_within_days
+            ):
+                continue
+            if c.progressed_within_days is not None and not self._progressed_early(
+                e, c.progressed_within_days
+            ):
+                continue
+            out.append(e)
+        return out
+
+    def relapse_date(self) -> dt.date | None:
+        """When the cancer came back or spread: `diagnosis.metastatic_since`, else the start
+        of the first line for advanced disease."""
+        since = self.record.file.diagnosis.metastatic_since
+        if since is not None:
+            return since
+        lines = self.record.lines_as_of(self.as_of)
+        return lines[0].start if lines else None
+
+    def _progressed_early(self, e: _Entry, days: int) -> bool:
+        """The cancer grew (or came back, after early-stage treatment) within `days` of
+        starting the treatment."""
+        start = e.entry.start
+        if start is None:
+            return False
+        if e.entry.setting in ("neoadjuvant", "adjuvant"):
+            event = self.relapse_date()
+        else:
+            event = e.entry.stop if e.entry.stop_reason == "progression" else None
+        return event is not None and start <= event and (event - start).days <= days
+
+    def _relapsed_on(self, e: _Entry, days: int) -> bool:
+        relapse = self.relapse_date()
+        start, stop = e.entry.start, e.entry.stop
+        if relapse is None or start is None or relapse < start:
+            return False
+        return stop is None or (relapse - stop).days <= days
+
+    def prior_therapy(self, c: Constraint) -> Answer:
+        found = self._matching_entries(c)
+        if found:
+            e = found[-1]
+            names = ", ".join(d.name for d in e.entry.drugs)
+            when = f"{e.entry.start}" + (f" to {e.entry.stop}" if e.entry.stop else " (ongoing)")
+            if (
+                c.within_days is not None
+                and 0 < c.within_days <= WASHOUT_DAYS
+                and all(f.entry.stop is not None and f.entry.stop < self.as_of for f in found)
+            ):
+                # a recent, finished treatment: a waiting time ("washout"), not a barrier
+                return Answer(
+                    "unknown",
+                    e.entry.path,
+                    f"{names}, last given {e.entry.stop}; the study asks for a gap "
+                    f"of {c.within_days} days",
+                )
+            return Answer("met", e.entry.path, f"{names}, {when}")
+        if any(e.unresolved for e in self.entries):
+            return Answer("unknown", None, "a treatment name in the record is not recognised")
+        return Answer("not_met", None, "not in the treatment history")
+
+    def prior_lines(self, c: Constraint) -> Answer:
+        lines = self.record.lines_as_of(self.as_of)
+        if c.families:
+            wanted = set(c.families)
+            counted = [
+                line
+                for line in lines
+                if any(wanted & e.families for e in self.entries if e.entry in line.entries)
+            ]
+        else:
+            counted = list(lines)
+        n = len(counted)
+        path = counted[-1].entries[0].path if counted else None
+        what = f" of {' or '.join(c.families)}" if c.families else ""
+        detail = f"{n} line{'s' if n != 1 else ''}{what} for advanced disease"
+        ok = _in_range(float(n), c)
+        return Answer("met" if ok else "not_met", path, detail)
+
+    # --- disease ---------------------------------------------------------------------
+    def _brain_state(self) -> tuple[str, str | None]:
+        """none / treated_stable / active / unclear, and the metastases entry."""
+        sites = self.record.metastatic_sites(self.as_of)
+        for index, m in enumerate(self.record.file.metastases):
+            if m in sites and m.site == "brain":
+                path = f"metastases[{index}]"
+                if (
+                    m.treated in ("SRS", "WBRT", "surgery")
+                    and m.stable is True
+                    and m.on_steroids is not True
+                ):
+                    return "treated_stable", path
+                if m.treated == "none" or m.stable is False:
+                    return "active", path
+                return "unclear", path
+        return "none", None
+
+    def brain_metastases(self, c: Constraint) -> Answer:
+        state = c.statuses[0] if c.statuses else "any"
+        if state == "leptomeningeal":
+            has = self.record.has_site("leptomeninges", self.as_of)
+            return Answer(
+                "met" if has else "not_met",
+                None,
+                "leptomeningeal disease recorded" if has else "no leptomeningeal disease recorded",
+            )
+        brain, path = self._brain_state()
+        words = {
+            "none": "no brain metastases recorded",
+            "treated_stable": "brain metastases, treated and stable",
+            "active": "brain metastases, active",
+            "unclear": "brain metastases; whether treated and stable is not recorded",
+        }
+        detail = words[brain]
+        if state == "any":
+            return Answer("not_met" if brain == "none" else "met", path, detail)
+        if brain == "active":
+            return Answer("met", path, detail)
+        if brain in ("none", "treated_stable"):
+            return Answer("not_met", path, detail)
+        return Answer("unknown", path, detail)
+
+    def measurable_disease(self, c: Constraint) -> Answer:
+        scans = [(i, s) for i, s in enumerate(self.record.imaging) if s.date <= self.as_of]
+        scans = [(i, s) for i, s in scans if s.lesions]
+        if not scans:
+            return Answer("unknown", None, "no scan with lesions in the record")
+        index, scan = max(scans, key=lambda pair: pair[1].date)
+        targets = [
+            lesion
+            for lesion in scan.lesions
+            if lesion.role == "target"
+            and not lesion.too_small_to_measure
+            and (lesion.longest_mm or lesion.short_axis_mm)
+        ]
+        if targets:
+            return Answer(
+                "met",
+                f"imaging[{index}]",
+                f"{len(targets)} target lesion(s) on the {scan.date} scan",
+            )
+        return Answer("unknown", f"imaging[{index}]", "no measured target lesion on the last scan")
+
+    def disease_stage(self, c: Constraint) -> Answer:
+        metastatic = self.record.file.diagnosis.metastatic_since is not None or bool(
+            self.record.metastatic_sites(self.as_of)
+        )
+        if not metastatic:
+            return Answer("unknown", "diagnosis", "metastatic spread not recorded")
+        meets = "advanced" in c.statuses
+        return Answer("met" if meets else "not_met", "diagnosis", "metastatic breast cancer")
+
+    def condition(self, c: Constraint) -> Answer:
+        kind = c.statuses[0] if c.statuses else "other"
+        if kind == "breast":
+            return Answer("met", "diagnosis", "breast cancer")
+        if kind == "any_solid_tumor":
+            return Answer("unknown", "diagnosis", "the study is for several cancer types")
+        return Answer("not_met", "diagnosis", f"the study is for: {c.words}")
+
+    # --- person ----------------------------------------------------------------------
+    def performance_status(self, c: Constraint) -> Answer:
+        if c.scale == "karnofsky":
+            return Answer("unknown", None, "Karnofsky score not in the record")
+        ecog = self.record.latest_ecog(self.as_of)
+        if ecog is None:
+            return Answer("unknown", None, "no ECOG score in the record")
+        index = self.record.file.performance.index(ecog)
+        ok = _in_range(float(ecog.ecog), c)
+        return Answer(
+            "met" if ok else "not_met", f"performance[{index}]", f"ECOG {ecog.ecog} on {ecog.date}"
+        )
+
+    def age(self, c: Constraint) -> Answer:
+        age = self.record.age_on(self.as_of)
+        if age is None:
+            return Answer("unknown", None, "no birth date in the record")
+        path = "patient"
+        ok = _in_range(float(age), c)
+        if self.record.file.patient.birth_date is None and ok != _in_range(float(age + 1), c):
+            return Answer("unknown", path, f"{age} or {age + 1} years (birth year only)")
+        return Answer("met" if ok else "not_met", path, f"{age} years")
+
+    def sex(self, c: Constraint) -> Answer:
+        sex = self.record.file.patient.sex
+        return Answer("met" if sex in c.statuses else "not_met", "patient", sex)
+
+    def menopausal_status(self, c: Constraint) -> Answer:
+        status = self.record.file.patient.menopausal_status
+        if status is None:
+            return Answer("unknown", "patient", "menopausal status not recorded")
+        return Answer("met" if status in c.statuses else "not_met", "patient", status)
+
+    def lab(self, c: Constraint) -> Answer:
+        test_id = c.test_id or ""
+        latest = self.record.latest_lab(test_id, self.as_of)
+        name = self.kb.lab_tests[test_id].name if test_id in self.kb.lab_tests else test_id
+        if latest is None:
+            return Answer("unknown", None, f"no {name} result in the record")
+        age_days = (self.as_of - latest.date).days
+        if c.unit == "xULN":
+            value = latest.uln_multiple
+            shown = f"{value:g} × ULN" if value is not None else ""
+        else:
+            value = latest.canonical_value
+            shown = f"{value:g} {latest.canonical_unit}" if value is not None else ""
+        if value is None:
+            return Answer("unknown", latest.path, f"{name} result cannot be compared")
+        detail = f"{name} {shown} on {latest.date}"
+        if age_days > LAB_MAX_AGE_DAYS:
+            return Answer("unknown", latest.path, f"{detail} (older than {LAB_MAX_AGE_DAYS} days)")
+        ok = _in_range(value, c)
+        if not ok and c.soft:
+            return Answer("unknown", latest.path, detail)
+        return Answer("met" if ok else "not_met", latest.path, detail)
+
+
+def _in_range(value: float, c: Constraint) -> bool:
+    if c.minimum is not None and (value <= c.minimum if c.strict else value < c.minimum):
+        return False
+    return not (c.maximum is not None and (value >= c.maximum if c.strict else value > c.maximum))
+
+
+_EVALUATORS = {
+    "condition": PatientFacts.condition,
+    "disease_stage": PatientFacts.disease_stage,
+    "hormone_receptor": PatientFacts.hormone_receptor,
+    "her2": PatientFacts.her2,
+    "triple_negative": PatientFacts.triple_negative,
+    "alteration": PatientFacts.alteration,
+    "prior_therapy": PatientFacts.prior_therapy,
+    "prior_lines": PatientFacts.prior_lines,
+    "brain_metastases": PatientFacts.brain_metastases,
+    "measurable_disease": PatientFacts.measurable_disease,
+    "performance_status": PatientFacts.performance_status,
+    "age": PatientFacts.age,
+    "sex": PatientFacts.sex,
+    "menopausal_status": PatientFacts.menopausal_status,
+    "lab": PatientFacts.lab,
+}

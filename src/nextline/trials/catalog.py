@@ -1,0 +1,115 @@
+"""The trial catalog: the studies the matcher runs over, with where they came from and when.
+
+`load_default_catalog()` reads the snapshot bundled in `trials/data/` (1,359 recruiting
+oncology trials pulled from ClinicalTrials.gov API v2 on 2026-01-05; see
+`trials/data/ATTRIBUTION.md`), so matching works with no network and no database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nextline.errors import NotFound
+from nextline.trials.models import Trial
+
+if TYPE_CHECKING:
+    from nextline.trials.store import TrialStore
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_SNAPSHOT = DATA_DIR / "ctgov_oncology_2026-01.jsonl.gz"
+DEFAULT_SOURCE = "ClinicalTrials.gov snapshot of 2026-01-05 (bundled)"
+DEFAULT_UPDATED = dt.date(2026, 1, 5)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A list of trials plus where they came from (`source`) and when (`updated`)."""
+
+    trials: list[Trial]
+    source: str
+    updated: dt.date | None = None
+    _by_id: dict[str, Trial] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update((t.nct_id, t) for t in self.trials)
+
+    def __len__(self) -> int:
+        return len(self.trials)
+
+    def get(self, nct_id: str) -> Trial:
+        """The trial with this NCT id (case-insensitive), or `NotFound`."""
+        trial = self._by_id.get(nct_id.strip().upper())
+        if trial is None:
+            raise NotFound("trial", nct_id)
+        return trial
+
+    def __contains__(self, nct_id: object) -> bool:
+        return isinstance(nct_id, str) and nct_id.strip().upper() in self._by_id
+
+    def metadata(self) -> dict[str, Any]:
+        """`{"source", "trials", "updated"}` as in the `trials match --json` contract."""
+        return {
+            "source": self.source,
+            "trials": len(self.trials),
+            "updated": self.updated.isoformat() if self.updated else None,
+        }
+
+    def filter(self, keep: Iterable[str]) -> Catalog:
+        """The same catalog holding only the given NCT ids (in catalog order)."""
+        wanted = {k.upper() for k in keep}
+        return Catalog([t for t in self.trials if t.nct_id in wanted], self.source, self.updated)
+
+
+def is_breast_trial(trial: Trial) -> bool:
+    """Whether "breast" appears in the conditions or title (the snapshot's own `_breast` test)."""
+    return "breast" in trial.title.lower() or any("breast" in c.lower() for c in trial.conditions)
+
+
+@functools.cache
+def _default_trials() -> tuple[Trial, ...]:
+    from nextline.trials.loaders import read_trials
+
+    return tuple(read_trials(DEFAULT_SNAPSHOT, source=DEFAULT_SOURCE))
+
+
+def load_default_catalog(breast_only: bool = False) -> Catalog:
+    """The bundled offline catalog (read once per process, then shared)."""
+    trials = list(_default_trials())
+    if breast_only:
+        trials = [t for t in trials if is_breast_trial(t)]
+    return Catalog(trials, DEFAULT_SOURCE, DEFAULT_UPDATED)
+
+
+def stored_trials(settings: Any = None) -> TrialStore | None:
+    """The trial store when it holds trials; None otherwise. A SQLite file that does not
+    exist yet holds nothing, so it is not created (or migrated) just to find that out."""
+    from nextline.settings import Settings
+
+    settings = settings or Settings()
+    url: str = settings.effective_database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    from nextline.trials.store import open_trial_store
+
+    store = open_trial_store(settings)
+    return store if store.count() > 0 else None
+
+
+def load_catalog(settings: Any = None) -> Catalog:
+    """The catalog to use: the stored one when it holds trials (after `nextline trials load`
+    or `sync`), else the bundled offline snapshot."""
+    stored = stored_trials(settings)
+    return stored.load_catalog() if stored is not None else load_default_catalog()
+
+
+def find_trial(nct_id: str, settings: Any = None) -> Trial:
+    """One trial from the catalog `load_catalog` would give, without loading all of it."""
+    stored = stored_trials(settings)
+    if stored is not None:
+        return stored.get(nct_id)
+    return load_default_catalog().get(nct_id)

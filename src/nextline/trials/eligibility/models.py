@@ -1,0 +1,202 @@
+"""What a parsed eligibility text is: criteria, each with the structured constraints read
+from it. Serialisable (pydantic, JSON) so the catalog can parse once at load and store it.
+
+A `Constraint` states one proposition about a person ("HER2-low", "received a CDK4/6
+inhibitor within 12 months", "ECOG 0 to 1"); `negated` flips it. A criterion is met when its
+constraints hold together (`any_of` False) or when one of them does (`any_of` True). For an
+exclusion criterion, "met" means the exclusion applies.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Section = Literal["inclusion", "exclusion"]
+
+ConstraintType = Literal[
+    "condition",  # breast cancer / a solid tumour / another cancer
+    "disease_stage",  # metastatic or advanced disease, or early (non-metastatic) only
+    "hormone_receptor",
+    "her2",
+    "triple_negative",
+    "alteration",
+    "prior_therapy",
+    "prior_lines",
+    "brain_metastases",
+    "measurable_disease",
+    "performance_status",
+    "age",
+    "sex",
+    "menopausal_status",
+    "lab",
+]
+
+# Constraint types about the cancer's biology and the treatment history: when one of them
+# cannot be answered, a trial is at best "possibly eligible".
+KEY_TYPES: frozenset[str] = frozenset(
+    {
+        "condition",
+        "disease_stage",
+        "hormone_receptor",
+        "her2",
+        "triple_negative",
+        "alteration",
+        "prior_therapy",
+        "prior_lines",
+        "brain_metastases",
+        "sex",
+        "menopausal_status",
+        "biomarker",  # a topic only: a tumor marker the record does not hold (AR, PD-L1, ...)
+    }
+)
+
+
+class Constraint(BaseModel):
+    """One structured proposition about a person, read from a criterion."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: ConstraintType
+    negated: bool = False
+    # receptor: "er" | "pr" | "hr"; statuses: receptor statuses, HER2 categories, brain
+    # metastasis states ("any" | "active"), menopausal statuses, sexes, disease stages
+    receptor: str | None = None
+    statuses: tuple[str, ...] = ()
+    # alterations: genes (upper case) and whether the finding must be germline
+    genes: tuple[str, ...] = ()
+    germline: bool = False
+    # prior therapy: what counts (any of drug ids, class ids, families)
+    drug_ids: tuple[str, ...] = ()
+    class_ids: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()
+    setting: Literal["metastatic", "early"] | None = None
+    within_days: int | None = None  # given within this many days before the as-of date
+    relapse_within_days: int | None = None  # the cancer came back during it or within this
+    # many days after it stopped
+    progressed_within_days: int | None = None  # the cancer grew within this many days of
+    # starting it
+    # ranges: age (years), performance status, number of prior lines, lab thresholds
+    minimum: float | None = None
+    maximum: float | None = None
+    scale: str | None = None  # "ecog" | "karnofsky"
+    test_id: str | None = None  # lab test id in the knowledge base
+    unit: str | None = None  # the lab's canonical unit, or "xULN"
+    strict: bool = False  # ">"/"<" rather than ">="/"<="
+    soft: bool = False  # an alternative the parser did not read exists ("or creatinine
+    # clearance ≥ 60"): failing this constraint then leaves the criterion unknown
+    words: str = ""  # the words it was read from
+
+    def describe(self) -> str:
+        """The proposition in short plain words, for `trials show` and evidence."""
+        return describe_constraint(self)
+
+
+class Criterion(BaseModel):
+    """One criterion as written, its section, the heading it sits under, and what it means."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    section: Section
+    group: str | None = None  # the heading or parent item it sits under
+    cohort: str | None = None  # set when it applies only to a cohort, arm or part
+    groups: tuple[tuple[Constraint, ...], ...] = ()
+    topics: tuple[str, ...] = ()  # key topics mentioned but not turned into constraints
+
+    @property
+    def constraints(self) -> tuple[Constraint, ...]:
+        """Every constraint once, in order."""
+        seen: dict[Constraint, None] = {}
+        for group in self.groups:
+            for constraint in group:
+                seen.setdefault(constraint, None)
+        return tuple(seen)
+
+    @property
+    def type(self) -> str:
+        if self.constraints:
+            return self.constraints[0].type
+        return self.topics[0] if self.topics else "text"
+
+
+class ParsedEligibility(BaseModel):
+    """A trial's eligibility text, split and read. `version` changes when the parser does."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: int
+    criteria: tuple[Criterion, ...] = ()
+    unsectioned: bool = False  # no inclusion/exclusion headings were found
+
+
+_RANGE_WORDS = {"age": "age", "performance_status": "performance status", "prior_lines": "lines"}
+
+
+def _range(c: Constraint) -> str:
+    low, high = c.minimum, c.maximum
+
+    def fmt(v: float) -> str:
+        return f"{v:g}"
+
+    if low is not None and high is not None:
+        return f"{fmt(low)} to {fmt(high)}"
+    if low is not None:
+        return f"{'more than' if c.strict else 'at least'} {fmt(low)}"
+    if high is not None:
+        return f"{'less than' if c.strict else 'at most'} {fmt(high)}"
+    return "any"
+
+
+def describe_constraint(c: Constraint) -> str:
+    """Short plain words for one constraint ("not: received a CDK4/6 inhibitor ...")."""
+    t = c.type
+    if t == "condition":
+        text = f"cancer type: {', '.join(c.statuses)}"
+    elif t == "disease_stage":
+        text = f"disease: {', '.join(c.statuses)}"
+    elif t == "hormone_receptor":
+        text = f"{(c.receptor or 'hr').upper()} {' or '.join(c.statuses)}"
+    elif t == "her2":
+        text = f"HER2 {' or '.join(c.statuses)}"
+    elif t == "triple_negative":
+        text = "triple-negative"
+    elif t == "alteration":
+        text = f"{'germline ' if c.germline else ''}{' or '.join(c.genes)} alteration"
+    elif t == "prior_therapy":
+        named = [*c.drug_ids, *c.class_ids, *(f"any {f}" for f in c.families)]
+        text = f"received {' or '.join(named).replace('_', ' ')}"
+        if c.setting:
+            text += f" ({c.setting} setting)"
+        if c.within_days is not None:
+            text += f" within {c.within_days} days"
+        if c.progressed_within_days is not None:
+            text += f", with progression within {c.progressed_within_days} days of starting it"
+        if c.relapse_within_days is not None:
+            text += f", with relapse during it or within {c.relapse_within_days} days after"
+    elif t == "prior_lines":
+        what = f" of {' or '.join(c.families)}" if c.families else ""
+        text = f"prior lines{what} for advanced disease: {_range(c)}"
+    elif t == "brain_metastases":
+        state = c.statuses[0] if c.statuses else "any"
+        text = {
+            "active": "active brain metastases",
+            "leptomeningeal": "leptomeningeal disease",
+        }.get(state, "brain metastases")
+    elif t == "measurable_disease":
+        text = "measurable disease (RECIST 1.1)"
+    elif t == "performance_status":
+        text = f"{(c.scale or 'ecog').upper()} {_range(c)}"
+    elif t == "age":
+        text = f"age {_range(c)} years"
+    elif t == "sex":
+        text = f"sex: {' or '.join(c.statuses)}"
+    elif t == "menopausal_status":
+        text = f"{' or '.join(c.statuses)}"
+    elif t == "lab":
+        unit = "× ULN" if c.unit == "xULN" else (c.unit or "")
+        text = f"{(c.test_id or 'lab').replace('_', ' ')} {_range(c)} {unit}".strip()
+    else:  # pragma: no cover - closed set
+        text = t
+    return f"not: {text}" if c.negated else text

@@ -1,0 +1,202 @@
+"""Negation and scope of concepts in a criterion, with medspaCy's ConText.
+
+Why ConText: "No prior CDK4/6 inhibitor", "Prior fulvestrant is allowed", "brain metastases
+unless treated and stable" and "If the patient has ER+ disease:" carry the same concept with
+four different meanings. ConText (Harkema et al., 2009) finds the trigger words and their
+scope in the sentence; the rules below are written for eligibility criteria (the default
+rules are made for clinical notes: "any other" and "but" count as negation there).
+
+The pipeline is `spacy.blank("en")` with a sentencizer and ConText: no model is downloaded,
+nothing leaves the machine. spaCy and medspaCy are imported here only, on first use.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+# (literal, category, direction). Categories: NEGATED (the concept is absent / must be
+# absent), ALLOWED (the concept is permitted, not required), EXCEPTION (a carve-out),
+# CONDITION (the sentence applies only to some people: "if", "for patients with").
+_RULES: tuple[tuple[str, str, str], ...] = (
+    ("no", "NEGATED", "FORWARD"),
+    ("not", "NEGATED", "FORWARD"),
+    ("without", "NEGATED", "FORWARD"),
+    ("absence of", "NEGATED", "FORWARD"),
+    ("free of", "NEGATED", "FORWARD"),
+    ("never", "NEGATED", "FORWARD"),
+    ("untreated with", "NEGATED", "FORWARD"),
+    ("previously untreated", "NEGATED", "FORWARD"),
+    ("lack of", "NEGATED", "FORWARD"),
+    ("naive to", "NEGATED", "FORWARD"),
+    ("naïve to", "NEGATED", "FORWARD"),
+    ("negative for", "NEGATED", "FORWARD"),
+    ("must not", "PROHIBITED", "FORWARD"),
+    ("may not", "PROHIBITED", "FORWARD"),
+    ("should not", "PROHIBITED", "FORWARD"),
+    ("shouldn't", "PROHIBITED", "FORWARD"),
+    ("cannot", "PROHIBITED", "FORWARD"),
+    ("can not", "PROHIBITED", "FORWARD"),
+    ("shall not", "PROHIBITED", "FORWARD"),
+    ("has not", "NEGATED", "FORWARD"),
+    ("have not", "NEGATED", "FORWARD"),
+    ("not allowed", "NEGATED", "BACKWARD"),
+    ("not permitted", "NEGATED", "BACKWARD"),
+    ("is excluded", "NEGATED", "BACKWARD"),
+    ("are excluded", "NEGATED", "BACKWARD"),
+    ("will be excluded", "NEGATED", "BACKWARD"),
+    ("not eligible", "NEGATED", "BACKWARD"),
+    ("ineligible", "NEGATED", "BACKWARD"),
+    ("naive", "NEGATED", "BACKWARD"),
+    ("naïve", "NEGATED", "BACKWARD"),
+    ("wild-type", "NEGATED", "BACKWARD"),
+    ("wild type", "NEGATED", "BACKWARD"),
+    ("wildtype", "NEGATED", "BACKWARD"),
+    ("not detected", "NEGATED", "BACKWARD"),
+    ("allowed", "ALLOWED", "BIDIRECTIONAL"),
+    ("permitted", "ALLOWED", "BIDIRECTIONAL"),
+    ("eligible", "ALLOWED", "BACKWARD"),
+    ("acceptable", "ALLOWED", "BACKWARD"),
+    ("may enroll", "ALLOWED", "BACKWARD"),
+    ("may be enrolled", "ALLOWED", "BACKWARD"),
+    ("may participate", "ALLOWED", "BACKWARD"),
+    ("may be included", "ALLOWED", "BACKWARD"),
+    ("regardless of", "ALLOWED", "FORWARD"),
+    ("no limit", "ALLOWED", "BIDIRECTIONAL"),
+    ("not mandatory", "ALLOWED", "BIDIRECTIONAL"),
+    ("is optional", "ALLOWED", "BACKWARD"),
+    ("no restriction", "ALLOWED", "BIDIRECTIONAL"),
+    ("irrespective of", "ALLOWED", "FORWARD"),
+    ("with or without", "ALLOWED", "FORWARD"),
+    ("may have received", "ALLOWED", "FORWARD"),
+    ("may have had", "ALLOWED", "FORWARD"),
+    ("may have been", "ALLOWED", "FORWARD"),
+    ("can have received", "ALLOWED", "FORWARD"),
+    ("except", "EXCEPTION", "FORWARD"),
+    ("except for", "EXCEPTION", "FORWARD"),
+    ("unless", "EXCEPTION", "FORWARD"),
+    ("other than", "EXCEPTION", "FORWARD"),
+    ("excluding", "EXCEPTION", "FORWARD"),
+    ("with the exception of", "EXCEPTION", "FORWARD"),
+    ("provided", "EXCEPTION", "FORWARD"),
+    ("if", "CONDITION", "FORWARD"),
+    ("in case of", "CONDITION", "FORWARD"),
+    ("for patients with", "CONDITION", "FORWARD"),
+    ("for participants with", "CONDITION", "FORWARD"),
+    ("for subjects with", "CONDITION", "FORWARD"),
+    ("for patients who", "CONDITION", "FORWARD"),
+    ("for participants who", "CONDITION", "FORWARD"),
+    ("but", "TERMINATE", "TERMINATE"),
+    ("however", "TERMINATE", "TERMINATE"),
+    ("and must", "TERMINATE", "TERMINATE"),
+    (";", "TERMINATE", "TERMINATE"),
+    ("not limited to", "PSEUDO", "PSEUDO"),
+    ("not required", "PSEUDO", "PSEUDO"),
+    ("no more than", "PSEUDO", "PSEUDO"),
+    ("not more than", "PSEUDO", "PSEUDO"),
+    ("no longer than", "PSEUDO", "PSEUDO"),
+    ("not exceed", "PSEUDO", "PSEUDO"),
+    ("no less than", "PSEUDO", "PSEUDO"),
+    ("not less than", "PSEUDO", "PSEUDO"),
+    ("no change", "PSEUDO", "PSEUDO"),
+    ("not necessary", "PSEUDO", "PSEUDO"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A concept found in the text, by character offsets, with a label of the caller's."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scoped:
+    """A mention and the ConText categories that modify it."""
+
+    mention: Mention
+    categories: frozenset[str]
+
+    @property
+    def negated(self) -> bool:
+        return "NEGATED" in self.categories
+
+    @property
+    def prohibited(self) -> bool:
+        """ "must not", "may not": negation in an inclusion, a restatement in an exclusion."""
+        return "PROHIBITED" in self.categories
+
+    @property
+    def allowed(self) -> bool:
+        return "ALLOWED" in self.categories
+
+    @property
+    def excepted(self) -> bool:
+        return "EXCEPTION" in self.categories
+
+    @property
+    def conditional(self) -> bool:
+        return "CONDITION" in self.categories
+
+
+@functools.lru_cache(maxsize=1)
+def _pipeline() -> Any:
+    import spacy
+    from medspacy.context import ConText, ConTextRule
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    context = ConText(nlp, rules=None)
+    context.add(
+        [
+            ConTextRule(literal, category, direction=direction)
+            for literal, category, direction in _RULES
+        ]
+    )
+    return nlp, context
+
+
+def scope(text: str, mentions: list[Mention]) -> list[Scoped]:
+    """Each mention with the ConText categories whose scope covers it. Mentions that share
+    tokens ("HR+/HER2-" is one token) share the answer of the first of them."""
+    if not mentions:
+        return []
+    nlp, context = _pipeline()
+    doc = nlp.make_doc(text)
+    spans = []
+    placed: list[tuple[Mention, tuple[int, int] | None]] = []
+    taken: dict[int, tuple[int, int]] = {}
+    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        span = doc.char_span(
+            mention.start, mention.end, label=mention.label, alignment_mode="expand"
+        )
+        if span is None:
+            placed.append((mention, None))
+            continue
+        overlap = next((taken[i] for i in range(span.start, span.end) if i in taken), None)
+        if overlap is not None:
+            placed.append((mention, overlap))
+            continue
+        key = (span.start, span.end)
+        for i in range(span.start, span.end):
+            taken[i] = key
+        spans.append(span)
+        placed.append((mention, key))
+    doc.ents = spans
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    with warnings.catch_warnings():
+        # medspaCy warns that its (unused) target matcher has no patterns: we give it spans
+        warnings.simplefilter("ignore", UserWarning)
+        doc = context(doc)
+    found: dict[tuple[int, int], frozenset[str]] = {
+        (ent.start, ent.end): frozenset(m.category for m in ent._.modifiers) for ent in doc.ents
+    }
+    return [
+        Scoped(mention, found.get(key, frozenset()) if key is not None else frozenset())
+        for mention, key in placed
+    ]

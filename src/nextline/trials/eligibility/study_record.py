@@ -1,0 +1,152 @@
+"""Criteria that come from the study record rather than its criteria text: the cancer types
+it is for (conditions), the subtype named in its title or conditions, and the structured
+age and sex limits. Added to every parsed trial so the matcher sees one list."""
+
+from __future__ import annotations
+
+import re
+
+from nextline.knowledge import Knowledge
+from nextline.trials.eligibility.models import Constraint, Criterion
+from nextline.trials.eligibility.split import RawCriterion, clean_text
+from nextline.trials.models import Trial
+
+_BREAST = re.compile(r"breast|\bmbc\b|\btnbc\b", re.IGNORECASE)
+# Organ or blood cancers that are not breast cancer: a study naming only these is not for
+# breast cancer. A condition naming none of them ("Solid Tumor", "Advanced Cancer") is generic.
+_OTHER_SITE = re.compile(
+    r"lung|nsclc|sclc|colorectal|colon|rectal|rectum|prostat|ovar|fallopian|peritoneal|"
+    r"pancrea|gastric|stomach|gastro|esophag|oesophag|liver|hepat|biliary|cholangio|"
+    r"gallbladder|renal|kidney|bladder|urothel|melanoma|lymphoma|leukemia|leukaemia|myeloma|"
+    r"myelodysplastic|glioma|glioblastoma|astrocytoma|medulloblastoma|brain tumou?r|"
+    r"head and neck|oral|oropharyn|nasopharyn|laryn|thyroid|cervical|cervix|endometri|"
+    r"uterine|uterus|vulvar|sarcoma|mesothelioma|neuroblastoma|testicular|germ cell|"
+    r"neuroendocrine|carcinoid|merkel|skin|squamous cell carcinoma of|adrenal|thymic|"
+    r"thymoma|retinoblastoma|wilms|hematolog|haematolog|blood cancer|myeloid|lymphoid|"
+    r"myelofibrosis|anal\b|penile|bone tumou?r|osteosarcoma|ewing|cholangiocarcinoma|"
+    r"hiv|healthy",
+    re.IGNORECASE,
+)
+_TITLE_MARKER = re.compile(
+    r"amplif|harbou?ring|mutat|mutant|fusion|alteration|altered|rearrang|-driven|deficien|"
+    r"expressing|overexpress|positive",
+    re.IGNORECASE,
+)
+_SUBTYPE_TYPES = frozenset({"hormone_receptor", "her2", "triple_negative", "alteration"})
+
+
+_OTHER_CANCER_IN_TEXT = re.compile(
+    r"\b(?:nsclc|sclc|hnscc|pdac|hcc|crpc|mcrpc|rcc|crc|dlbcl|aml|cll|gbm)\b|"
+    r"(?:lung|colorectal|colon|prostate|ovarian|pancreatic|gastric|esophageal|oesophageal|"
+    r"hepatocellular|renal|bladder|urothelial|endometrial|cervical|head and neck|thyroid) "
+    r"(?:cancer|carcinoma|adenocarcinoma|tumou?rs?)|melanoma|lymphoma|leukemia|myeloma|"
+    r"sarcoma|glioma|glioblastoma|mesothelioma|cholangiocarcinoma",
+    re.IGNORECASE,
+)
+
+
+def mentions_other_cancer(text: str) -> bool:
+    """Whether a text names a cancer other than breast cancer."""
+    return bool(_OTHER_CANCER_IN_TEXT.search(text))
+
+
+def condition_constraint(trial: Trial) -> Constraint:
+    """What the study's conditions say about the cancer it is for."""
+    texts = [*trial.conditions, trial.title]
+    if any(_BREAST.search(t) for t in texts):
+        kind = "breast"
+    elif any(not _OTHER_SITE.search(c) for c in trial.conditions) or not trial.conditions:
+        kind = "any_solid_tumor"
+    else:
+        kind = "other"
+    return Constraint(type="condition", statuses=(kind,), words="; ".join(trial.conditions))
+
+
+def _subtype_groups(text: str, kb: Knowledge) -> tuple[tuple[Constraint, ...], ...]:
+    from nextline.trials.eligibility.extract import read_criterion
+
+    read = read_criterion(
+        RawCriterion(text=clean_text(text), section="inclusion", group=None, cohort=None), kb
+    )
+    groups = []
+    for group in read.groups:
+        kept = tuple(c for c in group if c.type in _SUBTYPE_TYPES and not c.negated)
+        if kept:
+            groups.append(kept)
+    return tuple(groups)
+
+
+def study_record_criteria(trial: Trial, kb: Knowledge) -> list[Criterion]:
+    """The study-record criteria of one trial (see the module docstring)."""
+    out = [
+        Criterion(
+            text=f"Conditions studied: {'; '.join(trial.conditions) or 'not given'}",
+            section="inclusion",
+            group="study record",
+            groups=((condition_constraint(trial),),),
+        )
+    ]
+    title_groups = _subtype_groups(trial.title, kb)
+    if title_groups:
+        out.append(
+            Criterion(
+                text=f"Study title: {trial.title}",
+                section="inclusion",
+                group="study record",
+                groups=title_groups,
+            )
+        )
+    elif _TITLE_MARKER.search(trial.title):
+        # "... With Oncogene Amplifications", "... Harboring HER2 Alterations": a tumor
+        # marker the study is built around, which the parser could not name
+        out.append(
+            Criterion(
+                text=f"Study title: {trial.title}",
+                section="inclusion",
+                group="study record",
+                topics=("biomarker",),
+            )
+        )
+    breast_conditions = [c for c in trial.conditions if _BREAST.search(c)]
+    if breast_conditions:
+        per_condition = [_subtype_groups(c, kb) for c in breast_conditions]
+        if all(per_condition):  # every breast condition names a subtype: one must fit
+            groups = tuple(g for groups in per_condition for g in groups)
+            out.append(
+                Criterion(
+                    text=f"Breast cancer studied: {'; '.join(breast_conditions)}",
+                    section="inclusion",
+                    group="study record",
+                    groups=groups,
+                )
+            )
+    if trial.minimum_age_years is not None or trial.maximum_age_years is not None:
+        low, high = trial.minimum_age_years, trial.maximum_age_years
+        words = (
+            f"{low:g} years and older"
+            if high is None and low is not None
+            else (
+                f"up to {high:g} years"
+                if low is None and high is not None
+                else f"{low:g} to {high:g} years"
+            )
+        )
+        out.append(
+            Criterion(
+                text=f"Age: {words} (study record)",
+                section="inclusion",
+                group="study record",
+                groups=((Constraint(type="age", minimum=low, maximum=high, words=words),),),
+            )
+        )
+    if trial.sex in ("FEMALE", "MALE"):
+        sex = trial.sex.lower()
+        out.append(
+            Criterion(
+                text=f"Sex: {sex} (study record)",
+                section="inclusion",
+                group="study record",
+                groups=((Constraint(type="sex", statuses=(sex,), words=sex),),),
+            )
+        )
+    return out

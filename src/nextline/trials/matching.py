@@ -1,0 +1,460 @@
+"""Which trials might a person join: `match_trials`, pure.
+
+Every criterion of every trial is answered `met`, `not_met` or `unknown`, with the record
+entry it rests on. A trial is `likely_ineligible` only when a criterion that applies to
+everyone in it is answered against the person (an inclusion not met, an exclusion met);
+unknowns alone never make a trial ineligible. It is `likely_eligible` when nothing is
+against the person, nothing about the cancer's biology or treatment history is unknown, and
+at least one criterion about the cancer or its treatment was read and fits; otherwise
+`possibly_eligible`, with `to_find_out` naming the tests or facts that would settle
+it. Trials are ranked by verdict, then a score built from criteria met, relevance of the
+study to the person's cancer and history, recruiting status, phase and distance.
+
+No I/O, no clock: the as-of date is an argument; parsed criteria come in or are parsed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from nextline.knowledge import Knowledge
+from nextline.record import PatientRecord
+from nextline.trials._facts import Answer, PatientFacts, Verdict
+from nextline.trials.eligibility import Criterion, ParsedEligibility
+from nextline.trials.geo import Point, country_code, haversine_km, locate
+from nextline.trials.models import Trial
+from nextline.trials.prepared import (
+    SECTION_EXCLUSION,
+    SECTION_INCLUSION,
+    PlannedCriterion,
+    PreparedCatalog,
+    TrialPlan,
+    prepare_catalog,
+)
+
+TrialVerdict = Literal["likely_eligible", "possibly_eligible", "likely_ineligible"]
+VERDICT_ORDER: dict[str, int] = {
+    "likely_eligible": 0,
+    "possibly_eligible": 1,
+    "likely_ineligible": 2,
+}
+
+# What to find out, per constraint type, in plain words.
+_FIND_OUT = {
+    "condition": "Whether this study takes people with breast cancer (ask the study team)",
+    "disease_stage": "Whether the cancer has spread (the stage), from your care team",
+    "hormone_receptor": "Your hormone receptor (ER and PR) results from a biopsy",
+    "her2": "Your HER2 result (the IHC score, and the ISH result if the score was 2+)",
+    "triple_negative": "Your ER, PR and HER2 results from a biopsy",
+    "prior_therapy": "The names and dates of every cancer treatment you have had",
+    "prior_lines": "How many treatments you have had since the cancer spread",
+    "brain_metastases": "Whether any brain metastases are treated and stable (a recent brain MRI)",
+    "measurable_disease": "Whether your latest scan shows a tumor that can be measured "
+    "(RECIST 1.1), from your care team",
+    "performance_status": "Your current performance status (ECOG) from your care team",
+    "age": "Your date of birth",
+    "sex": "Your sex as recorded",
+    "menopausal_status": "Your menopausal status",
+    "biomarker": "A test of the tumor for the marker this study looks for (ask the study team "
+    "which test)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    """One criterion and its answer for this person."""
+
+    text: str
+    section: str
+    type: str
+    verdict: Verdict
+    path: str | None
+    detail: str
+    cohort: str | None
+    key: bool
+
+    def evidence(self) -> dict[str, str | None] | None:
+        if not self.detail and not self.path:
+            return None
+        return {"path": self.path, "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class SiteDistance:
+    facility: str | None
+    city: str | None
+    country: str | None
+    distance_km: float | None
+
+
+class TrialMatch:
+    """A trial, the person's verdict for it, and why. The per-criterion results are built
+    when asked for (`criteria`), so ranking thousands of trials stays cheap."""
+
+    __slots__ = (
+        "_answers",
+        "_plan",
+        "in_country",
+        "nearest_km",
+        "reasons",
+        "score",
+        "sites",
+        "to_find_out",
+        "verdict",
+    )
+
+    def __init__(
+        self,
+        plan: TrialPlan,
+        verdict: TrialVerdict,
+        score: float,
+        answers: dict[int, tuple[Verdict, Answer | None]],
+        to_find_out: tuple[str, ...],
+        reasons: tuple[str, ...],
+        sites: tuple[SiteDistance, ...],
+        nearest_km: float | None,
+        in_country: bool | None,
+    ) -> None:
+        self._plan = plan
+        self._answers = answers
+        self.verdict = verdict
+        self.score = score
+        self.to_find_out = to_find_out
+        self.reasons = reasons
+        self.sites = sites
+        self.nearest_km = nearest_km
+        self.in_country = in_country
+
+    @property
+    def trial(self) -> Trial:
+        return self._plan.trial
+
+    @property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        """Every criterion of the trial with its answer (text-only ones are unknown)."""
+        keys = {p.index: p.key for p in self._plan.criteria}
+        out = []
+        for index, criterion in enumerate(self._plan.parsed.criteria):
+            verdict, answer = self._answers.get(index, ("unknown", None))
+            out.append(
+                CriterionResult(
+                    text=criterion.text,
+                    section=criterion.section,
+                    type=criterion.type,
+                    verdict=verdict,
+                    path=answer.path if answer else None,
+                    detail=answer.detail if answer else "",
+                    cohort=criterion.cohort,
+                    key=keys.get(index, False),
+                )
+            )
+        return tuple(out)
+
+    def as_json(self) -> dict[str, object]:
+        """The `matches[]` item of the `trials match --json` contract."""
+        trial = self.trial
+        return {
+            "nct_id": trial.nct_id,
+            "title": trial.title,
+            "phase": "/".join(trial.phases) or None,
+            "status": trial.status,
+            "verdict": self.verdict,
+            "score": self.score,
+            "criteria": [
+                {
+                    "text": c.text,
+                    "section": c.section,
+                    "type": c.type,
+                    "verdict": c.verdict,
+                    "evidence": c.evidence(),
+                }
+                for c in self.criteria
+            ],
+            "to_find_out": list(self.to_find_out),
+            "reasons": list(self.reasons),
+            "sites": [
+                {
+                    "facility": s.facility,
+                    "city": s.city,
+                    "country": s.country,
+                    "distance_km": s.distance_km,
+                }
+                for s in self.sites
+            ],
+        }
+
+
+def _with_topics(section: int, has_topics: bool, verdict: Verdict) -> Verdict:
+    """A criterion that also names a key topic the parser could not read cannot be settled
+    in the direction that topic might change."""
+    if not has_topics:
+        return verdict
+    if section == SECTION_INCLUSION and verdict == "met":
+        return "unknown"
+    if section == SECTION_EXCLUSION and verdict == "not_met":
+        return "unknown"
+    return verdict
+
+
+def find_out_words(criterion: Criterion, kb: Knowledge) -> str:
+    """What would settle a criterion that cannot be answered, in plain words."""
+    types: list[str] = [c.type for c in criterion.constraints] or list(criterion.topics)
+    kind = types[0] if types else "text"
+    for constraint in criterion.constraints:
+        if constraint.type == "alteration":
+            genes = ", ".join(constraint.genes)
+            if constraint.germline:
+                return f"An inherited (germline) gene test that includes {genes}"
+            return f"A tumor or blood (liquid biopsy) test for changes in {genes}"
+        if constraint.type == "lab":
+            test = kb.lab_tests.get(constraint.test_id or "")
+            return f"A recent {test.name if test else 'blood test'} result"
+        if constraint.type == "performance_status" and constraint.scale == "karnofsky":
+            return "Your current Karnofsky performance score from your care team"
+    if kind in _FIND_OUT:
+        return _FIND_OUT[kind]
+    short = criterion.text if len(criterion.text) <= 140 else criterion.text[:137] + "..."
+    return f"Ask the study team: {short}"
+
+
+def person_terms(record: PatientRecord, as_of: dt.date) -> list[str]:
+    """Words that make a study relevant to this person."""
+    terms = ["breast", "metastatic"]
+    her2 = record.her2(as_of).status
+    hr = record.hr_positive(as_of)
+    if her2 == "positive":
+        terms.append("her2")
+    elif her2 in ("low", "ultralow"):
+        terms.append(f"her2-{her2}")
+    if hr is True:
+        terms.append("hormone receptor")
+    elif hr is False and her2 != "positive":
+        terms.append("triple")
+    for gene in ("ESR1", "PIK3CA", "AKT1", "PTEN", "BRCA1", "BRCA2", "PALB2", "ERBB2"):
+        if record.gene_status(gene, as_of)[0] == "detected":
+            terms.append(gene.lower().rstrip("12") if gene.startswith("BRCA") else gene.lower())
+    last = record.last_line(as_of)
+    if last is not None:
+        terms.extend(name.lower() for name in last.drug_names[:3])
+    return list(dict.fromkeys(terms))
+
+
+class _Matcher:
+    """One person's answers over one prepared catalog."""
+
+    def __init__(
+        self,
+        facts: PatientFacts,
+        prepared: PreparedCatalog,
+        terms: Sequence[str],
+        origin: Point | None,
+        home_country: str | None,
+        travel_km: float | None,
+    ) -> None:
+        self.facts = facts
+        self.constraints = prepared.constraints
+        self.answers: list[Answer | None] = [None] * len(prepared.constraints)
+        self.verdicts: list[tuple[Verdict, Answer | None] | None] = [
+            None
+        ] * prepared.distinct_criteria
+        self.terms = terms
+        self.origin = origin
+        self.home_country = home_country
+        self.travel_km = travel_km or 300.0
+
+    def answer(self, index: int) -> Answer:
+        found = self.answers[index]
+        if found is None:
+            found = self.facts.answer(self.constraints[index])
+            self.answers[index] = found
+        return found
+
+    def criterion(self, planned: PlannedCriterion) -> tuple[Verdict, Answer | None]:
+        found = self.verdicts[planned.cid]
+        if found is None:
+            found = self._criterion(planned)
+            self.verdicts[planned.cid] = found
+        return found
+
+    def _criterion(self, planned: PlannedCriterion) -> tuple[Verdict, Answer | None]:
+        """Met when every constraint of one group holds; not met when every group fails."""
+        best: Answer | None = None
+        any_unknown = False
+        for group in planned.groups:
+            verdict: Verdict = "met"
+            witness: Answer | None = None
+            for index in group:
+                answer = self.answer(index)
+                if answer.verdict == "not_met":
+                    verdict, witness = "not_met", answer
+                    break
+                if answer.verdict == "unknown":
+                    if verdict == "met":
+                        verdict, witness = "unknown", answer
+                elif witness is None:
+                    witness = answer
+            if verdict == "met":
+                return _with_topics(planned.section, planned.has_topics, "met"), witness
+            if verdict == "unknown":
+                any_unknown = True
+                best = witness
+            elif best is None:
+                best = witness
+        if not planned.groups:
+            return "unknown", None
+        final: Verdict = "unknown" if any_unknown else "not_met"
+        return _with_topics(planned.section, planned.has_topics, final), best
+
+    def sites(self, plan: TrialPlan) -> tuple[tuple[SiteDistance, ...], float | None, bool | None]:
+        nearest: float | None = None
+        out: list[SiteDistance] = []
+        origin = self.origin
+        for site in plan.sites:
+            distance: float | None = None
+            if origin is not None and site.latitude is not None and site.longitude is not None:
+                distance = round(haversine_km(origin, Point(site.latitude, site.longitude)), 1)
+                nearest = distance if nearest is None else min(nearest, distance)
+            out.append(SiteDistance(site.facility, site.city, site.country, distance))
+        if nearest is not None:
+            out.sort(key=lambda s: (s.distance_km is None, s.distance_km or 0.0))
+        in_country = (
+            None if self.home_country is None else (self.home_country in plan.country_codes)
+        )
+        return tuple(out), nearest, in_country
+
+    def match(self, plan: TrialPlan, keep_ineligible: bool = True) -> TrialMatch | None:
+        """The trial's verdict; None when it is likely ineligible and not wanted."""
+        answers: dict[int, tuple[Verdict, Answer | None]] = {}
+        reasons: list[str] = []
+        find_out: list[str] = []
+        favourable = evaluated = 0
+        scoped_against = key_unknown = False
+        substantive_met = False
+        criteria = plan.parsed.criteria
+        for planned in plan.criteria:
+            if not planned.groups:
+                answers[planned.index] = ("unknown", None)
+                if planned.key and not planned.scoped:
+                    key_unknown = True
+                    find_out.append(planned.find_out)
+                continue
+            verdict, answer = self.criterion(planned)
+            answers[planned.index] = (verdict, answer)
+            evaluated += 1
+            inclusion = planned.section == SECTION_INCLUSION
+            against = (verdict == "not_met") if inclusion else (verdict == "met")
+            if against:
+                if planned.scoped:
+                    scoped_against = True
+                elif not keep_ineligible:
+                    return None
+                else:
+                    text = criteria[planned.index].text
+                    detail = f" ({answer.detail})" if answer and answer.detail else ""
+                    word = "Not met" if inclusion else "Exclusion applies"
+                    reasons.append(f"{word}: {_short(text)}{detail}")
+            elif verdict == "unknown":
+                if not planned.scoped:
+                    find_out.append(planned.find_out)
+                    key_unknown = key_unknown or planned.key
+            else:
+                favourable += 1
+                if planned.substantive and not planned.scoped:
+                    substantive_met = True
+        if reasons:
+            verdict_: TrialVerdict = "likely_ineligible"
+        elif scoped_against or key_unknown or not substantive_met:
+            verdict_ = "possibly_eligible"
+        else:
+            verdict_ = "likely_eligible"
+        sites, nearest, in_country = self.sites(plan)
+        share = favourable / evaluated if evaluated else 0.0
+        if nearest is not None:
+            place = 1.0 if nearest <= self.travel_km else max(0.0, self.travel_km / nearest)
+        else:
+            place = 0.5 if in_country else 0.2
+        relevance = (
+            sum(1 for term in self.terms if term in plan.haystack) / len(self.terms)
+            if self.terms
+            else 0.0
+        )
+        score = (
+            0.45 * share
+            + 0.2 * relevance
+            + 0.15 * plan.status_weight
+            + 0.1 * plan.phase_weight
+            + 0.1 * place
+        )
+        to_find_out = tuple(dict.fromkeys(find_out))
+        return TrialMatch(
+            plan,
+            verdict_,
+            round(score, 3),
+            answers,
+            to_find_out,
+            tuple(reasons),
+            sites,
+            nearest,
+            in_country,
+        )
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def match_trials(
+    record: PatientRecord,
+    kb: Knowledge,
+    catalog_trials: Sequence[Trial] | PreparedCatalog,
+    as_of: dt.date,
+    *,
+    parsed: Mapping[str, ParsedEligibility] | None = None,
+    near: Point | None = None,
+    within_km: float | None = None,
+    include_ineligible: bool = False,
+    limit: int | None = None,
+) -> list[TrialMatch]:
+    """Every trial's verdict for this person, best first (see the module docstring).
+
+    `catalog_trials` is a list of trials or a `PreparedCatalog` (prepare once, match many
+    people). `parsed` maps NCT id to stored parsed criteria; trials missing from it are
+    parsed here. `near` replaces the person's location; `within_km` drops trials whose
+    nearest placed site is farther, and trials that cannot be placed unless a site is in the
+    same country. `include_ineligible` keeps `likely_ineligible` trials with their reasons.
+    """
+    prepared = (
+        catalog_trials
+        if isinstance(catalog_trials, PreparedCatalog)
+        else prepare_catalog(catalog_trials, kb, parsed)
+    )
+    facts = PatientFacts.build(record, kb, as_of)
+    location = record.file.patient.location
+    origin = near
+    if origin is None and location is not None:
+        origin = locate(location.country, location.postal_code, location.city)
+    home_country = (near.country if near is not None else None) or (
+        country_code(location.country) if location is not None else None
+    )
+    goals = record.file.goals
+    travel_km = within_km or (goals.travel_limit_km if goals else None)
+    matcher = _Matcher(
+        facts, prepared, person_terms(record, as_of), origin, home_country, travel_km
+    )
+
+    matches: list[TrialMatch] = []
+    for plan in prepared.plans:
+        match = matcher.match(plan, include_ineligible)
+        if match is None:
+            continue
+        if within_km is not None:
+            if match.nearest_km is not None and match.nearest_km > within_km:
+                continue
+            if match.nearest_km is None and match.in_country is False:
+                continue
+        matches.append(match)
+    matches.sort(key=lambda m: (VERDICT_ORDER[m.verdict], -m.score, m.trial.nct_id))
+    return matches[:limit] if limit is not None else matches

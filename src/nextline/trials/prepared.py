@@ -1,0 +1,175 @@
+"""A catalog made ready for fast matching: every trial's parsed criteria compiled once into
+a compact plan (criteria that can be answered, their constraints as indexes into one shared
+table), with the text the relevance score reads and the places of its sites.
+
+Why: matching one person against 10,000 trials must take a fraction of a second. The work
+that does not depend on the person (parsing, interning identical constraints, placing sites
+on the map) happens here, once per catalog; matching then answers each distinct constraint
+once per person and walks small tuples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from nextline.knowledge import Knowledge
+from nextline.trials.eligibility import KEY_TYPES, Constraint, Criterion, ParsedEligibility
+from nextline.trials.models import Trial
+
+SUBSTANTIVE_TYPES = KEY_TYPES - {"condition", "sex", "menopausal_status"}
+SECTION_INCLUSION = 0
+SECTION_EXCLUSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCriterion:
+    """A criterion the matcher can answer: groups of constraint indexes (one group must
+    hold entirely), whether it is cohort-scoped, key, and names unread key topics."""
+
+    index: int  # position in the parsed criteria
+    cid: int  # the same number for identical criteria across the catalog (answered once)
+    section: int
+    groups: tuple[tuple[int, ...], ...]
+    scoped: bool
+    key: bool
+    has_topics: bool
+    substantive: bool  # about the cancer or its treatment (not only cancer type, age, sex)
+    find_out: str  # what would settle it when it is unknown, in plain words
+
+
+@dataclass(frozen=True, slots=True)
+class SitePlace:
+    facility: str | None
+    city: str | None
+    country: str | None
+    country_code: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class TrialPlan:
+    trial: Trial
+    parsed: ParsedEligibility
+    criteria: tuple[PlannedCriterion, ...]
+    haystack: str  # lower-case title, conditions, interventions, summary
+    sites: tuple[SitePlace, ...]
+    country_codes: frozenset[str]
+    status_weight: float
+    phase_weight: float
+
+
+@dataclass(frozen=True)
+class PreparedCatalog:
+    """Plans for every trial, and the one table of distinct constraints they point into."""
+
+    plans: tuple[TrialPlan, ...]
+    constraints: tuple[Constraint, ...]
+    distinct_criteria: int
+
+
+_STATUS_WEIGHT = {"RECRUITING": 1.0, "NOT_YET_RECRUITING": 0.7, "ENROLLING_BY_INVITATION": 0.3}
+_PHASE_WEIGHT = {"PHASE3": 1.0, "PHASE2": 0.8, "PHASE1": 0.4, "EARLY_PHASE1": 0.3, "PHASE4": 0.5}
+
+
+def _key(text: str | None) -> str:
+    import re
+
+    return re.sub(r"[^A-Z0-9]+", "_", (text or "").upper()).strip("_")
+
+
+def status_weight(status: str | None) -> float:
+    return _STATUS_WEIGHT.get(_key(status), 0.0)
+
+
+def phase_weight(phases: Sequence[str]) -> float:
+    weights = [
+        _PHASE_WEIGHT.get(_key(p).replace("_", "").replace("EARLYPHASE1", "EARLY_PHASE1"), 0.2)
+        for p in phases
+    ]
+    return max(weights) if weights else 0.2
+
+
+def _is_key(criterion: Criterion) -> bool:
+    return any(c.type in KEY_TYPES for c in criterion.constraints) or any(
+        t in KEY_TYPES for t in criterion.topics
+    )
+
+
+def _sites(trial: Trial) -> tuple[SitePlace, ...]:
+    from nextline.trials.geo import country_code, locate_city
+
+    out = []
+    for site in trial.sites:
+        lat, lon = site.latitude, site.longitude
+        if (lat is None or lon is None) and site.city:
+            point = locate_city(site.city, site.country, site.state)
+            if point is not None:
+                lat, lon = point.latitude, point.longitude
+        out.append(
+            SitePlace(site.facility, site.city, site.country, country_code(site.country), lat, lon)
+        )
+    return tuple(out)
+
+
+def prepare_catalog(
+    trials: Sequence[Trial],
+    kb: Knowledge,
+    parsed: Mapping[str, ParsedEligibility] | None = None,
+) -> PreparedCatalog:
+    """Plans for `trials`. `parsed` (NCT id -> parsed criteria, as the catalog stores them)
+    saves parsing; trials missing from it are parsed here."""
+    from nextline.trials.eligibility import parse_trial
+    from nextline.trials.matching import find_out_words
+
+    table: dict[Constraint, int] = {}
+    criterion_ids: dict[tuple[object, ...], int] = {}
+    plans: list[TrialPlan] = []
+    for trial in trials:
+        read = parsed.get(trial.nct_id) if parsed is not None else None
+        if read is None:
+            read = parse_trial(trial, kb)
+        planned: list[PlannedCriterion] = []
+        for index, criterion in enumerate(read.criteria):
+            if not criterion.groups and not criterion.topics:
+                continue
+            groups = tuple(
+                tuple(table.setdefault(c, len(table)) for c in group) for group in criterion.groups
+            )
+            section = SECTION_INCLUSION if criterion.section == "inclusion" else SECTION_EXCLUSION
+            key = _is_key(criterion)
+            identity = (section, groups, bool(criterion.topics))
+            planned.append(
+                PlannedCriterion(
+                    index=index,
+                    cid=criterion_ids.setdefault(identity, len(criterion_ids)),
+                    section=section,
+                    groups=groups,
+                    scoped=criterion.cohort is not None,
+                    key=key,
+                    has_topics=bool(criterion.topics),
+                    substantive=any(c.type in SUBSTANTIVE_TYPES for c in criterion.constraints),
+                    find_out=find_out_words(criterion, kb),
+                )
+            )
+        sites = _sites(trial)
+        haystack = " ".join(
+            [trial.title, *trial.conditions, *trial.interventions, trial.summary or ""]
+        ).lower()
+        plans.append(
+            TrialPlan(
+                trial=trial,
+                parsed=read,
+                criteria=tuple(planned),
+                haystack=haystack,
+                sites=sites,
+                country_codes=frozenset(s.country_code for s in sites if s.country_code),
+                status_weight=status_weight(trial.status),
+                phase_weight=phase_weight(trial.phases),
+            )
+        )
+    ordered = sorted(table, key=table.__getitem__)
+    return PreparedCatalog(
+        plans=tuple(plans), constraints=tuple(ordered), distinct_criteria=len(criterion_ids)
+    )

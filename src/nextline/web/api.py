@@ -1,0 +1,285 @@
+"""The JSON API under `/api` (OpenAPI at `/api/openapi.json`, docs at `/api/docs`).
+
+Same contracts as the command line's `--json`. Writes take JSON only (a page on another site
+cannot send JSON here without the browser asking first, and this server never agrees), are
+validated exactly like the file importer, and store a new version or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import Response
+
+from nextline.errors import NotFound, Problem, RecordInvalid
+from nextline.record import PatientFile, patient_file_data
+from nextline.web import engines
+from nextline.web.contracts import (
+    PersonOut,
+    SavedOut,
+    ShowOut,
+    VersionOut,
+    person_out,
+    show_out,
+    version_out,
+)
+from nextline.web.forms import check_storable
+from nextline.web.state import WebState
+
+router = APIRouter(tags=["people"])
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {
+        "description": "No such person (the error shape: `{error: {status, kind, message, "
+        "problems}}`)"
+    },
+    422: {"description": "Invalid input; `problems` names each field and the reason"},
+}
+
+# List sections of the patient file that accept a new entry through the API.
+ENTRY_SECTIONS = tuple(
+    name for name, info in PatientFile.model_fields.items() if isinstance(info.default, list)
+)
+
+
+def _state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def _day(state: WebState, as_of: dt.date | None) -> dt.date:
+    return as_of or state.today()
+
+
+AsOf = Query(None, description="Read the record as of this date (YYYY-MM-DD); default today.")
+WithTrials = Query(
+    False, description="Also match the catalog's breast cancer trials (as the CLI's --trials)"
+)
+
+
+@router.get("/people", response_model=list[PersonOut], summary="List the stored people")
+def list_people(request: Request) -> list[dict[str, Any]]:
+    return [person_out(p) for p in _state(request).store.list()]
+
+
+@router.post(
+    "/people",
+    response_model=SavedOut,
+    status_code=201,
+    responses=ERROR_RESPONSES,
+    summary="Import a patient file (all or nothing); a stored person gets a new version",
+)
+def import_person(
+    request: Request,
+    body: dict[str, Any] = Body(  # noqa: B008
+        ..., description="A patient file (format version 1) as JSON"
+    ),
+    as_of: dt.date | None = AsOf,
+) -> dict[str, Any]:
+    from nextline.record.validate import validate_record
+
+    state = _state(request)
+    record = validate_record(body, state.kb, _day(state, as_of))
+    check_storable(record.file)
+    person_id, version = state.store.save(record.file, "import through the API")
+    return {"id": person_id, "version": version, "warnings": [vars(w) for w in record.warnings]}
+
+
+@router.get(
+    "/people/{person_id}",
+    response_model=ShowOut,
+    responses=ERROR_RESPONSES,
+    summary="A person's lines and timeline (as `nextline show --json`)",
+)
+def show_person(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> dict[str, Any]:
+    from nextline.record import build_record
+
+    state = _state(request)
+    day = _day(state, as_of)
+    record = build_record(state.file(person_id), state.kb, day)
+    return show_out(record, day)
+
+
+@router.get(
+    "/people/{person_id}/record",
+    responses=ERROR_RESPONSES,
+    summary="The stored patient file as JSON (as `nextline export --format json`)",
+)
+def get_record(
+    request: Request,
+    person_id: str,
+    version: int | None = Query(None, ge=1, description="An earlier version"),
+) -> dict[str, Any]:
+    return patient_file_data(_state(request).store.get(person_id, version))
+
+
+@router.get(
+    "/people/{person_id}/history",
+    response_model=list[VersionOut],
+    responses=ERROR_RESPONSES,
+    summary="The stored versions (as `nextline history --json`)",
+)
+def get_history(request: Request, person_id: str) -> list[dict[str, Any]]:
+    return [version_out(v) for v in _state(request).store.history(person_id)]
+
+
+@router.post(
+    "/people/{person_id}/undo",
+    response_model=SavedOut,
+    responses=ERROR_RESPONSES,
+    summary="Make the version before the latest current again (as a new version)",
+)
+def undo(request: Request, person_id: str) -> dict[str, Any]:
+    version = _state(request).store.undo(person_id)
+    return {"id": person_id, "version": version, "warnings": []}
+
+
+@router.post(
+    "/people/{person_id}/entries/{section}",
+    response_model=SavedOut,
+    status_code=201,
+    responses=ERROR_RESPONSES,
+    summary="Add one entry to a list section (labs, imaging, symptoms, ...) as a new version",
+)
+def add_entry(
+    request: Request,
+    person_id: str,
+    section: str,
+    entry: dict[str, Any] = Body(  # noqa: B008
+        ..., description="One entry of that section, as in a patient file"
+    ),
+    as_of: dt.date | None = AsOf,
+) -> dict[str, Any]:
+    from nextline.record.validate import validate_record
+
+    if section not in ENTRY_SECTIONS:
+        raise RecordInvalid(
+            [Problem("section", f"{section!r} is not one of: {', '.join(ENTRY_SECTIONS)}")]
+        )
+    state = _state(request)
+    data = patient_file_data(state.file(person_id))
+    data[section] = [*data.get(section, []), entry]
+    record = validate_record(data, state.kb, _day(state, as_of))
+    _, version = state.store.save(record.file, f"added to {section} through the API")
+    return {"id": person_id, "version": version, "warnings": [vars(w) for w in record.warnings]}
+
+
+def _record(request: Request, person_id: str, as_of: dt.date | None) -> tuple[Any, dt.date]:
+    from nextline.record import build_record
+
+    state = _state(request)
+    day = _day(state, as_of)
+    return build_record(state.file(person_id), state.kb, day), day
+
+
+@router.get(
+    "/people/{person_id}/status",
+    responses=ERROR_RESPONSES,
+    summary="Is the treatment working? Red flags and the evidence (as `nextline status --json`)",
+)
+def get_status(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> Any:
+    record, day = _record(request, person_id, as_of)
+    return engines.status_json(engines.status(record, _state(request).kb, day))
+
+
+@router.get(
+    "/people/{person_id}/options",
+    responses=ERROR_RESPONSES,
+    summary="Every next option with its verdict and evidence (as `nextline options --json`)",
+)
+def get_options(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> Any:
+    record, day = _record(request, person_id, as_of)
+    return engines.options(record, _state(request).kb, day).to_json()
+
+
+@router.get(
+    "/people/{person_id}/questions",
+    responses=ERROR_RESPONSES,
+    summary="Questions for the next appointment (as `nextline questions --json`)",
+)
+def get_questions(
+    request: Request, person_id: str, as_of: dt.date | None = AsOf, trials: bool = WithTrials
+) -> Any:
+    state = _state(request)
+    record, day = _record(request, person_id, as_of)
+    found = engines.briefing_trials(record, state.kb, day, state, wait=True) if trials else None
+    brief = engines.briefing(record, state.kb, day, trial_matches=found)
+    return {
+        "patient": record.id,
+        "as_of": day.isoformat(),
+        "questions": [q.to_json() for q in brief.questions],
+        "personal_questions": [q.to_json() for q in brief.personal_questions],
+        "unavailable": list(brief.unavailable),
+    }
+
+
+@router.get(
+    "/people/{person_id}/brief",
+    responses=ERROR_RESPONSES,
+    summary="The whole briefing (as `nextline brief --json`)",
+)
+def get_brief(
+    request: Request, person_id: str, as_of: dt.date | None = AsOf, trials: bool = WithTrials
+) -> Any:
+    state = _state(request)
+    record, day = _record(request, person_id, as_of)
+    found = engines.briefing_trials(record, state.kb, day, state, wait=True) if trials else None
+    brief = engines.briefing(record, state.kb, day, trial_matches=found)
+    return brief.to_json()
+
+
+@router.get(
+    "/people/{person_id}/trials",
+    responses=ERROR_RESPONSES,
+    summary="Trials this record may fit, each criterion answered (as `nextline trials match "
+    "--json`)",
+)
+def get_trials(
+    request: Request,
+    person_id: str,
+    as_of: dt.date | None = AsOf,
+    within_km: float | None = Query(None, gt=0, le=20000, description="Nearest site within"),
+    include_ineligible: bool = Query(False, description="Also list likely ineligible trials"),
+    limit: int | None = Query(None, ge=1, le=5000),
+) -> Any:
+    state = _state(request)
+    record, day = _record(request, person_id, as_of)
+    matches = engines.trials(
+        record,
+        state.kb,
+        day,
+        state,
+        within_km=within_km,
+        include_ineligible=include_ineligible,
+    )
+    if matches is None:
+        raise NotFound("engine", "trials matching")
+    catalog, _ = state.trial_catalog(state.kb)
+    shown = matches[:limit] if limit is not None else matches
+    return {
+        "patient": record.id,
+        "as_of": day.isoformat(),
+        "catalog": catalog.metadata(),
+        "matches": [m.as_json() for m in shown],
+    }
+
+
+@router.get(
+    "/people/{person_id}/summary.pdf",
+    responses={
+        **ERROR_RESPONSES,
+        200: {"content": {"application/pdf": {}}, "description": "The summary packet"},
+    },
+    summary="The summary packet as PDF (as `nextline report -o FILE.pdf`)",
+)
+def get_summary_pdf(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> Response:
+    state = _state(request)
+    record, day = _record(request, person_id, as_of)
+    pdf = engines.summary_pdf(record, state.kb, day, engines.trials(record, state.kb, day, state))
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="nextline-{person_id}-{day}.pdf"'},
+    )

@@ -1,0 +1,234 @@
+"""`create_app(settings)`: the FastAPI app behind `nextline serve`. Built when called, never on
+import, so tests and the server each get their own store and settings.
+
+Every error, on every route, is drawn one way: an HTML page `error.html` (or, under `/api`,
+the JSON `{"error": {"status", "kind", "message", "problems"}}`). Health data never goes to
+the log; only the method, the route template and the status do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nextline.errors import (
+    ConfigError,
+    InputTooLarge,
+    KnowledgeInvalid,
+    NextlineError,
+    NotFound,
+    RecordInvalid,
+    StoreError,
+)
+from nextline.web.security import (
+    CSRF_COOKIE,
+    SAFE_METHODS,
+    SECURITY_HEADERS,
+    check_bind_address,
+    host_allowed,
+    new_csrf_token,
+)
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
+    from starlette.responses import Response
+
+    from nextline.settings import Settings
+
+WEB_DIR = Path(__file__).parent
+log = logging.getLogger("nextline.web")
+
+_KIND_STATUS: dict[type[NextlineError], tuple[int, str]] = {
+    NotFound: (404, "not_found"),
+    RecordInvalid: (422, "record_invalid"),
+    InputTooLarge: (413, "too_large"),
+    KnowledgeInvalid: (500, "knowledge_invalid"),
+    StoreError: (500, "store_error"),
+    ConfigError: (500, "config_error"),
+}
+
+_TITLES = {
+    400: "That request could not be read",
+    403: "That was refused",
+    404: "Not found",
+    405: "That action is not allowed here",
+    413: "That is too large",
+    415: "That kind of content is not accepted",
+    422: "Some of what was sent is not right",
+    500: "Something went wrong",
+}
+
+
+def error_payload(
+    status: int, kind: str, message: str, problems: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """The one error shape (JSON), also given to `error.html`."""
+    return {
+        "error": {
+            "status": status,
+            "kind": kind,
+            "message": message,
+            "problems": problems or [],
+        }
+    }
+
+
+def _render_error(request: Request, payload: dict[str, Any]) -> Response:
+    from starlette.responses import JSONResponse
+
+    status = int(payload["error"]["status"])
+    if request.url.path.startswith("/api"):
+        return JSONResponse(payload, status_code=status)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(  # type: ignore[no-any-return]
+        request,
+        "error.html",
+        {"error": payload["error"], "title": _TITLES.get(status, "Something went wrong")},
+        status_code=status,
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    as_of: dt.date | None = None,
+    authentication: bool = False,
+) -> FastAPI:
+    """The web app for these settings. A non-loopback `settings.host` is refused
+    (`ConfigError`) because there is no sign-in yet."""
+    from fastapi import FastAPI
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.staticfiles import StaticFiles
+    from fastapi.templating import Jinja2Templates
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from nextline.settings import Settings
+    from nextline.store import open_store
+    from nextline.web import api, editing, pages, questions
+    from nextline.web.rendering import install_filters
+    from nextline.web.state import WebState
+
+    settings = settings or Settings()
+    check_bind_address(settings.host, authentication)
+
+    app = FastAPI(
+        title="nextline",
+        summary="Keep the record, see whether the treatment is working, prepare for the visit.",
+        description=(
+            "The JSON API of the nextline web app. The same contracts as the command line's "
+            "`--json`. nextline informs a conversation with the care team; it never decides."
+        ),
+        version=_version(),
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        swagger_ui_parameters={"defaultModelsExpandDepth": 0},
+    )
+    app.state.web = WebState(settings=settings, store=open_store(settings), as_of=as_of)
+    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    install_filters(templates.env)
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next: Any) -> Response:
+        from starlette.responses import PlainTextResponse
+
+        if not host_allowed(request.headers.get("host", "")):
+            response: Response = PlainTextResponse(
+                "This address is not served. Open nextline at http://127.0.0.1.", 421
+            )
+        else:
+            token = request.cookies.get(CSRF_COOKIE)
+            fresh = not token or len(token) < 32
+            request.state.csrf_token = new_csrf_token() if fresh else token
+            if (
+                request.method not in SAFE_METHODS
+                and request.url.path.startswith("/api/")
+                and request.headers.get("content-type", "").split(";")[0].strip()
+                != "application/json"
+            ):
+                # A page elsewhere can post a form here without asking; it cannot send JSON
+                # without the browser first asking this server, which never agrees.
+                response = _render_error(
+                    request,
+                    error_payload(415, "unsupported_media_type", "send JSON (application/json)"),
+                )
+            else:
+                response = await call_next(request)
+            if fresh:
+                response.set_cookie(
+                    CSRF_COOKIE,
+                    request.state.csrf_token,
+                    httponly=True,
+                    samesite="strict",
+                    path="/",
+                )
+        for name, value in SECURITY_HEADERS.items():
+            if name == "cache-control" and request.url.path.startswith("/static/"):
+                continue
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(NextlineError)
+    async def _nextline_error(request: Request, exc: NextlineError) -> Response:
+        status, kind = next(
+            (v for k, v in _KIND_STATUS.items() if isinstance(exc, k)), (400, "invalid")
+        )
+        problems = [vars(p) for p in exc.problems] if isinstance(exc, RecordInvalid) else []
+        message = str(exc).splitlines()[0] if isinstance(exc, RecordInvalid) else str(exc)
+        return _render_error(request, error_payload(status, kind, message, problems))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        kind = {404: "not_found", 403: "forbidden", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
+        message = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
+        if exc.status_code == 404 and message == "Not Found":
+            message = "There is no page at this address."
+        return _render_error(request, error_payload(exc.status_code, kind, message))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {
+                "path": ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path")),
+                "reason": str(e["msg"]),
+                "severity": "error",
+            }
+            for e in exc.errors()
+        ]
+        return _render_error(
+            request,
+            error_payload(422, "request_invalid", "some of what was sent is not right", problems),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        route = request.scope.get("route")
+        where = getattr(route, "path", "?")
+        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, where)
+        return _render_error(
+            request,
+            error_payload(
+                500, "internal", "Something went wrong on this page. Nothing was changed."
+            ),
+        )
+
+    app.include_router(editing.router)  # first: `/people/new` before `/people/{person_id}`
+    app.include_router(pages.router)
+    app.include_router(questions.router)
+    app.include_router(api.router, prefix="/api")
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nextline")
+    except PackageNotFoundError:
+        return "0"

@@ -1,0 +1,464 @@
+"""The "add to the record" forms: each builds the new patient file with the added entry, runs
+the importer's validation on it, and stores it as a new version only when it has no error.
+
+Every POST reads its form through `read_form`, which checks the CSRF token first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nextline.errors import NotFound, Problem, RecordInvalid
+from nextline.record import PatientFile, patient_file_data
+from nextline.web.forms import (
+    FormResult,
+    check_storable,
+    parse_form,
+    problems_to_form,
+    rows_to_lists,
+    with_entry,
+)
+from nextline.web.security import CSRF_FIELD, CSRF_HEADER, csrf_matches
+from nextline.web.state import WebState
+from nextline.web.vocab import (
+    CARE_ROLES,
+    CONSIDERING,
+    GOAL_AVOID,
+    GOAL_PREFER,
+    GOAL_PRIORITIES,
+    lab_units,
+)
+
+router = APIRouter(include_in_schema=False)
+
+_PERSON = "/people/{person_id}"
+
+
+class CsrfRefused(Exception):
+    """The form came without the page's token (or with another one)."""
+
+
+async def read_form(request: Request) -> list[tuple[str, str]]:
+    """The posted form's fields, after checking the CSRF token (403 otherwise)."""
+    from fastapi import HTTPException
+
+    form = await request.form()
+    pairs = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    sent = request.headers.get(CSRF_HEADER) or next((v for k, v in pairs if k == CSRF_FIELD), None)
+    if not csrf_matches(request.cookies.get("nextline_csrf"), sent):
+        raise HTTPException(
+            403,
+            "This form was refused because it did not come from this page. "
+            "Reload the page and try again.",
+        )
+    return pairs
+
+
+def _state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+@dataclass
+class FormSpec:
+    """One add-to-the-record form."""
+
+    key: str
+    title: str
+    template: str
+    section: str
+    intro: str
+    list_fields: tuple[str, ...] = ()
+    rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (parsed data, current file) -> (entry, index to replace or None to append, extra errors)
+    build: Callable[[dict[str, Any], PatientFile], tuple[Any, int | None, list[Problem]]] | None = (
+        None
+    )
+    note: str = ""
+
+
+def _plain_entry(data: dict[str, Any], _file: PatientFile) -> tuple[Any, int | None, list[Problem]]:
+    return data, None, []
+
+
+def _treatment_start(
+    data: dict[str, Any], _file: PatientFile
+) -> tuple[Any, int | None, list[Problem]]:
+    entry = {"kind": "drug", **data}
+    return entry, None, []
+
+
+def _ongoing_therapies(file: PatientFile, day: dt.date) -> list[tuple[int, str]]:
+    out = []
+    for i, therapy in enumerate(file.therapies):
+        start = therapy.start or therapy.date
+        if therapy.kind == "drug" and therapy.stop is None and start is not None:
+            out.append((i, f"{' + '.join(therapy.drugs)} (since {start.isoformat()})"))
+    _ = day
+    return out
+
+
+def _treatment_stop(
+    data: dict[str, Any], file: PatientFile
+) -> tuple[Any, int | None, list[Problem]]:
+    problems: list[Problem] = []
+    raw = data.pop("therapy", None)
+    why = data.pop("why", None)
+    ongoing = dict(_ongoing_therapies(file, dt.date.max))
+    try:
+        index = int(raw) if raw is not None else -1
+    except ValueError:
+        index = -1
+    if index not in ongoing:
+        problems.append(Problem("therapy", "choose the treatment that stopped"))
+        return None, None, problems
+    if not data.get("stop_reason"):
+        problems.append(Problem("stop_reason", "say why the treatment stopped"))
+    if not data.get("stop"):
+        problems.append(Problem("stop", "give the date it stopped"))
+    current = file.therapies[index].model_dump(
+        mode="json", exclude_none=True, exclude_defaults=True
+    )
+    entry = {**current, **data}
+    if why:
+        entry["notes"] = f"{current['notes']}; {why}" if current.get("notes") else why
+    return entry, index, problems
+
+
+def _goals(data: dict[str, Any], file: PatientFile) -> tuple[Any, int | None, list[Problem]]:
+    kept = (
+        file.goals.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        if (file.goals)
+        else {}
+    )
+    entry = {k: v for k, v in kept.items() if k == "upcoming_events"}
+    if "open_to_trials" in data and data["open_to_trials"] == "unsure":
+        data.pop("open_to_trials")
+    for extra in ("priorities", "avoid", "prefer", "considering"):
+        other = data.pop(f"{extra}_other", None)
+        if other:
+            data.setdefault(extra, [])
+            data[extra] += [w for w in other if w not in data[extra]]
+    entry.update(data)
+    return entry, None, []
+
+
+FORMS: dict[str, FormSpec] = {
+    spec.key: spec
+    for spec in [
+        FormSpec(
+            "lab",
+            "Add a lab result",
+            "forms/lab.html",
+            "labs",
+            "A blood test result, with its unit as printed on the report.",
+            build=_plain_entry,
+            note="added a lab result",
+        ),
+        FormSpec(
+            "scan",
+            "Add a scan",
+            "forms/scan.html",
+            "imaging",
+            "The sizes from the radiology report. Lesions from the last scan are listed; "
+            "fill in today's size for each.",
+            rows={"lesions": ("id", "organ", "role", "node")},
+            build=_plain_entry,
+            note="added a scan",
+        ),
+        FormSpec(
+            "symptoms",
+            "How are you feeling?",
+            "forms/symptoms.html",
+            "symptoms",
+            "Score each from 0 (none) to 10 (worst possible). Leave blank what you skip.",
+            build=_plain_entry,
+            note="added a symptom report",
+        ),
+        FormSpec(
+            "treatment-start",
+            "Start a treatment",
+            "forms/treatment_start.html",
+            "therapies",
+            "A new medicine or combination the care team has started.",
+            list_fields=("drugs",),
+            build=_treatment_start,
+            note="started a treatment",
+        ),
+        FormSpec(
+            "treatment-stop",
+            "Stop a treatment",
+            "forms/treatment_stop.html",
+            "therapies",
+            "When a treatment stops, say why: it matters for what comes next.",
+            build=_treatment_stop,
+            note="stopped a treatment",
+        ),
+        FormSpec(
+            "tumor-test",
+            "Add a tumor test",
+            "forms/tumor_test.html",
+            "tumor_tests",
+            "Results from a biopsy or a blood (liquid biopsy) test of the cancer.",
+            list_fields=("not_detected",),
+            rows={"variants": ("origin",)},
+            build=_plain_entry,
+            note="added a tumor test",
+        ),
+        FormSpec(
+            "germline-test",
+            "Add an inherited gene test",
+            "forms/germline_test.html",
+            "germline_tests",
+            "A blood or saliva test for gene changes you were born with.",
+            list_fields=("genes_tested",),
+            rows={"variants": ("classification",)},
+            build=_plain_entry,
+            note="added an inherited gene test",
+        ),
+        FormSpec(
+            "goals",
+            "Goals and preferences",
+            "forms/goals.html",
+            "goals",
+            "What matters most to you. This shapes the questions to ask; it never decides.",
+            list_fields=(
+                "priorities",
+                "avoid",
+                "prefer",
+                "considering",
+                "priorities_other",
+                "avoid_other",
+                "prefer_other",
+                "considering_other",
+            ),
+            build=_goals,
+            note="updated goals and preferences",
+        ),
+        FormSpec(
+            "care-team",
+            "Add to the care team",
+            "forms/care_team.html",
+            "care_team",
+            "Who looks after you, and how to reach them.",
+            build=_plain_entry,
+            note="added a care team member",
+        ),
+    ]
+}
+
+
+def form_context(spec: FormSpec, state: WebState, file: PatientFile) -> dict[str, Any]:
+    """What a form's template needs besides the values and errors."""
+    context: dict[str, Any] = {"spec": spec, "today": state.today().isoformat()}
+    if spec.key == "lab":
+        context["lab_tests"] = sorted(state.kb.lab_tests.values(), key=lambda t: t.name.lower())
+        context["units"] = lab_units(state.kb)
+    elif spec.key == "scan":
+        last = max(file.imaging, key=lambda s: s.date, default=None)
+        context["last_scan"] = last
+        carried = [
+            {
+                "id": lesion.id,
+                "organ": lesion.organ or "",
+                "role": ("non_target" if lesion.role == "non_target" else "target"),
+                "node": lesion.node,
+            }
+            for lesion in (last.lesions if last else [])
+        ]
+        context["carried"] = carried
+        context["blank_rows"] = 3
+    elif spec.key == "treatment-stop":
+        context["ongoing"] = _ongoing_therapies(file, state.today())
+    elif spec.key == "goals":
+        context.update(
+            priorities=GOAL_PRIORITIES,
+            avoid=GOAL_AVOID,
+            prefer=GOAL_PREFER,
+            considering=CONSIDERING,
+            goals=file.goals,
+        )
+    elif spec.key == "care-team":
+        context["roles"] = CARE_ROLES
+    elif spec.key in ("tumor-test", "germline-test"):
+        context["variant_rows"] = 3
+    return context
+
+
+def _initial_values(spec: FormSpec, file: PatientFile, today: dt.date) -> dict[str, str]:
+    values = {"date": today.isoformat()}
+    if spec.key == "treatment-start":
+        values = {"start": today.isoformat(), "setting": "metastatic"}
+    elif spec.key == "treatment-stop":
+        values = {"stop": today.isoformat()}
+    elif spec.key == "goals" and file.goals is not None:
+        goals = file.goals
+        values = {
+            "priorities": ", ".join(goals.priorities),
+            "avoid": ", ".join(goals.avoid),
+            "prefer": ", ".join(goals.prefer),
+            "considering": ", ".join(goals.considering),
+            "open_to_trials": {True: "true", False: "false", None: "unsure"}[goals.open_to_trials],
+            "travel_limit_km": f"{goals.travel_limit_km:g}" if goals.travel_limit_km else "",
+        }
+        for key in ("priorities", "avoid", "prefer", "considering"):
+            known = {
+                "priorities": GOAL_PRIORITIES,
+                "avoid": GOAL_AVOID,
+                "prefer": GOAL_PREFER,
+                "considering": CONSIDERING,
+            }[key]
+            others = [w for w in getattr(goals, key) if w not in dict(known)]
+            values[f"{key}_other"] = ", ".join(others)
+    elif spec.key == "care-team":
+        values = {}
+    return values
+
+
+def _render_form(
+    request: Request,
+    spec: FormSpec,
+    file: PatientFile,
+    result: FormResult,
+    status: int = 200,
+) -> Response:
+    state = _state(request)
+    context = {
+        "person": file.patient,
+        "title": spec.title,
+        "form": result,
+        "section": "add",
+        **form_context(spec, state, file),
+    }
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, spec.template, context, status_code=status
+    )
+    return response
+
+
+@router.get(_PERSON + "/add/{form_key}")
+def show_form(request: Request, person_id: str, form_key: str) -> Response:
+    spec = FORMS.get(form_key)
+    if spec is None:
+        raise NotFound("form", form_key)
+    state = _state(request)
+    file = state.file(person_id)
+    values = _initial_values(spec, file, state.today())
+    return _render_form(request, spec, file, FormResult(values=values))
+
+
+@router.post(_PERSON + "/add/{form_key}")
+async def submit_form(request: Request, person_id: str, form_key: str) -> Response:
+    spec = FORMS.get(form_key)
+    if spec is None:
+        raise NotFound("form", form_key)
+    pairs = await read_form(request)
+    state = _state(request)
+    file = state.file(person_id)
+    data, typed = parse_form(pairs, spec.list_fields)
+    rows_of = rows_to_lists(data, spec.rows)
+    assert spec.build is not None
+    entry, index, extra = spec.build(data, file)
+    if entry is None or extra:
+        result = problems_to_form(extra, "", typed)
+        return _render_form(request, spec, file, result, 422)
+    new_data, prefix = with_entry(file, spec.section, entry, index)
+    try:
+        record = _validate(state, new_data)
+    except RecordInvalid as exc:
+        result = problems_to_form(exc.problems, prefix, typed, rows_of)
+        return _render_form(request, spec, file, result, 422)
+    _, version = state.store.save(record.file, spec.note)
+    return RedirectResponse(f"/people/{person_id}?saved={version}", status_code=303)
+
+
+def _validate(state: WebState, data: dict[str, Any]) -> Any:
+    from nextline.record.validate import validate_record
+
+    return validate_record(data, state.kb, state.today())
+
+
+@router.post(_PERSON + "/care-team/{index}/remove")
+async def remove_care_member(request: Request, person_id: str, index: int) -> Response:
+    await read_form(request)
+    state = _state(request)
+    file = state.file(person_id)
+    if not 0 <= index < len(file.care_team):
+        raise NotFound("care team member", f"{person_id}#{index}")
+    data = patient_file_data(file)
+    members = [m for i, m in enumerate(data.get("care_team", [])) if i != index]
+    data.pop("care_team", None)
+    if members:
+        data["care_team"] = members
+    record = _validate(state, data)
+    _, version = state.store.save(record.file, "removed a care team member")
+    return RedirectResponse(f"/people/{person_id}/add/care-team?saved={version}", 303)
+
+
+@router.post(_PERSON + "/undo")
+async def undo(request: Request, person_id: str) -> Response:
+    pairs = await read_form(request)
+    from fastapi import HTTPException
+
+    state = _state(request)
+    if len(state.store.history(person_id)) < 2:
+        raise HTTPException(404, "There is nothing to undo: this record has only one version.")
+    version = state.store.undo(person_id)
+    back = next((v for k, v in pairs if k == "next"), "")
+    if not back.startswith(f"/people/{person_id}") or "//" in back or "?" in back:
+        back = f"/people/{person_id}"
+    return RedirectResponse(f"{back}?undone={version}", status_code=303)
+
+
+NEW_PERSON_DEFAULTS = {"patient.sex": "female"}
+DIAGNOSIS_FIELD = "diagnosis.first_diagnosed"
+
+
+@router.get("/people/new")
+def new_person_form(request: Request) -> Response:
+    return _render_new_person(request, FormResult(values=dict(NEW_PERSON_DEFAULTS)))
+
+
+def _render_new_person(request: Request, result: FormResult, status: int = 200) -> Response:
+    response: Response = request.app.state.templates.TemplateResponse(
+        request,
+        "forms/new_person.html",
+        {"title": "Add a person", "form": result, "section": "people"},
+        status_code=status,
+    )
+    return response
+
+
+@router.post("/people/new")
+async def create_person(request: Request) -> Response:
+    pairs = await read_form(request)
+    state = _state(request)
+    data, typed = parse_form(pairs)
+    data["nextline"] = 1
+    data.setdefault("patient", {})
+    data.setdefault("diagnosis", {})
+    person_id = data["patient"].get("id")
+    if isinstance(person_id, str) and state.store.exists(person_id):
+        result = problems_to_form(
+            [Problem("patient.id", f"someone is already stored as {person_id!r}; pick another")],
+            "",
+            typed,
+        )
+        return _render_new_person(request, result, 422)
+    try:
+        record = _validate(state, data)
+        check_storable(record.file)
+    except RecordInvalid as exc:
+        result = problems_to_form(exc.problems, "", typed, rename={"diagnosis": DIAGNOSIS_FIELD})
+        return _render_new_person(request, result, 422)
+    new_id, _ = state.store.save(record.file, "created in the web app")
+    return RedirectResponse(f"/people/{new_id}", status_code=303)
+
+
+__all__ = ["FORMS", "read_form", "router"]

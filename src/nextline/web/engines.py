@@ -1,0 +1,149 @@
+"""The web app's one door to the engines (assess, options, trials, plan, report).
+
+Pages and the API call these, never the engines directly, so every view of one person on one
+date is computed the same way as the command line computes it (`nextline status/options/
+questions/brief/report`). Trial matching is looked up when called: a build without it says
+so instead of inventing an answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nextline.assess import Status
+    from nextline.knowledge import Knowledge
+    from nextline.options import OptionsResult
+    from nextline.plan import Briefing
+    from nextline.record import PatientRecord
+    from nextline.report.charts import Chart
+    from nextline.web.state import WebState
+
+
+def status(record: PatientRecord, kb: Knowledge, day: dt.date) -> Status:
+    """Is the treatment working, with red flags and evidence (`nextline status`)."""
+    from nextline.assess import assess_status
+
+    return assess_status(record, kb, day)
+
+
+def status_json(result: Status) -> dict[str, Any]:
+    from nextline.assess import status_json as to_json
+
+    return dict(to_json(result))
+
+
+def options(record: PatientRecord, kb: Knowledge, day: dt.date) -> OptionsResult:
+    """Every next option with its verdict and evidence (`nextline options`)."""
+    from nextline.options import list_options
+
+    return list_options(record, kb, day)
+
+
+def trials_available() -> bool:
+    from nextline.plan.briefing import engine
+
+    return engine("nextline.trials.matching", "match_trials") is not None
+
+
+def trials(
+    record: PatientRecord,
+    kb: Knowledge,
+    day: dt.date,
+    state: WebState,
+    *,
+    within_km: float | None = None,
+    include_ineligible: bool = False,
+    wait: bool = True,
+) -> Any:
+    """Trial matches over the catalog in use (`nextline trials match`), best first, or None
+    while this build cannot match trials. The catalog and its parsed criteria are read once
+    per app (`WebState.trial_catalog`), never fetched: only `nextline trials sync` goes online.
+    With `wait=False` it returns None at once while the catalog is still being read."""
+    from nextline.plan.briefing import engine
+
+    match = engine("nextline.trials.matching", "match_trials")
+    if match is None:
+        return None
+    if not wait and not state.trials_ready():
+        state.warm_trials(kb)
+        return None
+    catalog, parsed = state.trial_catalog(kb)
+    return match(
+        record,
+        kb,
+        catalog.trials,
+        day,
+        parsed=parsed,
+        within_km=within_km,
+        include_ineligible=include_ineligible,
+    )
+
+
+BRIEFING_TRIALS = 20  # as `nextline questions/brief/report --trials`: the best matches
+
+
+def briefing_trials(
+    record: PatientRecord, kb: Knowledge, day: dt.date, state: WebState, *, wait: bool
+) -> Any:
+    """The trial matches a briefing carries, shaped as the command line's `--trials` gives
+    them: the catalog's breast cancer trials, the best 20. None while not available."""
+    from nextline.plan._inputs import as_data
+    from nextline.plan.briefing import engine
+
+    match = engine("nextline.trials.matching", "match_trials")
+    is_breast = engine("nextline.trials.catalog", "is_breast_trial")
+    if match is None or is_breast is None:
+        return None
+    if not wait and not state.trials_ready():
+        state.warm_trials(kb)
+        return None
+    catalog, parsed = state.trial_catalog(kb)
+    breast = [t for t in catalog.trials if is_breast(t)]
+    matches = match(record, kb, breast, day, parsed=parsed, limit=BRIEFING_TRIALS)
+    return {"catalog": as_data(catalog.metadata()), "matches": as_data(matches)}
+
+
+def briefing(
+    record: PatientRecord,
+    kb: Knowledge,
+    day: dt.date,
+    *,
+    status_result: Status | None = None,
+    options_result: OptionsResult | None = None,
+    trial_matches: Any = None,
+) -> Briefing:
+    """Questions, plan, goals, supportive care (`nextline brief`)."""
+    from nextline.plan import build_briefing
+
+    return build_briefing(
+        record, kb, day, status=status_result, options=options_result, trials=trial_matches
+    )
+
+
+def charts(record: PatientRecord, day: dt.date, status_data: dict[str, Any] | None) -> list[Chart]:
+    """The report's charts (timeline, scan sizes, tumor markers, blood counts)."""
+    from nextline.report.charts import lab_chart, recist_chart, timeline_chart
+
+    found = [
+        timeline_chart(record, day),
+        recist_chart(status_data),
+        lab_chart(record, day, "tumor_marker", "Tumor markers in the blood over time"),
+        lab_chart(record, day, "blood_count", "Blood counts over time"),
+    ]
+    return [c for c in found if c is not None]
+
+
+def summary_pdf(record: PatientRecord, kb: Knowledge, day: dt.date, trial_matches: Any) -> bytes:
+    """The summary packet as PDF (`nextline report -o FILE.pdf`)."""
+    from nextline.report import build_report, render_html, render_pdf
+
+    return render_pdf(render_html(build_report(record, kb, day, trials=trial_matches), kb))
+
+
+def summary_html(record: PatientRecord, kb: Knowledge, day: dt.date, trial_matches: Any) -> str:
+    """The summary packet as a standalone HTML file (`nextline report -o FILE.html`)."""
+    from nextline.report import build_report, render_html
+
+    return render_html(build_report(record, kb, day, trials=trial_matches), kb)

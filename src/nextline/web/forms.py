@@ -1,0 +1,220 @@
+"""Web forms to patient-file entries, validated exactly like the file importer.
+
+A form's input names are the entry's own paths in the patient format (`date`, `esas.pain`,
+`lesions[2].longest_mm`), so an error from the importer (`imaging[5].lesions[2].longest_mm`)
+lands on the very input it is about. Nothing here writes: `apply_*` returns the new validated
+`PatientFile` (and its record) or raises `RecordInvalid`; the caller stores it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from nextline.errors import Problem, RecordInvalid
+from nextline.knowledge import Knowledge
+from nextline.record import PatientFile, PatientRecord, patient_file_data
+from nextline.record.validate import validate_record
+
+_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d{1,3})\])?")
+_MAX_FIELDS = 400
+_MAX_VALUE = 5000
+
+
+@dataclass
+class FormResult:
+    """A form as typed (to show it again) and the problems found, keyed by input name."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    summary: list[tuple[str, str]] = field(default_factory=list)  # (input name, reason)
+
+    def add(self, name: str, reason: str) -> None:
+        self.errors.setdefault(name, []).append(reason)
+        self.summary.append((name, reason))
+
+
+def _split_name(name: str) -> list[str | int] | None:
+    parts: list[str | int] = []
+    for chunk in name.split("."):
+        match = _PART.fullmatch(chunk)
+        if match is None:
+            return None
+        parts.append(match.group(1))
+        if match.group(2) is not None:
+            parts.append(int(match.group(2)))
+    return parts
+
+
+def parse_form(
+    items: Iterable[tuple[str, str]],
+    list_fields: Iterable[str] = (),
+    ignore: Iterable[str] = ("csrf_token",),
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Form pairs to nested data (empty inputs left out) and the values as typed.
+
+    `list_fields` are written as comma-separated text (or repeated checkboxes) and become
+    lists. Indexed names become dicts keyed by row number; `rows_to_lists` turns them into
+    lists.
+    """
+    listy = set(list_fields)
+    skip = set(ignore)
+    data: dict[str, Any] = {}
+    typed: dict[str, str] = {}
+    for count, (name, raw) in enumerate(items):
+        if count >= _MAX_FIELDS:
+            break
+        if name in skip:
+            continue
+        value = raw.strip()[:_MAX_VALUE]
+        if name not in typed:
+            typed[name] = value
+        elif value:
+            typed[name] = f"{typed[name]}, {value}" if typed[name] else value
+        parts = _split_name(name)
+        if parts is None or not value:
+            continue
+        node: Any = data
+        for part in parts[:-1]:
+            node = node.setdefault(part, {}) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            continue
+        leaf = parts[-1]
+        if name in listy or leaf in listy:
+            words = [w.strip() for w in value.split(",") if w.strip()]
+            node.setdefault(leaf, [])
+            if isinstance(node[leaf], list):
+                node[leaf].extend(words)
+        else:
+            node[leaf] = value
+    return data, typed
+
+
+def rows_to_lists(data: dict[str, Any], keep: Mapping[str, Iterable[str]]) -> dict[str, list[int]]:
+    """Turn row dicts (`{0: {...}, 3: {...}}`) into lists, in row order, in place.
+
+    A row is kept when it has any value outside the fields a select box fills by itself
+    (`keep[name]` lists those). Returns, for each list, the form row of each kept entry, so an
+    error on entry 1 can be shown on form row 3.
+    """
+    rows_of: dict[str, list[int]] = {}
+    for name, defaults in keep.items():
+        rows = data.get(name)
+        if not isinstance(rows, dict):
+            data.pop(name, None)
+            rows_of[name] = []
+            continue
+        prefilled = set(defaults)
+        kept: list[dict[str, Any]] = []
+        order: list[int] = []
+        for number in sorted(k for k in rows if isinstance(k, int)):
+            row = rows[number]
+            if isinstance(row, dict) and any(k not in prefilled for k in row):
+                kept.append(row)
+                order.append(number)
+        if kept:
+            data[name] = kept
+        else:
+            data.pop(name, None)
+        rows_of[name] = order
+    return rows_of
+
+
+def _form_name(path: str, prefix: str, rows_of: Mapping[str, list[int]]) -> str:
+    """`imaging[5].lesions[1].longest_mm` under `imaging[5]` as the input
+    `lesions[3].longest_mm` (form row 3 became entry 1 when empty rows were left out)."""
+    rest = path[len(prefix) :].lstrip(".")
+
+    def remap(match: re.Match[str]) -> str:
+        name, index = match.group(1), int(match.group(2))
+        rows = rows_of.get(name)
+        if rows is not None and index < len(rows):
+            return f"{name}[{rows[index]}]"
+        return match.group(0)
+
+    return re.sub(r"([A-Za-z_][A-Za-z0-9_]*)\[(\d+)\]", remap, rest)
+
+
+def problems_to_form(
+    problems: Iterable[Problem],
+    prefix: str,
+    typed: dict[str, str],
+    rows_of: Mapping[str, list[int]] | None = None,
+    rename: Mapping[str, str] | None = None,
+) -> FormResult:
+    """Importer problems as errors on the form's inputs (others go to the summary)."""
+    result = FormResult(values=dict(typed))
+    for problem in problems:
+        if problem.severity != "error":
+            continue
+        path = problem.path
+        if not prefix:
+            name = path
+        elif path == prefix or path.startswith((prefix + ".", prefix + "[")):
+            name = _form_name(path, prefix, rows_of or {})
+        else:
+            name = ""
+        name = (rename or {}).get(name, name)
+        result.add(name, problem.reason if name else f"{path}: {problem.reason}")
+    return result
+
+
+def with_entry(
+    file: PatientFile, section: str, entry: Any, index: int | None = None
+) -> tuple[dict[str, Any], str]:
+    """The file's data with `entry` appended to (or replacing `index` of) a list section,
+    or set as a single section; returns the data and the entry's path."""
+    data = patient_file_data(file)
+    current = data.get(section)
+    if index is None and isinstance(PatientFile.model_fields[section].default, list):
+        items = list(current or [])
+        items.append(entry)
+        data[section] = items
+        return data, f"{section}[{len(items) - 1}]"
+    if index is not None:
+        items = list(current or [])
+        items[index] = entry
+        data[section] = items
+        return data, f"{section}[{index}]"
+    data[section] = entry
+    return data, section
+
+
+def check_storable(file: PatientFile) -> None:
+    """Refuse a file the store could not read back (an empty required section is left out
+    when stored, so `diagnosis: {}` would come back missing): `RecordInvalid` at that path."""
+    from nextline.record.parse import validate_patient_data
+
+    try:
+        validate_patient_data(patient_file_data(file))
+    except RecordInvalid as exc:
+        raise RecordInvalid(
+            [
+                Problem(
+                    p.path,
+                    "give at least one fact here (for example a date); an empty "
+                    "section cannot be stored",
+                )
+                for p in exc.problems
+            ]
+        ) from exc
+
+
+def validate_data(data: dict[str, Any], kb: Knowledge, as_of: dt.date) -> PatientRecord:
+    """The importer's full check (schema, then normalisation); `RecordInvalid` on any error."""
+    return validate_record(data, kb, as_of)
+
+
+__all__ = [
+    "FormResult",
+    "RecordInvalid",
+    "check_storable",
+    "parse_form",
+    "problems_to_form",
+    "rows_to_lists",
+    "validate_data",
+    "with_entry",
+]

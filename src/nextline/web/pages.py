@@ -1,0 +1,345 @@
+"""The HTML pages: people, a person's dashboard, timeline, the add-to-the-record menu,
+history, and the engines' pages (options, trials, questions, supportive care, summary)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nextline.web import engines
+from nextline.web.editing import FORMS
+from nextline.web.state import WebState
+
+router = APIRouter(include_in_schema=False)
+
+_PERSON = "/people/{person_id}"
+
+
+def _state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status_code
+    )
+    return response
+
+
+def _last_change(state: WebState, person_id: str) -> Any:
+    versions = state.store.history(person_id)
+    return versions[-1] if len(versions) >= 2 else None
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/people", status_code=303)
+
+
+@router.get("/people")
+def people(request: Request) -> Response:
+    state = _state(request)
+    return render(
+        request, "people.html", title="People", people=state.store.list(), section="people"
+    )
+
+
+@router.get(_PERSON)
+def dashboard(request: Request, person_id: str) -> Response:
+    state = _state(request)
+    record = state.record(person_id)
+    day = state.today()
+    status = engines.status(record, state.kb, day)
+    brief = engines.briefing(record, state.kb, day, status_result=status)
+    # Red-flag questions repeat the "Act now" box above them; the list shows the others.
+    others = [q for q in brief.questions if not q.urgency]
+    return render(
+        request,
+        "dashboard.html",
+        title="Dashboard",
+        section="dashboard",
+        person=record.file.patient,
+        record=record,
+        day=day,
+        age=record.age_on(day),
+        line=record.current_line(day),
+        last_line=record.last_line(day),
+        er=record.er(day),
+        pr=record.pr(day),
+        her2=record.her2(day),
+        sites=record.metastatic_sites(day),
+        latest_scan=max(record.file.imaging, key=lambda s: s.date, default=None),
+        status=status,
+        care_team=record.file.care_team,
+        top_questions=others[:5],
+        open_questions=sum(1 for q in brief.personal_questions if not q.answered),
+        milestones=[m for m in brief.plan.milestones if m.date >= day][:5],
+        last_change=_last_change(state, person_id),
+        saved=request.query_params.get("saved"),
+        undone=request.query_params.get("undone"),
+    )
+
+
+@router.get(_PERSON + "/timeline")
+def timeline(request: Request, person_id: str) -> Response:
+    from nextline.record.timeline import build_timeline
+
+    state = _state(request)
+    record = state.record(person_id)
+    day = state.today()
+    events = [e for e in build_timeline(record) if e.date <= day]
+    return render(
+        request,
+        "timeline.html",
+        title="Timeline",
+        section="timeline",
+        person=record.file.patient,
+        events=list(reversed(events)),
+        lines=record.lines_as_of(day),
+        charts=engines.charts(
+            record, day, engines.status_json(engines.status(record, state.kb, day))
+        ),
+        kinds=sorted({e.kind for e in events}),
+        kind=request.query_params.get("kind", ""),
+    )
+
+
+@router.get(_PERSON + "/add")
+def add_menu(request: Request, person_id: str) -> Response:
+    state = _state(request)
+    file = state.file(person_id)
+    return render(
+        request,
+        "add.html",
+        title="Add to the record",
+        section="add",
+        person=file.patient,
+        forms=list(FORMS.values()),
+        last_change=_last_change(state, person_id),
+        care_team=file.care_team,
+        saved=request.query_params.get("saved"),
+    )
+
+
+@router.get(_PERSON + "/history")
+def history(request: Request, person_id: str) -> Response:
+    state = _state(request)
+    file = state.file(person_id)
+    return render(
+        request,
+        "history.html",
+        title="Changes",
+        section="history",
+        person=file.patient,
+        versions=list(reversed(state.store.history(person_id))),
+    )
+
+
+@router.get(_PERSON + "/record.yaml")
+def download_record(request: Request, person_id: str) -> Response:
+    from nextline.record import dump_patient_file
+
+    file = _state(request).file(person_id)
+    return Response(
+        dump_patient_file(file),
+        media_type="application/yaml; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{person_id}.yaml"'},
+    )
+
+
+@router.get(_PERSON + "/options")
+def options_page(request: Request, person_id: str) -> Response:
+    state = _state(request)
+    record = state.record(person_id)
+    day = state.today()
+    result = engines.options(record, state.kb, day)
+    verdicts = [
+        ("fits", "Fit the record", "The record meets what the approval asks for."),
+        (
+            "may_fit",
+            "May fit: something to check first",
+            "Something is missing or unclear in the record; each says what.",
+        ),
+        (
+            "does_not_fit",
+            "Do not fit the record now",
+            "Each says which part of the record rules it out.",
+        ),
+    ]
+    brief = engines.briefing(record, state.kb, day, options_result=result)
+    return render(
+        request,
+        "options.html",
+        title="Options",
+        section="options",
+        person=record.file.patient,
+        result=result,
+        verdicts=[(key, title, hint, result.by_verdict(key)) for key, title, hint in verdicts],  # type: ignore[arg-type]
+        goals=brief.goals,
+    )
+
+
+PHASES = [
+    ("PHASE1", "Phase 1 (first in people: dose and safety)"),
+    ("PHASE2", "Phase 2 (does it work?)"),
+    ("PHASE3", "Phase 3 (compared with usual treatment)"),
+    ("PHASE4", "Phase 4 (after approval)"),
+]
+DISTANCES = [25, 50, 100, 250, 500, 1000, 2500]
+TRIAL_LIMIT = 50
+
+
+def _trial_context(
+    request: Request,
+    person_id: str,
+    within_km: float | None,
+    phase: str | None,
+    include_ineligible: bool,
+) -> dict[str, Any]:
+    state = _state(request)
+    record = state.record(person_id)
+    day = state.today()
+    context: dict[str, Any] = {
+        "person": record.file.patient,
+        "within_km": within_km,
+        "phase": phase,
+        "include_ineligible": include_ineligible,
+        "available": engines.trials_available(),
+        "ready": state.trials_ready(),
+        "matches": None,
+        "total": 0,
+    }
+    if context["available"] and not context["ready"]:
+        state.warm_trials(state.kb)
+    if context["available"] and state.trials_ready():
+        found = (
+            engines.trials(
+                record,
+                state.kb,
+                day,
+                state,
+                within_km=within_km,
+                include_ineligible=include_ineligible,
+            )
+            or []
+        )
+        if phase:
+            wanted = {phase} | ({"EARLY_PHASE1"} if phase == "PHASE1" else set())
+            found = [m for m in found if wanted & set(m.trial.phases)]
+        context["total"] = len(found)
+        context["matches"] = found[:TRIAL_LIMIT]
+        catalog, _ = state.trial_catalog(state.kb)
+        context["catalog"] = catalog
+    return context
+
+
+def _query_filters(request: Request) -> tuple[float | None, str | None, bool]:
+    from fastapi import HTTPException
+
+    params = request.query_params
+    raw_km = params.get("within_km") or ""
+    within_km: float | None = None
+    if raw_km:
+        try:
+            within_km = float(raw_km)
+        except ValueError:
+            within_km = -1.0
+        if not 0 < within_km <= 20000:
+            raise HTTPException(422, f"within_km: a distance in km above 0 (got {raw_km!r})")
+    phase = params.get("phase") or None
+    if phase is not None and phase not in dict(PHASES):
+        raise HTTPException(422, f"phase: one of {', '.join(dict(PHASES))} (got {phase!r})")
+    return within_km, phase, params.get("include_ineligible") == "true"
+
+
+@router.get(_PERSON + "/trials")
+def trials_page(request: Request, person_id: str) -> Response:
+    within_km, phase, include_ineligible = _query_filters(request)
+    context = _trial_context(request, person_id, within_km, phase, include_ineligible)
+    return render(
+        request,
+        "trials.html",
+        title="Trials",
+        section="trials",
+        phases=PHASES,
+        distances=DISTANCES,
+        **context,
+    )
+
+
+@router.get(_PERSON + "/trials/results")
+def trials_results(request: Request, person_id: str) -> Response:
+    within_km, phase, include_ineligible = _query_filters(request)
+    context = _trial_context(request, person_id, within_km, phase, include_ineligible)
+    return render(request, "_trial_results.html", **context)
+
+
+@router.get(_PERSON + "/supportive-care")
+def supportive_page(request: Request, person_id: str) -> Response:
+    state = _state(request)
+    record = state.record(person_id)
+    day = state.today()
+    brief = engines.briefing(record, state.kb, day)
+    care = brief.supportive_care
+    ids = {i for topic in care.topics for i in topic.sources}
+    return render(
+        request,
+        "supportive.html",
+        title="Supportive care",
+        section="supportive",
+        person=record.file.patient,
+        care=care,
+        sources={i: state.kb.sources[i] for i in ids if i in state.kb.sources},
+    )
+
+
+@router.get(_PERSON + "/summary")
+def summary_page(request: Request, person_id: str) -> Response:
+    state = _state(request)
+    file = state.file(person_id)
+    return render(
+        request,
+        "summary.html",
+        title="Summary",
+        section="summary",
+        person=file.patient,
+        day=state.today(),
+    )
+
+
+@router.get(_PERSON + "/summary.pdf")
+def summary_pdf(request: Request, person_id: str) -> Response:
+    state = _state(request)
+    record = state.record(person_id)
+    day = state.today()
+    pdf = engines.summary_pdf(
+        record, state.kb, day, engines.briefing_trials(record, state.kb, day, state, wait=False)
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="nextline-{person_id}-{day}.pdf"'},
+    )
+
+
+@router.get(_PERSON + "/summary.html")
+def summary_html(request: Request, person_id: str) -> Response:
+    state = _state(request)
+    record = state.record(person_id)
+    day = state.today()
+    html = engines.summary_html(
+        record, state.kb, day, engines.briefing_trials(record, state.kb, day, state, wait=False)
+    )
+    # A standalone file to save and share (its styles are inside it), so it is downloaded,
+    # never shown inside the app.
+    return Response(
+        html,
+        media_type="text/html; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="nextline-{person_id}-{day}.html"'},
+    )
+
+
+__all__ = ["render", "router"]

@@ -1,0 +1,83 @@
+"""What every request handler shares: the store, the knowledge base and the as-of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nextline.knowledge import Knowledge
+    from nextline.record import PatientFile, PatientRecord
+    from nextline.settings import Settings
+    from nextline.store import RecordStore
+
+
+@dataclass
+class WebState:
+    """One app's resources. `as_of` pins "today" (tests, demos); None means the real date."""
+
+    settings: Settings
+    store: RecordStore
+    as_of: dt.date | None = None
+    _kb: Knowledge | None = field(default=None, repr=False)
+    _trials: tuple[Any, dict[str, Any]] | None = field(default=None, repr=False)
+    _trials_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _warming: bool = field(default=False, repr=False)
+
+    @property
+    def kb(self) -> Knowledge:
+        if self._kb is None:
+            from nextline.knowledge import load_knowledge
+
+            self._kb = load_knowledge()
+        return self._kb
+
+    def today(self) -> dt.date:
+        return self.as_of or dt.date.today()
+
+    def file(self, person_id: str) -> PatientFile:
+        """The latest stored version (`NotFound` when there is no such person)."""
+        return self.store.get(person_id)
+
+    def trial_catalog(self, kb: Knowledge) -> tuple[Any, dict[str, Any]]:
+        """The trial catalog in use and each trial's parsed criteria, read once."""
+        with self._trials_lock:
+            if self._trials is None:
+                from nextline.trials.catalog import load_catalog
+                from nextline.trials.eligibility import parse_trial
+
+                catalog = load_catalog(self.settings)
+                parsed = {t.nct_id: parse_trial(t, kb) for t in catalog.trials}
+                self._trials = (catalog, parsed)
+            return self._trials
+
+    def trials_ready(self) -> bool:
+        return self._trials is not None
+
+    def warm_trials(self, kb: Knowledge) -> None:
+        """Start reading the catalog in the background (once), so pages never wait on it."""
+        with self._trials_lock:
+            if self._trials is not None or self._warming:
+                return
+            self._warming = True
+
+        def _read() -> None:
+            try:
+                self.trial_catalog(kb)
+            finally:
+                self._warming = False
+
+        threading.Thread(target=_read, name="nextline-trials", daemon=True).start()
+
+    def forget_trials(self) -> None:
+        """Read the catalog again on next use (after a sync)."""
+        with self._trials_lock:
+            self._trials = None
+
+    def record(self, person_id: str) -> PatientRecord:
+        """The latest stored version, normalised as of today."""
+        from nextline.record import build_record
+
+        return build_record(self.file(person_id), self.kb, self.today())

@@ -1,0 +1,56 @@
+"""Importing into a person already stored adds what is new and shows conflicts; nothing stored
+is overwritten."""
+
+from __future__ import annotations
+
+from nextline.fhir import ImportReport
+from nextline.fhir.merge import merge_into
+from nextline.knowledge import Knowledge
+from nextline.record import validate_patient_data
+from tests.fhir.helpers import JENNY, import_path
+
+
+def test_merge_adds_new_entries_and_keeps_stored_values_on_conflict(kb: Knowledge) -> None:
+    result = import_path(JENNY, kb)
+    assert result.file is not None
+    stored_data = {
+        "nextline": 1,
+        "patient": {
+            "id": "cancer-patient-jenny-m",
+            "birth_date": "1965-01-02",
+            "sex": "female",
+            "menopausal_status": "premenopausal",
+        },
+        "diagnosis": {"first_diagnosed": "2018-03-16", "histology": "lobular"},
+        "performance": [{"date": "2018-04-12", "ecog": 1}],
+        "tumor_tests": [
+            {
+                "date": "2018-03-10",
+                "er": {"result": "positive"},
+                "pr": {"result": "negative"},
+                "her2": {"result": "negative"},
+            }
+        ],
+    }
+    stored = validate_patient_data(stored_data)
+    report = ImportReport(source="test")
+    merged = merge_into(stored, result.data, report)
+    assert merged["patient"]["birth_date"] == "1965-01-02"
+    assert merged["patient"]["menopausal_status"] == "premenopausal"
+    assert merged["diagnosis"] == {
+        "first_diagnosed": "2018-03-16",
+        "histology": "lobular",
+        "stage_at_first_diagnosis": "IIB",
+    }
+    assert merged["performance"] == [{"date": "2018-04-12", "ecog": 1}]
+    assert len(merged["tumor_tests"]) == 2  # the same test once, the variant test added
+    assert [(c.resource, c.reason) for c in report.conflicts] == [
+        ("patient.birth_date", "stored '1965-01-02', bundle says '1965-01-01'"),
+        ("patient.menopausal_status", "stored 'premenopausal', bundle says 'postmenopausal'"),
+        (
+            "performance {'date': '2018-04-12'}",
+            "stored {'date': '2018-04-12', 'ecog': 1}, bundle says {'date': '2018-04-12', "
+            "'ecog': 0}",
+        ),
+    ]
+    assert validate_patient_data(merged).therapies[0].drugs == ["cyclophosphamide", "doxorubicin"]

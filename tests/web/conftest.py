@@ -1,0 +1,103 @@
+"""Fixtures for the web app: an app over a fresh store holding the three example people,
+pinned to the examples' as-of date, and a client that carries the CSRF cookie."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from nextline.examples import EXAMPLE_IDS, example_path
+from nextline.record import read_patient_file
+from nextline.settings import Settings
+from nextline.web import create_app
+
+AS_OF = dt.date(2025, 6, 1)
+MARIA = "hr-positive-esr1"
+
+
+TRIAL_PHASES = ("PHASE1", "PHASE2", "PHASE3")
+
+
+@functools.cache
+def small_catalog() -> tuple:
+    """A few metastatic breast cancer trials from the bundled snapshot, one per phase (and
+    the first phase 1/2), so matching in tests takes seconds, not minutes."""
+    from nextline.trials.catalog import load_default_catalog
+
+    trials = sorted(load_default_catalog(breast_only=True).trials, key=lambda t: t.nct_id)
+    picked = []
+    for phases in (["PHASE1"], ["PHASE2"], ["PHASE3"], ["PHASE1", "PHASE2"]):
+        picked.append(next(t for t in trials if t.phases == phases and "etastatic" in t.title))
+    return tuple(picked)
+
+
+def make_app(
+    home: Path,
+    as_of: dt.date = AS_OF,
+    people: tuple[str, ...] = EXAMPLE_IDS,
+    trials: bool = True,
+):
+    settings = Settings(home=home)
+    app = create_app(settings, as_of=as_of)
+    for person_id in people:
+        app.state.web.store.save(read_patient_file(example_path(person_id)), "import")
+    if trials:
+        from nextline.trials.store import open_trial_store
+
+        open_trial_store(settings).save_trials(small_catalog(), "test snapshot", AS_OF)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    return make_app(tmp_path / "home")
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        test_client.get("/people")  # receive the CSRF cookie
+        yield test_client
+
+
+def csrf(client: TestClient) -> str:
+    token = client.cookies.get("nextline_csrf")
+    assert token is not None
+    return token
+
+
+def field_errors(html: str) -> dict[str, str]:
+    """Input id -> the error text shown at that input."""
+    found = re.findall(
+        r'<p class="field-error" id="f-([^"]*)-error"><span class="visually-hidden">Error: '
+        r"</span>(.*?)</p>",
+        html,
+        flags=re.S,
+    )
+    return {name: text.replace("&#39;", "'").replace("&#34;", '"') for name, text in found}
+
+
+def versions(app, person_id: str = MARIA) -> int:
+    return len(app.state.web.store.history(person_id))
+
+
+def all_routes() -> list[tuple[str, str]]:
+    """(method, path) of every page, form and API route the app serves."""
+    from nextline.web import api, editing, pages
+
+    found = []
+    for prefix, router in (("", editing.router), ("", pages.router), ("/api", api.router)):
+        for route in router.routes:
+            for method in sorted(getattr(route, "methods", set()) - {"HEAD"}):
+                found.append((method, prefix + route.path))  # type: ignore[attr-defined]
+    return found
