@@ -366,3 +366,33 @@ def test_latest_result_of_each_kind(examples: dict[str, PatientRecord]) -> None:
     assert latest["anc"].canonical_value == 3.1
     assert latest["ca_15_3"].date == dt.date(2024, 3, 20)
     assert record.latest_lab("ca_15_3", dt.date(2023, 1, 1)).value == 28  # type: ignore[union-attr]
+
+
+def _every_date(node: object, path: str) -> list[str]:
+    from pydantic import BaseModel
+
+    if isinstance(node, dt.date):
+        return [path]
+    if isinstance(node, BaseModel):
+        return [
+            p
+            for name in type(node).model_fields
+            for p in _every_date(getattr(node, name), f"{path}.{name}" if path else name)
+        ]
+    if isinstance(node, list):
+        return [p for i, item in enumerate(node) for p in _every_date(item, f"{path}[{i}]")]
+    return []
+
+
+@pytest.mark.parametrize(
+    "example_id", ["hr-positive-esr1", "her2-positive-brain", "triple-negative-brca"]
+)
+def test_the_future_date_check_sees_every_history_date(
+    examples: dict[str, PatientRecord], example_id: str
+) -> None:
+    from nextline.record.build import _walk_dates
+
+    file = examples[example_id].file
+    plans = ("appointments", "goals", "questions")
+    expected = sorted(p for p in _every_date(file, "") if not p.startswith(plans))
+    assert sorted(path for path, _ in _walk_dates(file)) == expected

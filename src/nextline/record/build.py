@@ -10,9 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
-
-from pydantic import BaseModel
 
 from nextline.errors import Problem, RecordInvalid
 from nextline.knowledge import Knowledge
@@ -21,9 +18,6 @@ from nextline.record.lines import LineCandidate, number_lines
 from nextline.record.receptors import receptor_conflict
 from nextline.record.record import DrugRef, LabValue, Line, PatientRecord, TherapyEntry
 from nextline.record.units import ULN_MULTIPLE, UnitError, fold_unit, to_canonical
-
-# Sections whose dates are plans, not history: they may lie after the as-of date.
-_FUTURE_ALLOWED = ("appointments", "goals")
 
 
 def resolve_drug(kb: Knowledge, written: str) -> DrugRef:
@@ -40,21 +34,47 @@ def resolve_drug(kb: Knowledge, written: str) -> DrugRef:
     )
 
 
-def _walk_dates(node: Any, path: str) -> Iterator[tuple[str, dt.date]]:
-    if isinstance(node, dt.date):
-        yield path, node
-    elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _walk_dates(getattr(node, name), f"{path}.{name}" if path else name)
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _walk_dates(item, f"{path}[{i}]")
+_DATE_FIELDS = ("date", "start", "stop", "since", "resolved")
+_HISTORY_SECTIONS = (
+    "tumor_tests",
+    "germline_tests",
+    "metastases",
+    "therapies",
+    "labs",
+    "imaging",
+    "performance",
+    "symptoms",
+    "side_effects",
+    "assessments",
+    "comorbidities",
+)
+
+
+def _walk_dates(file: PatientFile) -> Iterator[tuple[str, dt.date]]:
+    """Every date of the record's history with its path (plans, in `appointments` and
+    `goals`, are left out). Written out per section: a generic walk over the models was
+    three quarters of the time it takes to build a record."""
+    if file.patient.birth_date is not None:
+        yield "patient.birth_date", file.patient.birth_date
+    for name in ("first_diagnosed", "metastatic_since"):
+        value = getattr(file.diagnosis, name)
+        if value is not None:
+            yield f"diagnosis.{name}", value
+    if file.palliative_care is not None and file.palliative_care.since is not None:
+        yield "palliative_care.since", file.palliative_care.since
+    for section in _HISTORY_SECTIONS:
+        for i, item in enumerate(getattr(file, section)):
+            for name in _DATE_FIELDS:
+                value = getattr(item, name, None)
+                if value is not None:
+                    yield f"{section}[{i}].{name}", value
+    for i, therapy in enumerate(file.therapies):
+        for j, change in enumerate(therapy.dose_changes):
+            yield f"therapies[{i}].dose_changes[{j}].date", change.date
 
 
 def _check_dates(file: PatientFile, as_of: dt.date, problems: list[Problem]) -> None:
-    for path, value in _walk_dates(file, ""):
-        if path.startswith(_FUTURE_ALLOWED):
-            continue
+    for path, value in _walk_dates(file):
         if value > as_of:
             problems.append(
                 Problem(path, f"date {value.isoformat()} is after the as-of date {as_of}")
