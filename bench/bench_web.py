@@ -80,7 +80,12 @@ async def load(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=600)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--concurrency",
+        default="1,4",
+        help="comma-separated client counts, each measured in turn (one client: the latency "
+        "a person sees; more: requests queue on the server's cores)",
+    )
     parser.add_argument("--max-seconds", type=float, default=120.0)
     args = parser.parse_args()
 

@@ -69,6 +69,15 @@ def briefing_schema() -> dict[str, Any]:
     return schema
 
 
+def trials_match_schema() -> dict[str, Any]:
+    from nextline.trials.match_contract import MatchReport
+
+    schema = MatchReport.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://nextline.example/schema/trials.schema.json"
+    return schema
+
+
 def all_schemas() -> dict[str, dict[str, Any]]:
     """File name -> schema, for every committed schema."""
     return {
@@ -77,6 +86,7 @@ def all_schemas() -> dict[str, dict[str, Any]]:
         "status.schema.json": status_schema(),
         "trial.schema.json": trial_schema(),
         "briefing.schema.json": briefing_schema(),
+        "trials.schema.json": trials_match_schema(),
     }
 
 

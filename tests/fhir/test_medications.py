@@ -3,9 +3,11 @@ into courses, and `setting: metastatic` only once the bundle shows metastatic di
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from nextline.knowledge import Knowledge
+from nextline.record import build_record
 from tests.fhir.helpers import DATA, PATIENT, SUBJECT, bundle, import_data, load_json, med
 
 RX = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -103,3 +105,36 @@ def test_setting_is_metastatic_only_from_the_first_dated_metastasis(kb: Knowledg
         {"drugs": ["fulvestrant"], "start": "2021-03-01", "setting": "metastatic"},
     ]
     assert result.data["metastases"] == [{"site": "liver", "since": "2021-02-01"}]
+
+
+def test_labs_are_read_by_loinc_with_units_and_reference_range(kb: Knowledge) -> None:
+    def lab(rid: str, loinc: str, value: float, unit: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "resourceType": "Observation",
+            "id": rid,
+            "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": loinc}]},
+            "subject": SUBJECT,
+            "effectiveDateTime": "2023-02-01T09:30:00Z",
+            "valueQuantity": {
+                "value": value,
+                "unit": unit,
+                "system": "http://unitsofmeasure.org",
+                "code": unit,
+            },
+            **extra,
+        }
+
+    marker = lab("ca", "6875-9", 48.0, "U/mL", referenceRange=[{"high": {"value": 30}}])
+    anc = lab("anc", "751-8", 1.2, "10*3/uL")
+    result = import_data(bundle(PATIENT, marker, anc), kb)
+    assert result.data["labs"] == [
+        {"date": "2023-02-01", "test": "CA 15-3", "value": 48.0, "unit": "U/mL", "ref_high": 30},
+        {"date": "2023-02-01", "test": "ANC", "value": 1.2, "unit": "10*3/uL"},
+    ]
+    assert result.file is not None
+    record = build_record(result.file, kb, dt.date(2023, 3, 1))
+    assert [(v.test_id, v.canonical_value, v.uln_multiple) for v in record.labs] == [
+        ("ca_15_3", 48.0, 1.6),
+        ("anc", 1.2, None),
+    ]

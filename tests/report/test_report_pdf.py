@@ -145,3 +145,33 @@ def test_html_report_is_written_whole(kb: Knowledge, tmp_path: Path) -> None:
     assert html.startswith("<!doctype html>")
     assert html.count("data:image/svg+xml;base64,") == 4
     assert [p.name for p in tmp_path.iterdir()] == ["dana.html"]
+
+
+def test_the_persons_own_questions_come_first_with_their_answers(
+    kb: Knowledge, tmp_path: Path
+) -> None:
+    from nextline.record import build_record, read_patient_file, validate_patient_data
+    from nextline.record.export import patient_file_data
+
+    day = dt.date(2024, 8, 21)
+    data = patient_file_data(read_patient_file(example_path("triple-negative-brca")))
+    data["questions"] = [
+        {"text": "Can I go to my sister's wedding in October?", "order": 2},
+        {
+            "text": "Is a break safe now?",
+            "order": 1,
+            "answered": True,
+            "answer": "Not until the fever is treated.",
+        },
+    ]
+    record = build_record(validate_patient_data(data), kb, day)
+    html = write_report(record, kb, day, tmp_path / "dana.html").read_text(encoding="utf-8")
+    own = html.index("<h2>My own questions</h2>")
+    assert own < html.index("Is a break safe now?") < html.index("Can I go to my sister")
+    assert "Not until the fever is treated." in html
+
+
+def test_the_summary_fits_on_page_one(pdfs: dict[str, Path]) -> None:
+    for person, pdf in pdfs.items():
+        second = " ".join(_text(pdf, 2, 2).split())
+        assert "Questions, with why each is suggested" in second[:120], person

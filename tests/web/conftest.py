@@ -93,10 +93,16 @@ def versions(app, person_id: str = MARIA) -> int:
 
 def all_routes() -> list[tuple[str, str]]:
     """(method, path) of every page, form and API route the app serves."""
-    from nextline.web import api, editing, pages
+    from nextline.web import api, editing, pages, questions
 
     found = []
-    for prefix, router in (("", editing.router), ("", pages.router), ("/api", api.router)):
+    routers = (
+        ("", editing.router),
+        ("", pages.router),
+        ("", questions.router),
+        ("/api", api.router),
+    )
+    for prefix, router in routers:
         for route in router.routes:
             for method in sorted(getattr(route, "methods", set()) - {"HEAD"}):
                 found.append((method, prefix + route.path))  # type: ignore[attr-defined]

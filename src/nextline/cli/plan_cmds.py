@@ -75,6 +75,13 @@ def questions(ref: Ref, as_of: AsOf = None, json_out: Json = False, trials: Tria
             }
         )
         return
+    if briefing.personal_questions:
+        typer.echo("My own questions")
+        for q in briefing.personal_questions:
+            mark = " (answered)" if q.answered else ""
+            typer.echo(f"- {q.text}{mark}")
+            if q.answer:
+                typer.echo(f"  Answer: {q.answer}")
     _print_questions(list(briefing.questions), kb)
 
 

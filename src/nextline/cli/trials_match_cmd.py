@@ -97,7 +97,7 @@ def match(
 def match_json(
     patient: str, as_of: str, catalog: dict[str, Any], matches: list[TrialMatch]
 ) -> dict[str, Any]:
-    """The `trials match --json` document (schema/trials-match.schema.json)."""
+    """The `trials match --json` document (schema/trials.schema.json)."""
     return {
         "patient": patient,
         "as_of": as_of,

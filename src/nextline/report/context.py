@@ -294,7 +294,7 @@ def _site_note(m: Any) -> str:
     return ", ".join(parts)
 
 
-def _evidence_lines(status: dict[str, Any] | None, limit: int = 6) -> list[str]:
+def _evidence_lines(status: dict[str, Any] | None, limit: int = 4) -> list[str]:
     out = []
     for item in (status or {}).get("evidence") or []:
         if isinstance(item, str):

@@ -90,6 +90,17 @@ def _render_error(request: Request, payload: dict[str, Any]) -> Response:
     )
 
 
+def _unexpected_error(request: Request, exc: Exception) -> Response:
+    # The route template, never the path or the data: logs hold no health data.
+    route = request.scope.get("route")
+    where = getattr(route, "path", "?")
+    log.error("unexpected %s on %s %s", type(exc).__name__, request.method, where)
+    return _render_error(
+        request,
+        error_payload(500, "internal", "Something went wrong on this page. Nothing was changed."),
+    )
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -157,7 +168,10 @@ def create_app(
                     error_payload(415, "unsupported_media_type", "send JSON (application/json)"),
                 )
             else:
-                response = await call_next(request)
+                try:
+                    response = await call_next(request)
+                except Exception as exc:  # drawn here so it still gets the headers below
+                    response = _unexpected_error(request, exc)
             if fresh:
                 response.set_cookie(
                     CSRF_COOKIE,
@@ -208,15 +222,7 @@ def create_app(
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        route = request.scope.get("route")
-        where = getattr(route, "path", "?")
-        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, where)
-        return _render_error(
-            request,
-            error_payload(
-                500, "internal", "Something went wrong on this page. Nothing was changed."
-            ),
-        )
+        return _unexpected_error(request, exc)
 
     app.include_router(editing.router)  # first: `/people/new` before `/people/{person_id}`
     app.include_router(pages.router)

@@ -122,6 +122,22 @@ def briefing(
     )
 
 
+def appointment_prep(
+    record: PatientRecord, kb: Knowledge, day: dt.date, status_result: Status
+) -> tuple[list[Any], list[Any], tuple[Any, ...]]:
+    """The dashboard's "what to bring": the plan's questions, milestones and the person's own
+    questions, built by the plan's own functions with the results converted once (the full
+    briefing also builds goals and supportive care, which the dashboard does not show)."""
+    from nextline.plan import build_milestones, build_questions, personal_questions
+    from nextline.plan._inputs import options_data, status_data
+
+    status_js = status_data(status_result)
+    options_js = options_data(options(record, kb, day))
+    questions = build_questions(record, kb, day, status_js, options_js, None)
+    plan = build_milestones(record, kb, day, status_js)
+    return questions, list(plan.milestones), personal_questions(record)
+
+
 def charts(record: PatientRecord, day: dt.date, status_data: dict[str, Any] | None) -> list[Chart]:
     """The report's charts (timeline, scan sizes, tumor markers, blood counts)."""
     from nextline.report.charts import lab_chart, recist_chart, timeline_chart

@@ -158,7 +158,8 @@ def problems_to_form(
         else:
             name = ""
         name = (rename or {}).get(name, name)
-        result.add(name, problem.reason if name else f"{path}: {problem.reason}")
+        inside = bool(name) or path == prefix  # about this entry: the reason says enough
+        result.add(name, problem.reason if inside else f"{path}: {problem.reason}")
     return result
 
 

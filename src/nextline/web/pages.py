@@ -53,9 +53,9 @@ def dashboard(request: Request, person_id: str) -> Response:
     record = state.record(person_id)
     day = state.today()
     status = engines.status(record, state.kb, day)
-    brief = engines.briefing(record, state.kb, day, status_result=status)
+    questions, milestones, kept = engines.appointment_prep(record, state.kb, day, status)
     # Red-flag questions repeat the "Act now" box above them; the list shows the others.
-    others = [q for q in brief.questions if not q.urgency]
+    others = [q for q in questions if not q.urgency]
     return render(
         request,
         "dashboard.html",
@@ -75,8 +75,8 @@ def dashboard(request: Request, person_id: str) -> Response:
         status=status,
         care_team=record.file.care_team,
         top_questions=others[:5],
-        open_questions=sum(1 for q in brief.personal_questions if not q.answered),
-        milestones=[m for m in brief.plan.milestones if m.date >= day][:5],
+        open_questions=sum(1 for q in kept if not q.answered),
+        milestones=[m for m in milestones if m.date >= day][:5],
         last_change=_last_change(state, person_id),
         saved=request.query_params.get("saved"),
         undone=request.query_params.get("undone"),

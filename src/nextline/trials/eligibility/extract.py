@@ -85,7 +85,7 @@ _GERMLINE = re.compile(r"germ-?line|inherited|hereditary", re.IGNORECASE)
 # --- therapy -----------------------------------------------------------------------------
 _PRIOR_CUE = re.compile(
     r"\b(?:prior|previous(?:ly)?|received|progress(?:ed|ion|ing)? (?:on|after|while|during|"
-    r"following|despite|within)|treated with|treatment with|therapy with|"
+    r"following|despite|within)|within \d+|treated with|treatment with|therapy with|"
     r"exposure|exposed|pre-?treated|refractory|resistant|fail\w*|after|following|"
     r"history of|na[iï]ve|relapse\w*|recurr\w* (?:on|during|while|within)|had|currently|taking|"
     r"receiving)\b",
