@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup check-format lint types unit bench schema clean
+.PHONY: run test setup bench schema docs clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -18,11 +18,13 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	touch $@
 
 setup: $(VENV)/.synced
+	bash scripts/system-deps
 
 run: setup
 	bash scripts/run-demo
 
 test: setup
+	bash scripts/install-browser
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
@@ -33,6 +35,9 @@ bench: setup
 
 schema: setup
 	$(VENV)/bin/nextline schema --write
+
+docs: setup
+	$(VENV)/bin/python -m nextline.cli.reference > docs/cli.md
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
