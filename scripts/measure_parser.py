@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/eligibility_annotations/lct_leaf_brat.jsonl.gz"
+DEFAULT = (
+    Path(__file__).resolve().parents[2]
+    / "shared/data/eligibility_annotations/lct_leaf_brat.jsonl.gz"
+)
 
 LAB_NAMES = {
     "anc": r"absolute neutrophil|\banc\b|neutrophil|granulocyte|\bagc\b",
@@ -125,9 +128,12 @@ def bounds(op: str | None, values: list[float]) -> tuple[float | None, float | N
         return min(values), max(values)
     v = values[0]
     return {
-        "GTEQ": (v, None), "GT": (v, None), "LTEQ": (None, v), "LT": (None, v),
+        "GTEQ": (v, None),
+        "GT": (v, None),
+        "LTEQ": (None, v),
+        "LT": (None, v),
         "EQ": (v, v),
-    }.get(op or "", None)
+    }.get(op or "")
 
 
 def same(a: float | None, b: float | None) -> bool:
@@ -152,7 +158,8 @@ def main(path: Path) -> None:
     from nextline.trials.eligibility.split import RawCriterion, clean_text
 
     kb = load_knowledge()
-    rows = [json.loads(line) for line in gzip.open(path, "rt", encoding="utf-8")]
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
     scores = {k: Score() for k in ("age", "ecog", "lab", "negation")}
     seen = Counter[str]()
     for row in rows:
@@ -160,7 +167,7 @@ def main(path: Path) -> None:
         gold: dict[int, dict[str, Any]] = {}
         lines = lines_of(doc.text)
 
-        def line_index(pos: int | None) -> int | None:
+        def line_index(pos: int | None, lines: list[tuple[int, int, str]] = lines) -> int | None:
             if pos is None:
                 return None
             for i, (a, b, _) in enumerate(lines):
@@ -182,7 +189,14 @@ def main(path: Path) -> None:
             if kind in ("Condition", "Drug", "Procedure", "Observation") and trigger in doc.spans:
                 _, s, e, _ = doc.spans[trigger]
                 concepts.setdefault(where, []).append(
-                    ("neg" if (eid in negation_targets or trigger in negation_targets) else "pos", s, e))
+                    (
+                        "neg"
+                        if (eid in negation_targets or trigger in negation_targets)
+                        else "pos",
+                        s,
+                        e,
+                    )
+                )
             filt = roles.get("Numeric-Filter", [])
             if not filt:
                 continue
@@ -201,7 +215,7 @@ def main(path: Path) -> None:
                         direction = "min" if limits[0] is not None else "max"
                         slot["lab"].append((test_id, direction))
                         break
-        for index, (a, b, raw) in enumerate(lines):
+        for index, (a, _b, raw) in enumerate(lines):
             text = raw.strip()
             if not text:
                 continue
@@ -212,16 +226,21 @@ def main(path: Path) -> None:
             ages = [(c.minimum, c.maximum) for c in cons if c.type == "age"]
             for got in ages:
                 hit = any(same(got[0], w[0]) and same(got[1], w[1]) for w in g["age"]) or any(
-                    (got[0] is not None and same(got[0], w[0])) or
-                    (got[1] is not None and same(got[1], w[1])) for w in g["age"])
+                    (got[0] is not None and same(got[0], w[0]))
+                    or (got[1] is not None and same(got[1], w[1]))
+                    for w in g["age"]
+                )
                 if hit:
                     scores["age"].tp += 1
                 else:
                     scores["age"].fp += 1
             scores["age"].fn += max(0, len(g["age"][:1]) - len(ages[:1]))
             # ecog
-            ecog = [(c.minimum, c.maximum) for c in cons
-                    if c.type == "performance_status" and c.scale == "ecog"]
+            ecog = [
+                (c.minimum, c.maximum)
+                for c in cons
+                if c.type == "performance_status" and c.scale == "ecog"
+            ]
             for got in ecog:
                 wanted = [(w[0] if w[0] is not None else 0.0, w[1]) for w in g["ecog"]]
                 low = got[0] if got[0] is not None else 0.0
@@ -231,8 +250,11 @@ def main(path: Path) -> None:
                     scores["ecog"].fp += 1
             scores["ecog"].fn += max(0, len(g["ecog"][:1]) - len(ecog[:1]))
             # labs
-            labs = {(c.test_id, "min" if c.minimum is not None else "max") for c in cons
-                    if c.type == "lab"}
+            labs = {
+                (c.test_id, "min" if c.minimum is not None else "max")
+                for c in cons
+                if c.type == "lab"
+            }
             gold_labs = set(g["lab"])
             scores["lab"].tp += len(labs & gold_labs)
             scores["lab"].fp += len(labs - gold_labs)
@@ -241,8 +263,11 @@ def main(path: Path) -> None:
             spans = concepts.get(index, [])
             if spans:
                 offset = a + (len(raw) - len(raw.lstrip()))
-                mentions = [Mention(s - offset, e - offset, label)
-                            for label, s, e in spans if 0 <= s - offset < e - offset <= len(text)]
+                mentions = [
+                    Mention(s - offset, e - offset, label)
+                    for label, s, e in spans
+                    if 0 <= s - offset < e - offset <= len(text)
+                ]
                 for judged in scope(text, mentions):
                     predicted = judged.negated or judged.prohibited
                     truth = judged.mention.label == "neg"
@@ -254,13 +279,16 @@ def main(path: Path) -> None:
                     elif truth:
                         scores["negation"].fn += 1
         seen["trials"] += 1
-    print(f"Trials: {seen['trials']}; annotated concepts judged for negation: "
-          f"{seen['concepts']}\n")
+    print(f"Trials: {seen['trials']}; annotated concepts judged for negation: {seen['concepts']}\n")
     print("| what | true positives | false positives | false negatives | precision | recall | F1 |")
     print("|---|---|---|---|---|---|---|")
-    names = {"age": "Age threshold (direction and value)", "ecog": "ECOG range",
-             "lab": "Lab threshold (ANC, platelets, Hb, bilirubin, creatinine, AST, ALT: test "
-                    "and direction)", "negation": "Negation of annotated concepts (ConText)"}
+    names = {
+        "age": "Age threshold (direction and value)",
+        "ecog": "ECOG range",
+        "lab": "Lab threshold (ANC, platelets, Hb, bilirubin, creatinine, AST, ALT: test "
+        "and direction)",
+        "negation": "Negation of annotated concepts (ConText)",
+    }
     for key, score in scores.items():
         print(score.row(names[key]))
 

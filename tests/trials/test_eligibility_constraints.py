@@ -168,6 +168,8 @@ def test_brain_metastases_states(kb: Knowledge) -> None:
     assert carve.statuses == ("active",)
     anyb = only("Known brain metastases", kb, "exclusion")
     assert anyb.statuses == ("any",)
+    intact = only("Must have at least 1 intact brain metastasis on MRI", kb)
+    assert (intact.statuses, intact.negated) == (("active",), False)
     assert read("Patients with treated, stable brain metastases are eligible", kb) == []
 
 

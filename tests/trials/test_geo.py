@@ -24,7 +24,10 @@ def test_cities_and_qualifiers() -> None:
     paris = locate_place("Paris, France")
     assert boston is not None and paris is not None
     assert (boston.country, round(boston.latitude, 2), round(boston.longitude, 2)) == (
-        "US", 42.36, -71.06)
+        "US",
+        42.36,
+        -71.06,
+    )
     assert (paris.country, round(paris.latitude, 2)) == ("FR", 48.85)
     assert locate_place("Toronto") is not None and locate_place("Toronto").country == "CA"  # type: ignore[union-attr]
 
@@ -36,9 +39,17 @@ def test_distance_boston_to_cleveland() -> None:
     assert 870 < haversine_km(cleveland, boston) < 890
 
 
-@pytest.mark.parametrize(("name", "code"), [("United States", "US"), ("USA", "US"),
-                                            ("Korea, Republic of", "KR"), ("France", "FR"),
-                                            ("Atlantis", None), (None, None)])
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("United States", "US"),
+        ("USA", "US"),
+        ("Korea, Republic of", "KR"),
+        ("France", "FR"),
+        ("Atlantis", None),
+        (None, None),
+    ],
+)
 def test_country_codes(name: str | None, code: str | None) -> None:
     assert country_code(name) == code
 

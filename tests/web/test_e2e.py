@@ -287,9 +287,12 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(browser, server)
     # axe is injected as a script, which the app's CSP rightly forbids; this context only.
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
+    SHOTS.mkdir(exist_ok=True)
     found = []
     for path in AXE_PAGES:
         page.goto(server + path)
+        name = path.strip("/").replace("/", "-") or "home"
+        page.screenshot(path=str(SHOTS / f"page-{name}.png"), full_page=True)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
             """() => axe.run(document, {runOnly: {type: 'tag', values:

@@ -7,24 +7,41 @@ from nextline.web.forms import parse_form, problems_to_form, rows_to_lists
 
 
 def test_names_are_paths_and_empty_inputs_are_left_out() -> None:
-    data, typed = parse_form([
-        ("csrf_token", "t" * 40), ("date", "2025-05-01"), ("esas.pain", "3"),
-        ("esas.nausea", ""), ("lesions[2].id", "liver-1"), ("notes", "  tired  "),
-    ])
-    assert data == {"date": "2025-05-01", "esas": {"pain": "3"}, "lesions": {2: {"id": "liver-1"}},
-                    "notes": "tired"}
-    assert typed == {"date": "2025-05-01", "esas.pain": "3", "esas.nausea": "",
-                     "lesions[2].id": "liver-1", "notes": "tired"}
+    data, typed = parse_form(
+        [
+            ("csrf_token", "t" * 40),
+            ("date", "2025-05-01"),
+            ("esas.pain", "3"),
+            ("esas.nausea", ""),
+            ("lesions[2].id", "liver-1"),
+            ("notes", "  tired  "),
+        ]
+    )
+    assert data == {
+        "date": "2025-05-01",
+        "esas": {"pain": "3"},
+        "lesions": {2: {"id": "liver-1"}},
+        "notes": "tired",
+    }
+    assert typed == {
+        "date": "2025-05-01",
+        "esas.pain": "3",
+        "esas.nausea": "",
+        "lesions[2].id": "liver-1",
+        "notes": "tired",
+    }
 
 
 def test_list_fields_split_on_commas_and_collect_checkboxes() -> None:
     data, typed = parse_form(
-        [("drugs", "fulvestrant, , elacestrant"), ("priorities", "work"),
-         ("priorities", "time_at_home")],
+        [
+            ("drugs", "fulvestrant, , elacestrant"),
+            ("priorities", "work"),
+            ("priorities", "time_at_home"),
+        ],
         list_fields=("drugs", "priorities"),
     )
-    assert data == {"drugs": ["fulvestrant", "elacestrant"],
-                    "priorities": ["work", "time_at_home"]}
+    assert data == {"drugs": ["fulvestrant", "elacestrant"], "priorities": ["work", "time_at_home"]}
     assert typed["priorities"] == "work, time_at_home"
 
 
@@ -34,12 +51,20 @@ def test_names_that_are_not_paths_are_ignored() -> None:
 
 
 def test_rows_keep_only_what_was_filled_and_remember_their_form_row() -> None:
-    data = {"lesions": {0: {"id": "a", "role": "target", "longest_mm": "5"},
-                        1: {"id": "b", "role": "target"},
-                        4: {"role": "new", "longest_mm": "7"}}}
+    data = {
+        "lesions": {
+            0: {"id": "a", "role": "target", "longest_mm": "5"},
+            1: {"id": "b", "role": "target"},
+            4: {"role": "new", "longest_mm": "7"},
+        }
+    }
     rows = rows_to_lists(data, {"lesions": ("id", "organ", "role", "node")})
-    assert data == {"lesions": [{"id": "a", "role": "target", "longest_mm": "5"},
-                                {"role": "new", "longest_mm": "7"}]}
+    assert data == {
+        "lesions": [
+            {"id": "a", "role": "target", "longest_mm": "5"},
+            {"role": "new", "longest_mm": "7"},
+        ]
+    }
     assert rows == {"lesions": [0, 4]}
 
 

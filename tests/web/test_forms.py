@@ -294,6 +294,11 @@ def test_the_scan_form_carries_lesion_ids_from_the_last_scan(client) -> None:
     for i, lesion in enumerate(["liver-1", "liver-2", "node-1", "bone-1", "liver-3"]):
         assert f'name="lesions[{i}].id" type="text" value="{lesion}"' in page
     assert 'name="lesions[2].short_axis_mm"' in page  # a node is measured on its short axis
+    # liver-3 was new on the last scan: from now on it is followed as a non-target lesion
+    role = page[page.index('name="lesions[4].role"') :]
+    role = role[: role.index("</select>")]
+    assert '<option value="non_target" selected>not measured</option>' in role
+    assert '<option value="target" selected>' not in role
     assert 'name="lesions[5].id" type="text" value=""' in page  # room for new lesions
 
 

@@ -99,8 +99,8 @@ def test_the_dashboard_answers_with_the_status_and_its_evidence(app, client) -> 
         assert _text(evidence.text.replace("'", "&#39;")) in _text(html)
     text = _text(html)
     assert (
-        "Treatment now None running. Last: line 1, letrozole + palbociclib, stopped 28 Mar 2024 (progression)"
-        in text
+        "Treatment now None running. Last: line 1, letrozole + palbociclib, "
+        "stopped 28 Mar 2024 (progression)" in text
     )
     assert "Cancer type ER positive · PR positive · HER2 low (tested 28 May 2021)" in text
     assert "Where it has spread bone, liver" in text

@@ -107,3 +107,6 @@ def test_the_api_gives_the_trials_match_contract(ready, client) -> None:
     assert data["as_of"] == "2025-06-01"
     assert data["catalog"] == {"source": "test snapshot", "trials": 4, "updated": "2025-06-01"}
     assert data["matches"] == [m.as_json() for m in _expected(ready, include_ineligible=True)]
+    from nextline.trials.match_contract import MatchReport
+
+    MatchReport.model_validate(data)  # the committed `trials match --json` contract

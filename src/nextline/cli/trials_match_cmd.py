@@ -58,7 +58,7 @@ def match(
     from nextline.knowledge import load_knowledge
     from nextline.settings import Settings
     from nextline.trials.catalog import load_catalog
-    from nextline.trials.eligibility.cache import parsed_criteria
+    from nextline.trials.eligibility.cache import cache_path, parsed_criteria
     from nextline.trials.geo import locate_place
     from nextline.trials.matching import match_trials
 
@@ -74,7 +74,14 @@ def match(
                 "'City' or 'City, Country')"
             )
     catalog = load_catalog()
-    parsed = parsed_criteria(catalog.trials, kb, Settings().data_dir)
+    folder = Settings().data_dir
+    if not json_out and not cache_path(folder).exists():
+        typer.echo(
+            f"Reading the criteria of {len(catalog.trials):,} trials (first time only; "
+            "this takes a minute)...",
+            err=True,
+        )
+    parsed = parsed_criteria(catalog.trials, kb, folder)
     matches = match_trials(
         record,
         kb,
@@ -111,6 +118,8 @@ def render(
 ) -> None:
     from rich.markup import escape
 
+    from nextline.trials.prepared import SUBSTANTIVE_TYPES
+
     console.print(
         f"[bold]Trials you might ask about[/bold] — {catalog['trials']} studies in "
         f"{escape(str(catalog['source']))}, updated {catalog['updated']}"
@@ -133,11 +142,16 @@ def render(
         elif trial.sites:
             countries = ", ".join(dict.fromkeys(s.country for s in trial.sites if s.country))
             console.print(f"   Sites in: {escape(countries[:120])}")
-        shown = [
+        met = [
             c
             for c in m.criteria
-            if c.type != "text" and c.section == "inclusion" and c.verdict == "met"
-        ][:4]
+            if c.type != "text"
+            and c.section == "inclusion"
+            and c.verdict == "met"
+            and c.cohort is None
+        ]
+        # what the study is about first (subtype, treatment history), then the rest
+        shown = sorted(met, key=lambda c: c.type not in SUBSTANTIVE_TYPES)[:4]
         for c in shown:
             console.print(f"   {MARK[c.verdict]} {escape(_short(c.text))}", highlight=False)
         for reason in m.reasons[:3]:

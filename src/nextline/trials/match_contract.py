@@ -20,8 +20,9 @@ class CatalogInfo(_Model):
 
 
 class Evidence(_Model):
-    path: str | None = Field(description="the record entry the answer rests on, e.g. "
-                                         "'tumor_tests[1]'")
+    path: str | None = Field(
+        description="the record entry the answer rests on, e.g. 'tumor_tests[1]'"
+    )
     detail: str = Field(description="what that entry says, in short words")
 
 
@@ -30,7 +31,8 @@ class CriterionOut(_Model):
     section: Literal["inclusion", "exclusion"]
     type: str = Field(description="what it is about (her2, prior_therapy, lab, ... or text)")
     verdict: Literal["met", "not_met", "unknown"] = Field(
-        description="for an exclusion, 'met' means the exclusion applies")
+        description="for an exclusion, 'met' means the exclusion applies"
+    )
     evidence: Evidence | None
 
 

@@ -55,6 +55,7 @@ class TrialPlan:
     criteria: tuple[PlannedCriterion, ...]
     haystack: str  # lower-case title, conditions, interventions, summary
     sites: tuple[SitePlace, ...]
+    placed: tuple[tuple[float, float], ...]  # (latitude, longitude) of sites on the map
     country_codes: frozenset[str]
     status_weight: float
     phase_weight: float
@@ -164,6 +165,11 @@ def prepare_catalog(
                 criteria=tuple(planned),
                 haystack=haystack,
                 sites=sites,
+                placed=tuple(
+                    (s.latitude, s.longitude)
+                    for s in sites
+                    if s.latitude is not None and s.longitude is not None
+                ),
                 country_codes=frozenset(s.country_code for s in sites if s.country_code),
                 status_weight=status_weight(trial.status),
                 phase_weight=phase_weight(trial.phases),

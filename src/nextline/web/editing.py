@@ -263,11 +263,13 @@ def form_context(spec: FormSpec, state: WebState, file: PatientFile) -> dict[str
     elif spec.key == "scan":
         last = max(file.imaging, key=lambda s: s.date, default=None)
         context["last_scan"] = last
+        # A lesion first seen on the last scan ("new") is, from then on, an existing lesion
+        # followed by eye (non-target) unless the team makes it a target (patient format).
         carried = [
             {
                 "id": lesion.id,
                 "organ": lesion.organ or "",
-                "role": ("non_target" if lesion.role == "non_target" else "target"),
+                "role": "target" if lesion.role == "target" else "non_target",
                 "node": lesion.node,
             }
             for lesion in (last.lesions if last else [])

@@ -69,13 +69,13 @@ def trials(
     if not wait and not state.trials_ready():
         state.warm_trials(kb)
         return None
-    catalog, parsed = state.trial_catalog(kb)
+    data = state.trial_data(kb)
     return match(
         record,
         kb,
-        catalog.trials,
+        data.everything,
         day,
-        parsed=parsed,
+        parsed=data.parsed,
         within_km=within_km,
         include_ineligible=include_ineligible,
     )
@@ -93,15 +93,14 @@ def briefing_trials(
     from nextline.plan.briefing import engine
 
     match = engine("nextline.trials.matching", "match_trials")
-    is_breast = engine("nextline.trials.catalog", "is_breast_trial")
-    if match is None or is_breast is None:
+    if match is None:
         return None
     if not wait and not state.trials_ready():
         state.warm_trials(kb)
         return None
-    catalog, parsed = state.trial_catalog(kb)
-    breast = [t for t in catalog.trials if is_breast(t)]
-    matches = match(record, kb, breast, day, parsed=parsed, limit=BRIEFING_TRIALS)
+    data = state.trial_data(kb)
+    matches = match(record, kb, data.breast, day, parsed=data.parsed, limit=BRIEFING_TRIALS)
+    catalog = data.catalog
     return {"catalog": as_data(catalog.metadata()), "matches": as_data(matches)}
 
 

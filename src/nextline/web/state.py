@@ -14,6 +14,36 @@ if TYPE_CHECKING:
     from nextline.store import RecordStore
 
 
+@dataclass(frozen=True)
+class TrialData:
+    """The catalog as read, its parsed criteria, and what the matcher takes for all trials
+    and for the breast cancer trials (a prepared catalog when the build has one)."""
+
+    catalog: Any
+    parsed: dict[str, Any]
+    everything: Any
+    breast: Any
+
+
+def _read_trials(settings: Settings, kb: Knowledge) -> TrialData:
+    from nextline.trials.catalog import is_breast_trial, load_catalog
+    from nextline.trials.eligibility import parse_trial
+
+    catalog = load_catalog(settings)
+    parsed = {t.nct_id: parse_trial(t, kb) for t in catalog.trials}
+    breast = [t for t in catalog.trials if is_breast_trial(t)]
+    try:
+        from nextline.trials.prepared import prepare_catalog
+    except ImportError:
+        return TrialData(catalog, parsed, list(catalog.trials), breast)
+    return TrialData(
+        catalog,
+        parsed,
+        prepare_catalog(catalog.trials, kb, parsed),
+        prepare_catalog(breast, kb, parsed),
+    )
+
+
 @dataclass
 class WebState:
     """One app's resources. `as_of` pins "today" (tests, demos); None means the real date."""
@@ -22,7 +52,7 @@ class WebState:
     store: RecordStore
     as_of: dt.date | None = None
     _kb: Knowledge | None = field(default=None, repr=False)
-    _trials: tuple[Any, dict[str, Any]] | None = field(default=None, repr=False)
+    _trials: TrialData | None = field(default=None, repr=False)
     _trials_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _warming: bool = field(default=False, repr=False)
 
@@ -43,14 +73,15 @@ class WebState:
 
     def trial_catalog(self, kb: Knowledge) -> tuple[Any, dict[str, Any]]:
         """The trial catalog in use and each trial's parsed criteria, read once."""
+        data = self.trial_data(kb)
+        return data.catalog, data.parsed
+
+    def trial_data(self, kb: Knowledge) -> TrialData:
+        """The catalog, parsed once and, where the build can, prepared for fast matching
+        (all trials, and the breast cancer ones the briefing uses)."""
         with self._trials_lock:
             if self._trials is None:
-                from nextline.trials.catalog import load_catalog
-                from nextline.trials.eligibility import parse_trial
-
-                catalog = load_catalog(self.settings)
-                parsed = {t.nct_id: parse_trial(t, kb) for t in catalog.trials}
-                self._trials = (catalog, parsed)
+                self._trials = _read_trials(self.settings, kb)
             return self._trials
 
     def trials_ready(self) -> bool:

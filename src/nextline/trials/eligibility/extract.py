@@ -187,7 +187,7 @@ _BRAIN_RE = re.compile(
     re.IGNORECASE,
 )
 _BRAIN_ACTIVE = re.compile(
-    r"\b(?:active|untreated|symptomatic|progressi\w*|unstable|uncontrolled|growing|new|"
+    r"\b(?:active|untreated|intact|symptomatic|progressi\w*|unstable|uncontrolled|growing|new|"
     r"requir\w* (?:steroids|corticosteroids|treatment|immediate)|not (?:been )?(?:treated|stable)"
     r"|not (?:adequately )?controlled)\b",
     re.IGNORECASE,

@@ -105,6 +105,12 @@ _RULES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# How many tokens a negation reaches ("no prior chemotherapy or radiotherapy within 4 weeks"
+# reaches both treatments; it does not run on through a whole long criterion). Chosen on the
+# LCT corpus (docs/parser-evaluation.md).
+NEGATION_SCOPE = 8
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A concept found in the text, by character offsets, with a label of the caller's."""
@@ -153,7 +159,12 @@ def _pipeline() -> Any:
     context = ConText(nlp, rules=None)
     context.add(
         [
-            ConTextRule(literal, category, direction=direction)
+            ConTextRule(
+                literal,
+                category,
+                direction=direction,
+                max_scope=NEGATION_SCOPE if category == "NEGATED" else None,
+            )
             for literal, category, direction in _RULES
         ]
     )
