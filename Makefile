@@ -21,7 +21,7 @@ setup: $(VENV)/.synced
 	bash scripts/system-deps
 
 run: setup
-	bash scripts/run-demo
+	bash scripts/run-web
 
 test: setup
 	bash scripts/install-browser

@@ -32,7 +32,8 @@ def test_show_prints_the_study_plainly_with_its_criteria() -> None:
     assert "Status: recruiting" in lines
     assert "Phase: phase 3" in lines
     assert "Conditions: Metastatic Breast Cancer" in lines
-    assert "Who can join (as the study writes it)" in lines
+    assert "Who can join" in lines
+    assert "Who cannot join" in lines
     assert "Only the study team can say whether someone can join. Ask your care team." in lines
 
 
@@ -46,6 +47,14 @@ def test_show_json_gives_the_trial_fields_and_url() -> None:
         "https://clinicaltrials.gov/study/NCT05696626",
     )
     assert data["eligibility_text"].startswith("Inclusion Criteria:")
+    assert {c["section"] for c in data["criteria"]} == {"inclusion", "exclusion"}
+
+
+def test_show_gives_each_criterion_with_what_nextline_read_in_it() -> None:
+    result = runner.invoke(app, ["trials", "show", "NCT06732336"])
+    out = result.stdout.replace("\n", " ")
+    assert "- HER2-low metastatic breast cancer;     read as: HER2 low" in out
+    assert "read as: not read by nextline: ask the study team" in out
 
 
 def test_show_unknown_trial_is_one_clear_line() -> None:

@@ -125,3 +125,12 @@ def test_line_numbers_are_consecutive_from_one(file: PatientFile, kb: Knowledge)
     assert [line.number for line in record.lines] == list(range(1, len(record.lines) + 1))
     starts = [line.start for line in record.lines]
     assert starts == sorted(starts)
+
+
+def test_an_empty_required_section_survives_export() -> None:
+    file = validate_patient_data(
+        {"nextline": 1, "patient": {"id": "x", "sex": "male"}, "diagnosis": {}}
+    )
+    text_out = dump_patient_file(file)
+    assert text_out == "nextline: 1\npatient:\n  id: x\n  sex: male\ndiagnosis: {}\n"
+    assert validate_patient_data(decode_patient_data(text_out.encode())) == file

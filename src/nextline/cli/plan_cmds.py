@@ -50,9 +50,13 @@ def match_trials_if_available(
     is_breast = engine("nextline.trials.catalog", "is_breast_trial")
     if match is None or load_catalog is None or is_breast is None:
         return None
+    from nextline.settings import Settings
+    from nextline.trials.eligibility.cache import parsed_criteria
+
     catalog = load_catalog()
     breast = [t for t in catalog.trials if is_breast(t)]
-    matches = match(record, kb, breast, as_of, limit=TRIALS_LIMIT)
+    parsed = parsed_criteria(breast, kb, Settings().data_dir)
+    matches = match(record, kb, breast, as_of, parsed=parsed, limit=TRIALS_LIMIT)
     return {"catalog": as_data(catalog.metadata()), "matches": as_data(matches)}
 
 

@@ -154,7 +154,13 @@ def show(
 
     trial = find_trial(nct_id)
     if json_out:
-        print_json(trial.model_dump(mode="json"))
+        from dataclasses import asdict
+
+        from nextline.trials.eligibility import describe_criteria
+
+        data = trial.model_dump(mode="json")
+        data["criteria"] = [asdict(c) for c in describe_criteria(trial)]
+        print_json(data)
         return
     from rich.console import Console
 
@@ -188,17 +194,22 @@ def render_trial(trial: Trial, console: Console) -> None:
 
 
 def render_criteria(trial: Trial, console: Console) -> None:
-    """The eligibility criteria.
-
-    Place for the parsed criteria: the eligibility helper replaces the body below with a call
-    to its renderer (each criterion with its parsed meaning). Until then, the text as written.
-    """
+    """The eligibility criteria, each with what nextline read in it (or "not read")."""
     from rich.markup import escape
 
+    from nextline.trials.eligibility import describe_criteria
+
     console.print()
-    console.print("[bold]Who can join (as the study writes it)[/bold]")
-    console.print(escape(trial.eligibility_text or "not given"))
-    console.print()
+    for section, heading in (("inclusion", "Who can join"), ("exclusion", "Who cannot join")):
+        items = [c for c in describe_criteria(trial) if c.section == section]
+        if not items:
+            continue
+        console.print(f"[bold]{heading}[/bold]")
+        for item in items:
+            console.print(f"- {escape(item.text)}", highlight=False)
+            meaning = item.meaning or "not read by nextline: ask the study team"
+            console.print(f"    [dim]read as:[/dim] {escape(meaning)}", highlight=False)
+        console.print()
     console.print("Only the study team can say whether someone can join. Ask your care team.")
 
 

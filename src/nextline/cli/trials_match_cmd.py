@@ -58,7 +58,7 @@ def match(
     from nextline.knowledge import load_knowledge
     from nextline.settings import Settings
     from nextline.trials.catalog import load_catalog
-    from nextline.trials.eligibility.cache import cache_path, parsed_criteria
+    from nextline.trials.eligibility.cache import cache_path, parsed_criteria, seed_path
     from nextline.trials.geo import locate_place
     from nextline.trials.matching import match_trials
 
@@ -75,7 +75,7 @@ def match(
             )
     catalog = load_catalog()
     folder = Settings().data_dir
-    if not json_out and not cache_path(folder).exists():
+    if not json_out and not cache_path(folder).exists() and not seed_path().exists():
         typer.echo(
             f"Reading the criteria of {len(catalog.trials):,} trials (first time only; "
             "this takes a minute)...",

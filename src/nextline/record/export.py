@@ -18,8 +18,12 @@ def patient_file_data(file: PatientFile, mode: str = "json") -> dict[str, Any]:
     """The file as plain data without absent, default or empty fields (`mode="python"`
     keeps dates as dates, for YAML)."""
     data = file.model_dump(mode=mode, exclude_none=True, exclude_defaults=True)
-    data["nextline"] = file.nextline
-    return _prune(data)  # type: ignore[no-any-return]
+    pruned: dict[str, Any] = _prune(data)
+    # Required sections stay even when empty (`diagnosis: {}`), or the file would not load.
+    return {"nextline": file.nextline, **{k: pruned.get(k, {}) for k in _REQUIRED}, **pruned}
+
+
+_REQUIRED = ("patient", "diagnosis")
 
 
 def _prune(node: Any) -> Any:

@@ -18,7 +18,6 @@ from nextline.errors import NotFound, Problem, RecordInvalid
 from nextline.record import PatientFile, patient_file_data
 from nextline.web.forms import (
     FormResult,
-    check_storable,
     parse_form,
     problems_to_form,
     rows_to_lists,
@@ -455,7 +454,6 @@ async def create_person(request: Request) -> Response:
         return _render_new_person(request, result, 422)
     try:
         record = _validate(state, data)
-        check_storable(record.file)
     except RecordInvalid as exc:
         result = problems_to_form(exc.problems, "", typed, rename={"diagnosis": DIAGNOSIS_FIELD})
         return _render_new_person(request, result, 422)

@@ -184,26 +184,6 @@ def with_entry(
     return data, section
 
 
-def check_storable(file: PatientFile) -> None:
-    """Refuse a file the store could not read back (an empty required section is left out
-    when stored, so `diagnosis: {}` would come back missing): `RecordInvalid` at that path."""
-    from nextline.record.parse import validate_patient_data
-
-    try:
-        validate_patient_data(patient_file_data(file))
-    except RecordInvalid as exc:
-        raise RecordInvalid(
-            [
-                Problem(
-                    p.path,
-                    "give at least one fact here (for example a date); an empty "
-                    "section cannot be stored",
-                )
-                for p in exc.problems
-            ]
-        ) from exc
-
-
 def validate_data(data: dict[str, Any], kb: Knowledge, as_of: dt.date) -> PatientRecord:
     """The importer's full check (schema, then normalisation); `RecordInvalid` on any error."""
     return validate_record(data, kb, as_of)
@@ -212,7 +192,6 @@ def validate_data(data: dict[str, Any], kb: Knowledge, as_of: dt.date) -> Patien
 __all__ = [
     "FormResult",
     "RecordInvalid",
-    "check_storable",
     "parse_form",
     "problems_to_form",
     "rows_to_lists",

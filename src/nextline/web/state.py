@@ -27,10 +27,10 @@ class TrialData:
 
 def _read_trials(settings: Settings, kb: Knowledge) -> TrialData:
     from nextline.trials.catalog import is_breast_trial, load_catalog
-    from nextline.trials.eligibility import parse_trial
+    from nextline.trials.eligibility.cache import parsed_criteria
 
     catalog = load_catalog(settings)
-    parsed = {t.nct_id: parse_trial(t, kb) for t in catalog.trials}
+    parsed = parsed_criteria(catalog.trials, kb, settings.data_dir)
     breast = [t for t in catalog.trials if is_breast_trial(t)]
     try:
         from nextline.trials.prepared import prepare_catalog

@@ -42,6 +42,17 @@ def cache_path(folder: Path) -> Path:
     return folder / f"trial-criteria-v{PARSER_VERSION}.json.gz"
 
 
+# The bundled catalog's criteria, read ahead of time by `scripts/build-criteria-seed` and
+# shipped with nextline, so the first trial search takes seconds rather than a minute. Keys
+# are content hashes and the file name carries the parser version, so a seed from another
+# parser version is simply not found, and a changed trial simply misses.
+SEED_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+def seed_path() -> Path:
+    return cache_path(SEED_DIR)
+
+
 def _read(path: Path) -> dict[str, ParsedEligibility]:
     try:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
@@ -69,11 +80,12 @@ def parsed_criteria(
     """NCT id -> parsed criteria for `trials`, from the cache in `folder` where present,
     parsing (and saving) the rest. `folder=None` parses everything and saves nothing."""
     cached = _read(cache_path(folder)) if folder is not None else {}
+    seed = _read(seed_path())
     out: dict[str, ParsedEligibility] = {}
     changed = False
     for trial in trials:
         key = trial_key(trial)
-        parsed = cached.get(key)
+        parsed = cached.get(key) or seed.get(key)
         if parsed is None:
             parsed = parse_trial(trial, kb)
             cached[key] = parsed
