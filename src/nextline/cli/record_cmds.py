@@ -107,34 +107,13 @@ def list_(json_out: Json = False) -> None:
 
 def show(ref: Ref, as_of: AsOf = None, json_out: Json = False) -> None:
     """Show a person's timeline: diagnosis, lines of treatment, tests, scans, symptoms."""
-    from nextline.record.timeline import build_timeline
+    from nextline.record.timeline import build_timeline, timeline_data
 
     day = parse_as_of(as_of)
     record = load(ref, day)
     events = [e for e in build_timeline(record) if e.date <= day]
     if json_out:
-        print_json(
-            {
-                "patient": record.id,
-                "as_of": day.isoformat(),
-                "lines": [
-                    {
-                        "number": line.number,
-                        "drugs": line.drug_names,
-                        "start": line.start.isoformat(),
-                        "stop": line.stop.isoformat() if line.stop else None,
-                        "stop_reason": line.stop_reason,
-                        "best_response": line.best_response,
-                    }
-                    for line in record.lines_as_of(day)
-                ],
-                "events": [
-                    {"date": e.date.isoformat(), "kind": e.kind, "text": e.text, "path": e.path}
-                    for e in events
-                ],
-                "warnings": [vars(w) for w in record.warnings],
-            }
-        )
+        print_json(timeline_data(record, day))
         return
     from rich.console import Console
     from rich.markup import escape

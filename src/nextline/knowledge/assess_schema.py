@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from nextline.errors import Problem
+from nextline.knowledge.checks import check_source_refs
 from nextline.knowledge.schema import Slug, SourceRef, Strict
 
 Sources = Annotated[list[SourceRef], Field(min_length=1)]
@@ -270,8 +271,7 @@ def load_assess(
         red_flags=flags.red_flags,
     )
     for owner, ref in assess.source_refs():
-        if ref.id not in sources:
-            problems.append(Problem(owner, f"names unknown source {ref.id!r}"))
+        check_source_refs(owner, [ref], sources, problems)
     for test in assess.markers.tests:
         if test not in lab_tests:
             problems.append(Problem("assess.markers.tests", f"unknown lab test {test!r}"))

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from nextline.errors import KnowledgeInvalid, Problem
 from nextline.knowledge.assess_schema import AssessKnowledge, load_assess
+from nextline.knowledge.checks import check_source_refs, unique_by_id
 from nextline.knowledge.options_load import load_options
 from nextline.knowledge.options_schema import OptionsKnowledge
 from nextline.knowledge.plan_schema import PlanKnowledge
@@ -112,14 +113,6 @@ def _validate(model: type[M], data: Any, filename: str, problems: list[Problem])
         return None
 
 
-def _check_refs(
-    owner: str, refs: Iterable[SourceRef], sources: dict[str, Source], problems: list[Problem]
-) -> None:
-    for ref in refs:
-        if ref.id not in sources:
-            problems.append(Problem(owner, f"names unknown source {ref.id!r}"))
-
-
 def _index_names(
     entries: Iterable[tuple[str, Iterable[str]]], what: str, problems: list[Problem]
 ) -> dict[str, str]:
@@ -165,17 +158,17 @@ def _load_cached(data_dir: str) -> Knowledge:
     if problems or not (classes_file and drugs_file and labs_file):
         raise KnowledgeInvalid(problems)
 
-    sources = _unique(source_lists, "sources", problems)
-    classes = _unique(classes_file.classes, "drug_classes.yaml", problems)
-    drugs = _unique(drugs_file.drugs, "drugs.yaml", problems)
-    lab_tests = _unique(labs_file.tests, "lab_tests.yaml", problems)
+    sources = unique_by_id(source_lists, "sources", problems)
+    classes = unique_by_id(classes_file.classes, "drug_classes.yaml", problems)
+    drugs = unique_by_id(drugs_file.drugs, "drugs.yaml", problems)
+    lab_tests = unique_by_id(labs_file.tests, "lab_tests.yaml", problems)
 
     for cls in classes.values():
-        _check_refs(f"drug_classes.{cls.id}", cls.sources, sources, problems)
+        check_source_refs(f"drug_classes.{cls.id}", cls.sources, sources, problems)
         if cls.parent and cls.parent not in classes:
             problems.append(Problem(f"drug_classes.{cls.id}", f"unknown parent {cls.parent!r}"))
     for drug in drugs.values():
-        _check_refs(f"drugs.{drug.id}", drug.sources, sources, problems)
+        check_source_refs(f"drugs.{drug.id}", drug.sources, sources, problems)
         for class_id in drug.classes:
             if class_id not in classes:
                 problems.append(Problem(f"drugs.{drug.id}", f"unknown class {class_id!r}"))
@@ -185,7 +178,7 @@ def _load_cached(data_dir: str) -> Knowledge:
             if inner not in drugs or inner == drug.id:
                 problems.append(Problem(f"drugs.{drug.id}", f"contains unknown drug {inner!r}"))
     for test in lab_tests.values():
-        _check_refs(f"lab_tests.{test.id}", test.sources, sources, problems)
+        check_source_refs(f"lab_tests.{test.id}", test.sources, sources, problems)
 
     drug_names = _index_names(
         ((d.id, [d.id, d.name, *d.brands, *d.biosimilars, *d.aliases]) for d in drugs.values()),
@@ -218,15 +211,6 @@ def _load_cached(data_dir: str) -> Knowledge:
     )
 
 
-def _unique(items: Iterable[Any], filename: str, problems: list[Problem]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items:
-        if item.id in out:
-            problems.append(Problem(f"{filename}:{item.id}", "duplicate id"))
-        out[item.id] = item
-    return out
-
-
 def _load_plan(
     folder: Path, sources: dict[str, Source], problems: list[Problem]
 ) -> PlanKnowledge | None:
@@ -247,15 +231,15 @@ def _load_plan(
     if not (questions and support):
         return None
     for q in questions.questions:
-        _check_refs(f"questions.{q.id}", q.sources, sources, problems)
+        check_source_refs(f"questions.{q.id}", q.sources, sources, problems)
     for c in questions.change_signals:
-        _check_refs(f"questions.change_signals.{c.id}", c.sources, sources, problems)
+        check_source_refs(f"questions.change_signals.{c.id}", c.sources, sources, problems)
     for t in support.topics:
-        _check_refs(f"supportive_care.{t.id}", t.sources, sources, problems)
+        check_source_refs(f"supportive_care.{t.id}", t.sources, sources, problems)
     for r in support.care_team_roles:
-        _check_refs(f"supportive_care.roles.{r.role}", r.sources, sources, problems)
-    _unique(questions.questions, "questions.yaml", problems)
-    _unique(support.topics, "supportive_care.yaml", problems)
+        check_source_refs(f"supportive_care.roles.{r.role}", r.sources, sources, problems)
+    unique_by_id(questions.questions, "questions.yaml", problems)
+    unique_by_id(support.topics, "supportive_care.yaml", problems)
     return PlanKnowledge(
         groups=questions.groups,
         questions=questions.questions,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nextline.errors import Problem
+from nextline.knowledge.checks import check_source_refs, unique_by_id
 from nextline.knowledge.options_schema import (
     AnyOf,
     Caution,
@@ -27,7 +28,7 @@ from nextline.knowledge.options_schema import (
     Rule,
     TestsFile,
 )
-from nextline.knowledge.schema import Drug, DrugClass, LabTest, Source, SourceRef
+from nextline.knowledge.schema import Drug, DrugClass, LabTest, Source
 
 REGIMENS_FILE = "regimens.yaml"
 NON_DRUG_FILE = "non_drug_options.yaml"
@@ -81,23 +82,6 @@ def _check_rules(
                 problems.append(Problem(owner, f"{rule.rule} names unknown class {class_id!r}"))
 
 
-def _check_refs(
-    owner: str, refs: Iterable[SourceRef], sources: dict[str, Source], problems: list[Problem]
-) -> None:
-    for ref in refs:
-        if ref.id not in sources:
-            problems.append(Problem(owner, f"names unknown source {ref.id!r}"))
-
-
-def _unique_ids(items: Iterable[Any], owner: str, problems: list[Problem]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items:
-        if item.id in out:
-            problems.append(Problem(f"{owner}:{item.id}", "duplicate id"))
-        out[item.id] = item
-    return out
-
-
 def _check_cautions(
     owner: str,
     cautions: Iterable[Caution],
@@ -106,7 +90,7 @@ def _check_cautions(
     problems: list[Problem],
 ) -> None:
     for caution in cautions:
-        _check_refs(f"{owner}.cautions.{caution.id}", caution.sources, sources, problems)
+        check_source_refs(f"{owner}.cautions.{caution.id}", caution.sources, sources, problems)
         test = getattr(caution.condition, "test", None)
         if test is not None and test not in lab_tests:
             problems.append(
@@ -142,10 +126,10 @@ def load_options(
     if not (regimens_file and non_drug_file and tests_file):
         return None
 
-    groups = _unique_ids(regimens_file.groups, "regimens.yaml:groups", problems)
-    regimens = _unique_ids(regimens_file.regimens, "regimens.yaml", problems)
-    non_drug = _unique_ids(non_drug_file.options, NON_DRUG_FILE, problems)
-    tests = _unique_ids(tests_file.tests, TESTS_FILE, problems)
+    groups = unique_by_id(regimens_file.groups, "regimens.yaml:groups", problems)
+    regimens = unique_by_id(regimens_file.regimens, "regimens.yaml", problems)
+    non_drug = unique_by_id(non_drug_file.options, NON_DRUG_FILE, problems)
+    tests = unique_by_id(tests_file.tests, TESTS_FILE, problems)
     for both in set(regimens) & set(non_drug):
         problems.append(Problem(f"{NON_DRUG_FILE}:{both}", "id also used by a regimen"))
 
@@ -155,7 +139,7 @@ def load_options(
         if entry.subtype in order:
             problems.append(Problem(owner, "subtype ordered twice"))
         order[entry.subtype] = entry
-        _check_refs(owner, entry.sources, sources, problems)
+        check_source_refs(owner, entry.sources, sources, problems)
         for group_id in entry.groups:
             if group_id not in groups:
                 problems.append(Problem(owner, f"unknown group {group_id!r}"))
@@ -177,19 +161,19 @@ def load_options(
                         "it can only appear under clinical trials",
                     )
                 )
-        _unique_ids(regimen.indications, f"{owner}.indications", problems)
+        unique_by_id(regimen.indications, f"{owner}.indications", problems)
         for indication in regimen.indications:
             where = f"{owner}.{indication.id}"
-            _check_refs(where, indication.sources, sources, problems)
+            check_source_refs(where, indication.sources, sources, problems)
             _check_rules(where, indication.rules, drugs, classes, problems)
             if indication.group not in groups:
                 problems.append(Problem(where, f"unknown group {indication.group!r}"))
-        _unique_ids(regimen.cautions, f"{owner}.cautions", problems)
+        unique_by_id(regimen.cautions, f"{owner}.cautions", problems)
         _check_cautions(owner, regimen.cautions, sources, lab_tests, problems)
 
     for option in non_drug.values():
         owner = f"non_drug_options.{option.id}"
-        _check_refs(owner, option.sources, sources, problems)
+        check_source_refs(owner, option.sources, sources, problems)
         _check_rules(owner, option.applies_when, drugs, classes, problems)
         if option.group not in groups:
             problems.append(Problem(owner, f"unknown group {option.group!r}"))
@@ -199,7 +183,7 @@ def load_options(
 
     for test in tests.values():
         owner = f"tests_to_consider.{test.id}"
-        _check_refs(owner, test.sources, sources, problems)
+        check_source_refs(owner, test.sources, sources, problems)
         _check_rules(owner, test.when, drugs, classes, problems)
         if test.missing in ("genes", "germline_genes") and not test.genes:
             problems.append(Problem(owner, f"missing: {test.missing} needs `genes`"))

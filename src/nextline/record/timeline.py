@@ -202,3 +202,29 @@ def build_timeline(record: PatientRecord) -> list[Event]:
         )
     order = {"diagnosis": 0, "metastasis": 1, "line": 2}
     return sorted(events, key=lambda e: (e.date, order.get(e.kind, 9), e.path))
+
+
+def timeline_data(record: PatientRecord, day: dt.date) -> dict[str, object]:
+    """The `show --json` contract (also served by the web API): lines and events up to
+    `day`, as seen on `day`, and the record's warnings."""
+    return {
+        "patient": record.id,
+        "as_of": day.isoformat(),
+        "lines": [
+            {
+                "number": line.number,
+                "drugs": line.drug_names,
+                "start": line.start.isoformat(),
+                "stop": line.stop.isoformat() if line.stop else None,
+                "stop_reason": line.stop_reason,
+                "best_response": line.best_response,
+            }
+            for line in record.lines_as_of(day)
+        ],
+        "events": [
+            {"date": e.date.isoformat(), "kind": e.kind, "text": e.text, "path": e.path}
+            for e in build_timeline(record)
+            if e.date <= day
+        ],
+        "warnings": [vars(w) for w in record.warnings],
+    }

@@ -83,26 +83,6 @@ def version_out(v: VersionInfo) -> dict[str, Any]:
 
 
 def show_out(record: PatientRecord, day: dt.date) -> dict[str, Any]:
-    from nextline.record.timeline import build_timeline
+    from nextline.record.timeline import timeline_data
 
-    events = [e for e in build_timeline(record) if e.date <= day]
-    return {
-        "patient": record.id,
-        "as_of": day.isoformat(),
-        "lines": [
-            {
-                "number": line.number,
-                "drugs": line.drug_names,
-                "start": line.start.isoformat(),
-                "stop": line.stop.isoformat() if line.stop else None,
-                "stop_reason": line.stop_reason,
-                "best_response": line.best_response,
-            }
-            for line in record.lines_as_of(day)
-        ],
-        "events": [
-            {"date": e.date.isoformat(), "kind": e.kind, "text": e.text, "path": e.path}
-            for e in events
-        ],
-        "warnings": [vars(w) for w in record.warnings],
-    }
+    return timeline_data(record, day)
