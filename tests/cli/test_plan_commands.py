@@ -76,7 +76,11 @@ def test_report_html_is_written_and_its_path_printed(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", DANA, "-o", str(out), "--as-of", "2024-08-21"])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(out)
-    assert "<h1>Dana (example)</h1>" in out.read_text(encoding="utf-8")
+    html = out.read_text(encoding="utf-8")
+    assert "<h1>Dana (example)</h1>" in html
+    # trials to ask about are matched by default, from the bundled catalog
+    assert "NCT05579366" in html
+    assert "not run for this summary" not in html
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
