@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from nextline.assess._cache import once_per
 from nextline.assess._evidence import Cite, Evidence, cites, fmt
 from nextline.assess._value import value
 from nextline.knowledge.assess_schema import BloodCountRules, CountRule
-from nextline.record.record import Line, PatientRecord
+from nextline.record.record import LabValue, Line, PatientRecord
 
 RULE = "blood_counts_before_chemotherapy"
 
@@ -55,7 +56,7 @@ def thresholds_for(
 ) -> tuple[dict[str, tuple[CountRule, str]], list[str]]:
     """Per test, the strictest rule over the line's chemotherapy-like drugs (each drug's own
     label rule, or the default), and those drugs' names. Without any: the defaults."""
-    per_drug = {entry.drug: entry.rules for entry in rules.drugs}
+    per_drug = once_per(rules, "per_drug", lambda: {e.drug: e.rules for e in rules.drugs})
     chemo = [d for d in (line.drugs if line else ()) if d.family in rules.families and d.drug_id]
     chosen: dict[str, tuple[CountRule, str]] = {}
     owners = [(d.drug_id or "", per_drug.get(d.drug_id or "")) for d in chemo] or [("", None)]
@@ -67,6 +68,18 @@ def thresholds_for(
             if held is None or rule.min > held[0].min:
                 chosen[rule.test] = (rule, owner)
     return chosen, [d.name for d in chemo]
+
+
+def _latest(record: PatientRecord, test_id: str, day: dt.date) -> LabValue | None:
+    """`record.latest_lab`, without first copying every result up to `day` into a tuple."""
+    for result in reversed(record.labs_of(test_id)):
+        if result.date <= day:
+            return result
+    return None
+
+
+def _rule_cites(rule: CountRule) -> tuple[Cite, ...]:
+    return once_per(rule, "cites", lambda: cites(rule.sources))
 
 
 def _unit_words(value: float, unit: str | None) -> str:
@@ -83,7 +96,7 @@ def assess_blood_counts(
     chosen, chemo = thresholds_for(line, rules)
     values: list[CountValue] = []
     for test_id in rules.shown_tests:
-        latest = record.latest_lab(test_id, as_of)
+        latest = _latest(record, test_id, as_of)
         if latest is None or latest.canonical_value is None:
             continue
         held = chosen.get(test_id)
@@ -101,7 +114,7 @@ def assess_blood_counts(
                 below=bool(rule and amount < rule.min),
                 threshold_from=owner,
                 label_text=rule.label_text if rule else None,
-                sources=cites(rule.sources) if rule else (),
+                sources=_rule_cites(rule) if rule else (),
             )
         )
     date = max((v.date for v in values), default=None)

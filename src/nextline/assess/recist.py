@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import field
+from operator import itemgetter
 from typing import Literal, NamedTuple
 
+from nextline.assess._cache import once_per
 from nextline.assess._value import value
 from nextline.knowledge.assess_schema import RecistRules
 from nextline.record.file_models import Lesion, Scan
@@ -70,16 +73,22 @@ def lesion_path(seen: SeenLesion) -> str:
 
 class Assessment(NamedTuple):
     """Scans read together (less than 15 days apart), dated by the latest scan. What every
-    line's follow-up needs is read once here: each lesion's size, the lesions marked new,
-    and those marked as clearly grown."""
+    line's follow-up needs from all of its lesions is read once here: the lesions marked new,
+    and those marked as clearly grown. Sizes are read later, and only for the targets of the
+    line that uses the assessment as a follow-up (most lesions are never asked for one)."""
 
     date: dt.date
     scan_paths: tuple[str, ...]
     lesions: dict[str, SeenLesion]
     marked_baseline: bool
-    sizes: dict[str, float | None]  # id -> mm (nodes by short axis); None when not readable
     new_ids: tuple[str, ...]
     progressed: tuple[tuple[str, str, str], ...]  # (id, role, path) of "unequivocal_progression"
+    too_small_mm: float  # the size a lesion too small to measure counts as
+
+    def size(self, lesion_id: str) -> float | None:
+        """A lesion's size on this assessment (nodes by short axis); None when not read."""
+        seen = self.lesions.get(lesion_id)
+        return None if seen is None else _size(seen[0], self.too_small_mm)
 
 
 @value
@@ -123,11 +132,9 @@ def group_assessments(
     """Group scans on or before `as_of` into assessments: a scan less than 15 days after the
     first scan of the open group joins it, unless the two carry different `assessment`
     labels. Within an assessment a lesion's latest reading wins; a lesion too small to
-    measure counts as `too_small_mm` (RECIST 1.1 §4.3.2)."""
-    ordered = sorted(
-        [(scan.date, i, scan) for i, scan in enumerate(scans) if scan.date <= as_of],
-        key=_by_date_then_index,
-    )
+    measure will count as `too_small_mm` (RECIST 1.1 §4.3.2)."""
+    ordered = [(scan.date, i, scan) for i, scan in enumerate(scans) if scan.date <= as_of]
+    ordered.sort(key=itemgetter(0))  # by date; stable: scans of one day keep file order
     groups: list[list[tuple[int, Scan]]] = []
     labels: list[str | None] = []
     for day, index, scan in ordered:
@@ -145,47 +152,46 @@ def group_assessments(
     out = []
     for members in groups:
         lesions: dict[str, SeenLesion] = {}
-        marked = False
-        for index, scan in members:
-            marked = marked or scan.baseline
+        new_ids: list[str] = []
+        progressed: list[tuple[str, str, str]] = []
+        index, scan = members[0]
+        if len(members) == 1:
+            # Most assessments are one scan: read its lesions in one pass (this runs for
+            # every lesion of every scan, and is most of the cost of grouping).
             for j, lesion in enumerate(scan.lesions):
-                lesions[lesion.id] = (lesion, index, j)
-        paths = tuple([f"imaging[{i}]" for i, _ in members])
-        sizes = {}
-        new_ids = []
-        progressed = []
-        for lesion_id, seen in lesions.items():
-            lesion = seen[0]
-            # _size, inlined: this loop runs for every lesion of every scan
-            if lesion.not_evaluated:
-                size = None
-            elif lesion.too_small_to_measure:
-                size = too_small_mm
-            else:
-                size = lesion.short_axis_mm if lesion.node else lesion.longest_mm
-                if size is None and lesion.status == "absent":
-                    size = 0.0
-            sizes[lesion_id] = size
-            if lesion.role == "new":
-                new_ids.append(lesion_id)
-            if lesion.status == "unequivocal_progression":
-                progressed.append((lesion_id, lesion.role, lesion_path(seen)))
+                lesions[lesion.id] = seen = (lesion, index, j)
+                if lesion.role == "new":
+                    new_ids.append(lesion.id)
+                if lesion.status == "unequivocal_progression":
+                    progressed.append((lesion.id, lesion.role, lesion_path(seen)))
+            marked = scan.baseline
+        if len(lesions) < len(scan.lesions) or len(members) > 1:
+            # Several scans (or an id repeated in one, which records never have): a lesion's
+            # latest reading wins, so roles and statuses are read once every reading is in.
+            lesions = {
+                lesion.id: (lesion, index, j)
+                for index, scan in members
+                for j, lesion in enumerate(scan.lesions)
+            }
+            new_ids = [i for i, seen in lesions.items() if seen[0].role == "new"]
+            progressed = [
+                (i, seen[0].role, lesion_path(seen))
+                for i, seen in lesions.items()
+                if seen[0].status == "unequivocal_progression"
+            ]
+            marked = any(scan.baseline for _, scan in members)
         out.append(
             Assessment(
                 members[-1][1].date,
-                paths,
+                tuple([f"imaging[{i}]" for i, _ in members]),
                 lesions,
                 marked,
-                sizes,
                 tuple(new_ids),
                 tuple(progressed),
+                too_small_mm,
             )
         )
     return out
-
-
-def _by_date_then_index(item: tuple[dt.date, int, Scan]) -> tuple[dt.date, int]:
-    return item[0], item[1]
 
 
 def _size(lesion: Lesion, too_small_mm: float) -> float | None:
@@ -202,22 +208,38 @@ def _size(lesion: Lesion, too_small_mm: float) -> float | None:
     return None
 
 
+class _Scans(NamedTuple):
+    """A record's assessments with what every line looks up in them, worked out once per
+    record rather than once per line: their dates (in order, for bisecting) and the ones
+    holding a scan marked `baseline: true`."""
+
+    assessments: list[Assessment]
+    dates: list[dt.date]  # non-decreasing: groups are built from date-sorted scans
+    marked: list[Assessment]
+
+    @classmethod
+    def of(cls, assessments: list[Assessment]) -> _Scans:
+        return cls(
+            assessments,
+            [a.date for a in assessments],
+            [a for a in assessments if a.marked_baseline],
+        )
+
+
 def _baseline(
-    line: Line, assessments: list[Assessment], previous_start: dt.date | None, end: dt.date
+    line: Line, scans: _Scans, previous_start: dt.date | None, end: dt.date
 ) -> Assessment | None:
     """The scan marked `baseline: true` nearest the line's start (after the previous line
     began, before this one ended), else the last assessment on or before the start."""
     marked = [
         a
-        for a in assessments
-        if a.marked_baseline
-        and (previous_start is None or a.date > previous_start)
-        and a.date <= end
+        for a in scans.marked
+        if (previous_start is None or a.date > previous_start) and a.date <= end
     ]
     if marked:
         return min(marked, key=lambda a: (abs((a.date - line.start).days), a.date))
-    before = [a for a in assessments if a.date <= line.start]
-    return before[-1] if before else None
+    before = bisect_right(scans.dates, line.start)  # assessments on or before the start
+    return scans.assessments[before - 1] if before else None
 
 
 def _target_warnings(targets: dict[str, SeenLesion], rules: RecistRules) -> list[str]:
@@ -229,6 +251,8 @@ def _target_warnings(targets: dict[str, SeenLesion], rules: RecistRules) -> list
             f"{rules.max_targets.value:g}"
         )
     per_organ: dict[str, list[str]] = {}
+    min_node_mm = rules.min_node_short_axis_mm.value
+    min_mm = rules.min_measurable_mm.value
     for lesion_id, seen in targets.items():
         lesion = seen[0]
         organ = "lymph nodes" if lesion.node else (lesion.organ or "unknown organ").lower()
@@ -237,17 +261,17 @@ def _target_warnings(targets: dict[str, SeenLesion], rules: RecistRules) -> list
             warnings.append(f"{lesion_path(seen)}: a target too small to measure at baseline")
         elif lesion.node:
             size = lesion.short_axis_mm
-            if size is not None and size < rules.min_node_short_axis_mm.value:
+            if size is not None and size < min_node_mm:
                 warnings.append(
                     f"{lesion_path(seen)}: node {lesion_id} is {size:g} mm short axis; a target "
-                    f"node needs at least {rules.min_node_short_axis_mm.value:g} mm"
+                    f"node needs at least {min_node_mm:g} mm"
                 )
         else:
             size = lesion.longest_mm
-            if size is not None and size < rules.min_measurable_mm.value:
+            if size is not None and size < min_mm:
                 warnings.append(
                     f"{lesion_path(seen)}: lesion {lesion_id} is {size:g} mm; a target needs at "
-                    f"least {rules.min_measurable_mm.value:g} mm"
+                    f"least {min_mm:g} mm"
                 )
         if organ == "bone":
             warnings.append(
@@ -279,7 +303,7 @@ def _non_target_response(
         if seen is None or seen[0].not_evaluated:
             missing += 1
             continue
-        paths.append(lesion_path(seen))
+        paths.append(f"imaging[{seen[1]}].lesions[{seen[2]}]")  # lesion_path, inlined
         if seen[0].status == "absent":
             absent += 1
     if missing:
@@ -291,7 +315,7 @@ def _non_target_response(
 
 def _overall(
     target: Response | None, non_target: NonTarget | None, new: bool, target_rule: str | None
-) -> tuple[Response, list[str]]:
+) -> tuple[Response, tuple[str, ...]]:
     """RECIST 1.1 §4.4.1 Table 1 (targets) or Table 2 (non-targets only)."""
     pd_rules = []
     if target == "PD":
@@ -301,20 +325,20 @@ def _overall(
     if non_target == "PD":
         pd_rules.append(PD_NON_TARGET)
     if pd_rules:
-        return "PD", pd_rules
+        return "PD", tuple(pd_rules)
     if target is None:  # Table 2: non-target disease only
         if non_target == "CR":
-            return "CR", [CR_NON_TARGET]
+            return "CR", (CR_NON_TARGET,)
         if non_target == "non_CR_non_PD":
-            return "non_CR_non_PD", [NON_CR_NON_PD]
-        return "NE", [NE_NON_TARGET]
+            return "non_CR_non_PD", (NON_CR_NON_PD,)
+        return "NE", (NE_NON_TARGET,)
     if target == "CR":
         if non_target in (None, "CR"):
-            return "CR", [CR]
-        return "PR", [PR_NON_TARGET_REMAINS]
+            return "CR", (CR,)
+        return "PR", (PR_NON_TARGET_REMAINS,)
     if target == "NE":
-        return "NE", [NE_TARGET]
-    return target, [target_rule or SD]
+        return "NE", (NE_TARGET,)
+    return target, (target_rule or SD,)
 
 
 def best_overall(timepoints: Sequence[Timepoint]) -> Response | None:
@@ -374,14 +398,15 @@ def _describe(
 
 def assess_line(
     line: Line,
-    assessments: list[Assessment],
+    assessments: list[Assessment] | _Scans,
     rules: RecistRules,
     as_of: dt.date,
     previous_start: dt.date | None = None,
 ) -> LineResponse:
     """RECIST 1.1 for one line from the assessments (already grouped, on or before as_of)."""
+    scans = assessments if isinstance(assessments, _Scans) else _Scans.of(assessments)
     end = min(line.stop, as_of) if line.stop else as_of
-    base = _baseline(line, assessments, previous_start, end)
+    base = _baseline(line, scans, previous_start, end)
     if base is None:
         return LineResponse(
             line=line.number,
@@ -405,9 +430,8 @@ def assess_line(
             targets[lesion_id] = seen
         else:  # non_target, and `new` at the baseline itself
             non_targets[lesion_id] = seen
-    for earlier in assessments:  # a lesion new before the baseline is a baseline non-target
-        if earlier.date >= base.date:
-            break
+    # a lesion new before the baseline is a baseline non-target
+    for earlier in scans.assessments[: bisect_left(scans.dates, base.date)]:
         for lesion_id in earlier.new_ids:
             if lesion_id not in targets:
                 non_targets.setdefault(lesion_id, earlier.lesions[lesion_id])
@@ -439,30 +463,41 @@ def assess_line(
         warnings.append(f"line {line.number}: the baseline scan lists no lesions")
 
     known = set(targets) | set(non_targets)
-    specs = [(lesion_id, seen[0].node) for lesion_id, seen in targets.items()]
-    spec_ids = [lesion_id for lesion_id, _ in specs]
-    spec_nodes = [node for _, node in specs]
+    spec_ids = list(targets)
+    spec_nodes = [seen[0].node for seen in targets.values()]
+    # Without nodes, "every target gone" is `not any(sizes)`: every size 0, checked in C.
+    has_nodes = any(spec_nodes)
     non_target_ids = list(non_targets)
-    pd_factor = 100 + rules.pd_increase_pct.value
-    pd_mm = rules.pd_min_absolute_mm.value - _EPS
-    pr_factor = 100 - rules.pr_decrease_pct.value
-    node_normal = rules.node_normal_below_mm.value
+    pd_factor, pd_mm, pr_factor, node_normal = _numbers(rules)
+    too_small = rules.too_small_default_mm.value
     nadir = base_sum
     points: list[Timepoint] = []
-    for current in assessments:
-        if current.date <= base.date or current.date > end:
-            continue
+    # The follow-ups: assessments after the baseline, up to the line's stop or as_of.
+    first = bisect_right(scans.dates, base.date)
+    after_end = bisect_right(scans.dates, end)
+    for current in scans.assessments[first:after_end]:
         seen_now = current.lesions
-        sizes_now = current.sizes
         target: Response | None = None
         target_rule: str | None = None
         point_sum: float | None = None
         change_base = change_nadir = None
         nadir_then = nadir
-        if specs and base_sum is not None and nadir is not None:
-            now = [sizes_now.get(lesion_id) for lesion_id in spec_ids]
-            sizes = [size for size in now if size is not None]
-            missing = len(sizes) < len(now)
+        if spec_ids and base_sum is not None and nadir is not None:
+            sizes: list[float] = []
+            # `_size`, inlined: this runs for each target of each follow-up scan
+            for lesion_id in spec_ids:
+                reading = seen_now.get(lesion_id)
+                if reading is None or (lesion := reading[0]).not_evaluated:
+                    continue
+                if lesion.too_small_to_measure:
+                    sizes.append(too_small)
+                    continue
+                size = lesion.short_axis_mm if lesion.node else lesion.longest_mm
+                if size is not None:
+                    sizes.append(size)
+                elif lesion.status == "absent":
+                    sizes.append(0.0)
+            missing = len(sizes) < len(spec_ids)
             total = math.fsum(sizes)
             point_sum = total
             change_nadir = round((total - nadir) / nadir * 100, 1) if nadir > 0 else None
@@ -473,9 +508,13 @@ def assess_line(
                 target = "PD"
             elif missing:
                 target = "NE"  # §4.4.2
-            elif all(
-                size < node_normal if node else size == 0
-                for size, node in zip(sizes, spec_nodes, strict=True)
+            elif (
+                all(
+                    size < node_normal if node else size == 0
+                    for size, node in zip(sizes, spec_nodes, strict=True)
+                )
+                if has_nodes
+                else not any(sizes)
             ):
                 target = "CR"  # every non-nodal target gone, every node under 10 mm
             elif total * 100 <= base_sum * pr_factor + _EPS:
@@ -486,14 +525,18 @@ def assess_line(
                 nadir = min(nadir, total)
             elif target != "PD":
                 point_sum = change_base = change_nadir = None
-        new_ids = [i for i in current.new_ids if i not in known] if current.new_ids else []
-        progressed = [
-            path for i, role, path in current.progressed if i in known or role == "non_target"
-        ]
+        # New and clearly grown lesions are rare: skip building empty lists for them.
+        new_ids = tuple([i for i in current.new_ids if i not in known]) if current.new_ids else ()
+        progressed = (
+            [path for i, role, path in current.progressed if i in known or role == "non_target"]
+            if current.progressed
+            else []
+        )
         non_target, nt_paths = _non_target_response(seen_now, non_target_ids, progressed)
         overall, fired = _overall(target, non_target, bool(new_ids), target_rule)
         paths = list(current.scan_paths)
-        paths += [lesion_path(seen_now[lesion_id]) for lesion_id in new_ids]
+        if new_ids:
+            paths += [lesion_path(seen_now[lesion_id]) for lesion_id in new_ids]
         paths += [p for p in nt_paths if p not in paths]
         points.append(
             Timepoint(
@@ -501,13 +544,13 @@ def assess_line(
                 sum_mm=point_sum,
                 change_from_baseline_pct=change_base,
                 change_from_nadir_pct=change_nadir,
-                nadir_mm=nadir_then if specs else None,
+                nadir_mm=nadir_then if spec_ids else None,
                 target=target,
                 non_target=non_target,
-                new_lesions=tuple(new_ids),
+                new_lesions=new_ids,
                 overall=overall,
                 rule=fired[0],
-                rules=tuple(fired),
+                rules=fired,
                 paths=tuple(paths),
                 text=_describe(
                     overall,
@@ -540,12 +583,33 @@ def assess_lines(
     lines: Sequence[Line], scans: Sequence[Scan], rules: RecistRules, as_of: dt.date
 ) -> list[LineResponse]:
     """RECIST 1.1 for every line started on or before `as_of`."""
-    assessments = group_assessments(scans, as_of, rules.too_small_default_mm.value)
+    grouped = _Scans.of(group_assessments(scans, as_of, rules.too_small_default_mm.value))
     out = []
     previous_start: dt.date | None = None
     for line in lines:
         if line.start > as_of:
             break
-        out.append(assess_line(line, assessments, rules, as_of, previous_start))
+        out.append(assess_line(line, grouped, rules, as_of, previous_start))
         previous_start = line.start
     return out
+
+
+class _Numbers(NamedTuple):
+    pd_factor: float  # 100 + the PD increase, in percent of the nadir
+    pd_min_mm: float  # the PD absolute increase, less the rounding allowance
+    pr_factor: float  # 100 - the PR decrease, in percent of the baseline
+    node_normal_mm: float
+
+
+def _numbers(rules: RecistRules) -> _Numbers:
+    """The comparison numbers of one (immutable) knowledge base, worked out once for it."""
+    return once_per(
+        rules,
+        "recist_numbers",
+        lambda: _Numbers(
+            100 + rules.pd_increase_pct.value,
+            rules.pd_min_absolute_mm.value - _EPS,
+            100 - rules.pr_decrease_pct.value,
+            rules.node_normal_below_mm.value,
+        ),
+    )

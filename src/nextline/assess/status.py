@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from nextline.assess._cache import once_per
 from nextline.assess._evidence import Cite, Evidence, cites
 from nextline.assess._value import value
 from nextline.assess.blood_counts import BloodCounts, assess_blood_counts
@@ -123,16 +124,11 @@ def _line_ref(line: Line | None, as_of: dt.date) -> LineRef | None:
     )
 
 
-_RULE_CITES: dict[int, tuple[RecistRules, dict[str, tuple[Cite, ...]]]] = {}
-
-
 def _cites_by_rule(rules: RecistRules) -> dict[str, tuple[Cite, ...]]:
     """Every RECIST rule id's citations, worked out once per (immutable) knowledge base."""
-    held = _RULE_CITES.get(id(rules))
-    if held is None or held[0] is not rules:
-        held = (rules, {rule: rule_sources(rule, rules) for rule in RULE_SOURCES})
-        _RULE_CITES[id(rules)] = held
-    return held[1]
+    return once_per(
+        rules, "cites_by_rule", lambda: {rule: rule_sources(rule, rules) for rule in RULE_SOURCES}
+    )
 
 
 def rule_sources(rule: str, rules: RecistRules) -> tuple[Cite, ...]:
@@ -344,18 +340,20 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
     for flag in flags:
         for cite in flag.sources:
             cited.setdefault(cite.id, None)
-    sources = tuple(
-        SourceInfo(kb.sources[i].id, kb.sources[i].title, kb.sources[i].url)
-        for i in cited
-        if i in kb.sources
+    infos = once_per(
+        kb,
+        "source_infos",
+        lambda: {i: SourceInfo(s.id, s.title, s.url) for i, s in kb.sources.items()},
     )
+    sources = tuple([infos[i] for i in cited if i in infos])
+    current_ref = _line_ref(current, as_of)  # the last line too, most of the time
     return Status(
         patient=record.id,
         as_of=as_of,
         overall=overall,
         headline=headline,
-        current_line=_line_ref(current, as_of),
-        last_line=_line_ref(last, as_of),
+        current_line=current_ref,
+        last_line=current_ref if last is current else _line_ref(last, as_of),
         latest_scan=max(scan_dates) if scan_dates else None,
         recist=tuple(responses),
         markers=tuple(markers),

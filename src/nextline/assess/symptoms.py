@@ -8,8 +8,10 @@ read as growth on their own: they may come from the cancer, the treatment, or ne
 from __future__ import annotations
 
 import datetime as dt
+from operator import itemgetter
 from typing import Literal
 
+from nextline.assess._cache import once_per
 from nextline.assess._evidence import Cite, Evidence, cites
 from nextline.assess._value import value
 from nextline.knowledge.assess_schema import EsasBands
@@ -64,10 +66,6 @@ class SideEffectChange:
     path: str
 
 
-def _by_date(reading: tuple[dt.date, int, int]) -> dt.date:
-    return reading[0]
-
-
 def band(score: int, bands: EsasBands) -> Band:
     if score == 0:
         return "none"
@@ -91,12 +89,18 @@ def symptom_trends(
                 seen.setdefault(item, []).append((report.date, score, index))
     trends = []
     evidence = []
-    sources = cites([*bands.severe_from.sources, *bands.moderate_from.sources, *bands.instrument])
+    sources = once_per(
+        bands,
+        "cites",
+        lambda: cites(
+            [*bands.severe_from.sources, *bands.moderate_from.sources, *bands.instrument]
+        ),
+    )
     for item in ITEMS:
         readings = seen.get(item)
         if not readings:
             continue
-        readings.sort(key=_by_date)
+        readings.sort(key=itemgetter(0))  # by date (C-level key; stable, so file order next)
         date, score, index = readings[-1]
         path = f"symptoms[{index}].esas.{item}"
         previous = readings[-2] if len(readings) > 1 else None

@@ -8,8 +8,10 @@ spurious early rise ("flare"). So a trend here is supporting evidence only, and 
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from typing import Literal
 
+from nextline.assess._cache import once_per
 from nextline.assess._evidence import Evidence, cites, fmt
 from nextline.assess._value import value
 from nextline.knowledge.assess_schema import MarkerRules
@@ -63,8 +65,12 @@ def marker_trends(
     trends: list[MarkerTrend] = []
     evidence: list[Evidence] = []
     flare_days = int(rules.flare_days.value)
+    sources = once_per(
+        rules, "cites", lambda: cites([*rules.supporting_only, *rules.flare_days.sources])
+    )
     for test_id in rules.tests:
-        values = record.labs_of(test_id, end)
+        # `record.labs_of(test_id, end)`, as a list comprehension (no generator per test)
+        values = [v for v in record.labs_of(test_id) if v.date <= end]
         if not values:
             continue
         before = [
@@ -77,7 +83,7 @@ def marker_trends(
         points = ([baseline] if baseline else []) + [_point(v) for v in during]
         if not points:
             continue
-        nadir = min(points, key=lambda p: p.value)  # first lowest value
+        nadir = min(points, key=attrgetter("value"))  # first lowest value
         latest = points[-1]
         if len(points) == 1:
             trend: Trend = "single"
@@ -126,7 +132,7 @@ def marker_trends(
                 text=text,
                 paths=tuple(p.path for p in points),
                 rule=RULE,
-                sources=cites([*rules.supporting_only, *rules.flare_days.sources]),
+                sources=sources,
                 points_to="neither" if flare else ("not_working" if rising else "working"),
                 supporting_only=True,
             )
