@@ -83,6 +83,12 @@ class Facts:
     symptoms: list[tuple[int, dt.date, SymptomReport]]
     comorbidities: list[tuple[int, str]]
     side_effect_drugs: list[tuple[dt.date, str]] = field(default_factory=list)
+    # Unions over `given`: most rules ask about drugs this person never had, and one set
+    # look answers that without walking the history (see rules.py fast paths).
+    given_drugs: frozenset[str] = frozenset()
+    given_classes: frozenset[str] = frozenset()
+    given_families: frozenset[str] = frozenset()
+    stopped_for_side_effects: tuple[Given, ...] = ()
 
     def gene_results(self, gene: str) -> list[GeneResult]:
         return self.genes.get(gene.upper(), [])
@@ -249,4 +255,8 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         symptoms=symptoms,
         comorbidities=comorbidities,
         side_effect_drugs=side_effect_drugs,
+        given_drugs=frozenset().union(*(g.drugs for g in given)),
+        given_classes=frozenset().union(*(g.classes for g in given)),
+        given_families=frozenset().union(*(g.families for g in given)),
+        stopped_for_side_effects=tuple(g for g in given if g.stop_reason == "toxicity"),
     )

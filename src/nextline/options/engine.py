@@ -12,7 +12,9 @@ Stopping a drug for side effects rules out that drug only, never its class.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from nextline.errors import KnowledgeInvalid, Problem
 from nextline.knowledge import Knowledge, SourceRef
@@ -35,7 +37,16 @@ from nextline.options.models import (
     TestSuggestion,
     Verdict,
 )
-from nextline.options.rules import MET, UNKNOWN, UNMET, Check, evaluate
+from nextline.options.rules import (
+    EVALUATORS,
+    MET,
+    UNKNOWN,
+    UNMET,
+    Check,
+    NeverGiven,
+    evaluate,
+    never_given,
+)
 from nextline.record import PatientRecord
 
 _RANK: dict[str, int] = {"fits": 0, "may_fit": 1, "does_not_fit": 2}
@@ -54,6 +65,11 @@ class _Compiled:
     rule_keys: dict[int, int]  # id(rule) -> one number per distinct rule (same check, once)
     plans: dict[str, tuple[_IndicationPlan, ...]]  # regimen id -> its indications, ready
     regimen_drugs: dict[str, tuple[str, ...]]  # regimen id -> generic names
+    # Every distinct rule of every indication and non-drug option once, with its evaluator:
+    # all of them are needed for every person (each indication's verdict counts its unmet
+    # rules), so the engine answers them in one pass before building any option.
+    eager_rules: list[tuple[int, Callable[[Any, Facts], Check], Rule, NeverGiven | None]]
+    non_drug_plans: list[_NonDrugPlan]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +77,20 @@ class _IndicationPlan:
     """One indication with everything that does not depend on the person worked out."""
 
     indication: Indication
-    keys: tuple[int, ...]
-    rules: tuple[Rule, ...]
+    keys: tuple[int, ...]  # into the person's answers, one per rule of the indication
     not_yet_approved: Check | None
+    sources: tuple[SourceCite, ...]
+    group_id: str
+    group_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _NonDrugPlan:
+    """One non-drug option with its rule keys, drug names, sources and group worked out."""
+
+    option: NonDrugOption
+    keys: tuple[int, ...]
+    drugs: tuple[str, ...]
     sources: tuple[SourceCite, ...]
     group_id: str
     group_name: str
@@ -93,6 +120,22 @@ def _compile(kb: Knowledge) -> _Compiled:
         cites={},
         rule_keys=rule_keys,
         plans={},
+        eager_rules=[
+            (key, EVALUATORS[rule.rule], rule, never_given(rule))
+            for key, rule in {
+                rule_keys[id(rule)]: rule
+                for rule in [
+                    *(
+                        r
+                        for g in kb.options.regimens.values()
+                        for i in g.indications
+                        for r in i.rules
+                    ),
+                    *(r for o in kb.options.non_drug.values() for r in o.applies_when),
+                ]
+            }.items()
+        ],
+        non_drug_plans=[],
         regimen_drugs={
             r.id: tuple(kb.drugs[d].name for d in r.drugs) for r in kb.options.regimens.values()
         },
@@ -107,7 +150,6 @@ def _compile(kb: Knowledge) -> _Compiled:
             _IndicationPlan(
                 indication=i,
                 keys=tuple(rule_keys[id(rule)] for rule in i.rules),
-                rules=tuple(i.rules),
                 not_yet_approved=None
                 if i.approved is None
                 else Check(
@@ -120,6 +162,18 @@ def _compile(kb: Knowledge) -> _Compiled:
                 group_name=kb.options.groups[i.group].name,
             )
             for i in regimen.indications
+        )
+    for option in kb.options.non_drug.values():
+        group = kb.options.groups[option.group]
+        compiled.non_drug_plans.append(
+            _NonDrugPlan(
+                option=option,
+                keys=tuple(rule_keys[id(rule)] for rule in option.applies_when),
+                drugs=tuple(compiled.drug_names[d] for d in option.drugs),
+                sources=_cite(compiled, option.sources),
+                group_id=group.id,
+                group_name=group.name,
+            )
         )
     _COMPILED.clear()
     _COMPILED[id(kb)] = compiled
@@ -180,23 +234,21 @@ def _verdict(checks: list[Check]) -> Verdict:
 
 
 def _reasons(checks: list[Check], verdict: Verdict) -> tuple[Reason, ...]:
-    out: list[Reason] = []
-    seen: set[tuple[str, str | None]] = set()
+    if verdict == "does_not_fit":
+        checks = [check for check in checks if check.status == UNMET]
+    if len(checks) == 1:  # the usual case: nothing to de-duplicate
+        return (Reason(checks[0].text, checks[0].path),)
+    out: dict[tuple[str, str | None], Reason] = {}
     for check in checks:
-        if verdict == "does_not_fit" and check.status != UNMET:
-            continue
         key = (check.text, check.path)
-        if key not in seen:
-            seen.add(key)
-            out.append(Reason(check.text, check.path))
-    return tuple(out)
+        if key not in out:
+            out[key] = Reason(check.text, check.path)
+    return tuple(out.values())
 
 
 def _side_effect_check(regimen: Regimen, f: Facts) -> Check | None:
     """A drug stopped for side effects rules out that drug (not its class)."""
-    for g in f.given:
-        if g.stop_reason != "toxicity":
-            continue
+    for g in f.stopped_for_side_effects:
         shared = g.drugs.intersection(regimen.drugs)
         if not shared:
             continue
@@ -257,37 +309,37 @@ def _caution_notes(c: _Compiled, cautions: list[Caution], f: Facts) -> tuple[Cau
     return tuple(notes)
 
 
-def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, check: _Checks) -> Option:
-    side_effects = _side_effect_check(regimen, f)
+def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int, Check]) -> Option:
+    """`answers` holds every indication rule's answer for this person (see `list_options`)."""
+    side_effects = _side_effect_check(regimen, f) if f.stopped_for_side_effects else None
     best: tuple[int, int, int, _IndicationPlan, list[Check], Verdict] | None = None
-    cache = check.cache
-    for order, plan in enumerate(c.plans[regimen.id]):
-        checks = []
-        for key, rule in zip(plan.keys, plan.rules, strict=True):
-            found = cache.get(key)
-            if found is None:
-                found = cache[key] = evaluate(rule, f)
-            checks.append(found)
-        indication = plan.indication
-        if plan.not_yet_approved is not None and indication.approved > f.as_of:  # type: ignore[operator]
+    plans = c.plans[regimen.id]
+    for order, plan in enumerate(plans):
+        checks = [answers[key] for key in plan.keys]
+        if plan.not_yet_approved is not None and plan.indication.approved > f.as_of:  # type: ignore[operator]
             checks.insert(0, plan.not_yet_approved)
         if side_effects is not None:
             checks.append(side_effects)
-        unmet = unknown = 0
-        for one in checks:
-            if one.status == UNMET:
-                unmet += 1
-            elif one.status == UNKNOWN:
-                unknown += 1
-        verdict: Verdict = "does_not_fit" if unmet else ("may_fit" if unknown else "fits")
+        statuses = [one.status for one in checks]
+        unmet = statuses.count(UNMET)
+        verdict: Verdict = (
+            "does_not_fit" if unmet else ("may_fit" if UNKNOWN in statuses else "fits")
+        )
+        if len(plans) == 1:  # most regimens: nothing to choose between
+            break
         rank = _RANK[verdict]
         if best is None or (rank, unmet, order) < best[:3]:
             best = (rank, unmet, order, plan, checks, verdict)
-    assert best is not None  # a regimen has at least one indication (schema)
-    _, _, _, plan, checks, verdict = best
+    if best is not None:
+        _, unmet, _, plan, checks, verdict = best
     needs: tuple[str, ...] = ()
     if verdict == "may_fit":
         needs = tuple(dict.fromkeys(ch.needs for ch in checks if ch.status == UNKNOWN and ch.needs))
+    reasons: tuple[Reason, ...]
+    if unmet == 1:  # the usual "does not fit": one reason, nothing to de-duplicate
+        reasons = next((Reason(ch.text, ch.path),) for ch in checks if ch.status == UNMET)
+    else:
+        reasons = _reasons(checks, verdict)
     indication = plan.indication
     return Option(
         id=regimen.id,
@@ -295,7 +347,7 @@ def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, check: _Checks) ->
         kind="systemic",
         drugs=c.regimen_drugs[regimen.id],
         verdict=verdict,
-        reasons=_reasons(checks, verdict),
+        reasons=reasons,
         needs=needs,
         sources=plan.sources,
         group=plan.group_id,
@@ -323,8 +375,9 @@ def _extra_reasons(option: NonDrugOption, f: Facts) -> list[Check]:
     return []
 
 
-def _non_drug_option(c: _Compiled, option: NonDrugOption, f: Facts, check: _Checks) -> Option:
-    checks = [check(rule) for rule in option.applies_when]
+def _non_drug_option(plan: _NonDrugPlan, f: Facts, answers: dict[int, Check]) -> Option:
+    option = plan.option
+    checks = [answers[key] for key in plan.keys]
     if not checks:
         checks.append(Check(MET, "worth discussing at any stage"))
     checks.extend(_extra_reasons(option, f))
@@ -336,18 +389,17 @@ def _non_drug_option(c: _Compiled, option: NonDrugOption, f: Facts, check: _Chec
         needs = []
     else:
         needs.extend(option.needs_always)
-    group = c.options.groups[option.group]
     return Option(
         id=option.id,
         name=option.name,
         kind=option.kind,
-        drugs=tuple(c.drug_names[d] for d in option.drugs),
+        drugs=plan.drugs,
         verdict=verdict,
         reasons=_reasons(checks, verdict),
         needs=tuple(dict.fromkeys(needs)),
-        sources=_cite(c, option.sources),
-        group=group.id,
-        group_name=group.name,
+        sources=plan.sources,
+        group=plan.group_id,
+        group_name=plan.group_name,
     )
 
 
@@ -421,10 +473,23 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     subtype = subtype_of(f)
     rank = c.group_rank.get(subtype or _DEFAULT_SUBTYPE) or next(iter(c.group_rank.values()))
     check = _Checks(c, f)
-    options = [_regimen_option(c, r, f, check) for r in c.options.regimens.values()]
-    options += [_non_drug_option(c, o, f, check) for o in c.options.non_drug.values()]
-    order = {id(o): i for i, o in enumerate(options)}
-    options.sort(key=lambda o: (rank.get(o.group, len(rank)), _RANK[o.verdict], order[id(o)]))
+    answers = check.cache
+    drugs, classes, families = f.given_drugs, f.given_classes, f.given_families
+    for key, evaluator, rule, shortcut in c.eager_rules:
+        if (
+            shortcut is not None
+            and drugs.isdisjoint(shortcut.drugs)
+            and classes.isdisjoint(shortcut.classes)
+            and families.isdisjoint(shortcut.families)
+        ):
+            answers[key] = shortcut.answer
+        else:
+            answers[key] = evaluator(rule, f)
+    options = [_regimen_option(c, r, f, answers) for r in c.options.regimens.values()]
+    options += [_non_drug_option(plan, f, answers) for plan in c.non_drug_plans]
+    # group, then verdict, then knowledge-base order (a stable sort on the first two)
+    unranked = len(rank)
+    options.sort(key=lambda o: (rank.get(o.group, unranked), _RANK[o.verdict]))
     return OptionsResult(
         patient=record.id,
         as_of=as_of,

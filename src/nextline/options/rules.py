@@ -95,6 +95,91 @@ def _matches(
     )
 
 
+def _never_given(
+    f: Facts, drugs: Sequence[str], classes: Sequence[str], families: Sequence[str]
+) -> bool:
+    """True when nothing ever given matches: the common case, answered by three set looks
+    instead of a walk over the whole treatment history."""
+    return (
+        f.given_drugs.isdisjoint(drugs)
+        and f.given_classes.isdisjoint(classes)
+        and f.given_families.isdisjoint(families)
+    )
+
+
+_NOT_GIVEN_BEFORE = Check(MET, "not given before")  # immutable, so one shared answer
+_HistoryRule = (
+    PriorClassReceived
+    | NotReceived
+    | NotProgressedOnDrug
+    | NotProgressedOnClass
+    | RelapseWithinMonthsOfAdjuvant
+)
+
+
+def _nothing_given(rule: _HistoryRule) -> Check:
+    """The answer of a rule about past treatment when none of what it asks about was given."""
+    if isinstance(rule, NotProgressedOnDrug):
+        return _NOT_GIVEN_BEFORE
+    if isinstance(rule, NotProgressedOnClass):
+        return Check(MET, f"has not grown on {rule.label} before")
+    if isinstance(rule, NotReceived):
+        return Check(MET, f"no {rule.label} yet")
+    return Check(UNMET, f"no record of {rule.label}")
+
+
+class NeverGiven(NamedTuple):
+    """A rule about past treatment, worked out once per knowledge base: what it asks about,
+    and its answer for a person who never had any of that. Most people never had most of
+    the drugs the rules name, so the engine answers those rules with three set looks
+    instead of a call that walks the treatment history."""
+
+    drugs: frozenset[str]
+    classes: frozenset[str]
+    families: frozenset[str]
+    answer: Check
+
+
+def never_given(rule: Rule) -> NeverGiven | None:
+    """The shortcut for a rule about past treatment; None for every other rule."""
+    drugs: Sequence[str] = ()
+    classes: Sequence[str] = ()
+    families: Sequence[str] = ()
+    if isinstance(rule, PriorClassReceived | NotReceived):
+        drugs, classes, families = rule.drugs, rule.classes, rule.families
+    elif isinstance(rule, NotProgressedOnDrug):
+        drugs = rule.drugs
+    elif isinstance(rule, NotProgressedOnClass):
+        classes = rule.classes
+    elif isinstance(rule, RelapseWithinMonthsOfAdjuvant):
+        classes, families = rule.classes, rule.families
+    else:
+        return None
+    answer = _nothing_given(rule)
+    return NeverGiven(frozenset(drugs), frozenset(classes), frozenset(families), answer)
+
+
+def _given_in(
+    f: Facts,
+    settings: Sequence[str],
+    drugs: Sequence[str],
+    classes: Sequence[str],
+    families: Sequence[str],
+) -> list[Given]:
+    """The treatments given in one of `settings` that match (as `_matches`, written out in
+    one comprehension because several rules run it for every person)."""
+    return [
+        g
+        for g in f.given
+        if g.setting in settings
+        and (
+            (drugs and not g.drugs.isdisjoint(drugs))
+            or (classes and not g.classes.isdisjoint(classes))
+            or (families and not g.families.isdisjoint(families))
+        )
+    ]
+
+
 def _article(word: str) -> str:
     """'an' before a gene name read letter by letter from a vowel sound (ESR1, AKT1)."""
     return "an" if word[:1].upper() in "AEIOU" else "a"
@@ -242,15 +327,14 @@ def _count(given: list[Given]) -> int:
 
 
 def prior_class_received(rule: PriorClassReceived, f: Facts) -> Check:
-    matching = [
-        g
-        for g in f.given
-        if g.setting in rule.settings and _matches(g, rule.drugs, rule.classes, rule.families)
-    ]
+    if _never_given(f, rule.drugs, rule.classes, rule.families):
+        return _nothing_given(rule)
+    matching = _given_in(f, rule.settings, rule.drugs, rule.classes, rule.families)
     hits = [g for g in matching if g.progressed] if rule.progressed else matching
     if _count(hits) >= rule.min_count:
         names = _matching_names(hits, rule.drugs, rule.classes, rule.families)
-        where = f" {hits[0].where()}" if hits[0].where() else ""
+        where = hits[0].where()
+        where = f" {where}" if where else ""
         stopped = ", which stopped working" if rule.progressed else ""
         return Check(MET, f"had {names}{where}{stopped}", _paths(hits))
     if matching and rule.progressed:
@@ -263,24 +347,24 @@ def prior_class_received(rule: PriorClassReceived, f: Facts) -> Check:
     if hits:
         names = _matching_names(hits, rule.drugs, rule.classes, rule.families)
         return Check(UNMET, f"had {names}; this needs {rule.label}", _paths(hits))
-    return Check(UNMET, f"no record of {rule.label}")
+    return _nothing_given(rule)
 
 
 def not_received(rule: NotReceived, f: Facts) -> Check:
-    hits = [
-        g
-        for g in f.given
-        if g.setting in rule.settings and _matches(g, rule.drugs, rule.classes, rule.families)
-    ]
+    if _never_given(f, rule.drugs, rule.classes, rule.families):
+        return _nothing_given(rule)
+    hits = _given_in(f, rule.settings, rule.drugs, rule.classes, rule.families)
     if hits:
         names = _matching_names(hits, rule.drugs, rule.classes, rule.families)
         return Check(
             UNMET, f"already had {names}: this is for people with no {rule.label} yet", _paths(hits)
         )
-    return Check(MET, f"no {rule.label} yet")
+    return _nothing_given(rule)
 
 
 def not_progressed_on_drug(rule: NotProgressedOnDrug, f: Facts) -> Check:
+    if f.given_drugs.isdisjoint(rule.drugs):
+        return _NOT_GIVEN_BEFORE
     hits = [g for g in f.given if g.progressed and g.drugs.intersection(rule.drugs)]
     if hits:
         named = ", ".join(
@@ -297,10 +381,12 @@ def not_progressed_on_drug(rule: NotProgressedOnDrug, f: Facts) -> Check:
             )
         )
         return Check(MET, f"had {named} before, and it did not stop working", _paths(before))
-    return Check(MET, "not given before")
+    return _nothing_given(rule)
 
 
 def not_progressed_on_class(rule: NotProgressedOnClass, f: Facts) -> Check:
+    if f.given_classes.isdisjoint(rule.classes):
+        return _nothing_given(rule)
     hits = [
         g
         for g in f.given
@@ -313,10 +399,12 @@ def not_progressed_on_class(rule: NotProgressedOnClass, f: Facts) -> Check:
             )
         )
         return Check(UNMET, f"the cancer grew on {named}, {rule.label}", _paths(hits))
-    return Check(MET, f"has not grown on {rule.label} before")
+    return _nothing_given(rule)
 
 
 def relapse_within_months_of_adjuvant(rule: RelapseWithinMonthsOfAdjuvant, f: Facts) -> Check:
+    if _never_given(f, (), rule.classes, rule.families):
+        return _nothing_given(rule)
     early = [
         g
         for g in f.given
@@ -324,7 +412,7 @@ def relapse_within_months_of_adjuvant(rule: RelapseWithinMonthsOfAdjuvant, f: Fa
         and _matches(g, [], rule.classes, list(rule.families))
     ]
     if not early:
-        return Check(UNMET, f"no record of {rule.label}")
+        return _nothing_given(rule)
     if f.metastatic_since is None:
         return Check(
             UNKNOWN,
