@@ -249,6 +249,17 @@ DEFECTS: dict[str, tuple[Callable[[Files], None], list[str]]] = {
         lambda f: _regimen(f)["cautions"][0]["condition"].__setitem__("test", "ejection"),
         ["error: regimens.letrozole.cautions.heart: names unknown lab test 'ejection'"],
     ),
+    "unknown_class_in_caution": (
+        lambda f: _regimen(f)["cautions"].append(
+            {
+                "id": "grew_on_class",
+                "condition": {"when": "prior_progression_on_class", "classes": ["cdk46_inhibitor"]},
+                "text": "ask about a second drug of this kind",
+                "sources": REF,
+            }
+        ),
+        ["error: regimens.letrozole.cautions.grew_on_class: names unknown class 'cdk46_inhibitor'"],
+    ),
     "rule_without_target": (
         lambda f: _indication(f)["rules"][2].__setitem__("classes", []),
         [

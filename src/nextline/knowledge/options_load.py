@@ -3,7 +3,7 @@
 Called by `base._load_cached`; every problem is appended to the shared list so one run of
 `nextline kb check` names them all. Cross-checks: every source id exists, every drug and
 class named by a rule exists, every regimen drug is approved in the U.S., every group used is
-defined and ordered for each subtype, every lab test named by a caution exists.
+defined and ordered for each subtype, every lab test and class named by a caution exists.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from nextline.knowledge.options_schema import (
     NotReceived,
     OptionsKnowledge,
     PriorClassReceived,
+    PriorProgressionOnClass,
     RegimensFile,
     RelapseWithinMonthsOfAdjuvant,
     Rule,
@@ -87,15 +88,19 @@ def _check_cautions(
     cautions: Iterable[Caution],
     sources: dict[str, Source],
     lab_tests: dict[str, LabTest],
+    classes: dict[str, DrugClass],
     problems: list[Problem],
 ) -> None:
     for caution in cautions:
-        check_source_refs(f"{owner}.cautions.{caution.id}", caution.sources, sources, problems)
+        where = f"{owner}.cautions.{caution.id}"
+        check_source_refs(where, caution.sources, sources, problems)
         test = getattr(caution.condition, "test", None)
         if test is not None and test not in lab_tests:
-            problems.append(
-                Problem(f"{owner}.cautions.{caution.id}", f"names unknown lab test {test!r}")
-            )
+            problems.append(Problem(where, f"names unknown lab test {test!r}"))
+        if isinstance(caution.condition, PriorProgressionOnClass):
+            for class_id in caution.condition.classes:
+                if class_id not in classes:
+                    problems.append(Problem(where, f"names unknown class {class_id!r}"))
 
 
 def load_options(
@@ -169,7 +174,7 @@ def load_options(
             if indication.group not in groups:
                 problems.append(Problem(where, f"unknown group {indication.group!r}"))
         unique_by_id(regimen.cautions, f"{owner}.cautions", problems)
-        _check_cautions(owner, regimen.cautions, sources, lab_tests, problems)
+        _check_cautions(owner, regimen.cautions, sources, lab_tests, classes, problems)
 
     for option in non_drug.values():
         owner = f"non_drug_options.{option.id}"

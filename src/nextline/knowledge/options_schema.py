@@ -282,8 +282,17 @@ class LabMissing(Strict):
     test: Slug
 
 
+class PriorProgressionOnClass(Strict):
+    """The disease grew on, or came back during, a drug of any of these classes (any setting).
+    Stopping for side effects alone does not count."""
+
+    when: Literal["prior_progression_on_class"]
+    classes: list[Slug] = Field(min_length=1)
+
+
 CautionCondition = Annotated[
-    ComorbidityAny | LabBelow | LabAbove | LabMissing, Field(discriminator="when")
+    ComorbidityAny | LabBelow | LabAbove | LabMissing | PriorProgressionOnClass,
+    Field(discriminator="when"),
 ]
 
 

@@ -292,6 +292,10 @@ def _caution_notes(c: _Compiled, cautions: list[Caution], f: Facts) -> tuple[Cau
                 if any(f" {w} " in padded for w in words):
                     hit, rests_on = True, f"comorbidities[{index}]"
                     break
+        elif condition.when == "prior_progression_on_class":
+            grew = [g.path for g in f.given if g.progressed and g.classes & set(condition.classes)]
+            if grew:
+                hit, rests_on = True, ", ".join(grew)
         else:
             latest = f.record.latest_lab(condition.test, f.as_of)
             if condition.when == "lab_missing":
