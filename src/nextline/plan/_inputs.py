@@ -17,6 +17,14 @@ def as_data(result: Any) -> Any:
     """An engine result as plain JSON data (dicts, lists, strings, numbers)."""
     if result is None:
         return None
+    kind = type(result)
+    # Built-in values and containers have none of the methods below: go straight to the data.
+    if kind in _SCALARS:
+        return result
+    if kind is dict:
+        return {str(k): v if type(v) in _LEAVES else as_data(v) for k, v in result.items()}
+    if kind is list or kind is tuple:
+        return [item if type(item) in _LEAVES else as_data(item) for item in result]
     for method in ("to_json", "as_json", "to_dict"):
         fn = getattr(result, method, None)
         if callable(fn):
@@ -25,7 +33,7 @@ def as_data(result: Any) -> Any:
     if callable(dump):
         return _plain(dump(mode="json"))
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
-        return _plain(dataclasses.asdict(result))
+        return _plain(result)
     if isinstance(result, (list, tuple)):
         return [as_data(item) for item in result]
     if isinstance(result, dict):
@@ -33,8 +41,52 @@ def as_data(result: Any) -> Any:
     return _plain(result)
 
 
+_SCALARS = frozenset({str, int, float, bool})
+_LEAVES = _SCALARS | {type(None)}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _plain(data: Any) -> Any:
-    return json.loads(json.dumps(data, default=_default))
+    """`data` as `json.loads(json.dumps(data, default=_default))` gives it, built directly:
+    the round trip through text cost most of a dashboard's time. A dataclass becomes what
+    `dataclasses.asdict` would give. Anything unusual (subclasses of the built-in types, keys
+    that are not text) still takes the round trip, so the answer is always the same."""
+    kind = type(data)
+    if data is None or kind in _SCALARS:
+        return data
+    if kind is dict:
+        return {
+            k if type(k) is str else _json_key(k): v if type(v) in _LEAVES else _plain(v)
+            for k, v in data.items()
+        }
+    if kind is list or kind is tuple:
+        return [item if type(item) in _LEAVES else _plain(item) for item in data]
+    # Subclasses (enums among them): JSON writes a text's, a whole number's or a number's
+    # own value, and the other containers take the round trip itself.
+    if isinstance(data, str):
+        return str.__str__(data)
+    if isinstance(data, int):
+        return int(int.__repr__(data))
+    if isinstance(data, float):
+        return float(float.__repr__(data))
+    if isinstance(data, (list, tuple, dict)):
+        return json.loads(json.dumps(data, default=_default))
+    if (
+        not isinstance(data, (dt.date, set, frozenset))
+        and dataclasses.is_dataclass(data)
+        and not isinstance(data, type)
+    ):
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(data))
+        return {name: _plain(getattr(data, name)) for name in names}
+    return _plain(_default(data))
+
+
+def _json_key(key: Any) -> str:
+    """A dict key as JSON writes it (`1` -> "1", `True` -> "true"; TypeError otherwise)."""
+    converted: str = next(iter(json.loads(json.dumps({key: None}))))
+    return converted
 
 
 def _default(value: Any) -> Any:

@@ -30,6 +30,13 @@ def build_milestones(
     record: PatientRecord, kb: Knowledge, as_of: dt.date, status: Any = None
 ) -> Plan:
     """Upcoming appointments in date order, and the change signals for the current line."""
+    return plan_from_data(record, kb, as_of, status_data(status))
+
+
+def plan_from_data(
+    record: PatientRecord, kb: Knowledge, as_of: dt.date, status: dict[str, Any] | None
+) -> Plan:
+    """`build_milestones` over a status already read with `status_data`."""
     milestones = tuple(
         sorted(
             (
@@ -47,7 +54,7 @@ def build_milestones(
         )
     )
     line = record.current_line(as_of)
-    signals = change_signals(record, kb, as_of, status_data(status)) if line else ()
+    signals = change_signals(record, kb, as_of, status) if line else ()
     return Plan(milestones, line.number if line else None, signals)
 
 

@@ -40,8 +40,23 @@ def build_questions(
     trials: Any = None,
 ) -> list[Question]:
     """The person's questions for the next appointment, grouped, red flags first."""
+    return questions_from_data(
+        record, kb, as_of, status_data(status), options_data(options), trials_data(trials)
+    )
+
+
+def questions_from_data(
+    record: PatientRecord,
+    kb: Knowledge,
+    as_of: dt.date,
+    status: dict[str, Any] | None,
+    options: dict[str, Any] | None,
+    trials: dict[str, Any] | None,
+) -> list[Question]:
+    """`build_questions` over results already read with `status_data`, `options_data` and
+    `trials_data` (a caller that has them skips converting them again)."""
     plan = plan_knowledge(kb)
-    ctx = _Context(record, as_of, status_data(status), options_data(options), trials_data(trials))
+    ctx = _Context(record, as_of, status, options, trials)
     found: list[Question] = []
     for template in plan.questions:
         found.extend(ctx.expand(template))

@@ -117,12 +117,13 @@ class RecordStore:
         with Session(self.engine) as session:
             if session.get(Person, person_id) is None:
                 raise NotFound("person", person_id)
-            rows = session.scalars(
-                select(RecordVersion)
+            # the three columns only: the content of every version is not needed to list them
+            rows = session.execute(
+                select(RecordVersion.version, RecordVersion.created_at, RecordVersion.note)
                 .where(RecordVersion.person_id == person_id)
                 .order_by(RecordVersion.version)
             ).all()
-            return [VersionInfo(r.version, r.created_at, r.note) for r in rows]
+            return [VersionInfo(version, created_at, note) for version, created_at, note in rows]
 
     def undo(self, person_id: str) -> int:
         """Make the version before the latest one current again, as a new version."""

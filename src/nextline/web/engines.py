@@ -127,13 +127,15 @@ def appointment_prep(
     """The dashboard's "what to bring": the plan's questions, milestones and the person's own
     questions, built by the plan's own functions with the results converted once (the full
     briefing also builds goals and supportive care, which the dashboard does not show)."""
-    from nextline.plan import build_milestones, build_questions, personal_questions
+    from nextline.plan import personal_questions
     from nextline.plan._inputs import options_data, status_data
+    from nextline.plan.milestones import plan_from_data
+    from nextline.plan.questions import questions_from_data
 
     status_js = status_data(status_result)
     options_js = options_data(options(record, kb, day))
-    questions = build_questions(record, kb, day, status_js, options_js, None)
-    plan = build_milestones(record, kb, day, status_js)
+    questions = questions_from_data(record, kb, day, status_js, options_js, None)
+    plan = plan_from_data(record, kb, day, status_js)
     return questions, list(plan.milestones), personal_questions(record)
 
 
