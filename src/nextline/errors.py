@@ -57,14 +57,16 @@ class TrialDataInvalid(RecordInvalid):
 class InputTooLarge(NextlineError):
     """A file larger than the limit; refused before it is parsed."""
 
-    def __init__(self, size: int, limit: int, source: str = "") -> None:
+    def __init__(
+        self, size: int, limit: int, source: str = "", what: str = "a patient file"
+    ) -> None:
         self.size = size
         self.limit = limit
         mb = size / 1_000_000
         limit_mb = limit / 1_000_000
         head = f"{source}: " if source else ""
         super().__init__(
-            f"{head}file is {mb:.1f} MB, over the {limit_mb:.0f} MB limit for a patient file; "
+            f"{head}file is {mb:.1f} MB, over the {limit_mb:.0f} MB limit for {what}; "
             "nothing was stored"
         )
 

@@ -168,3 +168,32 @@ def test_the_same_nct_id_twice_in_one_file_is_refused() -> None:
     assert [str(p) for p in caught.value.problems] == [
         "error: NCT90000001: the same NCT id appears twice"
     ]
+
+
+def test_a_trial_file_over_the_limit_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nextline.trials.loaders as loaders
+    from nextline.errors import InputTooLarge
+
+    monkeypatch.setattr(loaders, "MAX_TRIAL_FILE_BYTES", 1_000)
+    big = tmp_path / "big.json"
+    big.write_text("[" + ",".join(["{}"] * 1_000) + "]")
+    with pytest.raises(InputTooLarge, match="over the 0 MB limit for a trial file"):
+        loaders.read_trials(big)
+
+
+def test_a_gzip_file_that_expands_over_the_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+
+    import nextline.trials.loaders as loaders
+    from nextline.errors import InputTooLarge
+
+    monkeypatch.setattr(loaders, "MAX_TRIAL_FILE_BYTES", 1_000)
+    bomb = tmp_path / "bomb.json.gz"
+    bomb.write_bytes(gzip.compress(b" " * 100_000))
+    assert bomb.stat().st_size < 1_000
+    with pytest.raises(InputTooLarge, match=r"\(unzipped\): file is 0.0 MB"):
+        loaders.read_trials(bomb)

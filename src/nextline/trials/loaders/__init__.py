@@ -13,11 +13,12 @@ problem with its path (`line 3: protocolSection.identificationModule.nctId: ...`
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from pathlib import Path
 from typing import Any
 
-from nextline.errors import Problem, TrialDataInvalid
+from nextline.errors import InputTooLarge, Problem, TrialDataInvalid
 from nextline.trials.loaders._common import raise_if_problems
 from nextline.trials.loaders.api_v2 import is_api_v2_study, trial_from_api_v2
 from nextline.trials.loaders.hint import is_hint_row, trial_from_hint
@@ -26,11 +27,19 @@ from nextline.trials.loaders.snapshot import is_snapshot_row, trial_from_snapsho
 from nextline.trials.models import Trial
 
 MAX_PROBLEMS = 50  # enough to see the pattern; the message stays readable
+# Every recruiting breast cancer study in ClinicalTrials.gov as API v2 JSON is well under
+# 100 MB; a file many times that is a mistake (a whole-registry dump) and would be read
+# into memory, so it is refused before reading, and a gzip file is checked as it expands.
+MAX_TRIAL_FILE_BYTES = 500_000_000
 
 
 def read_text(path: Path) -> str:
     """The file's text, gunzipped when it starts with the gzip magic bytes."""
+    limit = MAX_TRIAL_FILE_BYTES
     try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputTooLarge(size, limit, str(path), what="a trial file")
         data = path.read_bytes()
     except OSError as exc:
         raise TrialDataInvalid(
@@ -38,9 +47,12 @@ def read_text(path: Path) -> str:
         ) from None
     if data[:2] == b"\x1f\x8b":
         try:
-            data = gzip.decompress(data)
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
+                data = unzipped.read(limit + 1)
         except (OSError, EOFError) as exc:
             raise TrialDataInvalid([Problem("", f"broken gzip data: {exc}")], str(path)) from None
+        if len(data) > limit:
+            raise InputTooLarge(len(data), limit, f"{path} (unzipped)", what="a trial file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
