@@ -45,25 +45,19 @@ def _record(ref: str, as_of: dt.date) -> tuple[PatientRecord, Knowledge]:
 def match_trials_if_available(
     record: PatientRecord, kb: Knowledge, as_of: dt.date, wanted: bool = True
 ) -> Any:
-    """Matches over the catalog's breast cancer trials, or None when not wanted or while this
-    build cannot match trials."""
+    """Matches over the catalog's breast cancer trials, or None when not wanted."""
     if not wanted:
         return None
     from nextline.plan._inputs import as_data
-    from nextline.plan.briefing import engine
-
-    match = engine("nextline.trials.matching", "match_trials")
-    load_catalog = engine("nextline.trials.catalog", "load_catalog")
-    is_breast = engine("nextline.trials.catalog", "is_breast_trial")
-    if match is None or load_catalog is None or is_breast is None:
-        return None
     from nextline.settings import Settings
+    from nextline.trials.catalog import is_breast_trial, load_catalog
     from nextline.trials.eligibility.cache import parsed_criteria
+    from nextline.trials.matching import match_trials
 
     catalog = load_catalog()
-    breast = [t for t in catalog.trials if is_breast(t)]
+    breast = [t for t in catalog.trials if is_breast_trial(t)]
     parsed = parsed_criteria(breast, kb, Settings().data_dir)
-    matches = match(record, kb, breast, as_of, parsed=parsed, limit=TRIALS_LIMIT)
+    matches = match_trials(record, kb, breast, as_of, parsed=parsed, limit=TRIALS_LIMIT)
     return {"catalog": as_data(catalog.metadata()), "matches": as_data(matches)}
 
 

@@ -111,10 +111,10 @@ def show(ref: Ref, as_of: AsOf = None, json_out: Json = False) -> None:
 
     day = parse_as_of(as_of)
     record = load(ref, day)
-    events = [e for e in build_timeline(record) if e.date <= day]
     if json_out:
         print_json(timeline_data(record, day))
         return
+    events = [e for e in build_timeline(record) if e.date <= day]
     from rich.console import Console
     from rich.markup import escape
 

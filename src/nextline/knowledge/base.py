@@ -55,7 +55,6 @@ class Knowledge:
     classes: dict[str, DrugClass]
     drugs: dict[str, Drug]
     lab_tests: dict[str, LabTest]
-    extra: dict[str, Any] = field(default_factory=dict)
     plan: PlanKnowledge | None = None
     assess: AssessKnowledge | None = None
     options: OptionsKnowledge | None = None

@@ -8,8 +8,6 @@ I/O), and adds the plan's own parts: questions, milestones, goals and supportive
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable
 from typing import Any
 
 from nextline.knowledge import Knowledge
@@ -22,15 +20,6 @@ from nextline.plan.tradeoffs import goals_tradeoffs
 from nextline.record import PatientRecord
 
 
-def engine(module: str, name: str) -> Callable[..., Any] | None:
-    """An engine's entry point, or None while this build does not have it yet."""
-    try:
-        found = getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-    return found if callable(found) else None
-
-
 def build_briefing(
     record: PatientRecord,
     kb: Knowledge,
@@ -39,20 +28,17 @@ def build_briefing(
     options: Any = None,
     trials: Any = None,
 ) -> Briefing:
-    """The whole briefing for one person. Engines not available are listed in `unavailable`."""
+    """The whole briefing for one person. Status and options are computed here when not
+    given; trials only when the caller matched them (it takes seconds), else `unavailable`
+    names them."""
+    from nextline.assess import assess_status
+    from nextline.options import list_options
+
     unavailable: list[str] = []
     if status is None:
-        assess = engine("nextline.assess", "assess_status")
-        if assess is None:
-            unavailable.append("status")
-        else:
-            status = assess(record, kb, as_of)
+        status = assess_status(record, kb, as_of)
     if options is None:
-        list_options = engine("nextline.options", "list_options")
-        if list_options is None:
-            unavailable.append("options")
-        else:
-            options = list_options(record, kb, as_of)
+        options = list_options(record, kb, as_of)
     if trials is None:
         unavailable.append("trials")
     status_json = status_data(status)

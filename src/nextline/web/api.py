@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
-from nextline.errors import NotFound, Problem, RecordInvalid
+from nextline.errors import Problem, RecordInvalid
 from nextline.record import PatientFile, patient_file_data
 from nextline.web import engines
 from nextline.web.contracts import (
@@ -252,8 +252,6 @@ def get_trials(
         within_km=within_km,
         include_ineligible=include_ineligible,
     )
-    if matches is None:
-        raise NotFound("engine", "trials matching")
     catalog, _ = state.trial_catalog(state.kb)
     shown = matches[:limit] if limit is not None else matches
     return {

@@ -2,8 +2,7 @@
 
 Pages and the API call these, never the engines directly, so every view of one person on one
 date is computed the same way as the command line computes it (`nextline status/options/
-questions/brief/report`). Trial matching is looked up when called: a build without it says
-so instead of inventing an answer.
+questions/brief/report`).
 """
 
 from __future__ import annotations
@@ -41,12 +40,6 @@ def options(record: PatientRecord, kb: Knowledge, day: dt.date) -> OptionsResult
     return list_options(record, kb, day)
 
 
-def trials_available() -> bool:
-    from nextline.plan.briefing import engine
-
-    return engine("nextline.trials.matching", "match_trials") is not None
-
-
 def trials(
     record: PatientRecord,
     kb: Knowledge,
@@ -57,20 +50,17 @@ def trials(
     include_ineligible: bool = False,
     wait: bool = True,
 ) -> Any:
-    """Trial matches over the catalog in use (`nextline trials match`), best first, or None
-    while this build cannot match trials. The catalog and its parsed criteria are read once
-    per app (`WebState.trial_catalog`), never fetched: only `nextline trials sync` goes online.
-    With `wait=False` it returns None at once while the catalog is still being read."""
-    from nextline.plan.briefing import engine
+    """Trial matches over the catalog in use (`nextline trials match`), best first. The
+    catalog and its parsed criteria are read once per app (`WebState.trial_catalog`), never
+    fetched: only `nextline trials sync` goes online. With `wait=False` it returns None at
+    once while the catalog is still being read."""
+    from nextline.trials.matching import match_trials
 
-    match = engine("nextline.trials.matching", "match_trials")
-    if match is None:
-        return None
     if not wait and not state.trials_ready():
         state.warm_trials(kb)
         return None
     data = state.trial_data(kb)
-    return match(
+    return match_trials(
         record,
         kb,
         data.everything,
@@ -88,18 +78,16 @@ def briefing_trials(
     record: PatientRecord, kb: Knowledge, day: dt.date, state: WebState, *, wait: bool
 ) -> Any:
     """The trial matches a briefing carries, shaped as the command line's `--trials` gives
-    them: the catalog's breast cancer trials, the best 20. None while not available."""
+    them: the catalog's breast cancer trials, the best 20. None while the catalog is still
+    being read (with `wait=False`)."""
     from nextline.plan._inputs import as_data
-    from nextline.plan.briefing import engine
+    from nextline.trials.matching import match_trials
 
-    match = engine("nextline.trials.matching", "match_trials")
-    if match is None:
-        return None
     if not wait and not state.trials_ready():
         state.warm_trials(kb)
         return None
     data = state.trial_data(kb)
-    matches = match(record, kb, data.breast, day, parsed=data.parsed, limit=BRIEFING_TRIALS)
+    matches = match_trials(record, kb, data.breast, day, parsed=data.parsed, limit=BRIEFING_TRIALS)
     catalog = data.catalog
     return {"catalog": as_data(catalog.metadata()), "matches": as_data(matches)}
 

@@ -207,14 +207,13 @@ def _trial_context(
         "within_km": within_km,
         "phase": phase,
         "include_ineligible": include_ineligible,
-        "available": engines.trials_available(),
         "ready": state.trials_ready(),
         "matches": None,
         "total": 0,
     }
-    if context["available"] and not context["ready"]:
+    if not context["ready"]:
         state.warm_trials(state.kb)
-    if context["available"] and state.trials_ready():
+    if state.trials_ready():
         found = (
             engines.trials(
                 record,
