@@ -34,13 +34,17 @@ class Patient(FileModel):
     birth_date: dt.date | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     sex: Literal["female", "male"]
-    menopausal_status: Literal["premenopausal", "perimenopausal", "postmenopausal"] | None = None
+    menopausal_status: (
+        Literal["premenopausal", "perimenopausal", "postmenopausal", "unknown"] | None
+    ) = None
     location: Location | None = None
 
     @model_validator(mode="after")
     def _needs_menopausal_status_for_women(self) -> Patient:
         if self.sex == "female" and self.menopausal_status is None:
-            raise ValueError("menopausal_status is required when sex is female")
+            raise ValueError(
+                "menopausal_status is required when sex is female (use unknown when it is not known)"
+            )
         return self
 
 
@@ -236,11 +240,42 @@ class Esas(FileModel):
     wellbeing: Score10 | None = None
 
 
+# Signs a person ticks on the symptom form (web and file). Each decides a red flag as surely
+# as a number does (docs/assess.md lists which sign feeds which flag).
+Sign = Literal[
+    "fever_or_chills",
+    "back_or_neck_pain",
+    "leg_weakness_or_numbness",
+    "trouble_walking",
+    "bladder_or_bowel_change",
+    "seizure",
+    "new_confusion",
+    "severe_headache",
+    "vision_change",
+    "new_cough",
+    "breathlessness",
+    "chest_pain",
+    "one_swollen_leg",
+    "diarrhea",
+    "very_thirsty",
+    "fainting_or_palpitations",
+    "bleeding",
+    "jaw_pain",
+    "eye_pain",
+    "rash_or_blisters",
+]
+SIGNS: tuple[str, ...] = Sign.__args__  # type: ignore[attr-defined]
+
+
 class SymptomReport(FileModel):
     date: dt.date
     esas: Esas | None = None
     temperature_c: float | None = Field(default=None, ge=25, le=45)
     spo2_percent: float | None = Field(default=None, ge=0, le=100)
+    signs: list[Sign] = []
+    stools_per_day: int | None = Field(
+        default=None, ge=0, le=50, description="bowel movements a day (for diarrhoea)"
+    )
     notes: str | None = None
 
 
