@@ -81,7 +81,7 @@ def test_status_text_puts_the_red_flag_first_with_what_to_do() -> None:
     result = runner.invoke(app, ["status", TNBC, "--as-of", "2024-08-20"])
     assert result.exit_code == 0, result.output
     first = result.stdout.splitlines()[0]
-    assert first.startswith("GO TO EMERGENCY / CALL NOW (2024-08-20): fever with low")
+    assert first.startswith("GO TO EMERGENCY / CALL NOW (2024-08-20): fever or chills")
     assert "Call your care team's 24-hour number now." in " ".join(result.stdout.split())
     assert "No treatment running" in result.stdout
 

@@ -31,14 +31,33 @@ def test_every_red_flag_has_a_source_and_says_what_to_do(kb: Knowledge) -> None:
         if not flag.sources or "call" not in flag.message.lower()
     ]
     assert gaps == []
-    assert [f.kind for f in kb.assess.red_flags] == [
-        "possible_febrile_neutropenia",
-        "possible_spinal_cord_compression",
-        "neurological_change_brain_metastases",
-        "severe_breathlessness",
-        "uncontrolled_pain",
-        "confusion_with_high_calcium",
-    ]
+    assert sorted(f.kind for f in kb.assess.red_flags) == sorted(RED_FLAG_KINDS)
+
+
+# The contract (`status --json` red_flags[].kind), docs/assess.md lists each one.
+RED_FLAG_KINDS = [
+    "possible_febrile_neutropenia",
+    "possible_spinal_cord_compression",
+    "neurological_change",
+    "new_confusion",
+    "possible_hypercalcemia",
+    "possible_pneumonitis",
+    "possible_blood_clot",
+    "severe_diarrhea",
+    "high_blood_sugar",
+    "heart_rhythm",
+    "severe_breathlessness",
+    "uncontrolled_pain",
+    "bleeding_with_low_platelets",
+    "possible_jaw_osteonecrosis",
+    "eye_problem",
+    "immune_side_effect",
+]
+
+
+def test_docs_list_every_red_flag_kind_with_its_urgency() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "assess.md").read_text(encoding="utf-8")
+    assert [kind for kind in RED_FLAG_KINDS if f"`{kind}`" not in text] == []
 
 
 def test_recist_numbers_are_those_of_recist_1_1(kb: Knowledge) -> None:
@@ -113,13 +132,34 @@ def test_count_rule_for_an_unknown_drug_is_refused(tmp_path: Path) -> None:
 
 def test_red_flag_with_an_unknown_condition_type_is_refused(tmp_path: Path) -> None:
     def edit(data: dict) -> None:  # type: ignore[type-arg]
-        data["red_flags"][0]["when"][0][0] = {"type": "feverish", "min_c": 38.0}
+        data["red_flags"][0]["rules"][0]["when"][0][0] = {"type": "feverish", "min_c": 38.0}
 
     problems = _problems(_broken_copy(tmp_path, "red_flags.yaml", edit))
     assert len(problems) == 1
     assert problems[0].startswith(
-        "error: red_flags.yaml:red_flags.0.when.0.0: Input tag 'feverish'"
+        "error: red_flags.yaml:red_flags.0.rules.0.when.0.0: Input tag 'feverish'"
     )
+
+
+def test_red_flag_naming_an_unknown_sign_or_drug_is_refused(tmp_path: Path) -> None:
+    def edit(data: dict) -> None:  # type: ignore[type-arg]
+        when = data["red_flags"][0]["rules"][0]["when"]
+        when[0].append({"type": "sign", "any": ["feeling_hot"]})
+        when[1].append({"type": "on_treatment", "drugs": ["paracetamoll"], "within_days": 7})
+
+    problems = _problems(_broken_copy(tmp_path, "red_flags.yaml", edit))
+    assert problems == [
+        "error: red_flags.possible_febrile_neutropenia: unknown sign 'feeling_hot'",
+        "error: red_flags.possible_febrile_neutropenia: unknown drug 'paracetamoll'",
+    ]
+
+
+def test_a_form_sign_without_words_in_the_vocabulary_is_refused(tmp_path: Path) -> None:
+    def edit(data: dict) -> None:  # type: ignore[type-arg]
+        data["concepts"] = [c for c in data["concepts"] if c["id"] != "jaw_pain"]
+
+    problems = _problems(_broken_copy(tmp_path, "symptom_vocabulary.yaml", edit))
+    assert "error: symptom_vocabulary: the form's sign 'jaw_pain' has no concept" in problems
 
 
 def test_red_flag_without_a_source_is_refused(tmp_path: Path) -> None:

@@ -1,20 +1,27 @@
-"""Red flags: symptoms that mean "call your care team now" or "go to emergency". Pure.
+"""Red flags: signs that mean "call your care team now" or "go to emergency". Pure.
 
-Each red flag in `red_flags.yaml` is a list of groups that must all hold, a group holding
-when any one of its conditions does. Each condition type has one small evaluator here,
-matched against one symptom report (its temperature, ESAS scores and note words) and the
-record around its date (metastatic sites, recent labs, recent treatment).
+Each red flag in `red_flags.yaml` has rules; the most urgent rule that holds decides. A rule
+is a list of groups that must all hold, a group holding when any one of its conditions does.
+Each condition type has one small evaluator here, read against one entry of the record (a
+symptom report, or a scan's written impression) and the record around its date (sites of
+cancer, recent labs, what is running).
+
+Why the sign and not the site decides: a person may write "back pain, legs gone weak" before
+anyone has recorded bone metastases, and a triage nurse would still send them in. Known sites
+are `supports`: named in the evidence when they hold, never required. Notes are read by
+`symptom_reader` (negated, past, hypothetical and other people's signs never count).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from nextline.assess._evidence import Cite, Evidence, cites, fmt
 from nextline.assess._value import value
+from nextline.assess.symptom_reader import NoteReading, read_note
 from nextline.knowledge.assess_schema import (
     Condition,
     EsasCondition,
@@ -23,16 +30,16 @@ from nextline.knowledge.assess_schema import (
     LabHighCondition,
     OnTreatmentCondition,
     RedFlag,
+    SignCondition,
     SiteCondition,
-    WordsCondition,
+    StoolsCondition,
 )
-from nextline.record.file_models import SymptomReport
+from nextline.knowledge.symptom_schema import SymptomVocabularyFile
+from nextline.record.file_models import Esas
 from nextline.record.record import LabValue, PatientRecord
 
 Urgency = Literal["call_now", "emergency"]
-_NEGATIONS = frozenset({"no", "not", "without", "denies", "never", "nor"})
-_WORD = re.compile(r"[a-z']+")
-_ENDINGS = frozenset({"s", "es", "ness", "ed", "ing", "ly", "'s"})
+_RANK = {"call_now": 1, "emergency": 2}
 
 
 @value
@@ -48,67 +55,78 @@ class RedFlagHit:
     paths: tuple[str, ...]
     rule: str
     sources: tuple[Cite, ...]
+    supported_by: tuple[str, ...] = ()
 
 
 Match = tuple[str, str] | None  # (plain reason, record path)
 
 
-def note_mentions(note: str, phrase: str) -> bool:
-    """Whether `phrase` is in `note` as whole words, not right after a negation ("no
-    weakness" does not mention weakness). A phrase ending in `*` is a word start
-    ("confus*" matches "confused"); otherwise only plain endings may follow ("weak" matches
-    "weakness" and "weakly", never "weekend"; "numb" never matches "number")."""
-    text = note.lower()
-    stem = phrase.endswith("*")
-    target = phrase.rstrip("*").lower()
-    start = 0
-    while True:
-        found = text.find(target, start)
-        if found < 0:
-            return False
-        start = found + 1
-        if found > 0 and text[found - 1].isalnum():
-            continue  # not the start of a word
-        if not stem:
-            end = found + len(target)
-            tail = _WORD.match(text, end)
-            if tail is not None and tail.group(0) not in _ENDINGS:
-                continue  # another word that happens to start the same way
-        before = _WORD.findall(text[max(0, found - 30) : found])[-3:]
-        if _NEGATIONS.intersection(before):
-            continue
-        return True
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One dated entry the flags read: a symptom report or a scan's written words."""
+
+    date: dt.date
+    path: str
+    note_path: str | None
+    signs: tuple[str, ...]
+    reading: NoteReading | None
+    temperature_c: float | None
+    stools_per_day: int | None
+    esas: Esas | None
 
 
 class _Context:
-    """What the evaluators read for one symptom report."""
+    """What the evaluators read for one entry."""
 
-    def __init__(self, record: PatientRecord, index: int, report: SymptomReport) -> None:
+    def __init__(self, record: PatientRecord, entry: _Entry, names: dict[str, str]) -> None:
         self.record = record
-        self.index = index
-        self.report = report
-        self.path = f"symptoms[{index}]"
+        self.entry = entry
+        self.names = names
 
 
-def _fever(c: FeverCondition, ctx: _Context) -> Match:
-    temp = ctx.report.temperature_c
-    if temp is not None and temp >= c.min_c:
-        return f"a temperature of {fmt(temp)} °C", f"{ctx.path}.temperature_c"
+def _sign(c: SignCondition, ctx: _Context) -> Match:
+    entry = ctx.entry
+    for sign in c.any:
+        if sign in entry.signs:
+            return f"you ticked “{ctx.names.get(sign, sign)}”", f"{entry.path}.signs"
+    if entry.reading is not None and entry.note_path is not None:
+        for sign in c.any:
+            found = entry.reading.has(sign)
+            if found is not None:
+                maybe = "may mean" if found.possible else "means"
+                name = ctx.names.get(sign, sign)
+                return f"the note says “{found.words}” ({maybe} {name})", entry.note_path
     return None
 
 
-def _words(c: WordsCondition, ctx: _Context) -> Match:
-    note = ctx.report.notes
-    if not note:
-        return None
-    for phrase in c.any:
-        if note_mentions(note, phrase):
-            return f'the note says "{note.strip()}"', f"{ctx.path}.notes"
+def _fever(c: FeverCondition, ctx: _Context) -> Match:
+    entry = ctx.entry
+    temp = entry.temperature_c
+    if temp is not None and temp >= c.min_c:
+        return f"a temperature of {fmt(temp)} °C", f"{entry.path}.temperature_c"
+    reading = entry.reading
+    if reading and reading.temperature_c is not None and reading.temperature_c >= c.min_c:
+        words = reading.temperature_words
+        return f"a temperature of {fmt(reading.temperature_c)} °C (the note says “{words}”)", (
+            entry.note_path or entry.path
+        )
+    return None
+
+
+def _stools(c: StoolsCondition, ctx: _Context) -> Match:
+    entry = ctx.entry
+    if entry.stools_per_day is not None and entry.stools_per_day >= c.min:
+        return f"{entry.stools_per_day} stools a day", f"{entry.path}.stools_per_day"
+    reading = entry.reading
+    if reading and reading.stools_per_day is not None and reading.stools_per_day >= c.min:
+        return f"{reading.stools_per_day} stools a day (from the note)", (
+            entry.note_path or entry.path
+        )
     return None
 
 
 def _site(c: SiteCondition, ctx: _Context) -> Match:
-    day = ctx.report.date
+    day = ctx.entry.date
     for i, site in enumerate(ctx.record.file.metastases):
         if site.site not in c.any:
             continue
@@ -116,22 +134,41 @@ def _site(c: SiteCondition, ctx: _Context) -> Match:
             site.resolved is None or site.resolved > day
         ):
             return f"known cancer in the {site.site.replace('_', ' ')}", f"metastases[{i}]"
+    if not c.organ_words:
+        return None
+    words = tuple(w.lower() for w in c.organ_words)
+    for s, scan in enumerate(ctx.record.file.imaging):
+        if scan.date > day:
+            continue
+        for li, lesion in enumerate(scan.lesions):
+            organ = (lesion.organ or "").lower()
+            if lesion.status != "absent" and any(w in organ for w in words):
+                return (
+                    f"a spot in the {lesion.organ} on the {scan.modality} of {scan.date} "
+                    "(not yet confirmed as a site)",
+                    f"imaging[{s}].lesions[{li}]",
+                )
+    for entry in ctx.record.therapies:
+        site_text = (entry.site or "").lower()
+        started = entry.start is not None and entry.start <= day
+        if entry.kind == "radiation" and started and any(w in site_text for w in words):
+            return f"radiation to the {site_text}", entry.path
     return None
 
 
 def _esas(c: EsasCondition, ctx: _Context) -> Match:
-    esas = ctx.report.esas
+    esas = ctx.entry.esas
     score = getattr(esas, c.item) if esas else None
     if score is not None and score >= c.min:
         item = c.item.replace("_", " ")
-        return f"{item} scored {score} out of 10", f"{ctx.path}.esas.{c.item}"
+        return f"{item} scored {score} out of 10", f"{ctx.entry.path}.esas.{c.item}"
     return None
 
 
 def _recent_labs(ctx: _Context, test: str, days: int) -> list[tuple[LabValue, float | None]]:
-    """Results of `test` in the `days` before the report, each with how far its raw value is
+    """Results of `test` in the `days` before the entry, each with how far its raw value is
     over the lab's own upper limit (None when the lab gave no range)."""
-    day = ctx.report.date
+    day = ctx.entry.date
     out = []
     for result in ctx.record.labs_of(test, day):
         if (day - result.date).days > days or result.canonical_value is None:
@@ -161,21 +198,29 @@ def _lab_high(c: LabHighCondition, ctx: _Context) -> Match:
 
 
 def _on_treatment(c: OnTreatmentCondition, ctx: _Context) -> Match:
-    day = ctx.report.date
+    day = ctx.entry.date
     for entry in ctx.record.therapies:
         if entry.kind != "drug" or entry.start is None or entry.start > day:
             continue
         if entry.stop is not None and (day - entry.stop).days > c.within_days:
             continue
-        names = [d.name for d in entry.drugs if d.family in c.families]
+        names = [
+            d.name
+            for d in entry.drugs
+            if d.family in c.families
+            or (d.drug_id is not None and d.drug_id in c.drugs)
+            or not d.classes.isdisjoint(c.classes)
+        ]
         if names:
-            return f"recent treatment with {', '.join(names)}", entry.path
+            when = "recent" if entry.stop is not None and entry.stop < day else "current"
+            return f"{when} treatment with {', '.join(names)}", entry.path
     return None
 
 
 _EVALUATORS: dict[str, Callable[..., Match]] = {
+    "sign": _sign,
     "fever": _fever,
-    "words": _words,
+    "stools": _stools,
     "site": _site,
     "esas": _esas,
     "lab_below": _lab_below,
@@ -188,41 +233,115 @@ def _holds(condition: Condition, ctx: _Context) -> Match:
     return _EVALUATORS[condition.type](condition, ctx)
 
 
-def find_red_flags(
-    record: PatientRecord, flags: list[RedFlag], window_days: int, as_of: dt.date
-) -> tuple[list[RedFlagHit], list[Evidence]]:
-    """Red flags in the symptom reports of the last `window_days` before `as_of` (the
-    latest hit of each kind), most urgent first."""
-    hits: dict[str, RedFlagHit] = {}
+def _entries(
+    record: PatientRecord, vocab: SymptomVocabularyFile, window_days: int, as_of: dt.date
+) -> list[_Entry]:
+    """The symptom reports and scan impressions of the look-back window, oldest first."""
+    out: list[_Entry] = []
+
+    def recent(day: dt.date) -> bool:
+        return day <= as_of and (as_of - day).days <= window_days
+
     for index, report in enumerate(record.file.symptoms):
-        if report.date > as_of or (as_of - report.date).days > window_days:
+        if not recent(report.date):
             continue
-        ctx = _Context(record, index, report)
+        note = report.notes
+        out.append(
+            _Entry(
+                date=report.date,
+                path=f"symptoms[{index}]",
+                note_path=f"symptoms[{index}].notes" if note else None,
+                signs=tuple(report.signs),
+                reading=read_note(note, vocab) if note else None,
+                temperature_c=report.temperature_c,
+                stools_per_day=report.stools_per_day,
+                esas=report.esas,
+            )
+        )
+    for index, scan in enumerate(record.file.imaging):
+        words = " ".join(w for w in (scan.impression, scan.assessment) if w)
+        if not words or not recent(scan.date):
+            continue
+        field = "impression" if scan.impression else "assessment"
+        out.append(
+            _Entry(
+                date=scan.date,
+                path=f"imaging[{index}]",
+                note_path=f"imaging[{index}].{field}",
+                signs=(),
+                reading=read_note(words, vocab),
+                temperature_c=None,
+                stools_per_day=None,
+                esas=None,
+            )
+        )
+    out.sort(key=lambda e: e.date)
+    return out
+
+
+def _rule_match(flag: RedFlag, ctx: _Context) -> tuple[Urgency, list[str], list[str]] | None:
+    """The most urgent rule of `flag` that holds for this entry, with its reasons."""
+    best: tuple[Urgency, list[str], list[str]] | None = None
+    for rule in flag.rules:
+        if best is not None and _RANK[rule.urgency] <= _RANK[best[0]]:
+            continue
+        reasons: list[str] = []
+        paths: list[str] = []
+        for group in rule.when:
+            found = next((m for m in (_holds(c, ctx) for c in group) if m), None)
+            if found is None:
+                break
+            if found[0] not in reasons:
+                reasons.append(found[0])
+            if found[1] not in paths:
+                paths.append(found[1])
+        else:
+            best = (rule.urgency, reasons, paths)
+    return best
+
+
+def find_red_flags(
+    record: PatientRecord,
+    flags: list[RedFlag],
+    window_days: int,
+    as_of: dt.date,
+    vocab: SymptomVocabularyFile,
+) -> tuple[list[RedFlagHit], list[Evidence]]:
+    """Red flags in the entries of the last `window_days` before `as_of` (for each kind, the
+    most urgent, then the latest), most urgent first."""
+    names = {c.id: c.name for c in vocab.concepts}
+    hits: dict[str, RedFlagHit] = {}
+    for entry in _entries(record, vocab, window_days, as_of):
+        ctx = _Context(record, entry, names)
         for flag in flags:
-            reasons: list[str] = []
-            paths: list[str] = []
-            for group in flag.when:
-                found = next((m for m in (_holds(c, ctx) for c in group) if m), None)
-                if found is None:
-                    break
-                if found[0] not in reasons:
-                    reasons.append(found[0])
-                if found[1] not in paths:
-                    paths.append(found[1])
-            else:
-                held = hits.get(flag.kind)
-                if held is None or held.date <= report.date:
-                    hits[flag.kind] = RedFlagHit(
-                        kind=flag.kind,
-                        date=report.date,
-                        urgency=flag.urgency,
-                        name=flag.name,
-                        message=flag.message,
-                        because=tuple(reasons),
-                        paths=tuple(paths),
-                        rule=f"red_flag_{flag.kind}",
-                        sources=cites(flag.sources),
-                    )
+            matched = _rule_match(flag, ctx)
+            if matched is None:
+                continue
+            urgency, reasons, paths = matched
+            support: list[str] = []
+            for condition in flag.supports:
+                held = _holds(condition, ctx)
+                if held is not None and held[0] not in reasons:
+                    support.append(held[0])
+                    paths.append(held[1])
+            held_hit = hits.get(flag.kind)
+            if held_hit is not None and (
+                _RANK[held_hit.urgency] > _RANK[urgency]
+                or (held_hit.urgency == urgency and held_hit.date > entry.date)
+            ):
+                continue
+            hits[flag.kind] = RedFlagHit(
+                kind=flag.kind,
+                date=entry.date,
+                urgency=urgency,
+                name=flag.name,
+                message=flag.message,
+                because=tuple(reasons),
+                paths=tuple(dict.fromkeys(paths)),
+                rule=f"red_flag_{flag.kind}",
+                sources=cites(flag.sources),
+                supported_by=tuple(support),
+            )
     ordered = sorted(
         hits.values(), key=lambda h: (h.urgency != "emergency", -h.date.toordinal(), h.kind)
     )
@@ -230,7 +349,9 @@ def find_red_flags(
         Evidence(
             kind="red_flag",
             date=hit.date,
-            text=f"{hit.name[:1].upper()}{hit.name[1:]} on {hit.date}: {'; '.join(hit.because)}.",
+            text=f"{hit.name[:1].upper()}{hit.name[1:]} on {hit.date}: {'; '.join(hit.because)}"
+            + (f" (more likely with {'; '.join(hit.supported_by)})" if hit.supported_by else "")
+            + ".",
             paths=hit.paths,
             rule=hit.rule,
             sources=hit.sources,

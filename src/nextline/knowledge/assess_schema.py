@@ -12,11 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from nextline.errors import Problem
 from nextline.knowledge.checks import check_source_refs
 from nextline.knowledge.schema import Slug, SourceRef, Strict
+from nextline.knowledge.symptom_schema import SymptomVocabularyFile
 
 Sources = Annotated[list[SourceRef], Field(min_length=1)]
 
@@ -97,23 +98,35 @@ class EsasBands(Strict):
 
 
 # --- red flags: one model per condition type -----------------------------------------------
+class SignCondition(Strict):
+    """A sign ticked on the symptom form, or affirmed in the words of a note (a symptom note,
+    or a scan's impression): ids from `symptom_vocabulary.yaml`."""
+
+    type: Literal["sign"]
+    any: list[Slug] = Field(min_length=1)
+
+
 class FeverCondition(Strict):
+    """A temperature of at least `min_c`, from the temperature field or written in the note."""
+
     type: Literal["fever"]
     min_c: float
 
 
-class WordsCondition(Strict):
-    """Any of these words or phrases in the symptom note (not right after "no"/"not")."""
+class StoolsCondition(Strict):
+    """At least `min` stools a day, from the form's count or written in the note."""
 
-    type: Literal["words"]
-    any: list[str] = Field(min_length=1)
+    type: Literal["stools"]
+    min: int = Field(ge=1)
 
 
 class SiteCondition(Strict):
-    """A known metastatic site on the day of the report."""
+    """A known metastatic site on the day of the report; `organ_words` also find it in a scan's
+    lesion organs or a radiation site (seen, awaiting confirmation)."""
 
     type: Literal["site"]
     any: list[str] = Field(min_length=1)
+    organ_words: list[str] = []
 
 
 class EsasCondition(Strict):
@@ -152,16 +165,25 @@ class LabHighCondition(Strict):
 
 
 class OnTreatmentCondition(Strict):
-    """A drug of one of these families taken within `within_days` before the report."""
+    """A drug of one of these families, classes or ids taken within `within_days` before."""
 
     type: Literal["on_treatment"]
-    families: list[str] = Field(min_length=1)
+    families: list[str] = []
+    classes: list[Slug] = []
+    drugs: list[Slug] = []
     within_days: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _names_something(self) -> OnTreatmentCondition:
+        if not (self.families or self.classes or self.drugs):
+            raise ValueError("on_treatment needs families, classes or drugs")
+        return self
 
 
 Condition = Annotated[
-    FeverCondition
-    | WordsCondition
+    SignCondition
+    | FeverCondition
+    | StoolsCondition
     | SiteCondition
     | EsasCondition
     | LabBelowCondition
@@ -169,19 +191,29 @@ Condition = Annotated[
     | OnTreatmentCondition,
     Field(discriminator="type"),
 ]
+Group = Annotated[list[Condition], Field(min_length=1)]
+
+
+class FlagRule(Strict):
+    """One way a red flag holds: every group holds, a group holding when any one of its
+    conditions does (conjunctive normal form: "fever AND (low ANC OR chemo)")."""
+
+    urgency: Literal["call_now", "emergency"]
+    when: list[Group] = Field(min_length=1)
 
 
 class RedFlag(Strict):
     """Symptoms that mean "call your care team now" or "go to emergency".
 
-    `when` is a list of groups: every group must hold, and a group holds when any one of
-    its conditions does (conjunctive normal form, so "fever AND (low ANC OR chemo)")."""
+    The most urgent rule that holds decides the urgency. `supports` are facts that raise the
+    concern (a known bone site for back pain with weak legs): named in the evidence when they
+    hold, never required."""
 
     kind: Slug
     name: str = Field(description="plain words")
-    urgency: Literal["call_now", "emergency"]
     message: str = Field(description="what it may be and what to do, in plain words")
-    when: list[Annotated[list[Condition], Field(min_length=1)]] = Field(min_length=1)
+    rules: list[FlagRule] = Field(min_length=1)
+    supports: list[Condition] = []
     sources: Sources
 
 
@@ -212,6 +244,7 @@ class AssessKnowledge(Strict):
     esas: EsasBands
     red_flag_window_days: int
     red_flags: list[RedFlag]
+    vocabulary: SymptomVocabularyFile
 
     def source_refs(self) -> list[tuple[str, SourceRef]]:
         """Every (owner, source ref) in the assess knowledge, for the cross-check."""
@@ -234,7 +267,35 @@ class AssessKnowledge(Strict):
         out += [("assess.esas.instrument", r) for r in self.esas.instrument]
         for flag in self.red_flags:
             out += [(f"red_flags.{flag.kind}", r) for r in flag.sources]
+        vocab = self.vocabulary
+        out += [("symptom_vocabulary.context", r) for r in vocab.context_sources]
+        for concept in vocab.concepts:
+            out += [(f"symptom_vocabulary.{concept.id}", r) for r in concept.sources]
         return out
+
+
+def _check_vocabulary(vocab: SymptomVocabularyFile, problems: list[Problem]) -> None:
+    """Every sign the form offers has words; ids are unique; a word pair's lists hold single
+    words (the reader compares them one word at a time)."""
+    from nextline.record.file_models import SIGNS
+
+    ids = [c.id for c in vocab.concepts]
+    for sign in SIGNS:
+        if sign not in ids:
+            problems.append(
+                Problem("symptom_vocabulary", f"the form's sign {sign!r} has no concept")
+            )
+    for concept_id in {i for i in ids if ids.count(i) > 1}:
+        problems.append(Problem(f"symptom_vocabulary.{concept_id}", "duplicate concept id"))
+    for concept in vocab.concepts:
+        if not (concept.phrases or concept.near):
+            problems.append(Problem(f"symptom_vocabulary.{concept.id}", "no phrases or pairs"))
+        for pair in concept.near:
+            for word in [*pair.a, *pair.b]:
+                if " " in word.strip():
+                    problems.append(
+                        Problem(f"symptom_vocabulary.{concept.id}", f"{word!r} is not one word")
+                    )
 
 
 def load_assess(
@@ -243,6 +304,7 @@ def load_assess(
     drugs: dict[str, Any],
     lab_tests: dict[str, Any],
     problems: list[Problem],
+    classes: dict[str, Any] | None = None,
 ) -> AssessKnowledge | None:
     """Read `assess_thresholds.yaml` and `red_flags.yaml` when present, and cross-check
     them: every source id exists, every drug and lab test named exists, and every count
@@ -260,8 +322,17 @@ def load_assess(
     flags = _validate(
         RedFlagsFile, _read_yaml(folder / "red_flags.yaml", problems), "red_flags.yaml", problems
     )
-    if not (thresholds and flags):
+    vocab = _validate(
+        SymptomVocabularyFile,
+        _read_yaml(folder / "symptom_vocabulary.yaml", problems),
+        "symptom_vocabulary.yaml",
+        problems,
+    )
+    if not (thresholds and flags and vocab):
         return None
+    classes = classes or {}
+    concepts = {c.id for c in vocab.concepts}
+    _check_vocabulary(vocab, problems)
     assess = AssessKnowledge(
         recist=thresholds.recist,
         markers=thresholds.markers,
@@ -269,6 +340,7 @@ def load_assess(
         esas=thresholds.esas,
         red_flag_window_days=flags.window_days,
         red_flags=flags.red_flags,
+        vocabulary=vocab,
     )
     for owner, ref in assess.source_refs():
         check_source_refs(owner, [ref], sources, problems)
@@ -300,12 +372,22 @@ def load_assess(
         if flag.kind in seen:
             problems.append(Problem(f"red_flags.{flag.kind}", "duplicate kind"))
         seen.add(flag.kind)
-        for group in flag.when:
-            for condition in group:
-                if isinstance(condition, LabBelowCondition | LabHighCondition) and (
-                    condition.test not in lab_tests
-                ):
-                    problems.append(
-                        Problem(f"red_flags.{flag.kind}", f"unknown lab test {condition.test!r}")
-                    )
+        conditions = [c for rule in flag.rules for group in rule.when for c in group]
+        for condition in [*conditions, *flag.supports]:
+            where = f"red_flags.{flag.kind}"
+            if isinstance(condition, LabBelowCondition | LabHighCondition) and (
+                condition.test not in lab_tests
+            ):
+                problems.append(Problem(where, f"unknown lab test {condition.test!r}"))
+            if isinstance(condition, SignCondition):
+                for sign in condition.any:
+                    if sign not in concepts:
+                        problems.append(Problem(where, f"unknown sign {sign!r}"))
+            if isinstance(condition, OnTreatmentCondition):
+                for drug in condition.drugs:
+                    if drug not in drugs:
+                        problems.append(Problem(where, f"unknown drug {drug!r}"))
+                for cls in condition.classes:
+                    if cls not in classes:
+                        problems.append(Problem(where, f"unknown drug class {cls!r}"))
     return assess

@@ -190,7 +190,7 @@ def _load_cached(data_dir: str) -> Knowledge:
         problems,
     )
     plan = _load_plan(folder, sources, problems)
-    assess = load_assess(folder, sources, drugs, lab_tests, problems)
+    assess = load_assess(folder, sources, drugs, lab_tests, problems, classes)
     options = load_options(
         folder, sources, drugs, classes, lab_tests, problems, _read_yaml, _validate
     )
