@@ -42,6 +42,9 @@ class RecistRules(Strict):
     pd_min_absolute_mm: SourcedNumber = Field(description="over the nadir")
     pr_decrease_pct: SourcedNumber = Field(description="below the baseline")
     new_lesion_is_pd: Sources
+    new_lesion_bone_scan: Sources = Field(
+        description="a new lesion seen on a bone scan only needs confirming by other imaging"
+    )
     non_target_pd: Sources
     complete_response: Sources
     not_evaluated: Sources
