@@ -214,4 +214,9 @@ def test_markers_without_a_sourced_threshold_no_rise_is_counted(kb: Knowledge) -
     assert kb.assess is not None and kb.assess.markers.meaningful_rise_pct is None
     marker, points = trend_of(kb, 30, 120, pct=None)  # +300 %
     assert (marker.trend, points) == ("slightly_rising", ["neither"])
-    assert "nextline holds no published size of rise to judge it by" in marker.text
+    assert marker.text == (
+        "CA 15-3 was 120 U/mL on 2024-03-25, going up; +300 % from its lowest in this "
+        "treatment (30 U/mL on 2024-01-25, the nadir). nextline does not yet hold a published "
+        "rule for how big a rise matters, so this rise is shown but not counted. Tumor markers "
+        "support what scans show; they never show growth on their own."
+    )

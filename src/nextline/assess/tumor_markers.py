@@ -192,7 +192,8 @@ def _describe(
         return f"{head}; one value in this treatment, so no trend yet."
     words = {
         "rising": "going up",
-        "slightly_rising": "a little higher",
+        # without a sourced size, a rise of any size is "going up", never "a little"
+        "slightly_rising": "a little higher" if rise_pct is not None else "going up",
         "falling": "going down",
         "unchanged": "unchanged",
     }[trend]
@@ -210,8 +211,8 @@ def _describe(
             f" That is less than the {rise_pct:g} % rise counted as meaningful, so it is shown "
             "but not counted."
             if rise_pct is not None
-            else " nextline holds no published size of rise to judge it by, so it is shown "
-            "but not counted."
+            else " nextline does not yet hold a published rule for how big a rise matters, so "
+            "this rise is shown but not counted."
         )
     text += " Tumor markers support what scans show; they never show growth on their own."
     if flare:
