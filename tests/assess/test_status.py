@@ -6,8 +6,7 @@ import datetime as dt
 
 from nextline.assess import assess_status
 from nextline.knowledge import Knowledge
-from tests.assess.builders import lesion, make_record, scan, therapy
-from tests.assess.test_tumor_markers import with_rise
+from tests.assess.builders import lesion, make_record, scan, therapy, with_rise
 
 D = dt.date
 

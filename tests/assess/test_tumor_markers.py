@@ -8,33 +8,18 @@ proved on copies of the knowledge base given a number (`with_rise`), labelled as
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from nextline.assess import assess_status
 from nextline.knowledge import Knowledge
-from nextline.knowledge.assess_schema import SourcedNumber
-from nextline.knowledge.schema import SourceRef
 from nextline.record import PatientRecord
-from tests.assess.builders import make_record
+from tests.assess.builders import make_record, with_rise
 
 D = dt.date
 
 
 def ca153(date: str, value: float, unit: str = "U/mL") -> dict:
     return {"date": date, "test": "CA 15-3", "value": value, "unit": unit}
-
-
-def with_rise(kb: Knowledge, pct: float) -> Knowledge:
-    """A copy of the knowledge base whose markers count a rise from `pct` % (test only)."""
-    assert kb.assess is not None
-    number = SourcedNumber(
-        value=pct,
-        unit="%",
-        sources=[SourceRef(id="asco_tumor_markers_2007", section="test-only number")],
-    )
-    markers = kb.assess.markers.model_copy(update={"meaningful_rise_pct": number})
-    return dataclasses.replace(kb, assess=kb.assess.model_copy(update={"markers": markers}))
 
 
 def test_markers_hr_positive_line_1_from_its_nadir(
