@@ -262,3 +262,31 @@ def test_status_with_an_unconfirmed_bone_scan_spot_is_unclear_and_says_why(kb: K
     recist = next(e for e in status.evidence if e.kind == "recist")
     assert (recist.rule, recist.points_to) == ("recist_pr", "neither")
     assert "eortc_recist" in [s.id for s in status.sources]
+
+
+def test_status_json_carries_the_unconfirmed_spot_and_the_target_warning(kb: Knowledge) -> None:
+    from nextline.assess import status_json
+
+    record = make_record(
+        kb,
+        imaging=[
+            *ct_and_bone(BASE, 30),
+            scan("2024-04-20", grown("liver-1", 30)),
+            scan("2024-04-22", lesion("rib-1", organ="bone", role="new"), modality="bone scan"),
+        ],
+    )
+    data = status_json(assess_status(record, kb, dt.date(2024, 5, 1)))
+    (line,) = data["recist"]  # type: ignore[misc]
+    point = line["timepoints"][0]
+    assert (point["overall"], point["new_lesions"], point["unconfirmed_new_lesions"]) == (
+        "SD",
+        [],
+        ["rib-1"],
+    )
+    assert point["rules"] == ["recist_sd", CONFIRM]
+    assert data["overall"] == "unclear"
+    assert [w for w in data["warnings"] if "unequivocal" in w] == [  # type: ignore[attr-defined]
+        "line 1: imaging[2].lesions[0]: target liver-1 is marked 'unequivocal progression', "
+        "which RECIST 1.1 uses for non-target lesions only; it is judged by the sum of "
+        "diameters instead"
+    ]
