@@ -3,11 +3,14 @@ Every clinical value is visible at the call."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from nextline.assess import LineResponse, assess_lines
 from nextline.knowledge import Knowledge
+from nextline.knowledge.assess_schema import SourcedNumber
+from nextline.knowledge.schema import SourceRef
 from nextline.record import PatientFile, PatientRecord, build_record
 
 AS_OF = dt.date(2025, 6, 1)
@@ -97,3 +100,15 @@ def only_line(kb: Knowledge, *scans: dict[str, Any], **sections: Any) -> LineRes
     responses = recist(kb, *scans, **sections)
     assert len(responses) == 1
     return responses[0]
+
+
+def with_rise(kb: Knowledge, pct: float) -> Knowledge:
+    """A copy of the knowledge base whose markers count a rise from `pct` % (test only)."""
+    assert kb.assess is not None
+    number = SourcedNumber(
+        value=pct,
+        unit="%",
+        sources=[SourceRef(id="asco_tumor_markers_2007", section="test-only number")],
+    )
+    markers = kb.assess.markers.model_copy(update={"meaningful_rise_pct": number})
+    return dataclasses.replace(kb, assess=kb.assess.model_copy(update={"markers": markers}))

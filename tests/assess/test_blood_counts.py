@@ -118,3 +118,54 @@ def test_counts_for_a_chemotherapy_that_has_stopped_say_so(kb: Knowledge) -> Non
         "Counts usually allow treatment with paclitaxel. (That treatment stopped on "
         "2024-03-02; these are shown against its limits.)"
     )
+
+
+# --- a low count is said first (issue 11, review fix) ------------------------------------
+def test_counts_low_anc_with_platelets_missing_says_the_low_count_first(kb: Knowledge) -> None:
+    result = counts(kb, ["paclitaxel"], ("ANC", 0.8, "10^9/L"))
+    assert (result.ready_for_chemo, result.below_threshold) == (False, ("ANC",))
+    assert result.message == (
+        "Blood counts on 2024-03-01: ANC 0.8 × 10^9/L (800/mm3), at least 1.5 asked for. "
+        "ANC 0.8 × 10^9/L (800/mm3) is under the level the label of paclitaxel asks for: your "
+        "team may delay or adjust the next dose. Not every count paclitaxel needs is recorded "
+        "(platelets)."
+    )
+
+
+def test_counts_low_platelets_with_anc_missing_says_the_low_count_first(kb: Knowledge) -> None:
+    result = counts(kb, ["eribulin"], ("plt", 60, "K/uL"))
+    assert (result.ready_for_chemo, result.below_threshold) == (False, ("platelets",))
+    low_at = result.message.index("platelets 60 × 10^9/L (60,000/mm3) is under the level")
+    missing_at = result.message.index("Not every count eribulin needs is recorded (anc)")
+    assert low_at < missing_at
+
+
+def test_counts_low_anc_of_a_combination_comes_before_the_missing_platelets(kb: Knowledge) -> None:
+    result = counts(
+        kb,
+        ["gemcitabine", "docetaxel"],
+        ("ANC", 1.1, "10^9/L"),
+        ("hemoglobin", 7.9, "g/dL"),
+    )
+    assert result.below_threshold == ("ANC",)
+    assert result.message.endswith(
+        "ANC 1.1 × 10^9/L (1,100/mm3) is under the level the label of gemcitabine, docetaxel "
+        "asks for: your team may delay or adjust the next dose. Not every count gemcitabine, "
+        "docetaxel needs is recorded (platelets)."
+    )
+
+
+def test_counts_old_and_low_say_the_low_count_before_the_age(kb: Knowledge) -> None:
+    result = counts(
+        kb, ["paclitaxel"], ("ANC", 1.0, "10^9/L"), ("platelets", 150, "10^9/L"), date="2024-01-20"
+    )
+    assert (result.ready_for_chemo, result.stale) == (None, True)
+    low_at = result.message.index("ANC 1 × 10^9/L (1,000/mm3) is under the level")
+    old_at = result.message.index("These counts are more than 30 days old")
+    assert low_at < old_at
+
+
+def test_counts_missing_but_none_low_is_still_not_judged(kb: Knowledge) -> None:
+    result = counts(kb, ["trastuzumab deruxtecan"], ("platelets", 120, "10^9/L"))
+    assert (result.ready_for_chemo, result.below_threshold) == (None, ())
+    assert "under the level" not in result.message

@@ -64,11 +64,13 @@ def test_hr_positive_after_line_1_stopped_has_no_current_treatment(
         "working: the scan on 2024-03-25 showed growth (RECIST PD). This is the time to talk "
         "with your team about what comes next."
     )
+    # The CA 15-3 rise is shown but not counted: the knowledge base holds no sourced size of
+    # a meaningful marker rise yet (assess_thresholds.yaml, markers.meaningful_rise_pct).
     assert [e.kind for e in status.evidence if e.points_to == "not_working"] == [
         "recist",
         "line_stop",
-        "marker",
     ]
+    assert [m.trend for m in status.markers] == ["slightly_rising"]
 
 
 def test_her2_positive_t_dxd_line_baseline_and_progression(

@@ -6,7 +6,7 @@ import datetime as dt
 
 from nextline.assess import assess_status
 from nextline.knowledge import Knowledge
-from tests.assess.builders import lesion, make_record, scan, therapy
+from tests.assess.builders import lesion, make_record, scan, therapy, with_rise
 
 D = dt.date
 
@@ -174,7 +174,7 @@ def test_status_rising_marker_alone_never_makes_it_not_working(kb: Knowledge) ->
             {"date": "2024-06-25", "test": "CA 15-3", "value": 90, "unit": "U/mL"},
         ],
     )
-    status = assess_status(record, kb, D(2024, 7, 1))
+    status = assess_status(record, with_rise(kb, 25), D(2024, 7, 1))
     assert status.overall == "working"
     marker = next(e for e in status.evidence if e.kind == "marker")
     assert (marker.points_to, marker.supporting_only) == ("not_working", True)

@@ -178,10 +178,19 @@ def test_jenny_m_full_bundle(kb: Knowledge) -> None:
         "site": "Chest Wall Structure (body structure)",
     }
     assert "metastatic_since" not in data["diagnosis"]  # cM0: not metastatic
-    assert reasons(result)["Observation/us-core-observation-lab-neutrophils-jenny-m"] == (
-        "observation 'Neutrophils [#/volume] in Blood' (http://loinc.org 26499-4) is not a test "
-        "nextline knows"
-    )
+    # LOINC 26499-4 (Neutrophils [#/volume] in Blood) is one of the ANC codes nextline knows
+    # (lab_tests.yaml `also_loinc`): imported as written, value and unit as the bundle has them.
+    assert "Observation/us-core-observation-lab-neutrophils-jenny-m" not in reasons(result)
+    assert data["labs"] == [
+        {
+            "date": "2018-05-20",
+            "test": "ANC",
+            "value": 3000,
+            "unit": "10*3/uL",
+            "ref_low": 2500,
+            "ref_high": 5000,
+        }
+    ]
     assert [n.reason for n in result.report.inconsistent] == [
         "the condition's stage summary says IIIC, the stage group observation says IIB; "
         "IIB was kept"

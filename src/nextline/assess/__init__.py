@@ -3,6 +3,7 @@ blood counts before chemotherapy, red flags, symptoms and the clinician's view, 
 one `Status` for the current line. Pure: `assess_status(record, kb, as_of)`."""
 
 from nextline.assess.blood_counts import BloodCounts, CountValue
+from nextline.assess.calcium import CalciumReading, latest_calcium
 from nextline.assess.clinician import ClinicianView
 from nextline.assess.recist import LineResponse, Timepoint, assess_lines, group_assessments
 from nextline.assess.red_flags import RedFlagHit
@@ -18,6 +19,7 @@ from nextline.assess.tumor_markers import MarkerTrend
 
 __all__ = [
     "BloodCounts",
+    "CalciumReading",
     "ClinicianView",
     "CountValue",
     "LineRef",
@@ -30,6 +32,7 @@ __all__ = [
     "assess_lines",
     "assess_status",
     "group_assessments",
+    "latest_calcium",
     "status_json",
     "status_schema",
 ]

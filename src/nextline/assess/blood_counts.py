@@ -122,8 +122,14 @@ def assess_blood_counts(
     below = tuple(v.name for v in values if v.below)
     have = {v.test for v in values}
     missing = [test for test in chosen if test not in have]
-    # Not judged (None) when the line is not chemotherapy, or counts are missing or old.
-    ready = None if not chemo or missing or stale or date is None else not below
+    # Not judged (None) when the line is not chemotherapy or the counts are old; a low count
+    # is read as low even when another count is missing (what is known already says "wait").
+    if not chemo or stale or date is None:
+        ready: bool | None = None
+    elif below:
+        ready = False
+    else:
+        ready = None if missing else True
     message = _message(values, chemo, ready, missing, stale, date, as_of, rules.max_age_days)
     if chemo and line is not None and line.stop is not None and line.stop <= as_of:
         message += f" (That treatment stopped on {line.stop}; these are shown against its limits.)"
@@ -184,16 +190,20 @@ def _message(
             )
         return when + note
     drugs = ", ".join(chemo)
+    # A low count is said first, before anything missing or old: it is what matters most.
+    text = when
+    if low:
+        text += (
+            f" {low_words} {'is' if len(low) == 1 else 'are'} under the level the label of "
+            f"{drugs} asks for: your team may delay or adjust the next dose."
+        )
     if stale:
-        return (
-            f"{when} These counts are more than {max_age} days old on {as_of}; a new blood "
+        return text + (
+            f" These counts are more than {max_age} days old on {as_of}; a new blood "
             f"test is usually done before each dose of {drugs}."
         )
     if missing:
-        return f"{when} Not every count {drugs} needs is recorded ({', '.join(missing)})."
+        return text + f" Not every count {drugs} needs is recorded ({', '.join(missing)})."
     if ready:
-        return f"{when} Counts usually allow treatment with {drugs}."
-    return (
-        f"{when} {low_words} {'is' if len(low) == 1 else 'are'} under the level the label of "
-        f"{drugs} asks for: your team may delay or adjust the next dose."
-    )
+        return text + f" Counts usually allow treatment with {drugs}."
+    return text

@@ -6,6 +6,11 @@ source (Eisenhauer et al., Eur J Cancer 2009). What nextline adds, stated so it 
 questioned: scans less than 15 days apart are one assessment (the patient format); the best
 overall response is unconfirmed (no second scan is required) and applies no minimum interval
 for stable disease, since those are set by each trial's protocol.
+
+Two readings a record can hold that RECIST 1.1 does not allow are read its way, with a
+warning or a note: "unequivocal progression" on a target lesion (that judgement is for
+non-targets; a target is judged by the sum of diameters), and a new lesion seen only on a
+bone scan (possible progression that needs confirming by other imaging, not progression yet).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ _EPS = 1e-9  # measurements are decimals; keep "exactly +20 %" on the PD side of
 PD_TARGET_SUM = "recist_pd_target_sum"
 PD_NEW_LESION = "recist_pd_new_lesion"
 PD_NON_TARGET = "recist_pd_non_target"
+NEW_ON_BONE_SCAN_ONLY = "recist_new_lesion_bone_scan_needs_confirming"
 CR = "recist_cr"
 PR = "recist_pr"
 PR_NON_TARGET_REMAINS = "recist_pr_targets_gone_non_targets_remain"
@@ -49,6 +55,7 @@ RULE_SOURCES: dict[str, tuple[str, ...]] = {
     PD_TARGET_SUM: ("pd_increase_pct", "pd_min_absolute_mm"),
     PD_NEW_LESION: ("new_lesion_is_pd",),
     PD_NON_TARGET: ("non_target_pd",),
+    NEW_ON_BONE_SCAN_ONLY: ("new_lesion_bone_scan",),
     CR: ("complete_response", "node_normal_below_mm"),
     PR: ("pr_decrease_pct",),
     PR_NON_TARGET_REMAINS: ("overall_response_table",),
@@ -62,6 +69,8 @@ RULE_SOURCES: dict[str, tuple[str, ...]] = {
 _RANK: dict[str, int] = {"CR": 5, "PR": 4, "SD": 3, "non_CR_non_PD": 3, "PD": 1, "NE": 0}
 
 
+BONE_SCAN = "bone scan"  # the `modality` whose new lesions need confirming by other imaging
+
 # One lesion as read on one scan, and where it is: (lesion, scan index, lesion index).
 # A plain tuple because the engine reads hundreds per record; the path is built when shown.
 SeenLesion = tuple[Lesion, int, int]
@@ -74,8 +83,9 @@ def lesion_path(seen: SeenLesion) -> str:
 class Assessment(NamedTuple):
     """Scans read together (less than 15 days apart), dated by the latest scan. What every
     line's follow-up needs from all of its lesions is read once here: the lesions marked new,
-    and those marked as clearly grown. Sizes are read later, and only for the targets of the
-    line that uses the assessment as a follow-up (most lesions are never asked for one)."""
+    those marked as clearly grown, and those read on bone scans only. Sizes are read later,
+    and only for the targets of the line that uses the assessment as a follow-up (most
+    lesions are never asked for one)."""
 
     date: dt.date
     scan_paths: tuple[str, ...]
@@ -84,6 +94,8 @@ class Assessment(NamedTuple):
     new_ids: tuple[str, ...]
     progressed: tuple[tuple[str, str, str], ...]  # (id, role, path) of "unequivocal_progression"
     too_small_mm: float  # the size a lesion too small to measure counts as
+    # ids of lesions read on bone scans only in this assessment (a new one needs confirming)
+    bone_scan_only: frozenset[str] = frozenset()
 
     def size(self, lesion_id: str) -> float | None:
         """A lesion's size on this assessment (nodes by short axis); None when not read."""
@@ -108,6 +120,8 @@ class Timepoint:
     rules: tuple[str, ...]
     paths: tuple[str, ...]
     text: str
+    # new lesions seen on a bone scan only: possible progression, not counted until confirmed
+    unconfirmed_new_lesions: tuple[str, ...] = ()
 
 
 @value
@@ -154,6 +168,7 @@ def group_assessments(
         lesions: dict[str, SeenLesion] = {}
         new_ids: list[str] = []
         progressed: list[tuple[str, str, str]] = []
+        bone_only: frozenset[str] = frozenset()
         index, scan = members[0]
         if len(members) == 1:
             # Most assessments are one scan: read its lesions in one pass (this runs for
@@ -165,6 +180,8 @@ def group_assessments(
                 if lesion.status == "unequivocal_progression":
                     progressed.append((lesion.id, lesion.role, lesion_path(seen)))
             marked = scan.baseline
+            if scan.modality == BONE_SCAN:
+                bone_only = frozenset(lesions)
         if len(lesions) < len(scan.lesions) or len(members) > 1:
             # Several scans (or an id repeated in one, which records never have): a lesion's
             # latest reading wins, so roles and statuses are read once every reading is in.
@@ -180,6 +197,10 @@ def group_assessments(
                 if seen[0].status == "unequivocal_progression"
             ]
             marked = any(scan.baseline for _, scan in members)
+            # read on a bone scan and on no other imaging of this assessment
+            on_bone = {les.id for _, s in members if s.modality == BONE_SCAN for les in s.lesions}
+            other = {les.id for _, s in members if s.modality != BONE_SCAN for les in s.lesions}
+            bone_only = frozenset(on_bone - other)
         out.append(
             Assessment(
                 members[-1][1].date,
@@ -189,6 +210,7 @@ def group_assessments(
                 tuple(new_ids),
                 tuple(progressed),
                 too_small_mm,
+                bone_only,
             )
         )
     return out
@@ -276,7 +298,7 @@ def _target_warnings(targets: dict[str, SeenLesion], rules: RecistRules) -> list
         if organ == "bone":
             warnings.append(
                 f"{lesion_path(seen)}: a bone lesion as a target; RECIST 1.1 counts bone lesions "
-                "as measurable only when they have a soft-tissue part of at least 10 mm"
+                f"as measurable only when they have a soft-tissue part of at least {min_mm:g} mm"
             )
     for organ, ids in per_organ.items():
         if len(ids) > rules.max_targets_per_organ.value:
@@ -372,6 +394,7 @@ def _describe(
     target_pd: bool,
     new: bool,
     non_target_pd: bool,
+    unconfirmed: bool = False,
 ) -> str:
     """Plain words for a timepoint first, the RECIST term beside."""
     if overall == "PD":
@@ -393,7 +416,14 @@ def _describe(
             f"{base:g} mm before this treatment)"
         )
     label = "non-CR/non-PD" if overall == "non_CR_non_PD" else overall
-    return f"{words} (RECIST {label})."
+    text = f"{words} (RECIST {label})."
+    if unconfirmed:
+        text += (
+            " A new spot was seen on a bone scan only. It may be growth, but it needs to be "
+            "checked with another kind of scan (such as CT, MRI or an X-ray) before it counts "
+            "(RECIST 1.1)."
+        )
+    return text
 
 
 def assess_line(
@@ -472,6 +502,10 @@ def assess_line(
     too_small = rules.too_small_default_mm.value
     nadir = base_sum
     points: list[Timepoint] = []
+    target_ids = set(targets)
+    # new lesions seen on bone scans only, not yet seen on any other imaging
+    pending: set[str] = set()
+    flagged_targets: set[str] = set()
     # The follow-ups: assessments after the baseline, up to the line's stop or as_of.
     first = bisect_right(scans.dates, base.date)
     after_end = bisect_right(scans.dates, end)
@@ -526,17 +560,38 @@ def assess_line(
             elif target != "PD":
                 point_sum = change_base = change_nadir = None
         # New and clearly grown lesions are rare: skip building empty lists for them.
-        new_ids = tuple([i for i in current.new_ids if i not in known]) if current.new_ids else ()
-        progressed = (
-            [path for i, role, path in current.progressed if i in known or role == "non_target"]
-            if current.progressed
-            else []
-        )
+        new_ids: tuple[str, ...] = ()
+        unconfirmed: tuple[str, ...] = ()
+        if current.new_ids or pending:
+            bone_only = current.bone_scan_only
+            fresh = [i for i in current.new_ids if i not in known]
+            # RECIST 1.1: a new lesion on a bone scan alone needs confirming by other imaging;
+            # once another scan shows it, it is a new lesion like any other.
+            confirmed = [i for i in sorted(pending) if i in seen_now and i not in bone_only]
+            new_ids = tuple(dict.fromkeys([i for i in fresh if i not in bone_only] + confirmed))
+            unconfirmed = tuple([i for i in fresh if i in bone_only])
+            pending = (pending - set(confirmed)) | set(unconfirmed)
+        progressed: list[str] = []
+        for i, role, path in current.progressed:
+            if i in target_ids:
+                # "unequivocal progression" is a non-target judgement (RECIST 1.1 §4.3.3);
+                # a target is judged by the sum of diameters alone.
+                if i not in flagged_targets:
+                    flagged_targets.add(i)
+                    warnings.append(
+                        f"line {line.number}: {path}: target {i} is marked 'unequivocal "
+                        "progression', which RECIST 1.1 uses for non-target lesions only; it is "
+                        "judged by the sum of diameters instead"
+                    )
+            elif i in known or role == "non_target":
+                progressed.append(path)
         non_target, nt_paths = _non_target_response(seen_now, non_target_ids, progressed)
         overall, fired = _overall(target, non_target, bool(new_ids), target_rule)
+        if unconfirmed and overall != "PD":
+            fired += (NEW_ON_BONE_SCAN_ONLY,)
         paths = list(current.scan_paths)
-        if new_ids:
-            paths += [lesion_path(seen_now[lesion_id]) for lesion_id in new_ids]
+        if new_ids or unconfirmed:
+            paths += [lesion_path(seen_now[lesion_id]) for lesion_id in new_ids + unconfirmed]
         paths += [p for p in nt_paths if p not in paths]
         points.append(
             Timepoint(
@@ -562,7 +617,9 @@ def assess_line(
                     target == "PD",
                     bool(new_ids),
                     non_target == "PD",
+                    bool(unconfirmed) and overall != "PD",
                 ),
+                unconfirmed_new_lesions=unconfirmed,
             )
         )
     return LineResponse(

@@ -146,6 +146,8 @@ def _recist_evidence(point: Timepoint, line: int, by_rule: dict[str, tuple[Cite,
         "PD": "not_working",
         "NE": "neither",
     }.get(point.overall, "working")
+    if point.unconfirmed_new_lesions and point.overall != "PD":
+        points_to = "neither"  # a new spot on a bone scan alone needs confirming first
     return Evidence(
         kind="recist",
         date=point.date,
@@ -205,6 +207,12 @@ def _decide(
         return "not_working", (
             f"The scan on {latest.date} suggests the cancer is growing on {name} (RECIST PD). "
             "Talk with your team about what comes next."
+        )
+    if latest.unconfirmed_new_lesions:
+        return "unclear", (
+            f"The scan on {latest.date} shows a new spot on a bone scan only. It may mean the "
+            f"cancer is growing on {name}, but it needs to be checked with another kind of scan "
+            "(such as CT, MRI or an X-ray) first (RECIST 1.1). Talk with your team about it."
         )
     if latest.overall == "NE":
         return "unclear", (

@@ -43,6 +43,9 @@ class RecistRules(Strict):
     pd_min_absolute_mm: SourcedNumber = Field(description="over the nadir")
     pr_decrease_pct: SourcedNumber = Field(description="below the baseline")
     new_lesion_is_pd: Sources
+    new_lesion_bone_scan: Sources = Field(
+        description="a new lesion seen on a bone scan only needs confirming by other imaging"
+    )
     non_target_pd: Sources
     complete_response: Sources
     not_evaluated: Sources
@@ -58,6 +61,21 @@ class MarkerRules(Strict):
     tests: list[Slug] = Field(min_length=1, description="lab test ids (lab_tests.yaml)")
     supporting_only: Sources
     flare_days: SourcedNumber = Field(description="early rises after a new line may be spurious")
+    meaningful_rise_pct: SourcedNumber | None = Field(
+        default=None,
+        description=(
+            "a rise counts as rising only at or past this % over the lowest value in the "
+            "line; without a sourced number, no rise is counted (shown only)"
+        ),
+    )
+
+
+class CalciumRules(Strict):
+    """Total calcium corrected for albumin: measured + factor x (normal albumin - albumin),
+    in mg/dL with albumin in g/dL (the tests' canonical units, checked at load)."""
+
+    albumin_factor: SourcedNumber = Field(description="mg/dL of calcium per g/dL of albumin")
+    normal_albumin: SourcedNumber = Field(description="g/dL; correct only below it")
 
 
 class CountRule(Strict):
@@ -225,6 +243,7 @@ class AssessFile(Strict):
     markers: MarkerRules
     blood_counts: BloodCountRules
     esas: EsasBands
+    calcium: CalciumRules
 
 
 class RedFlagsFile(Strict):
@@ -242,6 +261,7 @@ class AssessKnowledge(Strict):
     markers: MarkerRules
     blood_counts: BloodCountRules
     esas: EsasBands
+    calcium: CalciumRules
     red_flag_window_days: int
     red_flags: list[RedFlag]
     vocabulary: SymptomVocabularyFile
@@ -255,6 +275,12 @@ class AssessKnowledge(Strict):
             out += [(f"assess.recist.{name}", ref) for ref in refs]
         out += [("assess.markers.supporting_only", r) for r in self.markers.supporting_only]
         out += [("assess.markers.flare_days", r) for r in self.markers.flare_days.sources]
+        if self.markers.meaningful_rise_pct is not None:
+            rise = self.markers.meaningful_rise_pct
+            out += [("assess.markers.meaningful_rise_pct", r) for r in rise.sources]
+        for name in ("albumin_factor", "normal_albumin"):
+            number = getattr(self.calcium, name)
+            out += [(f"assess.calcium.{name}", r) for r in number.sources]
         counts = self.blood_counts
         for rule in counts.default:
             out += [(f"assess.blood_counts.default.{rule.test}", r) for r in rule.sources]
@@ -262,8 +288,8 @@ class AssessKnowledge(Strict):
             for rule in drug.rules:
                 out += [(f"assess.blood_counts.{drug.drug}.{rule.test}", r) for r in rule.sources]
         for band in ("moderate_from", "severe_from"):
-            number: SourcedNumber = getattr(self.esas, band)
-            out += [(f"assess.esas.{band}", r) for r in number.sources]
+            band_number: SourcedNumber = getattr(self.esas, band)
+            out += [(f"assess.esas.{band}", r) for r in band_number.sources]
         out += [("assess.esas.instrument", r) for r in self.esas.instrument]
         for flag in self.red_flags:
             out += [(f"red_flags.{flag.kind}", r) for r in flag.sources]
@@ -338,6 +364,7 @@ def load_assess(
         markers=thresholds.markers,
         blood_counts=thresholds.blood_counts,
         esas=thresholds.esas,
+        calcium=thresholds.calcium,
         red_flag_window_days=flags.window_days,
         red_flags=flags.red_flags,
         vocabulary=vocab,
@@ -347,6 +374,13 @@ def load_assess(
     for test in assess.markers.tests:
         if test not in lab_tests:
             problems.append(Problem("assess.markers.tests", f"unknown lab test {test!r}"))
+    # the correction formula is read in these units; a lab table change must not skew it
+    for test, unit in (("calcium", "mg/dL"), ("calcium_corrected", "mg/dL"), ("albumin", "g/dL")):
+        known_test = lab_tests.get(test)
+        if known_test is None or known_test.canonical_unit != unit:
+            problems.append(Problem("assess.calcium", f"needs lab test {test!r} in {unit}"))
+    if assess.calcium.normal_albumin.unit != "g/dL":
+        problems.append(Problem("assess.calcium.normal_albumin", "unit must be 'g/dL'"))
     counts = assess.blood_counts
     for test in counts.shown_tests:
         if test not in lab_tests:

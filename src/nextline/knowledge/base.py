@@ -67,8 +67,11 @@ class Knowledge:
         return self.drugs[drug_id] if drug_id else None
 
     def find_lab_test(self, written: str) -> LabTest | None:
-        """The lab test a written name or LOINC code means, or None."""
-        test_id = self._test_names.get(name_key(written))
+        """The lab test a written name or LOINC code means, as labs print them (aliases,
+        LOINC codes, specimen words and bracketed abbreviations: `lab_names`), or None."""
+        from nextline.knowledge.lab_names import find_test_id
+
+        test_id = find_test_id(written, self._test_names.get)
         return self.lab_tests[test_id] if test_id else None
 
     def drug_class_ids(self, drug: Drug) -> set[str]:
@@ -185,7 +188,7 @@ def _load_cached(data_dir: str) -> Knowledge:
         problems,
     )
     test_names = _index_names(
-        ((t.id, [t.id, t.name, t.loinc, *t.aliases]) for t in lab_tests.values()),
+        ((t.id, [t.id, t.name, t.loinc, *t.also_loinc, *t.aliases]) for t in lab_tests.values()),
         "lab_tests",
         problems,
     )

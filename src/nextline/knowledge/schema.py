@@ -119,6 +119,9 @@ class LabTest(Strict):
     name: str
     aliases: list[str] = []
     loinc: str = Field(pattern=r"^[0-9]+-[0-9]$")
+    also_loinc: list[Annotated[str, Field(pattern=r"^[0-9]+-[0-9]$")]] = Field(
+        default=[], description="other LOINC codes labs use for the same test"
+    )
     canonical_unit: str
     kind: Literal["tumor_marker", "blood_count", "chemistry", "heart", "other"]
     molar_mass_g_per_mol: float | None = Field(
