@@ -493,7 +493,7 @@ def test_a_bad_form_keeps_what_was_typed(client) -> None:
         (
             {"patient.id": "ana", "patient.sex": "female"},
             "patient",
-            "menopausal_status is required when sex is female",
+            "menopausal_status is required when sex is female (use unknown when it is not known)",
         ),
         (
             {"patient.id": "hr-positive-esr1", "patient.sex": "male"},

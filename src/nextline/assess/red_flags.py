@@ -21,8 +21,11 @@ from typing import Literal
 
 from nextline.assess._evidence import Cite, Evidence, cites, fmt
 from nextline.assess._value import value
+from nextline.assess.calcium import latest_calcium
 from nextline.assess.symptom_reader import NoteReading, read_note
 from nextline.knowledge.assess_schema import (
+    AssessKnowledge,
+    CalciumHighCondition,
     Condition,
     EsasCondition,
     FeverCondition,
@@ -78,10 +81,13 @@ class _Entry:
 class _Context:
     """What the evaluators read for one entry."""
 
-    def __init__(self, record: PatientRecord, entry: _Entry, names: dict[str, str]) -> None:
+    def __init__(
+        self, record: PatientRecord, entry: _Entry, names: dict[str, str], know: AssessKnowledge
+    ) -> None:
         self.record = record
         self.entry = entry
         self.names = names
+        self.know = know
 
 
 def _sign(c: SignCondition, ctx: _Context) -> Match:
@@ -197,6 +203,29 @@ def _lab_high(c: LabHighCondition, ctx: _Context) -> Match:
     return None
 
 
+def _calcium_high(c: CalciumHighCondition, ctx: _Context) -> Match:
+    day = ctx.entry.date
+    reading = latest_calcium(ctx.record, ctx.know.calcium, day)
+    if reading is None or (day - reading.date).days > c.within_days:
+        return None
+    index = int(reading.path.removeprefix("labs[").removesuffix("]"))
+    lab = ctx.record.file.labs[index]
+    limit = c.value
+    if lab.ref_high is not None:
+        # The lab's own upper limit, in the lab's unit: as mg/dL through the result's factor.
+        results = (
+            *ctx.record.labs_of("calcium", day),
+            *ctx.record.labs_of("calcium_corrected", day),
+        )
+        result = next((r for r in results if r.path == reading.path), None)
+        if result is not None and result.canonical_value and result.value:
+            limit = lab.ref_high * result.canonical_value / result.value
+    if reading.value_mg_dl <= limit:
+        return None
+    how = "corrected calcium" if reading.corrected else "calcium"
+    return f"{how} {fmt(reading.value_mg_dl)} mg/dL on {reading.date} (high)", reading.path
+
+
 def _on_treatment(c: OnTreatmentCondition, ctx: _Context) -> Match:
     day = ctx.entry.date
     for entry in ctx.record.therapies:
@@ -225,6 +254,7 @@ _EVALUATORS: dict[str, Callable[..., Match]] = {
     "esas": _esas,
     "lab_below": _lab_below,
     "lab_high": _lab_high,
+    "calcium_high": _calcium_high,
     "on_treatment": _on_treatment,
 }
 
@@ -301,18 +331,17 @@ def _rule_match(flag: RedFlag, ctx: _Context) -> tuple[Urgency, list[str], list[
 
 
 def find_red_flags(
-    record: PatientRecord,
-    flags: list[RedFlag],
-    window_days: int,
-    as_of: dt.date,
-    vocab: SymptomVocabularyFile,
+    record: PatientRecord, know: AssessKnowledge, as_of: dt.date
 ) -> tuple[list[RedFlagHit], list[Evidence]]:
-    """Red flags in the entries of the last `window_days` before `as_of` (for each kind, the
+    """Red flags in the entries of the look-back window before `as_of` (for each kind, the
     most urgent, then the latest), most urgent first."""
+    vocab = know.vocabulary
+    flags = know.red_flags
+    window_days = know.red_flag_window_days
     names = {c.id: c.name for c in vocab.concepts}
     hits: dict[str, RedFlagHit] = {}
     for entry in _entries(record, vocab, window_days, as_of):
-        ctx = _Context(record, entry, names)
+        ctx = _Context(record, entry, names, know)
         for flag in flags:
             matched = _rule_match(flag, ctx)
             if matched is None:

@@ -266,9 +266,7 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
     scan_dates = [scan.date for scan in record.imaging if scan.date <= as_of]
 
     evidence: list[Evidence] = []
-    flags, flag_evidence = find_red_flags(
-        record, know.red_flags, know.red_flag_window_days, as_of, know.vocabulary
-    )
+    flags, flag_evidence = find_red_flags(record, know, as_of)
     evidence += flag_evidence
     if latest is not None and response is not None:
         evidence.append(_recist_evidence(latest, response.line, by_rule))

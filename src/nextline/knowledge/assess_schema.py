@@ -182,6 +182,16 @@ class LabHighCondition(Strict):
     within_days: int = Field(ge=0)
 
 
+class CalciumHighCondition(Strict):
+    """The latest calcium within `within_days` before, corrected for albumin where nextline
+    can (`assess.calcium`), above the lab's upper limit, or above `value` mg/dL when the lab
+    gave no range."""
+
+    type: Literal["calcium_high"]
+    value: float
+    within_days: int = Field(ge=0)
+
+
 class OnTreatmentCondition(Strict):
     """A drug of one of these families, classes or ids taken within `within_days` before."""
 
@@ -206,6 +216,7 @@ Condition = Annotated[
     | EsasCondition
     | LabBelowCondition
     | LabHighCondition
+    | CalciumHighCondition
     | OnTreatmentCondition,
     Field(discriminator="type"),
 ]

@@ -138,7 +138,11 @@ def create_app(
         swagger_ui_parameters={"defaultModelsExpandDepth": 0},
     )
     app.state.web = WebState(settings=settings, store=open_store(settings), as_of=as_of)
-    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    from nextline.web.flag_banner import person_red_flags
+
+    templates = Jinja2Templates(
+        directory=str(WEB_DIR / "templates"), context_processors=[person_red_flags]
+    )
     install_filters(templates.env)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")

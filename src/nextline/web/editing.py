@@ -31,6 +31,7 @@ from nextline.web.vocab import (
     GOAL_AVOID,
     GOAL_PREFER,
     GOAL_PRIORITIES,
+    SIGN_CHOICES,
     lab_units,
 )
 
@@ -176,7 +177,9 @@ FORMS: dict[str, FormSpec] = {
             "How are you feeling?",
             "forms/symptoms.html",
             "symptoms",
-            "Score each from 0 (none) to 10 (worst possible). Leave blank what you skip.",
+            "Tick any warning signs, then score each from 0 (none) to 10 (worst possible). "
+            "Leave blank what you skip.",
+            list_fields=("signs",),
             build=_plain_entry,
             note="added a symptom report",
         ),
@@ -287,6 +290,8 @@ def form_context(spec: FormSpec, state: WebState, file: PatientFile) -> dict[str
         )
     elif spec.key == "care-team":
         context["roles"] = CARE_ROLES
+    elif spec.key == "symptoms":
+        context["signs"] = SIGN_CHOICES
     elif spec.key in ("tumor-test", "germline-test"):
         context["variant_rows"] = 3
     return context

@@ -77,3 +77,29 @@ def lab_units(kb: Knowledge) -> list[str]:
             usable.append(unit)
             break
     return usable
+
+
+# The symptom form's tick boxes (`signs` in the patient file), in plain words. Each decides a
+# red flag as surely as a number does (docs/assess.md).
+SIGN_CHOICES = [
+    ("fever_or_chills", "Fever, or shivering / shaking chills"),
+    ("back_or_neck_pain", "New or worse back or neck pain"),
+    ("leg_weakness_or_numbness", "Weak, numb or tingling legs or feet"),
+    ("trouble_walking", "Trouble walking or standing"),
+    ("bladder_or_bowel_change", "Can't control or can't pass urine or stool"),
+    ("seizure", "A seizure (fit)"),
+    ("new_confusion", "New confusion, or very hard to wake"),
+    ("severe_headache", "A new, severe headache"),
+    ("vision_change", "A change in sight (blurred or double)"),
+    ("new_cough", "A new cough"),
+    ("breathlessness", "Short of breath"),
+    ("chest_pain", "Chest pain"),
+    ("one_swollen_leg", "One leg or arm swollen, painful or red"),
+    ("diarrhea", "Diarrhoea (loose or watery stools)"),
+    ("very_thirsty", "Very thirsty, or passing a lot of urine"),
+    ("fainting_or_palpitations", "Fainting, or a racing or uneven heartbeat"),
+    ("bleeding", "Bleeding or new bruises"),
+    ("jaw_pain", "Jaw pain, a loose tooth, or a mouth sore that won't heal"),
+    ("eye_pain", "Eye pain, or dry, red or gritty eyes"),
+    ("rash_or_blisters", "A rash, blisters or peeling skin"),
+]
