@@ -454,7 +454,18 @@ def not_pd1_candidate(rule: NotPd1Candidate, f: Facts) -> Check:
 
 
 def _count(given: list[Given]) -> int:
-    keys = {("line", g.line) if g.line is not None else ("entry", g.index) for g in given}
+    """Regimens, not drugs or entries: a metastatic line is one regimen however many entries
+    it took (a partner added, a drug dropped); all treatment before or after surgery is one
+    regimen too (neoadjuvant trastuzumab + pertuzumab continued after surgery); labels count
+    "prior anti-HER2 regimens"."""
+    keys = {
+        ("line", g.line)
+        if g.line is not None
+        else ("early", 0)
+        if g.setting in ("adjuvant", "neoadjuvant")
+        else ("entry", g.index)
+        for g in given
+    }
     return len(keys)
 
 
