@@ -226,6 +226,23 @@ def test_visceral_crisis_puts_chemotherapy_first_and_rules_out_hormone_therapy_a
     assert texts(result, "anastrozole")[0].startswith("a visceral crisis is on record")
 
 
+def test_ecog_3_or_4_is_a_caution_on_chemotherapy_and_a_note(kb: Knowledge) -> None:
+    low = _opts(kb, performance=[{"date": "2026-10-01", "ecog": 3}])
+    cautions = {c.id: c.rests_on for c in low.option("capecitabine").cautions}
+    assert cautions["low_activity_ecog_3_4"] == "performance[0]"
+    assert "low_activity_ecog_3_4" not in {c.id for c in low.option("anastrozole").cautions}
+    assert any("ECOG 3 or 4" in note for note in low.notes)
+    active = _opts(
+        kb,
+        performance=[
+            {"date": "2026-01-01", "ecog": 3},
+            {"date": "2026-10-01", "ecog": 1},
+        ],
+    )
+    assert "low_activity_ecog_3_4" not in {c.id for c in active.option("capecitabine").cautions}
+    assert active.notes == ()
+
+
 # --- biomarker nuances ----------------------------------------------------------------------------
 def test_er_low_lets_triple_negative_options_may_fit(kb: Knowledge) -> None:
     result = _opts(kb, tumor_tests=[tumor("2025-06-05", er=3, pr=0, ihc="0", pdl1={"cps": 20})])

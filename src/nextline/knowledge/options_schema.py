@@ -320,6 +320,13 @@ class Always(Strict):
     when: Literal["always"]
 
 
+class EcogAtLeast(Strict):
+    """The newest ECOG performance status on record is at least `value`."""
+
+    when: Literal["ecog_at_least"]
+    value: int = Field(ge=0, le=4)
+
+
 class PriorProgressionOnClass(Strict):
     """The disease grew on, or came back during, a drug of any of these classes (any setting).
     Stopping for side effects alone does not count."""
@@ -329,7 +336,13 @@ class PriorProgressionOnClass(Strict):
 
 
 CautionCondition = Annotated[
-    ComorbidityAny | LabBelow | LabAbove | LabMissing | PriorProgressionOnClass | Always,
+    ComorbidityAny
+    | LabBelow
+    | LabAbove
+    | LabMissing
+    | PriorProgressionOnClass
+    | Always
+    | EcogAtLeast,
     Field(discriminator="when"),
 ]
 

@@ -108,6 +108,7 @@ class Facts:
     endocrine: EndocrineSensitivity | None = None
     er_low_path: str | None = None  # ER-low (1-10 %) with PR not positive
     visceral_crisis_path: str | None = None  # the newest assessment records a visceral crisis
+    ecog: tuple[int, str] | None = None  # the newest ECOG score and its path
 
     def gene_results(self, gene: str) -> list[GeneResult]:
         return self.genes.get(gene.upper(), [])
@@ -286,6 +287,11 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     if said:
         _, i, crisis = max(said, key=lambda t: (t[0], t[1]))
         crisis_path = f"assessments[{i}]" if crisis else None
+    scores = [(p.date, i, p.ecog) for i, p in enumerate(file.performance) if p.date <= as_of]
+    ecog: tuple[int, str] | None = None
+    if scores:
+        _, i, score = max(scores, key=lambda t: (t[0], t[1]))
+        ecog = (score, f"performance[{i}]")
     endocrine = endocrine_sensitivity(
         [
             TreatmentSpan(g.path, g.setting, g.start, g.stop, g.progressed)
@@ -329,6 +335,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         endocrine=endocrine,
         er_low_path=er_low_path,
         visceral_crisis_path=crisis_path,
+        ecog=ecog,
     )
 
 

@@ -309,6 +309,9 @@ def _caution_notes(c: _Compiled, cautions: list[Caution], f: Facts) -> tuple[Cau
                 hit, rests_on = True, ", ".join(grew)
         elif condition.when == "always":
             hit = True
+        elif condition.when == "ecog_at_least":
+            if f.ecog is not None and f.ecog[0] >= condition.value:
+                hit, rests_on = True, f.ecog[1]
         else:
             latest = f.record.latest_lab(condition.test, f.as_of)
             if condition.when == "lab_missing":
@@ -519,6 +522,12 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
             "first, usually chemotherapy. Hormone therapy alone is too slow for it."
         )
         rank = _crisis_rank(rank)
+    if f.ecog is not None and f.ecog[0] >= 3:
+        notes.append(
+            "Your last record shows ECOG 3 or 4 (resting in bed or a chair much of the day). "
+            "Ask your team how the benefit and the strain of each treatment weigh for you; "
+            "palliative care helps whatever you choose."
+        )
     # group, then verdict, then knowledge-base order (a stable sort on the first two)
     unranked = len(rank)
     options.sort(key=lambda o: (rank.get(o.group, unranked), _RANK[o.verdict]))
