@@ -16,6 +16,11 @@ _VERDICT = {
     "may_fit": ("yellow", "May fit"),
     "does_not_fit": ("dim", "Does not fit"),
 }
+_SENSITIVITY = {
+    "primary_resistance": "it did not hold the cancer back from early on (primary resistance)",
+    "secondary_resistance": "it worked for a while, then stopped (secondary resistance)",
+    "sensitive": "it has worked so far, as far as the record shows",
+}
 _SUBTYPE = {
     "hr_positive_her2_negative": "HR-positive, HER2-negative",
     "her2_positive": "HER2-positive",
@@ -67,9 +72,9 @@ def render(result: OptionsResult, show_all: bool = False) -> None:
         console.print(f"[bold yellow]Note:[/bold yellow] {escape(note)}", highlight=False)
     sensitivity = result.endocrine_sensitivity
     if sensitivity is not None and sensitivity.status != "no_hormone_therapy":
-        word = sensitivity.status.replace("_", " ")
+        word = _SENSITIVITY[sensitivity.status]
         console.print(
-            f"Hormone therapy: {escape(word)} ({escape(sensitivity.text)})", highlight=False
+            f"Hormone therapy: {escape(word)}; {escape(sensitivity.text)}", highlight=False
         )
     group = None
     hidden = 0
