@@ -109,6 +109,7 @@ def test_esr1_groups_follow_the_hr_positive_order(kb: Knowledge) -> None:
         "chemotherapy",
         "immunotherapy",
         "anti_her2",
+        "tumor_agnostic",
         "local",
         "supportive",
         "trials",

@@ -277,6 +277,31 @@ def test_a_blood_test_alone_does_not_close_pik3ca_options(kb: Knowledge) -> None
     assert closed.option("capivasertib_fulvestrant").verdict == "does_not_fit"
 
 
+def test_tumor_agnostic_options_need_a_fusion_not_any_change(kb: Knowledge) -> None:
+    grew = drug("capecitabine", start="2025-06-10", stop="2026-05-01", reason="progression")
+    fusion = tumor(
+        "2025-06-05",
+        er=0,
+        pr=0,
+        ihc="0",
+        variants=[{"gene": "RET", "alteration": "CCDC6-RET fusion"}],
+    )
+    assert _opts(kb, tumor_tests=[fusion], therapies=[grew]).option("selpercatinib").verdict == (
+        "fits"
+    )
+    point = tumor(
+        "2025-06-05", er=0, pr=0, ihc="0", variants=[{"gene": "RET", "alteration": "V804M"}]
+    )
+    result = _opts(kb, tumor_tests=[point], therapies=[grew])
+    assert result.option("selpercatinib").verdict == "may_fit"
+    assert _needs(result, "selpercatinib") == (
+        "whether the change is a fusion or rearrangement (ask the lab or your team)",
+    )
+    untested = _opts(kb, therapies=[grew])
+    assert untested.option("larotrectinib").verdict == "may_fit"
+    assert any("NTRK1/NTRK2/NTRK3 test" in n for n in _needs(untested, "larotrectinib"))
+
+
 # --- partner choices, off-label, cautions ---------------------------------------------------------
 def test_combinations_name_their_partner_choices(kb: Knowledge) -> None:
     result = _opts(kb, tumor_tests=[tumor("2025-06-05", er=0, pr=0, ihc="0", pdl1={"cps": 12})])

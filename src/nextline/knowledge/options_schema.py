@@ -74,6 +74,11 @@ class AlterationDetected(Strict):
         "progression (ESR1 mutations arise on endocrine therapy)",
     )
     sample: str = Field(default="a tumor or blood sample", description="for the `needs` text")
+    alteration_words: list[str] = Field(
+        default=[],
+        description="when set, a change counts only if its description says one of these "
+        "words ('fusion'); a change that does not say is a question, not a match",
+    )
     blood_negative: Literal["final", "ask_tissue"] = Field(
         default="final",
         description="`ask_tissue`: a 'not detected' from blood tests only is not final (blood "

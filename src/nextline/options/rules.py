@@ -33,7 +33,7 @@ from nextline.knowledge.options_schema import (
     SitePresent,
     SymptomAtLeast,
 )
-from nextline.options._facts import Facts, Given
+from nextline.options._facts import Facts, GeneResult, Given
 
 MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
 
@@ -260,17 +260,34 @@ def her2_category_in(rule: Her2CategoryIn, f: Facts) -> Check:
 
 
 def alteration_detected(rule: AlterationDetected, f: Facts) -> Check:
+    unclear: list[GeneResult] = []
+    words = [w.lower() for w in rule.alteration_words]
+    for gene in rule.genes:
+        found = [r for r in f.gene_results(gene) if r.detected]
+        if found and words:
+            typed = [r for r in found if any(w in (r.alteration or "").lower() for w in words)]
+            unclear.extend(r for r in found if r not in typed)
+            found = typed
+        if found:
+            hit = found[-1]
+            what = f"{gene} {hit.alteration}" if hit.alteration else f"{gene} change"
+            return Check(MET, f"{what} found", hit.path)
+    if unclear:
+        hit = unclear[-1]
+        kinds = " or ".join(rule.alteration_words)
+        return Check(
+            UNKNOWN,
+            f"a {'/'.join(rule.genes)} change ({hit.alteration or 'kind not stated'}) found; "
+            f"this needs a {kinds}",
+            hit.path,
+            f"whether the change is a {kinds} (ask the lab or your team)",
+        )
     untested: list[str] = []
     stale: list[str] = []
     blood_only: list[str] = []
     negative_paths: list[str] = []
     for gene in rule.genes:
         results = f.gene_results(gene)
-        found = [r for r in results if r.detected]
-        if found:
-            hit = found[-1]
-            what = f"{gene} {hit.alteration}" if hit.alteration else f"{gene} change"
-            return Check(MET, f"{what} found", hit.path)
         negatives = [r for r in results if not r.detected]
         if not negatives:
             untested.append(gene)
