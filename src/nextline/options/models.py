@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
 
 Verdict = Literal["fits", "may_fit", "does_not_fit"]
 Kind = Literal["systemic", "radiation", "surgery", "supportive", "trial", "care"]
@@ -75,9 +77,22 @@ class Option:
     approved: dt.date | None = None
     # The partner choices, each given with `drugs` ("+ chemotherapy": [[paclitaxel],
     # [nab-paclitaxel], [gemcitabine, carboplatin]]); empty when the regimen is complete.
-    drug_choices: tuple[tuple[str, ...], ...] = ()
+    drug_choices: Annotated[
+        tuple[tuple[str, ...], ...],
+        Field(
+            description="The partner choices of a combination, each given with `drugs` "
+            "(pembrolizumab + chemotherapy: [[paclitaxel], [protein-bound paclitaxel], "
+            "[gemcitabine, carboplatin]]); empty when the regimen names every drug."
+        ),
+    ] = ()
     # Drugs of this option used for breast cancer by guidelines, not FDA-approved for it.
-    not_fda_approved_for_breast: tuple[str, ...] = ()
+    not_fda_approved_for_breast: Annotated[
+        tuple[str, ...],
+        Field(
+            description="Drugs of this option used for breast cancer by guidelines but not "
+            "FDA-approved for it."
+        ),
+    ] = ()
     cautions: tuple[CautionNote, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -149,10 +164,22 @@ class OptionsResult:
     options: tuple[Option, ...]
     tests_to_consider: tuple[TestSuggestion, ...]
     # Derived facts the verdicts rest on, said once for the whole page.
-    endocrine_sensitivity: EndocrineSensitivityNote | None = None
+    endocrine_sensitivity: Annotated[
+        EndocrineSensitivityNote | None,
+        Field(
+            description="Hormone therapy sensitivity by the ABC consensus definitions; "
+            "no_hormone_therapy when none is on record."
+        ),
+    ] = None
     # Plain notes for the whole page (the scans suggest the running treatment stopped
     # working; a visceral crisis puts the fastest-acting treatment first).
-    notes: tuple[str, ...] = ()
+    notes: Annotated[
+        tuple[str, ...],
+        Field(
+            description="Plain notes for the whole page: the scans suggest the running "
+            "treatment stopped working; a visceral crisis; ECOG 3-4."
+        ),
+    ] = ()
 
     def by_verdict(self, verdict: Verdict) -> list[Option]:
         return [o for o in self.options if o.verdict == verdict]
