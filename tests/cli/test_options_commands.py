@@ -27,8 +27,15 @@ def test_options_json_follows_the_contract_and_its_schema() -> None:
     by_id = {o["id"]: o for o in data["options"]}
     assert by_id["elacestrant"]["verdict"] == "fits"
     assert by_id["trastuzumab_deruxtecan"]["drugs"] == ["trastuzumab deruxtecan"]
-    assert by_id["capivasertib_fulvestrant"]["reasons"] == [
-        {"text": "PIK3CA, AKT1, PTEN: no change found", "rests_on": "tumor_tests[2]"}
+    # a blood test alone missed no PIK3CA/AKT1/PTEN change for sure: a tissue test may settle it
+    assert by_id["capivasertib_fulvestrant"]["verdict"] == "may_fit"
+    assert by_id["capivasertib_fulvestrant"]["needs"] == [
+        "a test of tumor tissue (a biopsy) for PIK3CA/AKT1/PTEN"
+    ]
+    assert by_id["pembrolizumab_chemotherapy"]["drug_choices"] == [
+        ["paclitaxel"],
+        ["protein-bound paclitaxel"],
+        ["gemcitabine", "carboplatin"],
     ]
     assert by_id["clinical_trial"]["kind"] == "trial"
     assert by_id["elacestrant"]["sources"][0]["id"] == "fda_label_elacestrant"
@@ -47,8 +54,12 @@ def test_options_text_shows_groups_verdicts_and_why() -> None:
 
 def test_options_all_explains_what_does_not_fit() -> None:
     result = runner.invoke(app, ["options", ESR1, "--as-of", "2025-10-15", "--all"])
-    assert "Does not fit  capivasertib + fulvestrant" in result.stdout
-    assert "    because: PIK3CA, AKT1, PTEN: no change found (tumor_tests[2])" in result.stdout
+    assert "Does not fit  letrozole (or another aromatase inhibitor) + palbociclib" in result.stdout
+    assert "    because: the cancer grew on palbociclib (therapies[4])" in result.stdout
+    assert (
+        "    partner choices: paclitaxel or protein-bound paclitaxel or gemcitabine + carboplatin"
+        in (result.stdout)
+    )
 
 
 def test_options_accepts_a_stored_id() -> None:

@@ -16,6 +16,11 @@ _VERDICT = {
     "may_fit": ("yellow", "May fit"),
     "does_not_fit": ("dim", "Does not fit"),
 }
+_SENSITIVITY = {
+    "primary_resistance": "it did not hold the cancer back from early on (primary resistance)",
+    "secondary_resistance": "it worked for a while, then stopped (secondary resistance)",
+    "sensitive": "it has worked so far, as far as the record shows",
+}
 _SUBTYPE = {
     "hr_positive_her2_negative": "HR-positive, HER2-negative",
     "her2_positive": "HER2-positive",
@@ -63,6 +68,14 @@ def render(result: OptionsResult, show_all: bool = False) -> None:
         "consider them. They are not advice and not a ranking.",
         highlight=False,
     )
+    for note in result.notes:
+        console.print(f"[bold yellow]Note:[/bold yellow] {escape(note)}", highlight=False)
+    sensitivity = result.endocrine_sensitivity
+    if sensitivity is not None and sensitivity.status != "no_hormone_therapy":
+        word = _SENSITIVITY[sensitivity.status]
+        console.print(
+            f"Hormone therapy: {escape(word)}; {escape(sensitivity.text)}", highlight=False
+        )
     group = None
     hidden = 0
     for option in result.options:
@@ -74,6 +87,15 @@ def render(result: OptionsResult, show_all: bool = False) -> None:
             console.print(f"\n[bold underline]{escape(option.group_name)}[/bold underline]")
         colour, label = _VERDICT[option.verdict]
         console.print(f"[{colour}]{label}[/{colour}]  {escape(option.name)}", highlight=False)
+        if option.drug_choices:
+            choices = " or ".join(" + ".join(choice) for choice in option.drug_choices)
+            console.print(f"    partner choices: {escape(choices)}", highlight=False)
+        for name in option.not_fda_approved_for_breast:
+            console.print(
+                f"    note: {escape(name)} is used for breast cancer but is not FDA-approved "
+                "for it",
+                highlight=False,
+            )
         for reason in option.reasons:
             where = f" ({reason.rests_on})" if reason.rests_on else ""
             console.print(f"    because: {escape(reason.text)}{escape(where)}", highlight=False)

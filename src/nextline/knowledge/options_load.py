@@ -154,6 +154,11 @@ def load_options(
 
     for regimen in regimens.values():
         owner = f"regimens.{regimen.id}"
+        for drug_id in {d for choice in regimen.drug_choices for d in choice} | set(
+            regimen.not_fda_approved_for_breast
+        ):
+            if drug_id not in drugs:
+                problems.append(Problem(owner, f"unknown drug {drug_id!r}"))
         for drug_id in regimen.drugs:
             drug = drugs.get(drug_id)
             if drug is None:
@@ -193,6 +198,23 @@ def load_options(
         if test.missing in ("genes", "germline_genes") and not test.genes:
             problems.append(Problem(owner, f"missing: {test.missing} needs `genes`"))
 
+    stopped = regimens_file.stopped_working
+    for window in stopped.adjuvant_windows if stopped else []:
+        owner = "regimens.stopped_working.adjuvant_windows"
+        check_source_refs(owner, window.sources, sources, problems)
+        for class_id in window.classes:
+            if class_id not in classes:
+                problems.append(Problem(owner, f"names unknown class {class_id!r}"))
+        if not (window.classes or window.families):
+            problems.append(Problem(owner, "a window names no class or family"))
+    if stopped is not None:
+        for refs in (stopped.endocrine_resistance_sources, stopped.visceral_crisis_sources):
+            check_source_refs("regimens.stopped_working", refs, sources, problems)
     return OptionsKnowledge(
-        groups=groups, group_order=order, regimens=regimens, non_drug=non_drug, tests=tests
+        groups=groups,
+        group_order=order,
+        stopped_working=stopped,
+        regimens=regimens,
+        non_drug=non_drug,
+        tests=tests,
     )

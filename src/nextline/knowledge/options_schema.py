@@ -74,6 +74,16 @@ class AlterationDetected(Strict):
         "progression (ESR1 mutations arise on endocrine therapy)",
     )
     sample: str = Field(default="a tumor or blood sample", description="for the `needs` text")
+    alteration_words: list[str] = Field(
+        default=[],
+        description="when set, a change counts only if its description says one of these "
+        "words ('fusion'); a change that does not say is a question, not a match",
+    )
+    blood_negative: Literal["final", "ask_tissue"] = Field(
+        default="final",
+        description="`ask_tissue`: a 'not detected' from blood tests only is not final (blood "
+        "tests miss some of these changes; ASCO suggests a tissue test)",
+    )
 
 
 class GermlinePathogenic(Strict):
@@ -96,7 +106,11 @@ class MenopausalStatusOrOvarianSuppression(Strict):
 
     rule: Literal["menopausal_status_or_ovarian_suppression"]
     premenopausal: Literal["excluded", "with_ovarian_suppression"]
-    men: bool = True
+    men: bool | Literal["with_gnrh_agonist"] = Field(
+        default=True,
+        description="`with_gnrh_agonist`: men are covered with a GnRH agonist alongside (an "
+        "aromatase inhibitor alone does not lower a man's estrogen enough)",
+    )
 
 
 class MenopausalStatusIn(Strict):
@@ -105,6 +119,25 @@ class MenopausalStatusIn(Strict):
     rule: Literal["menopausal_status_in"]
     statuses: list[Literal["premenopausal", "perimenopausal", "postmenopausal"]] = Field(
         min_length=1
+    )
+
+
+class NoVisceralCrisis(Strict):
+    """No visceral crisis in the newest team assessment that says either way.
+    `when_crisis`: `unmet` for treatment too slow for a crisis (hormone therapy alone),
+    `unknown` where the team must weigh it (hormone therapy with a targeted drug)."""
+
+    rule: Literal["no_visceral_crisis"]
+    when_crisis: Literal["unmet", "unknown"] = "unmet"
+
+
+class NotPd1Candidate(Strict):
+    """Not a candidate for PD-1/PD-L1 immunotherapy: PD-L1 CPS below 10 (the 22C3 cut-off
+    for pembrolizumab in breast cancer), or a condition on record that rules it out."""
+
+    rule: Literal["not_pd1_candidate"]
+    words: list[str] = Field(
+        default=[], description="comorbidity words that usually rule out immunotherapy"
     )
 
 
@@ -216,6 +249,8 @@ Rule = Annotated[
     | MenopausalStatusOrOvarianSuppression
     | MenopausalStatusIn
     | SexIs
+    | NoVisceralCrisis
+    | NotPd1Candidate
     | PriorClassReceived
     | NotReceived
     | NotProgressedOnDrug
@@ -239,6 +274,8 @@ RULE_TYPES: tuple[str, ...] = (
     "menopausal_status_or_ovarian_suppression",
     "menopausal_status_in",
     "sex",
+    "no_visceral_crisis",
+    "not_pd1_candidate",
     "prior_class_received",
     "not_received",
     "not_progressed_on_drug",
@@ -282,6 +319,19 @@ class LabMissing(Strict):
     test: Slug
 
 
+class Always(Strict):
+    """Said to everyone this option could fit (a label's boxed or main warning)."""
+
+    when: Literal["always"]
+
+
+class EcogAtLeast(Strict):
+    """The newest ECOG performance status on record is at least `value`."""
+
+    when: Literal["ecog_at_least"]
+    value: int = Field(ge=0, le=4)
+
+
 class PriorProgressionOnClass(Strict):
     """The disease grew on, or came back during, a drug of any of these classes (any setting).
     Stopping for side effects alone does not count."""
@@ -291,7 +341,13 @@ class PriorProgressionOnClass(Strict):
 
 
 CautionCondition = Annotated[
-    ComorbidityAny | LabBelow | LabAbove | LabMissing | PriorProgressionOnClass,
+    ComorbidityAny
+    | LabBelow
+    | LabAbove
+    | LabMissing
+    | PriorProgressionOnClass
+    | Always
+    | EcogAtLeast,
     Field(discriminator="when"),
 ]
 
@@ -326,6 +382,16 @@ class Regimen(Strict):
     id: Slug
     name: str
     drugs: list[Slug] = Field(min_length=1)
+    drug_choices: list[list[Slug]] = Field(
+        default=[],
+        description="the partner choices a source names ('+ chemotherapy': paclitaxel, or "
+        "nab-paclitaxel, or gemcitabine with carboplatin); each choice is given with `drugs`",
+    )
+    not_fda_approved_for_breast: list[Slug] = Field(
+        default=[],
+        description="drugs of this regimen used for breast cancer by guidelines but not "
+        "FDA-approved for it (said plainly to the person)",
+    )
     indications: list[Indication] = Field(min_length=1)
     cautions: list[Caution] = []
 
@@ -344,10 +410,32 @@ class GroupOrder(Strict):
     sources: list[SourceRef] = Field(min_length=1)
 
 
+class AdjuvantWindow(Strict):
+    """Cancer that came back during, or within `months` of finishing, (neo)adjuvant drugs of
+    these classes or families has stopped working on them (a label's or guideline's words)."""
+
+    classes: list[Slug] = []
+    families: list[Family] = []
+    months: int = Field(ge=0, le=120)
+    sources: list[SourceRef] = Field(min_length=1)
+
+
+class StoppedWorking(Strict):
+    """How the derived fact "stopped working" reads treatment before surgery or after it,
+    and the definitions of endocrine resistance it reports (nextline.facts)."""
+
+    adjuvant_windows: list[AdjuvantWindow] = Field(min_length=1)
+    endocrine_resistance_sources: list[SourceRef] = Field(min_length=1)
+    visceral_crisis_sources: list[SourceRef] = Field(min_length=1)
+
+
 class RegimensFile(Strict):
     format_version: Literal[1]
     groups: list[Group] = Field(min_length=1)
     group_order: list[GroupOrder] = Field(min_length=1)
+    stopped_working: StoppedWorking | None = Field(
+        default=None, description="none: only recorded progression counts as stopped working"
+    )
     regimens: list[Regimen] = Field(min_length=1)
 
 
@@ -410,6 +498,7 @@ class OptionsKnowledge(Strict):
 
     groups: dict[str, Group]
     group_order: dict[str, GroupOrder]
+    stopped_working: StoppedWorking | None = None
     regimens: dict[str, Regimen]
     non_drug: dict[str, NonDrugOption]
     tests: dict[str, TestToConsider]

@@ -11,6 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from nextline.assess import assess_status  # read-only: is the running line growing?
+from nextline.facts import (
+    EndocrineSensitivity,
+    Stopped,
+    TreatmentSpan,
+    adjuvant_window_months,
+    endocrine_sensitivity,
+    stopped_working,
+)
 from nextline.knowledge import Knowledge, name_key
 from nextline.record import PatientRecord
 from nextline.record.file_models import SymptomReport
@@ -18,6 +27,8 @@ from nextline.record.file_models import SymptomReport
 _OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
 _SUPPRESSION_CLASSES = frozenset({"gnrh_agonist"})
+# A tumor test on blood (liquid biopsy, ctDNA): its "not detected" can miss a change.
+_BLOOD_WORDS = ("blood", "plasma", "ctdna", "cfdna", "liquid", "guardant", "foundationone liquid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +48,9 @@ class Given:
     stop: dt.date | None
     stop_reason: str | None
     line: int | None
-    progressed: bool  # stopped for progression, or the cancer came back during it
+    # confirmed: stopped for progression, or the cancer came back during or soon after it
+    progressed: bool
+    stopped: Stopped | None = None  # how we know; `scans` alone is not confirmed
 
     def where(self) -> str:
         if self.setting == "metastatic":
@@ -54,6 +67,7 @@ class GeneResult:
     detected: bool
     alteration: str | None
     germline: bool
+    blood: bool = False  # a blood (ctDNA) test, not tissue
 
 
 @dataclass
@@ -89,6 +103,12 @@ class Facts:
     given_classes: frozenset[str] = frozenset()
     given_families: frozenset[str] = frozenset()
     stopped_for_side_effects: tuple[Given, ...] = ()
+    # the running treatment's scans show growth (assess engine), not yet confirmed
+    probably_stopped: tuple[Given, ...] = ()
+    endocrine: EndocrineSensitivity | None = None
+    er_low_path: str | None = None  # ER-low (1-10 %) with PR not positive
+    visceral_crisis_path: str | None = None  # the newest assessment records a visceral crisis
+    ecog: tuple[int, str] | None = None  # the newest ECOG score and its path
 
     def gene_results(self, gene: str) -> list[GeneResult]:
         return self.genes.get(gene.upper(), [])
@@ -112,6 +132,12 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
 
     given: list[Given] = []
     suppression_path: str | None = None
+    windows = (
+        kb.options.stopped_working.adjuvant_windows
+        if kb.options and (kb.options.stopped_working)
+        else []
+    )
+    growing_line = _line_growing_on_scans(record, kb, as_of)
     for entry in record.therapies_as_of(as_of):
         if entry.kind == "surgery":
             text = (entry.technique or "").lower()
@@ -134,11 +160,17 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
             classes |= ref.classes
         if "gnrh_agonist" in classes and entry.active_on(as_of):
             suppression_path = suppression_path or entry.path
-        relapsed_during = (
-            entry.setting in ("adjuvant", "neoadjuvant")
-            and metastatic_since is not None
-            and entry.start <= metastatic_since
-            and (entry.stop is None or metastatic_since <= entry.stop)
+        families = _families(kb, frozenset(classes) - _SUPPRESSION_CLASSES)
+        stopped = stopped_working(
+            setting=entry.setting,
+            start=entry.start,
+            stop=entry.stop,
+            stop_reason=entry.stop_reason,
+            window_months=adjuvant_window_months(
+                classes - _SUPPRESSION_CLASSES, families - {"supportive"}, windows
+            ),
+            metastatic_since=metastatic_since,
+            growing_on_scans=growing_line is not None and entry.line == growing_line,
         )
         given.append(
             Given(
@@ -149,12 +181,13 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
                 names=tuple(ref.name for ref in entry.drugs),
                 items=tuple(items),
                 classes=frozenset(classes),
-                families=_families(kb, frozenset(classes) - _SUPPRESSION_CLASSES),
+                families=families,
                 start=entry.start,
                 stop=entry.stop,
                 stop_reason=entry.stop_reason,
                 line=entry.line,
-                progressed=entry.stop_reason == "progression" or relapsed_during,
+                progressed=stopped is not None and stopped.confirmed,
+                stopped=stopped,
             )
         )
 
@@ -164,6 +197,11 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     last_progression = max(progressions) if progressions else None
 
     er, pr = record.er(as_of), record.pr(as_of)
+    er_low_path = (
+        f"tumor_tests[{er.test_index}]"
+        if er.status == "low" and pr.status not in ("positive", "low")
+        else None
+    )
     hr_positive = record.hr_positive(as_of)
     if hr_positive is None:
         hr, hr_path, hr_text = "unknown", None, "ER and PR not tested"
@@ -187,13 +225,22 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     )
     for index, test in tumor:
         path = f"tumor_tests[{index}]"
+        what = f"{test.specimen or ''} {test.test_name or ''}".lower()
+        blood = any(word in what for word in _BLOOD_WORDS)
         for variant in test.variants:
             genes.setdefault(variant.gene.upper(), []).append(
-                GeneResult(path, test.date, True, variant.alteration, variant.origin == "germline")
+                GeneResult(
+                    path,
+                    test.date,
+                    True,
+                    variant.alteration,
+                    variant.origin == "germline",
+                    blood,
+                )
             )
         for gene in test.not_detected:
             genes.setdefault(gene.upper(), []).append(
-                GeneResult(path, test.date, False, None, False)
+                GeneResult(path, test.date, False, None, False, blood)
             )
         if test.pdl1 is not None and test.pdl1.cps is not None:
             pdl1_cps, pdl1_path = test.pdl1.cps, path
@@ -231,6 +278,29 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
             if drug is not None:
                 side_effect_drugs.append((effect.date, drug.id))
 
+    crisis_path: str | None = None
+    said = [
+        (a.date, i, a.visceral_crisis)
+        for i, a in enumerate(file.assessments)
+        if a.date <= as_of and a.visceral_crisis is not None
+    ]
+    if said:
+        _, i, crisis = max(said, key=lambda t: (t[0], t[1]))
+        crisis_path = f"assessments[{i}]" if crisis else None
+    scores = [(p.date, i, p.ecog) for i, p in enumerate(file.performance) if p.date <= as_of]
+    ecog: tuple[int, str] | None = None
+    if scores:
+        _, i, score = max(scores, key=lambda t: (t[0], t[1]))
+        ecog = (score, f"performance[{i}]")
+    endocrine = endocrine_sensitivity(
+        [
+            TreatmentSpan(g.path, g.setting, g.start, g.stop, g.progressed)
+            for g in given
+            if "endocrine" in g.families
+        ],
+        metastatic_since,
+    )
+
     return Facts(
         record=record,
         as_of=as_of,
@@ -259,4 +329,26 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         given_classes=frozenset().union(*(g.classes for g in given)),
         given_families=frozenset().union(*(g.families for g in given)),
         stopped_for_side_effects=tuple(g for g in given if g.stop_reason == "toxicity"),
+        probably_stopped=tuple(
+            g for g in given if g.stopped is not None and not g.stopped.confirmed
+        ),
+        endocrine=endocrine,
+        er_low_path=er_low_path,
+        visceral_crisis_path=crisis_path,
+        ecog=ecog,
     )
+
+
+def _line_growing_on_scans(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> int | None:
+    """The number of the running line when the assess engine finds it not working (RECIST
+    growth on its scans) while the record has not stopped it yet; else None. The assess
+    engine is asked only when a scan was taken since the running line began."""
+    current = record.current_line(as_of)
+    if current is None or kb.assess is None:
+        return None
+    if not any(current.start <= scan.date <= as_of for scan in record.file.imaging):
+        return None
+    status = assess_status(record, kb, as_of)
+    if status.overall == "not_working" and status.current_line is not None:
+        return current.number
+    return None

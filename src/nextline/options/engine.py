@@ -30,6 +30,7 @@ from nextline.knowledge.options_schema import (
 from nextline.options._facts import Facts, compute_facts
 from nextline.options.models import (
     CautionNote,
+    EndocrineSensitivityNote,
     Option,
     OptionsResult,
     Reason,
@@ -65,6 +66,8 @@ class _Compiled:
     rule_keys: dict[int, int]  # id(rule) -> one number per distinct rule (same check, once)
     plans: dict[str, tuple[_IndicationPlan, ...]]  # regimen id -> its indications, ready
     regimen_drugs: dict[str, tuple[str, ...]]  # regimen id -> generic names
+    regimen_choices: dict[str, tuple[tuple[str, ...], ...]]  # regimen id -> partner choices
+    regimen_off_label: dict[str, tuple[str, ...]]  # not FDA-approved for breast cancer
     # Every distinct rule of every indication and non-drug option once, with its evaluator:
     # all of them are needed for every person (each indication's verdict counts its unmet
     # rules), so the engine answers them in one pass before building any option.
@@ -138,6 +141,14 @@ def _compile(kb: Knowledge) -> _Compiled:
         non_drug_plans=[],
         regimen_drugs={
             r.id: tuple(kb.drugs[d].name for d in r.drugs) for r in kb.options.regimens.values()
+        },
+        regimen_choices={
+            r.id: tuple(tuple(kb.drugs[d].name for d in choice) for choice in r.drug_choices)
+            for r in kb.options.regimens.values()
+        },
+        regimen_off_label={
+            r.id: tuple(kb.drugs[d].name for d in r.not_fda_approved_for_breast)
+            for r in kb.options.regimens.values()
         },
         drug_names={d.id: d.name for d in kb.drugs.values()},
         group_rank={
@@ -296,6 +307,11 @@ def _caution_notes(c: _Compiled, cautions: list[Caution], f: Facts) -> tuple[Cau
             grew = [g.path for g in f.given if g.progressed and g.classes & set(condition.classes)]
             if grew:
                 hit, rests_on = True, ", ".join(grew)
+        elif condition.when == "always":
+            hit = True
+        elif condition.when == "ecog_at_least":
+            if f.ecog is not None and f.ecog[0] >= condition.value:
+                hit, rests_on = True, f.ecog[1]
         else:
             latest = f.record.latest_lab(condition.test, f.as_of)
             if condition.when == "lab_missing":
@@ -362,6 +378,8 @@ def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int,
         cautions=()
         if verdict == "does_not_fit" or not regimen.cautions
         else _caution_notes(c, regimen.cautions, f),
+        drug_choices=c.regimen_choices[regimen.id],
+        not_fda_approved_for_breast=c.regimen_off_label[regimen.id],
     )
 
 
@@ -491,6 +509,25 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
             answers[key] = evaluator(rule, f)
     options = [_regimen_option(c, r, f, answers) for r in c.options.regimens.values()]
     options += [_non_drug_option(plan, f, answers) for plan in c.non_drug_plans]
+    notes: list[str] = []
+    if f.probably_stopped:
+        notes.append(
+            "The latest scans suggest the current treatment may have stopped working (growth "
+            "by RECIST 1.1). Options for after that are shown as 'may fit' until your team "
+            "confirms it."
+        )
+    if f.visceral_crisis_path is not None:
+        notes.append(
+            "A visceral crisis is on record: guidelines put the fastest-acting treatment "
+            "first, usually chemotherapy. Hormone therapy alone is too slow for it."
+        )
+        rank = _crisis_rank(rank)
+    if f.ecog is not None and f.ecog[0] >= 3:
+        notes.append(
+            "Your last record shows ECOG 3 or 4 (resting in bed or a chair much of the day). "
+            "Ask your team how the benefit and the strain of each treatment weigh for you; "
+            "palliative care helps whatever you choose."
+        )
     # group, then verdict, then knowledge-base order (a stable sort on the first two)
     unranked = len(rank)
     options.sort(key=lambda o: (rank.get(o.group, unranked), _RANK[o.verdict]))
@@ -502,4 +539,18 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
         next_line=f.metastatic_lines + 1,
         options=tuple(options),
         tests_to_consider=_tests(c, f, check),
+        endocrine_sensitivity=None
+        if f.endocrine is None
+        else EndocrineSensitivityNote(f.endocrine.status, f.endocrine.text, f.endocrine.rests_on),
+        notes=tuple(notes),
     )
+
+
+_FAST_GROUPS = ("chemotherapy", "adc")
+
+
+def _crisis_rank(rank: dict[str, int]) -> dict[str, int]:
+    """The group order with the fastest-acting groups first (ABC: visceral crisis)."""
+    fast = [g for g in _FAST_GROUPS if g in rank]
+    rest = [g for g in sorted(rank, key=rank.__getitem__) if g not in fast]
+    return {g: i for i, g in enumerate(fast + rest)}

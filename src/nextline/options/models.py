@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
 
 Verdict = Literal["fits", "may_fit", "does_not_fit"]
 Kind = Literal["systemic", "radiation", "surgery", "supportive", "trial", "care"]
@@ -73,6 +75,24 @@ class Option:
     indication: str | None = None
     indication_summary: str | None = None
     approved: dt.date | None = None
+    # The partner choices, each given with `drugs` ("+ chemotherapy": [[paclitaxel],
+    # [nab-paclitaxel], [gemcitabine, carboplatin]]); empty when the regimen is complete.
+    drug_choices: Annotated[
+        tuple[tuple[str, ...], ...],
+        Field(
+            description="The partner choices of a combination, each given with `drugs` "
+            "(pembrolizumab + chemotherapy: [[paclitaxel], [protein-bound paclitaxel], "
+            "[gemcitabine, carboplatin]]); empty when the regimen names every drug."
+        ),
+    ] = ()
+    # Drugs of this option used for breast cancer by guidelines, not FDA-approved for it.
+    not_fda_approved_for_breast: Annotated[
+        tuple[str, ...],
+        Field(
+            description="Drugs of this option used for breast cancer by guidelines but not "
+            "FDA-approved for it."
+        ),
+    ] = ()
     cautions: tuple[CautionNote, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -91,6 +111,8 @@ class Option:
             "indication_summary": self.indication_summary,
             "approved": self.approved.isoformat() if self.approved else None,
             "cautions": [c.to_json() for c in self.cautions],
+            "drug_choices": [list(choice) for choice in self.drug_choices],
+            "not_fda_approved_for_breast": list(self.not_fda_approved_for_breast),
         }
 
 
@@ -117,6 +139,19 @@ class TestSuggestion:
 
 
 @dataclass(slots=True)
+class EndocrineSensitivityNote:
+    """Hormone therapy sensitivity by the ABC consensus definitions (primary or secondary
+    resistance), with the record entry it rests on."""
+
+    status: Literal["primary_resistance", "secondary_resistance", "sensitive", "no_hormone_therapy"]
+    text: str
+    rests_on: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "text": self.text, "rests_on": self.rests_on}
+
+
+@dataclass(slots=True)
 class OptionsResult:
     """Every option for one person as of one date, grouped in the order a care team usually
     considers them for the subtype (never ranked as advice), and tests worth considering."""
@@ -128,6 +163,23 @@ class OptionsResult:
     next_line: int
     options: tuple[Option, ...]
     tests_to_consider: tuple[TestSuggestion, ...]
+    # Derived facts the verdicts rest on, said once for the whole page.
+    endocrine_sensitivity: Annotated[
+        EndocrineSensitivityNote | None,
+        Field(
+            description="Hormone therapy sensitivity by the ABC consensus definitions; "
+            "no_hormone_therapy when none is on record."
+        ),
+    ] = None
+    # Plain notes for the whole page (the scans suggest the running treatment stopped
+    # working; a visceral crisis puts the fastest-acting treatment first).
+    notes: Annotated[
+        tuple[str, ...],
+        Field(
+            description="Plain notes for the whole page: the scans suggest the running "
+            "treatment stopped working; a visceral crisis; ECOG 3-4."
+        ),
+    ] = ()
 
     def by_verdict(self, verdict: Verdict) -> list[Option]:
         return [o for o in self.options if o.verdict == verdict]
@@ -147,4 +199,8 @@ class OptionsResult:
             "next_line": self.next_line,
             "options": [o.to_json() for o in self.options],
             "tests_to_consider": [t.to_json() for t in self.tests_to_consider],
+            "endocrine_sensitivity": None
+            if self.endocrine_sensitivity is None
+            else self.endocrine_sensitivity.to_json(),
+            "notes": list(self.notes),
         }

@@ -20,9 +20,11 @@ from nextline.knowledge.options_schema import (
     MenopausalStatusIn,
     MenopausalStatusOrOvarianSuppression,
     MinPriorLines,
+    NotPd1Candidate,
     NotProgressedOnClass,
     NotProgressedOnDrug,
     NotReceived,
+    NoVisceralCrisis,
     PdL1CpsAtLeast,
     PriorClassReceived,
     RelapseWithinMonthsOfAdjuvant,
@@ -31,7 +33,7 @@ from nextline.knowledge.options_schema import (
     SitePresent,
     SymptomAtLeast,
 )
-from nextline.options._facts import Facts, Given
+from nextline.options._facts import Facts, GeneResult, Given
 
 MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
 
@@ -180,6 +182,30 @@ def _given_in(
     ]
 
 
+_CONFIRM = "if your team confirms it has stopped working"
+
+
+def _confirm_needs(given: Iterable[Given]) -> str:
+    return f"your team to confirm that {_names(given)} has stopped working (the latest scans)"
+
+
+def _switched_for_side_effects(f: Facts) -> frozenset[str]:
+    """Paths of entries that belong to a switch for side effects, not a new line: stopped for
+    side effects, or in a metastatic line where something was stopped for side effects and
+    nothing stopped working (a partner drug carried on or was swapped)."""
+    if not f.stopped_for_side_effects:
+        return frozenset()
+    lines = {g.line for g in f.stopped_for_side_effects if g.line is not None}
+    grown = {g.line for g in f.given if g.line is not None and g.stopped is not None}
+    keep = lines - grown
+    return frozenset(
+        g.path
+        for g in f.given
+        if (g.stop_reason == "toxicity" and g.stopped is None)
+        or (g.line is not None and g.line in keep and g.stopped is None)
+    )
+
+
 def _article(word: str) -> str:
     """'an' before a gene name read letter by letter from a vowel sound (ESR1, AKT1)."""
     return "an" if word[:1].upper() in "AEIOU" else "a"
@@ -188,6 +214,19 @@ def _article(word: str) -> str:
 def hr_status(rule: HrStatus, f: Facts) -> Check:
     if f.hr == "unknown":
         return Check(UNKNOWN, "ER and PR status not on record", None, "ER and PR test results")
+    if f.er_low_path is not None:
+        low = (
+            f"{f.hr_text}: ER-low (1-10 % of cells) cancers often behave like ER-negative "
+            "ones (ASCO/CAP)"
+        )
+        if rule.status == "positive":
+            return Check(MET, low, f.er_low_path)
+        return Check(
+            UNKNOWN,
+            f"{low}, so treatments for triple-negative cancer may fit",
+            f.er_low_path,
+            "your team's view on treating your ER-low cancer like a triple-negative one",
+        )
     if f.hr == rule.status:
         return Check(MET, f.hr_text, f.hr_path)
     return Check(UNMET, f"{f.hr_text}: this needs HR-{rule.status}", f.hr_path)
@@ -221,16 +260,34 @@ def her2_category_in(rule: Her2CategoryIn, f: Facts) -> Check:
 
 
 def alteration_detected(rule: AlterationDetected, f: Facts) -> Check:
-    untested: list[str] = []
-    stale: list[str] = []
-    negative_paths: list[str] = []
+    unclear: list[GeneResult] = []
+    words = [w.lower() for w in rule.alteration_words]
     for gene in rule.genes:
-        results = f.gene_results(gene)
-        found = [r for r in results if r.detected]
+        found = [r for r in f.gene_results(gene) if r.detected]
+        if found and words:
+            typed = [r for r in found if any(w in (r.alteration or "").lower() for w in words)]
+            unclear.extend(r for r in found if r not in typed)
+            found = typed
         if found:
             hit = found[-1]
             what = f"{gene} {hit.alteration}" if hit.alteration else f"{gene} change"
             return Check(MET, f"{what} found", hit.path)
+    if unclear:
+        hit = unclear[-1]
+        kinds = " or ".join(rule.alteration_words)
+        return Check(
+            UNKNOWN,
+            f"a {'/'.join(rule.genes)} change ({hit.alteration or 'kind not stated'}) found; "
+            f"this needs a {kinds}",
+            hit.path,
+            f"whether the change is a {kinds} (ask the lab or your team)",
+        )
+    untested: list[str] = []
+    stale: list[str] = []
+    blood_only: list[str] = []
+    negative_paths: list[str] = []
+    for gene in rule.genes:
+        results = f.gene_results(gene)
         negatives = [r for r in results if not r.detected]
         if not negatives:
             untested.append(gene)
@@ -242,7 +299,17 @@ def alteration_detected(rule: AlterationDetected, f: Facts) -> Check:
             and latest.date < f.last_progression
         ):
             stale.append(gene)
+        elif rule.blood_negative == "ask_tissue" and all(r.blood for r in negatives):
+            blood_only.append(gene)
         negative_paths.append(latest.path)
+    if blood_only and not (untested or stale):
+        genes = "/".join(blood_only)
+        return Check(
+            UNKNOWN,
+            f"{genes}: not found in a blood test; blood tests can miss these changes",
+            negative_paths[-1],
+            f"a test of tumor tissue (a biopsy) for {genes}",
+        )
     if untested or stale:
         genes = "/".join(untested + stale)
         when = " taken since the last progression" if stale or rule.since_last_progression else ""
@@ -289,17 +356,46 @@ def menopausal_status_or_ovarian_suppression(
     rule: MenopausalStatusOrOvarianSuppression, f: Facts
 ) -> Check:
     if f.sex == "male":
+        if rule.men == "with_gnrh_agonist":
+            if f.suppression_path is not None:
+                return Check(MET, "a man with a GnRH agonist on record", f.suppression_path)
+            return Check(
+                UNKNOWN,
+                "a man: an aromatase inhibitor is given to men with a GnRH agonist "
+                "(such as leuprolide or goserelin)",
+                "patient.sex",
+                "a GnRH agonist alongside the aromatase inhibitor (ASCO, male breast cancer)",
+            )
         if rule.men:
             return Check(MET, "a man: covered", "patient.sex")
         return Check(UNMET, "a man: this is for women", "patient.sex")
     if f.menopausal == "postmenopausal":
         return Check(MET, "after menopause", "patient.menopausal_status")
+    if f.menopausal in (None, "unknown"):
+        return Check(
+            UNKNOWN,
+            "menopausal status not on record",
+            "patient.menopausal_status",
+            "needs your menopausal status (before, around or after menopause)",
+        )
+    if rule.premenopausal == "excluded":
+        if f.suppression_path is not None:
+            return Check(
+                UNKNOWN,
+                f"{f.menopausal} with ovarian suppression: this was studied after menopause",
+                f.suppression_path,
+                "your team's view on using it with ovarian suppression",
+            )
+        return Check(
+            UNMET,
+            f"{f.menopausal}: this is for women after menopause",
+            "patient.menopausal_status",
+        )
     if f.suppression_path is not None:
         return Check(MET, "ovarian suppression on record", f.suppression_path)
-    status = f.menopausal or "menopausal status unknown"
     return Check(
         UNMET,
-        f"{status} without ovarian suppression: this needs ovarian suppression "
+        f"{f.menopausal} without ovarian suppression: this needs ovarian suppression "
         "(a GnRH agonist such as goserelin, or removal of the ovaries)",
         "patient.menopausal_status",
     )
@@ -308,6 +404,13 @@ def menopausal_status_or_ovarian_suppression(
 def menopausal_status_in(rule: MenopausalStatusIn, f: Facts) -> Check:
     if f.sex == "female" and f.menopausal in rule.statuses:
         return Check(MET, f.menopausal, "patient.menopausal_status")
+    if f.sex == "female" and f.menopausal in (None, "unknown"):
+        return Check(
+            UNKNOWN,
+            "menopausal status not on record",
+            "patient.menopausal_status",
+            "needs your menopausal status (before, around or after menopause)",
+        )
     return Check(
         UNMET,
         f"{f.menopausal or f.sex}: this is for {' or '.join(rule.statuses)} women",
@@ -321,8 +424,65 @@ def sex(rule: SexIs, f: Facts) -> Check:
     return Check(UNMET, f"{f.sex}: this is for {' or '.join(rule.sexes)} patients", "patient.sex")
 
 
+def no_visceral_crisis(rule: NoVisceralCrisis, f: Facts) -> Check:
+    if f.visceral_crisis_path is None:
+        return Check(MET, "no visceral crisis on record")
+    text = (
+        "a visceral crisis is on record (an organ such as the liver or lungs struggling): "
+        "guidelines call for the fastest-acting treatment, usually chemotherapy"
+    )
+    if rule.when_crisis == "unmet":
+        return Check(UNMET, text, f.visceral_crisis_path)
+    return Check(
+        UNKNOWN,
+        text,
+        f.visceral_crisis_path,
+        "your team's view: with a visceral crisis, is this fast enough?",
+    )
+
+
+def not_pd1_candidate(rule: NotPd1Candidate, f: Facts) -> Check:
+    words = [w.lower() for w in rule.words]
+    for index, name in f.comorbidities:
+        padded = f" {name} "
+        if any(f" {w} " in padded for w in words):
+            return Check(
+                MET,
+                f"{name}: immunotherapy (PD-1/PD-L1) may not be safe",
+                f"comorbidities[{index}]",
+            )
+    if f.pdl1_cps is None:
+        return Check(
+            UNKNOWN,
+            "no PD-L1 result on record",
+            None,
+            "a PD-L1 test (22C3, CPS): this is for people who cannot have immunotherapy",
+        )
+    if f.pdl1_cps < 10:
+        return Check(
+            MET, f"PD-L1 CPS {f.pdl1_cps:g}: immunotherapy is not for you now", f.pdl1_path
+        )
+    return Check(
+        UNMET,
+        f"PD-L1 CPS {f.pdl1_cps:g}: immunotherapy with chemotherapy is an option; this is for "
+        "people who cannot have it",
+        f.pdl1_path,
+    )
+
+
 def _count(given: list[Given]) -> int:
-    keys = {("line", g.line) if g.line is not None else ("entry", g.index) for g in given}
+    """Regimens, not drugs or entries: a metastatic line is one regimen however many entries
+    it took (a partner added, a drug dropped); all treatment before or after surgery is one
+    regimen too (neoadjuvant trastuzumab + pertuzumab continued after surgery); labels count
+    "prior anti-HER2 regimens"."""
+    keys = {
+        ("line", g.line)
+        if g.line is not None
+        else ("early", 0)
+        if g.setting in ("adjuvant", "neoadjuvant")
+        else ("entry", g.index)
+        for g in given
+    }
     return len(keys)
 
 
@@ -331,6 +491,16 @@ def prior_class_received(rule: PriorClassReceived, f: Facts) -> Check:
         return _nothing_given(rule)
     matching = _given_in(f, rule.settings, rule.drugs, rule.classes, rule.families)
     hits = [g for g in matching if g.progressed] if rule.progressed else matching
+    if rule.progressed and _count(hits) < rule.min_count:
+        probable = [g for g in matching if g.stopped is not None and not g.stopped.confirmed]
+        if probable and _count(hits + probable) >= rule.min_count:
+            names = _matching_names(probable, rule.drugs, rule.classes, rule.families)
+            return Check(
+                UNKNOWN,
+                f"the latest scans suggest {names} has stopped working: this fits {_CONFIRM}",
+                _paths(probable),
+                _confirm_needs(probable),
+            )
     if _count(hits) >= rule.min_count:
         names = _matching_names(hits, rule.drugs, rule.classes, rule.families)
         where = hits[0].where()
@@ -354,10 +524,20 @@ def not_received(rule: NotReceived, f: Facts) -> Check:
     if _never_given(f, rule.drugs, rule.classes, rule.families):
         return _nothing_given(rule)
     hits = _given_in(f, rule.settings, rule.drugs, rule.classes, rule.families)
+    switched = _switched_for_side_effects(f)
+    kept = [g for g in hits if g.path not in switched]
+    if kept:
+        names = _matching_names(kept, rule.drugs, rule.classes, rule.families)
+        return Check(
+            UNMET, f"already had {names}: this is for people with no {rule.label} yet", _paths(kept)
+        )
     if hits:
         names = _matching_names(hits, rule.drugs, rule.classes, rule.families)
         return Check(
-            UNMET, f"already had {names}: this is for people with no {rule.label} yet", _paths(hits)
+            MET,
+            f"had {names}, changed for side effects while it was working "
+            "(a switch for side effects is not a new line)",
+            _paths(hits),
         )
     return _nothing_given(rule)
 
@@ -373,6 +553,14 @@ def not_progressed_on_drug(rule: NotProgressedOnDrug, f: Facts) -> Check:
             )
         )
         return Check(UNMET, f"the cancer grew on {named}", _paths(hits))
+    probable = [g for g in f.probably_stopped if g.drugs.intersection(rule.drugs)]
+    if probable:
+        return Check(
+            UNKNOWN,
+            f"the latest scans suggest the cancer is growing on {_names(probable)}",
+            _paths(probable),
+            "your team's reading of the latest scans",
+        )
     before = [g for g in f.given if g.drugs.intersection(rule.drugs)]
     if before:
         named = ", ".join(
@@ -399,6 +587,18 @@ def not_progressed_on_class(rule: NotProgressedOnClass, f: Facts) -> Check:
             )
         )
         return Check(UNMET, f"the cancer grew on {named}, {rule.label}", _paths(hits))
+    probable = [
+        g
+        for g in f.probably_stopped
+        if g.setting in rule.settings and g.classes.intersection(rule.classes)
+    ]
+    if probable:
+        return Check(
+            UNKNOWN,
+            f"the latest scans suggest the cancer is growing on {_names(probable)}, {rule.label}",
+            _paths(probable),
+            "your team's reading of the latest scans",
+        )
     return _nothing_given(rule)
 
 
@@ -543,6 +743,8 @@ EVALUATORS: dict[str, Callable[[Any, Facts], Check]] = {
     "menopausal_status_or_ovarian_suppression": menopausal_status_or_ovarian_suppression,
     "menopausal_status_in": menopausal_status_in,
     "sex": sex,
+    "no_visceral_crisis": no_visceral_crisis,
+    "not_pd1_candidate": not_pd1_candidate,
     "prior_class_received": prior_class_received,
     "not_received": not_received,
     "not_progressed_on_drug": not_progressed_on_drug,

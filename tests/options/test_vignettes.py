@@ -1,0 +1,70 @@
+"""The public vignette suite (bench/vignettes): every must-include option fits or may fit,
+every must-exclude option does not fit, and every judgement names a known source."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from nextline.knowledge import Knowledge
+
+RUNNER = Path(__file__).resolve().parents[2] / "bench" / "vignettes" / "run.py"
+
+
+def _runner() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("nextline_vignettes", RUNNER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def runner() -> ModuleType:
+    return _runner()
+
+
+def test_the_suite_has_at_least_40_people_across_the_three_subtypes(
+    runner: ModuleType, kb: Knowledge
+) -> None:
+    rows = runner.run(kb)
+    assert len(rows) >= 40
+    subtypes = {row.subtype for row in rows}
+    assert {"hr_positive_her2_negative", "her2_positive", "triple_negative"} <= subtypes
+    assert sum(row.include_total for row in rows) >= 80
+    assert sum(row.exclude_total for row in rows) >= 60
+
+
+def test_every_vignette_holds(runner: ModuleType, kb: Knowledge) -> None:
+    rows = runner.run(kb)
+    failures = {row.id: row.violations for row in rows if row.violations}
+    assert failures == {}
+    assert sum(r.included for r in rows) == sum(r.include_total for r in rows)
+    assert sum(r.excluded for r in rows) == sum(r.exclude_total for r in rows)
+
+
+def test_the_runner_reports_a_violation(runner: ModuleType, kb: Knowledge, tmp_path: Path) -> None:
+    """The suite can fail: a wrong expectation and an unknown source are both reported."""
+    path = tmp_path / "v.yaml"
+    path.write_text(
+        "vignettes:\n"
+        "- id: wrong\n"
+        "  person: {tumor_tests: [{er: 90, pr: 60, ihc: '1+'}]}\n"
+        "  must_include: [fulvestrant_palbociclib]\n"
+        "  must_exclude: [letrozole_palbociclib]\n"
+        "  sources: {fulvestrant_palbociclib: no_such_source,"
+        " letrozole_palbociclib: fda_label_palbociclib}\n",
+        encoding="utf-8",
+    )
+    (row,) = runner.run(kb, path)
+    assert row.violations == [
+        "fulvestrant_palbociclib: no known source for the judgement (no_such_source)",
+        "must include fulvestrant_palbociclib, got does_not_fit",
+        "must exclude letrozole_palbociclib, got fits",
+    ]
+    assert "must-exclude violations: 1" in runner.table([row])
