@@ -20,8 +20,8 @@ def test_import_without_menopausal_status_stores_nothing_and_says_how() -> None:
     assert result.exit_code == 1
     assert "menopausal status is not in the bundle and is never guessed" in result.stderr
     assert (
-        "error: patient: menopausal_status is required when sex is female (use unknown when it is not known)"
-        in result.stderr
+        "error: patient: menopausal_status is required when sex is female "
+        "(use unknown when it is not known)" in result.stderr
     )
     assert runner.invoke(app, ["list", "--json"]).stdout.strip() == "[]"
 

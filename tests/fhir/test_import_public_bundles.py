@@ -25,7 +25,8 @@ def test_mbc_patient01_without_help_reports_what_it_needs(kb: Knowledge) -> None
     result = import_path(MBC1, kb, ImportOptions())
     assert result.file is None
     assert result.problems == [
-        "error: patient: menopausal_status is required when sex is female (use unknown when it is not known)"
+        "error: patient: menopausal_status is required when sex is female "
+        "(use unknown when it is not known)"
     ]
     needs = [n.reason for n in result.report.needs]
     assert needs[0].startswith("menopausal status is not in the bundle and is never guessed")

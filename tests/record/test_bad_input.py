@@ -117,7 +117,8 @@ BAD_INPUTS: list[tuple[str, bytes, str]] = [
     (
         "female_without_menopausal_status",
         b"nextline: 1\npatient: {id: x, sex: female}\ndiagnosis: {}\n",
-        "patient: menopausal_status is required when sex is female (use unknown when it is not known)",
+        "patient: menopausal_status is required when sex is female "
+        "(use unknown when it is not known)",
     ),
     ("version_2", _yaml(nextline=2), "nextline: Input should be 1 (got 2)"),
 ]
