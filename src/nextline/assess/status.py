@@ -35,6 +35,7 @@ from nextline.assess.symptoms import (
     symptom_trends,
 )
 from nextline.assess.tumor_markers import MarkerTrend, marker_trends
+from nextline.assess.watch_for import WatchFor, watch_for
 from nextline.errors import KnowledgeInvalid, Problem
 from nextline.knowledge import Knowledge
 from nextline.knowledge.assess_schema import AssessKnowledge, RecistRules, SourcedNumber
@@ -106,6 +107,7 @@ class Status:
     evidence: tuple[Evidence, ...]
     warnings: tuple[str, ...]
     sources: tuple[SourceInfo, ...]
+    watch_for: tuple[WatchFor, ...] = ()
     disclaimer: str = DISCLAIMER
 
 
@@ -374,6 +376,7 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
         evidence=tuple(evidence),
         warnings=tuple(warnings),
         sources=sources,
+        watch_for=watch_for(current, kb, as_of),
     )
 
 
