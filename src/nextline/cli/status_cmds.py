@@ -94,17 +94,15 @@ def render(result: Status) -> None:
             console.print(f"  {escape(item.text)}", highlight=False)
     if result.watch_for:
         console.print("\n[bold]What to watch for on this treatment[/bold]")
-        for item in result.watch_for:
+        for watch in result.watch_for:
             console.print(
-                f"  {escape(item.drug)}: serious side effects include "
-                f"{escape('; '.join(item.serious_side_effects) or 'none listed')}.",
+                f"  {escape(watch.drug)}: serious side effects include "
+                f"{escape('; '.join(watch.serious_side_effects) or 'none listed')}.",
                 highlight=False,
             )
-            if item.report_at_once:
-                console.print(
-                    f"    Call your care team at once for: {escape('; '.join(item.report_at_once))}.",
-                    highlight=False,
-                )
+            if watch.report_at_once:
+                urgent = escape("; ".join(watch.report_at_once))
+                console.print(f"    Call your care team at once for: {urgent}.", highlight=False)
     for warning in result.warnings:
         console.print(f"[yellow]note: {escape(warning)}[/yellow]", highlight=False)
     console.print(f"\n[dim]{escape(result.disclaimer)}[/dim]", highlight=False)
