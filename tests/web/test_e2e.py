@@ -304,3 +304,35 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(browser, server)
                 found.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
     context.close()
     assert found == []
+
+
+def test_ticked_warning_signs_bring_the_emergency_first_on_every_page(page, server) -> None:
+    from playwright.sync_api import expect
+
+    person = "triple-negative-brca"  # no bone metastases on record
+    page.goto(f"{server}/people/{person}/add/symptoms")
+    page.get_by_label("New or worse back or neck pain").check()
+    page.get_by_label("Weak, numb or tingling legs or feet").check()
+    page.fill("#f-notes", "since Sunday")
+    page.get_by_role("button", name="Save").click()
+    flag = page.locator('.red-flag[data-kind="possible_spinal_cord_compression"]')
+    expect(flag).to_be_visible()
+    expect(flag.locator(".urgency")).to_have_text("Emergency: call now")
+    expect(page.locator("main h2").first).to_have_text("Act now")
+    _shot(page, "08-dashboard-cord-compression")
+    page.get_by_role("navigation", name="This person's record").get_by_role(
+        "link", name="Options"
+    ).click()
+    expect(page.locator("main section").first).to_have_class("red-flags banner")
+    expect(page.locator('.banner [data-kind="possible_spinal_cord_compression"]')).to_be_visible()
+
+
+def test_a_negated_note_raises_no_warning(page, server) -> None:
+    from playwright.sync_api import expect
+
+    person = "her2-positive-brain"
+    page.goto(f"{server}/people/{person}/add/symptoms")
+    page.fill("#f-notes", "No fever. No numbness or weakness in my legs, no seizures.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".verdict")).to_be_visible()
+    expect(page.locator(".red-flag")).to_have_count(0)
