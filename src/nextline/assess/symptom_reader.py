@@ -83,6 +83,14 @@ _WHY = {
 }
 
 
+def _negated_inside(span: Any) -> bool:
+    """Whether a negation word inside a matched word pair turns it around: "legs don't feel
+    numb" (the negation within three words before the pair's last word), not "legs feel like
+    they don't belong to me and they're numb"."""
+    inner = list(span[1:-1])
+    return any(t.lower_ in _INNER_NEGATION for t in inner[-3:])
+
+
 def tidy(text: str) -> str:
     """The note with apostrophes unified and contractions spelt the way the tokenizer splits
     them ("dont" → "don't", "cannot" → "can not")."""
@@ -139,7 +147,11 @@ class _Reader:
             for pair in concept.near:
                 a = sorted({self._stem_word(w) for w in pair.a})
                 b = sorted({self._stem_word(w) for w in pair.b})
-                gap: dict[str, Any] = {"OP": f"{{0,{pair.within}}}", "IS_SENT_START": False}
+                gap: dict[str, Any] = {
+                    "OP": f"{{0,{pair.within}}}",
+                    "IS_SENT_START": False,
+                    "IS_PUNCT": False,  # a pair stays within one clause
+                }
                 for first, second in ((a, b), (b, a)):
                     pattern = [{"LEMMA": {"IN": first}}, gap, {"LEMMA": {"IN": second}}]
                     rules.append(TargetRule(concept.id + _PAIR, concept.id, pattern=pattern))
@@ -154,7 +166,7 @@ class _Reader:
                     pattern=r.pattern,
                     direction=r.direction,
                     max_scope=r.max_scope,
-                    terminated_by={"TERMINATE"},
+                    terminated_by={"TERMINATE", *r.terminated_by},
                 )
                 for r in vocab.context
             ]
@@ -192,7 +204,7 @@ class _Reader:
             categories = {m.category for m in ent._.modifiers}
             rule = ent._.target_rule
             paired = rule is not None and rule.literal.endswith(_PAIR)
-            if paired and _INNER_NEGATION & {t.lower_ for t in ent[1:-1]}:
+            if paired and _negated_inside(ent):
                 categories.add("NEGATED_EXISTENCE")
             stopped = sorted(categories & self.suppress)
             if stopped:

@@ -22,6 +22,7 @@ ContextCategory = Literal[
     "FAMILY",
     "POSSIBLE_EXISTENCE",
     "TERMINATE",
+    "SELF",
 ]
 
 
@@ -63,6 +64,9 @@ class ContextRuleData(Strict):
     category: ContextCategory
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE"]
     max_scope: int | None = Field(default=None, ge=1, le=30)
+    terminated_by: list[ContextCategory] = Field(
+        default=[], description="categories besides TERMINATE that end this rule's reach"
+    )
 
 
 class SymptomVocabularyFile(Strict):
