@@ -148,6 +148,7 @@ def _primary(
             "pathologic_response",
             "histology",
             "stage_at_first_diagnosis",
+            "metastatic_since",  # nextline's own export: kept even with no site to carry it
         ):
             if key in detail:
                 imp.diagnosis[key] = detail[key]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -41,16 +42,24 @@ def strict_errors(model: Any, resource: dict[str, Any]) -> list[dict[str, Any]] 
     return None
 
 
+# What a value means in words ("positive"), from its codes; the text is read here too.
+Meaning = Callable[[Any], set[str]]
+
+
 def repair(
-    model: Any, resource: dict[str, Any], errors: list[dict[str, Any]]
+    model: Any,
+    resource: dict[str, Any],
+    errors: list[dict[str, Any]],
+    meaning: Meaning | None = None,
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """(the resource without its broken fields, the defects named), or (None, why) when it
-    cannot be read without guessing."""
+    cannot be read without guessing. `meaning` reads coded values, so that two values of one
+    resource that disagree ("positive" coded, "negative" written) are never chosen between."""
     work = copy.deepcopy(resource)
     defects: list[str] = []
     for _ in range(_MAX_ROUNDS):
         for error in errors:
-            why = _drop(work, error)
+            why = _drop(work, error, meaning)
             if why.startswith("!"):
                 return None, [*defects, why[1:]]
             defects.append(why)
@@ -64,14 +73,15 @@ def repair(
     return None, [*defects, "too many defects to read safely"]
 
 
-def _drop(work: dict[str, Any], error: dict[str, Any]) -> str:
+def _drop(work: dict[str, Any], error: dict[str, Any], meaning: Meaning | None) -> str:
     """Remove what one error is about; a reason starting with "!" means it cannot be."""
     loc = [p for p in error.get("loc", ()) if isinstance(p, (str, int))]
     message = str(error.get("msg", "invalid"))
     if not loc:
         multiple = _MULTIPLE.search(message)
         if multiple:
-            return _one_value(work, [f.strip(" '\"") for f in multiple.group(1).split(",")])
+            choices = [f.strip(" '\"") for f in multiple.group(1).split(",")]
+            return _one_value(work, choices, meaning)
         return f"!not valid FHIR R4 ({message})"
     if error.get("type") == "missing":
         loc = loc[:-1]  # the element that lacks a required part goes
@@ -93,11 +103,13 @@ def _drop(work: dict[str, Any], error: dict[str, Any]) -> str:
     return f"{_path(loc)}: {message}; left out"
 
 
-def _one_value(work: dict[str, Any], choices: list[str]) -> str:
+def _one_value(work: dict[str, Any], choices: list[str], meaning: Meaning | None) -> str:
     present = [c for c in choices if c in work]
     if len(present) < 2:
         return "!more than one value, which FHIR does not allow"
-    meanings = {c: _meaning_words(work[c]) for c in present}
+    meanings = {
+        c: _meaning_words(work[c]) | (meaning(work[c]) if meaning else set()) for c in present
+    }
     said = {frozenset(m) for m in meanings.values() if m}
     if len(said) > 1:
         values = ", ".join(present)

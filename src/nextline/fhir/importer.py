@@ -28,7 +28,7 @@ from nextline.fhir._state import DETAIL_URL, ImportOptions, ImportState, slug
 from nextline.fhir._treatments import map_medication, map_procedure, therapies_from_meds
 from nextline.fhir.reading import FhirInput, RawEntry
 from nextline.fhir.report import ImportReport, Mapped, Note
-from nextline.fhir.tables import NEXTLINE_SYSTEM, load_tables
+from nextline.fhir.tables import LOINC_SYSTEM, NEXTLINE_SYSTEM, SNOMED_SYSTEM, load_tables
 from nextline.knowledge import Knowledge
 from nextline.record.file_models import PatientFile
 
@@ -176,7 +176,7 @@ class _Importer(ImportState):
             model = model_class(kind)
             errors = strict_errors(model, resource)
             if errors is not None:
-                repaired, defects = repair(model, resource, errors)
+                repaired, defects = repair(model, resource, errors, self._value_meaning)
                 if repaired is None:
                     self.skip(ref, f"not valid FHIR R4, skipped ({'; '.join(defects[-3:])})")
                     return None
@@ -190,6 +190,16 @@ class _Importer(ImportState):
             self.skip(fd.ref_of(resource), f"status is {resource['status']}: not a fact")
             return None
         return dict(resource)
+
+    def _value_meaning(self, value: Any) -> set[str]:
+        """What a coded value means (positive, negative, present...), from the tables."""
+        found: set[str] = set()
+        for system, code, _ in fd.codings(value):
+            table = {LOINC_SYSTEM: self.t.answers, SNOMED_SYSTEM: self.t.qualifiers}.get(system)
+            row = table.get(code) if table is not None else None
+            if row is not None and row.meaning:
+                found.add(row.meaning)
+        return found
 
     # -- Patient ---------------------------------------------------------------------------
 
