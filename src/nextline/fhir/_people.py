@@ -23,18 +23,26 @@ class MultiplePeople(RecordInvalid):
 
 @dataclass
 class People:
-    """The Patients of one input: FHIR ids in input order, and every reference to each."""
+    """The Patients of one input: FHIR ids in input order, and any `fullUrl` that names one
+    in another form. Kept small (ids only, labels for the first few) so that an export of
+    many thousands of people is listed in little memory."""
 
     ids: list[str] = field(default_factory=list)
-    refs: dict[str, set[str]] = field(default_factory=dict)
+    known: set[str] = field(default_factory=set)
+    urls: dict[str, str] = field(default_factory=dict)  # a fullUrl -> the id it names
     labels: dict[str, str] = field(default_factory=dict)  # id -> "female, born 1960"
 
-    @property
-    def all_refs(self) -> set[str]:
-        return {ref for refs in self.refs.values() for ref in refs}
+    def owner(self, ref: str) -> str | None:
+        """The id of the person a reference names, when they are in the input."""
+        for prefix in ("Patient/", "urn:uuid:"):
+            if ref.startswith(prefix) and ref[len(prefix) :] in self.known:
+                return ref[len(prefix) :]
+        return self.urls.get(ref)
 
     def refs_of(self, person: str) -> set[str]:
-        return set(self.refs.get(person, set()))
+        return {f"Patient/{person}", f"urn:uuid:{person}"} | {
+            url for url, pid in self.urls.items() if pid == person
+        }
 
     def line_filter(self, person: str) -> LineFilter:
         """A quick test on a raw NDJSON line: False only when the line cannot be about
@@ -50,10 +58,10 @@ class People:
 
 
 def find_people(source: FhirInput) -> People:
-    """The Patients of the input that say who they are (placeholders with no details and no
-    id are left out), in order."""
+    """The Patients of the input that say who they are (placeholders with no details are
+    left out unless there is no one else), in order."""
     people = People()
-    placeholders: list[tuple[str, set[str]]] = []
+    placeholder: tuple[str, str | None] | None = None
     for entry in source.read_patients():
         resource = entry.resource
         if not isinstance(resource, dict) or resource.get("resourceType") != "Patient":
@@ -61,33 +69,34 @@ def find_people(source: FhirInput) -> People:
         pid = resource.get("id")
         if not isinstance(pid, str) or not pid:
             continue
-        refs = {f"Patient/{pid}", f"urn:uuid:{pid}"}
-        if entry.full_url:
-            refs.add(entry.full_url)
         if not any(resource.get(k) for k in ("gender", "birthDate", "name")):
-            placeholders.append((pid, refs))
+            placeholder = placeholder or (pid, entry.full_url)
             continue
-        if pid not in people.refs:
-            people.ids.append(pid)
-            people.refs[pid] = set()
-            gender = resource.get("gender") if isinstance(resource.get("gender"), str) else None
-            birth = resource.get("birthDate")
-            born = f"born {birth[:4]}" if isinstance(birth, str) and len(birth) >= 4 else None
-            people.labels[pid] = ", ".join(x for x in (gender, born) if x) or "no details"
-        people.refs[pid] |= refs
-    if not people.ids and placeholders:
-        pid, refs = placeholders[0]
-        people.ids.append(pid)
-        people.refs[pid] = refs
-        people.labels[pid] = "no details"
+        _add(people, pid, entry.full_url, resource)
+    if not people.ids and placeholder is not None:
+        _add(people, placeholder[0], placeholder[1], {})
     return people
+
+
+def _add(people: People, pid: str, full_url: str | None, resource: dict[str, object]) -> None:
+    if full_url and full_url not in (f"Patient/{pid}", f"urn:uuid:{pid}"):
+        people.urls[full_url] = pid
+    if pid in people.known:
+        return
+    people.ids.append(pid)
+    people.known.add(pid)
+    if len(people.labels) < _LISTED:
+        gender = resource.get("gender") if isinstance(resource.get("gender"), str) else None
+        birth = resource.get("birthDate")
+        born = f"born {birth[:4]}" if isinstance(birth, str) and len(birth) >= 4 else None
+        people.labels[pid] = ", ".join(str(x) for x in (gender, born) if x) or "no details"
 
 
 def choose_person(people: People, wanted: str | None, source: str) -> str | None:
     """The FHIR id of the person to import; `MultiplePeople` when the input holds several
     and `wanted` is None, `RecordInvalid` when `wanted` is not in it."""
     if wanted is not None:
-        if wanted in people.refs:
+        if wanted in people.known:
             return wanted
         raise RecordInvalid(
             [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,7 +128,8 @@ class ImportState:
         self.position: dict[str, int] = {}
         self.patient: dict[str, Any] | None = None
         self.patient_refs: set[str] = set()
-        self.other_people: set[str] = set()  # references of the other Patients of the input
+        # Who a reference names among the input's people (set once they are found).
+        self.owner_of: Callable[[str], str | None] = lambda _ref: None
         self.patient_data: dict[str, Any] = {}
         self.diagnosis: dict[str, Any] = {}
         self.tumor: list[TumorFact] = []
@@ -178,7 +180,7 @@ class ImportState:
             return True  # mCODE requires a subject, but a missing one hides no one else
         if subject in self.patient_refs:
             return True
-        if subject in self.by_ref or subject in self.other_people:
+        if subject in self.by_ref or self.owner_of(subject) is not None:
             self.skip(ref, f"about another person ({subject}); not imported")
         else:
             self.skip(ref, f"its subject {subject} is not in the bundle (dangling reference)")

@@ -105,7 +105,7 @@ class _Importer(ImportState):
         keep = people.line_filter(chosen) if several and chosen else None
         if chosen is not None:
             self.patient_refs = people.refs_of(chosen)
-            self.other_people = people.all_refs - self.patient_refs
+        self.owner_of = people.owner
         others = 0
         unattached = 0
         resources: list[dict[str, Any]] = []
@@ -155,7 +155,7 @@ class _Importer(ImportState):
             return "unattached"
         if subject in self.patient_refs:
             return "mine"
-        if subject in people.all_refs:
+        if people.owner(subject) is not None:
             return "other"
         return "mine"  # a dangling subject is reported by `about_patient`
 

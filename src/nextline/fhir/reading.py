@@ -20,6 +20,9 @@ from nextline.errors import InputTooLarge, Problem, RecordInvalid
 
 MAX_BUNDLE_BYTES = 50_000_000
 MAX_NDJSON_LINE_BYTES = 10_000_000  # one resource; a 10 MB Observation is not a real one
+# FHIR resources nest a dozen levels (Bundle > entry > resource > component > code > coding);
+# 64 leaves room for any real one and refuses input built to exhaust the stack.
+MAX_DEPTH = 64
 _SNIFF_BYTES = 65_536
 
 
@@ -99,9 +102,51 @@ def sniff(path: Path) -> str | None:
 
 def _is_json_object(line: str) -> bool:
     try:
-        return isinstance(json.loads(line), dict)
-    except json.JSONDecodeError:
+        return isinstance(loads(line), dict)
+    except ValueError:
         return False
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:20]} is too large")
+    return value
+
+
+def loads(text: str | bytes) -> Any:
+    """JSON as FHIR allows it: `ValueError` (with a plain reason) for malformed JSON, NaN or
+    Infinity, a number too large to hold, or nesting deeper than `MAX_DEPTH`."""
+    try:
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+    except RecursionError as exc:
+        raise ValueError(f"nested more than {MAX_DEPTH} levels deep") from exc
+    except ValueError as exc:  # NaN, Infinity, a huge number
+        raise ValueError(str(exc).split("(")[0].strip() or "not valid JSON") from exc
+    if _depth_over(data, MAX_DEPTH):
+        raise ValueError(f"nested more than {MAX_DEPTH} levels deep")
+    return data
+
+
+def _depth_over(data: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
+    return False
 
 
 def read_fhir(path: Path) -> FhirInput:
@@ -123,15 +168,16 @@ def read_fhir(path: Path) -> FhirInput:
     if size > MAX_BUNDLE_BYTES:
         raise BundleTooLarge(size, MAX_BUNDLE_BYTES, source)
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise RecordInvalid([Problem("", "not UTF-8 text")], source) from exc
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and exc.lineno > 1:
+    except ValueError as exc:
+        cause = exc.__cause__
+        extra = isinstance(cause, json.JSONDecodeError) and cause.msg == "Extra data"
+        if extra and isinstance(cause, json.JSONDecodeError) and cause.lineno > 1:
             # One JSON object per line after all (its first line was too long to sniff).
             return _ndjson_input(path)
-        reason = f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        raise RecordInvalid([Problem("", reason)], source) from exc
+        raise RecordInvalid([Problem("", str(exc))], source) from exc
     return fhir_from_data(data, source)
 
 
@@ -245,8 +291,11 @@ def _ndjson_entries(
                 yield RawEntry(where, None, filtered=True)
                 continue
             try:
-                resource = json.loads(text.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                resource = loads(text.decode("utf-8-sig"))
+            except UnicodeDecodeError:
+                yield RawEntry(where, None, problem="not a JSON object: not UTF-8 text")
+                continue
+            except ValueError as exc:
                 yield RawEntry(where, None, problem=f"not a JSON object: {exc}")
                 continue
             if not isinstance(resource, dict):
