@@ -152,6 +152,18 @@ def write_bulk(folder: Path, megabytes: int) -> tuple[int, str]:
     return people, f"person-{people // 2:07d}"
 
 
+def _peak_kb() -> int | None:
+    """This process's peak resident memory (Linux VmHWM), which starts afresh at exec;
+    ru_maxrss would also count the parent's memory at the fork."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 def _child(folder: str, person: str) -> None:
     """Run in a fresh process: import one person, print the figures as JSON."""
     import resource
@@ -164,7 +176,7 @@ def _child(folder: str, person: str) -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     result = import_fhir(read_fhir(Path(folder)), kb, options)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = _peak_kb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     figures = {
         "wall": wall,
         "cpu": cpu,

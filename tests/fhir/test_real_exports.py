@@ -447,3 +447,68 @@ def test_cli_multi_person_ndjson_file_lists_the_people(tmp_path: Path) -> None:
 
 def test_post_is_the_default_helper(kb: Knowledge) -> None:
     assert POST.menopausal_status == "postmenopausal"
+
+
+def test_a_bulk_folder_parses_only_the_chosen_persons_lines(
+    tmp_path: Path, kb: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stand-in for "constant memory" in a fast test: the other people's lines are
+    passed over unparsed and not kept, so what the import holds does not grow with them."""
+    from nextline.fhir import reading
+
+    _bulk(tmp_path, [f"person-{n:03d}" for n in range(150)])
+    parsed: list[int] = []
+    real = reading.loads
+
+    def counting(text: str | bytes) -> Any:
+        parsed.append(1)
+        return real(text)
+
+    monkeypatch.setattr(reading, "loads", counting)
+    options = ImportOptions(patient="person-077", menopausal_status="unknown")
+    result = import_fhir_folder(tmp_path, kb, options)
+    assert result.data["patient"]["id"] == "person-077"
+    assert result.report.resources_read == 150 * 3
+    # pass 1: the 150 Patient lines; pass 2: the person's own 3 lines
+    assert len(parsed) == 150 + 3
+    assert reasons(result)["(input)"] == (
+        "447 resource(s) about the 149 other people in the input: not imported"
+    )
+
+
+def import_fhir_folder(folder: Path, kb: Knowledge, options: ImportOptions) -> Any:
+    from nextline.fhir import import_fhir, read_fhir
+
+    return import_fhir(read_fhir(folder), kb, options)
+
+
+PUBLIC = sorted(
+    p for p in (Path(__file__).parent / "data").rglob("*.json") if p.name != "package.json"
+)
+
+
+@pytest.mark.parametrize("path", PUBLIC, ids=lambda p: p.name)
+@pytest.mark.parametrize("as_ndjson", [False, True])
+def test_every_public_file_imports_or_says_why(
+    path: Path, as_ndjson: bool, tmp_path: Path, kb: Knowledge
+) -> None:
+    from nextline.errors import NextlineError
+    from nextline.fhir import import_fhir, read_fhir
+
+    source = path
+    if as_ndjson:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data.get("entry", [data]) if data.get("resourceType") == "Bundle" else [data]
+        source = tmp_path / "export.ndjson"
+        source.write_text("".join(json.dumps(e.get("resource", e)) + "\n" for e in entries))
+    try:
+        result = import_fhir(read_fhir(source), kb, ImportOptions())
+    except MultiplePeople as exc:
+        assert "choose one with --patient ID" in str(exc)
+        return
+    except NextlineError as exc:  # pragma: no cover - the public files are all FHIR
+        pytest.fail(f"{path.name}: {exc}")
+    report = result.report
+    accounted = len(report.mapped) + len(report.not_mapped) + len(report.inconsistent)
+    assert accounted > 0
+    assert report.resources_read >= 1
