@@ -512,3 +512,40 @@ def test_every_public_file_imports_or_says_why(
     accounted = len(report.mapped) + len(report.not_mapped) + len(report.inconsistent)
     assert accounted > 0
     assert report.resources_read >= 1
+
+
+def test_a_receptor_test_dated_before_the_diagnosis_is_still_the_breast_cancers(
+    kb: Knowledge,
+) -> None:
+    lung = condition("lc", "254637007", "Non-small cell lung cancer", "1984-05-01")
+    er = observation("er", "16112-5", "2015-02-20", **POS)  # the biopsy, before the diagnosis
+    result = import_data(bundle(PATIENT, BREAST, lung, er), kb)
+    assert result.data["tumor_tests"] == [{"date": "2015-02-20", "er": {"result": "positive"}}]
+
+
+@pytest.mark.parametrize("path", PUBLIC, ids=lambda p: p.name)
+def test_every_public_person_that_imports_round_trips(path: Path, kb: Knowledge) -> None:
+    from nextline.fhir import import_fhir, read_fhir
+
+    options = ImportOptions(
+        menopausal_status="postmenopausal",
+        metastatic_since=dt.date(2019, 4, 1),
+        undated_tests_on=dt.date(2019, 3, 15),
+    )
+    try:
+        first = import_fhir(read_fhir(path), kb, options)
+    except MultiplePeople:
+        first = import_fhir(
+            read_fhir(path),
+            kb,
+            ImportOptions(**{**vars(options), "patient": "mCODEPatientExample02"}),
+        )
+    if first.file is None:  # a test file with no Patient, or one with no sex: said why
+        assert "error: patient.sex: required field is missing" in first.problems
+        assert any("sex" in n.reason for n in first.report.needs)
+        return
+    text = dump_bundle(export_bundle(first.file, kb))
+    second = import_data(json.loads(text), kb, ImportOptions())
+    assert second.file is not None
+    assert patient_file_data(second.file) == patient_file_data(first.file)
+    assert dump_bundle(export_bundle(second.file, kb)) == text

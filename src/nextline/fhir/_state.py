@@ -209,7 +209,9 @@ class ImportState:
 
     # -- which cancer a fact belongs to ----------------------------------------------------
 
-    def other_cancer_of(self, resource: dict[str, Any], day: dt.date | None) -> str | None:
+    def other_cancer_of(
+        self, resource: dict[str, Any], day: dt.date | None, treatment: bool = False
+    ) -> str | None:
         """Why a fact belongs to a cancer other than the breast cancer, or None.
 
         The checks, in order (docs/fhir.md, "Which cancer a fact belongs to"):
@@ -217,8 +219,9 @@ class ImportState:
            related-primary extension naming another cancer's Condition;
         2. body site: a treatment's body site is where another cancer is and no breast
            cancer spread there;
-        3. date: the fact is dated before the breast cancer was found, and another cancer
-           had been found by then.
+        3. date (treatments only): it began before the breast cancer was found, and another
+           cancer had been found by then. Tests are not judged by date: a biopsy's receptor
+           result is often dated days before the diagnosis is recorded.
         """
         if not self.other_cancers:
             return None
@@ -244,7 +247,7 @@ class ImportState:
                 where = ", ".join(sorted(sites & cancer.sites))
                 return f"its body site ({where}) is where {cancer.name} is ({cancer.ref})"
         found = self.diagnosis.get("first_diagnosed")
-        if day is not None and found is not None and day.isoformat() < found:
+        if treatment and day is not None and found is not None and day.isoformat() < found:
             earlier = [c for c in self.other_cancers.values() if c.onset and c.onset <= day]
             if earlier:
                 cancer = earlier[0]

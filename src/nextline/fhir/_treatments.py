@@ -69,7 +69,7 @@ def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
     ref = fd.ref_of(m)
     raw_start, raw_stop = _dates(m)
     start, why_start = fd.parse_date(raw_start)
-    other = imp.other_cancer_of(m, start)
+    other = imp.other_cancer_of(m, start, treatment=True)
     if other:
         imp.skip(ref, f"other cancer: not imported ({other})")
         return
@@ -233,7 +233,7 @@ def therapies_from_meds(imp: ImportState) -> None:
 def map_procedure(imp: ImportState, p: dict[str, Any]) -> None:
     ref = fd.ref_of(p)
     when, _ = imp.date_of(p, "performedDateTime", "performedPeriod")
-    other = imp.other_cancer_of(p, when)
+    other = imp.other_cancer_of(p, when, treatment=True)
     if other:
         imp.skip(ref, f"other cancer: not imported ({other})")
         return
