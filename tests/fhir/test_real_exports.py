@@ -81,6 +81,9 @@ POS, NEG = answer("LA6576-8"), answer("LA6577-6")
         (AJCC, "3C", "IIIC", "IIIC"),
         (AJCC, "cIIIB", "", "IIIB"),
         (AJCC, "whatever", "Stage IIA", "IIA"),
+        (AJCC, "x", "stage iib", "IIB"),
+        (AJCC, "x", "AJCC Stage 4", "IV"),
+        (AJCC, "0", "", "0"),
         (SCT, "1222806003", "American Joint Committee on Cancer stage IIIC", "IIIC"),
     ],
 )
@@ -549,3 +552,28 @@ def test_every_public_person_that_imports_round_trips(path: Path, kb: Knowledge)
     assert second.file is not None
     assert patient_file_data(second.file) == patient_file_data(first.file)
     assert dump_bundle(export_bundle(second.file, kb)) == text
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "field", "result"),
+    [
+        ("16112-5", "416053008", "er", "positive"),
+        ("16113-3", "416561008", "pr", "positive"),
+        ("85339-0", "441118006", "pr", "negative"),
+        ("48676-1", "427685000", "her2", "positive"),
+        ("48676-1", "431396003", "her2", "negative"),
+    ],
+)
+def test_receptor_status_findings_as_values(
+    code: str, value: str, field: str, result: str, kb: Knowledge
+) -> None:
+    obs = observation("t", code, "2020-01-02", valueCodeableConcept=concept(SCT, value))
+    got = import_data(bundle(PATIENT, BREAST, obs), kb)
+    assert got.data["tumor_tests"] == [{"date": "2020-01-02", field: {"result": result}}]
+
+
+def test_the_snomed_er_status_observation_is_read(kb: Knowledge) -> None:
+    obs = observation("t", "x", "2020-01-02", valueCodeableConcept=concept(SCT, "416053008"))
+    obs["code"] = concept(SCT, "445028008", "Status of estrogen receptors of neoplasm")
+    got = import_data(bundle(PATIENT, BREAST, obs), kb)
+    assert got.data["tumor_tests"] == [{"date": "2020-01-02", "er": {"result": "positive"}}]

@@ -92,7 +92,10 @@ def slug(text: str) -> str:
 def ajcc_stage(code: str, display: str = "") -> str | None:
     """An AJCC stage group (`IIIC`) from a cancerstaging.org code or display: `3C`, `c3C`,
     `p2A`, `IIIC`, `Stage IV`; None when it is not one."""
-    for text in (display.strip().removeprefix("Stage ").strip(), code.strip()):
+    for text in (
+        re.sub(r"^\s*(ajcc\s+)?stage\s+", "", display, flags=re.IGNORECASE).strip(),
+        code.strip(),
+    ):
         match = _AJCC_CODE.fullmatch(text)
         if match:
             number, rest = match.group(1).upper(), match.group(2).upper()
