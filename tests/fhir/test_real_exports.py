@@ -577,3 +577,34 @@ def test_the_snomed_er_status_observation_is_read(kb: Knowledge) -> None:
     obs["code"] = concept(SCT, "445028008", "Status of estrogen receptors of neoplasm")
     got = import_data(bundle(PATIENT, BREAST, obs), kb)
     assert got.data["tumor_tests"] == [{"date": "2020-01-02", "er": {"result": "positive"}}]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"valueCodeableConcept": {"text": "Positive"}}, {"result": "positive"}),
+        ({"valueCodeableConcept": {"text": " negative. "}}, {"result": "negative"}),
+        ({"valueString": "POSITIVE"}, {"result": "positive"}),
+        (
+            {
+                "valueCodeableConcept": {
+                    "coding": [{"system": "urn:lab", "code": "P", "display": "Positive"}]
+                }
+            },
+            {"result": "positive"},
+        ),
+        ({"valueString": "ER-low positive"}, None),
+        ({"valueString": "weakly positive"}, None),
+        ({"valueCodeableConcept": {"text": "equivocal"}}, None),
+    ],
+)
+def test_a_result_written_as_one_plain_word_is_read_and_nothing_more(
+    value: dict[str, Any], expected: dict[str, str] | None, kb: Knowledge
+) -> None:
+    obs = observation("er", "16112-5", "2020-01-02", **value)
+    result = import_data(bundle(PATIENT, BREAST, obs), kb)
+    if expected is None:
+        assert "tumor_tests" not in result.data
+        assert "Observation/er" in reasons(result)
+    else:
+        assert result.data["tumor_tests"] == [{"date": "2020-01-02", "er": expected}]

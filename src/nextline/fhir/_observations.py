@@ -28,11 +28,32 @@ _NOT_IN_FORMAT = {
 _TUMOR_FIELDS = ("er", "pr", "her2", "ki67", "pdl1", "variants", "not_detected")
 
 
-def _meaning(imp: ImportState, concept: Any) -> str | None:
+# A result written as one plain word and nothing else ("Positive", "negative."): the word is
+# the result, nothing is inferred. "ER-low positive", "weakly positive" or "equivocal" are
+# not one of these words and stay unread.
+_WORDS = {"positive": "positive", "negative": "negative", "present": "present"}
+
+
+def _written(o: dict[str, Any]) -> str:
+    value = o.get("valueString")
+    return value[:80] if isinstance(value, str) and value.strip() else "no value"
+
+
+def _meaning(imp: ImportState, concept: Any, written: Any = None) -> str | None:
+    """The meaning of a result: from its LOINC answer or SNOMED CT code; without a code we
+    know, from a text (or `valueString`) that is exactly one plain word."""
     row = fd.code_in(concept, LOINC_SYSTEM, imp.t.answers) or fd.code_in(
         concept, SNOMED_SYSTEM, imp.t.qualifiers
     )
-    return row.meaning if row is not None else None
+    if row is not None:
+        return str(row.meaning) if row.meaning else None
+    texts = [fd.concept_text(concept) if isinstance(concept, dict) else "", written]
+    for text in texts:
+        if isinstance(text, str):
+            word = _WORDS.get(text.strip().rstrip(".").strip().lower())
+            if word is not None:
+                return word
+    return None
 
 
 def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
@@ -98,7 +119,7 @@ def _receptor(
     imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None, kind: str
 ) -> None:
     detail = imp.detail(o)
-    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+    meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
     value: dict[str, Any] = {}
     if meaning in ("positive", "negative"):
         value["result"] = meaning
@@ -108,7 +129,7 @@ def _receptor(
         if unit == "%":
             value["percent"] = float(quantity["value"])
     if not value:
-        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"{kind.upper()} result {text!r} is not positive, negative or a percent")
         return
     if detail is not None and isinstance(detail.get("value"), dict):
@@ -128,9 +149,9 @@ def _receptor(
 
 def _her2(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     detail = imp.detail(o)
-    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+    meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
     if meaning not in ("positive", "negative"):
-        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"HER2 result {text!r} is not a positive or negative nextline can read")
         return
     value: dict[str, Any] = {"result": meaning}
@@ -145,19 +166,19 @@ def _her2(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) ->
 def _her2_ish(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     # HER2 "presence by FISH": a positive test is HER2 gene amplification, a negative one no
     # amplification (the ISH field of the patient file).
-    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+    meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
     ish = {"positive": "amplified", "negative": "not_amplified"}.get(meaning or "")
     if ish is None:
-        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"HER2 FISH result {text!r} is not a positive or negative nextline can read")
         return
     _fact(imp, day, "her2", {"ish": ish}, ref, f"HER2 ISH {ish.replace('_', ' ')}")
 
 
 def _variant(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
-    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+    meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
     if meaning != "present":
-        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"genetic variant result {text!r}: only 'Present' is read")
         return
     gene = None
@@ -206,7 +227,7 @@ def _ecog(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) ->
 def _disease_status(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     row = fd.code_in(o.get("valueCodeableConcept"), SNOMED_SYSTEM, imp.t.disease_status)
     if row is None:
-        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"disease status {text!r} is not improved/stable/worsened/undetermined")
         return
     if day is None:
