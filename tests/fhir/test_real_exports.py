@@ -608,3 +608,37 @@ def test_a_result_written_as_one_plain_word_is_read_and_nothing_more(
         assert "Observation/er" in reasons(result)
     else:
         assert result.data["tumor_tests"] == [{"date": "2020-01-02", "er": expected}]
+
+
+def test_weekly_orders_are_one_course_and_the_next_treatment_a_new_line(kb: Knowledge) -> None:
+    weeks = [dt.date(2019, 1, 7) + dt.timedelta(weeks=w) for w in range(12)]
+    orders = [_paclitaxel(f"p{w}", day.isoformat()) for w, day in enumerate(weeks)]
+    carbo = [
+        {
+            **_paclitaxel(f"c{w}", day.isoformat()),
+            "medicationCodeableConcept": concept(
+                RX, "597195", "Carboplatin 10 MG/ML Injectable Solution"
+            ),
+        }
+        for w, day in enumerate(weeks[::3])
+    ]
+    cape = med("cape", "1158877", "capecitabine Oral Product", "2019-06-01", status="completed")
+    options = ImportOptions(
+        menopausal_status="postmenopausal", metastatic_since=dt.date(2018, 12, 1)
+    )
+    result = import_data(bundle(PATIENT, BREAST, *orders, *carbo, cape), kb, options)
+    assert result.file is not None
+    got = [(t["drugs"], t["start"], t.get("stop")) for t in result.data["therapies"]]
+    assert got == [
+        (["paclitaxel"], "2019-01-07", "2019-03-25"),
+        (["carboplatin"], "2019-01-07", "2019-03-11"),
+        (["capecitabine"], "2019-06-01", None),
+    ]
+    record = build_record(result.file, kb, dt.date(2020, 1, 1))
+    assert [line.drug_names for line in record.lines] == [
+        ["paclitaxel", "carboplatin"],
+        ["capecitabine"],
+    ]
+    asked = [n.reason for n in result.report.needs if "completed" in n.reason]
+    assert asked[0].startswith("paclitaxel: 12 orders from 2019-01-07 to 2019-03-25")
+    assert len(asked) == 3

@@ -147,48 +147,74 @@ def _fold_doses(imp: ImportState) -> None:
 
 
 def _close_completed(imp: ImportState) -> None:
-    """A course marked completed (or stopped) without a stop date ended before the next
-    cancer treatment began: its stop is set to the day before that start, so sequential
-    courses become sequential lines, never one impossible combination of every drug. The
-    real date is asked for. A completed course with no later treatment keeps no stop, and
-    its date is asked for too."""
-    cancer_starts = sorted(
-        {
-            med.start
-            for med in imp.meds
-            if med.drug_id in imp.kb.drugs
-            and imp.kb.family_of(imp.kb.drugs[med.drug_id]) != "supportive"
-        }
-    )
+    """Courses marked completed (or stopped) without a stop date: they are over, so they
+    cannot run alongside every later treatment.
+
+    Repeated orders of one drug no more than 90 days apart are one course (weekly paclitaxel
+    orders); such a course ends with its last order. A single completed order or statement
+    ended before the next cancer treatment began: its stop is set to the day before that
+    start. So sequential courses become sequential lines, never one impossible combination of
+    every drug. Each stop set this way is reported and the real date asked for; a completed
+    course with no later treatment keeps no stop, and its date is asked for too."""
+    kb = imp.kb
+
+    def cancer(med: Med) -> bool:
+        return med.drug_id in kb.drugs and kb.family_of(kb.drugs[med.drug_id]) != "supportive"
+
     for med in imp.meds:
-        if not med.completed or med.drug_id not in imp.kb.drugs:
-            continue
-        name = imp.kb.drugs[med.drug_id].name
-        if imp.kb.family_of(imp.kb.drugs[med.drug_id]) == "supportive":
+        if med.completed and med.drug_id in kb.drugs and not cancer(med):
             imp.odd(
                 med.ref,
-                f"{name} is marked completed but no stop date is given; kept without a stop",
+                f"{kb.drugs[med.drug_id].name} is marked completed but no stop date is given; "
+                "kept without a stop",
             )
-            continue
-        later = [day for day in cancer_starts if day > med.start]
-        if later:
-            med.stop = later[0] - dt.timedelta(days=1)
-            imp.report.needs.append(
-                Note(
-                    med.ref,
-                    f"{name} is marked completed with no stop date; it was taken to end "
-                    f"before the next treatment began ({later[0]}), so its stop is set to "
-                    f"{med.stop}. Please give the real stop date",
-                )
+    completed = sorted(
+        (m for m in imp.meds if m.completed and cancer(m)),
+        key=lambda m: (m.drug_id, str(m.stop_reason), m.start),
+    )
+    courses: list[list[Med]] = []
+    for med in completed:
+        last = courses[-1][-1] if courses else None
+        if (
+            last is not None
+            and last.drug_id == med.drug_id
+            and last.stop_reason == med.stop_reason
+            and med.start - last.start <= _COURSE_GAP
+        ):
+            courses[-1].append(med)
+        else:
+            courses.append([med])
+    position = {id(m): i for i, m in enumerate(imp.meds)}
+    courses.sort(key=lambda orders: position[id(orders[0])])  # reported in the input's order
+    merged = {id(m) for course in courses for m in course[1:]}
+    imp.meds = [m for m in imp.meds if id(m) not in merged]
+    starts = sorted({m.start for m in imp.meds if cancer(m)})
+    for orders in courses:
+        course = orders[0]
+        name = kb.drugs[course.drug_id].name
+        if len(orders) > 1:
+            course.ref = ", ".join(m.ref for m in orders)
+            course.stop = orders[-1].start
+            why = (
+                f"{name}: {len(orders)} orders from {course.start} to {course.stop}, marked "
+                f"completed with no stop date; the course is taken to end with the last order "
+                f"({course.stop}). Please give the real stop date"
             )
         else:
-            imp.report.needs.append(
-                Note(
-                    med.ref,
-                    f"{name} is marked completed with no stop date and no later treatment "
-                    "shows when it ended; it is kept without a stop. Please give the stop date",
+            later = [day for day in starts if day > course.start]
+            if later:
+                course.stop = later[0] - dt.timedelta(days=1)
+                why = (
+                    f"{name} is marked completed with no stop date; it was taken to end before "
+                    f"the next treatment began ({later[0]}), so its stop is set to "
+                    f"{course.stop}. Please give the real stop date"
                 )
-            )
+            else:
+                why = (
+                    f"{name} is marked completed with no stop date and no later treatment "
+                    "shows when it ended; it is kept without a stop. Please give the stop date"
+                )
+        imp.report.needs.append(Note(course.ref, why))
 
 
 def therapies_from_meds(imp: ImportState) -> None:
