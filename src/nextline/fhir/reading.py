@@ -11,6 +11,7 @@ NDJSON is read one line at a time, so it has no total limit, only a per-line one
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,8 +219,13 @@ def _ndjson_input(path: Path) -> FhirInput:
     )
 
 
+_PATIENT_TYPE = re.compile(rb'"resourceType"\s*:\s*"Patient"')
+
+
 def _may_be_patient(line: bytes) -> bool:
-    return b"Patient" in line
+    """Whether a raw line may be a Patient (most lines name one in `subject`; only a Patient
+    says it is one), so the first pass parses only those."""
+    return b'"Patient"' in line and _PATIENT_TYPE.search(line) is not None
 
 
 def _folder(path: Path) -> FhirInput:
