@@ -642,3 +642,29 @@ def test_weekly_orders_are_one_course_and_the_next_treatment_a_new_line(kb: Know
     asked = [n.reason for n in result.report.needs if "completed" in n.reason]
     assert asked[0].startswith("paclitaxel: 12 orders from 2019-01-07 to 2019-03-25")
     assert len(asked) == 3
+
+
+def test_a_breast_metastasis_where_another_cancer_was_is_still_a_metastasis(
+    kb: Knowledge,
+) -> None:
+    lung_site = [concept(SCT, "39607008", "Lung structure (body structure)")]
+    lung = condition(
+        "lc", "254637007", "Non-small cell lung cancer", "2005-05-01", bodySite=lung_site
+    )
+    met = condition(
+        "m", "94391008", "Secondary malignant neoplasm of lung", "2019-01-05", bodySite=lung_site
+    )
+    result = import_data(bundle(PATIENT, BREAST, lung, met), kb)
+    assert result.data["metastases"] == [{"site": "lung", "since": "2019-01-05"}]
+    tied = {
+        **met,
+        "extension": [
+            {
+                "url": "http://hl7.org/fhir/StructureDefinition/condition-related",
+                "valueReference": {"reference": "Condition/lc"},
+            }
+        ],
+    }
+    result = import_data(bundle(PATIENT, BREAST, lung, tied), kb)
+    assert "metastases" not in result.data
+    assert reasons(result)["Condition/m"].startswith("other cancer: not imported (tied to")

@@ -84,7 +84,7 @@ def map_condition(imp: ImportState, c: dict[str, Any]) -> None:
         _primary(imp, c, ref, None, onset)
         return
     if _is_secondary(imp, c):
-        why_other = imp.other_cancer_of(c, None)
+        why_other = imp.other_cancer_of(c, None, by_site=False)
         if why_other:
             imp.skip(ref, f"other cancer: not imported ({why_other})")
             return

@@ -213,15 +213,19 @@ class ImportState:
     # -- which cancer a fact belongs to ----------------------------------------------------
 
     def other_cancer_of(
-        self, resource: dict[str, Any], day: dt.date | None, treatment: bool = False
+        self,
+        resource: dict[str, Any],
+        day: dt.date | None,
+        treatment: bool = False,
+        by_site: bool = True,
     ) -> str | None:
         """Why a fact belongs to a cancer other than the breast cancer, or None.
 
         The checks, in order (docs/fhir.md, "Which cancer a fact belongs to"):
         1. linkage: `reasonReference` (treatments), `focus` (observations) or the mCODE
            related-primary extension naming another cancer's Condition;
-        2. body site: a treatment's body site is where another cancer is and no breast
-           cancer spread there;
+        2. body site (not for a metastasis, whose site is where it spread): the fact's body
+           site is where another cancer is and no breast cancer spread there;
         3. date (treatments only): it began before the breast cancer was found, and another
            cancer had been found by then. Tests are not judged by date: a biopsy's receptor
            result is often dated days before the diagnosis is recorded.
@@ -243,7 +247,7 @@ class ImportState:
                 breast_linked = True
         if breast_linked:
             return None
-        sites = self.sites_of(resource.get("bodySite"))
+        sites = self.sites_of(resource.get("bodySite")) if by_site else set()
         breast_sites = {str(item.get("site")) for item, _, _ in self.sections.get("metastases", [])}
         for cancer in self.other_cancers.values():
             if sites and sites & cancer.sites and not sites & breast_sites:
