@@ -173,9 +173,10 @@ def test_one_broken_field_is_left_out_and_the_fact_kept(
     )
 
 
-def test_a_broken_subject_is_never_repaired(kb: Knowledge) -> None:
+@pytest.mark.parametrize("subject", ["Patient/p1", {"reference": 5}, {"reference": ["Patient/p1"]}])
+def test_a_broken_subject_is_never_repaired(subject: Any, kb: Knowledge) -> None:
     er = observation("er", "16112-5", "2020-01-02", **POS)
-    er["subject"] = "Patient/p1"  # a string, not a Reference
+    er["subject"] = subject
     result = import_data(bundle(PATIENT, BREAST, er), kb)
     assert "tumor_tests" not in result.data
     assert "subject is not valid" in reasons(result)["entry[2] Observation/er"]

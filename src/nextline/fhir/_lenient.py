@@ -26,6 +26,8 @@ _ESSENTIAL = {
     "medicationCodeableConcept",
     "medicationReference",
 }
+# Who a resource is about is never repaired, even in part.
+_WHO = {"subject", "patient"}
 _MULTIPLE = re.compile(r"from this list \[(.*?)\], but got multiple")
 # Which of several value[x] is read, when only one may stay (the richest first).
 _PREFERRED = ("valueCodeableConcept", "valueQuantity", "valueInteger", "valueBoolean")
@@ -87,7 +89,7 @@ def _drop(work: dict[str, Any], error: dict[str, Any], meaning: Meaning | None) 
         loc = loc[:-1]  # the element that lacks a required part goes
         if not loc:
             return f"!{error['loc'][-1]} is required and missing"
-    if str(loc[0]) in _ESSENTIAL and len(loc) == 1:
+    if str(loc[0]) in _ESSENTIAL and (len(loc) == 1 or loc[0] in _WHO):
         return f"!{loc[0]} is not valid ({message})"
     parent: Any = work
     for step in loc[:-1]:
