@@ -258,7 +258,6 @@ def _stage(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -
         imp.diagnosis["stage_at_first_diagnosis"] = text
         imp.report.mapped.append(Mapped("diagnosis.stage_at_first_diagnosis", ref, text))
     if text == "IV":
-        imp.clinical_stage_iv = True
         imp.metastatic_shown.append((day, ref))
         if "presentation" not in imp.diagnosis:
             # Stage IV at the clinical (diagnosis) staging is, by definition, metastatic

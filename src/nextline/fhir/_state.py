@@ -141,10 +141,8 @@ class ImportState:
         self.sections: dict[str, list[tuple[dict[str, Any], str, str]]] = {}
         self.metastatic_shown: list[tuple[dt.date | None, str]] = []
         self.condition_stage: tuple[str, str] | None = None
-        self.clinical_stage_iv = False
         self.breast_refs: set[str] = set()  # the breast cancer's own Conditions
         self.other_cancers: dict[str, OtherCancer] = {}
-        self.stage_observations: list[tuple[dict[str, Any], str, dt.date | None]] = []
         self._drug_words = [
             (re.compile(r"\b" + re.escape(name.lower()) + r"\b"), drug.id)
             for drug in kb.drugs.values()
