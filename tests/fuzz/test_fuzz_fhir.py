@@ -107,6 +107,12 @@ def _seeds() -> list[dict[str, Any]]:
         DATA / "mcode-ctm-app-mbc-patients" / "TrialMatching_Patient01.json",
         DATA / "mcode-extraction-framework-fixtures" / "searchsetBundleWithMultipleEntries.json",
     ]
+    if EXAMPLES > 100:  # the long profile also mutates the larger public bundles
+        paths += [
+            DATA / "mcode-ctm-app-mbc-patients" / "TrialMatching_Patient02.json",
+            DATA / "mcode-coverage-checker-jenny-m" / "fullBundle.json",
+            DATA / "mcode-coverage-checker-jenny-m" / "diseaseBundle.json",
+        ]
     return [_HAND, *(json.loads(p.read_text(encoding="utf-8")) for p in paths)]
 
 
