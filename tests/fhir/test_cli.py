@@ -109,3 +109,12 @@ def test_export_rejects_an_unknown_format() -> None:
     result = runner.invoke(app, ["export", "x", "--format", "xml"])
     assert result.exit_code == 2
     assert "use yaml, json or fhir" in result.stderr
+
+
+def test_importing_again_with_the_status_fills_in_unknown() -> None:
+    assert runner.invoke(app, ["import", str(MBC1)]).exit_code == 0
+    again = runner.invoke(app, ["import", str(MBC1), "--menopausal-status", "premenopausal"])
+    assert again.exit_code == 0, again.stderr
+    assert "Conflicts" not in again.stderr
+    shown = json.loads(runner.invoke(app, ["export", PERSON, "--format", "json"]).stdout)
+    assert shown["patient"]["menopausal_status"] == "premenopausal"

@@ -260,7 +260,7 @@ class _Importer(ImportState):
                     ref,
                     "menopausal status is not in the bundle and is never guessed; it is kept "
                     "as unknown. Add it with --menopausal-status premenopausal|"
-                    "perimenopausal|postmenopausal or on the dashboard: some treatment "
+                    "perimenopausal|postmenopausal (importing again fills it in): some treatment "
                     "options depend on it",
                 )
             )
