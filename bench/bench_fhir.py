@@ -7,6 +7,13 @@ under one Patient, written as a JSON Bundle and as NDJSON, and each file is impo
 `read_fhir` + `import_fhir` (validation of every resource with fhir.resources included). It
 prints resources per second for both (wall clock, and CPU time of this process, which a busy
 machine disturbs less), and the same for exporting the resulting record.
+
+Then the bulk-export figures: a FHIR Bulk Data folder (Patient.ndjson, Condition.ndjson,
+Observation.ndjson, MedicationStatement.ndjson; every person with the same 30 resources) is
+generated in a temp dir at sizes `NEXTLINE_BENCH_BULK_MB` (default "50,1000": 50 MB and 1 GB),
+and one person is imported from each (the folder, then the same resources as one NDJSON
+file) in a fresh child process, which reports its peak memory (VmHWM). Constant memory
+means the peak does not grow with the input. Skip with `NEXTLINE_BENCH_BULK_MB=`.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -116,5 +124,109 @@ def main() -> None:
         )
 
 
+_BULK_PEOPLE_PER_MB = 29  # about 35 KB of resources per generated person
+
+
+def write_bulk(folder: Path, megabytes: int) -> tuple[int, str]:
+    """A bulk-export folder of about `megabytes` MB; (people, the id of one in the middle)."""
+    patient, templates = _templates()
+    by_kind: dict[str, list[str]] = {}
+    for template in templates[:30]:
+        by_kind.setdefault(template["resourceType"], []).append(json.dumps(template))
+    people = max(2, megabytes * _BULK_PEOPLE_PER_MB)
+    old_ref = json.dumps({"reference": f"Patient/{patient['id']}"})
+    handles = {kind: (folder / f"{kind}.ndjson").open("w") for kind in ["Patient", *by_kind]}
+    try:
+        for n in range(people):
+            pid = f"person-{n:07d}"
+            person = {**patient, "id": pid}
+            person.pop("text", None)
+            handles["Patient"].write(json.dumps(person) + "\n")
+            ref = json.dumps({"reference": f"Patient/{pid}"})
+            for kind, lines in by_kind.items():
+                for i, line in enumerate(lines):
+                    text = line.replace(old_ref, ref).replace('"id": "', f'"id": "{pid}-{i}-', 1)
+                    handles[kind].write(text + "\n")
+    finally:
+        for handle in handles.values():
+            handle.close()
+    return people, f"person-{people // 2:07d}"
+
+
+def _peak_kb() -> int | None:
+    """This process's peak resident memory (Linux VmHWM), which starts afresh at exec;
+    ru_maxrss would also count the parent's memory at the fork."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def _child(folder: str, person: str) -> None:
+    """Run in a fresh process: import one person, print the figures as JSON."""
+    import resource
+
+    from nextline.fhir import ImportOptions, import_fhir, read_fhir
+    from nextline.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    options = ImportOptions(patient=person, menopausal_status="postmenopausal")
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = import_fhir(read_fhir(Path(folder)), kb, options)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak_kb = _peak_kb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    figures = {
+        "wall": wall,
+        "cpu": cpu,
+        "peak_mb": peak_kb / 1024,
+        "read": result.report.resources_read,
+        "mapped": len(result.report.mapped),
+        "stored": result.file is not None,
+    }
+    print(json.dumps(figures))
+
+
+def bulk() -> None:
+    import os
+    import subprocess
+
+    sizes = [int(x) for x in os.environ.get("NEXTLINE_BENCH_BULK_MB", "50,1000").split(",") if x]
+    for megabytes in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            start = time.perf_counter()
+            people, person = write_bulk(Path(folder), megabytes)
+            size = sum(p.stat().st_size for p in Path(folder).iterdir()) / 1_000_000
+            made = time.perf_counter() - start
+            for label, target in (("bulk folder", folder), ("one NDJSON file", "")):
+                if not target:
+                    joined = Path(folder) / "all" / "export.ndjson"
+                    joined.parent.mkdir()
+                    with joined.open("wb") as out_file:
+                        for part in sorted(Path(folder).glob("*.ndjson")):
+                            with part.open("rb") as in_file:
+                                shutil.copyfileobj(in_file, out_file, 1 << 20)
+                    target = str(joined)
+                out = subprocess.run(
+                    [sys.executable, __file__, "--bulk-child", target, person],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                f = json.loads(out.strip().splitlines()[-1])
+                print(
+                    f"{label} {size:,.0f} MB, {people:,} people ({made:.0f} s to generate): "
+                    f"one person imported in {f['wall']:.1f} s wall, {f['cpu']:.1f} s CPU, "
+                    f"{f['read'] / f['wall']:,.0f} lines/s; peak memory {f['peak_mb']:.0f} MB; "
+                    f"{f['mapped']} facts mapped, stored: {f['stored']}"
+                )
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--bulk-child":
+        _child(sys.argv[2], sys.argv[3])
+    else:
+        main()
+        bulk()

@@ -15,15 +15,13 @@ runner = CliRunner(env={"COLUMNS": "200"})
 PERSON = "mcodetrialmatchingpatientexample01"
 
 
-def test_import_without_menopausal_status_stores_nothing_and_says_how() -> None:
+def test_import_without_menopausal_status_stores_it_as_unknown_and_asks() -> None:
     result = runner.invoke(app, ["import", str(MBC1)])
-    assert result.exit_code == 1
+    assert result.exit_code == 0, result.stderr
     assert "menopausal status is not in the bundle and is never guessed" in result.stderr
-    assert (
-        "error: patient: menopausal_status is required when sex is female "
-        "(use unknown when it is not known)" in result.stderr
-    )
-    assert runner.invoke(app, ["list", "--json"]).stdout.strip() == "[]"
+    assert "kept as unknown" in result.stderr
+    shown = runner.invoke(app, ["export", PERSON, "--format", "json"]).stdout
+    assert json.loads(shown)["patient"]["menopausal_status"] == "unknown"
 
 
 def test_import_with_supplied_facts_stores_the_person() -> None:
@@ -111,3 +109,12 @@ def test_export_rejects_an_unknown_format() -> None:
     result = runner.invoke(app, ["export", "x", "--format", "xml"])
     assert result.exit_code == 2
     assert "use yaml, json or fhir" in result.stderr
+
+
+def test_importing_again_with_the_status_fills_in_unknown() -> None:
+    assert runner.invoke(app, ["import", str(MBC1)]).exit_code == 0
+    again = runner.invoke(app, ["import", str(MBC1), "--menopausal-status", "premenopausal"])
+    assert again.exit_code == 0, again.stderr
+    assert "Conflicts" not in again.stderr
+    shown = json.loads(runner.invoke(app, ["export", PERSON, "--format", "json"]).stdout)
+    assert shown["patient"]["menopausal_status"] == "premenopausal"

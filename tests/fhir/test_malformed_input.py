@@ -29,7 +29,7 @@ def test_a_broken_entry_is_skipped_and_the_rest_imported(kb: Knowledge) -> None:
     result = import_data(data, kb)
     assert result.file is not None
     assert reasons(result) == {
-        "entry[1] Observation/bad": "not valid FHIR R4, skipped (code: Field required)",
+        "entry[1] Observation/bad": "not valid FHIR R4, skipped (code is required and missing)",
         "entry[3]": "the entry has no resource",
     }
     assert result.data["therapies"] == [{"drugs": ["cyclophosphamide"], "start": "2020-01-01"}]

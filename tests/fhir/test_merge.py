@@ -54,3 +54,33 @@ def test_merge_adds_new_entries_and_keeps_stored_values_on_conflict(kb: Knowledg
         ),
     ]
     assert validate_patient_data(merged).therapies[0].drugs == ["cyclophosphamide", "doxorubicin"]
+
+
+def _stored(status: str) -> dict[str, object]:
+    return {
+        "nextline": 1,
+        "patient": {"id": "p1", "sex": "female", "menopausal_status": status},
+        "diagnosis": {},
+    }
+
+
+def test_an_unknown_menopausal_status_never_conflicts_with_a_stored_one(kb: Knowledge) -> None:
+    from nextline.fhir import ImportOptions
+    from tests.fhir.helpers import PATIENT, bundle, import_data
+
+    result = import_data(bundle(PATIENT), kb, ImportOptions())
+    assert result.data["patient"]["menopausal_status"] == "unknown"
+    assert any(n.reason.startswith("menopausal status") for n in result.report.needs)
+    merged = merge_into(validate_patient_data(_stored("premenopausal")), result.data, result.report)
+    assert merged["patient"]["menopausal_status"] == "premenopausal"
+    assert result.report.conflicts == []
+    assert not any(n.reason.startswith("menopausal status") for n in result.report.needs)
+
+
+def test_a_known_status_fills_a_stored_unknown_one(kb: Knowledge) -> None:
+    from tests.fhir.helpers import PATIENT, POST, bundle, import_data
+
+    result = import_data(bundle(PATIENT), kb, POST)
+    merged = merge_into(validate_patient_data(_stored("unknown")), result.data, result.report)
+    assert merged["patient"]["menopausal_status"] == "postmenopausal"
+    assert result.report.conflicts == []

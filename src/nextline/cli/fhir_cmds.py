@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,9 +21,14 @@ if TYPE_CHECKING:
     from nextline.record.file_models import PatientFile
 
 MENOPAUSE_HELP = (
-    "For a FHIR bundle: the menopausal status (premenopausal, perimenopausal, postmenopausal); "
-    "bundles rarely hold it and it is never guessed."
+    "For a FHIR bundle: the menopausal status (premenopausal, perimenopausal, postmenopausal "
+    "or unknown); bundles rarely hold it and it is never guessed (kept as unknown and asked)."
 )
+PATIENT_HELP = (
+    "For FHIR data holding several people (a registry or bulk export): the FHIR id of the "
+    "Patient to import. Without it, the people found are listed and nothing is stored."
+)
+PatientChoice = Annotated[str | None, typer.Option("--patient", help=PATIENT_HELP)]
 METASTATIC_HELP = (
     "For a FHIR bundle: the date metastatic disease was found, when the bundle shows it "
     "without a date (YYYY-MM-DD)."
@@ -45,6 +55,18 @@ def _date(value: str | None, hint: str) -> dt.date | None:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=hint) from None
 
 
+@contextmanager
+def stdin_as_file() -> Iterator[Path]:
+    """Standard input copied to a private temporary file (removed afterwards): an import
+    reads its input twice (the people, then their facts), which a pipe cannot do. The copy
+    is streamed, so a large NDJSON export is never held in memory."""
+    with tempfile.TemporaryDirectory(prefix="nextline-import-") as folder:
+        path = Path(folder) / "stdin"
+        with path.open("wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+        yield path
+
+
 def import_fhir_file(
     file: Path,
     as_of: dt.date,
@@ -52,6 +74,7 @@ def import_fhir_file(
     metastatic_since: str | None = None,
     undated_tests_date: str | None = None,
     report_path: Path | None = None,
+    patient: str | None = None,
 ) -> None:
     """Import a FHIR bundle or NDJSON: print the report (stderr), validate, merge into the
     person if they are stored already, and store all or nothing; print the id (stdout)."""
@@ -61,7 +84,7 @@ def import_fhir_file(
     from nextline.knowledge import load_knowledge
     from nextline.record import validate_record
 
-    allowed = ("premenopausal", "perimenopausal", "postmenopausal")
+    allowed = ("premenopausal", "perimenopausal", "postmenopausal", "unknown")
     if menopausal_status is not None and menopausal_status not in allowed:
         raise typer.BadParameter(
             f"use one of {', '.join(allowed)}", param_hint="--menopausal-status"
@@ -70,6 +93,7 @@ def import_fhir_file(
         menopausal_status=menopausal_status,
         metastatic_since=_date(metastatic_since, "--metastatic-since"),
         undated_tests_on=_date(undated_tests_date, "--undated-tests-date"),
+        patient=patient,
     )
     kb = load_knowledge()
     result = import_fhir(read_fhir(file), kb, options)
@@ -89,7 +113,7 @@ def import_fhir_file(
             [Problem("patient.sex", "the bundle has no Patient with a sex")], str(file)
         )
     record = validate_record(data, kb, as_of, str(file))
-    note = f"import from {file.name} (FHIR"
+    note = f"import from {file.name if file.name != 'stdin' else 'standard input'} (FHIR"
     note += f" Bundle {result.report.bundle_id})" if result.report.bundle_id else ")"
     stored_id, version = records.save(record.file, note)
     typer.echo(stored_id)

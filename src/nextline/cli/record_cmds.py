@@ -52,21 +52,40 @@ def check(
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="A patient file (YAML or JSON) or FHIR bundle.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A patient file (YAML or JSON), a FHIR bundle or NDJSON file, a bulk-export "
+            "folder (one NDJSON file per resource type), or - to read standard input."
+        ),
+    ],
     as_of: AsOf = None,
     menopausal_status: fhir_cmds.Menopause = None,
     metastatic_since: fhir_cmds.MetastaticSince = None,
     undated_tests_date: fhir_cmds.UndatedTests = None,
     report: fhir_cmds.ReportPath = None,
+    patient: fhir_cmds.PatientChoice = None,
 ) -> None:
-    """Import a patient file or a FHIR R4 bundle (JSON or NDJSON) into the store (all or
-    nothing); print the id stored. A bundle prints its import report first."""
+    """Import a patient file or FHIR R4 data (a bundle, NDJSON, or a bulk-export folder) into
+    the store (all or nothing); print the id stored. FHIR prints its import report first."""
     from nextline.fhir.reading import sniff
 
+    if str(file) == "-":
+        with fhir_cmds.stdin_as_file() as path:
+            import_(
+                path,
+                as_of,
+                menopausal_status,
+                metastatic_since,
+                undated_tests_date,
+                report,
+                patient,
+            )
+        return
     if sniff(file):
         day = parse_as_of(as_of)
         fhir_cmds.import_fhir_file(
-            file, day, menopausal_status, metastatic_since, undated_tests_date, report
+            file, day, menopausal_status, metastatic_since, undated_tests_date, report, patient
         )
         return
     record = load_checked(str(file), parse_as_of(as_of))

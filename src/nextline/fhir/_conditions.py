@@ -1,39 +1,95 @@
 """Conditions to the patient file: the primary breast cancer (diagnosis date, histology,
-stage), secondary cancers (metastatic sites), and mCODE comorbid conditions."""
+stage), secondary cancers (metastatic sites), and mCODE comorbid conditions. A cancer that
+is not the breast cancer is noted (`ImportState.other_cancers`) so that facts tied to it stay
+out of the breast cancer record."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+import re
+from typing import Any
 
 from nextline.fhir import _fhirdata as fd
-from nextline.fhir.report import Mapped
+from nextline.fhir._state import ImportState, OtherCancer, site_from_words
+from nextline.fhir.report import Mapped, Note
 from nextline.fhir.tables import SNOMED_SYSTEM
 
-if TYPE_CHECKING:
-    from nextline.fhir.importer import _Importer
+# Words that make a condition's name a cancer (used only to keep facts out, never to map in).
+_CANCER_WORDS = re.compile(
+    r"\b(cancer|carcinoma|adenocarcinoma|malignan\w*|neoplasm|tumou?r|lymphoma|leuka?emia|"
+    r"sarcoma|melanoma|myeloma|mesothelioma|glioma|blastoma)\b",
+    re.IGNORECASE,
+)
+_SECONDARY_WORDS = re.compile(r"\b(secondary|metasta\w*)\b", re.IGNORECASE)
 
 
-def map_condition(imp: _Importer, c: dict[str, Any]) -> None:
+def note_cancer(imp: ImportState, c: dict[str, Any]) -> None:
+    """First pass over the Conditions: which one is the breast cancer, which are other
+    cancers (so the second pass, and every later fact, can tell them apart)."""
+    ref = fd.ref_of(c)
+    code = c.get("code")
+    if fd.code_in(code, SNOMED_SYSTEM, imp.t.primary_breast) is not None:
+        imp.breast_refs.add(ref)
+        return
+    if _is_secondary(imp, c):
+        return
+    generic = fd.code_in(code, SNOMED_SYSTEM, imp.t.primary_generic) is not None
+    if generic and _breast_site(imp, c) is not None:
+        imp.breast_refs.add(ref)
+        return
+    text = fd.concept_text(code)
+    cancer_named = (
+        bool(_CANCER_WORDS.search(text))
+        and "breast" not in text.lower()
+        and not _SECONDARY_WORDS.search(text)
+    )
+    if (
+        generic
+        or cancer_named
+        or (fd.has_profile(c, "mcode-primary-cancer-condition") and "breast" not in text.lower())
+    ):
+        onset, _ = imp.date_of(c, "onsetDateTime", "onsetPeriod")
+        sites = imp.sites_of(c.get("bodySite"))
+        word = site_from_words(text)
+        if word:
+            sites.add(word)
+        where = fd.concept_text(c.get("bodySite"))
+        name = text or "a cancer"
+        if generic and where:
+            name = f"{name} of {where}"
+        elif generic:
+            name = f"{name} (no body site given)"
+        cancer = OtherCancer(ref, name, onset, frozenset(sites))
+        for key in {ref, *(k for k, v in imp.by_ref.items() if v is c)}:
+            imp.other_cancers[key] = cancer
+
+
+def map_condition(imp: ImportState, c: dict[str, Any]) -> None:
     ref = fd.ref_of(c)
     code = c.get("code")
     onset, why = imp.date_of(c, "onsetDateTime", "onsetPeriod")
     if why:
         imp.odd(ref, f"onset {why}; left out")
+    if fd.has_profile(c, "mcode-comorbid-condition"):
+        _comorbidity(imp, c, ref, onset)  # another cancer may well be a comorbidity
+        return
+    if ref in imp.other_cancers:
+        imp.skip(ref, f"other cancer: not imported ({imp.other_cancers[ref].name})")
+        return
     primary = fd.code_in(code, SNOMED_SYSTEM, imp.t.primary_breast)
-    site_row = fd.code_in(code, SNOMED_SYSTEM, imp.t.secondary_sites)
-    generic = fd.code_in(code, SNOMED_SYSTEM, imp.t.secondary_generic)
-    is_primary = fd.has_profile(c, "mcode-primary-cancer-condition")
-    is_secondary = fd.has_profile(c, "mcode-secondary-cancer-condition")
     if primary is not None:
         _primary(imp, c, ref, primary.histology, onset)
-    elif site_row is not None or generic is not None or is_secondary:
-        _secondary(imp, c, ref, site_row, onset)
-    elif is_primary:
-        text = fd.concept_text(code) or "no code"
-        imp.skip(ref, f"primary cancer {text!r} is not a breast cancer code nextline knows")
-    elif fd.has_profile(c, "mcode-comorbid-condition"):
-        _comorbidity(imp, c, ref, onset)
+        return
+    if ref in imp.breast_refs:  # a generic cancer code with a breast body site
+        _primary(imp, c, ref, None, onset)
+        return
+    if _is_secondary(imp, c):
+        why_other = imp.other_cancer_of(c, None, by_site=False)
+        if why_other:
+            imp.skip(ref, f"other cancer: not imported ({why_other})")
+            return
+        row = fd.code_in(code, SNOMED_SYSTEM, imp.t.secondary_sites)
+        _secondary(imp, c, ref, row, onset)
     else:
         systems = sorted({s for s, _, _ in fd.codings(code)}) or ["no coding"]
         text = fd.concept_text(code)
@@ -44,9 +100,28 @@ def map_condition(imp: _Importer, c: dict[str, Any]) -> None:
         )
 
 
+def _is_secondary(imp: ImportState, c: dict[str, Any]) -> bool:
+    code = c.get("code")
+    return (
+        fd.code_in(code, SNOMED_SYSTEM, imp.t.secondary_sites) is not None
+        or fd.code_in(code, SNOMED_SYSTEM, imp.t.secondary_generic) is not None
+        or fd.has_profile(c, "mcode-secondary-cancer-condition")
+    )
+
+
+def _breast_site(imp: ImportState, c: dict[str, Any]) -> Any:
+    """The breast body-site row of a Condition, or None."""
+    for system, code, _ in fd.codings(c.get("bodySite")):
+        row = imp.t.body_sites.get(code) if system == SNOMED_SYSTEM else None
+        if row is not None and row.location == "breast":
+            return row
+    return None
+
+
 def _primary(
-    imp: _Importer, c: dict[str, Any], ref: str, histology: str | None, onset: dt.date | None
+    imp: ImportState, c: dict[str, Any], ref: str, histology: str | None, onset: dt.date | None
 ) -> None:
+    imp.breast_refs.add(ref)
     if onset is not None:
         old = imp.diagnosis.get("first_diagnosed")
         if old is None or onset.isoformat() < old:
@@ -57,6 +132,15 @@ def _primary(
     if histology:
         imp.diagnosis["histology"] = histology
         imp.report.mapped.append(Mapped("diagnosis.histology", ref, histology))
+    site = _breast_site(imp, c)
+    if site is not None and site.meaning in ("left", "right"):
+        imp.report.not_mapped.append(
+            Note(
+                ref,
+                f"laterality: the {site.meaning} breast. The patient file has no field for "
+                "which breast yet, so it is not stored",
+            )
+        )
     detail = imp.detail(c)
     if detail:
         for key in (
@@ -64,6 +148,7 @@ def _primary(
             "pathologic_response",
             "histology",
             "stage_at_first_diagnosis",
+            "metastatic_since",  # nextline's own export: kept even with no site to carry it
         ):
             if key in detail:
                 imp.diagnosis[key] = detail[key]
@@ -78,7 +163,7 @@ def _primary(
 
 
 def _secondary(
-    imp: _Importer, c: dict[str, Any], ref: str, row: Any, onset: dt.date | None
+    imp: ImportState, c: dict[str, Any], ref: str, row: Any, onset: dt.date | None
 ) -> None:
     site = row.site if row is not None else None
     location = row.location if row is not None else None
@@ -86,7 +171,7 @@ def _secondary(
         body = fd.code_in(c.get("bodySite"), SNOMED_SYSTEM, imp.t.body_sites)
         site = body.site if body is not None else None
     if site is None:
-        site = _site_from_words(fd.concept_text(c.get("bodySite")))
+        site = site_from_words(fd.concept_text(c.get("bodySite")))
     if site is None:
         text = fd.concept_text(c.get("code")) or fd.concept_text(c.get("bodySite"))
         imp.skip(ref, f"secondary cancer {text!r}: the site is not one nextline knows")
@@ -108,7 +193,7 @@ def _secondary(
     imp.add("metastases", item, ref, f"{site}{when}")
 
 
-def _comorbidity(imp: _Importer, c: dict[str, Any], ref: str, onset: dt.date | None) -> None:
+def _comorbidity(imp: ImportState, c: dict[str, Any], ref: str, onset: dt.date | None) -> None:
     text = fd.concept_text(c.get("code"))
     if not text:
         imp.skip(ref, "comorbidity without a name")
@@ -118,21 +203,3 @@ def _comorbidity(imp: _Importer, c: dict[str, Any], ref: str, onset: dt.date | N
         item["since"] = onset.isoformat()
     detail = imp.detail(c)
     imp.add("comorbidities", detail or item, ref, text)
-
-
-def _site_from_words(text: str) -> str | None:
-    lowered = text.lower()
-    for word, site in (
-        ("lymph node", "lymph_nodes"),
-        ("leptomening", "leptomeninges"),
-        ("pleura", "pleura"),
-        ("peritone", "peritoneum"),
-        ("brain", "brain"),
-        ("liver", "liver"),
-        ("lung", "lung"),
-        ("bone", "bone"),
-        ("skin", "skin"),
-    ):
-        if word in lowered:
-            return site
-    return None

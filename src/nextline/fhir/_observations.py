@@ -4,14 +4,12 @@ clinician's disease status (mCODE CancerDiseaseStatus), and labs with units."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nextline.fhir import _fhirdata as fd
+from nextline.fhir._state import ImportState, TumorFact, hgnc_gene
 from nextline.fhir.report import Mapped, Note
 from nextline.fhir.tables import LOINC_SYSTEM, NEXTLINE_SYSTEM, SNOMED_SYSTEM
-
-if TYPE_CHECKING:
-    from nextline.fhir.importer import _Importer
 
 # What the patient format has no place for, and why that is said in the report.
 _NOT_IN_FORMAT = {
@@ -30,23 +28,50 @@ _NOT_IN_FORMAT = {
 _TUMOR_FIELDS = ("er", "pr", "her2", "ki67", "pdl1", "variants", "not_detected")
 
 
-def _meaning(imp: _Importer, concept: Any) -> str | None:
+# A result written as one plain word and nothing else ("Positive", "negative."): the word is
+# the result, nothing is inferred. "ER-low positive", "weakly positive" or "equivocal" are
+# not one of these words and stay unread.
+_WORDS = {"positive": "positive", "negative": "negative", "present": "present"}
+
+
+def _written(o: dict[str, Any]) -> str:
+    value = o.get("valueString")
+    return value[:80] if isinstance(value, str) and value.strip() else "no value"
+
+
+def _meaning(imp: ImportState, concept: Any, written: Any = None) -> str | None:
+    """The meaning of a result: from its LOINC answer or SNOMED CT code; without a code we
+    know, from a text (or `valueString`) that is exactly one plain word."""
     row = fd.code_in(concept, LOINC_SYSTEM, imp.t.answers) or fd.code_in(
         concept, SNOMED_SYSTEM, imp.t.qualifiers
     )
-    return row.meaning if row is not None else None
+    if row is not None:
+        return str(row.meaning) if row.meaning else None
+    texts = [fd.concept_text(concept) if isinstance(concept, dict) else "", written]
+    for text in texts:
+        if isinstance(text, str):
+            word = _WORDS.get(text.strip().rstrip(".").strip().lower())
+            if word is not None:
+                return word
+    return None
 
 
-def map_observation(imp: _Importer, o: dict[str, Any]) -> None:
+def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
     ref = fd.ref_of(o)
     day, why = imp.date_of(o, "effectiveDateTime", "effectivePeriod", "issued")
     if why:
         imp.odd(ref, f"effective {why}")
+    other = imp.other_cancer_of(o, day)
+    if other:
+        imp.skip(ref, f"other cancer: not imported ({other})")
+        return
     local = [c for s, c, _ in fd.codings(o.get("code")) if s == NEXTLINE_SYSTEM]
     if local:
         _local(imp, o, ref, local[0], day)
         return
-    row = fd.code_in(o.get("code"), LOINC_SYSTEM, imp.t.loinc)
+    row = fd.code_in(o.get("code"), LOINC_SYSTEM, imp.t.loinc) or fd.code_in(
+        o.get("code"), SNOMED_SYSTEM, imp.t.observation_codes
+    )
     if row is None:
         _lab(imp, o, ref, day)
         return
@@ -79,7 +104,7 @@ def map_observation(imp: _Importer, o: dict[str, Any]) -> None:
 
 
 def _fact(
-    imp: _Importer,
+    imp: ImportState,
     day: dt.date | None,
     field: str,
     value: Any,
@@ -87,14 +112,14 @@ def _fact(
     what: str,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    from nextline.fhir.importer import _TumorFact
-
-    imp.tumor.append(_TumorFact(day, field, value, ref, what, detail))
+    imp.tumor.append(TumorFact(day, field, value, ref, what, detail))
 
 
-def _receptor(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None, kind: str) -> None:
+def _receptor(
+    imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None, kind: str
+) -> None:
     detail = imp.detail(o)
-    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+    meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
     value: dict[str, Any] = {}
     if meaning in ("positive", "negative"):
         value["result"] = meaning
@@ -104,7 +129,7 @@ def _receptor(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None, 
         if unit == "%":
             value["percent"] = float(quantity["value"])
     if not value:
-        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"{kind.upper()} result {text!r} is not positive, negative or a percent")
         return
     if detail is not None and isinstance(detail.get("value"), dict):
@@ -122,11 +147,11 @@ def _receptor(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None, 
     _fact(imp, day, kind, value, ref, f"{kind.upper()} {label}", detail)
 
 
-def _her2(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+def _her2(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     detail = imp.detail(o)
-    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+    meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
     if meaning not in ("positive", "negative"):
-        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"HER2 result {text!r} is not a positive or negative nextline can read")
         return
     value: dict[str, Any] = {"result": meaning}
@@ -138,24 +163,22 @@ def _her2(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> N
     _fact(imp, day, "her2", value, ref, f"HER2 {meaning}", detail)
 
 
-def _her2_ish(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+def _her2_ish(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     # HER2 "presence by FISH": a positive test is HER2 gene amplification, a negative one no
     # amplification (the ISH field of the patient file).
-    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+    meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
     ish = {"positive": "amplified", "negative": "not_amplified"}.get(meaning or "")
     if ish is None:
-        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"HER2 FISH result {text!r} is not a positive or negative nextline can read")
         return
     _fact(imp, day, "her2", {"ish": ish}, ref, f"HER2 ISH {ish.replace('_', ' ')}")
 
 
-def _variant(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
-    from nextline.fhir.importer import hgnc_gene
-
-    meaning = _meaning(imp, o.get("valueCodeableConcept"))
+def _variant(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+    meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
     if meaning != "present":
-        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"genetic variant result {text!r}: only 'Present' is read")
         return
     gene = None
@@ -190,7 +213,7 @@ def _variant(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -
     _fact(imp, day, "variants", variant, ref, f"{gene} variant", detail)
 
 
-def _ecog(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+def _ecog(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     value = o.get("valueInteger")
     if not isinstance(value, int) or not 0 <= value <= 4:
         imp.skip(ref, f"ECOG value {value!r} is not 0-4")
@@ -201,10 +224,10 @@ def _ecog(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> N
     imp.add("performance", {"date": day.isoformat(), "ecog": value}, ref, f"ECOG {value}")
 
 
-def _disease_status(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+def _disease_status(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     row = fd.code_in(o.get("valueCodeableConcept"), SNOMED_SYSTEM, imp.t.disease_status)
     if row is None:
-        text = fd.concept_text(o.get("valueCodeableConcept")) or "no value"
+        text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"disease status {text!r} is not improved/stable/worsened/undetermined")
         return
     if day is None:
@@ -217,16 +240,24 @@ def _disease_status(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | 
     imp.add("assessments", item, ref, f"the care team's view: {row.meaning} ({day})")
 
 
-def _stage(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+def _stage(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     text = imp.stage_text(o.get("valueCodeableConcept"))
     if text is None:
         imp.skip(ref, "clinical stage group without an AJCC stage nextline can read")
+        return
+    focus = {fd.reference(f) for f in o.get("focus") or [] if isinstance(o.get("focus"), list)}
+    if imp.other_cancers and not focus & imp.breast_refs:
+        names = sorted({c.name for c in imp.other_cancers.values()})
+        imp.skip(
+            ref,
+            f"other cancer: not imported (stage {text} is not tied to the breast cancer by "
+            f"`focus`, and the bundle also has {', '.join(names)})",
+        )
         return
     if "stage_at_first_diagnosis" not in imp.diagnosis:
         imp.diagnosis["stage_at_first_diagnosis"] = text
         imp.report.mapped.append(Mapped("diagnosis.stage_at_first_diagnosis", ref, text))
     if text == "IV":
-        imp.clinical_stage_iv = True
         imp.metastatic_shown.append((day, ref))
         if "presentation" not in imp.diagnosis:
             # Stage IV at the clinical (diagnosis) staging is, by definition, metastatic
@@ -237,7 +268,7 @@ def _stage(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> 
             )
 
 
-def _lab(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+def _lab(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     loinc = [c for s, c, _ in fd.codings(o.get("code")) if s == LOINC_SYSTEM]
     test = next((t for t in map(imp.kb.find_lab_test, loinc) if t is not None), None)
     if test is None:
@@ -273,7 +304,7 @@ def _lab(imp: _Importer, o: dict[str, Any], ref: str, day: dt.date | None) -> No
     imp.add("labs", item, ref, f"{test.name} {quantity['value']} {unit or ''}".strip())
 
 
-def _local(imp: _Importer, o: dict[str, Any], ref: str, code: str, day: dt.date | None) -> None:
+def _local(imp: ImportState, o: dict[str, Any], ref: str, code: str, day: dt.date | None) -> None:
     """An observation nextline exported under its own code system: read its detail."""
     detail = imp.detail(o)
     field = code.split(".", 1)[1] if code.startswith("tumor_tests.") else None
@@ -283,7 +314,7 @@ def _local(imp: _Importer, o: dict[str, Any], ref: str, code: str, day: dt.date 
     _fact(imp, day, field, detail.get("value"), ref, field, detail)
 
 
-def tumor_tests_from_facts(imp: _Importer, data: dict[str, Any]) -> None:
+def tumor_tests_from_facts(imp: ImportState, data: dict[str, Any]) -> None:
     """Group tumor facts into `tumor_tests` entries by date (and specimen, test name)."""
     undated = [f for f in imp.tumor if f.date is None]
     if undated and imp.opt.undated_tests_on is None:

@@ -7,16 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nextline.fhir import _fhirdata as fd
+from nextline.fhir._state import ImportState, Med
+from nextline.fhir.report import Note
 from nextline.fhir.tables import SNOMED_SYSTEM
 
-if TYPE_CHECKING:
-    from nextline.fhir.importer import _Importer
 
-
-def _concept(imp: _Importer, m: dict[str, Any], ref: str) -> Any:
+def _concept(imp: ImportState, m: dict[str, Any], ref: str) -> Any:
     if "medicationCodeableConcept" in m:
         return m["medicationCodeableConcept"]
     target = fd.reference(m.get("medicationReference"))
@@ -49,7 +48,7 @@ def _dates(m: dict[str, Any]) -> tuple[Any, Any]:
     return m.get("effectiveDateTime"), None
 
 
-def _stop_reason(imp: _Importer, m: dict[str, Any], ref: str) -> str | None:
+def _stop_reason(imp: ImportState, m: dict[str, Any], ref: str) -> str | None:
     concepts = []
     reason = m.get("statusReason")
     concepts += reason if isinstance(reason, list) else [reason] if reason else []
@@ -66,10 +65,14 @@ def _stop_reason(imp: _Importer, m: dict[str, Any], ref: str) -> str | None:
     return None
 
 
-def map_medication(imp: _Importer, m: dict[str, Any]) -> None:
-    from nextline.fhir.importer import _Med
-
+def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
     ref = fd.ref_of(m)
+    raw_start, raw_stop = _dates(m)
+    start, why_start = fd.parse_date(raw_start)
+    other = imp.other_cancer_of(m, start, treatment=True)
+    if other:
+        imp.skip(ref, f"other cancer: not imported ({other})")
+        return
     concept = _concept(imp, m, ref)
     if concept is None:
         return
@@ -81,9 +84,8 @@ def map_medication(imp: _Importer, m: dict[str, Any]) -> None:
         if found is None:
             return
         drug_id = found
-    raw_start, raw_stop = _dates(m)
-    start, why = fd.parse_date(raw_start)
     if start is None:
+        why = why_start
         imp.skip(ref, f"medication without a start date{': ' + why if why else ''}")
         return
     stop, why = fd.parse_date(raw_stop)
@@ -93,17 +95,14 @@ def map_medication(imp: _Importer, m: dict[str, Any]) -> None:
         imp.odd(ref, f"stops ({stop}) before it starts ({start}); stop left out")
         stop = None
     status = m.get("status")
-    if (
-        stop is None
-        and status in ("completed", "stopped")
-        and m["resourceType"] != ("MedicationAdministration")
-    ):
-        imp.odd(ref, f"status is {status} but no stop date is given; kept without a stop")
     if m["resourceType"] == "MedicationAdministration" and detail is None:
         request = fd.reference(m.get("request"))
         imp.admins.append(_Dose(drug_id, start, ref, request))
         return
-    imp.meds.append(_Med(drug_id, start, stop, _stop_reason(imp, m, ref), ref, detail))
+    ended = stop is None and status in ("completed", "stopped") and detail is None
+    imp.meds.append(
+        Med(drug_id, start, stop, _stop_reason(imp, m, ref), ref, detail, completed=ended)
+    )
 
 
 @dataclass(frozen=True)
@@ -121,12 +120,10 @@ class _Dose:
 _COURSE_GAP = dt.timedelta(days=90)
 
 
-def _fold_doses(imp: _Importer) -> None:
+def _fold_doses(imp: ImportState) -> None:
     """Doses given under an imported request join it (provenance); the others become
     courses of the drug: first dose to last, the latest course without a stop (the bundle
     does not say whether it continues)."""
-    from nextline.fhir.importer import _Med
-
     by_ref = {med.ref: med for med in imp.meds}
     loose: dict[str, list[_Dose]] = {}
     for dose in imp.admins:
@@ -146,12 +143,84 @@ def _fold_doses(imp: _Importer) -> None:
             last = n == len(courses) - 1
             stop = None if last else course[-1].day
             refs = ", ".join(d.ref for d in course)
-            imp.meds.append(_Med(drug_id, course[0].day, stop, None, refs))
+            imp.meds.append(Med(drug_id, course[0].day, stop, None, refs))
 
 
-def therapies_from_meds(imp: _Importer) -> None:
+def _close_completed(imp: ImportState) -> None:
+    """Courses marked completed (or stopped) without a stop date: they are over, so they
+    cannot run alongside every later treatment.
+
+    Repeated orders of one drug no more than 90 days apart are one course (weekly paclitaxel
+    orders); such a course ends with its last order. A single completed order or statement
+    ended before the next cancer treatment began: its stop is set to the day before that
+    start. So sequential courses become sequential lines, never one impossible combination of
+    every drug. Each stop set this way is reported and the real date asked for; a completed
+    course with no later treatment keeps no stop, and its date is asked for too."""
+    kb = imp.kb
+
+    def cancer(med: Med) -> bool:
+        return med.drug_id in kb.drugs and kb.family_of(kb.drugs[med.drug_id]) != "supportive"
+
+    for med in imp.meds:
+        if med.completed and med.drug_id in kb.drugs and not cancer(med):
+            imp.odd(
+                med.ref,
+                f"{kb.drugs[med.drug_id].name} is marked completed but no stop date is given; "
+                "kept without a stop",
+            )
+    completed = sorted(
+        (m for m in imp.meds if m.completed and cancer(m)),
+        key=lambda m: (m.drug_id, str(m.stop_reason), m.start),
+    )
+    courses: list[list[Med]] = []
+    for med in completed:
+        last = courses[-1][-1] if courses else None
+        if (
+            last is not None
+            and last.drug_id == med.drug_id
+            and last.stop_reason == med.stop_reason
+            and med.start - last.start <= _COURSE_GAP
+        ):
+            courses[-1].append(med)
+        else:
+            courses.append([med])
+    position = {id(m): i for i, m in enumerate(imp.meds)}
+    courses.sort(key=lambda orders: position[id(orders[0])])  # reported in the input's order
+    merged = {id(m) for course in courses for m in course[1:]}
+    imp.meds = [m for m in imp.meds if id(m) not in merged]
+    starts = sorted({m.start for m in imp.meds if cancer(m)})
+    for orders in courses:
+        course = orders[0]
+        name = kb.drugs[course.drug_id].name
+        if len(orders) > 1:
+            course.ref = ", ".join(m.ref for m in orders)
+            course.stop = orders[-1].start
+            why = (
+                f"{name}: {len(orders)} orders from {course.start} to {course.stop}, marked "
+                f"completed with no stop date; the course is taken to end with the last order "
+                f"({course.stop}). Please give the real stop date"
+            )
+        else:
+            later = [day for day in starts if day > course.start]
+            if later:
+                course.stop = later[0] - dt.timedelta(days=1)
+                why = (
+                    f"{name} is marked completed with no stop date; it was taken to end before "
+                    f"the next treatment began ({later[0]}), so its stop is set to "
+                    f"{course.stop}. Please give the real stop date"
+                )
+            else:
+                why = (
+                    f"{name} is marked completed with no stop date and no later treatment "
+                    "shows when it ended; it is kept without a stop. Please give the stop date"
+                )
+        imp.report.needs.append(Note(course.ref, why))
+
+
+def therapies_from_meds(imp: ImportState) -> None:
     """Group medication facts into therapy entries and add them to the `therapies` section."""
     _fold_doses(imp)
+    _close_completed(imp)
     by_detail: dict[str, list[Any]] = {}
     groups: dict[tuple[Any, ...], list[Any]] = {}
     for med in imp.meds:
@@ -187,8 +256,13 @@ def therapies_from_meds(imp: _Importer) -> None:
         imp.add("therapies", item, refs, " + ".join(names) + f" from {start}{setting}")
 
 
-def map_procedure(imp: _Importer, p: dict[str, Any]) -> None:
+def map_procedure(imp: ImportState, p: dict[str, Any]) -> None:
     ref = fd.ref_of(p)
+    when, _ = imp.date_of(p, "performedDateTime", "performedPeriod")
+    other = imp.other_cancer_of(p, when, treatment=True)
+    if other:
+        imp.skip(ref, f"other cancer: not imported ({other})")
+        return
     row = fd.code_in(p.get("code"), SNOMED_SYSTEM, imp.t.procedures)
     if fd.has_profile(
         p, "mcode-cancer-related-radiation-procedure", "mcode-radiotherapy-course-summary"

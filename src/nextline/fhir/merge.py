@@ -45,8 +45,15 @@ def merge_into(
         for key, value in (incoming.get(section) or {}).items():
             if key == "id":
                 continue
-            if key not in have:
-                have[key] = value
+            if key == "menopausal_status" and value == "unknown":
+                if have.get(key) not in (None, "unknown"):
+                    # The stored status answers the import's question.
+                    report.needs = [
+                        n for n in report.needs if not n.reason.startswith("menopausal status")
+                    ]
+                continue
+            if key not in have or (key == "menopausal_status" and have[key] == "unknown"):
+                have[key] = value  # an unknown status is a gap, filled, not overwritten
             elif have[key] != value:
                 report.conflicts.append(
                     Note(f"{section}.{key}", f"stored {have[key]!r}, bundle says {value!r}")

@@ -63,7 +63,7 @@ class ImportReport:
             ("Mapped", self.mapped),
             ("Not mapped", self.not_mapped),
             ("Looks inconsistent", self.inconsistent),
-            ("Needed before the record can be stored", self.needs),
+            ("Still to supply or check", self.needs),
             ("Conflicts with the stored record (the stored value was kept)", self.conflicts),
         ]
         for title, items in sections:

@@ -69,6 +69,9 @@ class CodeRow(Strict):
 class SnomedFile(Strict):
     format_version: Literal[1]
     primary_breast: list[CodeRow]
+    primary_generic: list[CodeRow]
+    stage_groups: list[CodeRow]
+    observation_codes: list[CodeRow]
     secondary_sites: list[CodeRow]
     secondary_generic: list[CodeRow]
     body_sites: list[CodeRow]
@@ -96,6 +99,9 @@ class CodeTables:
     rxnorm: dict[str, RxNormRow]
     ingredient_codes: dict[str, str]  # drugs.yaml `rxnorm:` -> drug id
     primary_breast: dict[str, CodeRow]
+    primary_generic: dict[str, CodeRow]
+    stage_groups: dict[str, CodeRow]
+    observation_codes: dict[str, CodeRow]
     secondary_sites: dict[str, CodeRow]
     secondary_generic: dict[str, CodeRow]
     body_sites: dict[str, CodeRow]
@@ -198,6 +204,9 @@ def _load(kb: Knowledge) -> CodeTables:
         rxnorm=rxnorm,
         ingredient_codes=ingredient_codes,
         primary_breast=_index(sn.primary_breast, "snomed.yaml", problems),
+        primary_generic=_index(sn.primary_generic, "snomed.yaml", problems),
+        stage_groups=_index(sn.stage_groups, "snomed.yaml", problems),
+        observation_codes=_index(sn.observation_codes, "snomed.yaml", problems),
         secondary_sites=_index(sn.secondary_sites, "snomed.yaml", problems),
         secondary_generic=_index(sn.secondary_generic, "snomed.yaml", problems),
         body_sites=_index(sn.body_sites, "snomed.yaml", problems),

@@ -1,0 +1,131 @@
+"""Who is in a FHIR input, and which one to import.
+
+A hospital export holds one person; a registry or bulk export may hold thousands. The people
+are found in a first, cheap pass (a bulk-export folder: only its Patient files), keeping only
+their ids, so any size of input is handled in little memory. With several people and no
+`--patient`, the import stops with the list of the people found and stores nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nextline.errors import Problem, RecordInvalid
+from nextline.fhir.reading import FhirInput, LineFilter
+
+# How many people the error lists before "and N more".
+_LISTED = 20
+
+
+class MultiplePeople(RecordInvalid):
+    """The input holds several people and none was chosen; nothing was imported."""
+
+
+@dataclass
+class People:
+    """The Patients of one input: FHIR ids in input order, and any `fullUrl` that names one
+    in another form. Kept small (ids only, labels for the first few) so that an export of
+    many thousands of people is listed in little memory."""
+
+    ids: list[str] = field(default_factory=list)
+    known: set[str] = field(default_factory=set)
+    urls: dict[str, str] = field(default_factory=dict)  # a fullUrl -> the id it names
+    labels: dict[str, str] = field(default_factory=dict)  # id -> "female, born 1960"
+
+    def owner(self, ref: str) -> str | None:
+        """The id of the person a reference names, when they are in the input."""
+        for prefix in ("Patient/", "urn:uuid:"):
+            if ref.startswith(prefix) and ref[len(prefix) :] in self.known:
+                return ref[len(prefix) :]
+        return self.urls.get(ref)
+
+    def refs_of(self, person: str) -> set[str]:
+        return {f"Patient/{person}", f"urn:uuid:{person}"} | {
+            url for url, pid in self.urls.items() if pid == person
+        }
+
+    def line_filter(self, person: str) -> LineFilter:
+        """A quick test on a raw NDJSON line: False only when the line cannot be about
+        `person` (it names neither them nor a shared Medication), so it need not be parsed."""
+        needles = {person.encode("utf-8")} | {
+            ref.rsplit("/", 1)[-1].encode("utf-8") for ref in self.refs_of(person)
+        }
+
+        def keep(line: bytes) -> bool:
+            return any(n in line for n in needles) or b'"Medication"' in line
+
+        return keep
+
+
+def find_people(source: FhirInput) -> People:
+    """The Patients of the input that say who they are (placeholders with no details are
+    left out unless there is no one else), in order."""
+    people = People()
+    placeholder: tuple[str, str | None] | None = None
+    for entry in source.read_patients():
+        resource = entry.resource
+        if not isinstance(resource, dict) or resource.get("resourceType") != "Patient":
+            continue
+        pid = resource.get("id")
+        if not isinstance(pid, str) or not pid:
+            continue
+        if not any(resource.get(k) for k in ("gender", "birthDate", "name")):
+            placeholder = placeholder or (pid, entry.full_url)
+            continue
+        _add(people, pid, entry.full_url, resource)
+    if not people.ids and placeholder is not None:
+        _add(people, placeholder[0], placeholder[1], {})
+    return people
+
+
+def _add(people: People, pid: str, full_url: str | None, resource: dict[str, object]) -> None:
+    if full_url and full_url not in (f"Patient/{pid}", f"urn:uuid:{pid}"):
+        people.urls[full_url] = pid
+    if pid in people.known:
+        return
+    people.ids.append(pid)
+    people.known.add(pid)
+    if len(people.labels) < _LISTED:
+        gender = resource.get("gender") if isinstance(resource.get("gender"), str) else None
+        birth = resource.get("birthDate")
+        born = f"born {birth[:4]}" if isinstance(birth, str) and len(birth) >= 4 else None
+        people.labels[pid] = ", ".join(str(x) for x in (gender, born) if x) or "no details"
+
+
+def choose_person(people: People, wanted: str | None, source: str) -> str | None:
+    """The FHIR id of the person to import; `MultiplePeople` when the input holds several
+    and `wanted` is None, `RecordInvalid` when `wanted` is not in it."""
+    if wanted is not None:
+        if wanted in people.known:
+            return wanted
+        raise RecordInvalid(
+            [
+                Problem(
+                    "--patient",
+                    f"no Patient with id {wanted!r} in this input; "
+                    + _listing(people, "the people found are")
+                    if people.ids
+                    else f"no Patient with id {wanted!r}: this input has no Patient",
+                )
+            ],
+            source,
+        )
+    if len(people.ids) > 1:
+        raise MultiplePeople(
+            [
+                Problem(
+                    "--patient",
+                    f"this input holds {len(people.ids)} people; choose one with --patient ID. "
+                    + _listing(people, "They are")
+                    + ". Nothing was stored.",
+                )
+            ],
+            source,
+        )
+    return people.ids[0] if people.ids else None
+
+
+def _listing(people: People, lead: str) -> str:
+    shown = [f"{pid} ({people.labels.get(pid, 'no details')})" for pid in people.ids[:_LISTED]]
+    more = len(people.ids) - len(shown)
+    return f"{lead}: " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")

@@ -1,0 +1,340 @@
+"""The importer's shared state and the small helpers every mapper uses.
+
+Why a module of its own: the mappers (`_conditions`, `_observations`, `_treatments`) and the
+flow (`importer`) all need this state; with it here the imports go one way only:
+`importer` -> mappers -> `_state` (never back), so each module can be read and tested alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nextline.fhir import _fhirdata as fd
+from nextline.fhir.report import ImportReport, Note
+from nextline.fhir.tables import (
+    AJCC_SYSTEM,
+    HGNC_SYSTEMS,
+    NEXTLINE_SYSTEM,
+    RXNORM_SYSTEM,
+    SNOMED_SYSTEM,
+    CodeTables,
+)
+from nextline.knowledge import Knowledge
+
+# The extension our export writes: the exact patient-file entry a resource was made from.
+DETAIL_URL = NEXTLINE_SYSTEM + "#detail"
+
+_ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
+# An AJCC stage group as written in `http://cancerstaging.org` codes: an optional prefix for
+# how it was staged (c clinical, p pathological, yc/yp after neoadjuvant treatment, r
+# recurrence, a autopsy), a stage 0-4 (or 0-IV), and an optional letter and digit (IIIC, 1A1).
+_AJCC_CODE = re.compile(r"(?:y?[cpra])?([0-4]|0|I{1,3}|IV)([A-C]?[0-9]?)", re.IGNORECASE)
+_ROMAN_OF = {"I": "I", "II": "II", "III": "III", "IV": "IV", "0": "0"}
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the person supplies that a bundle rarely holds."""
+
+    person_id: str | None = None
+    menopausal_status: str | None = None
+    metastatic_since: dt.date | None = None
+    undated_tests_on: dt.date | None = None
+    patient: str | None = None  # which Patient of a multi-person export (its FHIR id)
+
+
+@dataclass
+class Med:
+    """One medication fact before grouping into therapy entries."""
+
+    drug_id: str
+    start: dt.date
+    stop: dt.date | None
+    stop_reason: str | None
+    ref: str
+    detail: dict[str, Any] | None = None
+    completed: bool = False  # the resource says the course is over, with or without a stop
+
+
+@dataclass
+class TumorFact:
+    """One tumor test result before grouping into `tumor_tests` entries by date."""
+
+    date: dt.date | None
+    field: str  # er | pr | her2 | ki67 | pdl1 | variant | not_detected
+    value: Any
+    ref: str
+    what: str
+    detail: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class OtherCancer:
+    """A cancer in the bundle that is not the breast cancer: facts tied to it stay out."""
+
+    ref: str
+    name: str
+    onset: dt.date | None
+    sites: frozenset[str]  # patient-file site words of where it is (lung, bone, ...)
+
+
+def slug(text: str) -> str:
+    """A FHIR id as a patient-file id (lowercase letters, digits, `-` and `_`)."""
+    out = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")
+    return out[:80] or "imported"
+
+
+def ajcc_stage(code: str, display: str = "") -> str | None:
+    """An AJCC stage group (`IIIC`) from a cancerstaging.org code or display: `3C`, `c3C`,
+    `p2A`, `IIIC`, `Stage IV`; None when it is not one."""
+    for text in (
+        re.sub(r"^\s*(ajcc\s+)?stage\s+", "", display, flags=re.IGNORECASE).strip(),
+        code.strip(),
+    ):
+        match = _AJCC_CODE.fullmatch(text)
+        if match:
+            number, rest = match.group(1).upper(), match.group(2).upper()
+            roman = _ROMAN.get(number) or _ROMAN_OF.get(number)
+            if roman is not None:
+                return roman + rest
+    return None
+
+
+def hgnc_gene(concept: Any, tables: CodeTables) -> str | None:
+    """A gene symbol from an HGNC-coded CodeableConcept: by HGNC id from the table, else a
+    display or text that is written as a symbol (PALB2), else None."""
+    for system, code, display in fd.codings(concept):
+        if system in HGNC_SYSTEMS:
+            key = code if code.startswith("HGNC:") else f"HGNC:{code}"
+            if key in tables.hgnc:
+                return tables.hgnc[key].name
+            if display and re.fullmatch(r"[A-Z0-9-]+", display):
+                return display
+    text = fd.concept_text(concept)
+    return text if re.fullmatch(r"[A-Z][A-Z0-9-]+", text or "") else None
+
+
+class ImportState:
+    """Everything one import has found so far, and the helpers that add to it."""
+
+    def __init__(self, kb: Knowledge, tables: CodeTables, options: ImportOptions) -> None:
+        self.kb = kb
+        self.t = tables
+        self.opt = options
+        self.report = ImportReport(source="")
+        self.by_ref: dict[str, dict[str, Any]] = {}
+        self.position: dict[str, int] = {}
+        self.patient: dict[str, Any] | None = None
+        self.patient_refs: set[str] = set()
+        # Who a reference names among the input's people (set once they are found).
+        self.owner_of: Callable[[str], str | None] = lambda _ref: None
+        self.patient_data: dict[str, Any] = {}
+        self.diagnosis: dict[str, Any] = {}
+        self.tumor: list[TumorFact] = []
+        self.meds: list[Med] = []
+        self.admins: list[Any] = []  # `_treatments.Dose`, folded into `meds` at assembly
+        self.sections: dict[str, list[tuple[dict[str, Any], str, str]]] = {}
+        self.metastatic_shown: list[tuple[dt.date | None, str]] = []
+        self.condition_stage: tuple[str, str] | None = None
+        self.breast_refs: set[str] = set()  # the breast cancer's own Conditions
+        self.other_cancers: dict[str, OtherCancer] = {}
+        self._drug_words = [
+            (re.compile(r"\b" + re.escape(name.lower()) + r"\b"), drug.id)
+            for drug in kb.drugs.values()
+            for name in [drug.name, *drug.brands, *drug.aliases]
+            if len(name) > 3
+        ]
+
+    # -- report ----------------------------------------------------------------------------
+
+    def skip(self, ref: str, reason: str) -> None:
+        self.report.not_mapped.append(Note(ref, reason))
+
+    def odd(self, ref: str, reason: str) -> None:
+        self.report.inconsistent.append(Note(ref, reason))
+
+    def add(self, section: str, item: dict[str, Any], ref: str, what: str) -> None:
+        self.sections.setdefault(section, []).append((item, ref, what))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def date_of(self, resource: dict[str, Any], *keys: str) -> tuple[dt.date | None, str | None]:
+        for key in keys:
+            value = resource.get(key)
+            if isinstance(value, dict):  # a Period
+                value = value.get("start")
+            day, why = fd.parse_date(value)
+            if day is not None or why is not None:
+                return day, why
+        return None, None
+
+    def about_patient(self, resource: dict[str, Any]) -> bool:
+        """Whether the resource is about the person imported; reports it when it is not."""
+        subject = fd.reference(resource.get("subject") or resource.get("patient"))
+        ref = fd.ref_of(resource)
+        if subject is None:
+            return True  # mCODE requires a subject, but a missing one hides no one else
+        if subject in self.patient_refs:
+            return True
+        if subject in self.by_ref or self.owner_of(subject) is not None:
+            self.skip(ref, f"about another person ({subject}); not imported")
+        else:
+            self.skip(ref, f"its subject {subject} is not in the bundle (dangling reference)")
+        return False
+
+    def detail(self, resource: dict[str, Any]) -> dict[str, Any] | None:
+        value = fd.extension_value(resource, DETAIL_URL)
+        if isinstance(value, str):
+            try:
+                data = json.loads(value)
+            except json.JSONDecodeError:
+                return None
+            return data if isinstance(data, dict) else None
+        return None
+
+    def stage_text(self, concept: Any) -> str | None:
+        """An AJCC stage group from an AJCC-coded or SNOMED CT-coded CodeableConcept."""
+        for system, code, display in fd.codings(concept):
+            if system == AJCC_SYSTEM:
+                stage = ajcc_stage(code, display)
+                if stage is not None:
+                    return stage
+            elif system == SNOMED_SYSTEM and code in self.t.stage_groups:
+                return self.t.stage_groups[code].meaning
+        return None
+
+    # -- which cancer a fact belongs to ----------------------------------------------------
+
+    def other_cancer_of(
+        self,
+        resource: dict[str, Any],
+        day: dt.date | None,
+        treatment: bool = False,
+        by_site: bool = True,
+    ) -> str | None:
+        """Why a fact belongs to a cancer other than the breast cancer, or None.
+
+        The checks, in order (docs/fhir.md, "Which cancer a fact belongs to"):
+        1. linkage: `reasonReference` (treatments), `focus` (observations) or the mCODE
+           related-primary extension naming another cancer's Condition;
+        2. body site (not for a metastasis, whose site is where it spread): the fact's body
+           site is where another cancer is and no breast cancer spread there;
+        3. date (treatments only): it began before the breast cancer was found, and another
+           cancer had been found by then. Tests are not judged by date: a biopsy's receptor
+           result is often dated days before the diagnosis is recorded.
+        """
+        if not self.other_cancers:
+            return None
+        linked = [
+            fd.reference(r)
+            for key in ("reasonReference", "focus")
+            for r in _listed(resource.get(key))
+        ]
+        for suffix in ("mcode-related-primary-cancer-condition", "condition-related"):
+            linked.append(fd.reference(fd.extension_value(resource, suffix)))
+        breast_linked = False
+        for target in linked:
+            if target in self.other_cancers:
+                return f"tied to {self.other_cancers[target].name} ({target})"
+            if target in self.breast_refs:
+                breast_linked = True
+        if breast_linked:
+            return None
+        sites = self.sites_of(resource.get("bodySite")) if by_site else set()
+        breast_sites = {str(item.get("site")) for item, _, _ in self.sections.get("metastases", [])}
+        for cancer in self.other_cancers.values():
+            if sites and sites & cancer.sites and not sites & breast_sites:
+                where = ", ".join(sorted(sites & cancer.sites))
+                return f"its body site ({where}) is where {cancer.name} is ({cancer.ref})"
+        found = self.diagnosis.get("first_diagnosed")
+        if treatment and day is not None and found is not None and day.isoformat() < found:
+            earlier = [c for c in self.other_cancers.values() if c.onset and c.onset <= day]
+            if earlier:
+                cancer = earlier[0]
+                return (
+                    f"dated {day}, before the breast cancer was found ({found}), when "
+                    f"{cancer.name} ({cancer.ref}) was known"
+                )
+        return None
+
+    def sites_of(self, concept: Any) -> set[str]:
+        """Patient-file site words (lung, bone, ...) a body site concept names."""
+        found: set[str] = set()
+        for system, code, _ in fd.codings(concept):
+            row = self.t.body_sites.get(code) if system == SNOMED_SYSTEM else None
+            if row is not None and row.site:
+                found.add(row.site)
+        word = site_from_words(fd.concept_text(concept))
+        if word:
+            found.add(word)
+        return found
+
+    # -- drug codes ------------------------------------------------------------------------
+
+    def drug_of(self, concept: Any, ref: str) -> str | None:
+        """The knowledge-base drug of a medication CodeableConcept, by RxNorm code only."""
+        rx = [(code, display) for s, code, display in fd.codings(concept) if s == RXNORM_SYSTEM]
+        text = fd.concept_text(concept)
+        if not rx:
+            systems = sorted({s for s, _, _ in fd.codings(concept)}) or ["no coding"]
+            self.skip(
+                ref,
+                f"medication {text!r} has no RxNorm code ({', '.join(systems)}); "
+                "the name alone is not trusted",
+            )
+            return None
+        for code, display in rx:
+            drug_id = self.t.drug_for_rxnorm(code)
+            if drug_id is None:
+                continue
+            named = self.drugs_named(display or text)
+            if named and drug_id not in named:
+                self.odd(
+                    ref,
+                    f"RxNorm {code} is {self.kb.drugs[drug_id].name}, but its text says "
+                    f"{display or text!r}; not imported until one of them is corrected",
+                )
+                self.skip(ref, f"RxNorm {code} and its text disagree")
+                return None
+            return drug_id
+        codes = ", ".join(code for code, _ in rx)
+        self.skip(
+            ref,
+            f"RxNorm {codes} ({text!r}) is not in nextline's offline table; the text is not "
+            "trusted to choose a drug",
+        )
+        return None
+
+    def drugs_named(self, text: str) -> set[str]:
+        lowered = text.lower()
+        return {drug_id for pattern, drug_id in self._drug_words if pattern.search(lowered)}
+
+
+def _listed(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    return [value] if value is not None else []
+
+
+def site_from_words(text: str) -> str | None:
+    """A patient-file site named in plain words ("Secondary malignant neoplasm of liver")."""
+    lowered = text.lower()
+    for word, site in (
+        ("lymph node", "lymph_nodes"),
+        ("leptomening", "leptomeninges"),
+        ("pleura", "pleura"),
+        ("peritone", "peritoneum"),
+        ("brain", "brain"),
+        ("liver", "liver"),
+        ("lung", "lung"),
+        ("bone", "bone"),
+        ("skin", "skin"),
+    ):
+        if word in lowered:
+            return site
+    return None
