@@ -89,3 +89,28 @@ def test_bad_stools_and_unknown_signs_are_refused_and_nothing_is_stored(app, cli
     assert "stools_per_day" in errors
     assert any(name.startswith("signs") for name in errors)
     assert versions(app, TRIPLE) == before
+
+
+def test_an_unknown_menopausal_status_is_asked_for_on_the_dashboard(app, client) -> None:
+    from nextline.record import PatientFile
+
+    file = app.state.web.store.get(TRIPLE)
+    data = patient_file_data(file)
+    data["patient"]["menopausal_status"] = "unknown"
+    app.state.web.store.save(PatientFile.model_validate(data), "imported")
+    page = client.get(f"/people/{TRIPLE}").text
+    assert 'id="ask-menopause"' in page
+    refused = client.post(
+        f"/people/{TRIPLE}/menopausal-status",
+        data={"csrf_token": csrf(client), "menopausal_status": "sometimes"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    saved = client.post(
+        f"/people/{TRIPLE}/menopausal-status",
+        data={"csrf_token": csrf(client), "menopausal_status": "premenopausal"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert app.state.web.store.get(TRIPLE).patient.menopausal_status == "premenopausal"
+    assert 'id="ask-menopause"' not in client.get(f"/people/{TRIPLE}").text

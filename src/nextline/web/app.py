@@ -117,7 +117,7 @@ def create_app(
 
     from nextline.settings import Settings
     from nextline.store import open_store
-    from nextline.web import api, editing, pages, questions
+    from nextline.web import api, editing, menopause, pages, questions
     from nextline.web.rendering import install_filters
     from nextline.web.state import WebState
 
@@ -230,6 +230,7 @@ def create_app(
 
     app.include_router(editing.router)  # first: `/people/new` before `/people/{person_id}`
     app.include_router(pages.router)
+    app.include_router(menopause.router)
     app.include_router(questions.router)
     app.include_router(api.router, prefix="/api")
     return app

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from nextline.web import engines
 from nextline.web.editing import FORMS
+from nextline.web.menopause import CHOICES as MENOPAUSE_CHOICES
 from nextline.web.state import WebState
 
 router = APIRouter(include_in_schema=False)
@@ -80,6 +81,7 @@ def dashboard(request: Request, person_id: str) -> Response:
         last_change=_last_change(state, person_id),
         saved=request.query_params.get("saved"),
         undone=request.query_params.get("undone"),
+        menopause_choices=MENOPAUSE_CHOICES,
     )
 
 

@@ -1,0 +1,39 @@
+"""Asking for a menopausal status the record does not hold (a FHIR import rarely carries it).
+
+Why on the dashboard: several options depend on it (aromatase inhibitors, ovarian
+suppression); until it is known they say "may fit — needs your menopausal status". One
+question, one answer, stored as a new version like every other edit.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nextline.record import patient_file_data
+from nextline.web.editing import read_form
+from nextline.web.state import WebState
+
+router = APIRouter(include_in_schema=False)
+
+CHOICES = {
+    "premenopausal": "Before menopause (periods, even irregular ones)",
+    "perimenopausal": "Around menopause (periods changing or just stopped)",
+    "postmenopausal": "After menopause (no periods for 12 months or more, or ovaries removed)",
+}
+
+
+@router.post("/people/{person_id}/menopausal-status")
+async def set_menopausal_status(request: Request, person_id: str) -> Response:
+    pairs = await read_form(request)
+    state: WebState = request.app.state.web
+    chosen = next((v for k, v in pairs if k == "menopausal_status"), "")
+    if chosen not in CHOICES:
+        raise HTTPException(422, "Choose one of the answers offered.")
+    from nextline.record.validate import validate_record
+
+    data = patient_file_data(state.file(person_id))
+    data["patient"]["menopausal_status"] = chosen
+    record = validate_record(data, state.kb, state.today())
+    _, version = state.store.save(record.file, "added the menopausal status")
+    return RedirectResponse(f"/people/{person_id}?saved={version}", status_code=303)
