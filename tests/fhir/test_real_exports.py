@@ -192,7 +192,18 @@ def test_generic_cancer_code_with_a_breast_site_is_the_breast_cancer(kb: Knowled
     )
     result = import_data(bundle(PATIENT, primary), kb)
     assert result.data["diagnosis"]["first_diagnosed"] == "2016-02-01"
-    assert "laterality: the left breast" in reasons(result)["Condition/c"]
+    assert result.data["diagnosis"]["laterality"] == "left"
+
+
+def test_laterality_is_kept_and_both_sides_are_bilateral(kb: Knowledge) -> None:
+    left = concept(SCT, "80248007", "Left breast structure (body structure)")
+    right = concept(SCT, "73056007", "Right breast structure (body structure)")
+    both = condition(
+        "c", "363346000", "Malignant neoplastic disease", "2016-02-01", bodySite=[left, right]
+    )
+    assert import_data(bundle(PATIENT, both), kb).data["diagnosis"]["laterality"] == "bilateral"
+    one = condition("c", "372137005", "Primary malignant neoplasm of breast", "2016-02-01")
+    assert "laterality" not in import_data(bundle(PATIENT, one), kb).data["diagnosis"]
 
 
 def test_primary_malignant_neoplasm_of_breast_is_read(kb: Knowledge) -> None:

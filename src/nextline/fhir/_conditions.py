@@ -132,15 +132,23 @@ def _primary(
     if histology:
         imp.diagnosis["histology"] = histology
         imp.report.mapped.append(Mapped("diagnosis.histology", ref, histology))
-    site = _breast_site(imp, c)
-    if site is not None and site.meaning in ("left", "right"):
-        imp.report.not_mapped.append(
-            Note(
-                ref,
-                f"laterality: the {site.meaning} breast. The patient file has no field for "
-                "which breast yet, so it is not stored",
-            )
-        )
+    sides = {
+        row.meaning
+        for system, code, _ in fd.codings(c.get("bodySite"))
+        if system == SNOMED_SYSTEM
+        and (row := imp.t.body_sites.get(code)) is not None
+        and row.location == "breast"
+        and row.meaning in ("left", "right")
+    }
+    held = imp.diagnosis.get("laterality")
+    if held == "bilateral":
+        sides |= {"left", "right"}
+    elif held:
+        sides.add(held)
+    if sides:
+        side = sides.pop() if len(sides) == 1 else "bilateral"
+        imp.diagnosis["laterality"] = side
+        imp.report.mapped.append(Mapped("diagnosis.laterality", ref, f"the {side} breast"))
     detail = imp.detail(c)
     if detail:
         for key in (

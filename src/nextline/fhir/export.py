@@ -137,6 +137,15 @@ class _Exporter:
         }
         if d.get("first_diagnosed"):
             resource["onsetDateTime"] = d["first_diagnosed"]
+        sides = {"left": ["left"], "right": ["right"], "bilateral": ["left", "right"]}
+        breasts = {r.meaning: r for r in self.t.body_sites.values() if r.location == "breast"}
+        body_site = [
+            _coding(SNOMED_SYSTEM, breasts[side].code, breasts[side].name)
+            for side in sides.get(d.get("laterality") or "", [])
+            if side in breasts
+        ]
+        if body_site:
+            resource["bodySite"] = [{"coding": [coding]} for coding in body_site]
         self.emit(resource)
         stage = d.get("stage_at_first_diagnosis")
         match = re.fullmatch(r"(IV|III|II|I|0)([A-C]?)", stage or "")

@@ -51,6 +51,9 @@ class Patient(FileModel):
 
 class Diagnosis(FileModel):
     first_diagnosed: dt.date | None = None
+    laterality: Literal["left", "right", "bilateral"] | None = Field(
+        default=None, description="which breast the cancer started in"
+    )
     stage_at_first_diagnosis: str | None = None
     metastatic_since: dt.date | None = None
     presentation: Literal["de_novo", "recurrent"] | None = None
