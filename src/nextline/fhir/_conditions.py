@@ -11,7 +11,7 @@ from typing import Any
 
 from nextline.fhir import _fhirdata as fd
 from nextline.fhir._state import ImportState, OtherCancer, site_from_words
-from nextline.fhir.report import Mapped, Note
+from nextline.fhir.report import Mapped
 from nextline.fhir.tables import SNOMED_SYSTEM
 
 # Words that make a condition's name a cancer (used only to keep facts out, never to map in).
