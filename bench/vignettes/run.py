@@ -62,7 +62,7 @@ def _tumor(spec: dict[str, Any]) -> dict[str, Any]:
             test["her2"]["ish"] = spec["ish"]
         if str(spec["ihc"]) == "0":
             test["her2"]["ultralow"] = bool(spec.get("ultralow", False))
-    for key in ("test_name", "variants", "not_detected", "pdl1"):
+    for key in ("test_name", "variants", "not_detected", "pdl1", "msi", "mmr", "tmb_mut_per_mb"):
         if key in spec:
             test[key] = spec[key]
     return test

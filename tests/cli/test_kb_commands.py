@@ -19,7 +19,7 @@ def test_kb_check_passes_on_the_built_in_knowledge() -> None:
     data = json.loads(result.stdout)
     assert data["ok"] is True
     assert data["counts"]["drugs"] == 64  # + vepdegestrant, larotrectinib, selpercatinib (issue 12)
-    assert data["counts"]["regimens"] == 52  # + 17 regimens (issue 12)
+    assert data["counts"]["regimens"] == 54  # + 19 regimens (issue 12)
 
 
 def test_kb_check_names_the_defect_and_exits_1() -> None:

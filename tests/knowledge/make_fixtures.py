@@ -210,7 +210,8 @@ DEFECTS: dict[str, tuple[Callable[[Files], None], list[str]]] = {
         [
             "error: regimens.yaml:regimens.0.indications.0.rules.3: Input tag 'tumor_is_small' "
             "found using 'rule' does not match any of the expected tags: 'hr_status', "
-            "'her2_category_in', 'alteration_detected', 'germline_pathogenic', "
+            "'her2_category_in', 'alteration_detected', 'tumor_biomarker_high', "
+            "'germline_pathogenic', "
             "'pdl1_cps_at_least', 'menopausal_status_or_ovarian_suppression', "
             "'menopausal_status_in', 'sex', 'no_visceral_crisis', 'not_pd1_candidate', "
             "'prior_class_received', 'not_received', "

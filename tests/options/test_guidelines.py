@@ -335,3 +335,32 @@ def test_label_warnings_are_cautions_for_everyone(kb: Knowledge) -> None:
     assert {"liver_warning"} <= ids(her2, "lapatinib_letrozole")
     assert {"lung_inflammation_watch", "eye_checks"} <= ids(tnbc, "datopotamab_deruxtecan")
     assert "dpyd_before_capecitabine" in ids(hr, "capecitabine")
+
+
+# --- tumour-agnostic: MSI-high / dMMR / TMB-high ----------------------------------------------
+def _tnbc_after_chemo(kb: Knowledge, **markers: Any) -> OptionsResult:
+    tested = tumor("2025-06-05", er=0, pr=0, ihc="0", **markers)
+    chemo = drug("paclitaxel", start="2025-07-01", stop="2026-03-01", reason="progression")
+    return _opts(kb, tumor_tests=[tested], therapies=[chemo])
+
+
+def test_msi_high_or_dmmr_after_treatment_opens_pembrolizumab(kb: Knowledge) -> None:
+    for markers in ({"msi": "high"}, {"mmr": "deficient"}):
+        result = _tnbc_after_chemo(kb, **markers)
+        assert result.option("pembrolizumab_msi_high").verdict == "fits"
+    stable = _tnbc_after_chemo(kb, msi="stable", mmr="proficient")
+    assert stable.option("pembrolizumab_msi_high").verdict == ("does_not_fit")
+
+
+def test_tmb_of_10_or_more_opens_pembrolizumab_and_9_does_not(kb: Knowledge) -> None:
+    high = _tnbc_after_chemo(kb, tmb_mut_per_mb=10)
+    low = _tnbc_after_chemo(kb, tmb_mut_per_mb=9.5)
+    assert high.option("pembrolizumab_tmb_high").verdict == "fits"
+    assert low.option("pembrolizumab_tmb_high").verdict == "does_not_fit"
+
+
+def test_without_an_msi_or_tmb_result_the_test_is_what_is_needed(kb: Knowledge) -> None:
+    result = _tnbc_after_chemo(kb)
+    option = result.option("pembrolizumab_msi_high")
+    assert option.verdict == "may_fit"
+    assert any("MSI/MMR" in need for need in option.needs)

@@ -63,6 +63,15 @@ class Her2CategoryIn(Strict):
     label: str = Field(description="what the categories mean together, e.g. 'HER2-negative'")
 
 
+class TumorBiomarkerHigh(Strict):
+    """A tumor test showing MSI-high, mismatch repair deficiency (dMMR), or a tumor
+    mutational burden of at least `tmb_min` mutations per megabase."""
+
+    rule: Literal["tumor_biomarker_high"]
+    markers: list[Literal["msi_high", "mmr_deficient", "tmb_high"]] = Field(min_length=1)
+    tmb_min: float = Field(default=10.0, gt=0)
+
+
 class AlterationDetected(Strict):
     """An alteration in any of these genes found in a tumor, blood or germline test."""
 
@@ -244,6 +253,7 @@ Rule = Annotated[
     HrStatus
     | Her2CategoryIn
     | AlterationDetected
+    | TumorBiomarkerHigh
     | GermlinePathogenic
     | PdL1CpsAtLeast
     | MenopausalStatusOrOvarianSuppression
@@ -269,6 +279,7 @@ RULE_TYPES: tuple[str, ...] = (
     "hr_status",
     "her2_category_in",
     "alteration_detected",
+    "tumor_biomarker_high",
     "germline_pathogenic",
     "pdl1_cps_at_least",
     "menopausal_status_or_ovarian_suppression",

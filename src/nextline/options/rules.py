@@ -32,6 +32,7 @@ from nextline.knowledge.options_schema import (
     SexIs,
     SitePresent,
     SymptomAtLeast,
+    TumorBiomarkerHigh,
 )
 from nextline.options._facts import Facts, GeneResult, Given
 
@@ -257,6 +258,49 @@ def her2_category_in(rule: Her2CategoryIn, f: Facts) -> Check:
         if wanted & {"low", "ultralow", "zero"}:
             return Check(UNKNOWN, word, f.her2_path, "the HER2 IHC score (0, 1+ or 2+)")
     return Check(UNMET, f"{word}: this needs {rule.label}", f.her2_path)
+
+
+_MARKER_WORDS = {
+    "msi_high": "MSI-high",
+    "mmr_deficient": "mismatch repair deficient (dMMR)",
+    "tmb_high": "a high tumor mutational burden",
+}
+
+
+def tumor_biomarker_high(rule: TumorBiomarkerHigh, f: Facts) -> Check:
+    """The newest tumor test that reports any of the markers decides."""
+    wanted = set(rule.markers)
+    tested: list[str] = []
+    for index, test in sorted(
+        enumerate(f.record.file.tumor_tests), key=lambda pair: (pair[1].date, pair[0])
+    ):
+        if test.date > f.as_of:
+            continue
+        path = f"tumor_tests[{index}]"
+        found = []
+        if "msi_high" in wanted and test.msi is not None:
+            tested.append(path)
+            if test.msi == "high":
+                found.append("msi_high")
+        if "mmr_deficient" in wanted and test.mmr is not None:
+            tested.append(path)
+            if test.mmr == "deficient":
+                found.append("mmr_deficient")
+        if "tmb_high" in wanted and test.tmb_mut_per_mb is not None:
+            tested.append(path)
+            if test.tmb_mut_per_mb >= rule.tmb_min:
+                found.append("tmb_high")
+        if found:
+            return Check(MET, f"{_MARKER_WORDS[found[0]]} on {test.date}", path)
+    names = " or ".join(_MARKER_WORDS[m] for m in rule.markers)
+    if tested:
+        return Check(UNMET, f"the tumor test does not show {names}", tested[-1])
+    return Check(
+        UNKNOWN,
+        f"no tumor test for {names} on record",
+        None,
+        "a tumor test for MSI/MMR and tumor mutational burden (next-generation sequencing)",
+    )
 
 
 def alteration_detected(rule: AlterationDetected, f: Facts) -> Check:
@@ -738,6 +782,7 @@ EVALUATORS: dict[str, Callable[[Any, Facts], Check]] = {
     "hr_status": hr_status,
     "her2_category_in": her2_category_in,
     "alteration_detected": alteration_detected,
+    "tumor_biomarker_high": tumor_biomarker_high,
     "germline_pathogenic": germline_pathogenic,
     "pdl1_cps_at_least": pdl1_cps_at_least,
     "menopausal_status_or_ovarian_suppression": menopausal_status_or_ovarian_suppression,

@@ -103,6 +103,15 @@ class TumorTest(FileModel):
     her2: Her2Result | None = None
     pdl1: PdL1Result | None = None
     ki67: float | None = Field(default=None, ge=0, le=100)
+    msi: Literal["high", "low", "stable"] | None = Field(
+        default=None, description="microsatellite instability"
+    )
+    mmr: Literal["deficient", "proficient"] | None = Field(
+        default=None, description="mismatch repair proteins (dMMR / pMMR)"
+    )
+    tmb_mut_per_mb: float | None = Field(
+        default=None, ge=0, le=10_000, description="tumor mutational burden, mutations/Mb"
+    )
     variants: list[Variant] = []
     not_detected: list[str] = []
 
