@@ -324,3 +324,29 @@ def test_the_most_urgent_report_of_a_kind_is_kept(kb: Knowledge) -> None:
     record = make_record(kb, symptoms=[earlier, later])
     flag = assess_status(record, kb, AS_OF).red_flags[0]
     assert (flag.kind, flag.urgency, flag.date) == (MSCC[0], "emergency", D(2024, 3, 5))
+
+
+def test_an_oxygen_level_under_88_is_severe_breathlessness(kb: Knowledge) -> None:
+    assert hits(kb, report(spo2_percent=86, notes="breathless")) == [
+        ("severe_breathlessness", "emergency")
+    ]
+    assert hits(kb, report(spo2_percent=95)) == []
+
+
+def test_fever_on_a_cdk46_inhibitor_is_a_call_now(kb: Knowledge) -> None:
+    note = report(notes="temp 38.7 this evening")
+    assert hits(kb, note, **on("letrozole", "palbociclib")) == [
+        ("possible_febrile_neutropenia", "call_now")
+    ]
+    assert hits(kb, note, **on("letrozole")) == []
+
+
+def test_a_negation_stops_at_but(kb: Knowledge) -> None:
+    note = report(notes="no weakness in the legs but I can't pass urine since this morning")
+    assert hits(kb, note) == [("possible_spinal_cord_compression", "call_now")]
+
+
+def test_an_unrecognised_medicine_is_named_in_the_warnings(kb: Knowledge) -> None:
+    record = make_record(kb, therapies=[therapy(["letrozole", "Prolla"])])
+    warnings = assess_status(record, kb, AS_OF).warnings
+    assert any("medicine name not recognised: Prolla" in w for w in warnings)

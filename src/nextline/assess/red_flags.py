@@ -35,6 +35,7 @@ from nextline.knowledge.assess_schema import (
     RedFlag,
     SignCondition,
     SiteCondition,
+    Spo2BelowCondition,
     StoolsCondition,
 )
 from nextline.knowledge.symptom_schema import SymptomVocabularyFile
@@ -76,6 +77,7 @@ class _Entry:
     temperature_c: float | None
     stools_per_day: int | None
     esas: Esas | None
+    spo2_percent: float | None = None
 
 
 class _Context:
@@ -128,6 +130,13 @@ def _stools(c: StoolsCondition, ctx: _Context) -> Match:
         return f"{reading.stools_per_day} stools a day (from the note)", (
             entry.note_path or entry.path
         )
+    return None
+
+
+def _spo2_below(c: Spo2BelowCondition, ctx: _Context) -> Match:
+    spo2 = ctx.entry.spo2_percent
+    if spo2 is not None and spo2 < c.value:
+        return f"oxygen saturation {fmt(spo2)} %", f"{ctx.entry.path}.spo2_percent"
     return None
 
 
@@ -250,6 +259,7 @@ _EVALUATORS: dict[str, Callable[..., Match]] = {
     "sign": _sign,
     "fever": _fever,
     "stools": _stools,
+    "spo2_below": _spo2_below,
     "site": _site,
     "esas": _esas,
     "lab_below": _lab_below,
@@ -268,6 +278,7 @@ def _entries(
 ) -> list[_Entry]:
     """The symptom reports and scan impressions of the look-back window, oldest first."""
     out: list[_Entry] = []
+    sex = record.file.patient.sex
 
     def recent(day: dt.date) -> bool:
         return day <= as_of and (as_of - day).days <= window_days
@@ -282,10 +293,11 @@ def _entries(
                 path=f"symptoms[{index}]",
                 note_path=f"symptoms[{index}].notes" if note else None,
                 signs=tuple(report.signs),
-                reading=read_note(note, vocab) if note else None,
+                reading=read_note(note, vocab, sex) if note else None,
                 temperature_c=report.temperature_c,
                 stools_per_day=report.stools_per_day,
                 esas=report.esas,
+                spo2_percent=report.spo2_percent,
             )
         )
     for index, scan in enumerate(record.file.imaging):
@@ -299,7 +311,7 @@ def _entries(
                 path=f"imaging[{index}]",
                 note_path=f"imaging[{index}].{field}",
                 signs=(),
-                reading=read_note(words, vocab),
+                reading=read_note(words, vocab, sex),
                 temperature_c=None,
                 stools_per_day=None,
                 esas=None,

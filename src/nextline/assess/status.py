@@ -333,6 +333,20 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
 
     overall, headline = _decide(current, last, latest, later_signs, response, as_of)
     warnings = [w for r in responses for w in r.warnings]
+    unknown = sorted(
+        {
+            d.written
+            for entry in record.therapies
+            if entry.start is not None and entry.start <= as_of
+            for d in entry.drugs
+            if d.drug_id is None
+        }
+    )
+    if unknown:
+        warnings.append(
+            f"medicine name not recognised: {', '.join(unknown)} — its warnings and red flags "
+            "cannot be checked; check the spelling or ask your care team"
+        )
     if counts.stale and counts.chemo_drugs:
         warnings.append(
             f"blood counts from {counts.date} are more than "

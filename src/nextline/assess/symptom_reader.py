@@ -40,8 +40,15 @@ _CACHE_SIZE = 4096
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "´": "'"})
 # Words inside a matched word pair that turn it around ("legs do not feel numb").
 _PAIR = " (word pair)"
+_GROUP = "nextline_signs"
+# Categories about who the sign belongs to: a new clause ("..., he is always thirsty") does
+# not end them; the writer coming back in ("I", "my") does.
+_PEOPLE = frozenset({"FAMILY", "OTHER_MALE", "OTHER_FEMALE"})
+_TEMPERATURE = "temperature value"
 _NOT = "not:"
-_INNER_NEGATION = frozenset({"no", "not", "n't", "never", "nor", "without"})
+_INNER_NEGATION = frozenset(
+    {"no", "not", "n't", "never", "nor", "without", "fine", "ok", "okay", "normal", "good"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,8 @@ _WHY = {
     "HISTORICAL": "in the past",
     "HYPOTHETICAL": "a worry or advice, not something that happened",
     "FAMILY": "about someone else",
+    "OTHER_MALE": "about someone else",
+    "OTHER_FEMALE": "about someone else",
 }
 
 
@@ -155,9 +164,19 @@ class _Reader:
                 for first, second in ((a, b), (b, a)):
                     pattern = [{"LEMMA": {"IN": first}}, gap, {"LEMMA": {"IN": second}}]
                     rules.append(TargetRule(concept.id + _PAIR, concept.id, pattern=pattern))
-        self.matcher = TargetMatcher(self.nlp)
+        # Overlapping matches are all kept (a span group, not `doc.ents`): "can't catch my
+        # breath even sitting still" is breathlessness and breathlessness at rest at once.
+        self.matcher = TargetMatcher(
+            self.nlp, result_type="group", span_group_name=_GROUP, prune=False
+        )
         self.matcher.add(rules)
-        self.context = ConText(self.nlp, rules=None, prune_on_target_overlap=True)
+        self.context = ConText(
+            self.nlp,
+            rules=None,
+            prune_on_target_overlap=True,
+            input_span_type="group",
+            span_group_name=_GROUP,
+        )
         self.context.add(
             [
                 ConTextRule(
@@ -165,8 +184,12 @@ class _Reader:
                     r.category,
                     pattern=r.pattern,
                     direction=r.direction,
-                    max_scope=r.max_scope,
-                    terminated_by={"TERMINATE", *r.terminated_by},
+                    # A terminator reaches one word each side: medspaCy only lets a scope end
+                    # at a terminator whose own scope overlaps it (a whole-sentence scope
+                    # "contains" instead of overlapping, and never ends anything).
+                    max_scope=1 if r.category == "TERMINATE" else r.max_scope,
+                    terminated_by={"TERMINATE", *r.terminated_by}
+                    | (set() if r.category in _PEOPLE else {"CLAUSE"}),
                 )
                 for r in vocab.context
             ]
@@ -186,8 +209,8 @@ class _Reader:
                 pattern.append({"LEMMA": self.stems(token.text)})
         return pattern
 
-    def read(self, text: str) -> tuple[list[Finding], list[Dismissed]]:
-        doc = self.nlp.make_doc(tidy(text))
+    def read(self, text: str, sex: str | None) -> tuple[list[Finding], list[Dismissed], Any]:
+        doc = self.nlp.make_doc(text)
         for token in doc:
             token.lemma_ = self.stems(token.text)
         for _, component in self.nlp.pipeline:
@@ -195,18 +218,34 @@ class _Reader:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             doc = self.matcher(doc)
+            _add_temperatures(doc)
             doc = self.context(doc)
+        suppress: set[str] = set(self.suppress)
+        if sex == "female":
+            suppress.add("OTHER_MALE")  # "my husband has a cough": not her
+        elif sex == "male":
+            suppress.add("OTHER_FEMALE")
+        spans = list(doc.spans[_GROUP])
+        refused = [
+            (s.start, s.end, s.label_[len(_NOT) :]) for s in spans if s.label_.startswith(_NOT)
+        ]
         found: dict[str, Finding] = {}
         dismissed: list[Dismissed] = []
-        for ent in doc.ents:
+        temperatures: list[tuple[Any, bool]] = []
+        for ent in spans:
             if ent.label_.startswith(_NOT):
-                continue  # a longer wording that does not mean the sign
+                continue
+            if any(a <= ent.start and ent.end <= b and c == ent.label_ for a, b, c in refused):
+                continue  # inside a longer wording that does not mean the sign
             categories = {m.category for m in ent._.modifiers}
             rule = ent._.target_rule
             paired = rule is not None and rule.literal.endswith(_PAIR)
             if paired and _negated_inside(ent):
                 categories.add("NEGATED_EXISTENCE")
-            stopped = sorted(categories & self.suppress)
+            stopped = sorted(categories & suppress)
+            if ent.label_ == _TEMPERATURE:
+                temperatures.append((ent, not stopped))
+                continue
             if stopped:
                 dismissed.append(Dismissed(ent.label_, ent.text, _WHY.get(stopped[0], stopped[0])))
                 continue
@@ -215,7 +254,7 @@ class _Reader:
                 held = found.get(concept)
                 if held is None or (held.possible and not possible):
                     found[concept] = Finding(concept, ent.text, possible)
-        return list(found.values()), dismissed
+        return list(found.values()), dismissed, temperatures
 
 
 def _reader(vocab: SymptomVocabularyFile) -> _Reader:
@@ -230,21 +269,39 @@ _TEMP = re.compile(
     re.IGNORECASE,
 )
 _TEMP_WORD = re.compile(r"temp(?:erature)?|fever|febrile|thermometer", re.IGNORECASE)
+_COUNT_WORDS = (
+    r"(?:stools?|bowel movements?|bms?|bo|poos?|motions?|times|episodes?|bouts?"
+    r"|trips to the (?:loo|toilet))"
+)
+# "8 loose stools a day", "diarrhoea 8 times today", "10 watery stools in 24 hours"
 _STOOLS = re.compile(
     r"(\d{1,2})\s*(?:x\b|times\b|episodes?\b|bouts?\b)?\s*"
     r"(?:(?:of\s+)?(?:loose|watery|runny|liquid)\s+)?"
-    r"(?:stools?\b|bowel movements?\b|bms?\b|poos?\b|motions?\b|times\b|episodes?\b)?\s*"
-    r"(?:of\s+diarrh\w*\s*)?"
-    r"(?:a|per|each|every|in(?:\s+(?:a|the\s+last))?|/)\s*(?:day|24\s*h\w*)",
+    r"(?:" + _COUNT_WORDS + r"\b)?\s*"
+    r"(?:of\s+diarrh\w*\s*)?(?:\w+\s+){0,2}?"
+    r"(?:(?:a|per|each|every|in(?:\s+(?:a|the\s+last))?|/)\s*(?:day|24\s*h\w*)"
+    r"|today|since\s+(?:this\s+)?morning|since\s+last\s+night|overnight|so\s+far)",
     re.IGNORECASE,
 )
-_BOWEL_WORD = re.compile(r"diarrh|stool|poo|bowel|loose|watery|runs|motion", re.IGNORECASE)
+# "BMs x 9 today", "BO x8", "stools x 8"
+_STOOLS_TIMES = re.compile(r"\b" + _COUNT_WORDS + r"\s*x\s*(\d{1,2})\b", re.IGNORECASE)
+_BOWEL_WORD = re.compile(
+    r"diarrh|stool|poo|bowel|loose|watery|runs|motion|\bbms?\b|\bbo\b|squits|loo|toilet",
+    re.IGNORECASE,
+)
+# Words that make a temperature the weather, a room or a bath, not the body.
+_AMBIENT = re.compile(
+    r"\b(outside|outdoors|weather|sunny|sun|heatwave|heat wave|room|oven|bath|shower|water|house|"
+    r"car|thermostat|forecast|degrees out)\b",
+    re.IGNORECASE,
+)
 
 
-def read_temperature(text: str) -> tuple[float, str] | None:
-    """The highest temperature the note gives, in °C (°F converted: (F − 32) × 5/9), with the
-    words that gave it. A bare number counts only beside a word for temperature or a unit."""
-    best: tuple[float, str] | None = None
+def _temperature_matches(text: str) -> list[tuple[int, int, float]]:
+    """(start, end, °C) of every body temperature the text gives (°F converted:
+    (F − 32) × 5/9). A bare number counts only beside a word for temperature or a unit; a
+    sentence about the weather, a room or a bath gives none."""
+    out = []
     for match in _TEMP.finditer(text[:MAX_NOTE_CHARS]):
         number = float(match.group(1).replace(",", "."))
         unit = (match.group(2) or "").lower().replace(" ", "")
@@ -257,9 +314,32 @@ def read_temperature(text: str) -> tuple[float, str] | None:
             celsius = number
         if not 34.0 <= celsius <= 43.5:  # not a body temperature: some other number
             continue
-        if best is None or celsius > best[0]:
-            best = (round(celsius, 1), match.group(0).strip())
-    return best
+        start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+        stops = [i for i in (text.find(".", match.end()), text.find("\n", match.end())) if i >= 0]
+        if _AMBIENT.search(text[start : min(stops) if stops else len(text)]):
+            continue
+        out.append((match.start(), match.end(), round(celsius, 1)))
+    return out
+
+
+def read_temperature(text: str) -> tuple[float, str] | None:
+    """The highest body temperature the text gives, in °C, with the words that gave it (no
+    negation or context here: `read_note` applies ConText to each)."""
+    found = _temperature_matches(text)
+    if not found:
+        return None
+    start, end, celsius = max(found, key=lambda m: m[2])
+    return celsius, text[start:end].strip()
+
+
+def _add_temperatures(doc: Any) -> None:
+    """Each temperature in the text as a target span, so ConText judges it like any sign
+    ("ring if temp goes above 38" is advice; "my husband had 38.5" is someone else)."""
+    group = doc.spans[_GROUP]
+    for start, end, _ in _temperature_matches(doc.text):
+        span = doc.char_span(start, end, label=_TEMPERATURE, alignment_mode="expand")
+        if span is not None:
+            group.append(span)
 
 
 def read_stools_per_day(text: str) -> int | None:
@@ -269,31 +349,39 @@ def read_stools_per_day(text: str) -> int | None:
     for sentence in re.split(r"[.!?\n]", text[:MAX_NOTE_CHARS]):
         if not _BOWEL_WORD.search(sentence):
             continue
-        for match in _STOOLS.finditer(sentence):
-            count = int(match.group(1))
+        counts = [int(m.group(1)) for m in _STOOLS.finditer(sentence)]
+        counts += [int(m.group(1)) for m in _STOOLS_TIMES.finditer(sentence)]
+        for count in counts:
             most = count if most is None else max(most, count)
     return most
 
 
-def _read(text: str, vocab: SymptomVocabularyFile) -> NoteReading:
-    findings, dismissed = _reader(vocab).read(text)
-    temperature = read_temperature(text)
+def _read(text: str, vocab: SymptomVocabularyFile, sex: str | None) -> NoteReading:
+    tidied = tidy(text)
+    findings, dismissed, temperatures = _reader(vocab).read(tidied, sex)
+    best: tuple[float, str] | None = None
+    for span, affirmed in temperatures:
+        value = read_temperature(span.text)
+        if affirmed and value is not None and (best is None or value[0] > best[0]):
+            best = (value[0], span.text.strip())
     return NoteReading(
         findings=tuple(findings),
         dismissed=tuple(dismissed),
-        temperature_c=temperature[0] if temperature else None,
-        temperature_words=temperature[1] if temperature else None,
-        stools_per_day=read_stools_per_day(text),
+        temperature_c=best[0] if best else None,
+        temperature_words=best[1] if best else None,
+        stools_per_day=read_stools_per_day(tidied),
     )
 
 
-def read_note(text: str, vocab: SymptomVocabularyFile) -> NoteReading:
-    """Everything a note says about the red-flag signs (cached per text: the web app reads
-    the same notes again on every page)."""
-    cache: dict[str, NoteReading] = once_per(vocab, "note_readings", dict)
-    reading = cache.get(text)
+def read_note(text: str, vocab: SymptomVocabularyFile, sex: str | None = None) -> NoteReading:
+    """Everything a note says about the red-flag signs. `sex` is the person's: a note about
+    "my husband" is not about a woman with the cancer, one about "Mum" may well be (a
+    caregiver writing). Cached per text: the web app reads the same notes on every page."""
+    cache: dict[tuple[str, str | None], NoteReading] = once_per(vocab, "note_readings", dict)
+    key = (text, sex)
+    reading = cache.get(key)
     if reading is None:
         if len(cache) >= _CACHE_SIZE:
             cache.clear()
-        reading = cache[text] = _read(text, vocab)
+        reading = cache[key] = _read(text, vocab, sex)
     return reading

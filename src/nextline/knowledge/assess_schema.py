@@ -131,6 +131,13 @@ class FeverCondition(Strict):
     min_c: float
 
 
+class Spo2BelowCondition(Strict):
+    """An oxygen saturation (pulse oximeter) under `value` % on the report."""
+
+    type: Literal["spo2_below"]
+    value: float = Field(gt=0, le=100)
+
+
 class StoolsCondition(Strict):
     """At least `min` stools a day, from the form's count or written in the note."""
 
@@ -212,6 +219,7 @@ Condition = Annotated[
     SignCondition
     | FeverCondition
     | StoolsCondition
+    | Spo2BelowCondition
     | SiteCondition
     | EsasCondition
     | LabBelowCondition

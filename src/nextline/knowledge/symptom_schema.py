@@ -23,6 +23,9 @@ ContextCategory = Literal[
     "POSSIBLE_EXISTENCE",
     "TERMINATE",
     "SELF",
+    "OTHER_MALE",
+    "OTHER_FEMALE",
+    "CLAUSE",
 ]
 
 
