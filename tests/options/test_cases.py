@@ -336,13 +336,17 @@ def test_pdl1_missing_for_tnbc_may_fit_and_is_a_test_to_consider(kb: Knowledge) 
 
 
 # --- menopausal status, ovarian suppression, sex ----------------------------------------------
-def test_premenopausal_without_ovarian_suppression_does_not_fit(kb: Knowledge) -> None:
+def test_premenopausal_without_ovarian_suppression_may_fit_with_it_started(kb: Knowledge) -> None:
+    # MONALEESA-7: ovarian suppression is started together with the AI + CDK4/6 inhibitor,
+    # so its absence from the record is a question, not a reason it cannot fit.
     result = options_for(kb, menopausal="premenopausal")
-    assert result.option("letrozole_palbociclib").verdict == "does_not_fit"
-    assert texts(result, "letrozole_palbociclib") == [
-        "premenopausal without ovarian suppression: this needs ovarian suppression "
+    option = result.option("letrozole_palbociclib")
+    assert option.verdict == "may_fit"
+    assert (
+        "premenopausal: this is given with ovarian suppression "
         "(a GnRH agonist such as goserelin, or removal of the ovaries)"
-    ]
+    ) in texts(result, "letrozole_palbociclib")
+    assert any("ovarian suppression started with it" in need for need in option.needs)
 
 
 def test_premenopausal_with_goserelin_running_fits(kb: Knowledge) -> None:
@@ -442,8 +446,9 @@ def test_phesgo_counts_as_trastuzumab_and_pertuzumab(kb: Knowledge) -> None:
     ]
     result = options_for(kb, tumor_tests=[HER2_POS], therapies=therapies)
     assert result.option("docetaxel_trastuzumab_pertuzumab").verdict == "does_not_fit"
-    assert "the cancer grew on pertuzumab, trastuzumab, and hyaluronidase" in texts(
-        result, "docetaxel_trastuzumab_pertuzumab"
+    assert any(
+        "pertuzumab, trastuzumab, and hyaluronidase" in text and "HER2-targeted" in text
+        for text in texts(result, "docetaxel_trastuzumab_pertuzumab")
     )
     assert result.option("ado_trastuzumab_emtansine").verdict == "fits"  # had trastuzumab
     assert result.option("tucatinib_trastuzumab_capecitabine").verdict == "fits"

@@ -437,11 +437,14 @@ def menopausal_status_or_ovarian_suppression(
         )
     if f.suppression_path is not None:
         return Check(MET, "ovarian suppression on record", f.suppression_path)
+    # Suppression is started together with the treatment (as for men with a GnRH agonist):
+    # not yet on record is a question for the team, never a reason it cannot fit.
     return Check(
-        UNMET,
-        f"{f.menopausal} without ovarian suppression: this needs ovarian suppression "
+        UNKNOWN,
+        f"{f.menopausal}: this is given with ovarian suppression "
         "(a GnRH agonist such as goserelin, or removal of the ovaries)",
         "patient.menopausal_status",
+        "ovarian suppression started with it (a GnRH agonist such as goserelin or leuprolide)",
     )
 
 
@@ -494,6 +497,15 @@ def not_pd1_candidate(rule: NotPd1Candidate, f: Facts) -> Check:
                 MET,
                 f"{name}: immunotherapy (PD-1/PD-L1) may not be safe",
                 f"comorbidities[{index}]",
+            )
+    for g in f.given:
+        if g.progressed and "pd1_inhibitor" in g.classes:
+            name = next((i[0] for i in g.items if "pd1_inhibitor" in i[2]), "a PD-1 inhibitor")
+            return Check(
+                MET,
+                f"the cancer grew on {name} (or came back soon after it): immunotherapy "
+                "(PD-1/PD-L1) is not an option now",
+                g.path,
             )
     if f.pdl1_cps is None:
         return Check(

@@ -182,7 +182,17 @@ def _therapies(
             start=therapy.start or therapy.date,  # type: ignore[arg-type]
             stop=therapy.stop,
             stop_reason=therapy.stop_reason,
-            drug_keys=frozenset(d.drug_id or d.written.lower() for d in drugs),
+            # A product is the drugs it contains (Phesgo: pertuzumab and trastuzumab), so
+            # THP followed by Phesgo maintenance is one line, not two.
+            drug_keys=frozenset(
+                key
+                for d in drugs
+                for key in (
+                    (kb.drugs[d.drug_id].contains or [d.drug_id])
+                    if d.drug_id
+                    else [d.written.lower()]
+                )
+            ),
             drug_classes=tuple(d.classes for d in drugs),
         )
         for i, therapy, drugs, setting in resolved
