@@ -217,6 +217,7 @@ def test_study_record_conditions_age_and_sex(kb: Knowledge) -> None:
         title="A prostate study",
     )
     assert match_one(make_record(kb), other, kb).reasons == (
+        "Not for you: this study is for people with other cancers",
         "Not met: Conditions studied: Prostate Cancer (the study is for: Prostate Cancer)",
     )
     men = make_trial("Inclusion Criteria:\n* HR-positive breast cancer\n", sex="MALE")
@@ -302,6 +303,8 @@ def test_json_item_follows_the_contract(kb: Knowledge) -> None:
         "criteria",
         "nct_id",
         "phase",
+        "population",
+        "purpose",
         "reasons",
         "score",
         "sites",

@@ -146,7 +146,6 @@ FITS = {
             "Study title: Single Arm Pilot Trial of Adaptive Therapy",
             "hormone_receptor",
         ),
-        ("NCT05659797", "Known ER positive (by immunohistochemistry)", "hormone_receptor"),
         ("NCT06188520", "Breast cancer studied: ER+ HER2- Advanced", "her2"),
         ("NCT06016738", "ER+, HER2- locally advanced or metastatic breast cancer", "her2"),
         ("NCT05546268", "Breast cancer studied: HR-positive, HER2-negative", "her2"),

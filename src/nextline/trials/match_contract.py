@@ -49,6 +49,16 @@ class MatchOut(_Model):
     phase: str | None
     status: str | None
     verdict: Literal["likely_eligible", "possibly_eligible", "likely_ineligible"]
+    purpose: str | None = Field(
+        default=None,
+        description="what the study is for: treatment, supportive_care, diagnostic, "
+        "screening_prevention or observational",
+    )
+    population: str | None = Field(
+        default=None,
+        description="whom it enrols: metastatic_breast, advanced_cancers, "
+        "breast_stage_unstated, early_breast, other_cancers or no_cancer",
+    )
     score: float
     criteria: list[CriterionOut]
     to_find_out: list[str] = Field(description="tests or facts that would settle unknowns")

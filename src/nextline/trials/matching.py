@@ -26,6 +26,7 @@ from nextline.record import PatientRecord
 from nextline.trials._facts import Answer, PatientFacts, Verdict
 from nextline.trials.eligibility import Criterion, ParsedEligibility
 from nextline.trials.geo import Point, country_code, haversine_km, locate
+from nextline.trials.kind import ENROLS_METASTATIC, POPULATION_WORDS
 from nextline.trials.models import Trial
 from nextline.trials.prepared import (
     SECTION_EXCLUSION,
@@ -47,6 +48,8 @@ VERDICT_ORDER: dict[str, int] = {
 _FIND_OUT = {
     "condition": "Whether this study takes people with breast cancer (ask the study team)",
     "disease_stage": "Whether the cancer has spread (the stage), from your care team",
+    "disease_stage_unstated": "Whether this study takes people whose cancer has spread "
+    "(ask the study team)",
     "hormone_receptor": "Your hormone receptor (ER and PR) results from a biopsy",
     "her2": "Your HER2 result (the IHC score, and the ISH result if the score was 2+)",
     "triple_negative": "Your ER, PR and HER2 results from a biopsy",
@@ -134,6 +137,16 @@ class TrialMatch:
         return self._plan.trial
 
     @property
+    def purpose(self) -> str:
+        """What the study is for: treatment, supportive_care, diagnostic, ..."""
+        return self._plan.kind.purpose
+
+    @property
+    def population(self) -> str:
+        """Whom the study enrols (trials/kind.py)."""
+        return self._plan.kind.population
+
+    @property
     def sites(self) -> tuple[SiteDistance, ...]:
         """Every site with its distance when it can be placed, nearest first."""
         origin = self._origin
@@ -176,6 +189,8 @@ class TrialMatch:
             "phase": "/".join(trial.phases) or None,
             "status": trial.status,
             "verdict": self.verdict,
+            "purpose": self.purpose,
+            "population": self.population,
             "score": self.score,
             "criteria": [
                 {
@@ -344,12 +359,24 @@ class _Matcher:
         scoped_against = key_unknown = False
         substantive_met = False
         criteria = plan.parsed.criteria
+        key_asked = 0  # key unknowns go before the others in `to_find_out`
+        population = plan.kind.population
+        if population not in ENROLS_METASTATIC:
+            # the study is not for people whose breast cancer has spread: nothing else counts
+            if not keep_ineligible:
+                return None
+            reasons.append(f"Not for you: this study is for {POPULATION_WORDS[population]}")
+        elif population == "breast_stage_unstated":
+            find_out.append(_FIND_OUT["disease_stage_unstated"])
+            key_asked = 1
+            key_unknown = True
         for planned in plan.criteria:
             if not planned.groups:
                 answers[planned.index] = ("unknown", None)
                 if planned.key and not planned.scoped:
                     key_unknown = True
-                    find_out.append(planned.find_out)
+                    find_out.insert(key_asked, planned.find_out)
+                    key_asked += 1
                 continue
             verdict, answer = self.criterion(planned)
             answers[planned.index] = (verdict, answer)
@@ -368,7 +395,12 @@ class _Matcher:
                     reasons.append(f"{word}: {_short(text)}{detail}")
             elif verdict == "unknown":
                 if not planned.scoped:
-                    find_out.append(planned.find_out)
+                    # what decides the trial is asked first
+                    if planned.key:
+                        find_out.insert(key_asked, planned.find_out)
+                        key_asked += 1
+                    else:
+                        find_out.append(planned.find_out)
                     key_unknown = key_unknown or planned.key
             else:
                 favourable += 1
@@ -474,5 +506,13 @@ def match_trials(
     finally:
         if collecting:
             gc.enable()
-    matches.sort(key=lambda m: (VERDICT_ORDER[m.verdict], -m.score, m.trial.nct_id))
+    # treatment trials first; care, imaging, screening and research studies after them
+    matches.sort(
+        key=lambda m: (
+            m.purpose != "treatment",
+            VERDICT_ORDER[m.verdict],
+            -m.score,
+            m.trial.nct_id,
+        )
+    )
     return matches[:limit] if limit is not None else matches

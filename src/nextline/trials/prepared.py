@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from nextline.knowledge import Knowledge
 from nextline.trials.eligibility import KEY_TYPES, Constraint, Criterion, ParsedEligibility
+from nextline.trials.kind import TrialKind, classify
 from nextline.trials.models import Trial
 
-SUBSTANTIVE_TYPES = KEY_TYPES - {"condition", "sex", "menopausal_status"}
+SUBSTANTIVE_TYPES = KEY_TYPES - {"condition", "sex", "menopausal_status", "measurable_disease"}
 SECTION_INCLUSION = 0
 SECTION_EXCLUSION = 1
 
@@ -59,6 +60,7 @@ class TrialPlan:
     country_codes: frozenset[str]
     status_weight: float
     phase_weight: float
+    kind: TrialKind  # what the study is for and whom it enrols
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ def prepare_catalog(
                 country_codes=frozenset(s.country_code for s in sites if s.country_code),
                 status_weight=status_weight(trial.status),
                 phase_weight=phase_weight(trial.phases),
+                kind=classify(trial),
             )
         )
     ordered = sorted(table, key=table.__getitem__)

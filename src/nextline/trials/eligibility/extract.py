@@ -170,6 +170,11 @@ _LINES_BETWEEN = re.compile(
     r"\s*(?P<b>" + _NUM + r")\s*(?:\(\d+\)\s*)?[^.;]{0,50}?\b(?:lines?|regimens?)\b",
     re.IGNORECASE,
 )
+_NOT_MORE_THAN = re.compile(
+    r"\b(?:not|no|never|cannot)\b[^.;]{0,40}?(?:more than|greater than|over)\s*(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_ANTI_HER2 = re.compile(r"anti-?\s?her-?2|her-?2[- ](?:targeted|directed)", re.IGNORECASE)
 _FIRST_LINE_ONLY = re.compile(
     r"(?:previously )?untreated with (?:any )?(?:prior )?(?:systemic )?(?:anti-?cancer )?"
     r"(?:therapy|treatment) (?:for|in) (?:their |the )?(?:locally )?(?:advanced|metastatic)|"
@@ -228,12 +233,22 @@ _OFS_RE = re.compile(
     r"suppression|ablation|gnrh|lhrh|goserelin|leuprolide|oophorectomy", re.IGNORECASE
 )
 _MENO_DEFINITION = re.compile(
-    r"defin|childbearing|child-bearing|pregnan|contracepti|amenorrh|\bfsh\b|estradiol",
+    r"defin|childbearing|child-bearing|pregnan|contracepti|amenorrh|\bfsh\b|estradiol|"
+    r"reproductive potential|by history|\bmenses\b|hysterectom|\bcan be\b|\bmay be\b",
     re.IGNORECASE,
 )
 _SEX_FEMALE = re.compile(
     r"^(?:female|women|woman)\b|\bfemale (?:sex|gender|patients?|participants?|subjects?)\b|"
     r"^(?:patients?|participants?|subjects?) (?:must be|are) (?:female|women)\b",
+    re.IGNORECASE,
+)
+# Words that make a sentence naming one sex a condition on that sex ("male participants must
+# agree not to donate sperm", "women who are breast feeding", "female participants can be
+# pre-, peri- or postmenopausal"), not a limit on who may join.
+_SEX_CONDITION = re.compile(
+    r"lactat|breast[- ]?feed|nursing|sperm|fertil|reproductive|menses|menopaus|amenorr|"
+    r"hysterectom|oophorectom|tubal|agree|willing|must use|\bcan be\b|\bmay be\b|"
+    r"\bmust (?:either )?be (?:of|on|receiving|willing)|receiving|sterili",
     re.IGNORECASE,
 )
 _SEX_MALE = re.compile(
@@ -740,7 +755,10 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
             if n is None or n > 15:
                 continue
             lo, hi = n, None
-            if _LINES_MAX.search(head) or more in ("or fewer", "or less"):
+            if _NOT_MORE_THAN.search(head):
+                # "must not have received more than 3 lines": at most 3
+                lo, hi = None, n
+            elif _LINES_MAX.search(head) or more in ("or fewer", "or less"):
                 strict = re.search(
                     r"(?:fewer than|less than|<)\s*(?:\w+\s+)?$", head, re.IGNORECASE
                 )
@@ -757,7 +775,9 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
         spans.append((m.start(), m.end()))
         words.append(phrase.strip())
         scope_words = (phrase + what).lower()
-        if re.search(r"chemo|cytotoxic", scope_words):
+        if _ANTI_HER2.search(scope_words):
+            families = ("anti_her2",)
+        elif re.search(r"chemo|cytotoxic", scope_words):
             families = ("chemotherapy",)
         elif re.search(r"endocrine|hormon", scope_words):
             families = ("endocrine",)
@@ -1072,6 +1092,8 @@ def _menopause(text: str) -> list[_Found]:
 
 
 def _sex(text: str) -> Constraint | None:
+    if _SEX_CONDITION.search(text):
+        return None
     female = bool(_SEX_FEMALE.search(text))
     male = bool(_SEX_MALE.search(text))
     if re.search(r"\b(?:men|males?)\b", text, re.IGNORECASE) and re.search(
@@ -1135,6 +1157,14 @@ _BRAIN_CONDITIONS = re.compile(
 )
 _JOINED_CONDITIONS = re.compile(
     r"\bwithout\b|\bwho (?:have|has|had)\b|\band (?:had|have|has)\b", re.IGNORECASE
+)
+_RESTATES_EXCLUSION = re.compile(
+    r"\b(?:is|are) not (?:allowed|permitted|eligible)|\bnot (?:be )?(?:allowed|permitted)\b|"
+    r"\b(?:is|are) (?:excluded|ineligible|prohibited)\b",
+    re.IGNORECASE,
+)
+_STARTS_NEGATIVE = re.compile(
+    r"^\W*(?:no|without|never|must not|has not|have not)\b", re.IGNORECASE
 )
 _LINES_ALLOWANCE = re.compile(r"may have (?:received|had)|allowed|permitted|up to", re.IGNORECASE)
 
@@ -1260,7 +1290,7 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
             gap = False
             if last_receptor_end is not None:
                 between = text[last_receptor_end : item.mention.start]
-                gap = bool(re.search(r"\bor\b", between)) and "and/or" not in between
+                gap = bool(re.search(r"\bor\b", between))  # "ER and/or PR": either
             receptors.append(c)
             receptor_gaps.append(gap)
             last_receptor_end = item.mention.end
@@ -1270,6 +1300,16 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
                 )
         else:
             others.append(c)
+    if section == "exclusion" and _RESTATES_EXCLUSION.search(text):
+        # "prior endocrine therapy ... is not allowed": the "not" restates the exclusion
+        therapies = [(c.model_copy(update={"negated": False}), a, b) for c, a, b in therapies]
+    elif _STARTS_NEGATIVE.match(text) and any(c.negated for c, _, _ in therapies):
+        # "No prior systemic therapy (chemotherapy, targeted or endocrine therapy)": the list
+        # spells out what is ruled out
+        therapies = [(c.model_copy(update={"negated": True}), a, b) for c, a, b in therapies]
+    if therapies or lines_constraint is not None:
+        # "chemotherapy for metastatic disease": the stage names the setting of the therapy
+        others = [c for c in others if c.type != "disease_stage"]
     others += _merge_therapies(text, therapies)
     if lines_constraint is not None:
         if (
@@ -1285,7 +1325,7 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     others += _performance(text)
     others += _labs(text, kb)
     age = _age(text)
-    if age is not None:
+    if age is not None and not _MENO_DEFINITION.search(text) and not _MENO_RE.search(text):
         others.append(age)
     sex = _sex(text)
     if sex is not None:
@@ -1310,10 +1350,17 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
         constraints = [tuple(c for g in constraints for c in g)]
     constraints = list(dict.fromkeys(constraints))
     flat = {c.type for g in constraints for c in g}
+    topic_text = _ANTI_HER2.sub(" ", text)
+    if "her2" in flat:
+        topic_text = re.sub(
+            r"(?:her-?2|erbb2)\s+(?:gene\s+)?amplification", " ", topic_text, flags=re.I
+        )
     topics = tuple(
-        name
-        for name, pattern in _TOPICS
-        if name not in flat and name not in skipped and pattern.search(text)
+        dict.fromkeys(
+            name
+            for name, pattern in _TOPICS
+            if name not in flat and name not in skipped and pattern.search(topic_text)
+        )
     )
     if "prior_therapy" not in flat and planned_therapy(text, kb):
         topics = (*topics, "prior_therapy")

@@ -46,6 +46,7 @@ KEY_TYPES: frozenset[str] = frozenset(
         "prior_therapy",
         "prior_lines",
         "brain_metastases",
+        "measurable_disease",  # bone-only disease is often not measurable: ask, never assume
         "sex",
         "menopausal_status",
         "biomarker",  # a topic only: a tumor marker the record does not hold (AR, PD-L1, ...)

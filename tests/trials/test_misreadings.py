@@ -1,0 +1,165 @@
+"""Each misreading listed in issue 18, as a person and a criterion: quantifiers, conditions,
+disjunctions, negative tests of a required alteration, hard unknowns, HER2 and sex wording,
+washouts, therapy settings. Every case failed before the fix; several phrasings per rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nextline.knowledge import Knowledge
+from tests.trials.test_matching import criterion, make_record, make_trial, match_one
+
+UNTREATED: dict[str, Any] = {"therapies": []}
+
+
+def _verdict(kb: Knowledge, text: str, section: str = "Inclusion", **record: Any) -> str:
+    trial = make_trial(f"{section} Criteria:\n\n* {text}\n")
+    found = match_one(make_record(kb, **record), trial, kb)
+    return str(criterion(found, text[:30]).verdict)
+
+
+# --- quantifiers ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Must not have received more than 3 lines of systemic therapy for metastatic disease",
+        "No more than 1 prior chemotherapy regimen for metastatic disease",
+        "Patients may have received up to 2 prior lines of chemotherapy for metastatic disease",
+    ],
+)
+def test_a_ceiling_is_met_by_fewer_lines(kb: Knowledge, text: str) -> None:
+    assert _verdict(kb, text) == "met"
+
+
+def test_at_least_one_prior_line_is_not_met_by_an_untreated_person(kb: Knowledge) -> None:
+    text = "Progressed after at least one but no more than 3 prior lines of therapy for MBC"
+    assert _verdict(kb, text, **UNTREATED) == "not_met"
+
+
+# --- conditions ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Premenopausal women and men must be receiving an LHRH agonist",
+        "Male and pre- or peri-menopausal female participants must be willing to take a GnRH "
+        "agonist",
+        "Female participants can be pre-, peri- or postmenopausal",
+        "Male subjects must agree to not freeze or donate sperm during the study",
+    ],
+)
+def test_a_condition_that_does_not_apply_to_her_is_not_held_against_her(
+    kb: Knowledge, text: str
+) -> None:
+    assert _verdict(kb, text) != "not_met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Female participant is lactating",
+        "Women who are breast feeding",
+        "Pregnant or breastfeeding women",
+    ],
+)
+def test_pregnancy_and_lactation_exclusions_do_not_fire_on_female_sex(
+    kb: Knowledge, text: str
+) -> None:
+    assert _verdict(kb, text, section="Exclusion") != "met"
+
+
+# --- disjunctions -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Postmenopausal, defined as age ≥ 60 years or age < 60 with no menses for 12 months",
+        "Female subjects must either be of non-reproductive potential (post-menopausal by "
+        "history: ≥ 60 years old and no menses for ≥1 year; OR history of hysterectomy)",
+    ],
+)
+def test_an_age_inside_a_menopause_definition_is_not_an_age_limit(kb: Knowledge, text: str) -> None:
+    assert _verdict(kb, text) != "not_met"
+
+
+def test_er_and_or_pr_positive_is_met_by_er_positive_pr_negative(kb: Knowledge) -> None:
+    tests = [
+        {
+            "date": "2022-01-10",
+            "er": {"result": "positive", "percent": 90},
+            "pr": {"result": "negative", "percent": 0},
+            "her2": {"ihc": "1+"},
+        }
+    ]
+    text = (
+        "Breast cancer that is hormone receptor positive (estrogen receptor and/or "
+        "progesterone receptor positive)"
+    )
+    assert _verdict(kb, text, tumor_tests=tests) == "met"
+
+
+# --- HER2 wording ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HER2-low (IHC 1+ or 2+ without amplification) metastatic breast cancer",
+        "HER2-low status determined by IHC 1+ or 2+ and no evidence of HER2 gene amplification",
+    ],
+)
+def test_her2_low_by_ihc_is_met_by_ihc_1_plus(kb: Knowledge, text: str) -> None:
+    assert _verdict(kb, text) == "met"
+
+
+def test_prior_anti_her2_therapy_is_found_in_the_history(kb: Knowledge) -> None:
+    therapies = [
+        {
+            "setting": "metastatic",
+            "drugs": ["trastuzumab", "pertuzumab", "docetaxel"],
+            "start": "2022-02-01",
+            "stop": "2024-06-01",
+            "stop_reason": "progression",
+        }
+    ]
+    tests = [{"date": "2022-01-10", "er": {"result": "negative"}, "her2": {"ihc": "3+"}}]
+    text = "Prior treatment with at least 1 line of anti-HER2 therapy for metastatic disease"
+    assert _verdict(kb, text, therapies=therapies, tumor_tests=tests) == "met"
+
+
+# --- therapy settings and double negatives -------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Has received prior chemotherapy for unresectable locally advanced or metastatic "
+        "breast cancer",
+        "Prior endocrine therapy in the metastatic setting is not allowed",
+        "Prior chemotherapy in the metastatic setting",
+    ],
+)
+def test_an_exclusion_for_a_prior_therapy_does_not_apply_without_it(
+    kb: Knowledge, text: str
+) -> None:
+    assert _verdict(kb, text, section="Exclusion", **UNTREATED) == "not_met"
+
+
+def test_no_prior_systemic_therapy_for_metastatic_disease_is_met_when_untreated(
+    kb: Knowledge,
+) -> None:
+    text = (
+        "No prior systemic anticancer therapy for metastatic or advanced disease "
+        "(chemotherapy, targeted therapy or endocrine therapy)"
+    )
+    assert _verdict(kb, text, **UNTREATED) == "met"
+
+
+# --- hard unknowns ----------------------------------------------------------------------------
+def test_unknown_measurable_disease_makes_the_trial_possible_and_is_asked_first(
+    kb: Knowledge,
+) -> None:
+    trial = make_trial(
+        "Inclusion Criteria:\n\n* ER-positive, HER2-negative metastatic breast cancer\n"
+        "* Measurable disease per RECIST 1.1\n"
+    )
+    record = make_record(kb)  # bone-only, no scan with measured lesions
+    found = match_one(record, trial, kb)
+    assert found.verdict == "possibly_eligible"
+    assert "measured" in found.to_find_out[0]
