@@ -60,7 +60,12 @@ RULED_OUT = {
             "her2",
             "not_met",
         ),
-        ("NCT06224673", "Pathologically documented HER2-low locally advanced", "her2", "not_met"),
+        (
+            "NCT06224673",
+            "Participants must have received at least one prior line of chemotherapy",
+            "prior_lines",
+            "not_met",
+        ),
     ],
     "her2-positive-brain": [
         ("NCT06188520", "Breast cancer studied: ER+ HER2- Advanced", "her2", "not_met"),

@@ -163,3 +163,96 @@ def test_unknown_measurable_disease_makes_the_trial_possible_and_is_asked_first(
     found = match_one(record, trial, kb)
     assert found.verdict == "possibly_eligible"
     assert "measured" in found.to_find_out[0]
+
+
+# --- either/or between whole clauses --------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior treatment with at least 1 line of endocrine therapy for metastatic disease or "
+        "relapsed within 6 months of completion of adjuvant chemotherapy",
+        "Relapse within 12 months of adjuvant chemotherapy, or progression on at least one "
+        "endocrine therapy for metastatic disease",
+    ],
+)
+def test_either_of_two_histories_is_enough(kb: Knowledge, text: str) -> None:
+    assert _verdict(kb, text) == "met"  # letrozole + palbociclib for metastatic disease
+
+
+def test_a_stage_named_only_as_where_a_sample_may_come_from_is_not_a_stage_limit(
+    kb: Knowledge,
+) -> None:
+    text = (
+        "HER2-low metastatic breast cancer. HER2 status can be documented from any tumor "
+        "sample (early-stage or metastatic)."
+    )
+    assert _verdict(kb, text) == "met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Measurable disease. Bone only disease allowed if associated with a soft tissue "
+        "component that is measurable by RECIST 1.1",
+        "Measurable disease per RECIST 1.1; bone-only disease is eligible provided a lytic "
+        "lesion is measurable",
+    ],
+)
+def test_a_bone_only_carve_out_that_still_asks_for_a_measurable_part_is_read(
+    kb: Knowledge, text: str
+) -> None:
+    trial = make_trial(f"Inclusion Criteria:\n\n* {text}\n")
+    found = match_one(make_record(kb), trial, kb)
+    got = criterion(found, text[:30])
+    assert (got.type, got.verdict) == ("measurable_disease", "unknown")
+
+
+# --- counting endocrine therapies; ovarian suppression alone ---------------------------------
+SUPPRESSION_AFTER: dict[str, Any] = {
+    "therapies": [
+        {
+            "setting": "metastatic",
+            "drugs": ["goserelin", "letrozole", "palbociclib"],
+            "start": "2022-02-01",
+            "stop": "2025-01-20",
+            "stop_reason": "progression",
+        },
+        {"setting": "metastatic", "drugs": ["goserelin"], "start": "2025-01-20"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients must have received at least 2 prior endocrine therapies, including a CDK4/6 "
+        "inhibitor, in the metastatic setting",
+        "At least two prior lines of endocrine therapy for metastatic disease",
+    ],
+)
+def test_ovarian_suppression_alone_is_not_a_second_endocrine_therapy(
+    kb: Knowledge, text: str
+) -> None:
+    assert _verdict(kb, text, **SUPPRESSION_AFTER) == "not_met"
+
+
+def test_ongoing_ovarian_suppression_is_not_recent_anticancer_therapy(kb: Knowledge) -> None:
+    text = "Any anticancer therapy within 14 days before the first dose"
+    assert _verdict(kb, text, section="Exclusion", **SUPPRESSION_AFTER) == "not_met"
+
+
+def test_an_allowance_in_another_sentence_does_not_turn_a_minimum_into_a_ceiling(
+    kb: Knowledge,
+) -> None:
+    text = (
+        "Participants must have received at least one prior line of chemotherapy or ADC "
+        "therapy for metastatic disease. Prior checkpoint inhibitor therapy is allowed."
+    )
+    assert _verdict(kb, text) == "not_met"  # endocrine therapy + CDK4/6 inhibitor only
+
+
+def test_a_platelet_count_per_microlitre_written_with_the_wrong_unit_is_read_per_microlitre(
+    kb: Knowledge,
+) -> None:
+    labs = [{"date": "2025-02-01", "test": "platelets", "value": 210, "unit": "10^9/L"}]
+    assert _verdict(kb, "Platelets ≥ 100,000 x 10^9/L", labs=labs) == "met"

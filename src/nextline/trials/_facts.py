@@ -31,6 +31,8 @@ _HER2_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 # A treatment that ended less than this many days ago and that a criterion asks to be
 # this recent is a waiting time before starting the study, answered "unknown" not "met".
 WASHOUT_DAYS = 90
+# Drug classes that suppress the ovaries (or testes) and are given alongside endocrine therapy.
+_SUPPRESSION = frozenset({"gnrh_agonist", "gnrh_antagonist"})
 # Labs older than this on the as-of date are not used: trials re-check them at screening.
 LAB_MAX_AGE_DAYS = 90
 
@@ -49,6 +51,9 @@ class _Entry:
     class_ids: frozenset[str]
     families: frozenset[str]
     unresolved: bool
+    # ovarian suppression (or a GnRH agonist for a man) on its own: it goes with endocrine
+    # therapy and is not a line or a recent anticancer treatment by itself
+    suppression_only: bool = False
 
 
 @dataclass
@@ -90,6 +95,7 @@ class PatientFacts:
                     frozenset(class_ids),
                     frozenset(families),
                     unresolved,
+                    bool(class_ids) and class_ids <= _SUPPRESSION and not unresolved,
                 )
             )
         return facts
@@ -190,6 +196,8 @@ class PatientFacts:
         for e in self.entries:
             if not (drugs & e.drug_ids or classes & e.class_ids or families & e.families):
                 continue
+            if e.suppression_only and not (drugs & e.drug_ids or classes & _SUPPRESSION):
+                continue  # "prior endocrine therapy" does not mean goserelin alone
             setting = e.entry.setting
             if c.setting == "metastatic" and not (setting == "metastatic" or e.entry.line):
                 continue
@@ -262,7 +270,12 @@ class PatientFacts:
         return Answer("not_met", None, "not in the treatment history")
 
     def prior_lines(self, c: Constraint) -> Answer:
-        lines = self.record.lines_as_of(self.as_of)
+        suppression = {id(e.entry) for e in self.entries if e.suppression_only}
+        lines = [
+            line
+            for line in self.record.lines_as_of(self.as_of)
+            if not all(id(entry) in suppression for entry in line.entries)
+        ]
         if c.families:
             wanted = set(c.families)
             counted = [

@@ -152,7 +152,8 @@ _LINES_RE = re.compile(
     + r"|\d+\s*(?:-|–|to|or)\s*\d+)\s*(?:\(\d+\)\s*)?(?P<more>or more\s+|or fewer\s+"
     r"|or less\s+)?(?:prior\s+|previous\s+|standard\s+|systemic\s+|cytotoxic\s+|"
     r"chemotherapy\s+|chemotherapeutic\s+|endocrine\s+|hormonal\s+|treatment\s+|therapy\s+|"
-    r"anti-?cancer\s+|lines?\s+of\s+)*(?:lines?|regimens?)\b(?P<what>[^.;:]{0,60})",
+    r"anti-?cancer\s+|lines?\s+of\s+)*(?:lines?|regimens?|(?<=endocrine )therapies|"
+    r"(?<=hormonal )therapies)\b(?P<what>[^.;:]{0,60})",
     re.IGNORECASE,
 )
 _LINES_MIN = re.compile(
@@ -206,6 +207,12 @@ _BRAIN_CARVE_OUT = re.compile(
 _MEASURABLE_RE = re.compile(r"\bmeasurable\b", re.IGNORECASE)
 _NOT_STRICTLY_MEASURABLE = re.compile(
     r"non-?measurable|evaluable|bone[- ]only|or not measurable|measurable or", re.IGNORECASE
+)
+# "bone-only disease allowed if a soft-tissue part / lytic lesion is measurable": still
+# asks for something measurable
+_BONE_ONLY_IF_MEASURABLE = re.compile(
+    r"bone[- ]only[^.;]{0,80}\b(?:if|provided|as long as|when|only if)\b[^.;]{0,80}measurable",
+    re.IGNORECASE,
 )
 _EARLY_RE = re.compile(
     r"\bstage\s+(?:0|i{1,3}|[1-3])[abc]?(?!\s*(?:-|–|to|through|or)?\s*(?:iv|4))(?![v\d])|"
@@ -409,7 +416,9 @@ _LAB_HINT = re.compile(
     r"bilirubin|\btbil\b|creatinine|\bast\b|\balt\b|aspartate|alanine|sgot|sgpt",
     re.IGNORECASE,
 )
-_LINES_HINT = re.compile(r"\blines?\b|\bregimens?\b|untreated", re.IGNORECASE)
+_LINES_HINT = re.compile(
+    r"\blines?\b|\bregimens?\b|untreated|(?:endocrine|hormonal) therapies", re.IGNORECASE
+)
 
 
 def _receptors(text: str) -> list[_Found]:
@@ -779,6 +788,8 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
             families = ("anti_her2",)
         elif re.search(r"chemo|cytotoxic", scope_words):
             families = ("chemotherapy",)
+            if re.search(r"\badcs?\b|antibody[- ]drug conjugate", scope_words):
+                families = ("chemotherapy", "adc")
         elif re.search(r"endocrine|hormon", scope_words):
             families = ("endocrine",)
     for m in _LINES_BETWEEN.finditer(text):
@@ -986,6 +997,13 @@ def _labs(text: str, kb: Knowledge) -> list[Constraint]:
                 written = written or _implied_unit(test_id, value)
                 if written is None:
                     continue
+                if (
+                    test_id in ("anc", "platelets")
+                    and written == "10^9/L"
+                    and value >= 100 * (10 if test_id == "platelets" else 1)
+                ):
+                    # "platelets ≥ 100,000 x 10^9/L": the number is per µL, the unit a slip
+                    written = "/uL"
                 try:
                     canonical = to_canonical(
                         value, written, test.canonical_unit, test.molar_mass_g_per_mol
@@ -1039,6 +1057,11 @@ def _stage(text: str, section: Section) -> list[_Found]:
         return out
     if section == "inclusion":
         early = _EARLY_RE.search(text)
+        advanced_first = _ADVANCED_RE.search(text)
+        if early and advanced_first and advanced_first.start() < early.start():
+            # "metastatic breast cancer ... (documented on early-stage or metastatic
+            # samples)": the early words describe something else
+            early = None
         if early:
             out.append(
                 _Found(
@@ -1169,6 +1192,43 @@ _STARTS_NEGATIVE = re.compile(
 _LINES_ALLOWANCE = re.compile(r"may have (?:received|had)|allowed|permitted|up to", re.IGNORECASE)
 
 
+def _sentence_of(text: str, index: int) -> str:
+    """The sentence of `text` that holds position `index`."""
+    start = 0
+    for offset, sentence in _sentences(text):
+        if offset > index:
+            break
+        start = offset
+    end = next((o for o, _ in _sentences(text) if o > start), len(text))
+    return text[start:end]
+
+
+def _either(raw: RawCriterion, cohort: str | None, kb: Knowledge) -> Criterion | None:
+    """Two or more histories offered as alternatives, each read on its own; None when the
+    criterion is one clause or only one side could be read."""
+    from nextline.trials.eligibility.logic import split_alternatives
+
+    parts = split_alternatives(raw.text)
+    if len(parts) < 2:
+        return None
+    read = [
+        read_criterion(RawCriterion(text=p, section=raw.section, group=None, cohort=None), kb)
+        for p in parts
+    ]
+    if any(not r.groups and not r.topics for r in read) or sum(bool(r.groups) for r in read) < 2:
+        return None
+    groups = tuple(dict.fromkeys(g for r in read for g in r.groups))
+    topics = tuple(dict.fromkeys(t for r in read for t in r.topics))
+    return Criterion(
+        text=raw.text,
+        section=raw.section,
+        group=raw.group,
+        cohort=cohort,
+        groups=groups,
+        topics=topics,
+    )
+
+
 def _about_other_cancers(text: str) -> bool:
     """A criterion that names other cancers and not breast cancer (in a basket trial)."""
     from nextline.trials.eligibility.study_record import mentions_other_cancer
@@ -1186,6 +1246,10 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
         return Criterion(text=text, section=section, group=raw.group, cohort=cohort)
     if cohort is None and _about_other_cancers(text):
         cohort = "other cancer types"  # a basket trial's criterion for another tumour
+    if section == "inclusion":
+        either = _either(raw, cohort, kb)
+        if either is not None:
+            return either
     concept_found: list[_Found] = []
     concept_found += _receptors(text)
     concept_found += _genes(text)
@@ -1197,7 +1261,7 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     if (
         _MEASURABLE_RE.search(text)
         and section == "inclusion"
-        and not _NOT_STRICTLY_MEASURABLE.search(text)
+        and (not _NOT_STRICTLY_MEASURABLE.search(text) or _BONE_ONLY_IF_MEASURABLE.search(text))
     ):
         m = _MEASURABLE_RE.search(text)
         assert m is not None
@@ -1313,7 +1377,7 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     others += _merge_therapies(text, therapies)
     if lines_constraint is not None:
         if (
-            _LINES_ALLOWANCE.search(text)
+            _LINES_ALLOWANCE.search(_sentence_of(text, line_spans[0][0] if line_spans else 0))
             and lines_constraint.maximum is None
             and lines_constraint.minimum is not None
         ):
