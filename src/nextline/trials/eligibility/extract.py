@@ -1195,7 +1195,7 @@ _LINES_ALLOWANCE = re.compile(r"may have (?:received|had)|allowed|permitted|up t
 def _sentence_of(text: str, index: int) -> str:
     """The sentence of `text` that holds position `index`."""
     start = 0
-    for offset, sentence in _sentences(text):
+    for offset, _ in _sentences(text):
         if offset > index:
             break
         start = offset
