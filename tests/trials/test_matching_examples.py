@@ -68,6 +68,8 @@ RULED_OUT = {
         ),
     ],
     "her2-positive-brain": [
+        # "relapsed/refractory" while standard HER2 options fit (the options engine)
+        ("NCT06253871", "Have relapsed/refractory HER2-altered", "her2", "not_met"),
         ("NCT06188520", "Breast cancer studied: ER+ HER2- Advanced", "her2", "not_met"),
         ("NCT06263543", "Study title: SERIES", "hormone_receptor", "not_met"),
         ("NCT04090567", "Study title: Overcoming PARP Inhibitor", "alteration", "not_met"),
@@ -97,6 +99,14 @@ RULED_OUT = {
         ("NCT06760637", "Study title: AN INTERVENTIONAL, OPEN-LABEL", "her2", "not_met"),
     ],
     "triple-negative-brca": [
+        # "refractory to all standard therapies" while standard options fit (options engine)
+        (
+            "NCT06625515",
+            "Refractory to or relapsed after all standard therapies",
+            "standard_options",
+            "not_met",
+        ),
+        ("NCT06999187", "Study title: A Phase 1a/1b", "standard_options", "not_met"),
         (
             "NCT06760637",
             "Documented estrogen receptor (ER) and/or progesterone receptor",
@@ -169,7 +179,6 @@ FITS = {
         ),
     ],
     "her2-positive-brain": [
-        ("NCT06253871", "Study title: A Phase 1/1b Study of IAM1363", "her2"),
         ("NCT05514717", "Breast cancer studied: HER2-positive Breast Cancer; HER2 Low", "her2"),
         (
             "NCT05892068",
@@ -196,12 +205,6 @@ FITS = {
         (
             "NCT06400472",
             "Breast cancer studied: Triple Negative Breast Neoplasms",
-            "triple_negative",
-        ),
-        ("NCT06625515", "BRCA1 or BRCA2 deficient, HER2 negative", "her2"),
-        (
-            "NCT06999187",
-            "Breast cancer studied: Triple Negative Breast Cancer; HER2-negative",
             "triple_negative",
         ),
         ("NCT05902988", "Breast cancer studied: Triple Negative", "triple_negative"),

@@ -26,6 +26,7 @@ def _verdict(kb: Knowledge, text: str, section: str = "Inclusion", **record: Any
     [
         "Must not have received more than 3 lines of systemic therapy for metastatic disease",
         "No more than 1 prior chemotherapy regimen for metastatic disease",
+        "No more than one prior chemotherapy for metastatic disease.",
         "Patients may have received up to 2 prior lines of chemotherapy for metastatic disease",
     ],
 )
@@ -256,3 +257,87 @@ def test_a_platelet_count_per_microlitre_written_with_the_wrong_unit_is_read_per
 ) -> None:
     labs = [{"date": "2025-02-01", "test": "platelets", "value": 210, "unit": "10^9/L"}]
     assert _verdict(kb, "Platelets ≥ 100,000 x 10^9/L", labs=labs) == "met"
+
+
+# --- "refractory to standard therapy", judged against the options engine --------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Disease refractory to or intolerant of all available standard therapy",
+        "No standard therapy available or standard therapy has failed",
+        "Patients for whom no effective standard treatment exists",
+        "Has exhausted all available standard of care therapies",
+    ],
+)
+def test_refractory_to_standard_therapy_is_not_met_while_standard_options_remain(
+    kb: Knowledge, text: str
+) -> None:
+    # letrozole + palbociclib stopped working: fulvestrant-based options still fit
+    trial = make_trial(f"Inclusion Criteria:\n\n* {text}\n")
+    found = match_one(make_record(kb), trial, kb)
+    got = criterion(found, text[:30])
+    assert (got.type, got.verdict) == ("standard_options", "not_met")
+    assert "fulvestrant" in got.detail
+
+
+def test_refractory_in_the_title_is_judged_too(kb: Knowledge) -> None:
+    trial = make_trial(
+        "Inclusion Criteria:\n\n* Metastatic breast cancer\n",
+        title="Drug X in relapsed or refractory solid tumours",
+    )
+    found = match_one(make_record(kb), trial, kb)
+    assert found.verdict == "likely_ineligible"
+    assert criterion(found, "Study title").type == "standard_options"
+
+
+def test_progression_on_the_most_recent_therapy_needs_a_therapy(kb: Knowledge) -> None:
+    text = "Progression on or after the most recent systemic therapy for advanced disease"
+    assert _verdict(kb, text, **UNTREATED) == "not_met"
+    assert _verdict(kb, text) == "met"
+
+
+def test_a_trial_judged_the_best_option_by_the_investigator_is_unknown_not_failed(
+    kb: Knowledge,
+) -> None:
+    text = (
+        "Metastatic solid tumors treated with prior standard therapy or where in the opinion "
+        "of the Investigator, a clinical trial is the best option for the next treatment"
+    )
+    trial = make_trial(f"Inclusion Criteria:\n\n* {text}\n")
+    found = match_one(make_record(kb), trial, kb)
+    assert criterion(found, text[:30]).verdict == "unknown"
+    assert found.verdict == "possibly_eligible"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any solid tumor with progression on or after or intolerance to most recent systemic "
+        "therapy",
+        "Must have progressed following prior standard therapy",
+    ],
+)
+def test_progression_on_a_previous_therapy_is_not_met_by_an_untreated_person(
+    kb: Knowledge, text: str
+) -> None:
+    assert _verdict(kb, text, **UNTREATED) == "not_met"
+
+
+def test_a_heading_for_all_arms_is_not_a_cohort(kb: Knowledge) -> None:
+    trial = make_trial(
+        "Inclusion Criteria All Arms:\n\n* Patients must have a confirmed ESR1 mutation\n"
+    )
+    record = make_record(
+        kb,
+        tumor_tests=[
+            {
+                "date": "2022-01-10",
+                "er": {"result": "positive"},
+                "her2": {"ihc": "1+"},
+                "not_detected": ["ESR1"],
+            }
+        ],
+    )
+    found = match_one(record, trial, kb)
+    assert criterion(found, "Patients must have").cohort is None
+    assert found.verdict == "likely_ineligible"

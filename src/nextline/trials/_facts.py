@@ -64,6 +64,7 @@ class PatientFacts:
     kb: Knowledge
     as_of: dt.date
     entries: list[_Entry] = field(default_factory=list)
+    _remaining: list[str] | None = None  # standard options that fit, asked of the engine once
 
     @classmethod
     def build(cls, record: PatientRecord, kb: Knowledge, as_of: dt.date) -> PatientFacts:
@@ -373,6 +374,26 @@ class PatientFacts:
             return Answer("unknown", "diagnosis", "the study is for several cancer types")
         return Answer("not_met", "diagnosis", f"the study is for: {c.words}")
 
+    def standard_options(self, c: Constraint) -> Answer:
+        """ "No standard therapy left": not met while the options engine finds standard
+        treatments that fit; otherwise unknown (only the study team can say)."""
+        remaining = self._standard_options()
+        if remaining:
+            shown = ", ".join(remaining[:3])
+            verdict: Verdict = "unknown" if c.soft else "not_met"
+            return Answer(verdict, "options", f"standard options that fit remain: {shown}")
+        return Answer("unknown", "options", "no standard option found that fits; ask the team")
+
+    def _standard_options(self) -> list[str]:
+        if self._remaining is None:
+            from nextline.options import list_options
+
+            result = list_options(self.record, self.kb, self.as_of)
+            self._remaining = [
+                o.name for o in result.options if o.kind == "systemic" and o.verdict == "fits"
+            ]
+        return self._remaining
+
     # --- person ----------------------------------------------------------------------
     def performance_status(self, c: Constraint) -> Answer:
         if c.scale == "karnofsky":
@@ -452,4 +473,5 @@ _EVALUATORS = {
     "sex": PatientFacts.sex,
     "menopausal_status": PatientFacts.menopausal_status,
     "lab": PatientFacts.lab,
+    "standard_options": PatientFacts.standard_options,
 }

@@ -62,6 +62,8 @@ _FIND_OUT = {
     "age": "Your date of birth",
     "sex": "Your sex as recorded",
     "menopausal_status": "Your menopausal status",
+    "standard_options": "Whether any standard treatment that fits you is left (ask your care "
+    "team; this study is for people with none left)",
     "biomarker": "A test of the tumor for the marker this study looks for (ask the study team "
     "which test)",
 }

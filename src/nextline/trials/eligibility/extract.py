@@ -153,7 +153,8 @@ _LINES_RE = re.compile(
     r"|or less\s+)?(?:prior\s+|previous\s+|standard\s+|systemic\s+|cytotoxic\s+|"
     r"chemotherapy\s+|chemotherapeutic\s+|endocrine\s+|hormonal\s+|treatment\s+|therapy\s+|"
     r"anti-?cancer\s+|lines?\s+of\s+)*(?:lines?|regimens?|(?<=endocrine )therapies|"
-    r"(?<=hormonal )therapies)\b(?P<what>[^.;:]{0,60})",
+    r"(?<=hormonal )therapies|(?<=prior )chemotherap(?:y|ies)|(?<=previous )chemotherap(?:y|ies))"
+    r"\b(?P<what>[^.;:]{0,60})",
     re.IGNORECASE,
 )
 _LINES_MIN = re.compile(
@@ -176,6 +177,13 @@ _NOT_MORE_THAN = re.compile(
     re.IGNORECASE,
 )
 _ANTI_HER2 = re.compile(r"anti-?\s?her-?2|her-?2[- ](?:targeted|directed)", re.IGNORECASE)
+_PROGRESSED_ON_PRIOR = re.compile(
+    r"progress\w*\s+(?:on|after|following|during)\s+(?:or (?:after|following)\s+)?"
+    r"(?:or intoleran\w+ (?:to|of)\s+)?(?:the |their |a |any )?(?:most recent|last|latest|prior|"
+    r"previous)\s+(?:line of\s+)?(?:systemic\s+|standard\s+|anti-?cancer\s+)?"
+    r"(?:therapy|treatment|regimen|line)",
+    re.IGNORECASE,
+)
 _FIRST_LINE_ONLY = re.compile(
     r"(?:previously )?untreated with (?:any )?(?:prior )?(?:systemic )?(?:anti-?cancer )?"
     r"(?:therapy|treatment) (?:for|in) (?:their |the )?(?:locally )?(?:advanced|metastatic)|"
@@ -417,7 +425,9 @@ _LAB_HINT = re.compile(
     re.IGNORECASE,
 )
 _LINES_HINT = re.compile(
-    r"\blines?\b|\bregimens?\b|untreated|(?:endocrine|hormonal) therapies", re.IGNORECASE
+    r"\blines?\b|\bregimens?\b|untreated|(?:endocrine|hormonal) therapies|progress|"
+    r"(?:prior|previous) chemotherap",
+    re.IGNORECASE,
 )
 
 
@@ -802,6 +812,12 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
         high = top if high is None else min(high, top)
         spans.append((m.start(), m.end()))
         words.append(m.group(0))
+    after = _PROGRESSED_ON_PRIOR.search(text)
+    if after:
+        # "progression on or after the most recent systemic therapy": at least one line
+        low = 1 if low is None else max(low, 1)
+        spans.append((after.start(), after.end()))
+        words.append(after.group(0))
     untreated = _FIRST_LINE_ONLY.search(text)
     if untreated:
         high = 0 if high is None else min(high, 0)
@@ -1386,6 +1402,12 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
                 update={"maximum": lines_constraint.minimum, "minimum": None}
             )
         others.append(lines_constraint)
+    if section == "inclusion":
+        from nextline.trials.eligibility.refractory import standard_options_constraint
+
+        no_standard = standard_options_constraint(text)
+        if no_standard is not None:
+            others.append(no_standard)
     others += _performance(text)
     others += _labs(text, kb)
     age = _age(text)
