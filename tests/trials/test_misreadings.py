@@ -341,3 +341,29 @@ def test_a_heading_for_all_arms_is_not_a_cohort(kb: Knowledge) -> None:
     found = match_one(record, trial, kb)
     assert criterion(found, "Patients must have").cohort is None
     assert found.verdict == "likely_ineligible"
+
+
+def test_progression_on_the_latest_therapy_is_unknown_while_it_is_still_working(
+    kb: Knowledge,
+) -> None:
+    ongoing = {
+        "therapies": [
+            {
+                "setting": "metastatic",
+                "drugs": ["letrozole", "palbociclib"],
+                "start": "2022-02-01",
+            }
+        ]
+    }
+    text = "Progression on or after the most recent systemic therapy"
+    assert _verdict(kb, text, **ongoing) == "unknown"
+
+
+def test_a_brain_lesion_needing_immediate_treatment_is_an_active_one(kb: Knowledge) -> None:
+    text = "Any brain lesion thought to require immediate local therapy"
+    brain = {
+        "metastases": [
+            {"site": "brain", "since": "2023-01-10", "treated": "SRS", "stable": True},
+        ]
+    }
+    assert _verdict(kb, text, section="Exclusion", **brain) == "not_met"

@@ -291,6 +291,12 @@ class PatientFacts:
         what = f" of {' or '.join(c.families)}" if c.families else ""
         detail = f"{n} line{'s' if n != 1 else ''}{what} for advanced disease"
         ok = _in_range(float(n), c)
+        if ok and "progressed" in c.statuses and counted:
+            last = counted[-1]
+            stops = {e.stop_reason for e in last.entries}
+            if not stops & {"progression", "toxicity"}:
+                # the latest treatment is not recorded as stopped working: ask, never assume
+                return Answer("unknown", path, f"{detail}; the latest is not recorded as stopped")
         return Answer("met" if ok else "not_met", path, detail)
 
     # --- disease ---------------------------------------------------------------------

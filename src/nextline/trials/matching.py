@@ -357,7 +357,7 @@ class _Matcher:
         answers: dict[int, tuple[Verdict, Answer | None]] = {}
         reasons: list[str] = []
         find_out: list[str] = []
-        favourable = evaluated = 0
+        favourable = evaluated = fitting = 0
         scoped_against = key_unknown = False
         substantive_met = False
         criteria = plan.parsed.criteria
@@ -408,6 +408,7 @@ class _Matcher:
                 favourable += 1
                 if planned.substantive and not planned.scoped and inclusion:
                     substantive_met = True
+                    fitting += 1
         if reasons:
             verdict_: TrialVerdict = "likely_ineligible"
         elif scoped_against or key_unknown or not substantive_met:
@@ -425,12 +426,20 @@ class _Matcher:
             if self.terms
             else 0.0
         )
+        # Fit to the person's situation first: criteria met, a study built for breast
+        # cancer over a basket, subtype / biomarker / history criteria that fit, few open
+        # questions; then words in common, recruiting status, phase and distance.
+        fit = min(1.0, fitting / 3)
+        certainty = 1.0 / (1 + key_asked)
         score = (
-            0.45 * share
-            + 0.2 * relevance
-            + 0.15 * plan.status_weight
-            + 0.1 * plan.phase_weight
-            + 0.1 * place
+            0.25 * share
+            + 0.2 * plan.specific
+            + 0.2 * fit
+            + 0.1 * certainty
+            + 0.1 * relevance
+            + 0.05 * plan.status_weight
+            + 0.05 * plan.phase_weight
+            + 0.05 * place
         )
         to_find_out = tuple(dict.fromkeys(find_out))
         return TrialMatch(

@@ -751,6 +751,7 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
     spans: list[tuple[int, int]] = []
     families: tuple[str, ...] = ()
     words: list[str] = []
+    progressed = False
     if not _LINES_HINT.search(text):
         return None, spans
     for m in _LINES_RE.finditer(text):
@@ -814,8 +815,10 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
         words.append(m.group(0))
     after = _PROGRESSED_ON_PRIOR.search(text)
     if after:
-        # "progression on or after the most recent systemic therapy": at least one line
+        # "progression on or after the most recent systemic therapy": at least one line,
+        # and the last one stopped working (or could not be taken)
         low = 1 if low is None else max(low, 1)
+        progressed = True
         spans.append((after.start(), after.end()))
         words.append(after.group(0))
     untreated = _FIRST_LINE_ONLY.search(text)
@@ -831,6 +834,7 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
             minimum=low,
             maximum=high,
             families=families,
+            statuses=("progressed",) if progressed else (),
             setting="metastatic",
             words="; ".join(words),
         ),
@@ -845,7 +849,9 @@ def _brain(text: str, section: Section) -> list[_Found]:
         if "lepto" in m.group(0).lower() or "mening" in m.group(0).lower():
             state = "leptomeningeal"
         else:
-            near = text[max(0, m.start() - 40) : m.end() + 25]
+            # "any brain lesion thought to require immediate local therapy": the state words
+            # may sit a few words after the mention
+            near = text[max(0, m.start() - 40) : m.end() + 45]
             state = "active" if (_BRAIN_ACTIVE.search(near) or carve_out) else "any"
         found.append(
             _Found(

@@ -34,11 +34,14 @@ _NO_STANDARD = re.compile(
 )
 
 
-# "... or where, in the investigator's opinion, a clinical trial is the best option": a
-# judgement the study team makes; while standard options remain it is unknown, not failed.
+# "... or where, in the investigator's opinion, a clinical trial is the best option", "must
+# have received the standard therapy available to them ... unless declined": judgements the
+# study team makes; while standard options remain they are unknown, not failed.
 _TRIAL_BEST = re.compile(
     r"(?:opinion|judge?ment) of the investigator[^.;]{0,40}\b(?:trial|study)\b[^.;]{0,20}"
-    r"best option|\b(?:trial|study) is the best (?:available )?option",
+    r"best option|\b(?:trial|study) is the best (?:available )?option|"
+    r"must have received (?:all )?(?:approved |available )?standard (?:of care )?"
+    r"(?:therapy|therapies|treatments?)[^.;]{0,40}available",
     re.IGNORECASE,
 )
 
