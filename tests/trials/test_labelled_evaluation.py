@@ -57,3 +57,14 @@ def test_bm25_ranks_the_document_with_the_rarer_query_term_first() -> None:
         "c": "lung cancer",
     }
     assert bench.bm25_rank(["esr1", "breast"], docs) == ["b", "a", "c"]
+
+
+def test_the_matcher_meets_the_bar_on_the_hand_labels() -> None:
+    """Issue 18's bar: no incompatible trial likely eligible, >= 90 % of compatible trials
+    listed, >= 75 % of each top k compatible on average, and better than BM25."""
+    bench = _bench()
+    total = bench.summary(bench.evaluate())
+    assert total["likely_incompatible"] == 0
+    assert total["recall"] >= 0.9
+    assert total["top_k_mean"] >= 0.75
+    assert total["top_k_mean"] > total["bm25_top_k_mean"]

@@ -367,3 +367,55 @@ def test_a_brain_lesion_needing_immediate_treatment_is_an_active_one(kb: Knowled
         ]
     }
     assert _verdict(kb, text, section="Exclusion", **brain) == "not_met"
+
+
+TNBC: dict[str, Any] = {
+    "tumor_tests": [
+        {
+            "date": "2022-01-10",
+            "er": {"result": "negative"},
+            "pr": {"result": "negative"},
+            "her2": {"ihc": "0"},
+        }
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Advanced HER2-negative breast cancer. Estrogen receptor positive (ER+) patients must "
+        "have progressed on a prior endocrine therapy.",
+        "Metastatic HER2-negative breast cancer. HR-positive participants should have received "
+        "endocrine therapy with a CDK4/6 inhibitor.",
+    ],
+)
+def test_a_sentence_binding_only_some_people_is_not_a_requirement_for_all(
+    kb: Knowledge, text: str
+) -> None:
+    assert _verdict(kb, text, **TNBC) == "met"
+
+
+def test_a_sentence_that_only_allows_something_leaves_the_rest_answerable(
+    kb: Knowledge,
+) -> None:
+    text = (
+        "Metastatic adenocarcinoma of the breast not amenable to curative therapy. Note: "
+        "patients relapsing while on adjuvant tamoxifen or AI are eligible for this study."
+    )
+    assert _verdict(kb, text) == "met"
+
+
+def test_steroids_for_brain_metastases_exclude_only_metastases_needing_steroids(
+    kb: Knowledge,
+) -> None:
+    text = (
+        "Ongoing use of systemic corticosteroids for control of symptoms of brain metastases "
+        "at a total daily dose of >2 mg of dexamethasone"
+    )
+    brain = {
+        "metastases": [
+            {"site": "brain", "since": "2023-01-10", "treated": "SRS", "stable": True},
+        ]
+    }
+    assert _verdict(kb, text, section="Exclusion", **brain) == "not_met"

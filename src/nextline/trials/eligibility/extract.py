@@ -852,7 +852,11 @@ def _brain(text: str, section: Section) -> list[_Found]:
             # "any brain lesion thought to require immediate local therapy": the state words
             # may sit a few words after the mention
             near = text[max(0, m.start() - 40) : m.end() + 45]
-            state = "active" if (_BRAIN_ACTIVE.search(near) or carve_out) else "any"
+            steroids = re.search(
+                r"steroid|dexamethasone", text[max(0, m.start() - 80) : m.start()], re.I
+            )
+            # "corticosteroids for symptoms of brain metastases": metastases needing steroids
+            state = "active" if (_BRAIN_ACTIVE.search(near) or carve_out or steroids) else "any"
         found.append(
             _Found(
                 Mention(m.start(), m.end(), "BRAIN"),
@@ -1260,6 +1264,14 @@ def _about_other_cancers(text: str) -> bool:
 
 def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     """One criterion's constraints (see the module docstring)."""
+    from nextline.trials.eligibility.logic import requirement_text
+
+    read = requirement_text(raw.text)
+    if read != raw.text:
+        inner = read_criterion(
+            RawCriterion(text=read, section=raw.section, group=raw.group, cohort=raw.cohort), kb
+        )
+        return inner.model_copy(update={"text": raw.text})
     text = raw.text
     section = raw.section
     cohort = raw.cohort

@@ -42,3 +42,35 @@ def split_alternatives(text: str) -> list[str]:
         start = m.end()
     parts.append(text[start:].strip(" ,;."))
     return [p for p in parts if len(p.split()) >= 3] or [text]
+
+
+_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(•*-])")
+# A sentence that applies only to some people ("ER+ patients must have progressed on ...",
+# "If premenopausal, ...", "For participants with HER2-positive disease: ...") or that only
+# allows something ("patients relapsing on adjuvant tamoxifen are eligible"): neither limits
+# everyone, so neither is read as a requirement of the whole criterion.
+_CONDITIONAL = re.compile(
+    r"^\W*(?:if\b|for (?:patients|participants|subjects|women|men|those)\b|in (?:patients|"
+    r"participants|subjects)\b|(?:[\w+/()-]+\s+){1,6}(?:patients|participants|subjects|women|"
+    r"men)\s+(?:must|should|need to|are required to|will need)\b)",
+    re.IGNORECASE,
+)
+_ALLOWANCE = re.compile(
+    r"\b(?:are|is|will be|remain) (?:also )?(?:eligible|allowed|permitted|acceptable)\b|"
+    r"\bmay (?:also )?(?:have|be|enrol|enroll|participate)\b",
+    re.IGNORECASE,
+)
+
+
+def requirement_text(text: str) -> str:
+    """`text` without the sentences that bind only some people or only allow something;
+    the text unchanged when every sentence is such (the readers then judge it whole)."""
+    parts = _SENTENCE.split(text)
+    if len(parts) < 2:
+        return text
+    kept = [
+        p
+        for i, p in enumerate(parts)
+        if i == 0 or not (_CONDITIONAL.search(p) or _ALLOWANCE.search(p))
+    ]
+    return " ".join(kept)
