@@ -108,6 +108,7 @@ def evaluate() -> list[PersonScore]:
     from nextline.record import load_record
     from nextline.trials.catalog import load_default_catalog
     from nextline.trials.matching import match_trials, person_terms
+    from nextline.trials.prepared import prepare_catalog
 
     as_of, labels = load_labels()
     kb = load_knowledge()
@@ -120,11 +121,12 @@ def evaluate() -> list[PersonScore]:
         t.nct_id: " ".join([t.title, *t.conditions, t.summary or "", t.eligibility_text])
         for t in trials
     }
+    prepared = prepare_catalog(trials, kb)  # read the criteria once for everyone
     scores = []
     for path in sorted(PEOPLE.glob("*.yaml")):
         person = path.stem.split("-")[0]
         record = load_record(path, kb, as_of)
-        matches = match_trials(record, kb, trials, as_of, include_ineligible=True)
+        matches = match_trials(record, kb, prepared, as_of, include_ineligible=True)
         label = {nct: labels[nct][person][0] for nct in labels}
         compatible = [nct for nct, lab in label.items() if lab == "compatible"]
         likely = [m.trial.nct_id for m in matches if m.verdict == "likely_eligible"]

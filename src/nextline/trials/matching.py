@@ -364,10 +364,21 @@ class _Matcher:
         key_asked = 0  # key unknowns go before the others in `to_find_out`
         population = plan.kind.population
         if population not in ENROLS_METASTATIC:
-            # the study is not for people whose breast cancer has spread: nothing else counts
+            # the study is not for people whose breast cancer has spread: nothing else counts,
+            # so its criteria are not answered (most of an oncology catalog; keeps --all fast)
             if not keep_ineligible:
                 return None
-            reasons.append(f"Not for you: this study is for {POPULATION_WORDS[population]}")
+            return TrialMatch(
+                plan,
+                "likely_ineligible",
+                round(0.05 * plan.status_weight + 0.05 * plan.phase_weight, 3),
+                {},
+                (),
+                (f"Not for you: this study is for {POPULATION_WORDS[population]}",),
+                self.origin,
+                None,
+                None,
+            )
         elif population == "breast_stage_unstated":
             find_out.append(_FIND_OUT["disease_stage_unstated"])
             key_asked = 1
