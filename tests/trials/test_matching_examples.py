@@ -13,6 +13,7 @@ from nextline.examples import example_path
 from nextline.knowledge import Knowledge
 from nextline.record import load_record
 from nextline.trials.catalog import load_default_catalog
+from nextline.trials.kind import ENROLS_METASTATIC
 from nextline.trials.matching import TrialMatch, match_trials
 
 AS_OF = {
@@ -257,6 +258,8 @@ def test_trials_ruled_out_by_biology_or_history_are_likely_ineligible(
     wrong = []
     for nct, starts, kind, verdict in cases:
         match = matches[nct]
+        if match.verdict == "likely_ineligible" and match.population not in ENROLS_METASTATIC:
+            continue  # ruled out before its criteria: the study is not for metastatic cancer
         criterion = _criterion(match, starts)
         got = (match.verdict, _kind(criterion.type), criterion.verdict)
         if got != ("likely_ineligible", _kind(kind), verdict):
