@@ -308,6 +308,7 @@ def test_json_item_follows_the_contract(kb: Knowledge) -> None:
         "score",
         "sites",
         "status",
+        "summary",
         "title",
         "to_find_out",
         "verdict",

@@ -61,6 +61,11 @@ class MatchOut(_Model):
     )
     score: float
     criteria: list[CriterionOut]
+    summary: str | None = Field(
+        default=None,
+        description="one plain line: what is tested, what kind of study, where (distance only "
+        "when measured, otherwise 'distance unknown — sites in: ...')",
+    )
     to_find_out: list[str] = Field(description="tests or facts that would settle unknowns")
     reasons: list[str] = Field(description="why a trial is likely_ineligible (with --all)")
     sites: list[SiteOut]

@@ -38,6 +38,7 @@ from nextline.trials.prepared import (
 )
 
 TrialVerdict = Literal["likely_eligible", "possibly_eligible", "likely_ineligible"]
+LIKELY_LEAD = 0.1  # how much "likely eligible" adds to the fit score when ranking
 VERDICT_ORDER: dict[str, int] = {
     "likely_eligible": 0,
     "possibly_eligible": 1,
@@ -182,6 +183,12 @@ class TrialMatch:
             )
         return tuple(out)
 
+    def summary(self) -> str:
+        """One plain line: what is tested, what kind of study, where (trials/summary.py)."""
+        from nextline.trials.summary import plain_line
+
+        return plain_line(self)
+
     def as_json(self) -> dict[str, object]:
         """The `matches[]` item of the `trials match --json` contract."""
         trial = self.trial
@@ -204,6 +211,7 @@ class TrialMatch:
                 }
                 for c in self.criteria
             ],
+            "summary": self.summary(),
             "to_find_out": list(self.to_find_out),
             "reasons": list(self.reasons),
             "sites": [
@@ -529,11 +537,15 @@ def match_trials(
         if collecting:
             gc.enable()
     # treatment trials first; care, imaging, screening and research studies after them
+    # Within the treatment trials (and within the others), those that may fit before those
+    # that probably do not; among the first, fit decides, with a lead for "likely": a study
+    # built for this person's cancer and history that needs one fact checked outranks a
+    # basket whose few readable criteria happen to fit.
     matches.sort(
         key=lambda m: (
             m.purpose != "treatment",
-            VERDICT_ORDER[m.verdict],
-            -m.score,
+            m.verdict == "likely_ineligible",
+            -(m.score + (LIKELY_LEAD if m.verdict == "likely_eligible" else 0.0)),
             m.trial.nct_id,
         )
     )
