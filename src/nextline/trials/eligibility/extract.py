@@ -1207,6 +1207,13 @@ _BRAIN_CONDITIONS = re.compile(
 _JOINED_CONDITIONS = re.compile(
     r"\bwithout\b|\bwho (?:have|has|had)\b|\band (?:had|have|has)\b", re.IGNORECASE
 )
+# An age inside a definition of menopause or of child-bearing potential ("post-menopausal:
+# ≥ 60 years old, or < 60 with no menses for 12 months") is not an age limit.
+_AGE_IN_DEFINITION = re.compile(
+    r"menopaus|\bmenses\b|amenorr|non-?reproductive|reproductive potential|hysterectom|"
+    r"oophorectom",
+    re.IGNORECASE,
+)
 _RESTATES_EXCLUSION = re.compile(
     r"\b(?:is|are) not (?:allowed|permitted|eligible)|\bnot (?:be )?(?:allowed|permitted)\b|"
     r"\b(?:is|are) (?:excluded|ineligible|prohibited)\b",
@@ -1429,7 +1436,7 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     others += _performance(text)
     others += _labs(text, kb)
     age = _age(text)
-    if age is not None and not _MENO_DEFINITION.search(text) and not _MENO_RE.search(text):
+    if age is not None and not _AGE_IN_DEFINITION.search(text):
         others.append(age)
     sex = _sex(text)
     if sex is not None:
