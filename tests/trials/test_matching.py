@@ -299,6 +299,7 @@ def test_json_item_follows_the_contract(kb: Knowledge) -> None:
     )
     item = match_one(make_record(kb), trial, kb).as_json()
     assert sorted(item) == [
+        "cohort",
         "criteria",
         "nct_id",
         "phase",
@@ -424,3 +425,20 @@ def test_birth_year_only_is_unknown_at_an_age_boundary(kb: Knowledge) -> None:
     facts = _facts(record, kb)
     assert facts.answer(Constraint(type="age", maximum=64)).verdict == "unknown"  # 64 or 65
     assert facts.answer(Constraint(type="age", minimum=18)).verdict == "met"
+
+
+def test_the_cohort_that_fits_is_named(kb: Knowledge) -> None:
+    trial = make_trial(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Cohort A:\n  * Triple-negative breast cancer\n"
+        "* Cohort B:\n  * HR-positive, HER2-negative breast cancer\n"
+        "  * Progression on a prior CDK4/6 inhibitor\n"
+    )
+    m = match_one(make_record(kb), trial, kb)
+    assert m.cohort == "Cohort B"
+    assert m.as_json()["cohort"] == "Cohort B"
+    tnbc_only = make_trial(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Cohort A:\n  * Triple-negative breast cancer\n"
+    )
+    assert match_one(make_record(kb), tnbc_only, kb).cohort is None

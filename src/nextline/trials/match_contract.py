@@ -49,6 +49,11 @@ class MatchOut(_Model):
     phase: str | None
     status: str | None
     verdict: Literal["likely_eligible", "possibly_eligible", "likely_ineligible"]
+    cohort: str | None = Field(
+        default=None,
+        description="the cohort, part or arm whose own criteria fit best, when the study "
+        "has them (e.g. 'Cohort 1: HR+/HER2-low')",
+    )
     purpose: str | None = Field(
         default=None,
         description="what the study is for: treatment, supportive_care, diagnostic, "

@@ -19,7 +19,7 @@ import datetime as dt
 import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
@@ -105,6 +105,7 @@ class TrialMatch:
         "_answers",
         "_origin",
         "_plan",
+        "cohort",
         "in_country",
         "nearest_km",
         "reasons",
@@ -124,8 +125,10 @@ class TrialMatch:
         origin: Point | None,
         nearest_km: float | None,
         in_country: bool | None,
+        cohort: str | None = None,
     ) -> None:
         self._plan = plan
+        self.cohort = cohort  # the cohort, part or arm that fits best, when the study has them
         self._origin = origin
         self._answers = answers
         self.verdict = verdict
@@ -198,6 +201,7 @@ class TrialMatch:
             "phase": "/".join(trial.phases) or None,
             "status": trial.status,
             "verdict": self.verdict,
+            "cohort": self.cohort,
             "purpose": self.purpose,
             "population": self.population,
             "score": self.score,
@@ -370,6 +374,7 @@ class _Matcher:
         substantive_met = False
         criteria = plan.parsed.criteria
         key_asked = 0  # key unknowns go before the others in `to_find_out`
+        cohorts: dict[str, list[Any]] = {}  # label -> [anything against, inclusions met]
         population = plan.kind.population
         if population not in ENROLS_METASTATIC:
             # the study is not for people whose breast cancer has spread: nothing else counts,
@@ -404,6 +409,13 @@ class _Matcher:
             evaluated += 1
             inclusion = planned.section == SECTION_INCLUSION
             against = (verdict == "not_met") if inclusion else (verdict == "met")
+            label = criteria[planned.index].cohort if planned.scoped else None
+            if label is not None:
+                tally = cohorts.setdefault(label, [False, 0])
+                if against:
+                    tally[0] = True
+                elif verdict == "met" and inclusion:
+                    tally[1] += 1
             if against:
                 if planned.scoped:
                     scoped_against = True
@@ -461,6 +473,12 @@ class _Matcher:
             + 0.05 * place
         )
         to_find_out = tuple(dict.fromkeys(find_out))
+        fitting_cohorts = [
+            (tally[1], label)
+            for label, tally in cohorts.items()
+            if not tally[0] and tally[1] and label != "other cancer types"
+        ]
+        best_cohort = max(fitting_cohorts)[1] if fitting_cohorts else None
         return TrialMatch(
             plan,
             verdict_,
@@ -471,6 +489,7 @@ class _Matcher:
             self.origin,
             nearest,
             in_country,
+            best_cohort,
         )
 
 

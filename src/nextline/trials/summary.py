@@ -62,4 +62,5 @@ def plain_line(match: TrialMatch) -> str:
         tested += f" and {len(trial.interventions) - 3} more"
     kind = PURPOSE_LINE.get(match.purpose) or phase_words(trial.phases) or "a study"
     what = f"Tests {tested}: {kind}" if tested else kind[0].upper() + kind[1:]
-    return f"{what} · {where_words(match)}"
+    cohort = f" · fits {match.cohort[:60]}" if match.cohort else ""
+    return f"{what}{cohort} · {where_words(match)}"
