@@ -217,7 +217,7 @@ def test_study_record_conditions_age_and_sex(kb: Knowledge) -> None:
         title="A prostate study",
     )
     assert match_one(make_record(kb), other, kb).reasons == (
-        "Not met: Conditions studied: Prostate Cancer (the study is for: Prostate Cancer)",
+        "Not for you: this study is for people with other cancers",
     )
     men = make_trial("Inclusion Criteria:\n* HR-positive breast cancer\n", sex="MALE")
     assert match_one(make_record(kb), men, kb).reasons == (
@@ -299,13 +299,17 @@ def test_json_item_follows_the_contract(kb: Knowledge) -> None:
     )
     item = match_one(make_record(kb), trial, kb).as_json()
     assert sorted(item) == [
+        "cohort",
         "criteria",
         "nct_id",
         "phase",
+        "population",
+        "purpose",
         "reasons",
         "score",
         "sites",
         "status",
+        "summary",
         "title",
         "to_find_out",
         "verdict",
@@ -421,3 +425,20 @@ def test_birth_year_only_is_unknown_at_an_age_boundary(kb: Knowledge) -> None:
     facts = _facts(record, kb)
     assert facts.answer(Constraint(type="age", maximum=64)).verdict == "unknown"  # 64 or 65
     assert facts.answer(Constraint(type="age", minimum=18)).verdict == "met"
+
+
+def test_the_cohort_that_fits_is_named(kb: Knowledge) -> None:
+    trial = make_trial(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Cohort A:\n  * Triple-negative breast cancer\n"
+        "* Cohort B:\n  * HR-positive, HER2-negative breast cancer\n"
+        "  * Progression on a prior CDK4/6 inhibitor\n"
+    )
+    m = match_one(make_record(kb), trial, kb)
+    assert m.cohort == "Cohort B"
+    assert m.as_json()["cohort"] == "Cohort B"
+    tnbc_only = make_trial(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Cohort A:\n  * Triple-negative breast cancer\n"
+    )
+    assert match_one(make_record(kb), tnbc_only, kb).cohort is None

@@ -13,6 +13,7 @@ from nextline.examples import example_path
 from nextline.knowledge import Knowledge
 from nextline.record import load_record
 from nextline.trials.catalog import load_default_catalog
+from nextline.trials.kind import ENROLS_METASTATIC
 from nextline.trials.matching import TrialMatch, match_trials
 
 AS_OF = {
@@ -60,9 +61,16 @@ RULED_OUT = {
             "her2",
             "not_met",
         ),
-        ("NCT06224673", "Pathologically documented HER2-low locally advanced", "her2", "not_met"),
+        (
+            "NCT06224673",
+            "Participants must have received at least one prior line of chemotherapy",
+            "prior_lines",
+            "not_met",
+        ),
     ],
     "her2-positive-brain": [
+        # "relapsed/refractory" while standard HER2 options fit (the options engine)
+        ("NCT06253871", "Have relapsed/refractory HER2-altered", "her2", "not_met"),
         ("NCT06188520", "Breast cancer studied: ER+ HER2- Advanced", "her2", "not_met"),
         ("NCT06263543", "Study title: SERIES", "hormone_receptor", "not_met"),
         ("NCT04090567", "Study title: Overcoming PARP Inhibitor", "alteration", "not_met"),
@@ -92,6 +100,14 @@ RULED_OUT = {
         ("NCT06760637", "Study title: AN INTERVENTIONAL, OPEN-LABEL", "her2", "not_met"),
     ],
     "triple-negative-brca": [
+        # "refractory to all standard therapies" while standard options fit (options engine)
+        (
+            "NCT06625515",
+            "Refractory to or relapsed after all standard therapies",
+            "standard_options",
+            "not_met",
+        ),
+        ("NCT06999187", "Study title: A Phase 1a/1b", "standard_options", "not_met"),
         (
             "NCT06760637",
             "Documented estrogen receptor (ER) and/or progesterone receptor",
@@ -146,7 +162,6 @@ FITS = {
             "Study title: Single Arm Pilot Trial of Adaptive Therapy",
             "hormone_receptor",
         ),
-        ("NCT05659797", "Known ER positive (by immunohistochemistry)", "hormone_receptor"),
         ("NCT06188520", "Breast cancer studied: ER+ HER2- Advanced", "her2"),
         ("NCT06016738", "ER+, HER2- locally advanced or metastatic breast cancer", "her2"),
         ("NCT05546268", "Breast cancer studied: HR-positive, HER2-negative", "her2"),
@@ -165,7 +180,6 @@ FITS = {
         ),
     ],
     "her2-positive-brain": [
-        ("NCT06253871", "Study title: A Phase 1/1b Study of IAM1363", "her2"),
         ("NCT05514717", "Breast cancer studied: HER2-positive Breast Cancer; HER2 Low", "her2"),
         (
             "NCT05892068",
@@ -192,12 +206,6 @@ FITS = {
         (
             "NCT06400472",
             "Breast cancer studied: Triple Negative Breast Neoplasms",
-            "triple_negative",
-        ),
-        ("NCT06625515", "BRCA1 or BRCA2 deficient, HER2 negative", "her2"),
-        (
-            "NCT06999187",
-            "Breast cancer studied: Triple Negative Breast Cancer; HER2-negative",
             "triple_negative",
         ),
         ("NCT05902988", "Breast cancer studied: Triple Negative", "triple_negative"),
@@ -250,6 +258,8 @@ def test_trials_ruled_out_by_biology_or_history_are_likely_ineligible(
     wrong = []
     for nct, starts, kind, verdict in cases:
         match = matches[nct]
+        if match.verdict == "likely_ineligible" and match.population not in ENROLS_METASTATIC:
+            continue  # ruled out before its criteria: the study is not for metastatic cancer
         criterion = _criterion(match, starts)
         got = (match.verdict, _kind(criterion.type), criterion.verdict)
         if got != ("likely_ineligible", _kind(kind), verdict):

@@ -128,20 +128,26 @@ def render(
         console.print(
             "No trial in the catalog fits what the record shows. Your care team may know of others."
         )
+    from nextline.trials.summary import plain_line
+
+    other_heading = False
     for number, m in enumerate(matches, 1):
         trial = m.trial
         phase = "/".join(trial.phases) or "phase not given"
+        if m.purpose != "treatment" and not other_heading:
+            other_heading = True
+            console.print()
+            console.print(
+                "[bold]Other studies[/bold] — care and symptoms, scans and tests, screening, "
+                "or collecting samples and data (not a new treatment for the cancer)"
+            )
         console.print()
         console.print(f"[bold]{number}. {escape(trial.title)}[/bold]")
         console.print(
             f"   {trial.nct_id} · {phase} · {escape(trial.status or 'status unknown')}"
             f" · {VERDICT_WORDS[m.verdict]}"
         )
-        if m.nearest_km is not None:
-            console.print(f"   Nearest site: about {m.nearest_km:,.0f} km away")
-        elif trial.sites:
-            countries = ", ".join(dict.fromkeys(s.country for s in trial.sites if s.country))
-            console.print(f"   Sites in: {escape(countries[:120])}")
+        console.print(f"   {escape(plain_line(m))}", highlight=False)
         met = [
             c
             for c in m.criteria
@@ -168,6 +174,77 @@ def _short(text: str) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
+def changes(
+    ref: Annotated[str, typer.Argument(help="A stored person's id, or a patient file path.")],
+    json_out: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+) -> None:
+    """Show trials that may fit that are new since the last time this was run, and those that
+    no longer fit; then keep this match for next time.
+
+    Run it after a change to the record (a new scan, a new test) or a catalog sync. The
+    match is kept on this machine, in the data folder.
+    """
+    from nextline.knowledge import load_knowledge
+    from nextline.settings import Settings
+    from nextline.trials.catalog import load_catalog
+    from nextline.trials.eligibility.cache import parsed_criteria
+    from nextline.trials.history import compare, load_snapshot, save_snapshot, snapshot
+    from nextline.trials.matching import match_trials
+
+    day = parse_as_of(as_of)
+    kb = load_knowledge()
+    record = load(ref, day, kb)
+    catalog = load_catalog()
+    folder = Settings().data_dir
+    parsed = parsed_criteria(catalog.trials, kb, folder)
+    matches = match_trials(record, kb, catalog.trials, day, parsed=parsed)
+    meta = catalog.metadata()
+    now = snapshot(matches, day.isoformat(), meta["updated"])
+    found = compare(load_snapshot(folder, record.id), now)
+    save_snapshot(folder, record.id, now)
+    if json_out:
+        print_json(
+            {
+                "patient": record.id,
+                "as_of": day.isoformat(),
+                "since": found.since,
+                "new": [{"nct_id": n, "title": t, "verdict": v} for n, t, v in found.new],
+                "no_longer_fit": [{"nct_id": n, "title": t} for n, t in found.gone],
+                "verdict_changed": [
+                    {"nct_id": n, "title": t, "before": b, "now": v} for n, t, b, v in found.moved
+                ],
+                "trials_that_may_fit": len(now.fits),
+            }
+        )
+        return
+    if found.since is None:
+        typer.echo(
+            f"No earlier match was kept for {record.id}. Kept this one "
+            f"({len(now.fits)} trials that may fit) to compare with next time."
+        )
+        return
+    typer.echo(f"Since {found.since}:")
+    if not (found.new or found.gone or found.moved):
+        typer.echo("  No change in the trials that may fit.")
+    if found.new:
+        typer.echo(f"  New trials that may fit since {found.since} ({len(found.new)}):")
+        for nct, title, verdict in found.new:
+            typer.echo(f"    + {nct} · {VERDICT_WORDS[verdict]} · {title[:90]}")
+    if found.gone:
+        typer.echo(f"  No longer fit, or no longer listed ({len(found.gone)}):")
+        for nct, title in found.gone:
+            typer.echo(f"    - {nct} · {title[:90]}")
+    if found.moved:
+        typer.echo(f"  Changed ({len(found.moved)}):")
+        for nct, title, before, verdict in found.moved:
+            typer.echo(
+                f"    ~ {nct} · {VERDICT_WORDS[before]} → {VERDICT_WORDS[verdict]} · {title[:70]}"
+            )
+    typer.echo(DISCLAIMER)
+
+
 def register(trials_app: typer.Typer) -> None:
-    """Add `match` to the `nextline trials` sub-app."""
+    """Add `match` and `changes` to the `nextline trials` sub-app."""
     trials_app.command("match")(match)
+    trials_app.command("changes")(changes)

@@ -31,6 +31,8 @@ _HER2_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 # A treatment that ended less than this many days ago and that a criterion asks to be
 # this recent is a waiting time before starting the study, answered "unknown" not "met".
 WASHOUT_DAYS = 90
+# Drug classes that suppress the ovaries (or testes) and are given alongside endocrine therapy.
+_SUPPRESSION = frozenset({"gnrh_agonist", "gnrh_antagonist"})
 # Labs older than this on the as-of date are not used: trials re-check them at screening.
 LAB_MAX_AGE_DAYS = 90
 
@@ -49,6 +51,9 @@ class _Entry:
     class_ids: frozenset[str]
     families: frozenset[str]
     unresolved: bool
+    # ovarian suppression (or a GnRH agonist for a man) on its own: it goes with endocrine
+    # therapy and is not a line or a recent anticancer treatment by itself
+    suppression_only: bool = False
 
 
 @dataclass
@@ -59,6 +64,7 @@ class PatientFacts:
     kb: Knowledge
     as_of: dt.date
     entries: list[_Entry] = field(default_factory=list)
+    _remaining: list[str] | None = None  # standard options that fit, asked of the engine once
 
     @classmethod
     def build(cls, record: PatientRecord, kb: Knowledge, as_of: dt.date) -> PatientFacts:
@@ -90,6 +96,7 @@ class PatientFacts:
                     frozenset(class_ids),
                     frozenset(families),
                     unresolved,
+                    bool(class_ids) and class_ids <= _SUPPRESSION and not unresolved,
                 )
             )
         return facts
@@ -190,6 +197,8 @@ class PatientFacts:
         for e in self.entries:
             if not (drugs & e.drug_ids or classes & e.class_ids or families & e.families):
                 continue
+            if e.suppression_only and not (drugs & e.drug_ids or classes & _SUPPRESSION):
+                continue  # "prior endocrine therapy" does not mean goserelin alone
             setting = e.entry.setting
             if c.setting == "metastatic" and not (setting == "metastatic" or e.entry.line):
                 continue
@@ -262,7 +271,12 @@ class PatientFacts:
         return Answer("not_met", None, "not in the treatment history")
 
     def prior_lines(self, c: Constraint) -> Answer:
-        lines = self.record.lines_as_of(self.as_of)
+        suppression = {id(e.entry) for e in self.entries if e.suppression_only}
+        lines = [
+            line
+            for line in self.record.lines_as_of(self.as_of)
+            if not all(id(entry) in suppression for entry in line.entries)
+        ]
         if c.families:
             wanted = set(c.families)
             counted = [
@@ -277,6 +291,12 @@ class PatientFacts:
         what = f" of {' or '.join(c.families)}" if c.families else ""
         detail = f"{n} line{'s' if n != 1 else ''}{what} for advanced disease"
         ok = _in_range(float(n), c)
+        if ok and "progressed" in c.statuses and counted:
+            last = counted[-1]
+            stops = {e.stop_reason for e in last.entries}
+            if not stops & {"progression", "toxicity"}:
+                # the latest treatment is not recorded as stopped working: ask, never assume
+                return Answer("unknown", path, f"{detail}; the latest is not recorded as stopped")
         return Answer("met" if ok else "not_met", path, detail)
 
     # --- disease ---------------------------------------------------------------------
@@ -360,6 +380,26 @@ class PatientFacts:
             return Answer("unknown", "diagnosis", "the study is for several cancer types")
         return Answer("not_met", "diagnosis", f"the study is for: {c.words}")
 
+    def standard_options(self, c: Constraint) -> Answer:
+        """ "No standard therapy left": not met while the options engine finds standard
+        treatments that fit; otherwise unknown (only the study team can say)."""
+        remaining = self._standard_options()
+        if remaining:
+            shown = ", ".join(remaining[:3])
+            verdict: Verdict = "unknown" if c.soft else "not_met"
+            return Answer(verdict, "options", f"standard options that fit remain: {shown}")
+        return Answer("unknown", "options", "no standard option found that fits; ask the team")
+
+    def _standard_options(self) -> list[str]:
+        if self._remaining is None:
+            from nextline.options import list_options
+
+            result = list_options(self.record, self.kb, self.as_of)
+            self._remaining = [
+                o.name for o in result.options if o.kind == "systemic" and o.verdict == "fits"
+            ]
+        return self._remaining
+
     # --- person ----------------------------------------------------------------------
     def performance_status(self, c: Constraint) -> Answer:
         if c.scale == "karnofsky":
@@ -439,4 +479,5 @@ _EVALUATORS = {
     "sex": PatientFacts.sex,
     "menopausal_status": PatientFacts.menopausal_status,
     "lab": PatientFacts.lab,
+    "standard_options": PatientFacts.standard_options,
 }

@@ -49,8 +49,28 @@ class MatchOut(_Model):
     phase: str | None
     status: str | None
     verdict: Literal["likely_eligible", "possibly_eligible", "likely_ineligible"]
+    cohort: str | None = Field(
+        default=None,
+        description="the cohort, part or arm whose own criteria fit best, when the study "
+        "has them (e.g. 'Cohort 1: HR+/HER2-low')",
+    )
+    purpose: str | None = Field(
+        default=None,
+        description="what the study is for: treatment, supportive_care, diagnostic, "
+        "screening_prevention or observational",
+    )
+    population: str | None = Field(
+        default=None,
+        description="whom it enrols: metastatic_breast, advanced_cancers, "
+        "breast_stage_unstated, early_breast, other_cancers or no_cancer",
+    )
     score: float
     criteria: list[CriterionOut]
+    summary: str | None = Field(
+        default=None,
+        description="one plain line: what is tested, what kind of study, where (distance only "
+        "when measured, otherwise 'distance unknown — sites in: ...')",
+    )
     to_find_out: list[str] = Field(description="tests or facts that would settle unknowns")
     reasons: list[str] = Field(description="why a trial is likely_ineligible (with --all)")
     sites: list[SiteOut]

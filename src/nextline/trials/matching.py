@@ -19,13 +19,14 @@ import datetime as dt
 import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
 from nextline.trials._facts import Answer, PatientFacts, Verdict
 from nextline.trials.eligibility import Criterion, ParsedEligibility
 from nextline.trials.geo import Point, country_code, haversine_km, locate
+from nextline.trials.kind import ENROLS_METASTATIC, POPULATION_WORDS
 from nextline.trials.models import Trial
 from nextline.trials.prepared import (
     SECTION_EXCLUSION,
@@ -37,6 +38,7 @@ from nextline.trials.prepared import (
 )
 
 TrialVerdict = Literal["likely_eligible", "possibly_eligible", "likely_ineligible"]
+LIKELY_LEAD = 0.1  # how much "likely eligible" adds to the fit score when ranking
 VERDICT_ORDER: dict[str, int] = {
     "likely_eligible": 0,
     "possibly_eligible": 1,
@@ -47,6 +49,8 @@ VERDICT_ORDER: dict[str, int] = {
 _FIND_OUT = {
     "condition": "Whether this study takes people with breast cancer (ask the study team)",
     "disease_stage": "Whether the cancer has spread (the stage), from your care team",
+    "disease_stage_unstated": "Whether this study takes people whose cancer has spread "
+    "(ask the study team)",
     "hormone_receptor": "Your hormone receptor (ER and PR) results from a biopsy",
     "her2": "Your HER2 result (the IHC score, and the ISH result if the score was 2+)",
     "triple_negative": "Your ER, PR and HER2 results from a biopsy",
@@ -59,6 +63,8 @@ _FIND_OUT = {
     "age": "Your date of birth",
     "sex": "Your sex as recorded",
     "menopausal_status": "Your menopausal status",
+    "standard_options": "Whether any standard treatment that fits you is left (ask your care "
+    "team; this study is for people with none left)",
     "biomarker": "A test of the tumor for the marker this study looks for (ask the study team "
     "which test)",
 }
@@ -99,6 +105,7 @@ class TrialMatch:
         "_answers",
         "_origin",
         "_plan",
+        "cohort",
         "in_country",
         "nearest_km",
         "reasons",
@@ -118,8 +125,10 @@ class TrialMatch:
         origin: Point | None,
         nearest_km: float | None,
         in_country: bool | None,
+        cohort: str | None = None,
     ) -> None:
         self._plan = plan
+        self.cohort = cohort  # the cohort, part or arm that fits best, when the study has them
         self._origin = origin
         self._answers = answers
         self.verdict = verdict
@@ -132,6 +141,16 @@ class TrialMatch:
     @property
     def trial(self) -> Trial:
         return self._plan.trial
+
+    @property
+    def purpose(self) -> str:
+        """What the study is for: treatment, supportive_care, diagnostic, ..."""
+        return self._plan.kind.purpose
+
+    @property
+    def population(self) -> str:
+        """Whom the study enrols (trials/kind.py)."""
+        return self._plan.kind.population
 
     @property
     def sites(self) -> tuple[SiteDistance, ...]:
@@ -167,6 +186,12 @@ class TrialMatch:
             )
         return tuple(out)
 
+    def summary(self) -> str:
+        """One plain line: what is tested, what kind of study, where (trials/summary.py)."""
+        from nextline.trials.summary import plain_line
+
+        return plain_line(self)
+
     def as_json(self) -> dict[str, object]:
         """The `matches[]` item of the `trials match --json` contract."""
         trial = self.trial
@@ -176,6 +201,9 @@ class TrialMatch:
             "phase": "/".join(trial.phases) or None,
             "status": trial.status,
             "verdict": self.verdict,
+            "cohort": self.cohort,
+            "purpose": self.purpose,
+            "population": self.population,
             "score": self.score,
             "criteria": [
                 {
@@ -187,6 +215,7 @@ class TrialMatch:
                 }
                 for c in self.criteria
             ],
+            "summary": self.summary(),
             "to_find_out": list(self.to_find_out),
             "reasons": list(self.reasons),
             "sites": [
@@ -340,22 +369,53 @@ class _Matcher:
         answers: dict[int, tuple[Verdict, Answer | None]] = {}
         reasons: list[str] = []
         find_out: list[str] = []
-        favourable = evaluated = 0
+        favourable = evaluated = fitting = 0
         scoped_against = key_unknown = False
         substantive_met = False
         criteria = plan.parsed.criteria
+        key_asked = 0  # key unknowns go before the others in `to_find_out`
+        cohorts: dict[str, list[Any]] = {}  # label -> [anything against, inclusions met]
+        population = plan.kind.population
+        if population not in ENROLS_METASTATIC:
+            # the study is not for people whose breast cancer has spread: nothing else counts,
+            # so its criteria are not answered (most of an oncology catalog; keeps --all fast)
+            if not keep_ineligible:
+                return None
+            return TrialMatch(
+                plan,
+                "likely_ineligible",
+                round(0.05 * plan.status_weight + 0.05 * plan.phase_weight, 3),
+                {},
+                (),
+                (f"Not for you: this study is for {POPULATION_WORDS[population]}",),
+                self.origin,
+                None,
+                None,
+            )
+        elif population == "breast_stage_unstated":
+            find_out.append(_FIND_OUT["disease_stage_unstated"])
+            key_asked = 1
+            key_unknown = True
         for planned in plan.criteria:
             if not planned.groups:
                 answers[planned.index] = ("unknown", None)
                 if planned.key and not planned.scoped:
                     key_unknown = True
-                    find_out.append(planned.find_out)
+                    find_out.insert(key_asked, planned.find_out)
+                    key_asked += 1
                 continue
             verdict, answer = self.criterion(planned)
             answers[planned.index] = (verdict, answer)
             evaluated += 1
             inclusion = planned.section == SECTION_INCLUSION
             against = (verdict == "not_met") if inclusion else (verdict == "met")
+            label = criteria[planned.index].cohort if planned.scoped else None
+            if label is not None:
+                tally = cohorts.setdefault(label, [False, 0])
+                if against:
+                    tally[0] = True
+                elif verdict == "met" and inclusion:
+                    tally[1] += 1
             if against:
                 if planned.scoped:
                     scoped_against = True
@@ -368,12 +428,18 @@ class _Matcher:
                     reasons.append(f"{word}: {_short(text)}{detail}")
             elif verdict == "unknown":
                 if not planned.scoped:
-                    find_out.append(planned.find_out)
+                    # what decides the trial is asked first
+                    if planned.key:
+                        find_out.insert(key_asked, planned.find_out)
+                        key_asked += 1
+                    else:
+                        find_out.append(planned.find_out)
                     key_unknown = key_unknown or planned.key
             else:
                 favourable += 1
                 if planned.substantive and not planned.scoped and inclusion:
                     substantive_met = True
+                    fitting += 1
         if reasons:
             verdict_: TrialVerdict = "likely_ineligible"
         elif scoped_against or key_unknown or not substantive_met:
@@ -391,14 +457,28 @@ class _Matcher:
             if self.terms
             else 0.0
         )
+        # Fit to the person's situation first: criteria met, a study built for breast
+        # cancer over a basket, subtype / biomarker / history criteria that fit, few open
+        # questions; then words in common, recruiting status, phase and distance.
+        fit = min(1.0, fitting / 3)
+        certainty = 1.0 / (1 + key_asked)
         score = (
-            0.45 * share
-            + 0.2 * relevance
-            + 0.15 * plan.status_weight
-            + 0.1 * plan.phase_weight
-            + 0.1 * place
+            0.25 * share
+            + 0.2 * plan.specific
+            + 0.2 * fit
+            + 0.1 * certainty
+            + 0.1 * relevance
+            + 0.05 * plan.status_weight
+            + 0.05 * plan.phase_weight
+            + 0.05 * place
         )
         to_find_out = tuple(dict.fromkeys(find_out))
+        fitting_cohorts = [
+            (tally[1], label)
+            for label, tally in cohorts.items()
+            if not tally[0] and tally[1] and label != "other cancer types"
+        ]
+        best_cohort = max(fitting_cohorts)[1] if fitting_cohorts else None
         return TrialMatch(
             plan,
             verdict_,
@@ -409,6 +489,7 @@ class _Matcher:
             self.origin,
             nearest,
             in_country,
+            best_cohort,
         )
 
 
@@ -474,5 +555,17 @@ def match_trials(
     finally:
         if collecting:
             gc.enable()
-    matches.sort(key=lambda m: (VERDICT_ORDER[m.verdict], -m.score, m.trial.nct_id))
+    # treatment trials first; care, imaging, screening and research studies after them
+    # Within the treatment trials (and within the others), those that may fit before those
+    # that probably do not; among the first, fit decides, with a lead for "likely": a study
+    # built for this person's cancer and history that needs one fact checked outranks a
+    # basket whose few readable criteria happen to fit.
+    matches.sort(
+        key=lambda m: (
+            m.purpose != "treatment",
+            m.verdict == "likely_ineligible",
+            -(m.score + (LIKELY_LEAD if m.verdict == "likely_eligible" else 0.0)),
+            m.trial.nct_id,
+        )
+    )
     return matches[:limit] if limit is not None else matches

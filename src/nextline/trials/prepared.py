@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from nextline.knowledge import Knowledge
 from nextline.trials.eligibility import KEY_TYPES, Constraint, Criterion, ParsedEligibility
+from nextline.trials.kind import TrialKind, classify
 from nextline.trials.models import Trial
 
-SUBSTANTIVE_TYPES = KEY_TYPES - {"condition", "sex", "menopausal_status"}
+SUBSTANTIVE_TYPES = KEY_TYPES - {"condition", "sex", "menopausal_status", "measurable_disease"}
 SECTION_INCLUSION = 0
 SECTION_EXCLUSION = 1
 
@@ -59,6 +60,8 @@ class TrialPlan:
     country_codes: frozenset[str]
     status_weight: float
     phase_weight: float
+    kind: TrialKind  # what the study is for and whom it enrols
+    specific: float  # 1.0 built for breast cancer alone ... 0.2 any advanced cancer
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,21 @@ def _sites(trial: Trial) -> tuple[SitePlace, ...]:
             SitePlace(site.facility, site.city, site.country, country_code(site.country), lat, lon)
         )
     return tuple(out)
+
+
+def _specificity(trial: Trial, kind: TrialKind) -> float:
+    """How closely the study is built for breast cancer: a breast cancer study outranks a
+    basket that takes breast cancer among others, which outranks "any solid tumour"."""
+    from nextline.trials.eligibility.study_record import mentions_other_cancer
+
+    if kind.population == "metastatic_breast":
+        others = any(mentions_other_cancer(c) for c in trial.conditions) or mentions_other_cancer(
+            trial.title
+        )
+        return 0.4 if others else 1.0
+    if kind.population == "breast_stage_unstated":
+        return 0.5
+    return 0.2
 
 
 def prepare_catalog(
@@ -173,6 +191,8 @@ def prepare_catalog(
                 country_codes=frozenset(s.country_code for s in sites if s.country_code),
                 status_weight=status_weight(trial.status),
                 phase_weight=phase_weight(trial.phases),
+                kind=(kind := classify(trial)),
+                specific=_specificity(trial, kind),
             )
         )
     ordered = sorted(table, key=table.__getitem__)

@@ -152,7 +152,9 @@ _LINES_RE = re.compile(
     + r"|\d+\s*(?:-|–|to|or)\s*\d+)\s*(?:\(\d+\)\s*)?(?P<more>or more\s+|or fewer\s+"
     r"|or less\s+)?(?:prior\s+|previous\s+|standard\s+|systemic\s+|cytotoxic\s+|"
     r"chemotherapy\s+|chemotherapeutic\s+|endocrine\s+|hormonal\s+|treatment\s+|therapy\s+|"
-    r"anti-?cancer\s+|lines?\s+of\s+)*(?:lines?|regimens?)\b(?P<what>[^.;:]{0,60})",
+    r"anti-?cancer\s+|lines?\s+of\s+)*(?:lines?|regimens?|(?<=endocrine )therapies|"
+    r"(?<=hormonal )therapies|(?<=prior )chemotherap(?:y|ies)|(?<=previous )chemotherap(?:y|ies))"
+    r"\b(?P<what>[^.;:]{0,60})",
     re.IGNORECASE,
 )
 _LINES_MIN = re.compile(
@@ -168,6 +170,18 @@ _LINES_BETWEEN = re.compile(
     r"(?:at least|≥|a minimum of|minimum of)\s*(?P<a>" + _NUM + r")\s*(?:\(\d+\)\s*)?"
     r"(?:but|and)\s*(?P<op>no more than|not more than|≤|at most|up to|fewer than|less than|<)"
     r"\s*(?P<b>" + _NUM + r")\s*(?:\(\d+\)\s*)?[^.;]{0,50}?\b(?:lines?|regimens?)\b",
+    re.IGNORECASE,
+)
+_NOT_MORE_THAN = re.compile(
+    r"\b(?:not|no|never|cannot)\b[^.;]{0,40}?(?:more than|greater than|over)\s*(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_ANTI_HER2 = re.compile(r"anti-?\s?her-?2|her-?2[- ](?:targeted|directed)", re.IGNORECASE)
+_PROGRESSED_ON_PRIOR = re.compile(
+    r"progress\w*\s+(?:on|after|following|during)\s+(?:or (?:after|following)\s+)?"
+    r"(?:or intoleran\w+ (?:to|of)\s+)?(?:the |their |a |any )?(?:most recent|last|latest|prior|"
+    r"previous)\s+(?:line of\s+)?(?:systemic\s+|standard\s+|anti-?cancer\s+)?"
+    r"(?:therapy|treatment|regimen|line)",
     re.IGNORECASE,
 )
 _FIRST_LINE_ONLY = re.compile(
@@ -202,6 +216,12 @@ _MEASURABLE_RE = re.compile(r"\bmeasurable\b", re.IGNORECASE)
 _NOT_STRICTLY_MEASURABLE = re.compile(
     r"non-?measurable|evaluable|bone[- ]only|or not measurable|measurable or", re.IGNORECASE
 )
+# "bone-only disease allowed if a soft-tissue part / lytic lesion is measurable": still
+# asks for something measurable
+_BONE_ONLY_IF_MEASURABLE = re.compile(
+    r"bone[- ]only[^.;]{0,80}\b(?:if|provided|as long as|when|only if)\b[^.;]{0,80}measurable",
+    re.IGNORECASE,
+)
 _EARLY_RE = re.compile(
     r"\bstage\s+(?:0|i{1,3}|[1-3])[abc]?(?!\s*(?:-|–|to|through|or)?\s*(?:iv|4))(?![v\d])|"
     r"non-?metastatic|not metastatic|(?:no|without) (?:clinical |radiologic\w* )?(?:evidence of )?"
@@ -228,12 +248,22 @@ _OFS_RE = re.compile(
     r"suppression|ablation|gnrh|lhrh|goserelin|leuprolide|oophorectomy", re.IGNORECASE
 )
 _MENO_DEFINITION = re.compile(
-    r"defin|childbearing|child-bearing|pregnan|contracepti|amenorrh|\bfsh\b|estradiol",
+    r"defin|childbearing|child-bearing|pregnan|contracepti|amenorrh|\bfsh\b|estradiol|"
+    r"reproductive potential|by history|\bmenses\b|hysterectom|\bcan be\b|\bmay be\b",
     re.IGNORECASE,
 )
 _SEX_FEMALE = re.compile(
     r"^(?:female|women|woman)\b|\bfemale (?:sex|gender|patients?|participants?|subjects?)\b|"
     r"^(?:patients?|participants?|subjects?) (?:must be|are) (?:female|women)\b",
+    re.IGNORECASE,
+)
+# Words that make a sentence naming one sex a condition on that sex ("male participants must
+# agree not to donate sperm", "women who are breast feeding", "female participants can be
+# pre-, peri- or postmenopausal"), not a limit on who may join.
+_SEX_CONDITION = re.compile(
+    r"lactat|breast[- ]?feed|nursing|sperm|fertil|reproductive|menses|menopaus|amenorr|"
+    r"hysterectom|oophorectom|tubal|agree|willing|must use|\bcan be\b|\bmay be\b|"
+    r"\bmust (?:either )?be (?:of|on|receiving|willing)|receiving|sterili",
     re.IGNORECASE,
 )
 _SEX_MALE = re.compile(
@@ -394,7 +424,11 @@ _LAB_HINT = re.compile(
     r"bilirubin|\btbil\b|creatinine|\bast\b|\balt\b|aspartate|alanine|sgot|sgpt",
     re.IGNORECASE,
 )
-_LINES_HINT = re.compile(r"\blines?\b|\bregimens?\b|untreated", re.IGNORECASE)
+_LINES_HINT = re.compile(
+    r"\blines?\b|\bregimens?\b|untreated|(?:endocrine|hormonal) therapies|progress|"
+    r"(?:prior|previous) chemotherap",
+    re.IGNORECASE,
+)
 
 
 def _receptors(text: str) -> list[_Found]:
@@ -717,6 +751,7 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
     spans: list[tuple[int, int]] = []
     families: tuple[str, ...] = ()
     words: list[str] = []
+    progressed = False
     if not _LINES_HINT.search(text):
         return None, spans
     for m in _LINES_RE.finditer(text):
@@ -740,7 +775,10 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
             if n is None or n > 15:
                 continue
             lo, hi = n, None
-            if _LINES_MAX.search(head) or more in ("or fewer", "or less"):
+            if _NOT_MORE_THAN.search(head):
+                # "must not have received more than 3 lines": at most 3
+                lo, hi = None, n
+            elif _LINES_MAX.search(head) or more in ("or fewer", "or less"):
                 strict = re.search(
                     r"(?:fewer than|less than|<)\s*(?:\w+\s+)?$", head, re.IGNORECASE
                 )
@@ -757,8 +795,12 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
         spans.append((m.start(), m.end()))
         words.append(phrase.strip())
         scope_words = (phrase + what).lower()
-        if re.search(r"chemo|cytotoxic", scope_words):
+        if _ANTI_HER2.search(scope_words):
+            families = ("anti_her2",)
+        elif re.search(r"chemo|cytotoxic", scope_words):
             families = ("chemotherapy",)
+            if re.search(r"\badcs?\b|antibody[- ]drug conjugate", scope_words):
+                families = ("chemotherapy", "adc")
         elif re.search(r"endocrine|hormon", scope_words):
             families = ("endocrine",)
     for m in _LINES_BETWEEN.finditer(text):
@@ -771,6 +813,14 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
         high = top if high is None else min(high, top)
         spans.append((m.start(), m.end()))
         words.append(m.group(0))
+    after = _PROGRESSED_ON_PRIOR.search(text)
+    if after:
+        # "progression on or after the most recent systemic therapy": at least one line,
+        # and the last one stopped working (or could not be taken)
+        low = 1 if low is None else max(low, 1)
+        progressed = True
+        spans.append((after.start(), after.end()))
+        words.append(after.group(0))
     untreated = _FIRST_LINE_ONLY.search(text)
     if untreated:
         high = 0 if high is None else min(high, 0)
@@ -784,6 +834,7 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
             minimum=low,
             maximum=high,
             families=families,
+            statuses=("progressed",) if progressed else (),
             setting="metastatic",
             words="; ".join(words),
         ),
@@ -798,8 +849,14 @@ def _brain(text: str, section: Section) -> list[_Found]:
         if "lepto" in m.group(0).lower() or "mening" in m.group(0).lower():
             state = "leptomeningeal"
         else:
-            near = text[max(0, m.start() - 40) : m.end() + 25]
-            state = "active" if (_BRAIN_ACTIVE.search(near) or carve_out) else "any"
+            # "any brain lesion thought to require immediate local therapy": the state words
+            # may sit a few words after the mention
+            near = text[max(0, m.start() - 40) : m.end() + 45]
+            steroids = re.search(
+                r"steroid|dexamethasone", text[max(0, m.start() - 80) : m.start()], re.I
+            )
+            # "corticosteroids for symptoms of brain metastases": metastases needing steroids
+            state = "active" if (_BRAIN_ACTIVE.search(near) or carve_out or steroids) else "any"
         found.append(
             _Found(
                 Mention(m.start(), m.end(), "BRAIN"),
@@ -966,6 +1023,13 @@ def _labs(text: str, kb: Knowledge) -> list[Constraint]:
                 written = written or _implied_unit(test_id, value)
                 if written is None:
                     continue
+                if (
+                    test_id in ("anc", "platelets")
+                    and written == "10^9/L"
+                    and value >= 100 * (10 if test_id == "platelets" else 1)
+                ):
+                    # "platelets ≥ 100,000 x 10^9/L": the number is per µL, the unit a slip
+                    written = "/uL"
                 try:
                     canonical = to_canonical(
                         value, written, test.canonical_unit, test.molar_mass_g_per_mol
@@ -1019,6 +1083,11 @@ def _stage(text: str, section: Section) -> list[_Found]:
         return out
     if section == "inclusion":
         early = _EARLY_RE.search(text)
+        advanced_first = _ADVANCED_RE.search(text)
+        if early and advanced_first and advanced_first.start() < early.start():
+            # "metastatic breast cancer ... (documented on early-stage or metastatic
+            # samples)": the early words describe something else
+            early = None
         if early:
             out.append(
                 _Found(
@@ -1072,6 +1141,8 @@ def _menopause(text: str) -> list[_Found]:
 
 
 def _sex(text: str) -> Constraint | None:
+    if _SEX_CONDITION.search(text):
+        return None
     female = bool(_SEX_FEMALE.search(text))
     male = bool(_SEX_MALE.search(text))
     if re.search(r"\b(?:men|males?)\b", text, re.IGNORECASE) and re.search(
@@ -1136,7 +1207,59 @@ _BRAIN_CONDITIONS = re.compile(
 _JOINED_CONDITIONS = re.compile(
     r"\bwithout\b|\bwho (?:have|has|had)\b|\band (?:had|have|has)\b", re.IGNORECASE
 )
+# An age inside a definition of menopause or of child-bearing potential ("post-menopausal:
+# ≥ 60 years old, or < 60 with no menses for 12 months") is not an age limit.
+_AGE_IN_DEFINITION = re.compile(
+    r"menopaus|\bmenses\b|amenorr|non-?reproductive|reproductive potential|hysterectom|"
+    r"oophorectom",
+    re.IGNORECASE,
+)
+_RESTATES_EXCLUSION = re.compile(
+    r"\b(?:is|are) not (?:allowed|permitted|eligible)|\bnot (?:be )?(?:allowed|permitted)\b|"
+    r"\b(?:is|are) (?:excluded|ineligible|prohibited)\b",
+    re.IGNORECASE,
+)
+_STARTS_NEGATIVE = re.compile(
+    r"^\W*(?:no|without|never|must not|has not|have not)\b", re.IGNORECASE
+)
 _LINES_ALLOWANCE = re.compile(r"may have (?:received|had)|allowed|permitted|up to", re.IGNORECASE)
+
+
+def _sentence_of(text: str, index: int) -> str:
+    """The sentence of `text` that holds position `index`."""
+    start = 0
+    for offset, _ in _sentences(text):
+        if offset > index:
+            break
+        start = offset
+    end = next((o for o, _ in _sentences(text) if o > start), len(text))
+    return text[start:end]
+
+
+def _either(raw: RawCriterion, cohort: str | None, kb: Knowledge) -> Criterion | None:
+    """Two or more histories offered as alternatives, each read on its own; None when the
+    criterion is one clause or only one side could be read."""
+    from nextline.trials.eligibility.logic import split_alternatives
+
+    parts = split_alternatives(raw.text)
+    if len(parts) < 2:
+        return None
+    read = [
+        read_criterion(RawCriterion(text=p, section=raw.section, group=None, cohort=None), kb)
+        for p in parts
+    ]
+    if any(not r.groups and not r.topics for r in read) or sum(bool(r.groups) for r in read) < 2:
+        return None
+    groups = tuple(dict.fromkeys(g for r in read for g in r.groups))
+    topics = tuple(dict.fromkeys(t for r in read for t in r.topics))
+    return Criterion(
+        text=raw.text,
+        section=raw.section,
+        group=raw.group,
+        cohort=cohort,
+        groups=groups,
+        topics=topics,
+    )
 
 
 def _about_other_cancers(text: str) -> bool:
@@ -1148,6 +1271,14 @@ def _about_other_cancers(text: str) -> bool:
 
 def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     """One criterion's constraints (see the module docstring)."""
+    from nextline.trials.eligibility.logic import requirement_text
+
+    read = requirement_text(raw.text)
+    if read != raw.text:
+        inner = read_criterion(
+            RawCriterion(text=read, section=raw.section, group=raw.group, cohort=raw.cohort), kb
+        )
+        return inner.model_copy(update={"text": raw.text})
     text = raw.text
     section = raw.section
     cohort = raw.cohort
@@ -1156,6 +1287,10 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
         return Criterion(text=text, section=section, group=raw.group, cohort=cohort)
     if cohort is None and _about_other_cancers(text):
         cohort = "other cancer types"  # a basket trial's criterion for another tumour
+    if section == "inclusion":
+        either = _either(raw, cohort, kb)
+        if either is not None:
+            return either
     concept_found: list[_Found] = []
     concept_found += _receptors(text)
     concept_found += _genes(text)
@@ -1167,7 +1302,7 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     if (
         _MEASURABLE_RE.search(text)
         and section == "inclusion"
-        and not _NOT_STRICTLY_MEASURABLE.search(text)
+        and (not _NOT_STRICTLY_MEASURABLE.search(text) or _BONE_ONLY_IF_MEASURABLE.search(text))
     ):
         m = _MEASURABLE_RE.search(text)
         assert m is not None
@@ -1260,7 +1395,7 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
             gap = False
             if last_receptor_end is not None:
                 between = text[last_receptor_end : item.mention.start]
-                gap = bool(re.search(r"\bor\b", between)) and "and/or" not in between
+                gap = bool(re.search(r"\bor\b", between))  # "ER and/or PR": either
             receptors.append(c)
             receptor_gaps.append(gap)
             last_receptor_end = item.mention.end
@@ -1270,10 +1405,20 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
                 )
         else:
             others.append(c)
+    if section == "exclusion" and _RESTATES_EXCLUSION.search(text):
+        # "prior endocrine therapy ... is not allowed": the "not" restates the exclusion
+        therapies = [(c.model_copy(update={"negated": False}), a, b) for c, a, b in therapies]
+    elif _STARTS_NEGATIVE.match(text) and any(c.negated for c, _, _ in therapies):
+        # "No prior systemic therapy (chemotherapy, targeted or endocrine therapy)": the list
+        # spells out what is ruled out
+        therapies = [(c.model_copy(update={"negated": True}), a, b) for c, a, b in therapies]
+    if therapies or lines_constraint is not None:
+        # "chemotherapy for metastatic disease": the stage names the setting of the therapy
+        others = [c for c in others if c.type != "disease_stage"]
     others += _merge_therapies(text, therapies)
     if lines_constraint is not None:
         if (
-            _LINES_ALLOWANCE.search(text)
+            _LINES_ALLOWANCE.search(_sentence_of(text, line_spans[0][0] if line_spans else 0))
             and lines_constraint.maximum is None
             and lines_constraint.minimum is not None
         ):
@@ -1282,10 +1427,16 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
                 update={"maximum": lines_constraint.minimum, "minimum": None}
             )
         others.append(lines_constraint)
+    if section == "inclusion":
+        from nextline.trials.eligibility.refractory import standard_options_constraint
+
+        no_standard = standard_options_constraint(text)
+        if no_standard is not None:
+            others.append(no_standard)
     others += _performance(text)
     others += _labs(text, kb)
     age = _age(text)
-    if age is not None:
+    if age is not None and not _AGE_IN_DEFINITION.search(text):
         others.append(age)
     sex = _sex(text)
     if sex is not None:
@@ -1310,10 +1461,17 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
         constraints = [tuple(c for g in constraints for c in g)]
     constraints = list(dict.fromkeys(constraints))
     flat = {c.type for g in constraints for c in g}
+    topic_text = _ANTI_HER2.sub(" ", text)
+    if "her2" in flat:
+        topic_text = re.sub(
+            r"(?:her-?2|erbb2)\s+(?:gene\s+)?amplification", " ", topic_text, flags=re.I
+        )
     topics = tuple(
-        name
-        for name, pattern in _TOPICS
-        if name not in flat and name not in skipped and pattern.search(text)
+        dict.fromkeys(
+            name
+            for name, pattern in _TOPICS
+            if name not in flat and name not in skipped and pattern.search(topic_text)
+        )
     )
     if "prior_therapy" not in flat and planned_therapy(text, kb):
         topics = (*topics, "prior_therapy")

@@ -31,6 +31,7 @@ ConstraintType = Literal[
     "sex",
     "menopausal_status",
     "lab",
+    "standard_options",  # no standard option left ("refractory to standard therapy")
 ]
 
 # Constraint types about the cancer's biology and the treatment history: when one of them
@@ -46,6 +47,8 @@ KEY_TYPES: frozenset[str] = frozenset(
         "prior_therapy",
         "prior_lines",
         "brain_metastases",
+        "standard_options",
+        "measurable_disease",  # bone-only disease is often not measurable: ask, never assume
         "sex",
         "menopausal_status",
         "biomarker",  # a topic only: a tumor marker the record does not hold (AR, PD-L1, ...)
@@ -154,6 +157,8 @@ def describe_constraint(c: Constraint) -> str:
     t = c.type
     if t == "condition":
         text = f"cancer type: {', '.join(c.statuses)}"
+    elif t == "standard_options":
+        text = "no standard treatment option left"
     elif t == "disease_stage":
         text = f"disease: {', '.join(c.statuses)}"
     elif t == "hormone_receptor":

@@ -91,8 +91,16 @@ _SCOPING_PARENT = re.compile(
 )
 
 
+# "Inclusion Criteria All Arms", "Key criteria for both phases": for everyone, not a cohort
+_EVERYONE = re.compile(
+    r"\b(?:all|both|every|each|any)\s+(?:\w+\s+)?(?:arms?|cohorts?|parts?|phases?|groups?|"
+    r"participants|patients|stages?|modules?)\b",
+    re.IGNORECASE,
+)
+
+
 def _cohort_of(label: str | None) -> str | None:
-    if label and _COHORT.search(label):
+    if label and _COHORT.search(label) and not _EVERYONE.search(label):
         return label.strip().rstrip(":").strip()
     return None
 

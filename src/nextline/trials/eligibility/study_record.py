@@ -107,6 +107,18 @@ def study_record_criteria(trial: Trial, kb: Knowledge) -> list[Criterion]:
                 topics=("biomarker",),
             )
         )
+    from nextline.trials.eligibility.refractory import standard_options_constraint
+
+    no_standard = standard_options_constraint(trial.title)
+    if no_standard is not None:
+        out.append(
+            Criterion(
+                text=f"Study title: {trial.title}",
+                section="inclusion",
+                group="study record",
+                groups=((no_standard,),),
+            )
+        )
     breast_conditions = [c for c in trial.conditions if _BREAST.search(c)]
     if breast_conditions:
         per_condition = [_subtype_groups(c, kb) for c in breast_conditions]

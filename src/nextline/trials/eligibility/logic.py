@@ -1,0 +1,76 @@
+"""The small grammar above single mentions: where a criterion offers two histories as
+alternatives ("at least one line of anti-HER2 therapy for metastatic disease, or relapse
+within 6 months of adjuvant anti-HER2 therapy"), each side is read on its own and either
+one is enough.
+
+Why: reading the whole sentence at once joins every mention with "and", so a person who
+fits the first half fails on the second. Only a top-level "or" that starts a new clause
+(a verb or a history word, outside brackets) splits; "ER or PR positive", lists of drugs and
+"IHC 1+ or 2+" stay whole and are read by the receptor and therapy readers.
+
+Pure: text in, text out.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CLAUSE_OR = re.compile(
+    r"(?:,\s*|\s+)or\s+(?:\(\w\)\s*)?(?=(?:have |has |had |who |with |patients? |participants? )?"
+    r"(?:relapsed|relapse|recurred|recurrence|progressed|progression|received|completed|"
+    r"(?:documented )?(?:disease )?progression|at least|prior|previous(?:ly)?|"
+    r"been treated|treated|intoleran|refractory|ineligible|not (?:be )?(?:a )?candidates?|"
+    r"de novo)\b)",
+    re.IGNORECASE,
+)
+
+
+def _depth_at(text: str, index: int) -> int:
+    return text[:index].count("(") - text[:index].count(")")
+
+
+def split_alternatives(text: str) -> list[str]:
+    """The clauses of a criterion joined by a top-level "or" (see the module docstring);
+    one item when there is no such "or"."""
+    cuts = [m for m in _CLAUSE_OR.finditer(text) if _depth_at(text, m.start()) == 0]
+    if not cuts:
+        return [text]
+    parts = []
+    start = 0
+    for m in cuts:
+        parts.append(text[start : m.start()].strip(" ,;"))
+        start = m.end()
+    parts.append(text[start:].strip(" ,;."))
+    return [p for p in parts if len(p.split()) >= 3] or [text]
+
+
+_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(•*-])")
+# A sentence that applies only to some people ("ER+ patients must have progressed on ...",
+# "If premenopausal, ...", "For participants with HER2-positive disease: ...") or that only
+# allows something ("patients relapsing on adjuvant tamoxifen are eligible"): neither limits
+# everyone, so neither is read as a requirement of the whole criterion.
+_CONDITIONAL = re.compile(
+    r"^\W*(?:if\b|for (?:patients|participants|subjects|women|men|those)\b|in (?:patients|"
+    r"participants|subjects)\b|(?:[\w+/()-]+\s+){1,6}(?:patients|participants|subjects|women|"
+    r"men)\s+(?:must|should|need to|are required to|will need)\b)",
+    re.IGNORECASE,
+)
+_ALLOWANCE = re.compile(
+    r"\b(?:are|is|will be|remain) (?:also )?(?:eligible|allowed|permitted|acceptable)\b|"
+    r"\bmay (?:also )?(?:have|be|enrol|enroll|participate)\b",
+    re.IGNORECASE,
+)
+
+
+def requirement_text(text: str) -> str:
+    """`text` without the sentences that bind only some people or only allow something;
+    the text unchanged when every sentence is such (the readers then judge it whole)."""
+    parts = _SENTENCE.split(text)
+    if len(parts) < 2:
+        return text
+    kept = [
+        p
+        for i, p in enumerate(parts)
+        if i == 0 or not (_CONDITIONAL.search(p) or _ALLOWANCE.search(p))
+    ]
+    return " ".join(kept)
