@@ -50,7 +50,7 @@ def make_app(
     settings = Settings(home=home)
     app = create_app(settings, as_of=as_of)
     for person_id in people:
-        app.state.web.store.save(read_patient_file(example_path(person_id)), "import")
+        app.state.web.store.save(read_patient_file(example_path(person_id)), "import", base=None)
     if trials:
         from nextline.trials.store import open_trial_store
 

@@ -108,7 +108,8 @@ def test_import_of_a_bad_file_names_every_problem_and_stores_nothing(app, client
             "problems": [
                 {
                     "path": "patient",
-                    "reason": "menopausal_status is required when sex is female",
+                    "reason": "menopausal_status is required when sex is female "
+                    "(use unknown when it is not known)",
                     "severity": "error",
                 },
                 {

@@ -71,7 +71,7 @@ def import_(
         return
     record = load_checked(str(file), parse_as_of(as_of))
     print_warnings(record.warnings)
-    person_id, version = store().save(record.file, f"import from {file.name}")
+    person_id, version = store().save(record.file, f"import from {file.name}", base=None)
     typer.echo(person_id)
     if version > 1:
         typer.echo(f"(version {version})", err=True)

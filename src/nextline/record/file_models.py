@@ -43,7 +43,8 @@ class Patient(FileModel):
     def _needs_menopausal_status_for_women(self) -> Patient:
         if self.sex == "female" and self.menopausal_status is None:
             raise ValueError(
-                "menopausal_status is required when sex is female (use unknown when it is not known)"
+                "menopausal_status is required when sex is female "
+                "(use unknown when it is not known)"
             )
         return self
 

@@ -36,6 +36,20 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     422: {"description": "Invalid input; `problems` names each field and the reason"},
 }
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    409: {
+        "description": "The record changed since `base_version`: nothing was stored "
+        "(kind `conflict`); read it again and decide"
+    },
+}
+BaseVersion = Query(
+    None,
+    ge=0,
+    le=2_000_000_000,
+    description="The version this change was made on (0: a new person). When the record has "
+    "changed since, nothing is stored and the answer is 409.",
+)
 
 # List sections of the patient file that accept a new entry through the API.
 ENTRY_SECTIONS = tuple(
@@ -67,7 +81,7 @@ def list_people(request: Request) -> list[dict[str, Any]]:
     "/people",
     response_model=SavedOut,
     status_code=201,
-    responses=ERROR_RESPONSES,
+    responses=WRITE_RESPONSES,
     summary="Import a patient file (all or nothing); a stored person gets a new version",
 )
 def import_person(
@@ -76,12 +90,13 @@ def import_person(
         ..., description="A patient file (format version 1) as JSON"
     ),
     as_of: dt.date | None = AsOf,
+    base_version: int | None = BaseVersion,
 ) -> dict[str, Any]:
     from nextline.record.validate import validate_record
 
     state = _state(request)
     record = validate_record(body, state.kb, _day(state, as_of))
-    person_id, version = state.store.save(record.file, "import through the API")
+    person_id, version = state.store.save(record.file, "import through the API", base=base_version)
     return {"id": person_id, "version": version, "warnings": [vars(w) for w in record.warnings]}
 
 
@@ -126,11 +141,13 @@ def get_history(request: Request, person_id: str) -> list[dict[str, Any]]:
 @router.post(
     "/people/{person_id}/undo",
     response_model=SavedOut,
-    responses=ERROR_RESPONSES,
+    responses=WRITE_RESPONSES,
     summary="Make the version before the latest current again (as a new version)",
 )
-def undo(request: Request, person_id: str) -> dict[str, Any]:
-    version = _state(request).store.undo(person_id)
+def undo(
+    request: Request, person_id: str, base_version: int | None = BaseVersion
+) -> dict[str, Any]:
+    version = _state(request).store.undo(person_id, base=base_version)
     return {"id": person_id, "version": version, "warnings": []}
 
 
@@ -138,8 +155,9 @@ def undo(request: Request, person_id: str) -> dict[str, Any]:
     "/people/{person_id}/entries/{section}",
     response_model=SavedOut,
     status_code=201,
-    responses=ERROR_RESPONSES,
-    summary="Add one entry to a list section (labs, imaging, symptoms, ...) as a new version",
+    responses=WRITE_RESPONSES,
+    summary="Add one entry to a list section (labs, imaging, symptoms, ...) as a new version; "
+    "an entry added while another save lands is added to that newer version",
 )
 def add_entry(
     request: Request,
@@ -157,11 +175,17 @@ def add_entry(
             [Problem("section", f"{section!r} is not one of: {', '.join(ENTRY_SECTIONS)}")]
         )
     state = _state(request)
-    data = patient_file_data(state.file(person_id))
-    data[section] = [*data.get(section, []), entry]
-    record = validate_record(data, state.kb, _day(state, as_of))
-    _, version = state.store.save(record.file, f"added to {section} through the API")
-    return {"id": person_id, "version": version, "warnings": [vars(w) for w in record.warnings]}
+    warnings: list[dict[str, Any]] = []
+
+    def add(file: PatientFile) -> PatientFile:
+        data = patient_file_data(file)
+        data[section] = [*data.get(section, []), entry]
+        record = validate_record(data, state.kb, _day(state, as_of))
+        warnings[:] = [vars(w) for w in record.warnings]
+        return record.file
+
+    version = state.store.update(person_id, add, f"added to {section} through the API")
+    return {"id": person_id, "version": version, "warnings": warnings}
 
 
 def _record(request: Request, person_id: str, as_of: dt.date | None) -> tuple[Any, dt.date]:

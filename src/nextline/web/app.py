@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from nextline.errors import (
     ConfigError,
+    Conflict,
     InputTooLarge,
     KnowledgeInvalid,
     NextlineError,
@@ -42,6 +43,7 @@ log = logging.getLogger("nextline.web")
 
 _KIND_STATUS: dict[type[NextlineError], tuple[int, str]] = {
     NotFound: (404, "not_found"),
+    Conflict: (409, "conflict"),
     RecordInvalid: (422, "record_invalid"),
     InputTooLarge: (413, "too_large"),
     KnowledgeInvalid: (500, "knowledge_invalid"),
@@ -54,6 +56,7 @@ _TITLES = {
     403: "That was refused",
     404: "Not found",
     405: "That action is not allowed here",
+    409: "This record changed meanwhile",
     413: "That is too large",
     415: "That kind of content is not accepted",
     422: "Some of what was sent is not right",
@@ -197,9 +200,12 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        kind = {404: "not_found", 403: "forbidden", 405: "method_not_allowed"}.get(
-            exc.status_code, "http_error"
-        )
+        kind = {
+            404: "not_found",
+            403: "forbidden",
+            405: "method_not_allowed",
+            409: "conflict",
+        }.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
         if exc.status_code == 404 and message == "Not Found":
             message = "There is no page at this address."
