@@ -82,10 +82,10 @@ def import_fhir_file(
         data = merge_into(current, data, result.report)
     typer.echo(result.report.as_text(), err=True)
     if report_path is not None:
-        report_path.write_text(
-            json.dumps(result.report.as_data(), indent=2, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
+        from nextline.store.files import write_private
+
+        text = json.dumps(result.report.as_data(), indent=2, ensure_ascii=False) + "\n"
+        write_private(report_path, text.encode("utf-8"))
     if not data.get("patient", {}).get("sex"):
         raise RecordInvalid(
             [Problem("patient.sex", "the bundle has no Patient with a sex")], str(file)

@@ -156,7 +156,9 @@ def export(
     file = read_patient_file(Path(ref)) if Path(ref).is_file() else store().get(ref, version)
     text = fhir_cmds.export_fhir_text(file) if fmt == "fhir" else dump_patient_file(file, fmt)
     if output:
-        output.write_text(text, encoding="utf-8")
+        from nextline.store.files import write_private
+
+        write_private(output, text.encode("utf-8"))
     else:
         typer.echo(text, nl=False)
 

@@ -124,16 +124,16 @@ def render_pdf(html: str) -> bytes:
 def write_report(
     record: PatientRecord, kb: Knowledge, as_of: dt.date, out: Path, trials: Any = None
 ) -> Path:
-    """Write the report to `out` (.pdf or .html), all or nothing: a temp file, then a rename."""
+    """Write the report to `out` (.pdf or .html), all or nothing (a temp file, then a rename),
+    readable only by its owner (0600)."""
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".html", ".htm"):
         raise NextlineError(f"-o {out}: the file must end in .pdf or .html")
     html = render_html(build_report(record, kb, as_of, trials=trials), kb)
     data = render_pdf(html) if suffix == ".pdf" else html.encode("utf-8")
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    return out
+    from nextline.store.files import write_private
+
+    return write_private(out, data)
 
 
 def _svg_data_uri(svg: str) -> str:
