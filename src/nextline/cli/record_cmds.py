@@ -97,11 +97,14 @@ def list_(json_out: Json = False) -> None:
         typer.echo("No one is stored yet. Add someone with: nextline import FILE")
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("id", "name", "versions", "updated")
     for p in people:
-        table.add_row(p.id, p.name or "", str(p.versions), p.updated_at.strftime("%Y-%m-%d %H:%M"))
+        table.add_row(
+            p.id, escape(p.name or ""), str(p.versions), p.updated_at.strftime("%Y-%m-%d %H:%M")
+        )
     Console().print(table)
 
 

@@ -1,0 +1,36 @@
+"""Hostile and absurd input through the API and forms: refused clearly, nothing stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import MARIA, versions
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e309", "-4"])
+def test_the_api_refuses_a_lab_value_that_is_not_a_real_measurement(app, client, token) -> None:
+    body = '{"date": "2025-01-02", "test": "CA 15-3", "value": VALUE, "unit": "U/mL"}'
+    body = body.replace("VALUE", token)
+    response = client.post(
+        f"/api/people/{MARIA}/entries/labs",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["kind"] == "record_invalid"
+    assert [p["path"] for p in error["problems"]] == [
+        f"labs[{len(app.state.web.store.get(MARIA).labs)}].value"
+    ]
+    assert versions(app) == 1
+
+
+def test_the_api_refuses_a_long_note_instead_of_cutting_it(app, client) -> None:
+    note = "n" * 5001
+    response = client.post(
+        f"/api/people/{MARIA}/entries/symptoms", json={"date": "2025-01-02", "notes": note}
+    )
+    assert response.status_code == 422
+    [problem] = response.json()["error"]["problems"]
+    assert problem["reason"].startswith("String should have at most 5000 characters")
+    assert versions(app) == 1
