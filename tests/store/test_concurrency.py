@@ -137,3 +137,12 @@ def test_a_stale_save_and_a_stale_undo_name_the_versions(store: RecordStore) -> 
     assert store.latest_version(PERSON) == 2
     assert store.undo(PERSON, base=2) == 3
     assert store.get(PERSON) == original
+
+
+@pytest.mark.parametrize("version", [10**23, 2**31, -1])
+def test_a_version_past_the_column_is_not_found(store: RecordStore, version: int) -> None:
+    from nextline.errors import NotFound
+
+    store.save(read_patient_file(example_path(PERSON)), "import", base=0)
+    with pytest.raises(NotFound, match="no record version"):
+        store.get(PERSON, version)

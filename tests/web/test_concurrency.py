@@ -7,20 +7,15 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
-
 from nextline.settings import Settings
 from nextline.store import create_db_engine
-from tests.web.conftest import MARIA, make_app
+from tests.web.conftest import MARIA, csrf, make_app, make_client
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 WRITERS = 20
@@ -70,9 +65,9 @@ def test_api_and_form_writers_at_once_lose_nothing(tmp_path: Path, database: str
     start = threading.Barrier(WRITERS)
 
     def writer(number: int) -> None:
-        client = TestClient(app)
+        client = make_client(app)
         client.get("/people")  # the CSRF cookie
-        token = client.cookies.get("nextline_csrf") or ""
+        token = csrf(client)
         start.wait()
         for round_ in range(ROUNDS):
             if number % 2:
@@ -117,7 +112,7 @@ def test_api_and_form_writers_at_once_lose_nothing(tmp_path: Path, database: str
 
 def test_a_stale_api_import_or_undo_is_a_409_conflict(tmp_path: Path) -> None:
     app = _app(tmp_path, None)
-    client = TestClient(app)
+    client = make_client(app)
     record = client.get(f"/api/people/{MARIA}/record").json()
     added = client.post(
         f"/api/people/{MARIA}/entries/labs",
@@ -136,9 +131,9 @@ def test_a_stale_api_import_or_undo_is_a_409_conflict(tmp_path: Path) -> None:
 
 def test_a_form_undo_from_an_old_page_shows_what_changed(tmp_path: Path) -> None:
     app = _app(tmp_path, None)
-    client = TestClient(app)
+    client = make_client(app)
     client.get("/people")
-    token = client.cookies.get("nextline_csrf") or ""
+    token = csrf(client)
     for value in (12, 13):
         client.post(
             f"/api/people/{MARIA}/entries/labs",

@@ -34,3 +34,17 @@ def test_the_api_refuses_a_long_note_instead_of_cutting_it(app, client) -> None:
     [problem] = response.json()["error"]["problems"]
     assert problem["reason"].startswith("String should have at most 5000 characters")
     assert versions(app) == 1
+
+
+@pytest.mark.parametrize("version", ["1" * 23, "2147483648", "99999999999"])
+def test_a_huge_version_is_a_4xx_never_a_500(client, version: str) -> None:
+    response = client.get(f"/api/people/{MARIA}/record?version={version}")
+    assert response.status_code == 422
+    assert response.json()["error"]["kind"] == "request_invalid"
+
+
+def test_the_store_answers_not_found_for_a_version_past_the_column(app) -> None:
+    from nextline.errors import NotFound
+
+    with pytest.raises(NotFound, match="no record version"):
+        app.state.web.store.get(MARIA, 10**23)

@@ -57,6 +57,7 @@ def _canonical(file: PatientFile) -> str:
 # change while holding the write lock instead.
 OPTIMISTIC_ATTEMPTS = 3
 NOTE_LIMIT = 500
+VERSION_LIMIT = 2**31 - 1  # the version column is a 32-bit integer
 
 
 class RecordStore:
@@ -171,6 +172,8 @@ class RecordStore:
 
     @staticmethod
     def _version_row(session: Session, person_id: str, version: int) -> RecordVersion:
+        if not 0 < version <= VERSION_LIMIT:  # beyond the column's range: none stored
+            raise NotFound("record version", f"{person_id}@{version}")
         row = session.scalars(
             select(RecordVersion).where(
                 RecordVersion.person_id == person_id, RecordVersion.version == version

@@ -123,7 +123,7 @@ def show_person(request: Request, person_id: str, as_of: dt.date | None = AsOf) 
 def get_record(
     request: Request,
     person_id: str,
-    version: int | None = Query(None, ge=1, description="An earlier version"),
+    version: int | None = Query(None, ge=1, le=2_000_000_000, description="An earlier version"),
 ) -> dict[str, Any]:
     return patient_file_data(_state(request).store.get(person_id, version))
 

@@ -25,12 +25,14 @@ from nextline.errors import (
 )
 from nextline.web.security import (
     CSRF_COOKIE,
-    SAFE_METHODS,
     SECURITY_HEADERS,
+    CsrfSigner,
     check_bind_address,
     host_allowed,
-    new_csrf_token,
 )
+
+# Methods that carry a body: an API write must send it as JSON.
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
@@ -145,6 +147,19 @@ def create_app(
     install_filters(templates.env)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    signer = CsrfSigner()
+    app.state.csrf = signer
+
+    async def _refuse(scope: Any, status: int, kind: str, message: str) -> Response:
+        from starlette.requests import Request as StarletteRequest
+
+        return _render_error(StarletteRequest(scope), error_payload(status, kind, message))
+
+    from nextline.web.gate import RequestGate
+
+    # Added before `_guard`, so it runs inside it: the host is checked and the security
+    # headers are added to the gate's refusals too.
+    app.add_middleware(RequestGate, signer=signer, refuse=_refuse)
 
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
@@ -155,11 +170,13 @@ def create_app(
                 "This address is not served. Open nextline at http://127.0.0.1.", 421
             )
         else:
-            token = request.cookies.get(CSRF_COOKIE)
-            fresh = not token or len(token) < 32
-            request.state.csrf_token = new_csrf_token() if fresh else token
+            cookie = request.cookies.get(CSRF_COOKIE)
+            fresh = not signer.session_valid(cookie)
+            session = signer.new_session() if fresh else str(cookie)
+            request.state.session = session
+            request.state.csrf_token = signer.token(session)
             if (
-                request.method not in SAFE_METHODS
+                request.method in BODY_METHODS
                 and request.url.path.startswith("/api/")
                 and request.headers.get("content-type", "").split(";")[0].strip()
                 != "application/json"
@@ -178,7 +195,7 @@ def create_app(
             if fresh:
                 response.set_cookie(
                     CSRF_COOKIE,
-                    request.state.csrf_token,
+                    session,
                     httponly=True,
                     samesite="strict",
                     path="/",

@@ -23,7 +23,7 @@ from nextline.web.forms import (
     rows_to_lists,
     with_entry,
 )
-from nextline.web.security import CSRF_FIELD, CSRF_HEADER, csrf_matches
+from nextline.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
 from nextline.web.state import WebState
 from nextline.web.vocab import (
     CARE_ROLES,
@@ -50,7 +50,7 @@ async def read_form(request: Request) -> list[tuple[str, str]]:
     form = await request.form()
     pairs = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     sent = request.headers.get(CSRF_HEADER) or next((v for k, v in pairs if k == CSRF_FIELD), None)
-    if not csrf_matches(request.cookies.get("nextline_csrf"), sent):
+    if not request.app.state.csrf.check(request.cookies.get(CSRF_COOKIE), sent):
         raise HTTPException(
             403,
             "This form was refused because it did not come from this page. "
