@@ -48,3 +48,36 @@ def test_the_store_answers_not_found_for_a_version_past_the_column(app) -> None:
 
     with pytest.raises(NotFound, match="no record version"):
         app.state.web.store.get(MARIA, 10**23)
+
+
+@pytest.mark.parametrize("path", ["status", "options", "questions", "brief", ""])
+@pytest.mark.parametrize("as_of", ["2024-04-01", "2022-01-01", "2021-06-16"])
+def test_an_as_of_read_shows_the_record_as_of_that_day_never_422(client, path, as_of) -> None:
+    url = f"/api/people/{MARIA}/{path}".rstrip("/")
+    response = client.get(f"{url}?as_of={as_of}")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body.get("as_of", as_of) == as_of
+
+
+def test_as_of_status_matches_the_cli(client) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from nextline.cli import app as cli_app
+    from nextline.examples import example_path
+
+    api = client.get(f"/api/people/{MARIA}/status?as_of=2024-04-01").json()
+    cli = CliRunner().invoke(
+        cli_app, ["status", str(example_path(MARIA)), "--as-of", "2024-04-01", "--json"]
+    )
+    assert cli.exit_code == 0, cli.output
+    assert api == json.loads(cli.stdout)
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("path", ["/api/people", f"/api/people/{MARIA}", f"/people/{MARIA}"])
+def test_undeclared_methods_are_405(client, method: str, path: str) -> None:
+    response = client.request(method, path, headers={"content-type": "text/plain"})
+    assert response.status_code == 405

@@ -111,7 +111,7 @@ def show_person(request: Request, person_id: str, as_of: dt.date | None = AsOf) 
 
     state = _state(request)
     day = _day(state, as_of)
-    record = build_record(state.file(person_id), state.kb, day)
+    record = build_record(state.file(person_id), state.kb, _checked_on(state, day))
     return show_out(record, day)
 
 
@@ -188,12 +188,19 @@ def add_entry(
     return {"id": person_id, "version": version, "warnings": warnings}
 
 
+def _checked_on(state: WebState, day: dt.date) -> dt.date:
+    """A read shows the record as of `day`, never validates it against `day`: the stored
+    record is checked as of today (or `day` if later), and the engines leave out what came
+    after `day` (as the CLI's `--as-of` does)."""
+    return max(day, state.today())
+
+
 def _record(request: Request, person_id: str, as_of: dt.date | None) -> tuple[Any, dt.date]:
     from nextline.record import build_record
 
     state = _state(request)
     day = _day(state, as_of)
-    return build_record(state.file(person_id), state.kb, day), day
+    return build_record(state.file(person_id), state.kb, _checked_on(state, day)), day
 
 
 @router.get(

@@ -178,6 +178,7 @@ def create_app(
             if (
                 request.method in BODY_METHODS
                 and request.url.path.startswith("/api/")
+                and _route_accepts(app, request.scope)
                 and request.headers.get("content-type", "").split(";")[0].strip()
                 != "application/json"
             ):
@@ -252,6 +253,14 @@ def create_app(
     app.include_router(questions.router)
     app.include_router(api.router, prefix="/api")
     return app
+
+
+def _route_accepts(app: FastAPI, scope: Any) -> bool:
+    """Whether a route answers this method at this path (otherwise the router says 405 or
+    404, which comes before what the body should be)."""
+    from starlette.routing import Match
+
+    return any(route.matches(scope)[0] == Match.FULL for route in app.router.routes)
 
 
 def _version() -> str:
