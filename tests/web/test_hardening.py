@@ -81,3 +81,20 @@ def test_as_of_status_matches_the_cli(client) -> None:
 def test_undeclared_methods_are_405(client, method: str, path: str) -> None:
     response = client.request(method, path, headers={"content-type": "text/plain"})
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("as_of", ["1.9e-202", "0", "1717000000", "2024-4-1", "2024-02-30"])
+def test_an_as_of_that_is_not_a_date_is_a_422(client, as_of: str) -> None:
+    response = client.get(f"/api/people/{MARIA}/status?as_of={as_of}")
+    assert response.status_code == 422
+    assert [p["path"] for p in response.json()["error"]["problems"]] == ["as_of"]
+
+
+def test_an_undo_without_a_body_is_accepted_but_a_form_body_is_not(app, client) -> None:
+    client.post(
+        f"/api/people/{MARIA}/entries/labs",
+        json={"date": "2025-01-02", "test": "CA 15-3", "value": 3, "unit": "U/mL"},
+    )
+    form = client.post(f"/api/people/{MARIA}/undo", data={"x": "1"})
+    assert form.status_code == 415
+    assert client.post(f"/api/people/{MARIA}/undo").json()["version"] == 3

@@ -8,10 +8,12 @@ validated exactly like the file importer, and store a new version or nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from nextline.errors import Problem, RecordInvalid
 from nextline.record import PatientFile, patient_file_data
@@ -38,6 +40,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERROR_RESPONSES,
+    400: {"description": "The body is not readable JSON"},
+    403: {"description": "Sent from another site (`Origin` / `Sec-Fetch-Site`): refused"},
+    413: {"description": "The body is over the size limit: refused before it was read"},
+    415: {"description": "The body is not JSON (`application/json`)"},
     409: {
         "description": "The record changed since `base_version`: nothing was stored "
         "(kind `conflict`); read it again and decide"
@@ -66,6 +72,16 @@ def _day(state: WebState, as_of: dt.date | None) -> dt.date:
     return as_of or state.today()
 
 
+def _iso_date_text(value: Any) -> Any:
+    # A query date is YYYY-MM-DD text only: pydantic would also read a number as seconds
+    # since 1970 (`as_of=1e-202` was 1970-01-01), which the OpenAPI document does not allow.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("use a date written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
+
 AsOf = Query(None, description="Read the record as of this date (YYYY-MM-DD); default today.")
 WithTrials = Query(
     False, description="Also match the catalog's breast cancer trials (as the CLI's --trials)"
@@ -89,7 +105,7 @@ def import_person(
     body: dict[str, Any] = Body(  # noqa: B008
         ..., description="A patient file (format version 1) as JSON"
     ),
-    as_of: dt.date | None = AsOf,
+    as_of: IsoDate | None = AsOf,
     base_version: int | None = BaseVersion,
 ) -> dict[str, Any]:
     from nextline.record.validate import validate_record
@@ -106,7 +122,7 @@ def import_person(
     responses=ERROR_RESPONSES,
     summary="A person's lines and timeline (as `nextline show --json`)",
 )
-def show_person(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> dict[str, Any]:
+def show_person(request: Request, person_id: str, as_of: IsoDate | None = AsOf) -> dict[str, Any]:
     from nextline.record import build_record
 
     state = _state(request)
@@ -162,11 +178,15 @@ def undo(
 def add_entry(
     request: Request,
     person_id: str,
-    section: str,
+    section: str = Path(
+        ...,
+        description=f"One of: {', '.join(ENTRY_SECTIONS)}",
+        json_schema_extra={"enum": list(ENTRY_SECTIONS)},
+    ),
     entry: dict[str, Any] = Body(  # noqa: B008
         ..., description="One entry of that section, as in a patient file"
     ),
-    as_of: dt.date | None = AsOf,
+    as_of: IsoDate | None = AsOf,
 ) -> dict[str, Any]:
     from nextline.record.validate import validate_record
 
@@ -208,7 +228,7 @@ def _record(request: Request, person_id: str, as_of: dt.date | None) -> tuple[An
     responses=ERROR_RESPONSES,
     summary="Is the treatment working? Red flags and the evidence (as `nextline status --json`)",
 )
-def get_status(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> Any:
+def get_status(request: Request, person_id: str, as_of: IsoDate | None = AsOf) -> Any:
     record, day = _record(request, person_id, as_of)
     return engines.status_json(engines.status(record, _state(request).kb, day))
 
@@ -218,7 +238,7 @@ def get_status(request: Request, person_id: str, as_of: dt.date | None = AsOf) -
     responses=ERROR_RESPONSES,
     summary="Every next option with its verdict and evidence (as `nextline options --json`)",
 )
-def get_options(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> Any:
+def get_options(request: Request, person_id: str, as_of: IsoDate | None = AsOf) -> Any:
     record, day = _record(request, person_id, as_of)
     return engines.options(record, _state(request).kb, day).to_json()
 
@@ -229,7 +249,7 @@ def get_options(request: Request, person_id: str, as_of: dt.date | None = AsOf) 
     summary="Questions for the next appointment (as `nextline questions --json`)",
 )
 def get_questions(
-    request: Request, person_id: str, as_of: dt.date | None = AsOf, trials: bool = WithTrials
+    request: Request, person_id: str, as_of: IsoDate | None = AsOf, trials: bool = WithTrials
 ) -> Any:
     state = _state(request)
     record, day = _record(request, person_id, as_of)
@@ -250,7 +270,7 @@ def get_questions(
     summary="The whole briefing (as `nextline brief --json`)",
 )
 def get_brief(
-    request: Request, person_id: str, as_of: dt.date | None = AsOf, trials: bool = WithTrials
+    request: Request, person_id: str, as_of: IsoDate | None = AsOf, trials: bool = WithTrials
 ) -> Any:
     state = _state(request)
     record, day = _record(request, person_id, as_of)
@@ -268,7 +288,7 @@ def get_brief(
 def get_trials(
     request: Request,
     person_id: str,
-    as_of: dt.date | None = AsOf,
+    as_of: IsoDate | None = AsOf,
     within_km: float | None = Query(None, gt=0, le=20000, description="Nearest site within"),
     include_ineligible: bool = Query(False, description="Also list likely ineligible trials"),
     limit: int | None = Query(None, ge=1, le=5000),
@@ -301,7 +321,7 @@ def get_trials(
     },
     summary="The summary packet as PDF (as `nextline report -o FILE.pdf`)",
 )
-def get_summary_pdf(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> Response:
+def get_summary_pdf(request: Request, person_id: str, as_of: IsoDate | None = AsOf) -> Response:
     state = _state(request)
     record, day = _record(request, person_id, as_of)
     pdf = engines.summary_pdf(record, state.kb, day, engines.trials(record, state.kb, day, state))

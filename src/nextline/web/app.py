@@ -179,8 +179,7 @@ def create_app(
                 request.method in BODY_METHODS
                 and request.url.path.startswith("/api/")
                 and _route_accepts(app, request.scope)
-                and request.headers.get("content-type", "").split(";")[0].strip()
-                != "application/json"
+                and _sends_non_json(request)
             ):
                 # A page elsewhere can post a form here without asking; it cannot send JSON
                 # without the browser first asking this server, which never agrees.
@@ -253,6 +252,16 @@ def create_app(
     app.include_router(questions.router)
     app.include_router(api.router, prefix="/api")
     return app
+
+
+def _sends_non_json(request: Request) -> bool:
+    """A body (or a declared content type) that is not JSON. A write without a body, like
+    undo, needs none; a browser form always declares its type, so it is still refused."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind:
+        return kind != "application/json"
+    length = request.headers.get("content-length", "0")
+    return length != "0" or "transfer-encoding" in request.headers
 
 
 def _route_accepts(app: FastAPI, scope: Any) -> bool:
