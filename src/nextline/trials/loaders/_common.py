@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from nextline.errors import Problem, TrialDataInvalid
+from nextline.trials.models import Trial
 
 # Display spellings (website, legacy XML, the snapshot) to API v2 enum values.
 _STATUS = {
@@ -180,10 +181,50 @@ def check_nct_id(value: object, path: str, problems: list[Problem]) -> str:
 
 
 def text_or_none(value: object) -> str | None:
-    if value is None:
+    """Text, or a number written as text; anything else (a list, an object) is not text."""
+    if value is None or isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     text = str(value).strip()
     return text or None
+
+
+# Caps on a study's text, checked before anything parses it: the registry's own limits are
+# 300 characters for a brief title and 600 for an official title
+# (https://clinicaltrials.gov/policy/protocol-definitions); these caps sit well above them,
+# so no real study is refused, while a 1 MB title or a 100 KB criterion (which slowed
+# matching for everyone) is.
+TEXT_CAPS = {
+    "title": 1_000,
+    "official_title": 2_000,
+    "summary": 20_000,
+    "eligibility_text": 40_000,
+    "sponsor": 1_000,
+}
+ITEM_CAP = 1_000  # one condition, keyword or intervention name
+ITEMS_CAP = 1_000  # how many of them
+SITES_CAP = 5_000  # the largest studies list a few thousand sites
+
+
+def check_sizes(trial: Trial, path: str, problems: list[Problem]) -> None:
+    """A problem for each text over its cap (the study is then not read, and says why)."""
+    where = f"{path}." if path else ""
+    for name, cap in TEXT_CAPS.items():
+        value = getattr(trial, name)
+        if isinstance(value, str) and len(value) > cap:
+            problems.append(
+                Problem(f"{where}{name}", f"{len(value):,} characters, over the {cap:,} limit")
+            )
+    for name in ("conditions", "keywords", "interventions"):
+        items = getattr(trial, name)
+        if len(items) > ITEMS_CAP or any(len(item) > ITEM_CAP for item in items):
+            problems.append(
+                Problem(
+                    f"{where}{name}",
+                    f"over {ITEMS_CAP:,} entries or an entry over {ITEM_CAP:,} characters",
+                )
+            )
+    if len(trial.sites) > SITES_CAP:
+        problems.append(Problem(f"{where}sites", f"over {SITES_CAP:,} sites"))
 
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>=~|^])")

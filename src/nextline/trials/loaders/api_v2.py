@@ -15,6 +15,7 @@ from nextline.errors import Problem
 from nextline.trials.loaders._common import (
     age_years,
     check_nct_id,
+    check_sizes,
     parse_date,
     phase_codes,
     sex_code,
@@ -196,6 +197,7 @@ def trial_from_api_v2(
         sponsor=text_or_none(lead.get("name")) if isinstance(lead, dict) else None,
         enrollment=enrollment,
     )
+    check_sizes(trial, path, problems)
     return trial if len(problems) == before else None
 
 
