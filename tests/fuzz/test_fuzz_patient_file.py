@@ -129,7 +129,8 @@ def value_mutants(draw: st.DrawFn) -> tuple[bytes, bool]:
     if draw(st.booleans()):
         return json.dumps(data, default=str, allow_nan=True).encode("utf-8"), True
     try:
-        text = yaml.safe_dump(data, allow_unicode=draw(st.booleans()))
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        text = yaml.dump(data, Dumper=dumper, allow_unicode=draw(st.booleans()))
     except yaml.YAMLError:  # a lone surrogate cannot be written as YAML: send it as JSON
         return json.dumps(data, default=str).encode("utf-8"), True
     return text.encode("utf-8", errors="surrogatepass"), False

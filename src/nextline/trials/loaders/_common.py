@@ -79,8 +79,17 @@ _MONTHS = {
 }  # fmt: skip
 
 
-def status_code(value: str | None, path: str, problems: list[Problem]) -> str | None:
+def text_value(value: object, path: str, problems: list[Problem]) -> str | None:
+    """`value` when it is text (or absent); anything else is a problem, never a crash."""
+    if value is None or isinstance(value, str):
+        return value
+    problems.append(Problem(path, f"expected text, got {type(value).__name__}"))
+    return None
+
+
+def status_code(value: object, path: str, problems: list[Problem]) -> str | None:
     """`Recruiting` or `RECRUITING` -> `RECRUITING`; anything else is a problem."""
+    value = text_value(value, path, problems)
     if value is None or not value.strip():
         return None
     if value in STATUSES:
@@ -91,18 +100,21 @@ def status_code(value: str | None, path: str, problems: list[Problem]) -> str | 
     return code
 
 
-def phase_codes(value: str | list[str] | None, path: str, problems: list[Problem]) -> list[str]:
+def phase_codes(value: object, path: str, problems: list[Problem]) -> list[str]:
     """`Phase 1/Phase 2` -> [PHASE1, PHASE2]; API v2 lists pass through (checked)."""
     if value is None:
         return []
     if isinstance(value, list):
-        out = []
+        out: list[str] = []
         for i, item in enumerate(value):
-            if item in PHASES:
+            if isinstance(item, str) and item in PHASES:
                 out.append(item)
             else:
                 out.extend(phase_codes(item, f"{path}[{i}]", problems))
         return out
+    value = text_value(value, path, problems)
+    if value is None:
+        return []
     text = value.strip().lower()
     if not text:
         return []
@@ -115,7 +127,8 @@ def phase_codes(value: str | list[str] | None, path: str, problems: list[Problem
     return list(codes)
 
 
-def sex_code(value: str | None, path: str, problems: list[Problem]) -> str | None:
+def sex_code(value: object, path: str, problems: list[Problem]) -> str | None:
+    value = text_value(value, path, problems)
     if value is None or not value.strip():
         return None
     code = _SEX.get(value.strip().lower())
@@ -124,15 +137,16 @@ def sex_code(value: str | None, path: str, problems: list[Problem]) -> str | Non
     return code
 
 
-def study_type_code(value: str | None) -> str | None:
-    if value is None or not value.strip():
+def study_type_code(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
         return None
     upper = value.strip().upper().replace(" ", "_")
     return _STUDY_TYPE.get(value.strip().lower(), upper)
 
 
-def age_years(value: str | None, path: str, problems: list[Problem]) -> float | None:
+def age_years(value: object, path: str, problems: list[Problem]) -> float | None:
     """`18 Years` -> 18.0, `6 Months` -> 0.5; `N/A` and empty mean no limit."""
+    value = text_value(value, path, problems)
     if value is None:
         return None
     text = value.strip()
@@ -146,11 +160,12 @@ def age_years(value: str | None, path: str, problems: list[Problem]) -> float | 
     return round(years, 4)
 
 
-def parse_date(value: str | None, path: str, problems: list[Problem]) -> dt.date | None:
+def parse_date(value: object, path: str, problems: list[Problem]) -> dt.date | None:
     """ISO `2024-05-17` or `2024-05`, or the legacy `May 17, 2024` / `May 2024`.
 
     A month-only date is read as the month's first day.
     """
+    value = text_value(value, path, problems)
     if value is None:
         return None
     text = value.strip()
@@ -225,6 +240,10 @@ def check_sizes(trial: Trial, path: str, problems: list[Problem]) -> None:
             )
     if len(trial.sites) > SITES_CAP:
         problems.append(Problem(f"{where}sites", f"over {SITES_CAP:,} sites"))
+    try:
+        trial.model_dump_json()  # what the store writes: text must be valid Unicode
+    except ValueError:
+        problems.append(Problem(path, "holds text that is not valid Unicode (a lone surrogate)"))
 
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>=~|^])")

@@ -9,6 +9,7 @@ Field names as in the API v2 data structure: `protocolSection.identificationModu
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from nextline.errors import Problem
@@ -63,7 +64,14 @@ def _float(value: object, path: str, problems: list[Problem]) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.append(Problem(path, "expected a number"))
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        number = math.inf
+    if not math.isfinite(number):
+        problems.append(Problem(path, "expected a finite number"))
+        return None
+    return number
 
 
 def _sites(value: object, path: str, problems: list[Problem]) -> list[Site]:
