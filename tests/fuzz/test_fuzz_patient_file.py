@@ -131,7 +131,7 @@ def value_mutants(draw: st.DrawFn) -> tuple[bytes, bool]:
     try:
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         text = yaml.dump(data, Dumper=dumper, allow_unicode=draw(st.booleans()))
-    except yaml.YAMLError:  # a lone surrogate cannot be written as YAML: send it as JSON
+    except (yaml.YAMLError, UnicodeEncodeError):  # a lone surrogate cannot be YAML: use JSON
         return json.dumps(data, default=str).encode("utf-8"), True
     return text.encode("utf-8", errors="surrogatepass"), False
 
