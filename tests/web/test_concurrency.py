@@ -146,3 +146,39 @@ def test_a_form_undo_from_an_old_page_shows_what_changed(tmp_path: Path) -> None
     assert response.status_code == 409
     assert "version 3: added to labs through the API" in response.text
     assert app.state.web.store.latest_version(MARIA) == 3
+
+
+def test_changing_an_entry_on_a_stale_form_reshows_it_with_what_changed(tmp_path: Path) -> None:
+    app = _app(tmp_path, None)
+    client = make_client(app)
+    client.get("/people")
+    token = csrf(client)
+    start = {"drugs": "elacestrant", "start": "2024-04-15", "setting": "metastatic"}
+    client.post(
+        f"/people/{MARIA}/add/treatment-start", data={"csrf_token": token, **start}
+    )  # version 2
+    index = len(app.state.web.store.get(MARIA).therapies) - 1
+    page = client.get(f"/people/{MARIA}/add/treatment-stop").text
+    assert '<input type="hidden" name="base_version" value="2">' in page
+    client.post(  # someone else saves meanwhile: version 3
+        f"/api/people/{MARIA}/entries/labs",
+        json={"date": "2025-01-02", "test": "CA 15-3", "value": 12, "unit": "U/mL"},
+    )
+    stop = {"therapy": str(index), "stop": "2025-05-01", "stop_reason": "toxicity"}
+    stale = client.post(
+        f"/people/{MARIA}/add/treatment-stop",
+        data={"csrf_token": token, "base_version": "2", **stop},
+        follow_redirects=False,
+    )
+    assert stale.status_code == 409
+    assert "This record changed while you were editing it" in stale.text
+    assert "version 3: added to labs through the API" in stale.text
+    assert '<input type="hidden" name="base_version" value="3">' in stale.text
+    assert app.state.web.store.latest_version(MARIA) == 3
+    again = client.post(
+        f"/people/{MARIA}/add/treatment-stop",
+        data={"csrf_token": token, "base_version": "3", **stop},
+        follow_redirects=False,
+    )
+    assert again.status_code == 303
+    assert str(app.state.web.store.get(MARIA).therapies[index].stop) == "2025-05-01"
