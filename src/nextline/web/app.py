@@ -122,7 +122,7 @@ def create_app(
 
     from nextline.settings import Settings
     from nextline.store import open_store
-    from nextline.web import api, editing, pages, questions
+    from nextline.web import api, api_docs, editing, pages, questions
     from nextline.web.rendering import install_filters
     from nextline.web.state import WebState
 
@@ -137,7 +137,9 @@ def create_app(
             "`--json`. nextline informs a conversation with the care team; it never decides."
         ),
         version=_version(),
-        docs_url="/api/docs",
+        # Swagger UI loads its script from a CDN, which the CSP (rightly) blocks: the docs
+        # page is drawn from the OpenAPI document instead (`web.api_docs`).
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
         swagger_ui_parameters={"defaultModelsExpandDepth": 0},
@@ -247,6 +249,7 @@ def create_app(
     async def _unexpected(request: Request, exc: Exception) -> Response:
         return _unexpected_error(request, exc)
 
+    app.include_router(api_docs.router)
     app.include_router(editing.router)  # first: `/people/new` before `/people/{person_id}`
     app.include_router(pages.router)
     app.include_router(questions.router)
