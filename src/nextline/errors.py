@@ -7,6 +7,7 @@
     ├── InputTooLarge(size, limit)   a file over the size limit, refused before reading
     ├── KnowledgeInvalid(problems)   a knowledge file broke its schema or a cross-reference
     ├── NotFound(what, key)          no stored person (or trial) with that id
+    ├── Conflict(person, base, latest) a save built on a version that is no longer the latest
     ├── StoreError(reason)           the database could not be opened or migrated
     └── ConfigError(reason)          an unsafe or impossible setting
 
@@ -88,6 +89,27 @@ class NotFound(NextlineError):
         self.what = what
         self.key = key
         super().__init__(f"no {what} with id {key!r}")
+
+
+class Conflict(NextlineError):
+    """A save (or undo) built on a version that is no longer the latest; nothing was stored.
+
+    Why refuse instead of writing: the change was made looking at an older record, so writing
+    it would silently drop whatever was saved in between (optimistic concurrency).
+    """
+
+    def __init__(self, person_id: str, base: int, latest: int) -> None:
+        self.person_id = person_id
+        self.base = base
+        self.latest = latest
+        if base == 0:
+            what = f"someone is already stored as {person_id!r} (version {latest})"
+        else:
+            what = (
+                f"the record of {person_id!r} changed: this change was made on version {base}, "
+                f"but version {latest} is now the latest"
+            )
+        super().__init__(f"{what}; nothing was stored. Look at what changed and try again.")
 
 
 class StoreError(NextlineError):

@@ -77,7 +77,7 @@ def test_report_html_is_written_and_its_path_printed(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(out)
     html = out.read_text(encoding="utf-8")
-    assert "<h1>Dana (example)</h1>" in html
+    assert '<h1 class="person">Dana (example)</h1>' in html
     # trials to ask about are matched by default, from the bundled catalog
     assert "NCT05579366" in html
     assert "not run for this summary" not in html

@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import text
 
 from nextline.errors import NotFound, StoreError
 from nextline.examples import example_path
 from nextline.record import read_patient_file
 from nextline.settings import Settings
-from nextline.store import RecordStore, create_db_engine, migrate, open_engine, open_store
+from nextline.store import RecordStore, migrate, open_engine, open_store
 from nextline.store.engine import table_names
-
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")  # set by scripts/with-postgres
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[RecordStore]:
-    if request.param == "sqlite":
-        yield open_store()
-        return
-    if not POSTGRES_URL:
-        pytest.skip("no PostgreSQL: run through `make test` (scripts/with-postgres starts one)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_db_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{POSTGRES_URL}&options=-csearch_path%3D{schema}"
-    yield open_store(Settings(database_url=url))
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def test_an_edit_is_a_new_version_and_old_versions_stay_readable(store: RecordStore) -> None:
     original = read_patient_file(example_path("hr-positive-esr1"))
-    assert store.save(original, "import") == ("hr-positive-esr1", 1)
+    assert store.save(original, "import", base=0) == ("hr-positive-esr1", 1)
     edited = original.model_copy(update={"palliative_care": None})
-    assert store.save(edited, "edit: palliative care removed") == ("hr-positive-esr1", 2)
+    assert store.save(edited, "edit: palliative care removed", base=1) == ("hr-positive-esr1", 2)
     assert store.get("hr-positive-esr1") == edited
     assert store.get("hr-positive-esr1", 1) == original
     assert [(v.version, v.note) for v in store.history("hr-positive-esr1")] == [
@@ -51,14 +27,14 @@ def test_an_edit_is_a_new_version_and_old_versions_stay_readable(store: RecordSt
 
 def test_saving_the_same_content_adds_no_version(store: RecordStore) -> None:
     record = read_patient_file(example_path("her2-positive-brain"))
-    store.save(record, "import")
-    assert store.save(record, "import again") == ("her2-positive-brain", 1)
+    store.save(record, "import", base=None)
+    assert store.save(record, "import again", base=None) == ("her2-positive-brain", 1)
 
 
 def test_undo_restores_the_previous_content_as_a_new_version(store: RecordStore) -> None:
     original = read_patient_file(example_path("triple-negative-brca"))
-    store.save(original, "import")
-    store.save(original.model_copy(update={"labs": []}), "edit")
+    store.save(original, "import", base=0)
+    store.save(original.model_copy(update={"labs": []}), "edit", base=1)
     assert store.undo("triple-negative-brca") == 3
     assert store.get("triple-negative-brca") == original
     assert store.history("triple-negative-brca")[-1].note == "undo: back to version 1"
@@ -66,7 +42,7 @@ def test_undo_restores_the_previous_content_as_a_new_version(store: RecordStore)
 
 def test_people_are_listed_by_id(store: RecordStore) -> None:
     for example_id in ("triple-negative-brca", "her2-positive-brain"):
-        store.save(read_patient_file(example_path(example_id)), "import")
+        store.save(read_patient_file(example_path(example_id)), "import", base=None)
     assert [(p.id, p.name, p.versions) for p in store.list()] == [
         ("her2-positive-brain", "Aisha (example)", 1),
         ("triple-negative-brca", "Dana (example)", 1),

@@ -23,6 +23,12 @@ from nextline.web import create_app
 
 AS_OF = dt.date(2025, 6, 1)
 MARIA = "hr-positive-esr1"
+BASE_URL = "http://127.0.0.1:8321"  # the app answers loopback names only
+
+
+def make_client(app, **kwargs) -> TestClient:
+    """A test client that talks to the app as a browser on this machine would."""
+    return TestClient(app, base_url=BASE_URL, **kwargs)
 
 
 TRIAL_PHASES = ("PHASE1", "PHASE2", "PHASE3")
@@ -50,7 +56,7 @@ def make_app(
     settings = Settings(home=home)
     app = create_app(settings, as_of=as_of)
     for person_id in people:
-        app.state.web.store.save(read_patient_file(example_path(person_id)), "import")
+        app.state.web.store.save(read_patient_file(example_path(person_id)), "import", base=None)
     if trials:
         from nextline.trials.store import open_trial_store
 
@@ -65,15 +71,16 @@ def app(tmp_path: Path):
 
 @pytest.fixture
 def client(app) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
+    with make_client(app) as test_client:
         test_client.get("/people")  # receive the CSRF cookie
         yield test_client
 
 
 def csrf(client: TestClient) -> str:
-    token = client.cookies.get("nextline_csrf")
-    assert token is not None
-    return token
+    """The CSRF token the pages of this client's session carry."""
+    session = client.cookies.get("nextline_csrf")
+    assert session is not None
+    return str(client.app.state.csrf.token(session))
 
 
 def field_errors(html: str) -> dict[str, str]:

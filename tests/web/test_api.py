@@ -222,4 +222,7 @@ def test_openapi_documents_every_api_route(client) -> None:
     api_routes = {(m, p) for m, p in all_routes() if p.startswith("/api")}
     assert api_routes <= documented
     assert "/people/{person_id}" not in spec["paths"]  # HTML pages are not part of the API
-    assert client.get("/api/docs").status_code == 200
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "<code>/api/people/{person_id}/status</code>" in docs.text
+    assert "cdn" not in docs.text.lower() and '<script src="http' not in docs.text

@@ -85,7 +85,7 @@ def server(tmp_path_factory) -> Iterator[str]:
 
     app = make_app(tmp_path_factory.mktemp("e2e") / "home")
     state = app.state.web
-    state.store.save(_e2e_person(state.kb), "import")
+    state.store.save(_e2e_person(state.kb), "import", base=None)
     state.trial_catalog(state.kb)  # read the small catalog before the browser arrives
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")

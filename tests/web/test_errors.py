@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.web.conftest import MARIA, TestClient, all_routes, csrf
+from tests.web.conftest import MARIA, all_routes, csrf, make_client
 
 NOBODY = "nobody-here"
 ERROR_KEYS = ["status", "kind", "message", "problems"]
@@ -110,7 +110,7 @@ def test_an_unexpected_failure_is_a_calm_500_without_details(app, monkeypatch) -
         raise RuntimeError("secret detail: Maria's liver")
 
     monkeypatch.setattr(engines, "status", broken)
-    with TestClient(app, raise_server_exceptions=False) as failing:
+    with make_client(app, raise_server_exceptions=False) as failing:
         page = failing.get(f"/people/{MARIA}")
         api = failing.get(f"/api/people/{MARIA}/status")
     _assert_html_error(page, 500, "internal")
@@ -124,7 +124,7 @@ def test_a_failure_is_logged_without_health_data(app, monkeypatch, caplog) -> No
     from nextline.web import engines
 
     monkeypatch.setattr(engines, "status", lambda *a, **k: 1 / 0)
-    with TestClient(app, raise_server_exceptions=False) as failing:
+    with make_client(app, raise_server_exceptions=False) as failing:
         failing.get(f"/people/{MARIA}")
     logged = [r.getMessage() for r in caplog.records if r.name == "nextline.web"]
     assert logged == ["unexpected ZeroDivisionError on GET /people/{person_id}"]

@@ -75,9 +75,9 @@ def test_the_people_page_lists_everyone(client) -> None:
 
 
 def test_the_people_page_when_empty(tmp_path) -> None:
-    from tests.web.conftest import TestClient, make_app
+    from tests.web.conftest import make_app, make_client
 
-    with TestClient(make_app(tmp_path / "h", people=())) as fresh:
+    with make_client(make_app(tmp_path / "h", people=())) as fresh:
         text = _text(fresh.get("/people").text)
     assert "No one is stored yet." in text
 

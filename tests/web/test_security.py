@@ -12,7 +12,7 @@ from nextline.cli import app as cli_app
 from nextline.errors import ConfigError
 from nextline.settings import Settings
 from nextline.web import check_bind_address, create_app, is_loopback
-from nextline.web.security import CONTENT_SECURITY_POLICY, csrf_matches, host_allowed
+from nextline.web.security import CONTENT_SECURITY_POLICY, CsrfSigner, host_allowed
 from tests.web.conftest import MARIA, all_routes, csrf, versions
 
 
@@ -63,9 +63,22 @@ def test_serve_refuses_an_impossible_port() -> None:
         ("localhost:8321", True),
         ("[::1]:8321", True),
         ("localhost", True),
+        ("127.0.0.2:80", True),
+        ("LOCALHOST:8321", True),
         ("evil.example:8321", False),
         ("192.168.0.3:8321", False),
         ("", False),
+        ("testserver", False),
+        ("[::1]x", False),
+        ("[::1]:8321x", False),
+        ("localhost.evil.example", False),
+        ("127.0.0.1.nip.io", False),
+        ("localhost:", False),
+        ("localhost:99999", False),
+        ("127.0.0.1:8321 ", False),
+        ("::1", False),
+        ("user@localhost", False),
+        ("127.0.0.300", False),
     ],
 )
 def test_only_loopback_host_headers_are_answered(host: str, allowed: bool) -> None:
@@ -110,22 +123,133 @@ def test_pages_are_served_without_a_cache(client) -> None:
 
 
 def test_the_csrf_cookie_is_strict_and_hidden_from_scripts(app) -> None:
-    from tests.web.conftest import TestClient
+    from tests.web.conftest import make_client
 
-    with TestClient(app) as fresh:
+    with make_client(app) as fresh:
         cookie = fresh.get("/people").headers["set-cookie"]
     assert cookie.startswith("nextline_csrf=")
     assert "HttpOnly" in cookie
     assert "SameSite=strict" in cookie
 
 
-def test_csrf_tokens_must_match_exactly() -> None:
-    token = "a" * 43
-    assert csrf_matches(token, token) is True
-    assert csrf_matches(token, "b" * 43) is False
-    assert csrf_matches(token, None) is False
-    assert csrf_matches(None, token) is False
-    assert csrf_matches("short", "short") is False
+def test_csrf_tokens_are_signed_and_bound_to_the_session() -> None:
+    signer = CsrfSigner(b"k" * 32)
+    session = signer.new_session()
+    token = signer.token(session)
+    assert signer.check(session, token) is True
+    other = signer.new_session()
+    assert signer.check(other, token) is False  # another session's token
+    assert signer.check(session, signer.token(other)) is False
+    assert signer.check(session, None) is False
+    assert signer.check(None, token) is False
+    chosen = "a" * 43  # the old rule let any long cookie with a matching field through
+    assert signer.check(chosen, chosen) is False
+    assert CsrfSigner(b"z" * 32).check(session, token) is False  # another server's secret
+    forged = session.split(".")[0] + "." + "0" * 64
+    assert signer.session_valid(forged) is False
+
+
+@pytest.mark.parametrize("cookie", ["a" * 43, "x" * 129, "y" * 5000, "a.b", "..", ""])
+def test_a_cookie_the_server_did_not_sign_is_replaced(app, cookie: str) -> None:
+    from tests.web.conftest import make_client
+
+    with make_client(app) as fresh:
+        fresh.cookies.set("nextline_csrf", cookie)
+        response = fresh.get("/people")
+        issued = response.cookies.get("nextline_csrf")
+        assert issued is not None and issued != cookie
+        assert app.state.csrf.session_valid(issued) is True
+
+
+def test_a_chosen_cookie_with_a_matching_field_is_refused(app, client) -> None:
+    chosen = "c" * 43
+    client.cookies.set("nextline_csrf", chosen)
+    response = client.post(
+        f"/people/{MARIA}/add/care-team", data={"csrf_token": chosen, "role": "nurse"}
+    )
+    assert response.status_code == 403
+    assert versions(app) == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://evil.example"},
+        {"origin": "null"},
+        {"origin": "http://127.0.0.1:9999"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+        {"origin": "http://127.0.0.1:8321", "sec-fetch-site": "cross-site"},
+    ],
+)
+def test_a_write_from_another_site_is_refused_before_its_body_is_read(app, client, headers) -> None:
+    form = client.post(
+        f"/people/{MARIA}/add/care-team",
+        data={"csrf_token": csrf(client), "role": "nurse"},
+        headers=headers,
+    )
+    assert form.status_code == 403
+    api = client.post(
+        f"/api/people/{MARIA}/entries/labs",
+        json={"date": "2025-01-02", "test": "CA 15-3", "value": 3, "unit": "U/mL"},
+        headers=headers,
+    )
+    assert api.status_code == 403
+    assert api.json()["error"]["kind"] == "forbidden"
+    assert versions(app) == 1
+
+
+def test_a_write_from_this_site_passes(app, client) -> None:
+    response = client.post(
+        f"/people/{MARIA}/add/care-team",
+        data={"csrf_token": csrf(client), "role": "nurse"},
+        headers={"origin": "http://127.0.0.1:8321", "sec-fetch-site": "same-origin"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    # with `Referrer-Policy: no-referrer` a browser's same-origin form says `Origin: null`
+    again = client.post(
+        f"/people/{MARIA}/add/care-team",
+        data={"csrf_token": csrf(client), "role": "oncologist"},
+        headers={"origin": "null", "sec-fetch-site": "same-origin"},
+        follow_redirects=False,
+    )
+    assert again.status_code == 303
+    assert versions(app) == 3
+
+
+def test_a_huge_body_is_refused_before_it_is_parsed(app, client) -> None:
+    declared = client.post(
+        f"/people/{MARIA}/add/care-team",
+        content=b"role=nurse&name=" + b"x" * 1_100_000,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert declared.status_code == 413
+    assert "nothing was stored" in declared.text
+
+    def chunks():
+        for _ in range(200):
+            yield b"x" * 100_000
+
+    streamed = client.post(
+        f"/api/people/{MARIA}/entries/labs",
+        content=chunks(),
+        headers={"content-type": "application/json"},
+    )
+    assert streamed.status_code == 413
+    assert streamed.json()["error"]["kind"] == "too_large"
+    assert versions(app) == 1
+
+
+def test_a_form_without_a_session_is_refused_before_its_body_is_read(app) -> None:
+    from tests.web.conftest import make_client
+
+    with make_client(app) as fresh:
+        response = fresh.post(
+            f"/people/{MARIA}/add/care-team", data={"role": "nurse", "name": "x" * 500_000}
+        )
+    assert response.status_code == 403
+    assert "did not come from this page" in response.text
 
 
 def _post_routes() -> list[str]:

@@ -71,7 +71,9 @@ def print_json(data: Any) -> None:
 
 def print_warnings(warnings: Any) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console(stderr=True)
     for warning in warnings:
-        console.print(f"[yellow]{warning}[/yellow]", highlight=False, markup=True)
+        # a warning quotes the record (a test name like `[/bold]`): never read it as markup
+        console.print(f"[yellow]{escape(str(warning))}[/yellow]", highlight=False, markup=True)

@@ -100,14 +100,16 @@ def import_fhir_file(
     data = result.data
     person_id = str(data.get("patient", {}).get("id", ""))
     records = store()
+    base: int | None = None  # the version merged into: a save after another one is refused
     if person_id and records.exists(person_id):
-        data = merge_into(records.get(person_id), data, result.report)
+        current, base = records.get_latest(person_id)
+        data = merge_into(current, data, result.report)
     typer.echo(result.report.as_text(), err=True)
     if report_path is not None:
-        report_path.write_text(
-            json.dumps(result.report.as_data(), indent=2, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
+        from nextline.store.files import write_private
+
+        text = json.dumps(result.report.as_data(), indent=2, ensure_ascii=False) + "\n"
+        write_private(report_path, text.encode("utf-8"))
     if not data.get("patient", {}).get("sex"):
         raise RecordInvalid(
             [Problem("patient.sex", "the bundle has no Patient with a sex")], str(file)
@@ -115,7 +117,7 @@ def import_fhir_file(
     record = validate_record(data, kb, as_of, str(file))
     note = f"import from {file.name if file.name != 'stdin' else 'standard input'} (FHIR"
     note += f" Bundle {result.report.bundle_id})" if result.report.bundle_id else ")"
-    stored_id, version = records.save(record.file, note)
+    stored_id, version = records.save(record.file, note, base=base if base else 0)
     typer.echo(stored_id)
     if version > 1:
         typer.echo(f"(version {version})", err=True)

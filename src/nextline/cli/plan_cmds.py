@@ -119,9 +119,10 @@ def brief(ref: Ref, as_of: AsOf = None, json_out: Json = False, trials: Trials =
         print_json(briefing.to_json())
         return
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console(highlight=False)
-    console.print(f"[bold]{record.name or record.id}[/bold], as of {day.isoformat()}")
+    console.print(f"[bold]{escape(record.name or record.id)}[/bold], as of {day.isoformat()}")
     status = briefing.status
     if status:
         console.print(f"Status: {status.get('overall')}", markup=False)

@@ -90,7 +90,7 @@ def import_(
         return
     record = load_checked(str(file), parse_as_of(as_of))
     print_warnings(record.warnings)
-    person_id, version = store().save(record.file, f"import from {file.name}")
+    person_id, version = store().save(record.file, f"import from {file.name}", base=None)
     typer.echo(person_id)
     if version > 1:
         typer.echo(f"(version {version})", err=True)
@@ -116,11 +116,14 @@ def list_(json_out: Json = False) -> None:
         typer.echo("No one is stored yet. Add someone with: nextline import FILE")
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("id", "name", "versions", "updated")
     for p in people:
-        table.add_row(p.id, p.name or "", str(p.versions), p.updated_at.strftime("%Y-%m-%d %H:%M"))
+        table.add_row(
+            p.id, escape(p.name or ""), str(p.versions), p.updated_at.strftime("%Y-%m-%d %H:%M")
+        )
     Console().print(table)
 
 
@@ -175,7 +178,9 @@ def export(
     file = read_patient_file(Path(ref)) if Path(ref).is_file() else store().get(ref, version)
     text = fhir_cmds.export_fhir_text(file) if fmt == "fhir" else dump_patient_file(file, fmt)
     if output:
-        output.write_text(text, encoding="utf-8")
+        from nextline.store.files import write_private
+
+        write_private(output, text.encode("utf-8"))
     else:
         typer.echo(text, nl=False)
 

@@ -174,7 +174,7 @@ def render_trial(trial: Trial, console: Console) -> None:
     from rich.markup import escape
 
     console.print(f"[bold]{escape(trial.title)}[/bold]")
-    console.print(f"{trial.nct_id} · {trial.url}")
+    console.print(f"{escape(trial.nct_id)} · {escape(trial.url)}", highlight=False)
     rows = [
         ("Status", (trial.status or "not given").replace("_", " ").lower()),
         ("Phase", ", ".join(p.replace("PHASE", "phase ") for p in trial.phases) or "not given"),

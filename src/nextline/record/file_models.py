@@ -12,14 +12,39 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-NonNegative = Annotated[float, Field(ge=0)]
+from nextline.record.text_guard import TEXT_LIMIT, check_text
+
+# Upper bounds are sanity limits, not clinical ones: no real measurement comes near them, and
+# they keep absurd numbers (1e308, a 4,000-digit integer) out of every engine and export.
+MEASURE_LIMIT = 1e9
+NonNegative = Annotated[float, Field(ge=0, le=MEASURE_LIMIT)]
+Millimetres = Annotated[float, Field(ge=0, le=2000)]  # 2 m: larger than any body
 Score10 = Annotated[int, Field(ge=0, le=10)]
 
 
 class FileModel(BaseModel):
-    """Base for file models: frozen, and an unknown key is an error (catches typos)."""
+    """Base for file models: frozen, and an unknown key is an error (catches typos).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    One guard for numbers and text at the model layer, so every way in (file, form, API,
+    FHIR) is held to it: numbers must be finite (no NaN, Infinity or 1e309), a text field
+    holds at most `TEXT_LIMIT` characters (refused with a clear error, never cut), and text
+    with control characters or lone surrogates is refused (`text_guard`).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, str_max_length=TEXT_LIMIT
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_text_only(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            check_text(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    check_text(item)
+        return value
 
 
 class Location(FileModel):
@@ -83,7 +108,7 @@ class Her2Result(FileModel):
 
 class PdL1Result(FileModel):
     assay: str | None = None
-    cps: float | None = Field(default=None, ge=0)
+    cps: float | None = Field(default=None, ge=0, le=100)  # CPS is capped at 100
     ic_percent: float | None = Field(default=None, ge=0, le=100)
     tps_percent: float | None = Field(default=None, ge=0, le=100)
 
@@ -146,8 +171,8 @@ class Metastasis(FileModel):
     site: MetastasisSite
     since: dt.date | None = None
     resolved: dt.date | None = None
-    lesions: int | None = Field(default=None, ge=0)
-    max_size_mm: NonNegative | None = None
+    lesions: int | None = Field(default=None, ge=0, le=10_000)
+    max_size_mm: Millimetres | None = None
     location: str | None = None
     symptomatic: bool | None = None
     treated: Literal["SRS", "WBRT", "surgery", "none"] | None = None
@@ -193,10 +218,11 @@ class Lab(FileModel):
     date: dt.date
     test: str | None = None
     loinc: str | None = None
-    value: float
-    unit: str | None = None
-    ref_low: float | None = None
-    ref_high: float | None = None
+    # Every lab the record reads is a count, a concentration or an activity: never negative.
+    value: NonNegative
+    unit: str | None = Field(default=None, max_length=60)
+    ref_low: NonNegative | None = None
+    ref_high: NonNegative | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -220,8 +246,8 @@ class Lesion(FileModel):
     organ: str | None = None
     node: bool = False
     role: Literal["target", "non_target", "new"]
-    longest_mm: NonNegative | None = None
-    short_axis_mm: NonNegative | None = None
+    longest_mm: Millimetres | None = None
+    short_axis_mm: Millimetres | None = None
     status: Literal["present", "absent", "unequivocal_progression"] | None = None
     too_small_to_measure: bool = False
     not_evaluated: bool = False
@@ -311,7 +337,8 @@ class Goals(FileModel):
     avoid: list[str] = []
     prefer: list[str] = []
     open_to_trials: bool | None = None
-    travel_limit_km: NonNegative | None = None
+    # 20,000 km is half the Earth's circumference: every place on Earth is within it.
+    travel_limit_km: float | None = Field(default=None, ge=0, le=20_000)
     considering: list[str] = []
     upcoming_events: list[UpcomingEvent] = []
 
@@ -353,7 +380,7 @@ class PersonalQuestion(FileModel):
     they kept (`source_id` is the suggested question's id), in their order, with the answer."""
 
     text: str = Field(min_length=1)
-    order: int = Field(ge=0)
+    order: int = Field(ge=0, le=100_000)
     answered: bool = False
     answer: str | None = None
     added: dt.date | None = None

@@ -19,6 +19,7 @@ from nextline.errors import InputTooLarge, Problem, RecordInvalid
 from nextline.record.file_models import PatientFile
 
 MAX_FILE_BYTES = 10_000_000  # a patient file with 10,000 lab rows is about 0.6 MB
+SHOWN_LIMIT = 80  # characters of a refused value quoted back in an error message
 
 
 # libyaml's C parser when PyYAML was built with it (about 20 times faster), with Python's
@@ -61,6 +62,28 @@ _StrictLoader.add_constructor(
 )
 
 
+def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> Any:
+    # An unquoted date that does not exist (`2024-02-30`) stays text, so the schema names
+    # the field and says the date is not valid, instead of the YAML reader failing.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+def _construct_int(loader: _StrictLoader, node: yaml.ScalarNode) -> Any:
+    # An integer too long for Python to read (over 4,300 digits) stays text: the schema then
+    # says which field is not a number.
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def format_path(loc: tuple[int | str, ...]) -> str:
     """`('therapies', 2, 'stop')` as `therapies[2].stop`."""
     out = ""
@@ -85,7 +108,10 @@ def _reason(error: dict[str, Any]) -> str:
         message = message[len("Value error, ") :]
     value = error.get("input")
     if kind not in ("model_type", "dict_type") and not isinstance(value, dict | list):
-        message += f" (got {value!r})"
+        shown = repr(value)
+        if len(shown) > SHOWN_LIMIT:  # the message quotes the start; the value is not kept
+            shown = f"{shown[: SHOWN_LIMIT - 1]}… ({len(str(value)):,} characters)"
+        message += f" (got {shown})"
     return message
 
 
@@ -126,6 +152,13 @@ def decode_patient_data(raw: bytes, source: str = "", is_json: bool = False) -> 
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = getattr(exc, "problem", None) or str(exc)
         raise RecordInvalid([Problem("", f"malformed YAML{where}: {what}")], source) from exc
+    except RecursionError as exc:
+        reason = "the file is nested too deeply to be a patient file (lists inside lists ...)"
+        raise RecordInvalid([Problem("", reason)], source) from exc
+    except (ValueError, OverflowError, TypeError) as exc:
+        # e.g. an integer of more than 4,300 digits, or a key that is itself a list
+        reason = f"cannot be read as {'JSON' if is_json else 'YAML'}: {str(exc)[:200]}"
+        raise RecordInvalid([Problem("", reason)], source) from exc
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         reason = f"a patient file is a mapping of sections (nextline, patient, ...), not {kind}"
@@ -139,6 +172,9 @@ def validate_patient_data(data: Any, source: str = "") -> PatientFile:
         return PatientFile.model_validate(data)
     except ValidationError as exc:
         raise RecordInvalid(problems_from_validation(exc), source) from exc
+    except RecursionError as exc:
+        reason = "the data is nested too deeply to be a patient file"
+        raise RecordInvalid([Problem("", reason)], source) from exc
 
 
 def read_patient_data(path: Path) -> Any:

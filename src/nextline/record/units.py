@@ -80,7 +80,14 @@ def _registry() -> Any:
     return registry
 
 
+# pint's parser is quadratic in the length of an unknown unit (60,000 characters took 43 s
+# and stalled every other request); no real unit comes near this many characters.
+UNIT_LIMIT = 40
+
+
 def _parse(unit: str) -> tuple[float, str]:
+    if len(unit) > UNIT_LIMIT:
+        raise UnitError(f"unknown unit ({len(unit):,} characters, over the {UNIT_LIMIT} limit)")
     folded = fold_unit(unit)
     if folded in _SPELLINGS:
         return _SPELLINGS[folded]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,6 @@ def render_html(context: ReportContext, kb: Knowledge) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["css_string"] = _css_string
     env.filters["svg_data_uri"] = _svg_data_uri
     env.filters["words"] = lambda item: str(item).replace("_", " ")
     env.filters["verdict"] = lambda v: VERDICT_WORDS.get(str(v), str(v))
@@ -67,15 +67,56 @@ def render_html(context: ReportContext, kb: Knowledge) -> str:
     return template.render(c=context, p=PHRASES, groups=groups, css=css)
 
 
+class _WithheldDetails(logging.Filter):
+    """WeasyPrint's log lines name the URL or text they failed on, which may hold a person's
+    words; keep the line (something was refused) and drop the details."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = f"report rendering: {str(record.msg).split('%')[0].strip(' :')}"
+        record.args = ()
+        return True
+
+
+def _bundled_only_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves `data:` URIs and files bundled with nextline
+    (the report's templates folder) and refuses everything else, so rendering a report can
+    never make a network request, whatever text a record holds."""
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+
+    bundled = TEMPLATES.resolve()
+
+    class BundledOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                from urllib.parse import unquote, urlsplit
+
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if path.is_relative_to(bundled) and path.is_file():
+                    return super().fetch(url, headers)
+            raise ValueError("a report loads only what is bundled with nextline")
+
+    return BundledOnly(timeout=1, allowed_protocols=("data", "file"), allow_redirects=False)
+
+
 def render_pdf(html: str) -> bytes:
-    """The PDF of a rendered report (WeasyPrint; needs Pango, see scripts/system-deps)."""
+    """The PDF of a rendered report (WeasyPrint; needs Pango, see scripts/system-deps).
+    Nothing is fetched but bundled files (`_bundled_only_fetcher`)."""
     try:
         import weasyprint  # type: ignore[import-untyped]
     except OSError as exc:  # the Pango system library is missing
         raise NextlineError(
             f"cannot make a PDF: {exc}. Run `scripts/system-deps` to install Pango."
         ) from exc
-    pdf = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    logger = logging.getLogger("weasyprint")
+    if not any(isinstance(f, _WithheldDetails) for f in logger.filters):
+        logger.addFilter(_WithheldDetails())
+    document = weasyprint.HTML(
+        string=html, base_url=str(TEMPLATES), url_fetcher=_bundled_only_fetcher()
+    )
+    pdf = document.write_pdf()
     assert pdf is not None
     return bytes(pdf)
 
@@ -83,22 +124,16 @@ def render_pdf(html: str) -> bytes:
 def write_report(
     record: PatientRecord, kb: Knowledge, as_of: dt.date, out: Path, trials: Any = None
 ) -> Path:
-    """Write the report to `out` (.pdf or .html), all or nothing: a temp file, then a rename."""
+    """Write the report to `out` (.pdf or .html), all or nothing (a temp file, then a rename),
+    readable only by its owner (0600)."""
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".html", ".htm"):
         raise NextlineError(f"-o {out}: the file must end in .pdf or .html")
     html = render_html(build_report(record, kb, as_of, trials=trials), kb)
     data = render_pdf(html) if suffix == ".pdf" else html.encode("utf-8")
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    return out
+    from nextline.store.files import write_private
 
-
-def _css_string(value: str) -> str:
-    # Inside a <style> block: escape quotes, and never let a name close the block.
-    out = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return out.replace("<", "\\3C ").replace(">", "\\3E ")
+    return write_private(out, data)
 
 
 def _svg_data_uri(svg: str) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from nextline.errors import StoreError
 from nextline.settings import Settings
+from nextline.store.files import private_database, private_folder
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -85,11 +86,16 @@ def create_db_engine(url: str) -> Engine:
 
 
 def open_engine(settings: Settings) -> Engine:
-    """Create the data folder if needed, connect, and migrate."""
+    """Create the data folder if needed (0700), connect, and migrate. A SQLite database and
+    its WAL/SHM files are 0600 whatever the umask (`nextline.store.files`)."""
     url = settings.effective_database_url
     if url.startswith("sqlite:///"):
         try:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            private_folder(settings.data_dir)
+            database = make_url(url).database
+            if database and database != ":memory:":
+                private_folder(Path(database).parent)
+                private_database(Path(database))
         except OSError as exc:
             raise StoreError(f"cannot create the data folder {settings.data_dir}: {exc}") from exc
     try:

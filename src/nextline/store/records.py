@@ -2,6 +2,12 @@
 
 Import is all-or-nothing: callers pass an already validated `PatientFile`, and the write is
 one transaction. Saving content equal to the latest version adds nothing.
+
+Optimistic concurrency: every save names the version it was built from (`base`). The write
+transaction holds the person's row (PostgreSQL `FOR UPDATE`, SQLite `BEGIN IMMEDIATE`), and a
+save whose base is no longer the latest version is refused with `Conflict`, so a change made
+while looking at an older record never silently drops what was saved in between. `update`
+re-reads and re-applies a change that cannot conflict (adding an entry) until it lands.
 """
 
 from __future__ import annotations
@@ -9,12 +15,15 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from nextline.errors import NotFound
+from nextline.errors import Conflict, NotFound, StoreError
 from nextline.record.export import patient_file_data
 from nextline.record.file_models import PatientFile
 from nextline.record.parse import validate_patient_data
@@ -44,48 +53,127 @@ def _canonical(file: PatientFile) -> str:
     return json.dumps(patient_file_data(file), sort_keys=False, ensure_ascii=False)
 
 
+# How often `update` re-reads and re-applies a change that lost a race before it applies the
+# change while holding the write lock instead.
+OPTIMISTIC_ATTEMPTS = 3
+NOTE_LIMIT = 500
+VERSION_LIMIT = 2**31 - 1  # the version column is a 32-bit integer
+
+
 class RecordStore:
     """People's records with every version kept."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def save(self, file: PatientFile, note: str) -> tuple[str, int]:
-        """Store `file` as the newest version of its person; returns (id, version)."""
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """One write transaction that holds the write lock from its first statement.
+
+        SQLite: `BEGIN IMMEDIATE`, so two writers queue on the busy timeout instead of both
+        reading version N and one failing on commit. PostgreSQL: the person's row is read
+        `FOR UPDATE` by the caller.
+        """
+        with Session(self.engine) as session:
+            try:
+                if self.engine.dialect.name == "sqlite":
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                yield session
+                session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                raise StoreError(f"the database is busy or unavailable: {exc.orig}") from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    def save(self, file: PatientFile, note: str, *, base: int | None) -> tuple[str, int]:
+        """Store `file` as the newest version of its person; returns (id, version).
+
+        `base` is the version the change was built from: 0 for a new person, None for a whole
+        file that replaces whatever is stored (an import). A stale base raises `Conflict`.
+        """
         person_id = file.patient.id
         content = _canonical(file)
         now = _now()
-        with Session(self.engine) as session, session.begin():
+        try:
+            with self._writing() as session:
+                person = session.get(Person, person_id, with_for_update=True)
+                latest = person.latest_version if person is not None else 0
+                if base is not None and base != latest:
+                    raise Conflict(person_id, base, latest)
+                if person is None:
+                    person = Person(
+                        id=person_id,
+                        name=file.patient.name,
+                        created_at=now,
+                        updated_at=now,
+                        latest_version=0,
+                    )
+                    session.add(person)
+                elif self._version_row(session, person_id, latest).content == content:
+                    return person_id, latest
+                return person_id, self._add_version(session, person, content, note, now)
+        except IntegrityError as exc:
+            # Two first saves of one new person at once (PostgreSQL has no row to lock yet).
+            if base is None:
+                return self.save(file, note, base=None)
+            raise Conflict(person_id, base, self.latest_version(person_id)) from exc
+
+    @staticmethod
+    def _add_version(
+        session: Session, person: Person, content: str, note: str, now: dt.datetime
+    ) -> int:
+        person.latest_version += 1
+        person.updated_at = now
+        session.add(
+            RecordVersion(
+                person_id=person.id,
+                version=person.latest_version,
+                created_at=now,
+                note=note[:NOTE_LIMIT],
+                content=content,
+            )
+        )
+        return person.latest_version
+
+    def update(
+        self, person_id: str, change: Callable[[PatientFile], PatientFile], note: str
+    ) -> int:
+        """Apply `change` to the latest version and store the result; returns the version.
+
+        For changes that cannot conflict (adding an entry). First optimistically: read,
+        change, save on that base. When other saves keep landing first, `change` runs on the
+        latest version inside the write transaction itself, so a busy record never starves
+        a writer. `change` may raise (`RecordInvalid`); then nothing is stored.
+        """
+        for _ in range(OPTIMISTIC_ATTEMPTS):
+            file, version = self.get_latest(person_id)
+            try:
+                return self.save(change(file), note, base=version)[1]
+            except Conflict:
+                continue
+        with self._writing() as session:
             person = session.get(Person, person_id, with_for_update=True)
             if person is None:
-                person = Person(
-                    id=person_id,
-                    name=file.patient.name,
-                    created_at=now,
-                    updated_at=now,
-                    latest_version=0,
-                )
-                session.add(person)
-            else:
-                latest = self._version_row(session, person_id, person.latest_version)
-                if latest.content == content:
-                    return person_id, person.latest_version
-            person.latest_version += 1
-            person.updated_at = now
-            person.name = file.patient.name
-            session.add(
-                RecordVersion(
-                    person_id=person_id,
-                    version=person.latest_version,
-                    created_at=now,
-                    note=note[:500],
-                    content=content,
-                )
-            )
-            return person_id, person.latest_version
+                raise NotFound("person", person_id)
+            row = self._version_row(session, person_id, person.latest_version)
+            current = validate_patient_data(json.loads(row.content), f"{person_id}@{row.version}")
+            content = _canonical(change(current))
+            if content == row.content:
+                return row.version
+            return self._add_version(session, person, content, note, _now())
+
+    def latest_version(self, person_id: str) -> int:
+        """The newest version number (0 when the person is not stored)."""
+        with Session(self.engine) as session:
+            person = session.get(Person, person_id)
+            return person.latest_version if person is not None else 0
 
     @staticmethod
     def _version_row(session: Session, person_id: str, version: int) -> RecordVersion:
+        if not 0 < version <= VERSION_LIMIT:  # beyond the column's range: none stored
+            raise NotFound("record version", f"{person_id}@{version}")
         row = session.scalars(
             select(RecordVersion).where(
                 RecordVersion.person_id == person_id, RecordVersion.version == version
@@ -101,12 +189,20 @@ class RecordStore:
 
     def get(self, person_id: str, version: int | None = None) -> PatientFile:
         """The latest (or a given) version of a person's record."""
+        return self._get(person_id, version)[0]
+
+    def get_latest(self, person_id: str) -> tuple[PatientFile, int]:
+        """The latest version and its number, read together (the base of the next save)."""
+        return self._get(person_id, None)
+
+    def _get(self, person_id: str, version: int | None) -> tuple[PatientFile, int]:
         with Session(self.engine) as session:
             person = session.get(Person, person_id)
             if person is None:
                 raise NotFound("person", person_id)
             row = self._version_row(session, person_id, version or person.latest_version)
-            return validate_patient_data(json.loads(row.content), f"{person_id}@{row.version}")
+            file = validate_patient_data(json.loads(row.content), f"{person_id}@{row.version}")
+            return file, row.version
 
     def list(self) -> builtins.list[PersonSummary]:
         with Session(self.engine) as session:
@@ -125,10 +221,23 @@ class RecordStore:
             ).all()
             return [VersionInfo(version, created_at, note) for version, created_at, note in rows]
 
-    def undo(self, person_id: str) -> int:
-        """Make the version before the latest one current again, as a new version."""
-        versions = self.history(person_id)
-        if len(versions) < 2:
-            raise NotFound("earlier version of", person_id)
-        previous = self.get(person_id, versions[-2].version)
-        return self.save(previous, f"undo: back to version {versions[-2].version}")[1]
+    def undo(self, person_id: str, *, base: int | None = None) -> int:
+        """Make the version before the latest one current again, as a new version.
+
+        Read and written in one transaction, so an undo beside other saves takes back exactly
+        the version that was latest. With `base` (the version the person was looking at),
+        an undo after someone else's save is refused with `Conflict` instead of taking back
+        their change.
+        """
+        with self._writing() as session:
+            person = session.get(Person, person_id, with_for_update=True)
+            if person is None:
+                raise NotFound("person", person_id)
+            latest = person.latest_version
+            if base is not None and base != latest:
+                raise Conflict(person_id, base, latest)
+            if latest < 2:
+                raise NotFound("earlier version of", person_id)
+            previous = self._version_row(session, person_id, latest - 1)
+            note = f"undo: back to version {previous.version}"
+            return self._add_version(session, person, previous.content, note, _now())

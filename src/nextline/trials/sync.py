@@ -17,6 +17,12 @@ and page token. Never anything about a person.
 - Resume: each page's studies and the next page token are committed in one transaction, so
   an interrupted run (Ctrl-C, a crash, retries exhausted) continues from the next page with
   the same parameters.
+- Bounded: a page must arrive whole within `page_time_limit` seconds (a body trickled a
+  byte at a time counts as a timeout) and be at most `page_byte_limit` bytes (read as it
+  streams, never past the limit); a run stops after `max_pages` pages, when the API gives a
+  page token it gave before, or after `max_empty_pages` empty pages in a row. Redirects are
+  followed only to the API's own host. A study that cannot be read is skipped and listed in
+  the report's problems; the rest of the page is kept.
 """
 
 from __future__ import annotations
@@ -71,6 +77,11 @@ class SyncOptions:
     max_wait: float = 120.0  # no single wait is longer than this
     full: bool = False  # ignore the last sync date and fetch everything again
     overlap_days: int = 1  # re-ask for a day before the last run, to miss nothing
+    page_time_limit: float = 120.0  # seconds for one page to arrive whole
+    page_byte_limit: int = 50_000_000  # a page of 100 studies is about 2 MB
+    max_pages: int = 5_000  # 500,000 studies: more than the whole registry holds
+    max_empty_pages: int = 3  # empty pages in a row that still point to a next page
+    max_redirects: int = 3  # only to the API's own host
 
 
 @dataclass
@@ -123,6 +134,26 @@ def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> fl
     return max(0.0, (when - current).total_seconds())
 
 
+class _PageTooSlow(Exception):
+    """A page did not arrive whole within the time limit (retried like a timeout)."""
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status_code: int
+    headers: Any  # httpx.Headers: case-insensitive
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.body)
+
+
 class _Fetcher:
     def __init__(
         self,
@@ -130,11 +161,53 @@ class _Fetcher:
         options: SyncOptions,
         sleep: Callable[[float], None],
         report: SyncReport,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.options = options
         self.sleep = sleep
         self.report = report
+        self.clock = clock
+
+    def _get(self, url: str, params: dict[str, str] | None) -> _Answer:
+        """One page, read as it streams: never past the size or the time limit, and
+        redirects only to the API's own host."""
+        import httpx
+
+        deadline = self.clock() + self.options.page_time_limit
+        limit = self.options.page_byte_limit
+        home = httpx.URL(self.options.base_url)
+        for _ in range(self.options.max_redirects + 1):
+            with self.client.stream(
+                "GET", url, params=params, timeout=self.options.timeout, follow_redirects=False
+            ) as response:
+                if response.is_redirect:
+                    target = response.url.join(response.headers.get("location", ""))
+                    if (target.scheme, target.host, target.port) != (
+                        home.scheme,
+                        home.host,
+                        home.port,
+                    ):
+                        raise SyncFailed(
+                            f"the API sent us to another address ({target.host or '?'}); "
+                            "nextline only talks to the API's own host"
+                        )
+                    url, params = str(target), None
+                    continue
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise SyncFailed(_too_big(limit))
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise SyncFailed(_too_big(limit))
+                    if self.clock() > deadline:
+                        raise _PageTooSlow
+                    chunks.append(chunk)
+                return _Answer(response.status_code, response.headers, b"".join(chunks))
+        raise SyncFailed("the API redirected too many times")
 
     def page(self, params: dict[str, str]) -> dict[str, Any]:
         import httpx
@@ -145,16 +218,19 @@ class _Fetcher:
             reason: str
             wait: float | None = None
             try:
-                response = self.client.get(url, params=params, timeout=self.options.timeout)
-            except httpx.TimeoutException:
-                reason = "the request timed out"
+                response = self._get(url, params)
+            except (httpx.TimeoutException, _PageTooSlow):
+                reason = (
+                    "the request timed out (a page must arrive within "
+                    f"{self.options.page_time_limit:g} s)"
+                )
             except httpx.TransportError as exc:
                 reason = f"cannot reach {self.options.base_url}: {type(exc).__name__}"
             else:
                 if response.status_code == 200:
                     try:
                         data = response.json()
-                    except ValueError:
+                    except (ValueError, RecursionError):
                         raise SyncFailed(
                             "the API answered with something that is not JSON"
                         ) from None
@@ -192,6 +268,7 @@ def sync_trials(
     on_page: OnPage | None = None,
     sleep: Callable[[float], None] = time.sleep,
     today: dt.date | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> SyncReport:
     """Fetch breast cancer studies page by page into `store`; resume a saved run if any."""
     import httpx
@@ -232,8 +309,10 @@ def sync_trials(
 
     source = f"ClinicalTrials.gov API v2 ({options.base_url})"
     own_client = client is None
-    http = client or httpx.Client(headers={"User-Agent": "nextline"}, follow_redirects=True)
-    fetcher = _Fetcher(http, options, sleep, report)
+    http = client or httpx.Client(headers={"User-Agent": "nextline"}, follow_redirects=False)
+    fetcher = _Fetcher(http, options, sleep, report, clock)
+    seen_tokens: set[str] = set()
+    empty_pages = 0
     try:
         while True:
             page_params = dict(params)
@@ -257,6 +336,10 @@ def sync_trials(
             next_token = data.get("nextPageToken")
             if next_token is not None and not isinstance(next_token, str):
                 raise SyncFailed("the API's nextPageToken is not text")
+            if next_token:
+                empty_pages = empty_pages + 1 if not data["studies"] else 0
+                _check_progress(next_token, seen_tokens, empty_pages, report.pages + 1, options)
+                seen_tokens.add(next_token)
             report.pages += 1
             report.studies += len(data["studies"])
             with Session(store.engine) as session, session.begin():
@@ -288,6 +371,32 @@ def sync_trials(
             http.close()
 
 
+_SAVED = "Progress is saved: run `nextline trials sync` again to continue."
+
+
+def _too_big(limit: int) -> str:
+    return f"a page of the API's answer is over {limit / 1_000_000:g} MB; stopped. {_SAVED}"
+
+
+def _check_progress(
+    token: str, seen: set[str], empty_pages: int, pages: int, options: SyncOptions
+) -> None:
+    """Stop a run that would never end: a repeated token, endless empty pages, or more pages
+    than the registry could fill."""
+    if token in seen:
+        raise SyncFailed(
+            "the API gave a page token it had given before, so the pages would never end; "
+            f"stopped. {_SAVED}"
+        )
+    if empty_pages >= options.max_empty_pages:
+        raise SyncFailed(
+            f"the API sent {empty_pages} empty pages in a row that each point to another; "
+            f"stopped. {_SAVED}"
+        )
+    if pages >= options.max_pages:
+        raise SyncFailed(f"more than {options.max_pages:,} pages; stopped. {_SAVED}")
+
+
 def _page_trials(studies: list[Any], source: str, report: SyncReport) -> list[Trial]:
     trials = []
     for i, study in enumerate(studies):
@@ -296,7 +405,13 @@ def _page_trials(studies: list[Any], source: str, report: SyncReport) -> list[Tr
         if not isinstance(study, dict):
             report.problems.append(Problem(where, "expected a study object"))
             continue
-        trial = trial_from_api_v2(study, source, where, problems)
+        try:
+            trial = trial_from_api_v2(study, source, where, problems)
+        except Exception as exc:  # one unreadable study never stops the sync: listed, skipped
+            report.problems.append(
+                Problem(where, f"could not be read ({type(exc).__name__}); skipped")
+            )
+            continue
         if trial is None:
             report.problems.extend(problems)
         else:

@@ -8,10 +8,12 @@ validated exactly like the file importer, and store a new version or nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from nextline.errors import Problem, RecordInvalid
 from nextline.record import PatientFile, patient_file_data
@@ -36,6 +38,24 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     422: {"description": "Invalid input; `problems` names each field and the reason"},
 }
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    400: {"description": "The body is not readable JSON"},
+    403: {"description": "Sent from another site (`Origin` / `Sec-Fetch-Site`): refused"},
+    413: {"description": "The body is over the size limit: refused before it was read"},
+    415: {"description": "The body is not JSON (`application/json`)"},
+    409: {
+        "description": "The record changed since `base_version`: nothing was stored "
+        "(kind `conflict`); read it again and decide"
+    },
+}
+BaseVersion = Query(
+    None,
+    ge=0,
+    le=2_000_000_000,
+    description="The version this change was made on (0: a new person). When the record has "
+    "changed since, nothing is stored and the answer is 409.",
+)
 
 # List sections of the patient file that accept a new entry through the API.
 ENTRY_SECTIONS = tuple(
@@ -52,6 +72,16 @@ def _day(state: WebState, as_of: dt.date | None) -> dt.date:
     return as_of or state.today()
 
 
+def _iso_date_text(value: Any) -> Any:
+    # A query date is YYYY-MM-DD text only: pydantic would also read a number as seconds
+    # since 1970 (`as_of=1e-202` was 1970-01-01), which the OpenAPI document does not allow.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("use a date written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
+
 AsOf = Query(None, description="Read the record as of this date (YYYY-MM-DD); default today.")
 WithTrials = Query(
     False, description="Also match the catalog's breast cancer trials (as the CLI's --trials)"
@@ -67,7 +97,7 @@ def list_people(request: Request) -> list[dict[str, Any]]:
     "/people",
     response_model=SavedOut,
     status_code=201,
-    responses=ERROR_RESPONSES,
+    responses=WRITE_RESPONSES,
     summary="Import a patient file (all or nothing); a stored person gets a new version",
 )
 def import_person(
@@ -75,13 +105,14 @@ def import_person(
     body: dict[str, Any] = Body(  # noqa: B008
         ..., description="A patient file (format version 1) as JSON"
     ),
-    as_of: dt.date | None = AsOf,
+    as_of: IsoDate | None = AsOf,
+    base_version: int | None = BaseVersion,
 ) -> dict[str, Any]:
     from nextline.record.validate import validate_record
 
     state = _state(request)
     record = validate_record(body, state.kb, _day(state, as_of))
-    person_id, version = state.store.save(record.file, "import through the API")
+    person_id, version = state.store.save(record.file, "import through the API", base=base_version)
     return {"id": person_id, "version": version, "warnings": [vars(w) for w in record.warnings]}
 
 
@@ -91,12 +122,12 @@ def import_person(
     responses=ERROR_RESPONSES,
     summary="A person's lines and timeline (as `nextline show --json`)",
 )
-def show_person(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> dict[str, Any]:
+def show_person(request: Request, person_id: str, as_of: IsoDate | None = AsOf) -> dict[str, Any]:
     from nextline.record import build_record
 
     state = _state(request)
     day = _day(state, as_of)
-    record = build_record(state.file(person_id), state.kb, day)
+    record = build_record(state.file(person_id), state.kb, _checked_on(state, day))
     return show_out(record, day)
 
 
@@ -108,7 +139,7 @@ def show_person(request: Request, person_id: str, as_of: dt.date | None = AsOf) 
 def get_record(
     request: Request,
     person_id: str,
-    version: int | None = Query(None, ge=1, description="An earlier version"),
+    version: int | None = Query(None, ge=1, le=2_000_000_000, description="An earlier version"),
 ) -> dict[str, Any]:
     return patient_file_data(_state(request).store.get(person_id, version))
 
@@ -126,11 +157,13 @@ def get_history(request: Request, person_id: str) -> list[dict[str, Any]]:
 @router.post(
     "/people/{person_id}/undo",
     response_model=SavedOut,
-    responses=ERROR_RESPONSES,
+    responses=WRITE_RESPONSES,
     summary="Make the version before the latest current again (as a new version)",
 )
-def undo(request: Request, person_id: str) -> dict[str, Any]:
-    version = _state(request).store.undo(person_id)
+def undo(
+    request: Request, person_id: str, base_version: int | None = BaseVersion
+) -> dict[str, Any]:
+    version = _state(request).store.undo(person_id, base=base_version)
     return {"id": person_id, "version": version, "warnings": []}
 
 
@@ -138,17 +171,22 @@ def undo(request: Request, person_id: str) -> dict[str, Any]:
     "/people/{person_id}/entries/{section}",
     response_model=SavedOut,
     status_code=201,
-    responses=ERROR_RESPONSES,
-    summary="Add one entry to a list section (labs, imaging, symptoms, ...) as a new version",
+    responses=WRITE_RESPONSES,
+    summary="Add one entry to a list section (labs, imaging, symptoms, ...) as a new version; "
+    "an entry added while another save lands is added to that newer version",
 )
 def add_entry(
     request: Request,
     person_id: str,
-    section: str,
+    section: str = Path(
+        ...,
+        description=f"One of: {', '.join(ENTRY_SECTIONS)}",
+        json_schema_extra={"enum": list(ENTRY_SECTIONS)},
+    ),
     entry: dict[str, Any] = Body(  # noqa: B008
         ..., description="One entry of that section, as in a patient file"
     ),
-    as_of: dt.date | None = AsOf,
+    as_of: IsoDate | None = AsOf,
 ) -> dict[str, Any]:
     from nextline.record.validate import validate_record
 
@@ -157,11 +195,24 @@ def add_entry(
             [Problem("section", f"{section!r} is not one of: {', '.join(ENTRY_SECTIONS)}")]
         )
     state = _state(request)
-    data = patient_file_data(state.file(person_id))
-    data[section] = [*data.get(section, []), entry]
-    record = validate_record(data, state.kb, _day(state, as_of))
-    _, version = state.store.save(record.file, f"added to {section} through the API")
-    return {"id": person_id, "version": version, "warnings": [vars(w) for w in record.warnings]}
+    warnings: list[dict[str, Any]] = []
+
+    def add(file: PatientFile) -> PatientFile:
+        data = patient_file_data(file)
+        data[section] = [*data.get(section, []), entry]
+        record = validate_record(data, state.kb, _day(state, as_of))
+        warnings[:] = [vars(w) for w in record.warnings]
+        return record.file
+
+    version = state.store.update(person_id, add, f"added to {section} through the API")
+    return {"id": person_id, "version": version, "warnings": warnings}
+
+
+def _checked_on(state: WebState, day: dt.date) -> dt.date:
+    """A read shows the record as of `day`, never validates it against `day`: the stored
+    record is checked as of today (or `day` if later), and the engines leave out what came
+    after `day` (as the CLI's `--as-of` does)."""
+    return max(day, state.today())
 
 
 def _record(request: Request, person_id: str, as_of: dt.date | None) -> tuple[Any, dt.date]:
@@ -169,7 +220,7 @@ def _record(request: Request, person_id: str, as_of: dt.date | None) -> tuple[An
 
     state = _state(request)
     day = _day(state, as_of)
-    return build_record(state.file(person_id), state.kb, day), day
+    return build_record(state.file(person_id), state.kb, _checked_on(state, day)), day
 
 
 @router.get(
@@ -177,7 +228,7 @@ def _record(request: Request, person_id: str, as_of: dt.date | None) -> tuple[An
     responses=ERROR_RESPONSES,
     summary="Is the treatment working? Red flags and the evidence (as `nextline status --json`)",
 )
-def get_status(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> Any:
+def get_status(request: Request, person_id: str, as_of: IsoDate | None = AsOf) -> Any:
     record, day = _record(request, person_id, as_of)
     return engines.status_json(engines.status(record, _state(request).kb, day))
 
@@ -187,7 +238,7 @@ def get_status(request: Request, person_id: str, as_of: dt.date | None = AsOf) -
     responses=ERROR_RESPONSES,
     summary="Every next option with its verdict and evidence (as `nextline options --json`)",
 )
-def get_options(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> Any:
+def get_options(request: Request, person_id: str, as_of: IsoDate | None = AsOf) -> Any:
     record, day = _record(request, person_id, as_of)
     return engines.options(record, _state(request).kb, day).to_json()
 
@@ -198,7 +249,7 @@ def get_options(request: Request, person_id: str, as_of: dt.date | None = AsOf) 
     summary="Questions for the next appointment (as `nextline questions --json`)",
 )
 def get_questions(
-    request: Request, person_id: str, as_of: dt.date | None = AsOf, trials: bool = WithTrials
+    request: Request, person_id: str, as_of: IsoDate | None = AsOf, trials: bool = WithTrials
 ) -> Any:
     state = _state(request)
     record, day = _record(request, person_id, as_of)
@@ -219,7 +270,7 @@ def get_questions(
     summary="The whole briefing (as `nextline brief --json`)",
 )
 def get_brief(
-    request: Request, person_id: str, as_of: dt.date | None = AsOf, trials: bool = WithTrials
+    request: Request, person_id: str, as_of: IsoDate | None = AsOf, trials: bool = WithTrials
 ) -> Any:
     state = _state(request)
     record, day = _record(request, person_id, as_of)
@@ -237,7 +288,7 @@ def get_brief(
 def get_trials(
     request: Request,
     person_id: str,
-    as_of: dt.date | None = AsOf,
+    as_of: IsoDate | None = AsOf,
     within_km: float | None = Query(None, gt=0, le=20000, description="Nearest site within"),
     include_ineligible: bool = Query(False, description="Also list likely ineligible trials"),
     limit: int | None = Query(None, ge=1, le=5000),
@@ -270,7 +321,7 @@ def get_trials(
     },
     summary="The summary packet as PDF (as `nextline report -o FILE.pdf`)",
 )
-def get_summary_pdf(request: Request, person_id: str, as_of: dt.date | None = AsOf) -> Response:
+def get_summary_pdf(request: Request, person_id: str, as_of: IsoDate | None = AsOf) -> Response:
     state = _state(request)
     record, day = _record(request, person_id, as_of)
     pdf = engines.summary_pdf(record, state.kb, day, engines.trials(record, state.kb, day, state))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from nextline.errors import (
     ConfigError,
+    Conflict,
     InputTooLarge,
     KnowledgeInvalid,
     NextlineError,
@@ -24,12 +25,14 @@ from nextline.errors import (
 )
 from nextline.web.security import (
     CSRF_COOKIE,
-    SAFE_METHODS,
     SECURITY_HEADERS,
+    CsrfSigner,
     check_bind_address,
     host_allowed,
-    new_csrf_token,
 )
+
+# Methods that carry a body: an API write must send it as JSON.
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
@@ -42,6 +45,7 @@ log = logging.getLogger("nextline.web")
 
 _KIND_STATUS: dict[type[NextlineError], tuple[int, str]] = {
     NotFound: (404, "not_found"),
+    Conflict: (409, "conflict"),
     RecordInvalid: (422, "record_invalid"),
     InputTooLarge: (413, "too_large"),
     KnowledgeInvalid: (500, "knowledge_invalid"),
@@ -54,6 +58,7 @@ _TITLES = {
     403: "That was refused",
     404: "Not found",
     405: "That action is not allowed here",
+    409: "This record changed meanwhile",
     413: "That is too large",
     415: "That kind of content is not accepted",
     422: "Some of what was sent is not right",
@@ -117,7 +122,7 @@ def create_app(
 
     from nextline.settings import Settings
     from nextline.store import open_store
-    from nextline.web import api, editing, menopause, pages, questions
+    from nextline.web import api, api_docs, editing, menopause, pages, questions
     from nextline.web.rendering import install_filters
     from nextline.web.state import WebState
 
@@ -132,7 +137,9 @@ def create_app(
             "`--json`. nextline informs a conversation with the care team; it never decides."
         ),
         version=_version(),
-        docs_url="/api/docs",
+        # Swagger UI loads its script from a CDN, which the CSP (rightly) blocks: the docs
+        # page is drawn from the OpenAPI document instead (`web.api_docs`).
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
         swagger_ui_parameters={"defaultModelsExpandDepth": 0},
@@ -146,6 +153,19 @@ def create_app(
     install_filters(templates.env)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    signer = CsrfSigner()
+    app.state.csrf = signer
+
+    async def _refuse(scope: Any, status: int, kind: str, message: str) -> Response:
+        from starlette.requests import Request as StarletteRequest
+
+        return _render_error(StarletteRequest(scope), error_payload(status, kind, message))
+
+    from nextline.web.gate import RequestGate
+
+    # Added before `_guard`, so it runs inside it: the host is checked and the security
+    # headers are added to the gate's refusals too.
+    app.add_middleware(RequestGate, signer=signer, refuse=_refuse)
 
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
@@ -156,14 +176,16 @@ def create_app(
                 "This address is not served. Open nextline at http://127.0.0.1.", 421
             )
         else:
-            token = request.cookies.get(CSRF_COOKIE)
-            fresh = not token or len(token) < 32
-            request.state.csrf_token = new_csrf_token() if fresh else token
+            cookie = request.cookies.get(CSRF_COOKIE)
+            fresh = not signer.session_valid(cookie)
+            session = signer.new_session() if fresh else str(cookie)
+            request.state.session = session
+            request.state.csrf_token = signer.token(session)
             if (
-                request.method not in SAFE_METHODS
+                request.method in BODY_METHODS
                 and request.url.path.startswith("/api/")
-                and request.headers.get("content-type", "").split(";")[0].strip()
-                != "application/json"
+                and _route_accepts(app, request.scope)
+                and _sends_non_json(request)
             ):
                 # A page elsewhere can post a form here without asking; it cannot send JSON
                 # without the browser first asking this server, which never agrees.
@@ -179,7 +201,7 @@ def create_app(
             if fresh:
                 response.set_cookie(
                     CSRF_COOKIE,
-                    request.state.csrf_token,
+                    session,
                     httponly=True,
                     samesite="strict",
                     path="/",
@@ -201,9 +223,12 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        kind = {404: "not_found", 403: "forbidden", 405: "method_not_allowed"}.get(
-            exc.status_code, "http_error"
-        )
+        kind = {
+            404: "not_found",
+            403: "forbidden",
+            405: "method_not_allowed",
+            409: "conflict",
+        }.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
         if exc.status_code == 404 and message == "Not Found":
             message = "There is no page at this address."
@@ -228,12 +253,31 @@ def create_app(
     async def _unexpected(request: Request, exc: Exception) -> Response:
         return _unexpected_error(request, exc)
 
+    app.include_router(api_docs.router)
     app.include_router(editing.router)  # first: `/people/new` before `/people/{person_id}`
     app.include_router(pages.router)
     app.include_router(menopause.router)
     app.include_router(questions.router)
     app.include_router(api.router, prefix="/api")
     return app
+
+
+def _sends_non_json(request: Request) -> bool:
+    """A body (or a declared content type) that is not JSON. A write without a body, like
+    undo, needs none; a browser form always declares its type, so it is still refused."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind:
+        return kind != "application/json"
+    length = request.headers.get("content-length", "0")
+    return length != "0" or "transfer-encoding" in request.headers
+
+
+def _route_accepts(app: FastAPI, scope: Any) -> bool:
+    """Whether a route answers this method at this path (otherwise the router says 405 or
+    404, which comes before what the body should be)."""
+    from starlette.routing import Match
+
+    return any(route.matches(scope)[0] == Match.FULL for route in app.router.routes)
 
 
 def _version() -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from nextline.errors import NotFound, Problem, RecordInvalid
+from nextline.errors import Conflict, NotFound, Problem, RecordInvalid
 from nextline.record import PatientFile, patient_file_data
 from nextline.web.forms import (
     FormResult,
@@ -23,7 +23,7 @@ from nextline.web.forms import (
     rows_to_lists,
     with_entry,
 )
-from nextline.web.security import CSRF_FIELD, CSRF_HEADER, csrf_matches
+from nextline.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
 from nextline.web.state import WebState
 from nextline.web.vocab import (
     CARE_ROLES,
@@ -51,7 +51,7 @@ async def read_form(request: Request) -> list[tuple[str, str]]:
     form = await request.form()
     pairs = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     sent = request.headers.get(CSRF_HEADER) or next((v for k, v in pairs if k == CSRF_FIELD), None)
-    if not csrf_matches(request.cookies.get("nextline_csrf"), sent):
+    if not request.app.state.csrf.check(request.cookies.get(CSRF_COOKIE), sent):
         raise HTTPException(
             403,
             "This form was refused because it did not come from this page. "
@@ -333,6 +333,7 @@ def _render_form(
     file: PatientFile,
     result: FormResult,
     status: int = 200,
+    base_version: int | None = None,
 ) -> Response:
     state = _state(request)
     context = {
@@ -340,6 +341,7 @@ def _render_form(
         "title": spec.title,
         "form": result,
         "section": "add",
+        "base_version": base_version,
         **form_context(spec, state, file),
     }
     response: Response = request.app.state.templates.TemplateResponse(
@@ -354,9 +356,33 @@ def show_form(request: Request, person_id: str, form_key: str) -> Response:
     if spec is None:
         raise NotFound("form", form_key)
     state = _state(request)
-    file = state.file(person_id)
+    file, version = state.store.get_latest(person_id)
     values = _initial_values(spec, file, state.today())
-    return _render_form(request, spec, file, FormResult(values=values))
+    return _render_form(request, spec, file, FormResult(values=values), base_version=version)
+
+
+def base_version(pairs: list[tuple[str, str]]) -> int | None:
+    """The version the page was showing when the form was filled (None when not sent)."""
+    sent = next((v for k, v in pairs if k == "base_version"), "").strip()
+    return int(sent) if sent.isdigit() and len(sent) <= 9 else None
+
+
+def changed_since(state: WebState, person_id: str, base: int) -> list[str]:
+    """What was saved after version `base`, one line per version, to show with a conflict."""
+    return [
+        f"version {v.version}: {v.note}" for v in state.store.history(person_id) if v.version > base
+    ]
+
+
+def _conflict_result(typed: dict[str, str], changes: list[str]) -> FormResult:
+    result = problems_to_form([], "", typed)
+    result.add(
+        "",
+        "This record changed while you were editing it, so nothing was saved. "
+        "Here is what changed: " + "; ".join(changes) + ". "
+        "Check the form and save again if it is still right.",
+    )
+    return result
 
 
 @router.post(_PERSON + "/add/{form_key}")
@@ -366,21 +392,45 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
         raise NotFound("form", form_key)
     pairs = await read_form(request)
     state = _state(request)
-    file = state.file(person_id)
+    file, latest = state.store.get_latest(person_id)
+    base = base_version(pairs)
     data, typed = parse_form(pairs, spec.list_fields)
+    data.pop("base_version", None)
     rows_of = rows_to_lists(data, spec.rows)
     assert spec.build is not None
     entry, index, extra = spec.build(data, file)
     if entry is None or extra:
         result = problems_to_form(extra, "", typed)
-        return _render_form(request, spec, file, result, 422)
+        return _render_form(request, spec, file, result, 422, base or latest)
+    if index is not None and base is not None and base != latest:
+        # Changing an entry that may have changed meanwhile: show what did, save nothing.
+        result = _conflict_result(typed, changed_since(state, person_id, base))
+        return _render_form(request, spec, file, result, 409, latest)
     new_data, prefix = with_entry(file, spec.section, entry, index)
     try:
         record = _validate(state, new_data)
     except RecordInvalid as exc:
         result = problems_to_form(exc.problems, prefix, typed, rows_of)
-        return _render_form(request, spec, file, result, 422)
-    _, version = state.store.save(record.file, spec.note)
+        return _render_form(request, spec, file, result, 422, base or latest)
+    if index is None:
+        # An added entry cannot conflict: if another save lands first, add it to that one.
+        def _add(current: PatientFile) -> PatientFile:
+            if current == file:
+                same: PatientFile = record.file
+                return same
+            added, _ = with_entry(current, spec.section, entry, None)
+            rebuilt: PatientFile = _validate(state, added).file
+            return rebuilt
+
+        version = state.store.update(person_id, _add, spec.note)
+    else:
+        try:
+            _, version = state.store.save(record.file, spec.note, base=latest)
+        except Conflict:
+            result = _conflict_result(typed, changed_since(state, person_id, latest))
+            return _render_form(
+                request, spec, file, result, 409, state.store.latest_version(person_id)
+            )
     return RedirectResponse(f"/people/{person_id}?saved={version}", status_code=303)
 
 
@@ -394,7 +444,7 @@ def _validate(state: WebState, data: dict[str, Any]) -> Any:
 async def remove_care_member(request: Request, person_id: str, index: int) -> Response:
     await read_form(request)
     state = _state(request)
-    file = state.file(person_id)
+    file, latest = state.store.get_latest(person_id)
     if not 0 <= index < len(file.care_team):
         raise NotFound("care team member", f"{person_id}#{index}")
     data = patient_file_data(file)
@@ -403,7 +453,7 @@ async def remove_care_member(request: Request, person_id: str, index: int) -> Re
     if members:
         data["care_team"] = members
     record = _validate(state, data)
-    _, version = state.store.save(record.file, "removed a care team member")
+    _, version = state.store.save(record.file, "removed a care team member", base=latest)
     return RedirectResponse(f"/people/{person_id}/add/care-team?saved={version}", 303)
 
 
@@ -415,7 +465,17 @@ async def undo(request: Request, person_id: str) -> Response:
     state = _state(request)
     if len(state.store.history(person_id)) < 2:
         raise HTTPException(404, "There is nothing to undo: this record has only one version.")
-    version = state.store.undo(person_id)
+    base = base_version(pairs)
+    try:
+        version = state.store.undo(person_id, base=base)
+    except Conflict as exc:
+        changes = "; ".join(changed_since(state, person_id, exc.base))
+        raise HTTPException(
+            409,
+            "This record changed since the page was shown, so nothing was undone. "
+            f"Here is what changed: {changes}. Look at the latest version and undo again "
+            "if it is still what you want.",
+        ) from exc
     back = next((v for k, v in pairs if k == "next"), "")
     if not back.startswith(f"/people/{person_id}") or "//" in back or "?" in back:
         back = f"/people/{person_id}"
@@ -462,7 +522,11 @@ async def create_person(request: Request) -> Response:
     except RecordInvalid as exc:
         result = problems_to_form(exc.problems, "", typed, rename={"diagnosis": DIAGNOSIS_FIELD})
         return _render_new_person(request, result, 422)
-    new_id, _ = state.store.save(record.file, "created in the web app")
+    try:
+        new_id, _ = state.store.save(record.file, "created in the web app", base=0)
+    except Conflict as exc:
+        result = problems_to_form([Problem("patient.id", str(exc))], "", typed)
+        return _render_new_person(request, result, 409)
     return RedirectResponse(f"/people/{new_id}", status_code=303)
 
 

@@ -7,6 +7,7 @@ tick or an answer swaps only that question; without JavaScript the page reloads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -74,26 +75,37 @@ def questions_page(request: Request, person_id: str) -> Response:
     return _render(request, person_id)
 
 
-def _save(request: Request, person_id: str, questions: list[dict[str, Any]], note: str) -> int:
+Ordered = list[tuple[int, dict[str, Any]]]
+
+
+def _save(
+    request: Request, person_id: str, edit: Callable[[Ordered], list[dict[str, Any]]], note: str
+) -> int:
+    """Apply `edit` to the latest questions and store them. When another save lands first,
+    `edit` runs again on that newer version, so no one's change is dropped."""
     from nextline.record.validate import validate_record
 
     state = _state(request)
-    data = patient_file_data(state.file(person_id))
-    for order, question in enumerate(questions):
-        question["order"] = order
-    data.pop("questions", None)
-    if questions:
-        data["questions"] = questions
-    record = validate_record(data, state.kb, state.today())
-    return state.store.save(record.file, note)[1]
+
+    def change(file: PatientFile) -> PatientFile:
+        questions = edit(_ordered_data(file))
+        data = patient_file_data(file)
+        for order, question in enumerate(questions):
+            question["order"] = order
+        data.pop("questions", None)
+        if questions:
+            data["questions"] = questions
+        return validate_record(data, state.kb, state.today()).file
+
+    return state.store.update(person_id, change, note)
 
 
-def _ordered_data(file: PatientFile) -> list[tuple[int, dict[str, Any]]]:
+def _ordered_data(file: PatientFile) -> Ordered:
     data = patient_file_data(file).get("questions", [])
     return [(i, data[i]) for i, _ in kept_in_order(file)]
 
 
-def _find(ordered: list[tuple[int, dict[str, Any]]], index: int, person_id: str) -> int:
+def _find(ordered: Ordered, index: int, person_id: str) -> int:
     for position, (i, _) in enumerate(ordered):
         if i == index:
             return position
@@ -141,12 +153,16 @@ async def add_question(request: Request, person_id: str) -> Response:
     if not text:
         form = problems_to_form([Problem("text", "write the question first")], "", {"text": ""})
         return _render(request, person_id, form, 422)
-    questions = [q for _, q in _ordered_data(file)]
-    questions.append(entry)
+    count = len(_ordered_data(file)) + 1
     try:
-        version = _save(request, person_id, questions, "added a question")
+        version = _save(
+            request,
+            person_id,
+            lambda ordered: [*(q for _, q in ordered), entry],
+            "added a question",
+        )
     except RecordInvalid as exc:
-        form = problems_to_form(exc.problems, f"questions[{len(questions) - 1}]", {"text": text})
+        form = problems_to_form(exc.problems, f"questions[{count - 1}]", {"text": text})
         return _render(request, person_id, form, 422)
     return RedirectResponse(f"/people/{person_id}/questions?saved={version}", 303)
 
@@ -156,12 +172,17 @@ async def tick_question(request: Request, person_id: str, index: int) -> Respons
     await read_form(request)
     ordered = _ordered_data(_state(request).file(person_id))
     position = _find(ordered, index, person_id)
-    question = ordered[position][1]
-    question["answered"] = not question.get("answered", False)
-    if not question["answered"]:
-        question.pop("answered")
-    note = "ticked a question" if question.get("answered") else "unticked a question"
-    version = _save(request, person_id, [q for _, q in ordered], note)
+    answered = not ordered[position][1].get("answered", False)
+
+    def edit(latest: Ordered) -> list[dict[str, Any]]:
+        question = latest[_find(latest, index, person_id)][1]
+        question.pop("answered", None)
+        if answered:
+            question["answered"] = True
+        return [q for _, q in latest]
+
+    note = "ticked a question" if answered else "unticked a question"
+    version = _save(request, person_id, edit, note)
     return _done(request, person_id, version, f"#q-{position}")
 
 
@@ -170,14 +191,18 @@ async def answer_question(request: Request, person_id: str, index: int) -> Respo
     fields = dict(await read_form(request))
     ordered = _ordered_data(_state(request).file(person_id))
     position = _find(ordered, index, person_id)
-    question = ordered[position][1]
-    answer = (fields.get("answer") or "").strip()[:5000]
-    if answer:
-        question["answer"] = answer
-        question["answered"] = True
-    else:
-        question.pop("answer", None)
-    version = _save(request, person_id, [q for _, q in ordered], "recorded an answer")
+    answer = (fields.get("answer") or "").strip()
+
+    def edit(latest: Ordered) -> list[dict[str, Any]]:
+        question = latest[_find(latest, index, person_id)][1]
+        if answer:
+            question["answer"] = answer
+            question["answered"] = True
+        else:
+            question.pop("answer", None)
+        return [q for _, q in latest]
+
+    version = _save(request, person_id, edit, "recorded an answer")
     return _done(request, person_id, version, f"#q-{position}")
 
 
@@ -190,8 +215,15 @@ async def move_question(request: Request, person_id: str, index: int) -> Respons
     target = position + step
     if not 0 <= target < len(ordered):
         return RedirectResponse(f"/people/{person_id}/questions#q-{position}", 303)
-    ordered[position], ordered[target] = ordered[target], ordered[position]
-    version = _save(request, person_id, [q for _, q in ordered], "reordered the questions")
+
+    def edit(latest: Ordered) -> list[dict[str, Any]]:
+        here = _find(latest, index, person_id)
+        there = here + step
+        if 0 <= there < len(latest):
+            latest[here], latest[there] = latest[there], latest[here]
+        return [q for _, q in latest]
+
+    version = _save(request, person_id, edit, "reordered the questions")
     return RedirectResponse(f"/people/{person_id}/questions?saved={version}#q-{target}", 303)
 
 
@@ -199,9 +231,13 @@ async def move_question(request: Request, person_id: str, index: int) -> Respons
 async def remove_question(request: Request, person_id: str, index: int) -> Response:
     await read_form(request)
     ordered = _ordered_data(_state(request).file(person_id))
-    position = _find(ordered, index, person_id)
-    del ordered[position]
-    version = _save(request, person_id, [q for _, q in ordered], "removed a question")
+    _find(ordered, index, person_id)
+
+    def edit(latest: Ordered) -> list[dict[str, Any]]:
+        del latest[_find(latest, index, person_id)]
+        return [q for _, q in latest]
+
+    version = _save(request, person_id, edit, "removed a question")
     return RedirectResponse(f"/people/{person_id}/questions?saved={version}", 303)
 
 

@@ -9,15 +9,21 @@ Why each piece:
 - Content Security Policy: scripts and styles come only from this server's `/static/` files,
   never inline; no page may be framed; forms post only back here; nothing is fetched from
   elsewhere.
-- CSRF (double submit): a random token lives in a SameSite=Strict cookie and must come back
-  in the form field `csrf_token` or the `X-CSRF-Token` header; a page on another site can
-  make the browser send the cookie, but cannot read it to fill the field.
+- CSRF: the server issues a session cookie it signed (SameSite=Strict, HttpOnly), and each
+  page carries a token derived from that session with the server's secret; a form or htmx
+  request must send it back in the field `csrf_token` or the `X-CSRF-Token` header. A cookie
+  the server did not sign (chosen by someone else, or too long) is replaced, never trusted.
+  Browsers also say where a request comes from: a write whose `Origin` is not this server,
+  or whose `Sec-Fetch-Site` is another site, is refused before its body is read.
+- Bounded requests: a body over the limit is refused (413) before any of it is parsed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
 
 from nextline.errors import ConfigError
@@ -76,22 +82,72 @@ def check_bind_address(host: str, authentication: bool = False) -> None:
     )
 
 
+# Exactly a loopback name or address, with an optional port: nothing before, nothing after.
+_HOST = re.compile(
+    r"(?P<name>localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::(?P<port>\d{1,5}))?",
+    re.IGNORECASE,
+)
+
+
 def host_allowed(host_header: str) -> bool:
-    """Whether a request's Host header names this machine (guards against DNS rebinding)."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        name = host[: host.find("]") + 1]
-    else:
-        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    return name == "testserver" or is_loopback(name)
-
-
-def new_csrf_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def csrf_matches(cookie: str | None, sent: str | None) -> bool:
-    """Both present, well-formed and equal (compared in constant time)."""
-    if not cookie or not sent or len(cookie) < 32 or len(cookie) > 128:
+    """Whether a request's Host header names this machine exactly (guards against DNS
+    rebinding): `localhost`, `127.x.y.z` or `[::1]`, with an optional port."""
+    match = _HOST.fullmatch(host_header)
+    if match is None:
         return False
-    return hmac.compare_digest(cookie.encode(), sent.encode())
+    port = match.group("port")
+    if port is not None and not 0 < int(port) < 65536:
+        return False
+    return is_loopback(match.group("name"))
+
+
+def origin_allowed(origin: str | None, fetch_site: str | None, host_header: str) -> bool:
+    """Whether a write comes from this server's own pages (or from a tool that is not a
+    browser, which sends neither header)."""
+    if fetch_site is not None:
+        # The browser's own word, and it holds whatever the referrer policy: with this app's
+        # `no-referrer`, a same-origin form post carries `Origin: null`.
+        return fetch_site.lower() in ("same-origin", "none")
+    if origin is None:
+        return True
+    return origin.lower() in (f"http://{host_header.lower()}", f"https://{host_header.lower()}")
+
+
+SESSION_LIMIT = 200  # characters; a longer cookie is not one this server issued
+
+
+class CsrfSigner:
+    """Issues signed session cookies and the CSRF token bound to each.
+
+    The secret lives in memory for the life of the server: after a restart, an open page's
+    token no longer matches and the form asks for a reload (nothing is stored meanwhile).
+    """
+
+    def __init__(self, secret: bytes | None = None) -> None:
+        self._secret = secret or secrets.token_bytes(32)
+
+    def _mac(self, purpose: str, value: str) -> str:
+        digest = hmac.new(self._secret, f"{purpose}:{value}".encode(), hashlib.sha256)
+        return digest.hexdigest()
+
+    def new_session(self) -> str:
+        session = secrets.token_urlsafe(24)
+        return f"{session}.{self._mac('session', session)}"
+
+    def session_valid(self, cookie: str | None) -> bool:
+        """A cookie this server signed (any other is replaced by a fresh one)."""
+        if not cookie or len(cookie) > SESSION_LIMIT or cookie.count(".") != 1:
+            return False
+        session, mac = cookie.split(".")
+        return hmac.compare_digest(mac.encode(), self._mac("session", session).encode())
+
+    def token(self, cookie: str) -> str:
+        """The CSRF token for the pages of this session."""
+        return self._mac("csrf", cookie)
+
+    def check(self, cookie: str | None, sent: str | None) -> bool:
+        """The session is one this server signed and `sent` is its token (constant time)."""
+        if not self.session_valid(cookie) or not sent or len(sent) > SESSION_LIMIT:
+            return False
+        assert cookie is not None
+        return hmac.compare_digest(self.token(cookie).encode(), sent.encode())

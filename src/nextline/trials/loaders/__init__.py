@@ -86,6 +86,11 @@ def parse_trials(text: str, source: str) -> list[Trial]:
     """Trials from the text of a file in any supported format (see the module docstring)."""
     problems: list[Problem] = []
     trials: list[Trial] = []
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        reason = f"not valid Unicode text (a lone surrogate at character {exc.start + 1})"
+        raise TrialDataInvalid([Problem("", reason)], source) from None
     stripped = text.lstrip()
     if stripped.startswith("<"):
         trial = trial_from_xml_text(stripped, source, "", problems)
@@ -172,6 +177,10 @@ def _json(text: str, problems: list[Problem] | None, path: str = "") -> Any:
     except json.JSONDecodeError as exc:
         if problems is not None:
             problems.append(Problem(path, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+        return None
+    except (RecursionError, ValueError) as exc:  # nested too deeply, a 5,000-digit number
+        if problems is not None:
+            problems.append(Problem(path, f"not readable JSON: {type(exc).__name__}"))
         return None
 
 

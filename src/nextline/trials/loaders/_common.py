@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from nextline.errors import Problem, TrialDataInvalid
+from nextline.trials.models import Trial
 
 # Display spellings (website, legacy XML, the snapshot) to API v2 enum values.
 _STATUS = {
@@ -78,8 +79,17 @@ _MONTHS = {
 }  # fmt: skip
 
 
-def status_code(value: str | None, path: str, problems: list[Problem]) -> str | None:
+def text_value(value: object, path: str, problems: list[Problem]) -> str | None:
+    """`value` when it is text (or absent); anything else is a problem, never a crash."""
+    if value is None or isinstance(value, str):
+        return value
+    problems.append(Problem(path, f"expected text, got {type(value).__name__}"))
+    return None
+
+
+def status_code(value: object, path: str, problems: list[Problem]) -> str | None:
     """`Recruiting` or `RECRUITING` -> `RECRUITING`; anything else is a problem."""
+    value = text_value(value, path, problems)
     if value is None or not value.strip():
         return None
     if value in STATUSES:
@@ -90,18 +100,21 @@ def status_code(value: str | None, path: str, problems: list[Problem]) -> str | 
     return code
 
 
-def phase_codes(value: str | list[str] | None, path: str, problems: list[Problem]) -> list[str]:
+def phase_codes(value: object, path: str, problems: list[Problem]) -> list[str]:
     """`Phase 1/Phase 2` -> [PHASE1, PHASE2]; API v2 lists pass through (checked)."""
     if value is None:
         return []
     if isinstance(value, list):
-        out = []
+        out: list[str] = []
         for i, item in enumerate(value):
-            if item in PHASES:
+            if isinstance(item, str) and item in PHASES:
                 out.append(item)
             else:
                 out.extend(phase_codes(item, f"{path}[{i}]", problems))
         return out
+    value = text_value(value, path, problems)
+    if value is None:
+        return []
     text = value.strip().lower()
     if not text:
         return []
@@ -114,7 +127,8 @@ def phase_codes(value: str | list[str] | None, path: str, problems: list[Problem
     return list(codes)
 
 
-def sex_code(value: str | None, path: str, problems: list[Problem]) -> str | None:
+def sex_code(value: object, path: str, problems: list[Problem]) -> str | None:
+    value = text_value(value, path, problems)
     if value is None or not value.strip():
         return None
     code = _SEX.get(value.strip().lower())
@@ -123,15 +137,16 @@ def sex_code(value: str | None, path: str, problems: list[Problem]) -> str | Non
     return code
 
 
-def study_type_code(value: str | None) -> str | None:
-    if value is None or not value.strip():
+def study_type_code(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
         return None
     upper = value.strip().upper().replace(" ", "_")
     return _STUDY_TYPE.get(value.strip().lower(), upper)
 
 
-def age_years(value: str | None, path: str, problems: list[Problem]) -> float | None:
+def age_years(value: object, path: str, problems: list[Problem]) -> float | None:
     """`18 Years` -> 18.0, `6 Months` -> 0.5; `N/A` and empty mean no limit."""
+    value = text_value(value, path, problems)
     if value is None:
         return None
     text = value.strip()
@@ -145,11 +160,12 @@ def age_years(value: str | None, path: str, problems: list[Problem]) -> float | 
     return round(years, 4)
 
 
-def parse_date(value: str | None, path: str, problems: list[Problem]) -> dt.date | None:
+def parse_date(value: object, path: str, problems: list[Problem]) -> dt.date | None:
     """ISO `2024-05-17` or `2024-05`, or the legacy `May 17, 2024` / `May 2024`.
 
     A month-only date is read as the month's first day.
     """
+    value = text_value(value, path, problems)
     if value is None:
         return None
     text = value.strip()
@@ -180,10 +196,54 @@ def check_nct_id(value: object, path: str, problems: list[Problem]) -> str:
 
 
 def text_or_none(value: object) -> str | None:
-    if value is None:
+    """Text, or a number written as text; anything else (a list, an object) is not text."""
+    if value is None or isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     text = str(value).strip()
     return text or None
+
+
+# Caps on a study's text, checked before anything parses it: the registry's own limits are
+# 300 characters for a brief title and 600 for an official title
+# (https://clinicaltrials.gov/policy/protocol-definitions); these caps sit well above them,
+# so no real study is refused, while a 1 MB title or a 100 KB criterion (which slowed
+# matching for everyone) is.
+TEXT_CAPS = {
+    "title": 1_000,
+    "official_title": 2_000,
+    "summary": 20_000,
+    "eligibility_text": 40_000,
+    "sponsor": 1_000,
+}
+ITEM_CAP = 1_000  # one condition, keyword or intervention name
+ITEMS_CAP = 1_000  # how many of them
+SITES_CAP = 5_000  # the largest studies list a few thousand sites
+
+
+def check_sizes(trial: Trial, path: str, problems: list[Problem]) -> None:
+    """A problem for each text over its cap (the study is then not read, and says why)."""
+    where = f"{path}." if path else ""
+    for name, cap in TEXT_CAPS.items():
+        value = getattr(trial, name)
+        if isinstance(value, str) and len(value) > cap:
+            problems.append(
+                Problem(f"{where}{name}", f"{len(value):,} characters, over the {cap:,} limit")
+            )
+    for name in ("conditions", "keywords", "interventions"):
+        items = getattr(trial, name)
+        if len(items) > ITEMS_CAP or any(len(item) > ITEM_CAP for item in items):
+            problems.append(
+                Problem(
+                    f"{where}{name}",
+                    f"over {ITEMS_CAP:,} entries or an entry over {ITEM_CAP:,} characters",
+                )
+            )
+    if len(trial.sites) > SITES_CAP:
+        problems.append(Problem(f"{where}sites", f"over {SITES_CAP:,} sites"))
+    try:
+        trial.model_dump_json()  # what the store writes: text must be valid Unicode
+    except ValueError:
+        problems.append(Problem(path, "holds text that is not valid Unicode (a lone surrogate)"))
 
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>=~|^])")

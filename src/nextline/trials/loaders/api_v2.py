@@ -9,12 +9,14 @@ Field names as in the API v2 data structure: `protocolSection.identificationModu
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from nextline.errors import Problem
 from nextline.trials.loaders._common import (
     age_years,
     check_nct_id,
+    check_sizes,
     parse_date,
     phase_codes,
     sex_code,
@@ -62,7 +64,14 @@ def _float(value: object, path: str, problems: list[Problem]) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.append(Problem(path, "expected a number"))
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        number = math.inf
+    if not math.isfinite(number):
+        problems.append(Problem(path, "expected a finite number"))
+        return None
+    return number
 
 
 def _sites(value: object, path: str, problems: list[Problem]) -> list[Site]:
@@ -196,6 +205,7 @@ def trial_from_api_v2(
         sponsor=text_or_none(lead.get("name")) if isinstance(lead, dict) else None,
         enrollment=enrollment,
     )
+    check_sizes(trial, path, problems)
     return trial if len(problems) == before else None
 
 

@@ -9,7 +9,7 @@ import ast
 from typing import Any
 
 from nextline.errors import Problem
-from nextline.trials.loaders._common import check_nct_id, phase_codes, status_code
+from nextline.trials.loaders._common import check_nct_id, check_sizes, phase_codes, status_code
 from nextline.trials.models import Trial
 
 HINT_KEYS = frozenset({"nctid", "criteria", "diseases"})
@@ -51,4 +51,5 @@ def trial_from_hint(
         eligibility_text=criteria.strip() if isinstance(criteria, str) else "",
         source=source,
     )
+    check_sizes(trial, path, problems)
     return trial if len(problems) == before else None

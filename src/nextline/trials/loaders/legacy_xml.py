@@ -14,6 +14,7 @@ from nextline.errors import Problem
 from nextline.trials.loaders._common import (
     age_years,
     check_nct_id,
+    check_sizes,
     parse_date,
     phase_codes,
     sex_code,
@@ -120,6 +121,7 @@ def trial_from_xml(
         sponsor=_text(root, "sponsors/lead_sponsor/agency"),
         enrollment=enrollment,
     )
+    check_sizes(trial, path, problems)
     return trial if len(problems) == before else None
 
 

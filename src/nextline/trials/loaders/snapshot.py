@@ -12,6 +12,7 @@ from nextline.errors import Problem
 from nextline.trials.loaders._common import (
     age_years,
     check_nct_id,
+    check_sizes,
     parse_date,
     phase_codes,
     sex_code,
@@ -94,6 +95,7 @@ def trial_from_snapshot(
         completion_date=parse_date(row.get("completion_date"), f"{path}.completion_date", problems),
         accepts_healthy_volunteers=healthy if isinstance(healthy, bool) else None,
     )
+    check_sizes(trial, path, problems)
     return trial if len(problems) == before else None
 
 
