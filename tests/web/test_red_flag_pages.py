@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from nextline.record import patient_file_data
-from tests.web.conftest import csrf, field_errors, make_app, versions
+from tests.web.conftest import csrf, field_errors, make_app, make_client, versions
 
 TRIPLE = "triple-negative-brca"
 
@@ -64,7 +64,7 @@ def test_the_emergency_box_is_on_every_page_of_the_person(app, client) -> None:
 
 def test_the_box_goes_once_the_report_is_older_than_the_look_back(tmp_path: Path) -> None:
     later = make_app(tmp_path / "home", as_of=dt.date(2025, 6, 20), trials=False)
-    with TestClient(later) as client:
+    with make_client(later) as client:
         client.get("/people")
         _post_symptoms(client, [("date", "2025-06-01"), ("signs", "seizure")])
         assert (
@@ -97,7 +97,7 @@ def test_an_unknown_menopausal_status_is_asked_for_on_the_dashboard(app, client)
     file = app.state.web.store.get(TRIPLE)
     data = patient_file_data(file)
     data["patient"]["menopausal_status"] = "unknown"
-    app.state.web.store.save(PatientFile.model_validate(data), "imported")
+    app.state.web.store.save(PatientFile.model_validate(data), "imported", base=None)
     page = client.get(f"/people/{TRIPLE}").text
     assert 'id="ask-menopause"' in page
     refused = client.post(

@@ -30,10 +30,15 @@ async def set_menopausal_status(request: Request, person_id: str) -> Response:
     chosen = next((v for k, v in pairs if k == "menopausal_status"), "")
     if chosen not in CHOICES:
         raise HTTPException(422, "Choose one of the answers offered.")
+    from nextline.record import PatientFile
     from nextline.record.validate import validate_record
 
-    data = patient_file_data(state.file(person_id))
-    data["patient"]["menopausal_status"] = chosen
-    record = validate_record(data, state.kb, state.today())
-    _, version = state.store.save(record.file, "added the menopausal status")
+    def answer(file: PatientFile) -> PatientFile:
+        data = patient_file_data(file)
+        data["patient"]["menopausal_status"] = chosen
+        validated: PatientFile = validate_record(data, state.kb, state.today()).file
+        return validated
+
+    state.file(person_id)  # NotFound for a person who is not stored
+    version = state.store.update(person_id, answer, "added the menopausal status")
     return RedirectResponse(f"/people/{person_id}?saved={version}", status_code=303)
