@@ -32,8 +32,9 @@ test: setup
 	$(VENV)/bin/mypy
 	bash scripts/with-postgres $(VENV)/bin/pytest
 
-# The long fuzzing profile: 100,000 patient files (50,000 per mutation kind), 6,000 trial
-# files over the four loaders, 200 API examples per operation; prints the counts at the end.
+# The long fuzzing profile: 100,000 patient files (50,000 per mutation kind), 10,000 FHIR
+# inputs, 6,000 trial files over the four loaders, 200 API examples per operation; prints the
+# counts at the end.
 fuzz: setup
 	NEXTLINE_FUZZ=long NEXTLINE_FUZZ_API_EXAMPLES=200 $(VENV)/bin/pytest tests/fuzz tests/web/test_openapi_contract.py
 

@@ -1,7 +1,8 @@
 """Fuzzing profiles and counts.
 
 `make test` runs a short profile (a few hundred inputs a target, no time limit per input);
-`make fuzz` sets NEXTLINE_FUZZ=long: at least 100,000 patient files and 5,000 trial files,
+`make fuzz` sets NEXTLINE_FUZZ=long: at least 100,000 patient files, 10,000 FHIR inputs and
+5,000 trial files,
 each input allowed 5 seconds (a slower one fails the run as a hang). The counts of what
 each target was given and how each input ended are printed at the end of the run.
 """
@@ -58,8 +59,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"{target}: {total:,} inputs ({detail})")
     patients = sum(n for (t, _), n in COUNTS.items() if t.startswith("patient"))
     trials = sum(n for (t, _), n in COUNTS.items() if t.startswith("trial"))
+    fhir = sum(n for (t, _), n in COUNTS.items() if t.startswith("fhir"))
     failed = [r.nodeid for r in terminalreporter.stats.get("failed", []) if "fuzz" in r.nodeid]
     terminalreporter.write_line(
-        f"total: {patients:,} patient files, {trials:,} trial files; "
+        f"total: {patients:,} patient files, {fhir:,} FHIR inputs, {trials:,} trial files; "
         f"fuzz targets with a crash or a hang (> 5 s in the long profile): {len(failed)}"
     )

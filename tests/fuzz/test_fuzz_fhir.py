@@ -6,7 +6,7 @@ mutates a few places in one (a value replaced by any JSON value, including huge 
 NaN, deep nesting and lone surrogates; a key deleted or added; a list unwrapped), writes it
 as a JSON Bundle or as NDJSON, sometimes damages the bytes, and imports it.
 
-The short profile runs in the normal test run; `NEXTLINE_FUZZ_EXAMPLES=10000` runs the long
+The short profile runs in the normal test run; `make fuzz` (NEXTLINE_FUZZ=long) runs the long
 one (`make fuzz`). No deadline: a slow example is not a failure here, a hang would be noticed
 by the run never ending.
 """
@@ -27,8 +27,12 @@ from nextline.errors import NextlineError
 from nextline.fhir import ImportOptions, import_fhir, read_fhir
 from nextline.knowledge import load_knowledge
 from nextline.record import build_record
+from tests.fuzz.conftest import COUNTS
 
-EXAMPLES = int(os.environ.get("NEXTLINE_FUZZ_EXAMPLES", "40"))
+# `make fuzz` (NEXTLINE_FUZZ=long) gives 10,000 inputs, each allowed 5 seconds; the normal
+# run 40, the same every run.
+LONG = os.environ.get("NEXTLINE_FUZZ") == "long"
+EXAMPLES = 10_000 if LONG else int(os.environ.get("NEXTLINE_FUZZ_FHIR_EXAMPLES", "40"))
 DATA = Path(__file__).resolve().parents[1] / "fhir" / "data"
 KB = load_knowledge()
 SUBJECT = {"reference": "Patient/p1"}
@@ -274,7 +278,7 @@ def mutated(draw: st.DrawFn) -> bytes:
 
 @settings(
     max_examples=EXAMPLES,
-    deadline=None,
+    deadline=5000 if LONG else None,
     derandomize=EXAMPLES <= 100,  # the short profile is the same every run
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -289,6 +293,8 @@ def test_every_fhir_input_ends_in_a_record_or_a_clear_error(
         result = import_fhir(read_fhir(path), KB, options)
         if result.file is not None:
             build_record(result.file, KB, dt.date(2025, 1, 1))
-        event("a record" if result.file is not None else "data that is not a record")
+        ending = "a record" if result.file is not None else "data that is not a record"
     except NextlineError as exc:
-        event(f"a clear error: {type(exc).__name__}")  # the project's own
+        ending = f"a clear error: {type(exc).__name__}"  # the project's own
+    event(ending)
+    COUNTS[("fhir", ending)] += 1

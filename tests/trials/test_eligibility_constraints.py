@@ -259,3 +259,14 @@ def test_parsed_eligibility_round_trips_as_json(kb: Knowledge) -> None:
 @pytest.mark.parametrize("text", ["", "   ", "Inclusion Criteria:\n"])
 def test_empty_text_parses_to_nothing(text: str, kb: Knowledge) -> None:
     assert parse_eligibility(text, kb).criteria == ()
+
+
+def test_a_huge_bracket_run_in_a_criterion_is_scoped_in_bounded_time() -> None:
+    from nextline.trials.eligibility.nlp import MAX_SCOPED_CHARS, Mention, scope
+
+    text = "No prior fulvestrant " + "(" * 100_000
+    mentions = [Mention(9, 20, "drug"), Mention(len(text) - 5, len(text), "noise")]
+    found = scope(text, mentions)
+    assert len(text) > MAX_SCOPED_CHARS
+    assert found[0].negated is True
+    assert found[1].categories == frozenset()

@@ -110,6 +110,9 @@ _RULES: tuple[tuple[str, str, str], ...] = (
 # LCT corpus (docs/parser-evaluation.md).
 NEGATION_SCOPE = 8
 
+# The longest criterion read with ConText (a real criterion is a few hundred characters).
+MAX_SCOPED_CHARS = 4000
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:
@@ -176,6 +179,12 @@ def scope(text: str, mentions: list[Mention]) -> list[Scoped]:
     tokens ("HR+/HER2-" is one token) share the answer of the first of them."""
     if not mentions:
         return []
+    if len(text) > MAX_SCOPED_CHARS:
+        # spaCy's tokenizer slows down sharply on long runs of brackets; a criterion this long
+        # is a pasted document. Mentions past the cap are returned unscoped (no negation).
+        inside = [m for m in mentions if m.end <= MAX_SCOPED_CHARS]
+        scoped = {id(s.mention): s for s in scope(text[:MAX_SCOPED_CHARS], inside)}
+        return [scoped.get(id(m), Scoped(m, frozenset())) for m in mentions]
     nlp, context = _pipeline()
     doc = nlp.make_doc(text)
     spans = []
