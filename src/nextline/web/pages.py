@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from nextline.web import engines
 from nextline.web.editing import FORMS
 from nextline.web.menopause import CHOICES as MENOPAUSE_CHOICES
+from nextline.web.scan_sites import unconfirmed_sites
 from nextline.web.state import WebState
 
 router = APIRouter(include_in_schema=False)
@@ -82,6 +83,7 @@ def dashboard(request: Request, person_id: str) -> Response:
         saved=request.query_params.get("saved"),
         undone=request.query_params.get("undone"),
         menopause_choices=MENOPAUSE_CHOICES,
+        seen_sites=unconfirmed_sites(record.file),
     )
 
 
