@@ -475,6 +475,6 @@ async def create_person(request: Request) -> Response:
 
 from nextline.web.record_forms import record_forms  # noqa: E402  (they use FormSpec)
 
-FORMS.update(record_forms())
+FORMS.update(record_forms(FORMS))
 
 __all__ = ["FORMS", "read_form", "router"]

@@ -167,8 +167,10 @@ def _palliative_initial(file: PatientFile, _today: dt.date) -> dict[str, str]:
     return values
 
 
-def record_forms() -> dict[str, FormSpec]:
-    """The forms, keyed by their URL key (merged into `editing.FORMS`)."""
+def record_forms(existing: dict[str, FormSpec]) -> dict[str, FormSpec]:
+    """The forms, keyed by their URL key, merged into `editing.FORMS`: the new ones, and the
+    lab and treatment-start forms with their questions before saving (web/checked_forms.py)."""
+    from nextline.web.checked_forms import checked_forms
     from nextline.web.editing import FormSpec
 
     specs = [
@@ -286,7 +288,7 @@ def record_forms() -> dict[str, FormSpec]:
             initial=_palliative_initial,
         ),
     ]
-    return {spec.key: spec for spec in specs}
+    return {**checked_forms(existing), **{spec.key: spec for spec in specs}}
 
 
 __all__ = ["DIAGNOSIS_FIELDS", "record_forms"]
