@@ -69,9 +69,9 @@ def test_every_page_renders_for_every_example(client, person_id: str, page: str)
 
 def test_the_people_page_lists_everyone(client) -> None:
     text = _text(_main(client.get("/people").text))
-    assert "Aisha (example) her2-positive-brain · 1 version" in text
-    assert "Maria (example) hr-positive-esr1 · 1 version" in text
-    assert "Dana (example) triple-negative-brca · 1 version" in text
+    assert "Aisha (example) 1 version" in text
+    assert "Maria (example) 1 version" in text
+    assert "Dana (example) 1 version" in text
 
 
 def test_the_people_page_when_empty(tmp_path) -> None:

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from nextline.web import engines
 from nextline.web.editing import FORMS
 from nextline.web.menopause import CHOICES as MENOPAUSE_CHOICES
+from nextline.web.people_admin import examples_to_try
 from nextline.web.scan_sites import unconfirmed_sites
 from nextline.web.state import WebState
 
@@ -45,7 +46,13 @@ def home() -> Response:
 def people(request: Request) -> Response:
     state = _state(request)
     return render(
-        request, "people.html", title="People", people=state.store.list(), section="people"
+        request,
+        "people.html",
+        title="People",
+        people=state.store.list(),
+        section="people",
+        examples=examples_to_try(state.store.exists),
+        deleted=request.query_params.get("deleted") == "1",
     )
 
 
