@@ -48,6 +48,9 @@ def svg_data_uri(svg: str) -> str:
 
 
 def install_filters(env: Any) -> None:
+    from nextline.assess.status_words import overall_words
+
+    env.filters["status_words"] = lambda v: overall_words(str(v), capital=True)
     env.filters["svg_data_uri"] = svg_data_uri
     env.filters["zip_pairs"] = zip_pairs
     env.filters["nice_date"] = nice_date
