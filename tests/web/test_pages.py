@@ -102,7 +102,7 @@ def test_the_dashboard_answers_with_the_status_and_its_evidence(app, client) -> 
         "Treatment now None running. Last: line 1, letrozole + palbociclib, "
         "stopped 28 Mar 2024 (progression)" in text
     )
-    assert "Cancer type ER positive · PR positive · HER2 low (tested 28 May 2021)" in text
+    assert "Cancer type ER positive · PR positive · HER2-low (tested 28 May 2021)" in text
     assert "Where it has spread bone, liver" in text
     assert "Age 62 · as of 1 Jun 2025" in text
 

@@ -52,3 +52,36 @@ def test_the_dashboard_says_the_same_words(client, person: str) -> None:
     assert len(found) == 1
     overall, shown = found[0]
     assert shown == overall_words(overall, capital=True)
+
+
+@pytest.mark.parametrize(
+    ("person", "dashboard", "read_as"),
+    [
+        ("hr-positive-esr1", "HER2-low (tested", "Read as: HR-positive, HER2-low;"),
+        ("triple-negative-brca", "HER2-zero (tested", "Read as: HR-negative, HER2-zero"),
+        ("her2-positive-brain", "HER2-positive (tested", "Read as: HR-negative, HER2-positive;"),
+    ],
+)
+def test_her2_is_named_in_plain_words_on_the_dashboard_and_options(
+    client, person: str, dashboard: str, read_as: str
+) -> None:
+    html = client.get(f"/people/{person}").text
+    options = client.get(f"/people/{person}/options").text
+    assert dashboard in html
+    assert read_as in options
+    for page in (html, options):
+        assert "unspecified" not in page
+        assert "her2 negative" not in page.lower()
+
+
+def test_a_her2_negative_without_its_score_says_what_is_not_known(client) -> None:
+    from tests.web.conftest import csrf
+
+    response = client.post(
+        "/people/hr-positive-esr1/add/tumor-test",
+        data={"csrf_token": csrf(client), "date": "2025-05-30", "her2.result": "negative"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    html = client.get("/people/hr-positive-esr1").text
+    assert "HER2-negative (low, ultralow or zero not known)" in html

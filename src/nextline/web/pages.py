@@ -163,6 +163,8 @@ def download_record(request: Request, person_id: str) -> Response:
 
 @router.get(_PERSON + "/options")
 def options_page(request: Request, person_id: str) -> Response:
+    from nextline.report.context import subtype_words
+
     state = _state(request)
     record = state.record(person_id)
     day = state.today()
@@ -190,6 +192,7 @@ def options_page(request: Request, person_id: str) -> Response:
         result=result,
         verdicts=[(key, title, hint, result.by_verdict(key)) for key, title, hint in verdicts],  # type: ignore[arg-type]
         goals=brief.goals,
+        subtype_text=subtype_words(record, day),
     )
 
 
