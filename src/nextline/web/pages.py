@@ -193,6 +193,7 @@ def options_page(request: Request, person_id: str) -> Response:
         verdicts=[(key, title, hint, result.by_verdict(key)) for key, title, hint in verdicts],  # type: ignore[arg-type]
         goals=brief.goals,
         subtype_text=subtype_words(record, day),
+        record_file=record.file,
     )
 
 

@@ -55,6 +55,9 @@ def install_filters(env: Any) -> None:
 
     # "HER2-low", never "negative unspecified": the same words as the PDF.
     env.filters["her2_words"] = lambda v: HER2_WORDS.get(str(v), str(v))
+    from nextline.web.entry_words import cite
+
+    env.filters["cite"] = cite
     env.filters["svg_data_uri"] = svg_data_uri
     env.filters["zip_pairs"] = zip_pairs
     env.filters["nice_date"] = nice_date
