@@ -247,6 +247,7 @@ def _trial_context(
         context["matches"] = found[:TRIAL_LIMIT]
         catalog, _ = state.trial_catalog(state.kb)
         context["catalog"] = catalog
+        context["record_file"] = record.file
     return context
 
 
