@@ -133,7 +133,7 @@ def test_the_menu_shows_no_api(client) -> None:
 
 
 def test_the_export_reads_back_as_the_same_record(app, client) -> None:
-    response = client.get(f"/people/{MARIA}/export.yaml")
+    response = client.get(f"/people/{MARIA}/record.yaml")
     assert response.status_code == 200
     assert response.headers["content-disposition"] == f'attachment; filename="{MARIA}.yaml"'
     back = validate_patient_data(decode_patient_data(response.content))
@@ -142,7 +142,7 @@ def test_the_export_reads_back_as_the_same_record(app, client) -> None:
 
 def test_delete_offers_an_export_first_and_needs_the_name_typed(app, client) -> None:
     html = client.get(f"/people/{MARIA}/delete").text
-    assert f'href="/people/{MARIA}/export.yaml"' in html
+    assert f'href="/people/{MARIA}/record.yaml"' in html
     name = app.state.web.store.get(MARIA).patient.name
     response = _post(client, f"/people/{MARIA}/delete", {"confirm_name": "Mar"})
     assert response.status_code == 422

@@ -1,5 +1,6 @@
 """People, beyond one record: start a record without inventing an id, try the app with an
-example person, export a record, and delete a person (typed confirmation, export first).
+example person, and delete a person (typed confirmation, after the record download is
+offered: `/people/{id}/record.yaml`).
 
 Why separate from editing.py: these act on the list of people, not on one record's entries.
 Every POST reads its form through `read_form` (CSRF first), like every other form.
@@ -16,7 +17,6 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nextline.errors import Problem, RecordInvalid
-from nextline.record import dump_patient_file
 from nextline.web.editing import read_form
 from nextline.web.forms import FormResult, parse_form, problems_to_form
 from nextline.web.state import WebState
@@ -114,17 +114,6 @@ async def add_example(request: Request) -> Response:
     if not state.store.exists(chosen):
         state.store.save(read_patient_file(example_path(chosen)), "added the example person")
     return RedirectResponse(f"/people/{chosen}", status_code=303)
-
-
-@router.get("/people/{person_id}/export.yaml")
-def export_yaml(request: Request, person_id: str) -> Response:
-    """The record as a patient file, to keep or to import elsewhere (`nextline import`)."""
-    file = _state(request).file(person_id)
-    return Response(
-        dump_patient_file(file, "yaml"),
-        media_type="application/yaml",
-        headers={"content-disposition": f'attachment; filename="{person_id}.yaml"'},
-    )
 
 
 def _render_delete(
