@@ -335,3 +335,14 @@ def test_bad_input_shows_the_reason_at_the_field_and_stores_nothing(
     assert f'id="f-{field}"' in response.text
     assert versions(app) == 1
     assert _stored(app) == before
+
+
+def test_an_important_date_added_by_form_brings_a_timing_question(client) -> None:
+    assert "graduation" not in client.get(f"/people/{TRIPLE}/questions").text
+    response = _post(
+        client,
+        f"/people/{TRIPLE}/add/upcoming-event",
+        {"upcoming_events[0].what": "my son's graduation", "upcoming_events[0].date": "2025-07-15"},
+    )
+    assert response.status_code == 303, field_errors(response.text)
+    assert "graduation" in client.get(f"/people/{TRIPLE}/questions").text
