@@ -204,7 +204,7 @@ def test_the_site_form_offers_scan_sites_first_and_leaves_out_listed_ones(client
     options = html[html.index('id="f-site"') :]
     options = options[: options.index("</select>")]
     assert options.index('value="lymph_nodes"') < options.index('value="lung"')
-    assert "seen on your CT of" in options
+    assert "seen on your CT scan of" in options
     assert 'value="bone"' not in options and 'value="liver"' not in options
     assert "Already on the list: bones, liver." in html
 

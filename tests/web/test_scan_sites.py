@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nextline.record import PatientFile
-from nextline.web.scan_sites import SeenSite, organ_site, unconfirmed_sites
+from nextline.web.scan_sites import SeenSite, organ_site, scan_name, unconfirmed_sites
 
 
 @pytest.mark.parametrize(
@@ -109,3 +109,12 @@ def test_a_resolved_site_covers_scans_until_it_resolved_and_absent_lesions_are_n
         }
     )
     assert unconfirmed_sites(back) == [SeenSite("liver", "CT", "2025-02-01")]
+
+
+@pytest.mark.parametrize(
+    ("modality", "name"),
+    [("CT", "CT scan"), ("bone scan", "bone scan"), ("PET-CT", "PET-CT scan"), ("MRI", "MRI scan")],
+)
+def test_a_scan_is_named_once(modality: str, name: str) -> None:
+    assert scan_name(modality) == name
+    assert SeenSite("bone", modality, "2025-01-01").scan == name

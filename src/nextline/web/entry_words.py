@@ -13,6 +13,7 @@ from typing import Any
 
 from nextline.record import PatientFile
 from nextline.web.rendering import nice_date
+from nextline.web.scan_sites import scan_name
 
 _PATH = re.compile(r"\b([a-z_]+)\[(\d+)\](?:\.lesions\[(\d+)\])?(?:\.[a-z_]+)*")
 _FIELD = re.compile(
@@ -65,7 +66,7 @@ def _entry(file: PatientFile, section: str, index: int, lesion: int | None) -> s
         return None
     entry = items[index]
     if section == "imaging":
-        scan = f"your {entry.modality} scan of {_day(entry.date)}"
+        scan = f"your {scan_name(entry.modality)} of {_day(entry.date)}"
         if lesion is not None and 0 <= lesion < len(entry.lesions):
             return f"lesion {entry.lesions[lesion].id} on {scan}"
         return scan

@@ -108,8 +108,7 @@ def _metastasis_context(_state: WebState, file: PatientFile) -> dict[str, Any]:
     listed = {m.site for m in file.metastases if m.resolved is None}
     # Sites a scan shows come first, marked; sites already listed are not offered again.
     choices = [
-        (s.site, f"{SITE_WORDS[s.site]} (seen on your {s.modality} of {_nice(s.date)})")
-        for s in seen
+        (s.site, f"{SITE_WORDS[s.site]} (seen on your {s.scan} of {_nice(s.date)})") for s in seen
     ] + [
         (value, text)
         for value, text in METASTASIS_SITES

@@ -55,6 +55,11 @@ _SITE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _VERTEBRA = re.compile(r"\b[CTLS]\d{1,2}\b")
 
 
+def scan_name(modality: str) -> str:
+    """`CT` as "CT scan", `bone scan` as itself, `ultrasound` as "ultrasound scan"."""
+    return modality if "scan" in modality.lower() else f"{modality} scan"
+
+
 def organ_site(organ: str | None, node: bool = False) -> str | None:
     """The metastatic site a lesion's organ words name, or None when they name none known."""
     if node:
@@ -82,6 +87,10 @@ class SeenSite:
     def words(self) -> str:
         return self.site.replace("_", " ")
 
+    @property
+    def scan(self) -> str:
+        return scan_name(self.modality)
+
 
 def unconfirmed_sites(file: PatientFile) -> list[SeenSite]:
     """Sites a scan's present lesions point to that `metastases` does not list. A site listed
@@ -106,4 +115,4 @@ def unconfirmed_sites(file: PatientFile) -> list[SeenSite]:
     return list(found.values())
 
 
-__all__ = ["SeenSite", "organ_site", "unconfirmed_sites"]
+__all__ = ["SeenSite", "organ_site", "scan_name", "unconfirmed_sites"]
