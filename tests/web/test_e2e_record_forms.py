@@ -67,3 +67,16 @@ def test_an_implausible_lab_value_is_kept_only_when_confirmed(page, server) -> N
 
 def test_axe_finds_no_serious_or_critical_violation_on_the_new_pages(browser, server) -> None:
     assert run_axe(browser, server, NEW_PAGES) == []
+
+
+def test_no_new_page_scrolls_sideways_on_a_phone(browser, server) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    wide = []
+    for path in [*NEW_PAGES, f"/people/{PERSON}/add/treatment-start"]:
+        page.goto(server + path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append(f"{path}: {width}px")
+    context.close()
+    assert wide == []
