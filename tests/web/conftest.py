@@ -100,12 +100,13 @@ def versions(app, person_id: str = MARIA) -> int:
 
 def all_routes() -> list[tuple[str, str]]:
     """(method, path) of every page, form and API route the app serves."""
-    from nextline.web import api, editing, pages, questions
+    from nextline.web import api, editing, pages, people_admin, questions
 
     found = []
     routers = (
         ("", editing.router),
         ("", pages.router),
+        ("", people_admin.router),
         ("", questions.router),
         ("/api", api.router),
     )

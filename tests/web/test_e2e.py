@@ -283,13 +283,14 @@ AXE_PAGES = [
 ]
 
 
-def test_axe_finds_no_serious_or_critical_violation_on_any_page(browser, server) -> None:
+def run_axe(browser, server: str, paths: list[str]) -> list[str]:
+    """The serious or critical axe-core violations on each page (and a screenshot of it)."""
     # axe is injected as a script, which the app's CSP rightly forbids; this context only.
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     SHOTS.mkdir(exist_ok=True)
     found = []
-    for path in AXE_PAGES:
+    for path in paths:
         page.goto(server + path)
         name = path.strip("/").replace("/", "-") or "home"
         page.screenshot(path=str(SHOTS / f"page-{name}.png"), full_page=True)
@@ -303,7 +304,11 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(browser, server)
                 targets = [n["target"] for n in violation["nodes"]][:3]
                 found.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
     context.close()
-    assert found == []
+    return found
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(browser, server) -> None:
+    assert run_axe(browser, server, AXE_PAGES) == []
 
 
 def test_ticked_warning_signs_bring_the_emergency_first_on_every_page(page, server) -> None:

@@ -69,9 +69,9 @@ def test_every_page_renders_for_every_example(client, person_id: str, page: str)
 
 def test_the_people_page_lists_everyone(client) -> None:
     text = _text(_main(client.get("/people").text))
-    assert "Aisha (example) her2-positive-brain · 1 version" in text
-    assert "Maria (example) hr-positive-esr1 · 1 version" in text
-    assert "Dana (example) triple-negative-brca · 1 version" in text
+    assert "Aisha (example) 1 version" in text
+    assert "Maria (example) 1 version" in text
+    assert "Dana (example) 1 version" in text
 
 
 def test_the_people_page_when_empty(tmp_path) -> None:
@@ -102,7 +102,7 @@ def test_the_dashboard_answers_with_the_status_and_its_evidence(app, client) -> 
         "Treatment now None running. Last: line 1, letrozole + palbociclib, "
         "stopped 28 Mar 2024 (progression)" in text
     )
-    assert "Cancer type ER positive · PR positive · HER2 low (tested 28 May 2021)" in text
+    assert "Cancer type ER positive · PR positive · HER2-low (tested 28 May 2021)" in text
     assert "Where it has spread bone, liver" in text
     assert "Age 62 · as of 1 Jun 2025" in text
 

@@ -11,12 +11,7 @@ from nextline.cli._common import AS_OF_HELP, JSON_HELP, load, parse_as_of, print
 if TYPE_CHECKING:
     from nextline.assess import Status
 
-_OVERALL = {
-    "working": ("green", "Working"),
-    "unclear": ("yellow", "Unclear"),
-    "not_working": ("red", "Not working"),
-    "no_current_treatment": ("cyan", "No treatment running"),
-}
+_COLOUR = {"working": "green", "unclear": "yellow", "not_working": "red"}
 _URGENCY = {"emergency": "GO TO EMERGENCY / CALL NOW", "call_now": "CALL YOUR CARE TEAM NOW"}
 
 
@@ -53,7 +48,10 @@ def render(result: Status) -> None:
             f"{escape('; '.join(flag.because))}",
             highlight=False,
         )
-    colour, label = _OVERALL[result.overall]
+    from nextline.assess.status_words import overall_words
+
+    colour = _COLOUR.get(result.overall, "cyan")
+    label = overall_words(result.overall, capital=True)
     console.print(
         f"[bold {colour}]{label}[/bold {colour}] — {escape(result.headline)}", highlight=False
     )

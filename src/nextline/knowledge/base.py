@@ -181,6 +181,9 @@ def _load_cached(data_dir: str) -> Knowledge:
                 problems.append(Problem(f"drugs.{drug.id}", f"contains unknown drug {inner!r}"))
     for test in lab_tests.values():
         check_source_refs(f"lab_tests.{test.id}", test.sources, sources, problems)
+        if test.plausible is not None:
+            where = f"lab_tests.{test.id}.plausible"
+            check_source_refs(where, test.plausible.sources, sources, problems)
 
     drug_names = _index_names(
         ((d.id, [d.id, d.name, *d.brands, *d.biosimilars, *d.aliases]) for d in drugs.values()),

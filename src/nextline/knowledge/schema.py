@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 FORMAT_VERSION = 1
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -112,6 +112,22 @@ class DrugsFile(Strict):
     drugs: list[Drug]
 
 
+class PlausibleRange(Strict):
+    """The values a lab can report for a test at all, in its canonical unit. A data-entry
+    check, not a clinical threshold: a value outside it is asked about ("is this right?")
+    before it is saved, because a unit mix-up is the usual cause."""
+
+    low: float
+    high: float
+    sources: list[SourceRef] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _low_below_high(self) -> PlausibleRange:
+        if self.low >= self.high:
+            raise ValueError(f"low {self.low:g} is not below high {self.high:g}")
+        return self
+
+
 class LabTest(Strict):
     """A test the record understands: its names, LOINC code and canonical unit."""
 
@@ -127,6 +143,7 @@ class LabTest(Strict):
     molar_mass_g_per_mol: float | None = Field(
         default=None, description="lets mass and molar concentrations convert (creatinine)"
     )
+    plausible: PlausibleRange | None = None
     sources: list[SourceRef] = Field(min_length=1)
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from nextline.assess.status_words import overall_words
 from nextline.knowledge import Knowledge
 from nextline.plan import Briefing
 from nextline.record import PatientRecord
@@ -35,12 +36,6 @@ STOP_WORDS = {
     "other": "other",
 }
 SITE_WORDS = {"lymph_nodes": "lymph nodes", "leptomeninges": "leptomeninges (brain lining)"}
-OVERALL_WORDS = {
-    "working": "working",
-    "unclear": "unclear",
-    "not_working": "may not be working",
-    "no_current_treatment": "no treatment running now",
-}
 VERDICT_WORDS = {
     "fits": "fits",
     "may_fit": "may fit",
@@ -122,9 +117,7 @@ def build_context(record: PatientRecord, kb: Knowledge, briefing: Briefing) -> R
         ],
         other_treatments=other_treatment_rows(record, as_of),
         status=status,
-        status_words=OVERALL_WORDS.get(str(status.get("overall")), str(status.get("overall")))
-        if status
-        else None,
+        status_words=overall_words(str(status.get("overall")), capital=True) if status else None,
         status_evidence=_evidence_lines(status),
         red_flags=[f for f in (status or {}).get("red_flags") or [] if isinstance(f, dict)],
         options_fit=[o for o in options.get("options", []) if o.get("verdict") == "fits"],

@@ -221,6 +221,21 @@ class RecordStore:
             ).all()
             return [VersionInfo(version, created_at, note) for version, created_at, note in rows]
 
+    def delete(self, person_id: str) -> int:
+        """Remove a person and every version of their record (the person asked for it, after
+        being offered an export); returns how many versions were removed."""
+        from sqlalchemy import delete
+
+        with self._writing() as session:
+            person = session.get(Person, person_id, with_for_update=True)
+            if person is None:
+                raise NotFound("person", person_id)
+            removed = session.execute(
+                delete(RecordVersion).where(RecordVersion.person_id == person_id)
+            )
+            session.delete(person)
+            return int(getattr(removed, "rowcount", 0) or 0)
+
     def undo(self, person_id: str, *, base: int | None = None) -> int:
         """Make the version before the latest one current again, as a new version.
 

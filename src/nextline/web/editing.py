@@ -81,6 +81,9 @@ class FormSpec:
         None
     )
     note: str = ""
+    # Optional hooks for forms defined outside this module (web/record_forms.py).
+    context: Callable[[WebState, PatientFile], dict[str, Any]] | None = None
+    initial: Callable[[PatientFile, dt.date], dict[str, str]] | None = None
 
 
 def _plain_entry(data: dict[str, Any], _file: PatientFile) -> tuple[Any, int | None, list[Problem]]:
@@ -294,11 +297,15 @@ def form_context(spec: FormSpec, state: WebState, file: PatientFile) -> dict[str
         context["signs"] = SIGN_CHOICES
     elif spec.key in ("tumor-test", "germline-test"):
         context["variant_rows"] = 3
+    if spec.context is not None:
+        context.update(spec.context(state, file))
     return context
 
 
 def _initial_values(spec: FormSpec, file: PatientFile, today: dt.date) -> dict[str, str]:
     values = {"date": today.isoformat()}
+    if spec.initial is not None:
+        return spec.initial(file, today)
     if spec.key == "treatment-start":
         values = {"start": today.isoformat(), "setting": "metastatic"}
     elif spec.key == "treatment-stop":
@@ -529,5 +536,9 @@ async def create_person(request: Request) -> Response:
         return _render_new_person(request, result, 409)
     return RedirectResponse(f"/people/{new_id}", status_code=303)
 
+
+from nextline.web.record_forms import record_forms  # noqa: E402  (they use FormSpec)
+
+FORMS.update(record_forms(FORMS))
 
 __all__ = ["FORMS", "read_form", "router"]

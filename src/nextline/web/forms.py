@@ -163,12 +163,24 @@ def problems_to_form(
     return result
 
 
+@dataclass(frozen=True)
+class WholeSection:
+    """A form's entry that changes several items of a list section at once (a new treatment
+    that replaces the running one also stops it); `focus` is the item the form is about."""
+
+    items: list[Any]
+    focus: int
+
+
 def with_entry(
     file: PatientFile, section: str, entry: Any, index: int | None = None
 ) -> tuple[dict[str, Any], str]:
     """The file's data with `entry` appended to (or replacing `index` of) a list section,
     or set as a single section; returns the data and the entry's path."""
     data = patient_file_data(file)
+    if isinstance(entry, WholeSection):
+        data[section] = entry.items
+        return data, f"{section}[{entry.focus}]"
     current = data.get(section)
     if index is None and isinstance(PatientFile.model_fields[section].default, list):
         items = list(current or [])
@@ -192,6 +204,7 @@ def validate_data(data: dict[str, Any], kb: Knowledge, as_of: dt.date) -> Patien
 __all__ = [
     "FormResult",
     "RecordInvalid",
+    "WholeSection",
     "parse_form",
     "problems_to_form",
     "rows_to_lists",

@@ -11,6 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from nextline.web import engines
 from nextline.web.editing import FORMS
 from nextline.web.menopause import CHOICES as MENOPAUSE_CHOICES
+from nextline.web.people_admin import examples_to_try
+from nextline.web.scan_sites import unconfirmed_sites
 from nextline.web.state import WebState
 
 router = APIRouter(include_in_schema=False)
@@ -44,7 +46,13 @@ def home() -> Response:
 def people(request: Request) -> Response:
     state = _state(request)
     return render(
-        request, "people.html", title="People", people=state.store.list(), section="people"
+        request,
+        "people.html",
+        title="People",
+        people=state.store.list(),
+        section="people",
+        examples=examples_to_try(state.store.exists),
+        deleted=request.query_params.get("deleted") == "1",
     )
 
 
@@ -82,6 +90,7 @@ def dashboard(request: Request, person_id: str) -> Response:
         saved=request.query_params.get("saved"),
         undone=request.query_params.get("undone"),
         menopause_choices=MENOPAUSE_CHOICES,
+        seen_sites=unconfirmed_sites(record.file),
     )
 
 
@@ -154,6 +163,8 @@ def download_record(request: Request, person_id: str) -> Response:
 
 @router.get(_PERSON + "/options")
 def options_page(request: Request, person_id: str) -> Response:
+    from nextline.report.context import subtype_words
+
     state = _state(request)
     record = state.record(person_id)
     day = state.today()
@@ -181,6 +192,8 @@ def options_page(request: Request, person_id: str) -> Response:
         result=result,
         verdicts=[(key, title, hint, result.by_verdict(key)) for key, title, hint in verdicts],  # type: ignore[arg-type]
         goals=brief.goals,
+        subtype_text=subtype_words(record, day),
+        record_file=record.file,
     )
 
 
@@ -234,6 +247,7 @@ def _trial_context(
         context["matches"] = found[:TRIAL_LIMIT]
         catalog, _ = state.trial_catalog(state.kb)
         context["catalog"] = catalog
+        context["record_file"] = record.file
     return context
 
 

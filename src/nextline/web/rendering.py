@@ -48,6 +48,16 @@ def svg_data_uri(svg: str) -> str:
 
 
 def install_filters(env: Any) -> None:
+    from nextline.assess.status_words import overall_words
+
+    env.filters["status_words"] = lambda v: overall_words(str(v), capital=True)
+    from nextline.report.context import HER2_WORDS
+
+    # "HER2-low", never "negative unspecified": the same words as the PDF.
+    env.filters["her2_words"] = lambda v: HER2_WORDS.get(str(v), str(v))
+    from nextline.web.entry_words import cite
+
+    env.filters["cite"] = cite
     env.filters["svg_data_uri"] = svg_data_uri
     env.filters["zip_pairs"] = zip_pairs
     env.filters["nice_date"] = nice_date

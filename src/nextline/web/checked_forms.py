@@ -1,0 +1,153 @@
+"""The lab and treatment-start forms with their questions before saving: an implausible lab
+value ("is this right?"), a misspelt drug ("did you mean elacestrant?"), and a new medicine
+while a treatment runs ("does it replace it, or is it added to it?").
+
+Why here and not in the importer: a file is someone's finished record, imported as written;
+a form is being typed now, so it can ask. The answers are fields of the form (`confirm`,
+`confirm_drugs`, `running`, `replace_reason`), never stored themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from nextline.errors import Problem
+from nextline.knowledge import Knowledge, load_knowledge
+from nextline.record import PatientFile, patient_file_data
+from nextline.web.forms import WholeSection
+from nextline.web.plausibility import check_lab, closest_drug, known_drug_names
+from nextline.web.vocab import lab_units
+
+if TYPE_CHECKING:
+    from nextline.web.editing import FormSpec
+    from nextline.web.state import WebState
+
+Built = tuple[Any, int | None, list[Problem]]
+
+# Why the running treatment stops when a new one replaces it (the patient format's
+# `stop_reason`), in plain words.
+REPLACE_REASONS = [
+    ("progression", "It stopped working (the cancer grew)"),
+    ("toxicity", "Side effects"),
+    ("patient_choice", "My choice"),
+    ("other", "Another reason"),
+]
+# Settings in which a new medicine continues or replaces the line that treats the spread.
+_LINE_SETTINGS = (None, "metastatic")
+
+
+def _kb() -> Knowledge:
+    # The web app's knowledge is the built-in one (WebState.kb); loading is cached.
+    return load_knowledge()
+
+
+def _lab(data: dict[str, Any], _file: PatientFile) -> Built:
+    confirmed = data.pop("confirm", None) == "yes"
+    if not confirmed:
+        kb = _kb()
+        odd = check_lab(kb, data.get("test"), data.get("value"), data.get("unit"), lab_units(kb))
+        if odd is not None:
+            return None, None, [Problem("value", odd.question())]
+    return data, None, []
+
+
+def running_treatments(file: PatientFile) -> list[tuple[int, str, dt.date]]:
+    """Drug treatments for the spread that have started and not stopped: (index, drugs,
+    start)."""
+    out = []
+    for i, therapy in enumerate(file.therapies):
+        start = therapy.start or therapy.date
+        if (
+            therapy.kind == "drug"
+            and therapy.stop is None
+            and start is not None
+            and therapy.setting in _LINE_SETTINGS
+        ):
+            out.append((i, " + ".join(therapy.drugs), start))
+    return out
+
+
+def _date(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+def _treatment_start(data: dict[str, Any], file: PatientFile) -> Built:
+    choice = data.pop("running", None)
+    reason = data.pop("replace_reason", None)
+    keep_names = data.pop("confirm_drugs", None) == "yes"
+    problems: list[Problem] = []
+    written = data.get("drugs")
+    drugs: list[str] = written if isinstance(written, list) else []
+    if not keep_names:
+        kb = _kb()
+        for name in drugs:
+            guess = closest_drug(kb, name)
+            if guess is not None:
+                problems.append(
+                    Problem(
+                        "drugs",
+                        f"{name!r} is not a medicine we know. Did you mean {guess}? Correct "
+                        "the name, or tick the box to keep it as typed.",
+                    )
+                )
+    entry = {"kind": "drug", **data}
+    running = running_treatments(file) if data.get("setting") in _LINE_SETTINGS else []
+    start = _date(data.get("start"))
+    if running and choice not in ("replace", "join"):
+        names = " and ".join(name for _, name, _ in running)
+        problems.append(
+            Problem(
+                "running",
+                f"{names} is still running. Does this new medicine replace it, or is it "
+                "added to it?",
+            )
+        )
+    elif running and choice == "replace":
+        if reason not in dict(REPLACE_REASONS):
+            problems.append(Problem("replace_reason", "say why the current treatment stops"))
+        first = min(day for _, _, day in running)
+        if start is not None and start < first:
+            problems.append(
+                Problem(
+                    "start",
+                    f"starts before the treatment it replaces began ({first.isoformat()})",
+                )
+            )
+    if problems:
+        return None, None, problems
+    if running and choice == "replace" and start is not None:
+        items = list(patient_file_data(file).get("therapies", []))
+        for index, _, _ in running:
+            items[index] = {**items[index], "stop": start.isoformat(), "stop_reason": reason}
+        return WholeSection([*items, entry], len(items)), None, []
+    return entry, None, []
+
+
+def _treatment_context(state: WebState, file: PatientFile) -> dict[str, Any]:
+    return {
+        "drug_names": known_drug_names(state.kb),
+        "running": running_treatments(file),
+        "replace_reasons": REPLACE_REASONS,
+    }
+
+
+def checked_forms(existing: dict[str, FormSpec]) -> dict[str, FormSpec]:
+    """The lab and treatment-start forms with their questions (replacing the plain ones)."""
+    out = {}
+    if "lab" in existing:
+        out["lab"] = dataclasses.replace(existing["lab"], build=_lab)
+    if "treatment-start" in existing:
+        spec = existing["treatment-start"]
+        note = "started a treatment"
+        out["treatment-start"] = dataclasses.replace(
+            spec, build=_treatment_start, context=_treatment_context, note=note
+        )
+    return out
+
+
+__all__ = ["REPLACE_REASONS", "checked_forms", "running_treatments"]

@@ -1,0 +1,293 @@
+"""The record forms beyond labs, scans and treatments: every part of the patient file a person
+or caregiver enters by hand (where the cancer has spread, diagnosis and stage, ECOG, side
+effects, surgery, radiation, the care team's own assessment, appointments, upcoming events,
+palliative care).
+
+Each is a `FormSpec` like those in web/editing.py: the form's input names are the entry's own
+paths in the patient format, the build function only shapes the entry (and adds the checks
+that need the current record, such as "already on the list"), and the importer's validation
+decides the rest, so a form and an imported file accept exactly the same things.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from nextline.errors import Problem
+from nextline.record import PatientFile
+from nextline.web.record_vocab import (
+    DISEASE_STATUS,
+    ECOG,
+    HISTOLOGY,
+    LATERALITY,
+    METASTASIS_SITES,
+    PRESENTATION,
+    SIDE_EFFECT_GRADES,
+    SITE_WORDS,
+    THERAPY_SETTING,
+    YES_NO,
+)
+from nextline.web.scan_sites import unconfirmed_sites
+
+if TYPE_CHECKING:
+    from nextline.web.editing import FormSpec
+    from nextline.web.state import WebState
+
+Built = tuple[Any, int | None, list[Problem]]
+
+
+def _dumped(model: Any) -> dict[str, Any]:
+    return dict(model.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
+
+
+# --- build functions (parsed form data, current file) -> (entry, index, problems) ----------
+
+
+def _metastasis(data: dict[str, Any], file: PatientFile) -> Built:
+    site = data.get("site")
+    listed = {m.site for m in file.metastases if m.resolved is None}
+    if isinstance(site, str) and site != "other" and site in listed:
+        words = SITE_WORDS.get(site, site).lower()
+        return None, None, [Problem("site", f"{words} is already on the list")]
+    if site == "other" and not data.get("location"):
+        return None, None, [Problem("location", "say where, for a site not in the list")]
+    return data, None, []
+
+
+def _diagnosis(data: dict[str, Any], file: PatientFile) -> Built:
+    # The form shows every field it covers, filled in: what is blank now was cleared.
+    kept = {k: v for k, v in _dumped(file.diagnosis).items() if k not in DIAGNOSIS_FIELDS}
+    return {**kept, **data}, None, []
+
+
+def _surgery(data: dict[str, Any], _file: PatientFile) -> Built:
+    problems = [] if data.get("date") else [Problem("date", "give the date of the operation")]
+    return {"kind": "surgery", **data}, None, problems
+
+
+def _radiation(data: dict[str, Any], _file: PatientFile) -> Built:
+    problems = [] if data.get("start") else [Problem("start", "give the date radiation started")]
+    if not data.get("site"):
+        problems.append(Problem("site", "say which part of the body was treated"))
+    return {"kind": "radiation", **data}, None, problems
+
+
+def _upcoming_event(data: dict[str, Any], file: PatientFile) -> Built:
+    goals = _dumped(file.goals) if file.goals is not None else {}
+    events = list(goals.get("upcoming_events", []))
+    rows = data.get("upcoming_events")
+    index = len(events)
+    row = rows.get(index) if isinstance(rows, dict) else None
+    if not isinstance(row, dict) or not row:
+        return None, None, [Problem(f"upcoming_events[{index}].what", "say what the event is")]
+    goals["upcoming_events"] = [*events, row]
+    return goals, None, []
+
+
+def _plain(data: dict[str, Any], _file: PatientFile) -> Built:
+    return data, None, []
+
+
+DIAGNOSIS_FIELDS = (
+    "first_diagnosed",
+    "laterality",
+    "stage_at_first_diagnosis",
+    "metastatic_since",
+    "presentation",
+    "histology",
+)
+
+
+# --- what each form shows ----------------------------------------------------------------
+
+
+def _metastasis_context(_state: WebState, file: PatientFile) -> dict[str, Any]:
+    seen = unconfirmed_sites(file)
+    seen_keys = {s.site for s in seen}
+    listed = {m.site for m in file.metastases if m.resolved is None}
+    # Sites a scan shows come first, marked; sites already listed are not offered again.
+    choices = [
+        (s.site, f"{SITE_WORDS[s.site]} (seen on your {s.scan} of {_nice(s.date)})") for s in seen
+    ] + [
+        (value, text)
+        for value, text in METASTASIS_SITES
+        if value not in seen_keys and (value not in listed or value == "other")
+    ]
+    return {
+        "site_choices": choices,
+        "listed": [m for m in file.metastases if m.resolved is None],
+        "site_words": SITE_WORDS,
+        "yes_no": YES_NO,
+    }
+
+
+def _nice(iso: str) -> str:
+    from nextline.web.rendering import nice_date
+
+    return nice_date(iso)
+
+
+def _choices(**named: Any) -> Any:
+    def context(_state: WebState, _file: PatientFile) -> dict[str, Any]:
+        return dict(named)
+
+    return context
+
+
+def _dated(field: str = "date") -> Any:
+    def initial(_file: PatientFile, today: dt.date) -> dict[str, str]:
+        return {field: today.isoformat()}
+
+    return initial
+
+
+def _no_initial(_file: PatientFile, _today: dt.date) -> dict[str, str]:
+    return {}
+
+
+def _diagnosis_initial(file: PatientFile, _today: dt.date) -> dict[str, str]:
+    current = _dumped(file.diagnosis)
+    return {k: str(current[k]) for k in DIAGNOSIS_FIELDS if k in current}
+
+
+def _event_context(_state: WebState, file: PatientFile) -> dict[str, Any]:
+    events = file.goals.upcoming_events if file.goals is not None else []
+    return {"events": events, "row": len(events)}
+
+
+def _palliative_initial(file: PatientFile, _today: dt.date) -> dict[str, str]:
+    care = file.palliative_care
+    if care is None:
+        return {}
+    values = {"involved": "true" if care.involved else "false"}
+    if care.since is not None:
+        values["since"] = care.since.isoformat()
+    return values
+
+
+def record_forms(existing: dict[str, FormSpec]) -> dict[str, FormSpec]:
+    """The forms, keyed by their URL key, merged into `editing.FORMS`: the new ones, and the
+    lab and treatment-start forms with their questions before saving (web/checked_forms.py)."""
+    from nextline.web.checked_forms import checked_forms
+    from nextline.web.editing import FormSpec
+
+    specs = [
+        FormSpec(
+            "metastasis",
+            "Where the cancer has spread",
+            "forms/metastasis.html",
+            "metastases",
+            "A place the cancer has spread to (a metastatic site), as your care team told you. "
+            "Places seen on your scans are offered first.",
+            build=_metastasis,
+            note="added a place where the cancer has spread",
+            context=_metastasis_context,
+            initial=_no_initial,
+        ),
+        FormSpec(
+            "diagnosis",
+            "Diagnosis and stage",
+            "forms/diagnosis.html",
+            "diagnosis",
+            "When and how the cancer was found, from your pathology or clinic letters.",
+            build=_diagnosis,
+            note="updated the diagnosis",
+            context=_choices(laterality=LATERALITY, presentation=PRESENTATION, histology=HISTOLOGY),
+            initial=_diagnosis_initial,
+        ),
+        FormSpec(
+            "performance",
+            "How much you can do (ECOG)",
+            "forms/performance.html",
+            "performance",
+            "How your daily activity is now. Doctors call this the ECOG performance status; "
+            "it helps decide which treatments fit.",
+            build=_plain,
+            note="added an activity level (ECOG)",
+            context=_choices(ecog=ECOG),
+            initial=_dated(),
+        ),
+        FormSpec(
+            "side-effect",
+            "Add a side effect",
+            "forms/side_effect.html",
+            "side_effects",
+            "A side effect of treatment and how bad it is (its grade).",
+            build=_plain,
+            note="added a side effect",
+            context=_choices(grades=SIDE_EFFECT_GRADES),
+            initial=_dated(),
+        ),
+        FormSpec(
+            "surgery",
+            "Add an operation",
+            "forms/surgery.html",
+            "therapies",
+            "An operation for the cancer, such as removing the breast lump or a spot elsewhere.",
+            build=_surgery,
+            note="added an operation",
+            context=_choices(settings=THERAPY_SETTING),
+            initial=_dated(),
+        ),
+        FormSpec(
+            "radiation",
+            "Add radiation treatment",
+            "forms/radiation.html",
+            "therapies",
+            "A course of radiation (radiotherapy): where, and when it started and ended.",
+            build=_radiation,
+            note="added radiation treatment",
+            context=_choices(settings=THERAPY_SETTING),
+            initial=_dated("start"),
+        ),
+        FormSpec(
+            "assessment",
+            "What your care team said",
+            "forms/assessment.html",
+            "assessments",
+            "Your doctor's own view of how the cancer is doing, from a visit or a letter.",
+            build=_plain,
+            note="added the care team's assessment",
+            context=_choices(statuses=DISEASE_STATUS, yes_no=YES_NO),
+            initial=_dated(),
+        ),
+        FormSpec(
+            "appointment",
+            "Add an appointment",
+            "forms/appointment.html",
+            "appointments",
+            "A visit, scan or treatment day, so the questions can be ready in time.",
+            build=_plain,
+            note="added an appointment",
+            initial=_no_initial,
+        ),
+        FormSpec(
+            "upcoming-event",
+            "Add an important date",
+            "forms/upcoming_event.html",
+            "goals",
+            "Something coming up in your life (a wedding, a trip, a birthday), so the questions "
+            "can include timing treatment around it.",
+            build=_upcoming_event,
+            note="added an important date",
+            context=_event_context,
+            initial=_no_initial,
+        ),
+        FormSpec(
+            "palliative-care",
+            "Palliative care",
+            "forms/palliative_care.html",
+            "palliative_care",
+            "Palliative care is care for comfort and symptoms, at any stage, alongside "
+            "cancer treatment.",
+            build=_plain,
+            note="updated palliative care",
+            context=_choices(yes_no=YES_NO),
+            initial=_palliative_initial,
+        ),
+    ]
+    return {**checked_forms(existing), **{spec.key: spec for spec in specs}}
+
+
+__all__ = ["DIAGNOSIS_FIELDS", "record_forms"]
