@@ -8,7 +8,7 @@ import pytest
 from nextline.errors import NotFound
 from nextline.record import decode_patient_data, patient_file_data, validate_patient_data
 from nextline.web.people_admin import derive_id
-from tests.web.conftest import MARIA, TestClient, csrf, field_errors, make_app
+from tests.web.conftest import MARIA, csrf, field_errors, make_app, make_client
 
 
 def _post(client, path: str, data: dict[str, str]):
@@ -35,7 +35,7 @@ def test_an_id_is_derived_from_the_name_and_unique(name, taken, expected) -> Non
 @pytest.fixture
 def empty(tmp_path):
     app = make_app(tmp_path / "h", people=(), trials=False)
-    with TestClient(app) as client:
+    with make_client(app) as client:
         client.get("/people")
         yield app, client
 

@@ -112,14 +112,14 @@ async def add_example(request: Request) -> Response:
         raise HTTPException(422, "Choose one of the examples offered.")
     state = _state(request)
     if not state.store.exists(chosen):
+        import contextlib
+
         from nextline.errors import Conflict
 
-        try:
+        with contextlib.suppress(Conflict):  # added by another tab a moment ago: open it
             state.store.save(
                 read_patient_file(example_path(chosen)), "added the example person", base=0
             )
-        except Conflict:
-            pass  # added by another tab a moment ago: open it
     return RedirectResponse(f"/people/{chosen}", status_code=303)
 
 
