@@ -114,3 +114,10 @@ def test_an_unknown_menopausal_status_is_asked_for_on_the_dashboard(app, client)
     assert saved.status_code == 303
     assert app.state.web.store.get(TRIPLE).patient.menopausal_status == "premenopausal"
     assert 'id="ask-menopause"' not in client.get(f"/people/{TRIPLE}").text
+
+
+def test_no_page_shows_a_command_line_to_the_person(app, client) -> None:
+    for path in ("/people", f"/people/{TRIPLE}", f"/people/{TRIPLE}/trials"):
+        html = client.get(path).text
+        assert "<code>nextline" not in html, path
+        assert ".venv/bin" not in html, path
