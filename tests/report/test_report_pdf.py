@@ -175,3 +175,68 @@ def test_the_summary_fits_on_page_one(pdfs: dict[str, Path]) -> None:
     for person, pdf in pdfs.items():
         second = " ".join(_text(pdf, 2, 2).split())
         assert "Questions, with why each is suggested" in second[:120], person
+
+
+TEN_LINES = [
+    (["letrozole", "palbociclib"], "PR"),
+    (["fulvestrant", "abemaciclib"], None),
+    (["exemestane", "everolimus"], "SD"),
+    (["capecitabine"], "SD"),
+    (["trastuzumab deruxtecan"], "PR"),
+    (["sacituzumab govitecan"], None),
+    (["eribulin"], "PD"),
+    (["paclitaxel"], "SD"),
+    (["fulvestrant", "alpelisib"], "SD"),
+    (["elacestrant"], None),
+]
+
+
+def _ten_line_record(kb: Knowledge, person: str):
+    """An example record with ten lines of therapy for spread cancer, the last one running
+    and the last day of its record (scans, labs) on or before the visit."""
+    from nextline.record.parse import read_patient_data
+    from nextline.record.validate import validate_record
+
+    data = read_patient_data(example_path(person))
+    kept = [t for t in data["therapies"] if t.get("setting") != "metastatic" or t.get("kind")]
+    start = data["diagnosis"]["metastatic_since"] + dt.timedelta(days=10)
+    for number, (drugs, best) in enumerate(TEN_LINES, start=1):
+        stop = start + dt.timedelta(days=110)
+        line: dict = {"setting": "metastatic", "drugs": drugs, "start": start}
+        if number < len(TEN_LINES):
+            line |= {"stop": stop, "stop_reason": "progression"}
+        if best:
+            line["best_response"] = best
+        kept.append(line)
+        start = stop + dt.timedelta(days=7)
+    data["therapies"] = kept
+    day = max(start + dt.timedelta(days=30), VISIT_DAYS[person])
+    return validate_record(data, kb, day, "ten-lines"), day
+
+
+@pytest.mark.parametrize("person", sorted(VISIT_DAYS))
+def test_page_one_fits_with_ten_lines_of_therapy(
+    kb: Knowledge, tmp_path: Path, person: str
+) -> None:
+    record, day = _ten_line_record(kb, person)
+    assert len(record.lines_as_of(day)) == 10
+    pdf = write_report(record, kb, day, tmp_path / "ten.pdf")
+    first = " ".join(_text(pdf, 1, 1).split())
+    second = " ".join(_text(pdf, 2, 2).split())
+    assert "Questions, with why each is suggested" in second[:120]
+    assert "Questions for this visit" in first
+    # Page one holds the newest lines and says where the rest are; the rest are all there.
+    for drugs, _ in TEN_LINES[-4:]:
+        assert " + ".join(drugs) in first, drugs
+    assert "letrozole + palbociclib" not in first
+    assert "The newest 4 of 10 lines" in first
+    rest = " ".join(_text(pdf, 2, _pages(pdf)).split())
+    assert "Every line of treatment for the spread cancer (all 10)" in rest
+    for drugs, _ in TEN_LINES:
+        assert " + ".join(drugs) in rest, drugs
+    assert "Shrank (PR)" in rest  # the record's own best response, in words
+
+
+def test_a_table_row_is_never_split_across_pages() -> None:
+    css = (Path(__file__).parents[2] / "src/nextline/report/templates/report.css").read_text()
+    assert "tr { break-inside: avoid; }" in css

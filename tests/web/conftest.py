@@ -100,7 +100,7 @@ def versions(app, person_id: str = MARIA) -> int:
 
 def all_routes() -> list[tuple[str, str]]:
     """(method, path) of every page, form and API route the app serves."""
-    from nextline.web import api, editing, pages, people_admin, questions
+    from nextline.web import api, editing, pages, people_admin, questions, upload
 
     found = []
     routers = (
@@ -108,6 +108,7 @@ def all_routes() -> list[tuple[str, str]]:
         ("", pages.router),
         ("", people_admin.router),
         ("", questions.router),
+        ("", upload.router),
         ("/api", api.router),
     )
     for prefix, router in routers:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from nextline.assess.line_best import best_responses
 from nextline.assess.status_words import overall_words
 from nextline.knowledge import Knowledge
 from nextline.plan import Briefing
@@ -88,6 +89,7 @@ def build_context(record: PatientRecord, kb: Knowledge, briefing: Briefing) -> R
     patient = record.file.patient
     status = briefing.status
     options = briefing.options or {}
+    best = best_responses(record.lines_as_of(as_of), (status or {}).get("recist"))
     return ReportContext(
         name=record.name or record.id,
         patient_id=record.id,
@@ -109,7 +111,7 @@ def build_context(record: PatientRecord, kb: Knowledge, briefing: Briefing) -> R
                     " + ".join(line.drug_names),
                     _d(line.start),
                     _d(line.stop) if line.stop else "ongoing",
-                    line.best_response or "—",
+                    best[line.number].text if line.number in best else "—",
                     STOP_WORDS.get(line.stop_reason or "", line.stop_reason or "—"),
                 ]
             )

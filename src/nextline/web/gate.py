@@ -23,6 +23,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 FORM_LIMIT = 1_000_000  # bytes: the longest form (every field at its limit) is far smaller
 API_LIMIT = 10_000_000  # bytes: a patient file may be this large (`record.parse`)
+UPLOAD_LIMIT = API_LIMIT + 100_000  # a file upload from the web app: the file and its form
 
 Refuse = Callable[[Scope, int, str, str], Awaitable[Any]]
 
@@ -42,7 +43,7 @@ class RequestGate:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         is_api = str(scope["path"]).startswith("/api/")
-        limit = API_LIMIT if is_api else FORM_LIMIT
+        limit = API_LIMIT if is_api else _form_limit(str(scope["path"]))
         refusal = self._refusal(headers, is_api, limit)
         if refusal is not None:
             response = await self.refuse(scope, *refusal)
@@ -93,6 +94,11 @@ class RequestGate:
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return 413, "too_large", _too_large(limit)
         return None
+
+
+def _form_limit(path: str) -> int:
+    """A file upload (`web.upload`) may carry a whole patient file; other forms are small."""
+    return UPLOAD_LIMIT if path.startswith("/people/") and path.endswith("/upload") else FORM_LIMIT
 
 
 def _too_large(limit: int) -> str:

@@ -96,12 +96,15 @@ def dashboard(request: Request, person_id: str) -> Response:
 
 @router.get(_PERSON + "/timeline")
 def timeline(request: Request, person_id: str) -> Response:
+    from nextline.assess.line_best import best_responses
     from nextline.record.timeline import build_timeline
 
     state = _state(request)
     record = state.record(person_id)
     day = state.today()
     events = [e for e in build_timeline(record) if e.date <= day]
+    lines = record.lines_as_of(day)
+    status = engines.status_json(engines.status(record, state.kb, day))
     return render(
         request,
         "timeline.html",
@@ -109,10 +112,9 @@ def timeline(request: Request, person_id: str) -> Response:
         section="timeline",
         person=record.file.patient,
         events=list(reversed(events)),
-        lines=record.lines_as_of(day),
-        charts=engines.charts(
-            record, day, engines.status_json(engines.status(record, state.kb, day))
-        ),
+        lines=lines,
+        best=best_responses(lines, status.get("recist")),
+        charts=engines.charts(record, day, status),
         kinds=sorted({e.kind for e in events}),
         kind=request.query_params.get("kind", ""),
     )

@@ -1,0 +1,159 @@
+"""An uploaded file into the store, exactly as `nextline import` does it: a patient file
+(YAML/JSON) or FHIR R4 data (a Bundle, one resource, or NDJSON) with its import report.
+
+Why its own module: the route (`web/upload.py`) only reads the request and draws the page;
+this decides what is stored, all or nothing. A refused file raises `RecordInvalid` (field and
+reason) or `InputTooLarge`, and nothing is stored.
+
+Versions: a new person is saved on base 0 (a person stored meanwhile is a `Conflict`, never
+overwritten); FHIR data for a person already stored is merged into their record (`merge_into`,
+the stored value kept on a conflict) on the version it was merged into; a file uploaded from
+a person's own page becomes a new version of that person on the version the page showed.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nextline.errors import Conflict, Problem, RecordInvalid
+
+if TYPE_CHECKING:
+    from nextline.fhir import ImportReport
+    from nextline.web.state import WebState
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass
+class Imported:
+    """What one upload stored."""
+
+    person_id: str
+    version: int
+    merged: bool
+    report: ImportReport | None = None  # FHIR only
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def safe_name(filename: str | None) -> str:
+    """The uploaded file's own name, without folders or odd characters (it names the file in
+    the report and in the version note; the browser's word for it is not trusted)."""
+    base = Path((filename or "").replace("\\", "/")).name
+    cleaned = _SAFE_NAME.sub("-", base).strip(".-")[:80]
+    return cleaned or "upload"
+
+
+def import_upload(
+    state: WebState,
+    raw: bytes,
+    filename: str | None,
+    *,
+    into: str | None = None,
+    base: int | None = None,
+    patient: str | None = None,
+) -> Imported:
+    """Store the uploaded bytes as a record (all or nothing).
+
+    `into`: the person whose page the file was uploaded from, `base` the version that page
+    showed; `patient`: which person of a FHIR file holding several.
+    Raises `RecordInvalid`, `InputTooLarge` or `Conflict`; nothing is stored then."""
+    from nextline.fhir.reading import sniff
+
+    name = safe_name(filename)
+    if not raw.strip():
+        raise RecordInvalid([Problem("file", "the file is empty; choose a file to upload")], name)
+    with tempfile.TemporaryDirectory(prefix="nextline-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(raw)
+        if sniff(path) in ("bundle", "resource", "ndjson"):
+            return _import_fhir(state, path, name, into, base, patient)
+    return _import_patient_file(state, raw, name, into, base)
+
+
+def _import_patient_file(
+    state: WebState, raw: bytes, name: str, into: str | None, base: int | None
+) -> Imported:
+    from nextline.record.parse import decode_patient_data
+    from nextline.record.validate import validate_record
+
+    is_json = name.lower().endswith(".json") or raw.lstrip()[:1] == b"{"
+    data = decode_patient_data(raw, name, is_json=is_json)
+    if into is not None and isinstance(data.get("patient"), dict):
+        data["patient"]["id"] = into  # uploaded from this person's page: it is their record
+    record = validate_record(data, state.kb, state.today(), name)
+    person_id = record.file.patient.id
+    if into is None and state.store.exists(person_id):
+        raise _already_stored(person_id, name)
+    saved_id, version = state.store.save(
+        record.file, f"uploaded {name} in the web app", base=base if into is not None else 0
+    )
+    return Imported(saved_id, version, merged=False, warnings=list(record.warnings))
+
+
+def _import_fhir(
+    state: WebState,
+    path: Path,
+    name: str,
+    into: str | None,
+    base: int | None,
+    patient_id: str | None,
+) -> Imported:
+    from nextline.fhir import ImportOptions, import_fhir, read_fhir
+    from nextline.fhir.merge import merge_into
+    from nextline.record.validate import validate_record
+
+    try:
+        result = import_fhir(read_fhir(path), state.kb, ImportOptions(patient=patient_id))
+    except RecordInvalid as exc:
+        raise RecordInvalid([_in_words(p) for p in exc.problems], name) from exc
+    result.report.source = name  # the person's file name, not the temporary copy's path
+    data: dict[str, Any] = result.data
+    patient = data.setdefault("patient", {})
+    if into is not None:
+        patient["id"] = into
+    person_id = str(patient.get("id", ""))
+    merged = False
+    save_on = 0
+    if person_id and state.store.exists(person_id):
+        current, stored_version = state.store.get_latest(person_id)
+        if into is not None and base is not None and base != stored_version:
+            raise Conflict(person_id, base, stored_version)
+        data = merge_into(current, data, result.report)
+        merged, save_on = True, stored_version
+    if not data.get("patient", {}).get("sex"):
+        raise RecordInvalid([Problem("patient.sex", "the file has no Patient with a sex")], name)
+    record = validate_record(data, state.kb, state.today(), name)
+    note = f"uploaded {name} in the web app (FHIR"
+    note += f" Bundle {result.report.bundle_id})" if result.report.bundle_id else ")"
+    saved_id, version = state.store.save(record.file, note, base=save_on)
+    return Imported(saved_id, version, merged, result.report, list(record.warnings))
+
+
+def _in_words(problem: Problem) -> Problem:
+    """The importer speaks to the command line (`--patient ID`); the page has a field."""
+    if problem.path != "--patient":
+        return problem
+    reason = problem.reason.replace(
+        "choose one with --patient ID.", "write the id of the one to add below and upload again."
+    )
+    return Problem("patient", reason, problem.severity)
+
+
+def _already_stored(person_id: str, name: str) -> RecordInvalid:
+    return RecordInvalid(
+        [
+            Problem(
+                "patient.id",
+                f"a record with the id {person_id} is already stored; to add this file as a "
+                "new version of it, upload it from that person's 'Add to the record' page",
+            )
+        ],
+        name,
+    )
+
+
+__all__ = ["Imported", "import_upload", "safe_name"]
