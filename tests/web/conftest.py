@@ -100,11 +100,12 @@ def versions(app, person_id: str = MARIA) -> int:
 
 def all_routes() -> list[tuple[str, str]]:
     """(method, path) of every page, form and API route the app serves."""
-    from nextline.web import api, editing, pages, people_admin, questions
+    from nextline.web import api, editing, entry_edits, pages, people_admin, questions
 
     found = []
     routers = (
         ("", editing.router),
+        ("", entry_edits.router),
         ("", pages.router),
         ("", people_admin.router),
         ("", questions.router),

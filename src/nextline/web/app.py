@@ -122,7 +122,16 @@ def create_app(
 
     from nextline.settings import Settings
     from nextline.store import open_store
-    from nextline.web import api, api_docs, editing, menopause, pages, people_admin, questions
+    from nextline.web import (
+        api,
+        api_docs,
+        editing,
+        entry_edits,
+        menopause,
+        pages,
+        people_admin,
+        questions,
+    )
     from nextline.web.rendering import install_filters
     from nextline.web.state import WebState
 
@@ -256,6 +265,7 @@ def create_app(
     app.include_router(api_docs.router)
     app.include_router(editing.router)  # first: `/people/new` before `/people/{person_id}`
     app.include_router(people_admin.router)  # before `/people/{person_id}` too
+    app.include_router(entry_edits.router)
     app.include_router(pages.router)
     app.include_router(menopause.router)
     app.include_router(questions.router)
