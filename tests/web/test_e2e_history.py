@@ -65,3 +65,15 @@ def test_correct_delete_undo_twice_redo_once(page, server) -> None:
     assert _version(server, 5) == first
     assert _version(server, 6) == _version(server, 2)
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_axe_finds_no_serious_violation_on_the_history_and_entry_pages(browser, server) -> None:
+    from tests.web.test_e2e import run_axe
+
+    paths = [
+        f"/people/{PERSON}/history",
+        f"/people/{PERSON}/entries",
+        f"/people/{PERSON}/entries/labs/0/correct",
+        f"/people/{PERSON}/entries/symptoms/0/delete",
+    ]
+    assert run_axe(browser, server, paths) == []

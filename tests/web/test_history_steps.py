@@ -92,8 +92,8 @@ def test_restore_brings_back_an_old_version_in_one_click(app, client) -> None:
     _add_lab(client, "1.5", 1)
     _add_lab(client, "2.5", 2)
     page = client.get(HISTORY).text
-    assert 'aria-label="Restore version 1"' in page
-    assert 'aria-label="Restore version 3"' not in page  # the latest is already current
+    assert ">Restore version 1</button>" in page
+    assert ">Restore version 3</button>" not in page  # the latest is already current
     response = _post(client, f"/people/{MARIA}/restore/1", {"base_version": "3"})
     assert response.headers["location"] == f"{HISTORY}?restored=4"
     assert patient_file_data(app.state.web.store.get(MARIA)) == original
@@ -125,3 +125,15 @@ def test_steps_need_the_page_token(app, client) -> None:
         response = client.post(f"/people/{MARIA}/{path}", data={}, follow_redirects=False)
         assert response.status_code == 403
     assert app.state.web.store.latest_version(MARIA) == 2
+
+
+def test_the_dashboard_undo_box_says_where_the_next_press_goes(app, client) -> None:
+    _add_lab(client, "1.5", 1)
+    _add_lab(client, "2.5", 2)
+    page = client.get(f"/people/{MARIA}").text
+    assert "Undo this change" in page
+    assert f'href="/people/{MARIA}/history">All changes' in page
+    _post(client, f"/people/{MARIA}/undo", {"base_version": "3"})
+    page = client.get(f"/people/{MARIA}").text
+    assert "Undo one more change" in page
+    assert "Undo this change" not in page
