@@ -100,11 +100,22 @@ def versions(app, person_id: str = MARIA) -> int:
 
 def all_routes() -> list[tuple[str, str]]:
     """(method, path) of every page, form and API route the app serves."""
-    from nextline.web import api, editing, pages, people_admin, questions, upload
+    from nextline.web import (
+        api,
+        editing,
+        entry_edits,
+        menopause,
+        pages,
+        people_admin,
+        questions,
+        upload,
+    )
 
     found = []
     routers = (
         ("", editing.router),
+        ("", entry_edits.router),
+        ("", menopause.router),
         ("", pages.router),
         ("", people_admin.router),
         ("", questions.router),

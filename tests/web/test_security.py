@@ -254,7 +254,10 @@ def test_a_form_without_a_session_is_refused_before_its_body_is_read(app) -> Non
 
 def _post_routes() -> list[str]:
     return sorted(
-        path.replace("{person_id}", MARIA).replace("{form_key}", "lab").replace("{index}", "0")
+        path.replace("{person_id}", MARIA)
+        .replace("{form_key}", "lab")
+        .replace("{index}", "0")
+        .replace("{version}", "1")
         for method, path in all_routes()
         if method == "POST" and not path.startswith("/api")
     )

@@ -27,6 +27,7 @@ from nextline.errors import Conflict, NotFound, StoreError
 from nextline.record.export import patient_file_data
 from nextline.record.file_models import PatientFile
 from nextline.record.parse import validate_patient_data
+from nextline.store.steps import Steps, redo_note, restore_note, undo_note, walk
 from nextline.store.tables import Person, RecordVersion
 
 
@@ -236,23 +237,71 @@ class RecordStore:
             session.delete(person)
             return int(getattr(removed, "rowcount", 0) or 0)
 
+    def steps(self, person_id: str) -> Steps:
+        """Where the next undo and redo would go, from the history's notes."""
+        with Session(self.engine) as session:
+            if session.get(Person, person_id) is None:
+                raise NotFound("person", person_id)
+            return self._steps(session, person_id)
+
+    @staticmethod
+    def _steps(session: Session, person_id: str) -> Steps:
+        rows = session.execute(
+            select(RecordVersion.version, RecordVersion.note)
+            .where(RecordVersion.person_id == person_id)
+            .order_by(RecordVersion.version)
+        ).all()
+        return walk((version, note) for version, note in rows)
+
     def undo(self, person_id: str, *, base: int | None = None) -> int:
-        """Make the version before the latest one current again, as a new version.
+        """Take back one more change: each press moves one step further back, as a new version.
 
         Read and written in one transaction, so an undo beside other saves takes back exactly
-        the version that was latest. With `base` (the version the person was looking at),
+        the change that was latest. With `base` (the version the person was looking at),
         an undo after someone else's save is refused with `Conflict` instead of taking back
-        their change.
+        their change. Nothing left to take back raises `NotFound`.
+        """
+        return self._step(person_id, base, redo=False)
+
+    def redo(self, person_id: str, *, base: int | None = None) -> int:
+        """Put back the change the last undo took back (one step per press), as a new version.
+
+        An ordinary change after an undo ends the redo chain: then there is nothing to redo
+        (`NotFound`), so a redo never drops a change saved since.
+        """
+        return self._step(person_id, base, redo=True)
+
+    def _step(self, person_id: str, base: int | None, *, redo: bool) -> int:
+        with self._writing() as session:
+            person = self._locked(session, person_id, base)
+            steps = self._steps(session, person_id)
+            target = steps.redo_to if redo else steps.undo_to
+            if target is None:
+                raise NotFound("change to redo" if redo else "earlier version of", person_id)
+            row = self._version_row(session, person_id, target)
+            note = redo_note(target) if redo else undo_note(target)
+            return self._add_version(session, person, row.content, note, _now())
+
+    def restore(self, person_id: str, version: int, *, base: int | None = None) -> int:
+        """Make an earlier version current again, as a new version ("restored version N").
+
+        A restore is an ordinary change: it ends the redo chain and can itself be undone.
         """
         with self._writing() as session:
-            person = session.get(Person, person_id, with_for_update=True)
-            if person is None:
-                raise NotFound("person", person_id)
-            latest = person.latest_version
-            if base is not None and base != latest:
-                raise Conflict(person_id, base, latest)
-            if latest < 2:
-                raise NotFound("earlier version of", person_id)
-            previous = self._version_row(session, person_id, latest - 1)
-            note = f"undo: back to version {previous.version}"
-            return self._add_version(session, person, previous.content, note, _now())
+            person = self._locked(session, person_id, base)
+            row = self._version_row(session, person_id, version)
+            latest = self._version_row(session, person_id, person.latest_version)
+            if row.content == latest.content:  # already what the record holds
+                return latest.version
+            note = restore_note(version)
+            return self._add_version(session, person, row.content, note, _now())
+
+    @staticmethod
+    def _locked(session: Session, person_id: str, base: int | None) -> Person:
+        """The person's row under the write lock, after checking `base` is still the latest."""
+        person = session.get(Person, person_id, with_for_update=True)
+        if person is None:
+            raise NotFound("person", person_id)
+        if base is not None and base != person.latest_version:
+            raise Conflict(person_id, base, person.latest_version)
+        return person

@@ -126,6 +126,7 @@ def create_app(
         api,
         api_docs,
         editing,
+        entry_edits,
         menopause,
         pages,
         people_admin,
@@ -266,6 +267,7 @@ def create_app(
     app.include_router(editing.router)  # first: `/people/new` before `/people/{person_id}`
     app.include_router(people_admin.router)  # before `/people/{person_id}` too
     app.include_router(upload.router)  # `/people/upload` before `/people/{person_id}` too
+    app.include_router(entry_edits.router)
     app.include_router(pages.router)
     app.include_router(menopause.router)
     app.include_router(questions.router)

@@ -466,27 +466,67 @@ async def remove_care_member(request: Request, person_id: str, index: int) -> Re
 
 @router.post(_PERSON + "/undo")
 async def undo(request: Request, person_id: str) -> Response:
-    pairs = await read_form(request)
+    """One step back per press (a new version); see `nextline.store.steps`."""
+    return await _step(request, person_id, "undo")
+
+
+@router.post(_PERSON + "/redo")
+async def redo(request: Request, person_id: str) -> Response:
+    """One step forward again per press, after undos (a new version)."""
+    return await _step(request, person_id, "redo")
+
+
+@router.post(_PERSON + "/restore/{version}")
+async def restore(request: Request, person_id: str, version: int) -> Response:
+    """Make an earlier version current again in one click (a new version)."""
+    return await _step(request, person_id, "restore", version)
+
+
+_NOTHING = {
+    "undo": "There is nothing to undo: every earlier change has already been taken back.",
+    "redo": "There is nothing to redo: no change was undone since the last edit.",
+    "restore": "There is no such version of this record.",
+}
+_DID_NOT = {
+    "undo": "nothing was undone",
+    "redo": "nothing was redone",
+    "restore": "nothing was restored",
+}
+
+
+async def _step(request: Request, person_id: str, action: str, version: int = 0) -> Response:
     from fastapi import HTTPException
 
+    pairs = await read_form(request)
     state = _state(request)
-    if len(state.store.history(person_id)) < 2:
-        raise HTTPException(404, "There is nothing to undo: this record has only one version.")
+    if not state.store.exists(person_id):
+        raise NotFound("person", person_id)
     base = base_version(pairs)
     try:
-        version = state.store.undo(person_id, base=base)
+        if action == "undo":
+            new = state.store.undo(person_id, base=base)
+        elif action == "redo":
+            new = state.store.redo(person_id, base=base)
+        else:
+            new = state.store.restore(person_id, version, base=base)
+    except NotFound as exc:
+        nothing = _NOTHING[action]
+        if action == "undo" and state.store.latest_version(person_id) < 2:
+            nothing = "There is nothing to undo: this record has only one version."
+        raise HTTPException(404, nothing) from exc
     except Conflict as exc:
         changes = "; ".join(changed_since(state, person_id, exc.base))
         raise HTTPException(
             409,
-            "This record changed since the page was shown, so nothing was undone. "
-            f"Here is what changed: {changes}. Look at the latest version and undo again "
+            f"This record changed since the page was shown, so {_DID_NOT[action]}. "
+            f"Here is what changed: {changes}. Look at the latest version and try again "
             "if it is still what you want.",
         ) from exc
     back = next((v for k, v in pairs if k == "next"), "")
     if not back.startswith(f"/people/{person_id}") or "//" in back or "?" in back:
         back = f"/people/{person_id}"
-    return RedirectResponse(f"{back}?undone={version}", status_code=303)
+    said = {"undo": "undone", "redo": "redone", "restore": "restored"}[action]
+    return RedirectResponse(f"{back}?{said}={new}", status_code=303)
 
 
 NEW_PERSON_DEFAULTS = {"patient.sex": "female"}

@@ -88,6 +88,15 @@ def _entry(file: PatientFile, section: str, index: int, lesion: int | None) -> s
     return f"your {noun}" + (f" of {_day(day)}" if day else "")
 
 
+def entry_words(file: PatientFile, section: str, index: int) -> str:
+    """One entry in plain words ("your CEA result of 1 May 2025"), for notes and pages."""
+    words = _entry(file, section, index, None)
+    if words is not None:
+        return words
+    day = getattr(getattr(file, section)[index], "date", None)
+    return f"an entry in {section.replace('_', ' ')}" + (f" of {_day(day)}" if day else "")
+
+
 def cite(text: Any, file: PatientFile | None) -> str:
     """`text` with every record path in it written as the entry it points to."""
     written = "" if text is None else str(text)

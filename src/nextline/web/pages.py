@@ -148,6 +148,7 @@ def history(request: Request, person_id: str) -> Response:
         section="history",
         person=file.patient,
         versions=list(reversed(state.store.history(person_id))),
+        steps=state.store.steps(person_id),
     )
 
 

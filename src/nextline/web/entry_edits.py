@@ -1,0 +1,311 @@
+"""Correct or delete any one entry of the record (a lab, a scan, a symptom report, ...).
+
+Each is a new version with a one-line note naming the entry, built on the version the page
+showed (`base_version`): when the record changed since, nothing is saved and the form is kept.
+A correction reuses the entry's add form (`FormSpec`), prefilled from the entry, and replaces
+the entry at its index. An entry the form cannot show in full (a field the form has no input
+for) is not offered for correction, so a correction never silently drops a detail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nextline.errors import Conflict, NotFound, RecordInvalid
+from nextline.record import PatientFile, patient_file_data
+from nextline.web.editing import (
+    FORMS,
+    FormSpec,
+    _render_form,
+    _state,
+    _validate,
+    base_version,
+    changed_since,
+    read_form,
+)
+from nextline.web.entry_words import entry_words
+from nextline.web.forms import FormResult, parse_form, problems_to_form, rows_to_lists, with_entry
+
+router = APIRouter(include_in_schema=False)
+
+_ENTRY = "/people/{person_id}/entries/{section}/{index}"
+
+# Section -> the add form that also corrects its entries (therapies: by kind, below). Scans are
+# left out: the scan form lists the lesions of the latest scan, not of the scan corrected.
+SECTION_FORMS = {
+    "labs": "lab",
+    "symptoms": "symptoms",
+    "tumor_tests": "tumor-test",
+    "germline_tests": "germline-test",
+    "care_team": "care-team",
+    "metastases": "metastasis",
+    "performance": "performance",
+    "side_effects": "side-effect",
+    "assessments": "assessment",
+    "appointments": "appointment",
+}
+_THERAPY_FORMS = {"drug": "treatment-start", "surgery": "surgery", "radiation": "radiation"}
+
+STALE = "This record changed since you opened it, so nothing was saved. Here is what changed: "
+
+
+def list_sections() -> list[str]:
+    """The parts of the record that hold a list of entries."""
+    return [name for name, f in PatientFile.model_fields.items() if isinstance(f.default, list)]
+
+
+def _entries(file: PatientFile, section: str) -> list[Any]:
+    if section not in list_sections():
+        raise NotFound("part of the record", section)
+    items: list[Any] = getattr(file, section)
+    return items
+
+
+def _entry(file: PatientFile, section: str, index: int) -> Any:
+    items = _entries(file, section)
+    if not 0 <= index < len(items):
+        raise NotFound("entry", f"{section}[{index}]")
+    return items[index]
+
+
+def form_for(file: PatientFile, section: str, index: int) -> FormSpec | None:
+    """The form that corrects this entry, if there is one."""
+    entry = _entry(file, section, index)
+    key = _THERAPY_FORMS.get(entry.kind) if section == "therapies" else SECTION_FORMS.get(section)
+    return FORMS.get(key) if key else None
+
+
+def _flat(value: Any, name: str, list_fields: tuple[str, ...], out: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flat(inner, f"{name}.{key}" if name else key, list_fields, out)
+    elif isinstance(value, list) and all(isinstance(v, dict) for v in value) and value:
+        for i, inner in enumerate(value):
+            _flat(inner, f"{name}[{i}]", list_fields, out)
+    elif isinstance(value, list):
+        out[name] = ", ".join(str(v) for v in value)
+    elif isinstance(value, bool):
+        out[name] = "true" if value else "false"
+    else:
+        out[name] = str(value)
+
+
+def form_values(spec: FormSpec, entry: Any) -> dict[str, str]:
+    """The entry as the form's inputs would hold it."""
+    out: dict[str, str] = {}
+    _flat(entry.model_dump(mode="json", exclude_none=True), "", spec.list_fields, out)
+    return out
+
+
+def _shown(name: str, posted: set[str]) -> bool:
+    return any(p == name or p.startswith((name + ".", name + "[")) for p in posted)
+
+
+def keep_unshown(original: Any, built: Any, posted: set[str], prefix: str = "") -> Any:
+    """`built` plus the original's fields the form had no input for.
+
+    Why: an add form asks for what a new entry needs; an older entry may hold more (a stop
+    date, an assay name). A correction must change only what the person could see and edit,
+    so a field the form never showed is carried over unchanged instead of silently dropped.
+    """
+    if not isinstance(original, dict) or not isinstance(built, dict):
+        return built
+    out = dict(built)
+    for key, value in original.items():
+        name = f"{prefix}{key}"
+        if key in out:
+            out[key] = keep_unshown(value, out[key], posted, name + ".")
+        elif not _shown(name, posted):
+            out[key] = value
+    return out
+
+
+def _built(
+    spec: FormSpec, file: PatientFile, section: str, index: int, pairs: list[tuple[str, str]]
+) -> tuple[Any, dict[str, str], dict[str, list[int]], list[Any]]:
+    data, typed = parse_form(pairs, spec.list_fields)
+    for extra in ("base_version", "next"):
+        data.pop(extra, None)
+    rows_of = rows_to_lists(data, spec.rows)
+    assert spec.build is not None
+    entry, _, problems = spec.build(data, file)
+    if entry is not None:
+        original = _entry(file, section, index).model_dump(mode="json", exclude_none=True)
+        entry = keep_unshown(original, entry, {name for name, _ in pairs})
+    return entry, typed, rows_of, problems
+
+
+def round_trips(
+    request: Request, spec: FormSpec, file: PatientFile, section: str, index: int
+) -> bool:
+    """Whether saving the prefilled form unchanged gives back exactly this entry."""
+    values = form_values(spec, _entry(file, section, index))
+    try:
+        entry, _, _, problems = _built(spec, file, section, index, list(values.items()))
+        if entry is None or problems:
+            return False
+        data, _ = with_entry(file, section, entry, index)
+        return bool(_validate(_state(request), data).file == file)
+    except (RecordInvalid, ValueError, TypeError, KeyError):
+        return False
+
+
+@router.get(_ENTRY + "/correct")
+def show_correct(request: Request, person_id: str, section: str, index: int) -> Response:
+    state = _state(request)
+    file, version = state.store.get_latest(person_id)
+    spec = form_for(file, section, index)
+    if spec is None or not round_trips(request, spec, file, section, index):
+        raise HTTPException(
+            404,
+            f"There is no form that can show all of {entry_words(file, section, index)}. "
+            "You can delete it and add it again, or ask for help correcting the file.",
+        )
+    values = form_values(spec, _entry(file, section, index))
+    return _correct_response(
+        request, spec, file, section, index, FormResult(values=values), 200, version
+    )
+
+
+def _correct_response(
+    request: Request,
+    spec: FormSpec,
+    file: PatientFile,
+    section: str,
+    index: int,
+    result: FormResult,
+    status: int,
+    base: int,
+) -> Response:
+    request.state.form_action = f"/people/{file.patient.id}/entries/{section}/{index}/correct"
+    request.state.form_title = f"Correct {entry_words(file, section, index)}"
+    return _render_form(request, spec, file, result, status, base)
+
+
+@router.post(_ENTRY + "/correct")
+async def submit_correct(request: Request, person_id: str, section: str, index: int) -> Response:
+    pairs = await read_form(request)
+    state = _state(request)
+    file, latest = state.store.get_latest(person_id)
+    base = base_version(pairs)
+    spec = form_for(file, section, index)
+    if spec is None:
+        raise NotFound("form for", f"{section}[{index}]")
+    entry, typed, rows_of, problems = _built(spec, file, section, index, pairs)
+    if base is None or base != latest:
+        result = problems_to_form([], "", typed)
+        result.add("", STALE + "; ".join(changed_since(state, person_id, base or 0)) + ".")
+        return _correct_response(request, spec, file, section, index, result, 409, latest)
+    if entry is None or problems:
+        result = problems_to_form(problems, "", typed)
+        return _correct_response(request, spec, file, section, index, result, 422, latest)
+    new_data, prefix = with_entry(file, section, entry, index)
+    try:
+        record = _validate(state, new_data)
+    except RecordInvalid as exc:
+        result = problems_to_form(exc.problems, prefix, typed, rows_of)
+        return _correct_response(request, spec, file, section, index, result, 422, latest)
+    note = f"corrected {entry_words(file, section, index)}"
+    try:
+        _, version = state.store.save(record.file, note, base=latest)
+    except Conflict:
+        result = problems_to_form([], "", typed)
+        result.add("", STALE + "; ".join(changed_since(state, person_id, latest)) + ".")
+        return _correct_response(
+            request, spec, file, section, index, result, 409, state.store.latest_version(person_id)
+        )
+    return RedirectResponse(f"/people/{person_id}/entries?saved={version}", status_code=303)
+
+
+@router.get(_ENTRY + "/delete")
+def confirm_delete(request: Request, person_id: str, section: str, index: int) -> Response:
+    state = _state(request)
+    file, version = state.store.get_latest(person_id)
+    _entry(file, section, index)
+    response: Response = request.app.state.templates.TemplateResponse(
+        request,
+        "delete_entry.html",
+        {
+            "title": "Delete an entry",
+            "section": "history",
+            "person": file.patient,
+            "what": entry_words(file, section, index),
+            "action": f"/people/{person_id}/entries/{section}/{index}/delete",
+            "base_version": version,
+        },
+    )
+    return response
+
+
+@router.post(_ENTRY + "/delete")
+async def delete_entry(request: Request, person_id: str, section: str, index: int) -> Response:
+    pairs = await read_form(request)
+    state = _state(request)
+    file, latest = state.store.get_latest(person_id)
+    base = base_version(pairs)
+    if base is None or base != latest:
+        changes = "; ".join(changed_since(state, person_id, base or 0))
+        raise HTTPException(
+            409,
+            f"This record changed since you opened it, so nothing was deleted. "
+            f"Here is what changed: {changes}. Look at the entry again and delete it if it is "
+            "still wrong.",
+        )
+    _entry(file, section, index)
+    data = patient_file_data(file)
+    items = [e for i, e in enumerate(data.get(section, [])) if i != index]
+    data.pop(section, None)
+    if items:
+        data[section] = items
+    record = _validate(state, data)
+    note = f"deleted {entry_words(file, section, index)}"
+    try:
+        _, version = state.store.save(record.file, note, base=latest)
+    except Conflict as exc:
+        raise HTTPException(
+            409, "This record changed since you opened it, so nothing was deleted."
+        ) from exc
+    return RedirectResponse(f"/people/{person_id}/entries?saved={version}", status_code=303)
+
+
+def _correctable(request: Request, file: PatientFile, section: str, index: int) -> bool:
+    spec = form_for(file, section, index)
+    return spec is not None and round_trips(request, spec, file, section, index)
+
+
+@router.get("/people/{person_id}/entries")
+def entries_page(request: Request, person_id: str) -> Response:
+    state = _state(request)
+    file, version = state.store.get_latest(person_id)
+    groups = []
+    for section in list_sections():
+        items = getattr(file, section)
+        if items:
+            groups.append(
+                (
+                    section,
+                    [
+                        (i, entry_words(file, section, i), _correctable(request, file, section, i))
+                        for i in range(len(items))
+                    ],
+                )
+            )
+    response: Response = request.app.state.templates.TemplateResponse(
+        request,
+        "entries.html",
+        {
+            "title": "Correct or delete an entry",
+            "section": "history",
+            "person": file.patient,
+            "groups": groups,
+            "saved": request.query_params.get("saved"),
+            "base_version": version,
+        },
+    )
+    return response
+
+
+__all__ = ["router"]
