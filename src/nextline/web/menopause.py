@@ -27,6 +27,7 @@ CHOICES = {
 async def set_menopausal_status(request: Request, person_id: str) -> Response:
     pairs = await read_form(request)
     state: WebState = request.app.state.web
+    state.file(person_id)  # NotFound (404) for a person who is not stored
     chosen = next((v for k, v in pairs if k == "menopausal_status"), "")
     if chosen not in CHOICES:
         raise HTTPException(422, "Choose one of the answers offered.")
@@ -39,6 +40,5 @@ async def set_menopausal_status(request: Request, person_id: str) -> Response:
         validated: PatientFile = validate_record(data, state.kb, state.today()).file
         return validated
 
-    state.file(person_id)  # NotFound for a person who is not stored
     version = state.store.update(person_id, answer, "added the menopausal status")
     return RedirectResponse(f"/people/{person_id}?saved={version}", status_code=303)
