@@ -255,7 +255,7 @@ def test_keyboard_reaches_the_skip_link_first(page, server) -> None:
 
 AXE_PAGES = [
     "/people",
-    "/people/new",
+    "/people/start",
     f"/people/{MARIA}",
     f"/people/{MARIA}/timeline",
     f"/people/{MARIA}/add",

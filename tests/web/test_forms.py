@@ -262,23 +262,22 @@ def test_care_team_add_and_remove(app, client) -> None:
 def test_a_new_person(app, client) -> None:
     response = _post(
         client,
-        "/people/new",
+        "/people/start",
         {
-            "patient.id": "ana-2025",
             "patient.name": "Ana",
             "patient.sex": "female",
             "patient.menopausal_status": "premenopausal",
-            "patient.birth_year": "1985",
+            "patient.birth": "1985",
             "diagnosis.metastatic_since": "2025-02-01",
             "patient.location.country": "PT",
         },
     )
     assert response.status_code == 303
-    assert response.headers["location"] == "/people/ana-2025"
-    assert _stored(app, "ana-2025") == {
+    assert response.headers["location"] == "/people/ana"
+    assert _stored(app, "ana") == {
         "nextline": 1,
         "patient": {
-            "id": "ana-2025",
+            "id": "ana",
             "name": "Ana",
             "birth_year": 1985,
             "sex": "female",
@@ -287,6 +286,12 @@ def test_a_new_person(app, client) -> None:
         },
         "diagnosis": {"metastatic_since": "2025-02-01"},
     }
+
+
+def test_the_old_new_person_address_leads_to_the_form_that_asks_no_id(client) -> None:
+    response = client.get("/people/new", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/people/start")
+    assert 'name="patient.id"' not in client.get("/people/start").text
 
 
 def test_the_scan_form_carries_lesion_ids_from_the_last_scan(client) -> None:
@@ -482,33 +487,19 @@ def test_a_bad_form_keeps_what_was_typed(client) -> None:
     ("data", "field", "reason"),
     [
         (
-            {
-                "patient.id": "Ana B",
-                "patient.sex": "female",
-                "patient.menopausal_status": "premenopausal",
-            },
-            "patient-id",
-            "String should match pattern '^[a-z0-9][a-z0-9_-]*$' (got 'Ana B')",
-        ),
-        (
-            {"patient.id": "ana", "patient.sex": "female"},
+            {"patient.name": "Ana", "patient.sex": "female"},
             "patient",
             "menopausal_status is required when sex is female (use unknown when it is not known)",
         ),
         (
-            {"patient.id": "hr-positive-esr1", "patient.sex": "male"},
-            "patient-id",
-            "someone is already stored as 'hr-positive-esr1'; pick another",
-        ),
-        (
-            {"patient.id": "ana", "patient.sex": "male", "patient.birth_year": "1850"},
-            "patient-birth_year",
+            {"patient.name": "Ana", "patient.sex": "male", "patient.birth": "1850"},
+            "patient-birth",
             "Input should be greater than or equal to 1900 (got '1850')",
         ),
     ],
 )
 def test_a_bad_new_person_is_not_stored(app, client, data, field, reason) -> None:
-    response = _post(client, "/people/new", data)
+    response = _post(client, "/people/start", data)
     assert response.status_code == 422
     errors = field_errors(response.text)
     if field == "patient":
@@ -524,7 +515,7 @@ def test_a_bad_new_person_is_not_stored(app, client, data, field, reason) -> Non
 
 
 def test_a_new_person_may_start_with_an_empty_diagnosis(app, client) -> None:
-    response = _post(client, "/people/new", {"patient.id": "lee", "patient.sex": "male"})
+    response = _post(client, "/people/start", {"patient.name": "Lee", "patient.sex": "male"})
     assert response.status_code in (200, 303)
     assert app.state.web.store.get("lee").diagnosis.model_dump(exclude_none=True) == {}
 

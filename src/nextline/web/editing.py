@@ -529,52 +529,10 @@ async def _step(request: Request, person_id: str, action: str, version: int = 0)
     return RedirectResponse(f"{back}?{said}={new}", status_code=303)
 
 
-NEW_PERSON_DEFAULTS = {"patient.sex": "female"}
-DIAGNOSIS_FIELD = "diagnosis.first_diagnosed"
-
-
 @router.get("/people/new")
-def new_person_form(request: Request) -> Response:
-    return _render_new_person(request, FormResult(values=dict(NEW_PERSON_DEFAULTS)))
-
-
-def _render_new_person(request: Request, result: FormResult, status: int = 200) -> Response:
-    response: Response = request.app.state.templates.TemplateResponse(
-        request,
-        "forms/new_person.html",
-        {"title": "Add a person", "form": result, "section": "people"},
-        status_code=status,
-    )
-    return response
-
-
-@router.post("/people/new")
-async def create_person(request: Request) -> Response:
-    pairs = await read_form(request)
-    state = _state(request)
-    data, typed = parse_form(pairs)
-    data["nextline"] = 1
-    data.setdefault("patient", {})
-    data.setdefault("diagnosis", {})
-    person_id = data["patient"].get("id")
-    if isinstance(person_id, str) and state.store.exists(person_id):
-        result = problems_to_form(
-            [Problem("patient.id", f"someone is already stored as {person_id!r}; pick another")],
-            "",
-            typed,
-        )
-        return _render_new_person(request, result, 422)
-    try:
-        record = _validate(state, data)
-    except RecordInvalid as exc:
-        result = problems_to_form(exc.problems, "", typed, rename={"diagnosis": DIAGNOSIS_FIELD})
-        return _render_new_person(request, result, 422)
-    try:
-        new_id, _ = state.store.save(record.file, "created in the web app", base=0)
-    except Conflict as exc:
-        result = problems_to_form([Problem("patient.id", str(exc))], "", typed)
-        return _render_new_person(request, result, 409)
-    return RedirectResponse(f"/people/{new_id}", status_code=303)
+def new_person_form() -> Response:
+    """The old address of "add a person": the form is now `/people/start` (no id asked)."""
+    return RedirectResponse("/people/start", status_code=303)
 
 
 from nextline.web.record_forms import record_forms  # noqa: E402  (they use FormSpec)
