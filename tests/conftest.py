@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,3 +35,29 @@ def kb() -> Knowledge:
 def examples(kb: Knowledge) -> dict[str, PatientRecord]:
     """The three example people as records, as of 2025-06-01."""
     return {i: load_record(example_path(i), kb, EXAMPLES_AS_OF) for i in EXAMPLE_IDS}
+
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")  # set by scripts/with-postgres
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None for the embedded SQLite store, or the URL of a private, throw-away PostgreSQL
+    schema: tests that take it run on both databases."""
+    if request.param == "sqlite":
+        yield None
+        return
+    if not POSTGRES_URL:
+        pytest.skip("no PostgreSQL: run through `make test` (scripts/with-postgres starts one)")
+    from sqlalchemy import text
+
+    from nextline.store import create_db_engine
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_db_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{POSTGRES_URL}&options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()

@@ -4,39 +4,21 @@ request ends in a server error."""
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from nextline.settings import Settings
-from nextline.store import create_db_engine
 from tests.web.conftest import MARIA, csrf, make_app, make_client
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 WRITERS = 20
 ROUNDS = 5
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    if not POSTGRES_URL:
-        pytest.skip("no PostgreSQL: run through `make test` (scripts/with-postgres starts one)")
-    schema = f"w_{uuid.uuid4().hex[:12]}"
-    admin = create_db_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{POSTGRES_URL}&options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+@pytest.fixture
+def database(database_url: str | None) -> str | None:
+    return database_url
 
 
 def _app(tmp_path: Path, database: str | None):
