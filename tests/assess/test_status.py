@@ -183,6 +183,8 @@ def test_status_rising_marker_alone_never_makes_it_not_working(kb: Knowledge) ->
 def test_status_cites_every_source_it_uses_with_title_and_url(kb: Knowledge) -> None:
     record = make_record(kb, imaging=[targets("2024-01-20", 30, 20), targets("2024-04-20", 40, 20)])
     status = assess_status(record, kb, D(2024, 5, 1))
+    # RECIST for the scans; the letrozole label for what to watch for on the running line
     assert [(s.id, s.url) for s in status.sources] == [
-        ("recist_1_1", "https://doi.org/10.1016/j.ejca.2008.10.026")
+        ("recist_1_1", "https://doi.org/10.1016/j.ejca.2008.10.026"),
+        ("fda_label_letrozole", kb.sources["fda_label_letrozole"].url),
     ]

@@ -37,3 +37,10 @@ def test_each_running_drug_brings_its_own_urgent_signs(kb: Knowledge) -> None:
 
 def test_nothing_to_watch_when_no_line_is_running(kb: Knowledge) -> None:
     assert watch(kb, "trastuzumab deruxtecan", stop="2024-03-01") == {}
+
+
+def test_watch_for_sources_are_listed_with_their_titles(kb: Knowledge) -> None:
+    record = make_record(kb, therapies=[therapy(["Enhertu"], "2024-02-01")])
+    status = assess_status(record, kb, AS_OF)
+    listed = {s.id for s in status.sources}
+    assert [c.id for w in status.watch_for for c in w.sources if c.id not in listed] == []

@@ -361,8 +361,9 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
     for rule in sorted(fired):
         for cite in by_rule[rule]:
             cited.setdefault(cite.id, None)
-    for flag in flags:
-        for cite in flag.sources:
+    watching = watch_for(current, kb, as_of)
+    for cited_by in (*flags, *watching):
+        for cite in cited_by.sources:
             cited.setdefault(cite.id, None)
     infos = once_per(
         kb,
@@ -390,7 +391,7 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
         evidence=tuple(evidence),
         warnings=tuple(warnings),
         sources=sources,
-        watch_for=watch_for(current, kb, as_of),
+        watch_for=watching,
     )
 
 
