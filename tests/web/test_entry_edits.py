@@ -192,3 +192,12 @@ def test_two_editors_of_one_entry_lose_nothing(app) -> None:
     store = app.state.web.store
     assert store.get(MARIA).labs[index].value == 50
     assert store.latest_version(MARIA) == 2
+
+
+def test_the_entries_page_names_each_part_of_the_record_in_plain_words(client) -> None:
+    from nextline.web.entry_edits import SECTION_WORDS, list_sections
+
+    assert sorted(SECTION_WORDS) == sorted(list_sections())
+    html = client.get(f"/people/{MARIA}/entries").text
+    assert ">Where the cancer has spread</h2>" in html
+    assert ">metastases</h2>" not in html

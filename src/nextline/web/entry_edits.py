@@ -52,6 +52,25 @@ _THERAPY_FORMS = {"drug": "treatment-start", "surgery": "surgery", "radiation": 
 STALE = "This record changed since you opened it, so nothing was saved. Here is what changed: "
 
 
+# Each part of the record in the words a person would use for it (the page's headings).
+SECTION_WORDS = {
+    "tumor_tests": "Tests of the cancer",
+    "germline_tests": "Inherited gene tests",
+    "metastases": "Where the cancer has spread",
+    "therapies": "Treatments",
+    "labs": "Blood tests",
+    "imaging": "Scans",
+    "performance": "How much you can do (ECOG)",
+    "symptoms": "How you felt",
+    "side_effects": "Side effects",
+    "care_team": "Your care team",
+    "assessments": "What your care team said",
+    "comorbidities": "Other health conditions",
+    "appointments": "Appointments",
+    "questions": "Your questions",
+}
+
+
 def list_sections() -> list[str]:
     """The parts of the record that hold a list of entries."""
     return [name for name, f in PatientFile.model_fields.items() if isinstance(f.default, list)]
@@ -298,6 +317,7 @@ def entries_page(request: Request, person_id: str) -> Response:
         "entries.html",
         {
             "title": "Correct or delete an entry",
+            "section_words": SECTION_WORDS,
             "section": "history",
             "person": file.patient,
             "groups": groups,
