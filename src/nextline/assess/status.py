@@ -362,9 +362,10 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
         for cite in by_rule[rule]:
             cited.setdefault(cite.id, None)
     watching = watch_for(current, kb, as_of)
-    for cited_by in (*flags, *watching):
-        for cite in cited_by.sources:
-            cited.setdefault(cite.id, None)
+    for cite in [c for flag in flags for c in flag.sources] + [
+        c for item in watching for c in item.sources
+    ]:
+        cited.setdefault(cite.id, None)
     infos = once_per(
         kb,
         "source_infos",
