@@ -15,6 +15,7 @@ from nextline.errors import Problem, RecordInvalid
 from nextline.knowledge import Knowledge
 from nextline.record.file_models import Lab, PatientFile, Therapy
 from nextline.record.lines import LineCandidate, number_lines
+from nextline.record.plausible import plausibility_warnings
 from nextline.record.receptors import receptor_conflict
 from nextline.record.record import DrugRef, LabValue, Line, PatientRecord, TherapyEntry
 from nextline.record.units import ULN_MULTIPLE, UnitError, fold_unit, to_canonical
@@ -302,6 +303,7 @@ def build_record(file: PatientFile, kb: Knowledge, as_of: dt.date) -> PatientRec
     _check_imaging(file, problems)
     therapies, lines = _therapies(file, kb, problems)
     labs = tuple(_lab_value(i, lab, kb, problems) for i, lab in enumerate(file.labs))
+    problems.extend(plausibility_warnings(labs, kb))
     if any(p.severity == "error" for p in problems):
         raise RecordInvalid(problems)
     by_test: dict[str, list[LabValue]] = defaultdict(list)

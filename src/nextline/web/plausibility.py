@@ -13,83 +13,48 @@ import difflib
 from dataclasses import dataclass
 
 from nextline.knowledge import Knowledge
-from nextline.record.units import UnitError, conversion_factor
+from nextline.record.plausible import Implausible, implausible
 
 # The unit a form offers that stands for "times the upper limit of normal": not a quantity.
 _ULN = "xULN"
 
 
-@dataclass(frozen=True)
-class Implausible:
-    """A lab value outside its test's plausible range, and the units that would fit it."""
+def question(odd: Implausible) -> str:
+    """The words shown at the value: what is odd, what was probably meant, what to do."""
+    text = f"Is this right? {odd.outside()}."
+    meant = odd.meant()
+    if meant:
+        text += f" Did you mean {meant}?"
+    return text + " Check the unit on the report, or tick the box to keep it as typed."
 
-    test: str
-    value: float
-    unit: str
-    low: float
-    high: float
-    canonical_unit: str
-    fits: tuple[tuple[str, float], ...]  # (other unit, the value in the canonical unit)
+
+@dataclass(frozen=True)
+class Question:
+    """An implausible typed lab value and the question the form asks about it."""
+
+    finding: Implausible
 
     def question(self) -> str:
-        """The words shown at the value: what is odd, what was probably meant, what to do."""
-        canonical = _shown(self.canonical_unit)
-        text = (
-            f"Is this right? {self.value:g} {_shown(self.unit)} is outside what a lab reports "
-            f"for {self.test} ({self.low:g} to {self.high:g} {canonical})."
-        )
-        if self.fits:
-            meant = " or ".join(
-                f"{self.value:g} {_shown(unit)} = {_round(value)} {canonical}"
-                for unit, value in self.fits
-            )
-            text += f" Did you mean {meant}?"
-        return text + " Check the unit on the report, or tick the box to keep it as typed."
-
-
-def _shown(unit: str) -> str:
-    """`10^9/L` as `×10^9/L`, `/uL` as `/µL`: as printed on reports."""
-    unit = unit.replace("uL", "µL").replace("umol", "µmol").replace("ug/", "µg/")
-    return f"×{unit}" if unit.startswith("10^") else unit
-
-
-def _round(value: float) -> str:
-    return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
+        return question(self.finding)
 
 
 def check_lab(
     kb: Knowledge, test: str | None, value: str | None, unit: str | None, units: list[str]
-) -> Implausible | None:
+) -> Question | None:
     """The question to ask about one lab value, or None when it is plausible, cannot be
-    checked (unknown test, no range, not a number) or is left to the importer to refuse."""
+    checked (unknown test, no range, not a number) or is left to the importer to refuse.
+    `units` are the form's unit choices: the candidates for "did you mean"."""
     if not test or not value or not unit or unit == _ULN:
         return None
     known = kb.find_lab_test(test)
-    if known is None or known.plausible is None:
+    if known is None:
         return None
     try:
         number = float(value)
-        canonical = number * conversion_factor(
-            unit, known.canonical_unit, known.molar_mass_g_per_mol
-        )
-    except (ValueError, UnitError):
+    except ValueError:
         return None
-    low, high = known.plausible.low, known.plausible.high
-    if low <= canonical <= high:
-        return None
-    fits = []
-    for other in units:
-        if other in (unit, _ULN):
-            continue
-        try:
-            converted = number * conversion_factor(
-                other, known.canonical_unit, known.molar_mass_g_per_mol
-            )
-        except UnitError:
-            continue
-        if low <= converted <= high:
-            fits.append((other, converted))
-    return Implausible(known.name, number, unit, low, high, known.canonical_unit, tuple(fits))
+    finding = implausible(known, number, unit, [u for u in units if u != _ULN])
+    return Question(finding) if finding is not None else None
 
 
 def known_drug_names(kb: Knowledge) -> list[str]:
@@ -113,4 +78,4 @@ def closest_drug(kb: Knowledge, written: str) -> str | None:
     return spellings[match[0]] if match else None
 
 
-__all__ = ["Implausible", "check_lab", "closest_drug", "known_drug_names"]
+__all__ = ["Question", "check_lab", "closest_drug", "known_drug_names", "question"]
