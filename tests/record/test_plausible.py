@@ -52,7 +52,7 @@ def test_an_implausible_value_is_kept_and_warned_about_with_the_unit_that_fits(
         "labs[1].value": "6300 ×10^9/L is outside what a lab reports for WBC (0.03 to 440 "
         "×10^9/L); 6300 /µL = 6.3 ×10^9/L would fit: kept as written, check the unit on the "
         "report",
-        "labs[2].value": "250 mg/dL is outside what a lab reports for bilirubin (0.21 to 26.3 "
+        "labs[2].value": "250 mg/dL is outside what a lab reports for bilirubin (0 to 26.3 "
         "mg/dL); 250 µmol/L = 14.6 mg/dL would fit: kept as written, check the unit on the "
         "report",
         "labs[3].value": "155 % is outside what a lab reports for LVEF (0 to 100 %): kept as "

@@ -36,6 +36,8 @@ WITH_THE_KNOWLEDGE = [
     ("total bilirubin", "68", "mg/dL", "68 µmol/L = 3.98 mg/dL"),
     ("total bilirubin", "17", "umol/L", None),
     ("bilirubin", "0.8", "mg/dL", None),
+    ("bilirubin", "0.2", "mg/dL", None),  # below one assay's limit, yet a common result
+    ("total bilirubin", "3", "umol/L", None),
     # not checked: no sourced range, or not a quantity
     ("CA 15-3", "850", "U/mL", None),
     ("CEA", "3.2", "ng/mL", None),

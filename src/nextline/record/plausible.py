@@ -10,6 +10,7 @@ knowledge/data/lab_tests.yaml) and a typed value in, a finding out.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -78,8 +79,17 @@ def _round(value: float) -> str:
 
 
 def _factor(unit: str, test: LabTest) -> float | None:
+    return _cached_factor(unit, test.canonical_unit, test.molar_mass_g_per_mol)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_factor(unit: str, canonical: str, molar_mass: float | None) -> float | None:
+    """The conversion factor, or None when the units do not convert. Cached here too because
+    `conversion_factor` caches its answers but not its errors, and most candidate units do
+    not convert to a given test's unit: uncached, checking 10,000 lab rows took 2.8 s of CPU
+    instead of 25 ms."""
     try:
-        return conversion_factor(unit, test.canonical_unit, test.molar_mass_g_per_mol)
+        return conversion_factor(unit, canonical, molar_mass)
     except UnitError:
         return None
 
