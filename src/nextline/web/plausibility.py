@@ -19,23 +19,20 @@ from nextline.record.plausible import Implausible, implausible
 _ULN = "xULN"
 
 
-def question(odd: Implausible) -> str:
-    """The words shown at the value: what is odd, what was probably meant, what to do."""
-    text = f"Is this right? {odd.outside()}."
-    meant = odd.meant()
-    if meant:
-        text += f" Did you mean {meant}?"
-    return text + " Check the unit on the report, or tick the box to keep it as typed."
-
-
 @dataclass(frozen=True)
 class Question:
-    """An implausible typed lab value and the question the form asks about it."""
+    """An implausible typed lab value (the finding shared with the importer's warning) and
+    the question the form asks about it."""
 
     finding: Implausible
 
     def question(self) -> str:
-        return question(self.finding)
+        """The words shown at the value: what is odd, what was probably meant, what to do."""
+        text = f"Is this right? {self.finding.outside()}."
+        meant = self.finding.meant()
+        if meant:
+            text += f" Did you mean {meant}?"
+        return text + " Check the unit on the report, or tick the box to keep it as typed."
 
 
 def check_lab(
@@ -78,4 +75,4 @@ def closest_drug(kb: Knowledge, written: str) -> str | None:
     return spellings[match[0]] if match else None
 
 
-__all__ = ["Question", "check_lab", "closest_drug", "known_drug_names", "question"]
+__all__ = ["Question", "check_lab", "closest_drug", "known_drug_names"]
