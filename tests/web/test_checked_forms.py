@@ -3,6 +3,8 @@ a treatment runs. Without an answer the form comes back asking, and nothing is s
 
 from __future__ import annotations
 
+import pytest
+
 from nextline.record import patient_file_data
 from tests.web.conftest import MARIA, csrf, field_errors, versions
 
@@ -39,6 +41,26 @@ def test_an_implausible_lab_value_asks_and_saves_only_once_confirmed(app, client
         "value": 5200.0,
         "unit": "10^9/L",
     }
+
+
+@pytest.mark.parametrize(
+    ("test", "value", "unit", "meant"),
+    [
+        ("platelets", "16000", "10^9/L", "16000 /µL = 16 ×10^9/L"),  # the issue's own example
+        ("Hb", "118", "g/dL", "118 g/L = 11.8 g/dL"),
+        ("ANC", "1900", "10^9/L", "1900 /µL = 1.9 ×10^9/L"),
+    ],
+)
+def test_the_usual_blood_count_mix_ups_are_asked_about_with_the_sourced_ranges(
+    app, client, test: str, value: str, unit: str, meant: str
+) -> None:
+    typed = {"date": "2025-05-01", "test": test, "value": value, "unit": unit}
+    response = _post(client, LAB, typed)
+    assert response.status_code == 422
+    question = field_errors(response.text)["value"]
+    assert question.startswith("Is this right?")
+    assert f"Did you mean {meant}?" in question
+    assert versions(app) == 1  # nothing stored until the person confirms or corrects
 
 
 def test_changing_to_the_suggested_unit_saves_without_asking(app, client) -> None:

@@ -78,7 +78,7 @@ def test_plausible_or_unchecked_values_pass(test: str, value: str, unit: str | N
 def test_every_plausible_range_in_the_knowledge_is_in_the_canonical_unit_and_sourced() -> None:
     kb = load_knowledge()
     ranged = {t.id: t.plausible for t in kb.lab_tests.values() if t.plausible is not None}
-    assert {"wbc", "calcium", "bilirubin", "lvef"} <= set(ranged)
+    assert {"wbc", "platelets", "hemoglobin", "anc", "calcium", "bilirubin", "lvef"} <= set(ranged)
     for test_id, plausible in ranged.items():
         assert plausible.sources, test_id
         assert all(ref.id in kb.sources and ref.section for ref in plausible.sources), test_id
