@@ -133,6 +133,7 @@ def add_menu(request: Request, person_id: str) -> Response:
         forms=list(FORMS.values()),
         last_change=_last_change(state, person_id),
         care_team=file.care_team,
+        base_version=state.store.latest_version(person_id),
         saved=request.query_params.get("saved"),
     )
 

@@ -67,7 +67,9 @@ def _surgery(data: dict[str, Any], _file: PatientFile) -> Built:
 
 
 def _radiation(data: dict[str, Any], _file: PatientFile) -> Built:
-    problems = [] if data.get("start") else [Problem("start", "give the date radiation started")]
+    # A course has a start; a single treatment (one SRS session) may be kept as its `date`.
+    dated = data.get("start") or data.get("date")
+    problems = [] if dated else [Problem("start", "give the date radiation started")]
     if not data.get("site"):
         problems.append(Problem("site", "say which part of the body was treated"))
     return {"kind": "radiation", **data}, None, problems

@@ -1,0 +1,156 @@
+"""Every entry of every list section of the three example people can be corrected through
+the page a browser shows: saved unchanged it changes nothing; with one field changed, exactly
+that field changes (one new version, a one-line note naming the entry); with a required field
+emptied, the field gets its error and nothing is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from nextline.examples import EXAMPLE_IDS
+from nextline.record import patient_file_data
+from nextline.web.entry_words import entry_words
+from tests.web.browser_form import Field, form_fields, pairs
+from tests.web.conftest import field_errors
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _send(client, url: str, sent: list[tuple[str, str]]):
+    return client.post(
+        url,
+        content=urlencode(sent),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+
+
+def _flat(value: Any, path: str = "") -> dict[str, Any]:
+    """`{"lesions": [{"id": "L1"}]}` as `{"lesions[0].id": "L1"}` (empty lists kept as [])."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, inner in value.items():
+            out.update(_flat(inner, f"{path}.{key}" if path else key))
+        return out
+    if isinstance(value, list) and value:
+        out = {}
+        for i, inner in enumerate(value):
+            out.update(_flat(inner, f"{path}[{i}]"))
+        return out
+    return {path: value}
+
+
+def _entries(app, person: str) -> list[tuple[str, int]]:
+    data = patient_file_data(app.state.web.store.get(person))
+    from nextline.web.entry_edits import list_sections
+
+    return [(s, i) for s in list_sections() for i in range(len(data.get(s, [])))]
+
+
+def _changed(f: Field) -> str:
+    """One field's value changed the way a person fixing a typo would."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.value):
+        return (dt.date.fromisoformat(f.value) - dt.timedelta(days=1)).isoformat()
+    if re.fullmatch(r"\d+(\.\d+)?", f.value):
+        return f"{float(f.value) + 1:g}"
+    return f.value + " (checked)"
+
+
+def _pick(fields: list[Field]) -> Field:
+    """A date the form shows, else a measured size or score, else free text."""
+    shown = [f for f in fields if f.kind not in ("hidden", "select", "checkbox", "radio")]
+    for wanted in (
+        lambda f: f.kind == "date" and f.value,
+        lambda f: re.fullmatch(r"\d+(\.\d+)?", f.value) is not None,
+        lambda f: f.value and "," not in f.value,
+    ):
+        found = [f for f in shown if wanted(f)]
+        if found:
+            return found[0]
+    raise AssertionError(f"no field to change among {[f.name for f in fields]}")
+
+
+@pytest.mark.parametrize("person", EXAMPLE_IDS)
+def test_every_entry_of_every_list_section_round_trips_through_its_form(
+    app, client, person
+) -> None:
+    store = app.state.web.store
+    entries = _entries(app, person)
+    sections = {s for s, _ in entries}
+    assert {"metastases", "therapies", "imaging", "labs"} <= sections
+    entries_page = client.get(f"/people/{person}/entries").text
+    for section, index in entries:
+        url = f"/people/{person}/entries/{section}/{index}/correct"
+        assert f'href="{url}"' in entries_page, url
+        before, version = store.get_latest(person)
+        page = client.get(url)
+        assert page.status_code == 200, (url, page.text[:300])
+        fields = form_fields(page.text)
+        response = _send(client, url, pairs(fields))
+        assert response.status_code == 303, (url, response.text[:500])
+        assert store.latest_version(person) == version, url  # identical content: no version
+        assert store.get(person) == before, url
+
+
+@pytest.mark.parametrize("person", EXAMPLE_IDS)
+def test_one_changed_field_changes_exactly_that_field(app, client, person) -> None:
+    store = app.state.web.store
+    for section, index in _entries(app, person):
+        url = f"/people/{person}/entries/{section}/{index}/correct"
+        before_file, version = store.get_latest(person)
+        before = patient_file_data(before_file)
+        fields = form_fields(client.get(url).text)
+        target = _pick(fields)
+        new_value = _changed(target)
+        sent = [(f.name, new_value if f is target else f.value) for f in fields]
+        response = _send(client, url, sent)
+        assert response.status_code == 303, (url, target.name, response.text[:500])
+        after = patient_file_data(store.get(person))
+        assert store.latest_version(person) == version + 1
+        old_entry, new_entry = _flat(before[section][index]), _flat(after[section][index])
+        differs = {
+            k for k in old_entry.keys() | new_entry.keys() if old_entry.get(k) != new_entry.get(k)
+        }
+        assert differs == {target.name}, (url, target.name, differs)
+        stored = new_entry[target.name]
+        assert (f"{stored:g}" if isinstance(stored, float) else str(stored)) == new_value
+        others = {k: v for k, v in after.items() if k != section}
+        assert others == {k: v for k, v in before.items() if k != section}
+        assert [e for i, e in enumerate(after[section]) if i != index] == [
+            e for i, e in enumerate(before[section]) if i != index
+        ]
+        words = entry_words(before_file, section, index)
+        assert store.history(person)[-1].note == f"corrected {words}"
+
+
+@pytest.mark.parametrize("person", EXAMPLE_IDS)
+def test_emptying_a_required_field_is_a_field_error_and_stores_nothing(app, client, person) -> None:
+    store = app.state.web.store
+    seen: set[str] = set()
+    for section, index in _entries(app, person):
+        key = (
+            section
+            if section != "therapies"
+            else f"therapies:{store.get(person).therapies[index].kind}"
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        url = f"/people/{person}/entries/{section}/{index}/correct"
+        before, version = store.get_latest(person)
+        fields = form_fields(client.get(url).text)
+        required = [f for f in fields if f.required]
+        assert required, url
+        target = required[0]
+        response = _send(client, url, [(f.name, "" if f is target else f.value) for f in fields])
+        assert response.status_code == 422, (url, target.name)
+        errors = field_errors(response.text)
+        input_id = target.name.replace("[", "-").replace("]", "").replace(".", "-")
+        assert input_id in errors, (url, target.name, errors)
+        assert store.latest_version(person) == version
+        assert store.get(person) == before
