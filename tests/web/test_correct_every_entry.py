@@ -45,10 +45,41 @@ def _flat(value: Any, path: str = "") -> dict[str, Any]:
     return {path: value}
 
 
+# An entry for each list section the examples leave empty, so every section is walked.
+EXTRA = {
+    "assessments": {
+        "date": "2025-04-02",
+        "by": "Dr. Lee",
+        "disease_status": "stable",
+        "visceral_crisis": False,
+        "notes": "no change on the scan",
+    },
+    "comorbidities": {"condition": "type 2 diabetes", "since": "2018-05-01", "notes": "tablets"},
+    "appointments": {"date": "2025-06-20", "what": "oncology visit", "notes": "bring the CD"},
+    "questions": {
+        "text": "Can I travel in July?",
+        "order": 0,
+        "answered": True,
+        "answer": "yes, between cycles",
+        "added": "2025-05-01",
+    },
+}
+
+
 def _entries(app, person: str) -> list[tuple[str, int]]:
-    data = patient_file_data(app.state.web.store.get(person))
+    """Every entry of every list section, after filling the sections the example leaves
+    empty (stored as the person's version 2)."""
+    from nextline.record.validate import validate_record
     from nextline.web.entry_edits import list_sections
 
+    store = app.state.web.store
+    data = patient_file_data(store.get(person))
+    for section, entry in EXTRA.items():
+        data.setdefault(section, []).append(entry)
+    state = app.state.web
+    store.save(validate_record(data, state.kb, state.today()).file, "filled", base=1)
+    empty = [s for s in list_sections() if not data.get(s)]
+    assert empty == [], f"no entry to walk in {empty}"
     return [(s, i) for s in list_sections() for i in range(len(data.get(s, [])))]
 
 

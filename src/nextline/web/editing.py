@@ -84,6 +84,8 @@ class FormSpec:
     # Optional hooks for forms defined outside this module (web/record_forms.py).
     context: Callable[[WebState, PatientFile], dict[str, Any]] | None = None
     initial: Callable[[PatientFile, dt.date], dict[str, str]] | None = None
+    # Only corrects entries added elsewhere (a kept question: the questions page adds them).
+    correct_only: bool = False
 
 
 def _plain_entry(data: dict[str, Any], _file: PatientFile) -> tuple[Any, int | None, list[Problem]]:
@@ -380,7 +382,7 @@ def _render_form(
 @router.get(_PERSON + "/add/{form_key}")
 def show_form(request: Request, person_id: str, form_key: str) -> Response:
     spec = FORMS.get(form_key)
-    if spec is None:
+    if spec is None or spec.correct_only:
         raise NotFound("form", form_key)
     state = _state(request)
     file, version = state.store.get_latest(person_id)
@@ -415,7 +417,7 @@ def _conflict_result(typed: dict[str, str], changes: list[str]) -> FormResult:
 @router.post(_PERSON + "/add/{form_key}")
 async def submit_form(request: Request, person_id: str, form_key: str) -> Response:
     spec = FORMS.get(form_key)
-    if spec is None:
+    if spec is None or spec.correct_only:
         raise NotFound("form", form_key)
     pairs = await read_form(request)
     state = _state(request)

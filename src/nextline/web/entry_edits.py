@@ -52,6 +52,8 @@ SECTION_FORMS = {
     "side_effects": "side-effect",
     "assessments": "assessment",
     "appointments": "appointment",
+    "comorbidities": "comorbidity",
+    "questions": "question",
 }
 _THERAPY_FORMS = {"drug": "treatment-start", "surgery": "surgery", "radiation": "radiation"}
 
