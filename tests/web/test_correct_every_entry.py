@@ -185,3 +185,115 @@ def test_emptying_a_required_field_is_a_field_error_and_stores_nothing(app, clie
         assert input_id in errors, (url, target.name, errors)
         assert store.latest_version(person) == version
         assert store.get(person) == before
+
+
+# Entries richer than the examples': more gene changes and lesions than the add forms show,
+# details no form asks for (doses, dose changes, assay names, brain-site details), a single
+# radiation session kept as a `date`, a stopped line with its best response.
+RICH = {
+    "tumor_tests": {
+        "date": "2024-02-01",
+        "specimen": "liver biopsy",
+        "er": {"result": "positive", "percent": 90},
+        "her2": {"ihc": "1+", "ultralow": False},
+        "pdl1": {"assay": "22C3", "cps": 5},
+        "msi": "stable",
+        "tmb_mut_per_mb": 4.2,
+        "variants": [
+            {"gene": g, "alteration": a, "origin": "somatic"}
+            for g, a in [
+                ("PIK3CA", "H1047R"),
+                ("ESR1", "D538G"),
+                ("TP53", "R175H"),
+                ("GATA3", "fs"),
+                ("CDH1", "Q706*"),
+            ]
+        ],
+        "not_detected": ["AKT1", "PTEN"],
+    },
+    "metastases": {
+        "site": "brain",
+        "since": "2024-01-05",
+        "lesions": 3,
+        "max_size_mm": 9,
+        "symptomatic": False,
+        "treated": "SRS",
+        "stable": True,
+        "mass_effect": False,
+        "on_steroids": False,
+        "location": "left frontal",
+    },
+    "therapies": {
+        "kind": "drug",
+        "setting": "metastatic",
+        "drugs": ["capecitabine"],
+        "doses": [{"drug": "capecitabine", "dose": 1000, "unit": "mg/m2", "schedule": "d1-14"}],
+        "start": "2019-01-10",
+        "stop": "2019-06-01",
+        "stop_reason": "toxicity",
+        "best_response": "SD",
+        "dose_changes": [{"date": "2019-03-01", "change": "reduced", "reason": "hand-foot"}],
+        "notes": "twice a day",
+    },
+    "imaging": {
+        "date": "2019-02-01",
+        "modality": "MRI",
+        "impression": "many small spots",
+        "assessment": "stable",
+        "lesions": [
+            {"id": f"liver-{n}", "organ": "liver", "role": "target", "longest_mm": 10 + n}
+            for n in range(1, 6)
+        ]
+        + [
+            {"id": "lung-1", "organ": "lung", "role": "non_target", "status": "present"},
+            {"id": "lung-2", "organ": "lung", "role": "target", "too_small_to_measure": True},
+        ],
+    },
+    "side_effects": {
+        "date": "2019-03-01",
+        "term": "hand-foot syndrome",
+        "grade": 2,
+        "therapy": "capecitabine",
+        "resolved": "2019-05-01",
+        "notes": "creams helped",
+    },
+    "symptoms": {
+        "date": "2019-03-02",
+        "esas": {"pain": 3, "tiredness": 5},
+        "temperature_c": 37.2,
+        "signs": ["back_or_neck_pain"],
+        "stools_per_day": 2,
+        "notes": "ok",
+    },
+}
+
+
+def test_rich_entries_round_trip_and_change_one_field_at_a_time(tmp_path) -> None:
+    from nextline.record.validate import validate_record
+    from tests.web.conftest import make_app, make_client
+
+    person = "triple-negative-brca"
+    app = make_app(tmp_path / "home", people=(person,), trials=False)
+    store, state = app.state.web.store, app.state.web
+    data = patient_file_data(store.get(person))
+    for section, entry in RICH.items():
+        data[section] = [*data.get(section, []), entry]
+    store.save(validate_record(data, state.kb, state.today()).file, "rich", base=1)
+    with make_client(app) as client:
+        client.get("/people")
+        for section in RICH:
+            index = len(getattr(store.get(person), section)) - 1
+            url = f"/people/{person}/entries/{section}/{index}/correct"
+            before, version = store.get_latest(person)
+            fields = form_fields(client.get(url).text)
+            assert _send(client, url, pairs(fields)).status_code == 303, url
+            assert (store.latest_version(person), store.get(person)) == (version, before), url
+            target = _pick(fields)
+            sent = [(f.name, _changed(f) if f is target else f.value) for f in fields]
+            response = _send(client, url, sent)
+            assert response.status_code == 303, (url, response.text[:400])
+            old = _flat(patient_file_data(before)[section][index])
+            new = _flat(patient_file_data(store.get(person))[section][index])
+            assert {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)} == {
+                target.name
+            }, url

@@ -317,7 +317,9 @@ def form_context(
     elif spec.key == "symptoms":
         context["signs"] = SIGN_CHOICES
     elif spec.key in ("tumor-test", "germline-test"):
-        context["variant_rows"] = 3
+        # A correction shows every recorded gene change, and one blank row to add another.
+        recorded = len(getattr(correcting, "variants", []))
+        context["variant_rows"] = max(3, recorded + 1)
     if spec.context is not None:
         context.update(spec.context(state, file))
     return context
