@@ -297,3 +297,38 @@ def test_rich_entries_round_trip_and_change_one_field_at_a_time(tmp_path) -> Non
             assert {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)} == {
                 target.name
             }, url
+
+
+def test_an_entry_kept_as_typed_after_a_question_can_still_be_corrected(tmp_path) -> None:
+    """A lab value outside the plausible range, or a medicine name the knowledge base does not
+    know, was kept after "is this right?"; its correction form is still offered, and saving it
+    unchanged stores nothing new (after the question again, where the knowledge asks one)."""
+    from nextline.record.validate import validate_record
+    from tests.web.conftest import make_app, make_client
+
+    person = "hr-positive-esr1"
+    app = make_app(tmp_path / "home", people=(person,), trials=False)
+    store, state = app.state.web.store, app.state.web
+    data = patient_file_data(store.get(person))
+    data["labs"].append(
+        {"date": "2025-05-02", "test": "platelets", "value": 16000, "unit": "10^9/L"}
+    )
+    data["therapies"].append(
+        {"kind": "drug", "setting": "supportive", "drugs": ["elacestrent"], "start": "2025-05-03"}
+    )
+    store.save(validate_record(data, state.kb, state.today()).file, "kept as typed", base=1)
+    with make_client(app) as client:
+        client.get("/people")
+        page = client.get(f"/people/{person}/entries").text
+        for section in ("labs", "therapies"):
+            index = len(data[section]) - 1
+            url = f"/people/{person}/entries/{section}/{index}/correct"
+            assert f'href="{url}"' in page, url
+            sent = pairs(form_fields(client.get(url).text))
+            response = _send(client, url, sent)
+            if section == "therapies":
+                assert response.status_code == 422
+                assert "Did you mean elacestrant?" in response.text
+                response = _send(client, url, [*sent, ("confirm_drugs", "yes")])
+            assert response.status_code == 303, (url, response.text[:300])
+            assert store.latest_version(person) == 2

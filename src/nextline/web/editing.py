@@ -86,6 +86,9 @@ class FormSpec:
     initial: Callable[[PatientFile, dt.date], dict[str, str]] | None = None
     # Only corrects entries added elsewhere (a kept question: the questions page adds them).
     correct_only: bool = False
+    # The "yes, keep it as typed" answers of its questions before saving: a stored entry had
+    # them answered when it was saved, so checking that it can be corrected assumes them.
+    confirms: tuple[str, ...] = ()
 
 
 def _plain_entry(data: dict[str, Any], _file: PatientFile) -> tuple[Any, int | None, list[Problem]]:
@@ -165,6 +168,7 @@ FORMS: dict[str, FormSpec] = {
             "A blood test result, with its unit as printed on the report.",
             build=_plain_entry,
             note="added a lab result",
+            confirms=("confirm",),
         ),
         FormSpec(
             "scan",
@@ -197,6 +201,7 @@ FORMS: dict[str, FormSpec] = {
             list_fields=("drugs",),
             build=_treatment_start,
             note="started a treatment",
+            confirms=("confirm_drugs",),
         ),
         FormSpec(
             "treatment-stop",

@@ -223,6 +223,7 @@ def round_trips(
 ) -> bool:
     """Whether saving the prefilled form unchanged gives back exactly this entry."""
     values = form_values(spec, _entry(file, section, index))
+    values.update({name: "yes" for name in spec.confirms})
     try:
         entry, _, _, problems = _built(spec, file, section, index, list(values.items()))
         if entry is None or problems:

@@ -6,6 +6,11 @@ token is known good. `RequestGate` has already checked the origin, the signed se
 declared size before any of the body was read; here the token (in the form's `action` query,
 or the `X-CSRF-Token` header) is compared before `request.form()` touches the body, so a
 forged upload is refused without parsing a byte of it. The import itself is `web.uploading`.
+
+A patient file uploaded onto a stored person would replace their record: the page first shows
+what would change and stores nothing until the person chooses "Replace" (the file is carried
+to that step in a hidden field, so it is not chosen twice). A FHIR file of several people
+offers them as a list to pick from.
 """
 
 from __future__ import annotations
