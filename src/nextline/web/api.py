@@ -154,10 +154,20 @@ def get_history(request: Request, person_id: str) -> list[dict[str, Any]]:
     return [version_out(v) for v in _state(request).store.history(person_id)]
 
 
+STEP_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **WRITE_RESPONSES,
+    404: {
+        "description": "No such person, or nothing to step to (nothing left to undo; no undone "
+        "change to redo; no such version to restore). The error shape: "
+        "`{error: {status, kind, message, problems}}`"
+    },
+}
+
+
 @router.post(
     "/people/{person_id}/undo",
     response_model=SavedOut,
-    responses=WRITE_RESPONSES,
+    responses=STEP_RESPONSES,
     summary="Make the version before the latest current again (as a new version)",
 )
 def undo(
@@ -165,15 +175,6 @@ def undo(
 ) -> dict[str, Any]:
     version = _state(request).store.undo(person_id, base=base_version)
     return {"id": person_id, "version": version, "warnings": []}
-
-
-STEP_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **WRITE_RESPONSES,
-    404: {
-        "description": "No such person, or nothing to step to (no undone change to redo; no "
-        "such version to restore). The error shape: `{error: {status, kind, message, problems}}`"
-    },
-}
 
 
 @router.post(
