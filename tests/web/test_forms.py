@@ -253,7 +253,7 @@ def test_care_team_add_and_remove(app, client) -> None:
         "name": "Dr. N. Haddad",
         "phone": "+1 215 555 0199",
     }
-    removed = _post(client, f"/people/{MARIA}/care-team/0/remove", {})
+    removed = _post(client, f"/people/{MARIA}/care-team/0/remove", {"base_version": "2"})
     assert removed.status_code == 303
     assert [m["role"] for m in _stored(app)["care_team"]] == ["navigator", "palliative_care"]
     assert versions(app) == 3

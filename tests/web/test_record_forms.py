@@ -91,6 +91,12 @@ GOOD = [
         "appointments",
         {"date": "2025-07-02", "what": "oncology visit"},
     ),
+    (
+        "comorbidity",
+        {"condition": "heart failure", "since": "2020-03-01", "notes": "on a water tablet"},
+        "comorbidities",
+        {"condition": "heart failure", "since": "2020-03-01", "notes": "on a water tablet"},
+    ),
 ]
 
 
@@ -318,7 +324,24 @@ BAD = [
     ),
     ("upcoming-event", {}, "upcoming_events-1-what", "say what the event is"),
     ("palliative-care", {"since": "2025-01-01"}, "involved", "required field is missing"),
+    ("comorbidity", {"since": "2020-03-01"}, "condition", "required field is missing"),
+    (
+        "comorbidity",
+        {"condition": "asthma", "since": "last spring"},
+        "since",
+        "Input should be a valid date or datetime, invalid character in year (got 'last spring')",
+    ),
 ]
+
+
+def test_a_kept_question_is_corrected_only_not_added_through_the_add_forms(app, client) -> None:
+    add = client.get(f"/people/{MARIA}/add").text
+    assert f'href="/people/{MARIA}/add/comorbidity"' in add
+    assert f'href="/people/{MARIA}/add/question"' not in add
+    assert client.get(f"/people/{MARIA}/add/question").status_code == 404
+    response = _post(client, f"/people/{MARIA}/add/question", {"text": "Why?", "order": "0"})
+    assert response.status_code == 404
+    assert versions(app) == 1
 
 
 @pytest.mark.parametrize(

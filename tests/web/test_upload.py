@@ -189,15 +189,20 @@ def test_from_a_persons_page_the_file_is_a_new_version_of_them(app, client) -> N
     form = client.get(f"/people/{person}/upload").text
     assert 'name="base_version" value="1"' in form
     raw = yaml.safe_dump(data, sort_keys=False).encode()
-    response = _upload(client, "mine.yaml", raw, into=person, base_version="1")
+    asked = _upload(client, "mine.yaml", raw, into=person, base_version="1")
+    assert asked.status_code == 200, asked.text
+    assert "Replace the record with this file?" in asked.text
+    assert len(store.history(person)) == 1  # nothing stored before the choice
+    response = _upload(client, "mine.yaml", raw, into=person, base_version="1", replace="yes")
     assert response.status_code == 200, response.text
     assert store.get(person).patient.name == "Maria From File"
     assert [v.version for v in store.history(person)] == [1, 2]
     assert "whatever-the-file-says" not in [p.id for p in store.list()]
-    stale = _upload(client, "mine.yaml", raw, into=person, base_version="1")
-    assert stale.status_code == 409
-    assert "changed since you opened this page" in stale.text
-    assert len(store.history(person)) == 2
+    for extra in ({}, {"replace": "yes"}):  # a stale page is refused at either step
+        stale = _upload(client, "mine.yaml", raw, into=person, base_version="1", **extra)
+        assert stale.status_code == 409
+        assert "changed since you opened this page" in stale.text
+        assert len(store.history(person)) == 2
 
 
 def test_fhir_from_a_persons_page_merges_into_them(app, client) -> None:

@@ -154,10 +154,20 @@ def get_history(request: Request, person_id: str) -> list[dict[str, Any]]:
     return [version_out(v) for v in _state(request).store.history(person_id)]
 
 
+STEP_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **WRITE_RESPONSES,
+    404: {
+        "description": "No such person, or nothing to step to (nothing left to undo; no undone "
+        "change to redo; no such version to restore). The error shape: "
+        "`{error: {status, kind, message, problems}}`"
+    },
+}
+
+
 @router.post(
     "/people/{person_id}/undo",
     response_model=SavedOut,
-    responses=WRITE_RESPONSES,
+    responses=STEP_RESPONSES,
     summary="Make the version before the latest current again (as a new version)",
 )
 def undo(
@@ -165,6 +175,37 @@ def undo(
 ) -> dict[str, Any]:
     version = _state(request).store.undo(person_id, base=base_version)
     return {"id": person_id, "version": version, "warnings": []}
+
+
+@router.post(
+    "/people/{person_id}/redo",
+    response_model=SavedOut,
+    responses=STEP_RESPONSES,
+    summary="Put back the change the last undo took back (as a new version); 404 when no "
+    "undo is waiting to be redone (an ordinary change after an undo ends the redo chain)",
+)
+def redo(
+    request: Request, person_id: str, base_version: int | None = BaseVersion
+) -> dict[str, Any]:
+    version = _state(request).store.redo(person_id, base=base_version)
+    return {"id": person_id, "version": version, "warnings": []}
+
+
+@router.post(
+    "/people/{person_id}/restore/{version}",
+    response_model=SavedOut,
+    responses=STEP_RESPONSES,
+    summary="Make an earlier version current again (as a new version, itself undoable); "
+    "when the record already holds that content, the latest version is answered unchanged",
+)
+def restore(
+    request: Request,
+    person_id: str,
+    version: int = Path(..., ge=1, le=2_000_000_000, description="The version to bring back"),
+    base_version: int | None = BaseVersion,
+) -> dict[str, Any]:
+    new = _state(request).store.restore(person_id, version, base=base_version)
+    return {"id": person_id, "version": new, "warnings": []}
 
 
 @router.post(

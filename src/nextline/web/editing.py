@@ -84,6 +84,11 @@ class FormSpec:
     # Optional hooks for forms defined outside this module (web/record_forms.py).
     context: Callable[[WebState, PatientFile], dict[str, Any]] | None = None
     initial: Callable[[PatientFile, dt.date], dict[str, str]] | None = None
+    # Only corrects entries added elsewhere (a kept question: the questions page adds them).
+    correct_only: bool = False
+    # The "yes, keep it as typed" answers of its questions before saving: a stored entry had
+    # them answered when it was saved, so checking that it can be corrected assumes them.
+    confirms: tuple[str, ...] = ()
 
 
 def _plain_entry(data: dict[str, Any], _file: PatientFile) -> tuple[Any, int | None, list[Problem]]:
@@ -163,6 +168,7 @@ FORMS: dict[str, FormSpec] = {
             "A blood test result, with its unit as printed on the report.",
             build=_plain_entry,
             note="added a lab result",
+            confirms=("confirm",),
         ),
         FormSpec(
             "scan",
@@ -195,6 +201,7 @@ FORMS: dict[str, FormSpec] = {
             list_fields=("drugs",),
             build=_treatment_start,
             note="started a treatment",
+            confirms=("confirm_drugs",),
         ),
         FormSpec(
             "treatment-stop",
@@ -259,28 +266,47 @@ FORMS: dict[str, FormSpec] = {
 }
 
 
-def form_context(spec: FormSpec, state: WebState, file: PatientFile) -> dict[str, Any]:
-    """What a form's template needs besides the values and errors."""
+def _scan_context(file: PatientFile, correcting: Any) -> dict[str, Any]:
+    """The lesion rows of the scan form: when adding, those of the latest scan (sizes to fill
+    in); when correcting a scan, that scan's own lesions as recorded."""
+    if correcting is not None:
+        earlier = [s for s in file.imaging if s.date < correcting.date]
+        rows = [
+            {"id": x.id, "organ": x.organ or "", "role": x.role, "node": x.node}
+            for x in correcting.lesions
+        ]
+        return {
+            "last_scan": max(earlier, key=lambda s: s.date, default=None),
+            "carried": rows,
+            "blank_rows": 3,
+            "correcting": True,
+        }
+    last = max(file.imaging, key=lambda s: s.date, default=None)
+    # A lesion first seen on the last scan ("new") is, from then on, an existing lesion
+    # followed by eye (non-target) unless the team makes it a target (patient format).
+    carried = [
+        {
+            "id": lesion.id,
+            "organ": lesion.organ or "",
+            "role": "target" if lesion.role == "target" else "non_target",
+            "node": lesion.node,
+        }
+        for lesion in (last.lesions if last else [])
+    ]
+    return {"last_scan": last, "carried": carried, "blank_rows": 3}
+
+
+def form_context(
+    spec: FormSpec, state: WebState, file: PatientFile, correcting: Any = None
+) -> dict[str, Any]:
+    """What a form's template needs besides the values and errors (`correcting`: the entry
+    a correction form shows, `file` then being the record without it)."""
     context: dict[str, Any] = {"spec": spec, "today": state.today().isoformat()}
     if spec.key == "lab":
         context["lab_tests"] = sorted(state.kb.lab_tests.values(), key=lambda t: t.name.lower())
         context["units"] = lab_units(state.kb)
     elif spec.key == "scan":
-        last = max(file.imaging, key=lambda s: s.date, default=None)
-        context["last_scan"] = last
-        # A lesion first seen on the last scan ("new") is, from then on, an existing lesion
-        # followed by eye (non-target) unless the team makes it a target (patient format).
-        carried = [
-            {
-                "id": lesion.id,
-                "organ": lesion.organ or "",
-                "role": "target" if lesion.role == "target" else "non_target",
-                "node": lesion.node,
-            }
-            for lesion in (last.lesions if last else [])
-        ]
-        context["carried"] = carried
-        context["blank_rows"] = 3
+        context.update(_scan_context(file, correcting))
     elif spec.key == "treatment-stop":
         context["ongoing"] = _ongoing_therapies(file, state.today())
     elif spec.key == "goals":
@@ -296,7 +322,9 @@ def form_context(spec: FormSpec, state: WebState, file: PatientFile) -> dict[str
     elif spec.key == "symptoms":
         context["signs"] = SIGN_CHOICES
     elif spec.key in ("tumor-test", "germline-test"):
-        context["variant_rows"] = 3
+        # A correction shows every recorded gene change, and one blank row to add another.
+        recorded = len(getattr(correcting, "variants", []))
+        context["variant_rows"] = max(3, recorded + 1)
     if spec.context is not None:
         context.update(spec.context(state, file))
     return context
@@ -341,6 +369,7 @@ def _render_form(
     result: FormResult,
     status: int = 200,
     base_version: int | None = None,
+    correcting: Any = None,
 ) -> Response:
     state = _state(request)
     context = {
@@ -349,7 +378,7 @@ def _render_form(
         "form": result,
         "section": "add",
         "base_version": base_version,
-        **form_context(spec, state, file),
+        **form_context(spec, state, file, correcting),
     }
     response: Response = request.app.state.templates.TemplateResponse(
         request, spec.template, context, status_code=status
@@ -360,7 +389,7 @@ def _render_form(
 @router.get(_PERSON + "/add/{form_key}")
 def show_form(request: Request, person_id: str, form_key: str) -> Response:
     spec = FORMS.get(form_key)
-    if spec is None:
+    if spec is None or spec.correct_only:
         raise NotFound("form", form_key)
     state = _state(request)
     file, version = state.store.get_latest(person_id)
@@ -395,7 +424,7 @@ def _conflict_result(typed: dict[str, str], changes: list[str]) -> FormResult:
 @router.post(_PERSON + "/add/{form_key}")
 async def submit_form(request: Request, person_id: str, form_key: str) -> Response:
     spec = FORMS.get(form_key)
-    if spec is None:
+    if spec is None or spec.correct_only:
         raise NotFound("form", form_key)
     pairs = await read_form(request)
     state = _state(request)
@@ -449,9 +478,23 @@ def _validate(state: WebState, data: dict[str, Any]) -> Any:
 
 @router.post(_PERSON + "/care-team/{index}/remove")
 async def remove_care_member(request: Request, person_id: str, index: int) -> Response:
-    await read_form(request)
+    """Remove one member, on the version the page showed: a list that changed since (another
+    tab removed or added someone) would make `index` point at someone else, so a stale or
+    missing `base_version` removes nothing and says what changed."""
+    from fastapi import HTTPException
+
+    pairs = await read_form(request)
     state = _state(request)
     file, latest = state.store.get_latest(person_id)
+    base = base_version(pairs)
+    if base is None or base != latest:
+        changes = "; ".join(changed_since(state, person_id, base or 0))
+        raise HTTPException(
+            409,
+            "This record changed since you opened it, so nobody was removed. "
+            f"Here is what changed: {changes}. Look at the care team again and remove the "
+            "person if that is still right.",
+        )
     if not 0 <= index < len(file.care_team):
         raise NotFound("care team member", f"{person_id}#{index}")
     data = patient_file_data(file)
@@ -460,7 +503,12 @@ async def remove_care_member(request: Request, person_id: str, index: int) -> Re
     if members:
         data["care_team"] = members
     record = _validate(state, data)
-    _, version = state.store.save(record.file, "removed a care team member", base=latest)
+    try:
+        _, version = state.store.save(record.file, "removed a care team member", base=latest)
+    except Conflict as exc:
+        raise HTTPException(
+            409, "This record changed since you opened it, so nobody was removed."
+        ) from exc
     return RedirectResponse(f"/people/{person_id}/add/care-team?saved={version}", 303)
 
 

@@ -3,8 +3,13 @@
 Each is a new version with a one-line note naming the entry, built on the version the page
 showed (`base_version`): when the record changed since, nothing is saved and the form is kept.
 A correction reuses the entry's add form (`FormSpec`), prefilled from the entry, and replaces
-the entry at its index. An entry the form cannot show in full (a field the form has no input
-for) is not offered for correction, so a correction never silently drops a detail.
+the entry at its index. A field the form has no input for is carried over unchanged
+(`keep_unshown`), so a correction never silently drops a detail; an entry whose form cannot
+give it back unchanged is not offered for correction.
+
+The form is built and checked against the record *without* the entry being corrected
+(`correction_view`): "already on the list" must not count the entry itself, and a correction
+of a treatment is not a new treatment (no "does it replace the running one?" question).
 """
 
 from __future__ import annotations
@@ -33,9 +38,10 @@ router = APIRouter(include_in_schema=False)
 
 _ENTRY = "/people/{person_id}/entries/{section}/{index}"
 
-# Section -> the add form that also corrects its entries (therapies: by kind, below). Scans are
-# left out: the scan form lists the lesions of the latest scan, not of the scan corrected.
+# Section -> the add form that also corrects its entries (therapies: by kind, below). The scan
+# form, when correcting, lists the lesions of the scan corrected (`editing.form_context`).
 SECTION_FORMS = {
+    "imaging": "scan",
     "labs": "lab",
     "symptoms": "symptoms",
     "tumor_tests": "tumor-test",
@@ -46,6 +52,8 @@ SECTION_FORMS = {
     "side_effects": "side-effect",
     "assessments": "assessment",
     "appointments": "appointment",
+    "comorbidities": "comorbidity",
+    "questions": "question",
 }
 _THERAPY_FORMS = {"drug": "treatment-start", "surgery": "surgery", "radiation": "radiation"}
 
@@ -123,23 +131,68 @@ def _shown(name: str, posted: set[str]) -> bool:
     return any(p == name or p.startswith((name + ".", name + "[")) for p in posted)
 
 
-def keep_unshown(original: Any, built: Any, posted: set[str], prefix: str = "") -> Any:
+def keep_unshown(
+    original: Any,
+    built: Any,
+    posted: set[str],
+    prefix: str = "",
+    rows_of: dict[str, list[int]] | None = None,
+) -> Any:
     """`built` plus the original's fields the form had no input for.
 
     Why: an add form asks for what a new entry needs; an older entry may hold more (a stop
     date, an assay name). A correction must change only what the person could see and edit,
     so a field the form never showed is carried over unchanged instead of silently dropped.
+    Rows of a list (a scan's lesions) are matched by their form row (`rows_of`), so a lesion
+    keeps its own unshown details ("too small to measure").
     """
+    if isinstance(original, list) and isinstance(built, list):
+        path = prefix.rstrip(".")
+        rows = (rows_of or {}).get(path)
+        if rows is None or len(rows) != len(built):
+            return built
+        return [
+            keep_unshown(original[r], b, posted, f"{path}[{r}].", rows_of)
+            if r < len(original)
+            else b
+            for b, r in zip(built, rows, strict=True)
+        ]
     if not isinstance(original, dict) or not isinstance(built, dict):
         return built
     out = dict(built)
     for key, value in original.items():
         name = f"{prefix}{key}"
         if key in out:
-            out[key] = keep_unshown(value, out[key], posted, name + ".")
+            out[key] = keep_unshown(value, out[key], posted, name + ".", rows_of)
         elif not _shown(name, posted):
             out[key] = value
     return out
+
+
+def correction_view(file: PatientFile, section: str, index: int) -> PatientFile:
+    """The record a correction's form is built and checked against: without the entry being
+    corrected, and, for a treatment, without the other treatments (the questions about how a
+    new treatment relates to the running ones belong to adding one, not to correcting one)."""
+    items = _entries(file, section)
+    kept = [] if section == "therapies" else [e for i, e in enumerate(items) if i != index]
+    view: PatientFile = file.model_copy(update={section: kept})
+    return view
+
+
+def _listify(data: dict[str, Any], prefix: str, rows_of: dict[str, list[int]]) -> None:
+    """Row dicts the form's `rows` did not declare (`doses[0].drug`) into lists, in place,
+    noting each list's form rows under its path."""
+    for key, value in list(data.items()):
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value and all(isinstance(k, int) for k in value):
+            order = sorted(value)
+            data[key] = [value[k] for k in order]
+            rows_of.setdefault(path, order)
+            for i, row in enumerate(data[key]):
+                if isinstance(row, dict):
+                    _listify(row, f"{path}[{order[i]}].", rows_of)
+        elif isinstance(value, dict):
+            _listify(value, path + ".", rows_of)
 
 
 def _built(
@@ -148,12 +201,20 @@ def _built(
     data, typed = parse_form(pairs, spec.list_fields)
     for extra in ("base_version", "next"):
         data.pop(extra, None)
-    rows_of = rows_to_lists(data, spec.rows)
+    # A row holding a recorded item (a lesion, by its name) stays unless its name is emptied,
+    # even with no size typed: "too small to measure" has no input but is a finding.
+    rows_of = rows_to_lists(
+        data, {name: tuple(f for f in fixed if f != "id") for name, fixed in spec.rows.items()}
+    )
+    _listify(data, "", rows_of)
     assert spec.build is not None
-    entry, _, problems = spec.build(data, file)
-    if entry is not None:
-        original = _entry(file, section, index).model_dump(mode="json", exclude_none=True)
-        entry = keep_unshown(original, entry, {name for name, _ in pairs})
+    original = _entry(file, section, index).model_dump(mode="json", exclude_none=True)
+    posted = {name for name, _ in pairs}
+    # The build sees the whole entry (a radiation given on one `date` has no `start` input).
+    whole = keep_unshown(original, data, posted, rows_of=rows_of)
+    entry, _, problems = spec.build(whole, correction_view(file, section, index))
+    if entry is not None and not problems:
+        entry = keep_unshown(original, entry, posted, rows_of=rows_of)
     return entry, typed, rows_of, problems
 
 
@@ -162,6 +223,7 @@ def round_trips(
 ) -> bool:
     """Whether saving the prefilled form unchanged gives back exactly this entry."""
     values = form_values(spec, _entry(file, section, index))
+    values.update({name: "yes" for name in spec.confirms})
     try:
         entry, _, _, problems = _built(spec, file, section, index, list(values.items()))
         if entry is None or problems:
@@ -201,7 +263,13 @@ def _correct_response(
 ) -> Response:
     request.state.form_action = f"/people/{file.patient.id}/entries/{section}/{index}/correct"
     request.state.form_title = f"Correct {entry_words(file, section, index)}"
-    return _render_form(request, spec, file, result, status, base)
+    request.state.form_intro = (
+        "Change what is wrong and save. Anything this form does not show is kept as it is."
+    )
+    view = correction_view(file, section, index)
+    return _render_form(
+        request, spec, view, result, status, base, correcting=_entry(file, section, index)
+    )
 
 
 @router.post(_ENTRY + "/correct")

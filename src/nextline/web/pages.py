@@ -130,9 +130,10 @@ def add_menu(request: Request, person_id: str) -> Response:
         title="Add to the record",
         section="add",
         person=file.patient,
-        forms=list(FORMS.values()),
+        forms=[f for f in FORMS.values() if not f.correct_only],
         last_change=_last_change(state, person_id),
         care_team=file.care_team,
+        base_version=state.store.latest_version(person_id),
         saved=request.query_params.get("saved"),
     )
 

@@ -67,7 +67,9 @@ def _surgery(data: dict[str, Any], _file: PatientFile) -> Built:
 
 
 def _radiation(data: dict[str, Any], _file: PatientFile) -> Built:
-    problems = [] if data.get("start") else [Problem("start", "give the date radiation started")]
+    # A course has a start; a single treatment (one SRS session) may be kept as its `date`.
+    dated = data.get("start") or data.get("date")
+    problems = [] if dated else [Problem("start", "give the date radiation started")]
     if not data.get("site"):
         problems.append(Problem("site", "say which part of the body was treated"))
     return {"kind": "radiation", **data}, None, problems
@@ -83,6 +85,13 @@ def _upcoming_event(data: dict[str, Any], file: PatientFile) -> Built:
         return None, None, [Problem(f"upcoming_events[{index}].what", "say what the event is")]
     goals["upcoming_events"] = [*events, row]
     return goals, None, []
+
+
+def _question(data: dict[str, Any], _file: PatientFile) -> Built:
+    # The question's place in the list (`order`) is kept as it was: moving is the questions
+    # page's job. A question is never blank.
+    problems = [] if data.get("text") else [Problem("text", "write the question")]
+    return data, None, problems
 
 
 def _plain(data: dict[str, Any], _file: PatientFile) -> Built:
@@ -285,6 +294,29 @@ def record_forms(existing: dict[str, FormSpec]) -> dict[str, FormSpec]:
             note="updated palliative care",
             context=_choices(yes_no=YES_NO),
             initial=_palliative_initial,
+        ),
+        FormSpec(
+            "comorbidity",
+            "Another health condition",
+            "forms/comorbidity.html",
+            "comorbidities",
+            "A health problem besides the cancer, such as diabetes or heart disease, so the "
+            "whole picture is in one place for your care team.",
+            build=_plain,
+            note="added another health condition",
+            initial=_no_initial,
+        ),
+        FormSpec(
+            "question",
+            "Your question",
+            "forms/question.html",
+            "questions",
+            "A question you keep for your next appointment. Add new ones on the questions page.",
+            build=_question,
+            note="changed a question",
+            context=_choices(yes_no=YES_NO),
+            initial=_no_initial,
+            correct_only=True,
         ),
     ]
     return {**checked_forms(existing), **{spec.key: spec for spec in specs}}

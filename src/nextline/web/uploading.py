@@ -8,7 +8,8 @@ reason) or `InputTooLarge`, and nothing is stored.
 Versions: a new person is saved on base 0 (a person stored meanwhile is a `Conflict`, never
 overwritten); FHIR data for a person already stored is merged into their record (`merge_into`,
 the stored value kept on a conflict) on the version it was merged into; a file uploaded from
-a person's own page becomes a new version of that person on the version the page showed.
+a person's own page becomes a new version of that person on the version the page showed,
+after `preview_replacement` has shown what it would change and the person chose to replace.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from nextline.errors import Conflict, Problem, RecordInvalid
 
 if TYPE_CHECKING:
     from nextline.fhir import ImportReport
+    from nextline.web.record_diff import SectionChange
     from nextline.web.state import WebState
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -45,6 +47,54 @@ def safe_name(filename: str | None) -> str:
     base = Path((filename or "").replace("\\", "/")).name
     cleaned = _SAFE_NAME.sub("-", base).strip(".-")[:80]
     return cleaned or "upload"
+
+
+class ChoosePerson(RecordInvalid):
+    """A FHIR file holds several people and none (or one not in it) was chosen: `people` are
+    the (id, "female, born 1960") of those in it, for the page to offer as a list."""
+
+    def __init__(self, problems: list[Problem], source: str, people: list[tuple[str, str]]):
+        super().__init__(problems, source)
+        self.people = people
+
+
+@dataclass
+class Preview:
+    """What a patient file uploaded onto a stored person would change; nothing stored yet."""
+
+    person_id: str
+    base: int
+    changes: list[SectionChange]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+# The largest file a confirm page carries back itself (base64 in a hidden field, under the
+# form parser's 1 MB a field); a larger one is chosen again.
+CARRY_LIMIT = 700_000
+
+
+def is_fhir(raw: bytes, filename: str | None) -> bool:
+    """Whether the bytes are FHIR data (a Bundle, one resource, NDJSON), not a patient file."""
+    from nextline.fhir.reading import sniff
+
+    with tempfile.TemporaryDirectory(prefix="nextline-upload-") as folder:
+        path = Path(folder) / safe_name(filename)
+        path.write_bytes(raw)
+        return sniff(path) in ("bundle", "resource", "ndjson")
+
+
+def preview_replacement(state: WebState, raw: bytes, filename: str | None, into: str) -> Preview:
+    """Read and check a patient file uploaded onto `into`, and say what replacing their record
+    with it would change, per part of the record. Stores nothing; `RecordInvalid` when the
+    file is refused, as the import would."""
+    from nextline.web.record_diff import record_changes
+
+    name = safe_name(filename)
+    if not raw.strip():
+        raise RecordInvalid([Problem("file", "the file is empty; choose a file to upload")], name)
+    record = _read_patient_file(state, raw, name, into)
+    current, version = state.store.get_latest(into)
+    return Preview(into, version, record_changes(current, record.file), list(record.warnings))
 
 
 def import_upload(
@@ -74,9 +124,7 @@ def import_upload(
     return _import_patient_file(state, raw, name, into, base)
 
 
-def _import_patient_file(
-    state: WebState, raw: bytes, name: str, into: str | None, base: int | None
-) -> Imported:
+def _read_patient_file(state: WebState, raw: bytes, name: str, into: str | None) -> Any:
     from nextline.record.parse import decode_patient_data
     from nextline.record.validate import validate_record
 
@@ -84,7 +132,13 @@ def _import_patient_file(
     data = decode_patient_data(raw, name, is_json=is_json)
     if into is not None and isinstance(data.get("patient"), dict):
         data["patient"]["id"] = into  # uploaded from this person's page: it is their record
-    record = validate_record(data, state.kb, state.today(), name)
+    return validate_record(data, state.kb, state.today(), name)
+
+
+def _import_patient_file(
+    state: WebState, raw: bytes, name: str, into: str | None, base: int | None
+) -> Imported:
+    record = _read_patient_file(state, raw, name, into)
     person_id = record.file.patient.id
     if into is None and state.store.exists(person_id):
         raise _already_stored(person_id, name)
@@ -109,7 +163,10 @@ def _import_fhir(
     try:
         result = import_fhir(read_fhir(path), state.kb, ImportOptions(patient=patient_id))
     except RecordInvalid as exc:
-        raise RecordInvalid([_in_words(p) for p in exc.problems], name) from exc
+        problems = [_in_words(p) for p in exc.problems]
+        if any(p.path == "patient" for p in problems):
+            raise ChoosePerson(problems, name, _people_in(path)) from exc
+        raise RecordInvalid(problems, name) from exc
     result.report.source = name  # the person's file name, not the temporary copy's path
     data: dict[str, Any] = result.data
     patient = data.setdefault("patient", {})
@@ -133,12 +190,25 @@ def _import_fhir(
     return Imported(saved_id, version, merged, result.report, list(record.warnings))
 
 
+# How many people a page offers to choose from; past it, the id is typed.
+PEOPLE_LISTED = 50
+
+
+def _people_in(path: Path) -> list[tuple[str, str]]:
+    """The people of a FHIR file, (id, "female, born 1960"), the first `PEOPLE_LISTED`."""
+    from nextline.fhir import read_fhir
+    from nextline.fhir._people import find_people
+
+    people = find_people(read_fhir(path))
+    return [(pid, people.labels.get(pid, "no details")) for pid in people.ids[:PEOPLE_LISTED]]
+
+
 def _in_words(problem: Problem) -> Problem:
     """The importer speaks to the command line (`--patient ID`); the page has a field."""
     if problem.path != "--patient":
         return problem
     reason = problem.reason.replace(
-        "choose one with --patient ID.", "write the id of the one to add below and upload again."
+        "choose one with --patient ID.", "choose the one to add below and upload again."
     )
     return Problem("patient", reason, problem.severity)
 
@@ -156,4 +226,13 @@ def _already_stored(person_id: str, name: str) -> RecordInvalid:
     )
 
 
-__all__ = ["Imported", "import_upload", "safe_name"]
+__all__ = [
+    "CARRY_LIMIT",
+    "ChoosePerson",
+    "Imported",
+    "Preview",
+    "import_upload",
+    "is_fhir",
+    "preview_replacement",
+    "safe_name",
+]
