@@ -13,7 +13,9 @@ than the window, and no element reaches past its right edge unless it sits insid
 that scrolls on its own. axe-core runs at 390 px and at 1100 px; a serious or critical
 violation fails. The people: the three examples, a long record (ten lines, many labs, long
 names, unbroken words and web addresses) and an empty store. One browser and two servers are
-shared by the whole module to keep it quick.
+shared by the whole module to keep it quick, and pages are grouped: each person's own pages
+get every check; the forms and entry pages, which share their templates between people, get
+axe for the long record (every part filled) and the width check for everyone.
 """
 
 from __future__ import annotations
