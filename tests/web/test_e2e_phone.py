@@ -149,3 +149,23 @@ def test_progress_notes_show_on_a_phone(phone, server) -> None:
     expect(busy).to_be_hidden()
     expect(phone.locator(".trial-count")).to_contain_text("studies")
     assert _page_width(phone) <= 390
+
+
+def test_axe_finds_nothing_serious_on_the_paged_trials(browser, server) -> None:
+    from tests.web.test_e2e_every_page import AXE, Findings, _axe
+
+    # axe is injected as a script, which the app's CSP rightly forbids; this context only.
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    findings = Findings()
+    for path in (TRIALS, TRIALS + "&page=2", TRIALS + "&page=3"):
+        page.goto(server + path)
+        assert page.locator(".trial-pages").count() == 1
+        _axe(page, path, "390px", findings)
+    page.goto(server + TRIALS)
+    page.get_by_role("link", name="Show 10 more studies").click()
+    page.locator("article.trial").nth(19).wait_for()
+    _axe(page, TRIALS + " after show more", "390px", findings)
+    context.close()
+    assert findings.axe == []
