@@ -208,13 +208,14 @@ def check_site(browser: Any, site: Site) -> Findings:
     for path in [r for r in routes if not _params(r)]:
         _check(page, site.url, path, findings)
     for person in site.people:
-        links: set[str] = set()
+        links: dict[str, None] = {}  # in the order the pages show them: the first entry first
         for route in [r for r in routes if _params(r) == ["person_id"]]:
-            links.update(_check(page, site.url, route.replace("{person_id}", person), findings))
+            shown = _check(page, site.url, route.replace("{person_id}", person), findings)
+            links.update(dict.fromkeys(shown))
         for route in [r for r in routes if len(_params(r)) > 1 and "person_id" in _params(r)]:
             pattern = _pattern(route, person)
             chosen: dict[tuple[str, ...], str] = {}
-            for link in sorted(links):
+            for link in links:
                 found = pattern.match(link)
                 if found:
                     # one per distinct value of the named parts; an index is any one
