@@ -10,7 +10,10 @@ from tests.web.conftest import MARIA
 
 def _cells(html: str) -> list[str]:
     rows = re.findall(
-        r"<tr><td>(\d+)</td>.*?</td>\s*<td>.*?</td><td>.*?</td><td>(.*?)</td></tr>", html, re.S
+        r"<tr[^>]*><td[^>]*>(?:<span>)?(\d+)(?:</span>)?</td>.*?</td>\s*<td[^>]*>.*?</td><td[^>]*>.*?</td>"
+        r"<td[^>]*>(.*?)</td></tr>",
+        html,
+        re.S,
     )
     return [re.sub(r"<[^>]+>", "", cell).strip() for _, cell in rows]
 

@@ -208,7 +208,6 @@ PHASES = [
     ("PHASE4", "Phase 4 (after approval)"),
 ]
 DISTANCES = [25, 50, 100, 250, 500, 1000, 2500]
-TRIAL_LIMIT = 50
 
 
 def _trial_context(
@@ -217,7 +216,10 @@ def _trial_context(
     within_km: float | None,
     phase: str | None,
     include_ineligible: bool,
+    page: int = 1,
 ) -> dict[str, Any]:
+    from nextline.web.trial_pages import PER_PAGE, filter_query, page_of
+
     state = _state(request)
     record = state.record(person_id)
     day = state.today()
@@ -229,6 +231,9 @@ def _trial_context(
         "ready": state.trials_ready(),
         "matches": None,
         "total": 0,
+        "query": filter_query(within_km, phase, include_ineligible),
+        "page": None,
+        "page_size": PER_PAGE,
     }
     if not context["ready"]:
         state.warm_trials(state.kb)
@@ -247,12 +252,25 @@ def _trial_context(
         if phase:
             wanted = {phase} | ({"EARLY_PHASE1"} if phase == "PHASE1" else set())
             found = [m for m in found if wanted & set(m.trial.phases)]
-        context["total"] = len(found)
-        context["matches"] = found[:TRIAL_LIMIT]
+        shown = page_of(found, page)
+        context["total"] = shown.total
+        context["page"] = shown
+        context["matches"] = shown.items
         catalog, _ = state.trial_catalog(state.kb)
         context["catalog"] = catalog
         context["record_file"] = record.file
     return context
+
+
+def _page_number(request: Request) -> int:
+    from fastapi import HTTPException
+
+    from nextline.web.trial_pages import read_page_number
+
+    try:
+        return read_page_number(request.query_params.get("page"))
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
 
 
 def _query_filters(request: Request) -> tuple[float | None, str | None, bool]:
@@ -277,7 +295,9 @@ def _query_filters(request: Request) -> tuple[float | None, str | None, bool]:
 @router.get(_PERSON + "/trials")
 def trials_page(request: Request, person_id: str) -> Response:
     within_km, phase, include_ineligible = _query_filters(request)
-    context = _trial_context(request, person_id, within_km, phase, include_ineligible)
+    context = _trial_context(
+        request, person_id, within_km, phase, include_ineligible, _page_number(request)
+    )
     return render(
         request,
         "trials.html",
@@ -292,8 +312,15 @@ def trials_page(request: Request, person_id: str) -> Response:
 @router.get(_PERSON + "/trials/results")
 def trials_results(request: Request, person_id: str) -> Response:
     within_km, phase, include_ineligible = _query_filters(request)
-    context = _trial_context(request, person_id, within_km, phase, include_ineligible)
-    return render(request, "_trial_results.html", **context)
+    context = _trial_context(
+        request, person_id, within_km, phase, include_ineligible, _page_number(request)
+    )
+    # `more=true`: only the next page's studies and its "show more" link, which htmx puts in
+    # place of the link that asked for them (the list grows; nothing is reloaded).
+    more = request.query_params.get("more") == "true" and context["matches"] is not None
+    return render(
+        request, "_trial_page.html" if more else "_trial_results.html", more=more, **context
+    )
 
 
 @router.get(_PERSON + "/supportive-care")
