@@ -330,5 +330,9 @@ def test_an_entry_kept_as_typed_after_a_question_can_still_be_corrected(tmp_path
                 assert response.status_code == 422
                 assert "Did you mean elacestrant?" in response.text
                 response = _send(client, url, [*sent, ("confirm_drugs", "yes")])
+            else:  # platelets have a sourced plausible range: asked again, then kept
+                assert response.status_code == 422
+                assert "Did you mean 16000 /µL = 16 ×10^9/L?" in response.text
+                response = _send(client, url, [*sent, ("confirm", "yes")])
             assert response.status_code == 303, (url, response.text[:300])
             assert store.latest_version(person) == 2
