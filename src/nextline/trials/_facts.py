@@ -14,6 +14,7 @@ from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
 from nextline.record.record import TherapyEntry
 from nextline.trials.eligibility.models import Constraint
+from nextline.trials.eligibility.variants import compare
 
 Verdict = Literal["met", "not_met", "unknown"]
 
@@ -172,7 +173,58 @@ class PatientFacts:
             return Answer("met", er_path, detail)
         return Answer("unknown", er_path, detail)
 
+    def _recorded_variants(self, gene: str) -> list[tuple[str | None, str]]:
+        """The alterations of `gene` the record holds by the as-of date, with their paths
+        (germline VUS and benign findings are not alterations)."""
+        out: list[tuple[str | None, str]] = []
+        for index, test in enumerate(self.record.file.tumor_tests):
+            if test.date <= self.as_of:
+                out += [
+                    (v.alteration, f"tumor_tests[{index}]")
+                    for v in test.variants
+                    if v.gene.upper() == gene
+                ]
+        for index, germline in enumerate(self.record.file.germline_tests):
+            if germline.date <= self.as_of:
+                out += [
+                    (v.alteration, f"germline_tests[{index}]")
+                    for v in germline.variants
+                    if v.gene.upper() == gene
+                    and v.classification in ("pathogenic", "likely_pathogenic")
+                ]
+        return out
+
+    def _variant(self, c: Constraint) -> Answer:
+        """One named variant ("TP53 Y220C"): the same variant meets it, only other, spelled
+        out variants do not, a change the record does not spell out is to find out."""
+        gene = c.genes[0]
+        wanted = " or ".join(c.variants)
+        recorded = self._recorded_variants(gene)
+        if not recorded:
+            status, path = self.record.gene_status(gene, self.as_of)
+            if status == "not_detected":
+                return Answer("not_met", path, f"no {gene} alteration found")
+            return Answer("unknown", None, f"no {gene} test in the record")
+        answers = [
+            (compare(v, alteration), alteration, path)
+            for alteration, path in recorded
+            for v in c.variants
+        ]
+        for verdict, alteration, path in answers:
+            if verdict == "met":
+                return Answer("met", path, f"{gene} {alteration} found")
+        if all(verdict == "not_met" for verdict, _, _ in answers):
+            found = ", ".join(dict.fromkeys(str(a) for _, a, _ in answers))
+            return Answer("not_met", answers[0][2], f"{gene} {found} found, not {wanted}")
+        return Answer(
+            "unknown",
+            recorded[0][1],
+            f"{gene} change found; the record does not say if it is {wanted}",
+        )
+
     def alteration(self, c: Constraint) -> Answer:
+        if c.variants and len(c.genes) == 1 and not c.germline:
+            return self._variant(c)
         tested: list[str] = []
         path_any: str | None = None
         for gene in c.genes:

@@ -34,7 +34,7 @@ from nextline.trials.eligibility.readers.therapies import (
     merge_therapies,
     planned_therapy,
 )
-from nextline.trials.eligibility.readers.topics import TOPICS
+from nextline.trials.eligibility.readers.topics import TOPICS, variant_words
 from nextline.trials.eligibility.split import RawCriterion
 
 __all__ = ["planned_therapy", "read_criterion"]
@@ -239,6 +239,9 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
         topic_text = re.sub(
             r"(?:her-?2|erbb2)\s+(?:gene\s+)?amplification", " ", topic_text, flags=re.I
         )
+    for read_variant in (c for g in constraints for c in g if c.variants):
+        # "HER2 exon 20 insertion", "KRAS G12C" were read: not an unread topic any more
+        topic_text = variant_words(read_variant.genes).sub(" ", topic_text)
     topics = tuple(
         dict.fromkeys(
             name

@@ -70,6 +70,8 @@ class Constraint(BaseModel):
     # alterations: genes (upper case) and whether the finding must be germline
     genes: tuple[str, ...] = ()
     germline: bool = False
+    # one of these variants of the gene ("Y220C", "exon 20 insertion"); empty: any change
+    variants: tuple[str, ...] = ()
     # prior therapy: what counts (any of drug ids, class ids, families)
     drug_ids: tuple[str, ...] = ()
     class_ids: tuple[str, ...] = ()
@@ -169,6 +171,9 @@ def describe_constraint(c: Constraint) -> str:
         text = "triple-negative"
     elif t == "alteration":
         text = f"{'germline ' if c.germline else ''}{' or '.join(c.genes)} alteration"
+        if c.variants:
+            origin = "germline " if c.germline else ""
+            text = f"{origin}{' or '.join(c.genes)} {' or '.join(c.variants)}"
     elif t == "prior_therapy":
         named = [*c.drug_ids, *c.class_ids, *(f"any {f}" for f in c.families)]
         text = f"received {' or '.join(named).replace('_', ' ')}"

@@ -11,6 +11,7 @@ import re
 from nextline.trials.eligibility.models import Constraint
 from nextline.trials.eligibility.nlp import Mention
 from nextline.trials.eligibility.readers.base import Found, Reading
+from nextline.trials.eligibility.variants import variants_at
 from nextline.trials.eligibility.vocabulary import GENES
 
 # --- alterations -------------------------------------------------------------------------
@@ -24,6 +25,13 @@ _ALTERATION_CUE = re.compile(
     r"deficien|wild|aberr|activating|\bpositive\b|\bm\b|detected|harbou?r",
     re.IGNORECASE,
 )
+# words that make "KRAS G12C" the target of a drug, not a finding in the tumour
+_NAMES_A_DRUG = re.compile(
+    r"^[\s-]*(?:[\w/-]+\s+){0,2}?(?:inhibitors?|degraders?|targeting|targeted|-?directed|tkis?|"
+    r"tyrosine kinase|agents?|therap(?:y|ies))\b",
+    re.IGNORECASE,
+)
+_TARGETING = re.compile(r"(?:targeting|against|inhibitors? of|directed at)\s+$", re.IGNORECASE)
 _GERMLINE = re.compile(r"germ-?line|inherited|hereditary", re.IGNORECASE)
 
 
@@ -34,9 +42,20 @@ def find_alterations(reading: Reading) -> list[Found]:
     for m in GENE_RE.finditer(text):
         gene = re.sub(r"\s", "", m.group("gene")).upper()
         window = text[max(0, m.start() - 40) : m.end() + 50]
-        if not (m.group("m") or _ALTERATION_CUE.search(window)):
+        # "TP53 Y220C", "KRAS G12C": one variant of the gene, not any change in it
+        variants, length = variants_at(text[m.end() :])
+        if variants and (
+            _NAMES_A_DRUG.match(text[m.end() + length :])
+            or _TARGETING.search(text[max(0, m.start() - 30) : m.start()])
+        ):
+            continue  # "a KRAS G12C inhibitor", "therapy targeting KRAS G12C": a drug
+        if not (variants or m.group("m") or _ALTERATION_CUE.search(window)):
             continue
-        if gene == "ERBB2" and not re.search(r"mutat|mutant", window, re.IGNORECASE):
+        if (
+            gene == "ERBB2"
+            and not variants
+            and not re.search(r"mutat|mutant", window, re.IGNORECASE)
+        ):
             continue
         if gene in ("BRCA", "BRCA1/2") or ("BRCA1" in gene and "BRCA2" in gene):
             genes: tuple[str, ...] = ("BRCA1", "BRCA2")
@@ -52,7 +71,14 @@ def find_alterations(reading: Reading) -> list[Found]:
         found.append(
             Found(
                 Mention(m.start(), m.end(), "GENE"),
-                Constraint(type="alteration", genes=genes, germline=germline, words=m.group(0)),
+                extra={"end": m.end() + length},
+                constraint=Constraint(
+                    type="alteration",
+                    genes=genes,
+                    germline=germline,
+                    variants=variants if len(genes) == 1 else (),
+                    words=f"{m.group(0)} {' or '.join(variants)}".strip(),
+                ),
             )
         )
     return _merge_genes(text, found)
@@ -64,18 +90,26 @@ def _merge_genes(text: str, found: list[Found]) -> list[Found]:
     for item in found:
         if merged:
             last = merged[-1]
-            between = text[last.mention.end : item.mention.start]
-            if re.fullmatch(r"\s*(?:/|,|or|and/or|,\s*or|-|\(|\))\s*(?:m\b)?\s*", between):
+            between = text[last.extra.get("end", last.mention.end) : item.mention.start]
+            if re.fullmatch(
+                r"\s*(?:/|,|or|and/or|,\s*or|-|\(|\))\s*(?:m\b|mutations?)?\s*", between
+            ) and (between.strip() or not (last.constraint.variants or item.constraint.variants)):
                 genes = tuple(dict.fromkeys((*last.constraint.genes, *item.constraint.genes)))
+                # "KRAS G12C or KRAS G12S": either variant; a gene named without one: any
+                both = last.constraint.variants and item.constraint.variants and len(genes) == 1
+                variants = (*last.constraint.variants, *item.constraint.variants) if both else ()
+                end = item.extra.get("end", item.mention.end)
                 merged[-1] = Found(
                     Mention(last.mention.start, item.mention.end, "GENE"),
                     last.constraint.model_copy(
                         update={
                             "genes": genes,
                             "germline": last.constraint.germline or item.constraint.germline,
-                            "words": text[last.mention.start : item.mention.end],
+                            "variants": tuple(dict.fromkeys(variants)),
+                            "words": text[last.mention.start : end],
                         }
                     ),
+                    extra={"end": end},
                 )
                 continue
         merged.append(item)

@@ -12,6 +12,7 @@ import re
 from nextline.trials.eligibility.models import Constraint
 from nextline.trials.eligibility.nlp import Mention
 from nextline.trials.eligibility.readers.base import Found, Reading
+from nextline.trials.eligibility.variants import variants_after
 
 # --- receptors ---------------------------------------------------------------------------
 HER2 = r"(?:her-?2(?:/neu|-?neu)?|erbb-?2|human epidermal growth factor receptor[- ]?2)"
@@ -38,6 +39,9 @@ _HER2_ALTERED_RE = re.compile(
     HER2 + r"[- ]?(?:gene\s+)?(?:mutations?|mutant|mutated|alterations?|altered|aberrations?|"
     r"activating mutations?)",
     re.IGNORECASE,
+)
+_HER2_VARIANT_RE = re.compile(
+    HER2 + r"(?=[\s-]+(?:gene\s+)?(?:p\.)?(?:[A-Z]\d|exon))", re.IGNORECASE
 )
 _HR_NAMES = (
     r"(?P<which>hormone[- ]receptors?|hormone(?=[- ](?:positive|negative|\+))|(?-i:HR)|"
@@ -117,6 +121,23 @@ def find_receptors(reading: Reading) -> list[Found]:
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
+    for m in _HER2_VARIANT_RE.finditer(text):
+        # "HER2 exon 20 insertion", "HER2 L755S": one ERBB2 variant, not HER2 status
+        variants = variants_after(text[m.end() :])
+        if not variants or not free(m.start(), m.end()):
+            continue
+        taken.append((m.start(), m.end()))
+        found.append(
+            Found(
+                Mention(m.start(), m.end(), "GENE"),
+                Constraint(
+                    type="alteration",
+                    genes=("ERBB2",),
+                    variants=variants,
+                    words=f"{m.group(0)} {' or '.join(variants)}",
+                ),
+            )
+        )
     for m in _HER2_ALTERED_RE.finditer(text):
         if not free(m.start(), m.end()):
             continue

@@ -45,3 +45,17 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+
+
+def variant_words(genes: tuple[str, ...]) -> re.Pattern[str]:
+    """The words of a gene variant that was read ("KRAS G12C", "HER2 exon 20 insertion")."""
+    names = [re.escape(g) for g in genes]
+    if "ERBB2" in genes:
+        names.append(HER2)
+    return re.compile(
+        r"(?:"
+        + "|".join(names)
+        + r")[\s-]+(?:gene\s+)?(?:p\.)?(?:[A-Z]\d{1,4}\w*|exon\s*\d+\s*\w+)"
+        r"(?:\s+(?:mutations?|mutant|mutated|variants?))?",
+        re.IGNORECASE,
+    )
