@@ -322,19 +322,56 @@ class PatientFacts:
             return Answer("unknown", None, "a treatment name in the record is not recognised")
         return Answer("not_met", None, "not in the treatment history")
 
+    def _agents(self, c: Constraint) -> Answer:
+        """Different drugs of the named kind received ("at least two HER2-targeted agents"),
+        in any setting unless the criterion names the advanced one. Ovarian suppression on
+        its own is not counted as an endocrine drug."""
+        classes, families = set(c.class_ids), set(c.families)
+        names: dict[str, str] = {}
+        path: str | None = None
+        for e in self.entries:
+            if c.setting == "metastatic" and not (e.entry.setting == "metastatic" or e.entry.line):
+                continue
+            for ref in e.entry.drugs:
+                drug = self.kb.drugs.get(ref.drug_id) if ref.drug_id else None
+                if drug is None:
+                    continue
+                ids = self.kb.drug_class_ids(drug)
+                if ids and ids <= _SUPPRESSION:
+                    continue
+                kinds = {self.kb.classes[i].family for i in ids}
+                if ids & classes or kinds & families:
+                    names.setdefault(drug.id, drug.name)
+                    path = e.entry.path
+        n = len(names)
+        what = " or ".join([*c.class_ids, *c.families]).replace("_", " ")
+        listed = f": {', '.join(names.values())}" if names else ""
+        detail = f"{n} different {what} drug{'s' if n != 1 else ''}{listed}"
+        if _in_range(float(n), c):
+            return Answer("met", path, detail)
+        if any(e.unresolved for e in self.entries) and c.minimum is not None:
+            return Answer("unknown", path, f"{detail}; a treatment name is not recognised")
+        return Answer("not_met", path, detail)
+
     def prior_lines(self, c: Constraint) -> Answer:
+        if c.count == "agents":
+            return self._agents(c)
         suppression = {id(e.entry) for e in self.entries if e.suppression_only}
         lines = [
             line
             for line in self.record.lines_as_of(self.as_of)
             if not all(id(entry) in suppression for entry in line.entries)
         ]
-        if c.families:
-            wanted = set(c.families)
+        if c.families or c.class_ids:
+            wanted, classes = set(c.families), set(c.class_ids)
             counted = [
                 line
                 for line in lines
-                if any(wanted & e.families for e in self.entries if e.entry in line.entries)
+                if any(
+                    wanted & e.families or classes & e.class_ids
+                    for e in self.entries
+                    if e.entry in line.entries
+                )
             ]
         else:
             counted = list(lines)

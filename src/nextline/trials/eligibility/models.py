@@ -77,6 +77,9 @@ class Constraint(BaseModel):
     class_ids: tuple[str, ...] = ()
     families: tuple[str, ...] = ()
     setting: Literal["metastatic", "early"] | None = None
+    # prior_lines: what is counted, lines of therapy for advanced disease or distinct drugs
+    # ("at least two HER2-targeted agents"); counted drugs are those of class_ids/families
+    count: Literal["lines", "agents"] = "lines"
     within_days: int | None = None  # given within this many days before the as-of date
     relapse_within_days: int | None = None  # the cancer came back during it or within this
     # many days after it stopped
@@ -185,6 +188,11 @@ def describe_constraint(c: Constraint) -> str:
             text += f", with progression within {c.progressed_within_days} days of starting it"
         if c.relapse_within_days is not None:
             text += f", with relapse during it or within {c.relapse_within_days} days after"
+    elif t == "prior_lines" and c.count == "agents":
+        named = [*c.class_ids, *c.families]
+        what = f" {' or '.join(named).replace('_', ' ')}" if named else ""
+        where = " for advanced disease" if c.setting == "metastatic" else ""
+        text = f"different{what} drugs received{where}: {_range(c)}"
     elif t == "prior_lines":
         what = f" of {' or '.join(c.families)}" if c.families else ""
         text = f"prior lines{what} for advanced disease: {_range(c)}"

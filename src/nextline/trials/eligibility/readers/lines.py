@@ -21,14 +21,16 @@ from nextline.trials.eligibility.grammar import (
 from nextline.trials.eligibility.models import Constraint
 from nextline.trials.eligibility.readers.base import Reading
 from nextline.trials.eligibility.readers.therapies import METASTATIC_SETTING
+from nextline.trials.eligibility.vocabulary import therapy_vocabulary
 
 _LINES_RE = re.compile(
-    r"(?P<num>"
+    r"(?<![\w/.-])(?P<num>"
     + NUM
     + r"|\d+\s*(?:-|–|to|or)\s*\d+)\s*(?:\(\d+\)\s*)?(?P<more>or more\s+|or fewer\s+"
     r"|or less\s+)?(?:prior\s+|previous\s+|standard\s+|systemic\s+|cytotoxic\s+|"
     r"chemotherapy\s+|chemotherapeutic\s+|endocrine\s+|hormonal\s+|treatment\s+|therapy\s+|"
-    r"anti-?cancer\s+|lines?\s+of\s+)*(?:lines?|regimens?|(?<=endocrine )therapies|"
+    r"anti-?cancer\s+|lines?\s+of\s+|anti-?\s?her-?2\s+|her-?2[- ](?:targeted|directed|"
+    r"targeting)\s+)*(?:lines?|regimens?|(?<=endocrine )therapies|"
     r"(?<=hormonal )therapies|(?<=prior )chemotherap(?:y|ies)|(?<=previous )chemotherap(?:y|ies))"
     r"\b(?P<what>[^.;:]{0,60})",
     re.IGNORECASE,
@@ -69,7 +71,9 @@ _LINES_HINT = re.compile(
 LINES_ALLOWANCE = re.compile(r"may have (?:received|had)|allowed|permitted|up to", re.IGNORECASE)
 
 
-def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
+def _lines(
+    text: str, taken: list[tuple[int, int]]
+) -> tuple[Constraint | None, list[tuple[int, int]]]:
     """The number of prior lines of therapy a criterion allows or requires."""
     low: int | None = None
     high: int | None = None
@@ -80,6 +84,8 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
     if not _LINES_HINT.search(text):
         return None, spans
     for m in _LINES_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue  # counted as drugs ("2 endocrine agents")
         what = m.group("what") or ""
         head = text[max(0, m.start() - 40) : m.start()]
         phrase = m.group(0)
@@ -159,6 +165,8 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
             minimum=low,
             maximum=high,
             families=families,
+            # HER2-directed ADCs (T-DXd, T-DM1) are HER2-targeted therapy too
+            class_ids=("her2_directed_adc",) if families == ("anti_her2",) else (),
             statuses=("progressed",) if progressed else (),
             setting="metastatic",
             words="; ".join(words),
@@ -167,13 +175,71 @@ def _lines(text: str) -> tuple[Constraint | None, list[tuple[int, int]]]:
     )
 
 
+# "at least two HER2-targeted agents", "no more than 2 prior endocrine drugs": a count of
+# different drugs of a kind, not of lines
+_AGENTS_RE = re.compile(
+    r"(?<![\w/.-])(?P<num>" + NUM + r")\s*(?:\(\d+\)\s*)?(?:or more\s+)?"
+    r"(?:prior\s+|previous\s+|different\s+|distinct\s+)*"
+    r"(?P<kind>(?:anti-?\s?her-?2|her-?2[- ](?:targeted|directed|targeting)|endocrine|hormonal|"
+    r"anti-?estrogen|cytotoxic|chemotherapy|chemotherapeutic)(?:[- ]based)?\s+"
+    r"(?:agents?|drugs?|medications?))\b(?P<what>[^.;:]{0,60})",
+    re.IGNORECASE,
+)
+
+
+_AGENTS_HINT = re.compile(r"\b(?:agents?|drugs?|medications?)\b", re.IGNORECASE)
+
+
+def _agents(reading: Reading) -> tuple[Constraint | None, list[tuple[int, int]]]:
+    """A count of different drugs of one kind (see `_AGENTS_RE`)."""
+    text = reading.text
+    if not _AGENTS_HINT.search(text):
+        return None, []
+    vocab = therapy_vocabulary(reading.kb)
+    for m in _AGENTS_RE.finditer(text):
+        n = number(m.group("num"))
+        if n is None or n > 15:
+            continue
+        # the vocabulary knows "HER2-directed agents"; "drugs" and "medications" say the same
+        kind = re.sub(r"(?:drugs?|medications?)$", "agents", m.group("kind"), flags=re.I)
+        meaning = next(((c, f) for p, c, f in vocab.class_patterns if p.search(kind)), None)
+        if meaning is None:
+            continue
+        head = text[max(0, m.start() - 40) : m.start()]
+        low: int | None = n
+        high: int | None = None
+        if NOT_MORE_THAN_BEFORE.search(head) or AT_MOST_BEFORE.search(head):
+            strict = re.search(r"(?:fewer than|less than|<)\s*(?:\w+\s+)?$", head, re.I)
+            low, high = None, (n - 1 if strict else n)
+        elif AT_LEAST_BEFORE.search(head) and re.search(
+            r"(?:more than|greater than|>|over)\s*(?:\w+\s+)?$", head, re.IGNORECASE
+        ):
+            low = n + 1
+        setting = "metastatic" if METASTATIC_SETTING.search(m.group("what")) else None
+        constraint = Constraint(
+            type="prior_lines",
+            count="agents",
+            minimum=low,
+            maximum=high,
+            class_ids=meaning[0],
+            families=meaning[1],
+            setting=setting,
+            words=m.group(0).strip(),
+        )
+        return constraint, [(m.start(), m.end())]
+    return None, []
+
+
 def read_lines(reading: Reading) -> list[Constraint]:
     """The `prior_lines` constraint of a criterion, if any. The spans it read are claimed, so
     the therapy reader does not read "2 prior endocrine therapies" again as a therapy."""
-    constraint, spans = _lines(reading.text)
+    agents, agent_spans = _agents(reading)
+    reading.claimed.extend(agent_spans)
+    found = [agents] if agents is not None else []
+    constraint, spans = _lines(reading.text, agent_spans)
     reading.claimed.extend(spans)
     if constraint is None:
-        return []
+        return found
     if (
         LINES_ALLOWANCE.search(sentence_of(reading.text, spans[0][0] if spans else 0))
         and constraint.maximum is None
