@@ -79,6 +79,7 @@ def _lines(
     high: int | None = None
     spans: list[tuple[int, int]] = []
     families: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
     words: list[str] = []
     progressed = False
     if not _LINES_HINT.search(text):
@@ -128,6 +129,10 @@ def _lines(
         scope_words = (phrase + what).lower()
         if ANTI_HER2.search(scope_words):
             families = ("anti_her2",)
+            classes = ("her2_directed_adc",)  # T-DXd, T-DM1 are HER2-targeted therapy too
+        elif "alkylat" in scope_words:
+            # "a line of alkylating chemotherapy": cyclophosphamide's class, not any chemo
+            families, classes = (), ("alkylating_agent",)
         elif re.search(r"chemo|cytotoxic", scope_words):
             families = ("chemotherapy",)
             if re.search(r"\badcs?\b|antibody[- ]drug conjugate", scope_words):
@@ -166,7 +171,7 @@ def _lines(
             maximum=high,
             families=families,
             # HER2-directed ADCs (T-DXd, T-DM1) are HER2-targeted therapy too
-            class_ids=("her2_directed_adc",) if families == ("anti_her2",) else (),
+            class_ids=classes,
             statuses=("progressed",) if progressed else (),
             setting="metastatic",
             words="; ".join(words),

@@ -126,6 +126,13 @@ _AND_BETWEEN = re.compile(
 )
 
 
+_NARROWED_BY = re.compile(
+    r"\s*(?:regimens?\s+|therapy\s+|treatment\s+)?(?:containing|that contain(?:s|ed)|"
+    r"which contain(?:s|ed)|with)\s+(?:an?\s+|the\s+)?",
+    re.IGNORECASE,
+)
+
+
 def merge_therapies(text: str, found: list[tuple[Constraint, int, int]]) -> list[Constraint]:
     """Therapies listed as alternatives or examples ("a CDK4/6 inhibitor (palbociclib,
     ribociclib or abemaciclib)") become one constraint met by any of them; therapies joined
@@ -135,6 +142,19 @@ def merge_therapies(text: str, found: list[tuple[Constraint, int, int]]) -> list
     for constraint, start, end in sorted(found, key=lambda f: f[1]):
         if out and out[-1].negated == constraint.negated:
             between = text[last_end:start]
+            prev = out[-1]
+            if (
+                _NARROWED_BY.fullmatch(between)
+                and not (prev.drug_ids or prev.class_ids)
+                and (constraint.drug_ids or constraint.class_ids)
+            ):
+                # "chemotherapy containing an alkylating agent": the alkylating agent is
+                # what is asked, not any chemotherapy
+                out[-1] = constraint.model_copy(
+                    update={"words": text[start - len(between) - len(prev.words) : end]}
+                )
+                last_end = end
+                continue
             in_brackets = text[:start].count("(") > text[:start].count(")")
             if in_brackets or "and/or" in between or not _AND_BETWEEN.search(between):
                 prev = out[-1]
