@@ -147,7 +147,10 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
         if judged.allowed and not (
             kind == "brain_metastases" and item.extra.get("carve_out") and section == "exclusion"
         ):
-            skipped.add(kind)
+            if not (kind == "alteration" and "EXAMPLE" in judged.categories):
+                # genes given as examples ("DNA repair genes such as BRCA1, ATM") leave the
+                # topic to ask about: the list is often the whole of what is meant
+                skipped.add(kind)
             continue
         negated = judged.negated
         if judged.prohibited:
