@@ -299,7 +299,40 @@ class PatientFacts:
             return False
         return stop is None or (relapse - stop).days <= days
 
+    def _stopped_long_enough(self, c: Constraint) -> Answer:
+        """A washout ("at least 14 days since the last dose of chemotherapy"): every such
+        therapy received stopped at least `since_stop_days` before the as-of date. A running
+        one does not meet it; one stopped on a date the record does not give is unknown."""
+        days = c.since_stop_days or 0
+        found = self._matching_entries(c)
+        unknown: list[_Entry] = []
+        for e in found:
+            names = ", ".join(d.name for d in e.entry.drugs)
+            stop = e.entry.stop
+            if stop is None and e.entry.stop_reason is None:
+                return Answer("not_met", e.entry.path, f"{names} still being taken")
+            if stop is None:
+                unknown.append(e)
+            elif (self.as_of - stop).days < days:
+                return Answer(
+                    "not_met",
+                    e.entry.path,
+                    f"{names} last given {stop}; the study asks for a gap of {days} days",
+                )
+        if unknown:
+            e = unknown[-1]
+            return Answer("unknown", e.entry.path, "the record does not say when it stopped")
+        if found:
+            e = found[-1]
+            names = ", ".join(d.name for d in e.entry.drugs)
+            return Answer("met", e.entry.path, f"{names} stopped {e.entry.stop}")
+        if any(e.unresolved for e in self.entries):
+            return Answer("unknown", None, "a treatment name in the record is not recognised")
+        return Answer("met", None, "none in the treatment history")
+
     def prior_therapy(self, c: Constraint) -> Answer:
+        if c.since_stop_days is not None:
+            return self._stopped_long_enough(c)
         found = self._matching_entries(c)
         if found:
             e = found[-1]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from nextline.knowledge import Knowledge
-from nextline.trials.eligibility.grammar import clause, window_days
+from nextline.trials.eligibility.grammar import clause, sentence_of, window_days
 from nextline.trials.eligibility.logic import requirement_text, split_alternatives
 from nextline.trials.eligibility.models import Constraint, Criterion
 from nextline.trials.eligibility.nlp import scope
@@ -39,6 +39,10 @@ from nextline.trials.eligibility.split import RawCriterion
 
 __all__ = ["planned_therapy", "read_criterion"]
 
+_WASHOUT_WORDS = re.compile(
+    r"last (?:dose|administration)|washout|wash-out|\belapsed\b|since (?:the |their )?last",
+    re.IGNORECASE,
+)
 _NOT_A_CRITERION = re.compile(
     r"^(?:note\b|additional (?:inclusion |exclusion )?criteria\b)", re.IGNORECASE
 )
@@ -144,6 +148,16 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
                 continue
             if c.statuses == ("any",):  # the exclusion spares treated, stable metastases
                 c = c.model_copy(update={"statuses": ("active",)})
+        if kind == "prior_therapy" and section == "inclusion" and not judged.negated:
+            days, counted_from = window_days(clause(text, item.mention.start, item.mention.end))
+            if counted_from == "reverse" and days:
+                # "at least 14 days since the last dose of X", "prior X allowed if stopped
+                # ≥ 4 weeks before": a washout judged on stop dates, never a lifetime rule
+                washout = c.model_copy(update={"since_stop_days": days, "setting": setting})
+                therapies.append((washout, item.mention.start, item.mention.end))
+                continue
+            if counted_from is None and _WASHOUT_WORDS.search(text):
+                continue  # a washout the reader could not measure: left to ask, not required
         if judged.allowed and not (
             kind == "brain_metastases" and item.extra.get("carve_out") and section == "exclusion"
         ):
@@ -161,6 +175,10 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
             negated = False  # exclusions list what excludes; the state word carries the rest
         if kind == "prior_therapy":
             days, counted_from = window_days(clause(text, item.mention.start, item.mention.end))
+            if counted_from is None and section == "exclusion":
+                # "X, or any other Y in the 3 weeks before the first dose": the window at
+                # the end of the sentence bounds every therapy it lists
+                days, counted_from = window_days(sentence_of(text, item.mention.start))
             if counted_from == "reverse":
                 skipped.add(kind)
                 continue

@@ -85,8 +85,19 @@ WINDOW_HINT = re.compile(
 )
 
 SINCE_RE = re.compile(
-    r"(?:at least|≥|more than|>|greater than|minimum of)\s*" + NUM + r"\s*(?:day|week|month|year)s?"
+    r"(?:at least|≥|more than|>|greater than|minimum of)\s*(?P<n>"
+    + NUM
+    + r")\s*(?P<u>day|week|month|year)s?"
     r"\s*(?:\([^)]*\)\s*)?(?:since|from|after|have elapsed|must have elapsed|between|prior)",
+    re.IGNORECASE,
+)
+# "last dose of prior therapy was 21 days or more prior to ...", "last dose at least 4 weeks
+# before": a reverse window written from the last dose
+LAST_DOSE_RE = re.compile(
+    r"last (?:dose|administration)[^.;]{0,60}?\b(?:was|be|is|must be|at least|≥|>|more than|"
+    r"minimum of)\s*(?:at least\s*|≥\s*)?(?P<n>"
+    + NUM
+    + r")\s*(?P<u>day|week|month|year)s?\b[^.;]{0,60}?(?:prior to|before|from)",
     re.IGNORECASE,
 )
 CURRENT_RE = re.compile(
@@ -106,14 +117,18 @@ CLAUSE_BREAK = re.compile(r";|,?\s+and/or\s+|,\s+or\s+|\.\s+(?=[A-Z])", re.IGNOR
 
 # What a time window counts from: back from today ("within 4 weeks before the first dose"),
 # from the end of a therapy ("relapse within 12 months after completing it"), from its start
-# ("progression within 6 months of starting it"), or a reverse window ("at least 4 weeks since").
+# ("progression within 6 months of starting it"), or a reverse window ("at least 4 weeks since
+# the last dose": the days it must have stopped for).
 Window = tuple[int | None, str | None]
 
 
 def window_days(text: str) -> Window:
     """The time window of a clause in days, and what it counts from (see `Window`)."""
-    if SINCE_RE.search(text):
-        return None, "reverse"
+    since = SINCE_RE.search(text) or LAST_DOSE_RE.search(text)
+    if since:
+        # "at least 14 days since the last dose": how long ago it must have stopped
+        n = number(since.group("n"))
+        return (round(n * UNIT_DAYS[since.group("u").lower()]) if n else None), "reverse"
     if CURRENT_RE.search(text):
         return 0, "now"
     if not WINDOW_HINT.search(text):
@@ -123,9 +138,9 @@ def window_days(text: str) -> Window:
         unit = (m.group("u") or m.group("u2") or "").lower()
         if n is None or not unit:
             continue
-        if m.group("rev") or m.group("rev2"):
-            return None, "reverse"
         days = round(n * UNIT_DAYS[unit])
+        if m.group("rev") or m.group("rev2"):
+            return days, "reverse"  # "stopped at least 4 weeks before enrolment"
         rest = text[m.end() :]
         if AFTER_THERAPY.match(rest):
             return days, "after_stop"

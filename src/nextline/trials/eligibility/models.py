@@ -81,6 +81,9 @@ class Constraint(BaseModel):
     # ("at least two HER2-targeted agents"); counted drugs are those of class_ids/families
     count: Literal["lines", "agents"] = "lines"
     within_days: int | None = None  # given within this many days before the as-of date
+    # washout: any such therapy received must have stopped at least this many days ago
+    # ("at least 14 days since the last dose of chemotherapy"); met when none was received
+    since_stop_days: int | None = None
     relapse_within_days: int | None = None  # the cancer came back during it or within this
     # many days after it stopped
     progressed_within_days: int | None = None  # the cancer grew within this many days of
@@ -184,6 +187,8 @@ def describe_constraint(c: Constraint) -> str:
             text += f" ({c.setting} setting)"
         if c.within_days is not None:
             text += f" within {c.within_days} days"
+        if c.since_stop_days is not None:
+            text = f"if {text}, stopped at least {c.since_stop_days} days ago"
         if c.progressed_within_days is not None:
             text += f", with progression within {c.progressed_within_days} days of starting it"
         if c.relapse_within_days is not None:

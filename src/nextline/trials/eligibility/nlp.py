@@ -91,6 +91,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("unless", "EXCEPTION", "FORWARD"),
     ("other than", "EXCEPTION", "FORWARD"),
     ("excluding", "EXCEPTION", "FORWARD"),
+    ("exclusive of", "EXCEPTION", "FORWARD"),
     ("with the exception of", "EXCEPTION", "FORWARD"),
     ("provided", "EXCEPTION", "FORWARD"),
     ("if", "CONDITION", "FORWARD"),

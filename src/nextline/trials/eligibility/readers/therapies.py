@@ -24,7 +24,10 @@ _PRIOR_CUE = re.compile(
     r"following|despite|within)|within \d+|treated with|treatment with|therapy with|"
     r"exposure|exposed|pre-?treated|refractory|resistant|fail\w*|after|following|"
     r"history of|na[iï]ve|relapse\w*|recurr\w* (?:on|during|while|within)|had|currently|taking|"
-    r"receiving)\b",
+    r"receiving|since (?:the |their )?(?:last|final|completion|end|stopping|discontinu\w*)|"
+    r"last (?:dose|administration)|discontinu\w*|stopped|"
+    r"in the (?:last |past |previous )?(?:\d+|one|two|three|four|six) (?:days?|weeks?|months?) "
+    r"(?:before|prior))\b",
     re.IGNORECASE,
 )
 _NOT_HISTORY = re.compile(
@@ -37,7 +40,8 @@ _NOT_HISTORY = re.compile(
     r"count(?:s|ed)? as|considered (?:as )?(?:a|one)|defined as|concomitant|concurrent|"
     r"candidates? for|eligible for|willing|agree|planned|plan to|will receive|"
     r"to receive|study (?:drug|treatment|intervention)|investigational|strong (?:cyp|inducer|"
-    r"inhibitor)|cyp3a|p-gp|unable to|able to (?:take|swallow)|suitable for|appropriate for",
+    r"inhibitor)|cyp3a|p-gp|unable to|able to (?:take|swallow)|suitable for|appropriate for|"
+    r"contracepti|pregnan|breast-?feed|donate|childbearing",
     re.IGNORECASE,
 )
 METASTATIC_SETTING = re.compile(
@@ -53,6 +57,16 @@ EARLY_SETTING = re.compile(
 _PLANNED = re.compile(
     r"initiat\w*|recommended|planned|planning|scheduled|candidates? for|eligible for|"
     r"to receive|will receive|suitable for|appropriate for|about to (?:start|begin)",
+    re.IGNORECASE,
+)
+
+
+# "within 3 weeks before the first dose of study treatment": the study treatment is when a
+# washout ends, not a sentence about the study treatment itself
+_STUDY_START = re.compile(
+    r"\b(?:(?:the\s+)?first dose|dose|start|initiation|beginning|day 1|cycle 1)\s+of\s+"
+    r"(?:the\s+)?(?:study|investigational|trial)\s+(?:drugs?|treatments?|interventions?|"
+    r"medications?|therap(?:y|ies)|products?|agents?)",
     re.IGNORECASE,
 )
 
@@ -85,7 +99,9 @@ def find_therapies(reading: Reading) -> list[Found]:
         return all(b <= s or a >= e for s, e in spans)
 
     for offset, sentence in sentences(text):
-        if not _PRIOR_CUE.search(sentence) or _NOT_HISTORY.search(sentence):
+        if not _PRIOR_CUE.search(sentence) or _NOT_HISTORY.search(
+            _STUDY_START.sub("first dose", sentence)
+        ):
             continue
         for pattern, class_ids, families in vocab.class_patterns:
             for m in pattern.finditer(sentence):
@@ -140,7 +156,11 @@ def merge_therapies(text: str, found: list[tuple[Constraint, int, int]]) -> list
     out: list[Constraint] = []
     last_end = -1
     for constraint, start, end in sorted(found, key=lambda f: f[1]):
-        if out and out[-1].negated == constraint.negated:
+        if (
+            out
+            and out[-1].negated == constraint.negated
+            and out[-1].since_stop_days == constraint.since_stop_days
+        ):
             between = text[last_end:start]
             prev = out[-1]
             if (
