@@ -80,3 +80,15 @@ def test_each_eligibility_module_imports_alone() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip() == ""
+
+
+def test_the_reader_table_names_each_family_once_with_one_kind_of_reader() -> None:
+    from nextline.trials.eligibility.readers import READERS
+
+    names = [r.name for r in READERS]
+    assert len(names) == len(set(names))
+    assert [r.name for r in READERS if (r.find is None) == (r.read is None)] == []
+    for family in ("receptors", "alterations", "therapies", "lines", "brain", "stage"):
+        assert family in names
+    # the lines reader claims "2 prior endocrine therapies" before therapies are named
+    assert names.index("lines") < names.index("therapies")
