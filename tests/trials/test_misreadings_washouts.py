@@ -101,3 +101,23 @@ def test_ongoing_ovarian_suppression_is_not_anticancer_therapy_for_a_washout(
     assert _verdict(kb, text, SUPPRESSION_ONLY_RUNNING, "Exclusion") == "not_met"
     assert _verdict(kb, text, LEUPRORELIN_RUNNING, "Exclusion") == "not_met"
     assert _verdict(kb, text, CDK_RUNNING, "Exclusion") == "met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # real wordings (NCT05870579, NCT04065269, NCT06538389): not a gap since a last dose
+        "Relapsed with documented evidence of relapse more than 12 months from completion of "
+        "(neo)adjuvant endocrine therapy",
+        "Chemotherapy-induced menopause with > 1 year since last menses",
+        "Currently taking an aromatase inhibitor for at least 3 months prior to enrollment",
+    ],
+)
+def test_intervals_that_are_not_washouts_do_not_fail_a_running_therapy(
+    kb: Knowledge, text: str
+) -> None:
+    running = [
+        _entry(["paclitaxel"], "2024-09-01", None),
+        _entry(["letrozole"], "2024-09-01", None),
+    ]
+    assert _verdict(kb, text, running, "Inclusion") != "not_met"

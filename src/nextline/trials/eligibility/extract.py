@@ -39,6 +39,13 @@ from nextline.trials.eligibility.split import RawCriterion
 
 __all__ = ["planned_therapy", "read_criterion"]
 
+# A reverse window that is not a gap since the last dose: a relapse-free interval ("relapse
+# more than 12 months after adjuvant therapy"), time on a current therapy, or since menses
+_NOT_A_WASHOUT = re.compile(
+    r"relaps|recurr|progress|menses|menstrua|amenorr|currently|current (?:use|treatment)|"
+    r"\btaking\b|must be (?:on|receiving)",
+    re.IGNORECASE,
+)
 _WASHOUT_WORDS = re.compile(
     r"last (?:dose|administration)|washout|wash-out|\belapsed\b|since (?:the |their )?last",
     re.IGNORECASE,
@@ -149,8 +156,9 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
             if c.statuses == ("any",):  # the exclusion spares treated, stable metastases
                 c = c.model_copy(update={"statuses": ("active",)})
         if kind == "prior_therapy" and section == "inclusion" and not judged.negated:
-            days, counted_from = window_days(clause(text, item.mention.start, item.mention.end))
-            if counted_from == "reverse" and days:
+            words = clause(text, item.mention.start, item.mention.end)
+            days, counted_from = window_days(words)
+            if counted_from == "reverse" and days and not _NOT_A_WASHOUT.search(words):
                 # "at least 14 days since the last dose of X", "prior X allowed if stopped
                 # ≥ 4 weeks before": a washout judged on stop dates, never a lifetime rule
                 washout = c.model_copy(update={"since_stop_days": days, "setting": setting})
