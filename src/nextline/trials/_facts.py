@@ -304,18 +304,26 @@ class PatientFacts:
         therapy received stopped at least `since_stop_days` before the as-of date. A running
         one does not meet it; one stopped on a date the record does not give is unknown."""
         days = c.since_stop_days or 0
+        # A short gap is a waiting time: stopping (the moment nextline is for) and waiting
+        # meets it, so it is asked about, never a barrier. A long one stays a condition.
+        waiting = "unknown" if days <= WASHOUT_DAYS else "not_met"
         found = self._matching_entries(c)
         unknown: list[_Entry] = []
         for e in found:
             names = ", ".join(d.name for d in e.entry.drugs)
             stop = e.entry.stop
             if stop is None and e.entry.stop_reason is None:
-                return Answer("not_met", e.entry.path, f"{names} still being taken")
+                return Answer(
+                    waiting,
+                    e.entry.path,
+                    f"{names} still being taken; the study asks for a gap of {days} days "
+                    "after the last dose",
+                )
             if stop is None:
                 unknown.append(e)
             elif (self.as_of - stop).days < days:
                 return Answer(
-                    "not_met",
+                    waiting,
                     e.entry.path,
                     f"{names} last given {stop}; the study asks for a gap of {days} days",
                 )
@@ -338,17 +346,19 @@ class PatientFacts:
             e = found[-1]
             names = ", ".join(d.name for d in e.entry.drugs)
             when = f"{e.entry.start}" + (f" to {e.entry.stop}" if e.entry.stop else " (ongoing)")
-            if (
-                c.within_days is not None
-                and 0 < c.within_days <= WASHOUT_DAYS
-                and all(f.entry.stop is not None and f.entry.stop < self.as_of for f in found)
-            ):
-                # a recent, finished treatment: a waiting time ("washout"), not a barrier
+            if c.within_days is not None and 0 < c.within_days <= WASHOUT_DAYS:
+                # a recent or running treatment: a waiting time ("washout") after the last
+                # dose, met by stopping and waiting, so asked about, not a barrier
+                last = (
+                    "still being taken"
+                    if e.entry.stop is None or e.entry.stop >= self.as_of
+                    else f"last given {e.entry.stop}"
+                )
                 return Answer(
                     "unknown",
                     e.entry.path,
-                    f"{names}, last given {e.entry.stop}; the study asks for a gap "
-                    f"of {c.within_days} days",
+                    f"{names}, {last}; the study asks for a gap of {c.within_days} days "
+                    "after the last dose",
                 )
             return Answer("met", e.entry.path, f"{names}, {when}")
         if any(e.unresolved for e in self.entries):
