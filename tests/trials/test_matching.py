@@ -177,7 +177,8 @@ def test_a_recently_finished_treatment_is_a_waiting_time_not_a_barrier(kb: Knowl
     washout = criterion(m, "Endocrine therapy within")
     assert washout.verdict == "unknown"
     assert washout.detail == (
-        "letrozole, palbociclib, last given 2025-01-20; the study asks for a gap of 60 days"
+        "letrozole, palbociclib, last given 2025-01-20; the study asks for a gap of 60 days "
+        "after the last dose"
     )
     assert m.verdict == "possibly_eligible"
 

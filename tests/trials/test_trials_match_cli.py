@@ -186,7 +186,9 @@ def test_text_output_says_who_decides(small_catalog: None) -> None:
 
 def test_parsed_criteria_are_cached_in_the_data_folder(small_catalog: None, tmp_path: Path) -> None:
     _run(str(example_path("hr-positive-esr1")), "--json", "--as-of", "2024-04-15")
-    assert (tmp_path / "home" / "trial-criteria-v2.json.gz").is_file()
+    from nextline.trials.eligibility import PARSER_VERSION
+
+    assert (tmp_path / "home" / f"trial-criteria-v{PARSER_VERSION}.json.gz").is_file()
 
 
 def test_committed_schema_matches_the_model() -> None:

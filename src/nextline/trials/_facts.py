@@ -14,6 +14,7 @@ from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
 from nextline.record.record import TherapyEntry
 from nextline.trials.eligibility.models import Constraint
+from nextline.trials.eligibility.variants import compare
 
 Verdict = Literal["met", "not_met", "unknown"]
 
@@ -172,7 +173,58 @@ class PatientFacts:
             return Answer("met", er_path, detail)
         return Answer("unknown", er_path, detail)
 
+    def _recorded_variants(self, gene: str) -> list[tuple[str | None, str]]:
+        """The alterations of `gene` the record holds by the as-of date, with their paths
+        (germline VUS and benign findings are not alterations)."""
+        out: list[tuple[str | None, str]] = []
+        for index, test in enumerate(self.record.file.tumor_tests):
+            if test.date <= self.as_of:
+                out += [
+                    (v.alteration, f"tumor_tests[{index}]")
+                    for v in test.variants
+                    if v.gene.upper() == gene
+                ]
+        for index, germline in enumerate(self.record.file.germline_tests):
+            if germline.date <= self.as_of:
+                out += [
+                    (v.alteration, f"germline_tests[{index}]")
+                    for v in germline.variants
+                    if v.gene.upper() == gene
+                    and v.classification in ("pathogenic", "likely_pathogenic")
+                ]
+        return out
+
+    def _variant(self, c: Constraint) -> Answer:
+        """One named variant ("TP53 Y220C"): the same variant meets it, only other, spelled
+        out variants do not, a change the record does not spell out is to find out."""
+        gene = c.genes[0]
+        wanted = " or ".join(c.variants)
+        recorded = self._recorded_variants(gene)
+        if not recorded:
+            status, path = self.record.gene_status(gene, self.as_of)
+            if status == "not_detected":
+                return Answer("not_met", path, f"no {gene} alteration found")
+            return Answer("unknown", None, f"no {gene} test in the record")
+        answers = [
+            (compare(v, alteration), alteration, path)
+            for alteration, path in recorded
+            for v in c.variants
+        ]
+        for verdict, alteration, path in answers:
+            if verdict == "met":
+                return Answer("met", path, f"{gene} {alteration} found")
+        if all(verdict == "not_met" for verdict, _, _ in answers):
+            found = ", ".join(dict.fromkeys(str(a) for _, a, _ in answers))
+            return Answer("not_met", answers[0][2], f"{gene} {found} found, not {wanted}")
+        return Answer(
+            "unknown",
+            recorded[0][1],
+            f"{gene} change found; the record does not say if it is {wanted}",
+        )
+
     def alteration(self, c: Constraint) -> Answer:
+        if c.variants and len(c.genes) == 1 and not c.germline:
+            return self._variant(c)
         tested: list[str] = []
         path_any: str | None = None
         for gene in c.genes:
@@ -247,42 +299,122 @@ class PatientFacts:
             return False
         return stop is None or (relapse - stop).days <= days
 
+    def _stopped_long_enough(self, c: Constraint) -> Answer:
+        """A washout ("at least 14 days since the last dose of chemotherapy"): every such
+        therapy received stopped at least `since_stop_days` before the as-of date. A running
+        one does not meet it; one stopped on a date the record does not give is unknown."""
+        days = c.since_stop_days or 0
+        # A short gap is a waiting time: stopping (the moment nextline is for) and waiting
+        # meets it, so it is asked about, never a barrier. A long one stays a condition.
+        waiting = "unknown" if days <= WASHOUT_DAYS else "not_met"
+        found = self._matching_entries(c)
+        unknown: list[_Entry] = []
+        for e in found:
+            names = ", ".join(d.name for d in e.entry.drugs)
+            stop = e.entry.stop
+            if stop is None and e.entry.stop_reason is None:
+                return Answer(
+                    waiting,
+                    e.entry.path,
+                    f"{names} still being taken; the study asks for a gap of {days} days "
+                    "after the last dose",
+                )
+            if stop is None:
+                unknown.append(e)
+            elif (self.as_of - stop).days < days:
+                return Answer(
+                    waiting,
+                    e.entry.path,
+                    f"{names} last given {stop}; the study asks for a gap of {days} days",
+                )
+        if unknown:
+            e = unknown[-1]
+            return Answer("unknown", e.entry.path, "the record does not say when it stopped")
+        if found:
+            e = found[-1]
+            names = ", ".join(d.name for d in e.entry.drugs)
+            return Answer("met", e.entry.path, f"{names} stopped {e.entry.stop}")
+        if any(e.unresolved for e in self.entries):
+            return Answer("unknown", None, "a treatment name in the record is not recognised")
+        return Answer("met", None, "none in the treatment history")
+
     def prior_therapy(self, c: Constraint) -> Answer:
+        if c.since_stop_days is not None:
+            return self._stopped_long_enough(c)
         found = self._matching_entries(c)
         if found:
             e = found[-1]
             names = ", ".join(d.name for d in e.entry.drugs)
             when = f"{e.entry.start}" + (f" to {e.entry.stop}" if e.entry.stop else " (ongoing)")
-            if (
-                c.within_days is not None
-                and 0 < c.within_days <= WASHOUT_DAYS
-                and all(f.entry.stop is not None and f.entry.stop < self.as_of for f in found)
-            ):
-                # a recent, finished treatment: a waiting time ("washout"), not a barrier
+            if c.within_days is not None and 0 < c.within_days <= WASHOUT_DAYS:
+                # a recent or running treatment: a waiting time ("washout") after the last
+                # dose, met by stopping and waiting, so asked about, not a barrier
+                last = (
+                    "still being taken"
+                    if e.entry.stop is None or e.entry.stop >= self.as_of
+                    else f"last given {e.entry.stop}"
+                )
                 return Answer(
                     "unknown",
                     e.entry.path,
-                    f"{names}, last given {e.entry.stop}; the study asks for a gap "
-                    f"of {c.within_days} days",
+                    f"{names}, {last}; the study asks for a gap of {c.within_days} days "
+                    "after the last dose",
                 )
             return Answer("met", e.entry.path, f"{names}, {when}")
         if any(e.unresolved for e in self.entries):
             return Answer("unknown", None, "a treatment name in the record is not recognised")
         return Answer("not_met", None, "not in the treatment history")
 
+    def _agents(self, c: Constraint) -> Answer:
+        """Different drugs of the named kind received ("at least two HER2-targeted agents"),
+        in any setting unless the criterion names the advanced one. Ovarian suppression on
+        its own is not counted as an endocrine drug."""
+        classes, families = set(c.class_ids), set(c.families)
+        names: dict[str, str] = {}
+        path: str | None = None
+        for e in self.entries:
+            if c.setting == "metastatic" and not (e.entry.setting == "metastatic" or e.entry.line):
+                continue
+            for ref in e.entry.drugs:
+                drug = self.kb.drugs.get(ref.drug_id) if ref.drug_id else None
+                if drug is None:
+                    continue
+                ids = self.kb.drug_class_ids(drug)
+                if ids and ids <= _SUPPRESSION:
+                    continue
+                kinds = {self.kb.classes[i].family for i in ids}
+                if ids & classes or kinds & families:
+                    names.setdefault(drug.id, drug.name)
+                    path = e.entry.path
+        n = len(names)
+        what = " or ".join([*c.class_ids, *c.families]).replace("_", " ")
+        listed = f": {', '.join(names.values())}" if names else ""
+        detail = f"{n} different {what} drug{'s' if n != 1 else ''}{listed}"
+        if _in_range(float(n), c):
+            return Answer("met", path, detail)
+        if any(e.unresolved for e in self.entries) and c.minimum is not None:
+            return Answer("unknown", path, f"{detail}; a treatment name is not recognised")
+        return Answer("not_met", path, detail)
+
     def prior_lines(self, c: Constraint) -> Answer:
+        if c.count == "agents":
+            return self._agents(c)
         suppression = {id(e.entry) for e in self.entries if e.suppression_only}
         lines = [
             line
             for line in self.record.lines_as_of(self.as_of)
             if not all(id(entry) in suppression for entry in line.entries)
         ]
-        if c.families:
-            wanted = set(c.families)
+        if c.families or c.class_ids:
+            wanted, classes = set(c.families), set(c.class_ids)
             counted = [
                 line
                 for line in lines
-                if any(wanted & e.families for e in self.entries if e.entry in line.entries)
+                if any(
+                    wanted & e.families or classes & e.class_ids
+                    for e in self.entries
+                    if e.entry in line.entries
+                )
             ]
         else:
             counted = list(lines)

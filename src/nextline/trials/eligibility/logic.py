@@ -52,7 +52,10 @@ _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(•*-])")
 _CONDITIONAL = re.compile(
     r"^\W*(?:if\b|for (?:patients|participants|subjects|women|men|those)\b|in (?:patients|"
     r"participants|subjects)\b|(?:[\w+/()-]+\s+){1,6}(?:patients|participants|subjects|women|"
-    r"men)\s+(?:must|should|need to|are required to|will need)\b)",
+    r"men)\s+(?:must|should|need to|are required to|will need)\b|"
+    # "Patients with KRAS G12C mutations must have had ...": binds only those patients
+    r"(?:patients|participants|subjects|those|women|men) (?:with|who (?:have|has)|whose)\b"
+    r"[^.;]{0,80}?\b(?:must|should|need to|are required to|will need)\b)",
     re.IGNORECASE,
 )
 _ALLOWANCE = re.compile(

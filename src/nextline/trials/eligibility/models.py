@@ -70,12 +70,20 @@ class Constraint(BaseModel):
     # alterations: genes (upper case) and whether the finding must be germline
     genes: tuple[str, ...] = ()
     germline: bool = False
+    # one of these variants of the gene ("Y220C", "exon 20 insertion"); empty: any change
+    variants: tuple[str, ...] = ()
     # prior therapy: what counts (any of drug ids, class ids, families)
     drug_ids: tuple[str, ...] = ()
     class_ids: tuple[str, ...] = ()
     families: tuple[str, ...] = ()
     setting: Literal["metastatic", "early"] | None = None
+    # prior_lines: what is counted, lines of therapy for advanced disease or distinct drugs
+    # ("at least two HER2-targeted agents"); counted drugs are those of class_ids/families
+    count: Literal["lines", "agents"] = "lines"
     within_days: int | None = None  # given within this many days before the as-of date
+    # washout: any such therapy received must have stopped at least this many days ago
+    # ("at least 14 days since the last dose of chemotherapy"); met when none was received
+    since_stop_days: int | None = None
     relapse_within_days: int | None = None  # the cancer came back during it or within this
     # many days after it stopped
     progressed_within_days: int | None = None  # the cancer grew within this many days of
@@ -169,6 +177,9 @@ def describe_constraint(c: Constraint) -> str:
         text = "triple-negative"
     elif t == "alteration":
         text = f"{'germline ' if c.germline else ''}{' or '.join(c.genes)} alteration"
+        if c.variants:
+            origin = "germline " if c.germline else ""
+            text = f"{origin}{' or '.join(c.genes)} {' or '.join(c.variants)}"
     elif t == "prior_therapy":
         named = [*c.drug_ids, *c.class_ids, *(f"any {f}" for f in c.families)]
         text = f"received {' or '.join(named).replace('_', ' ')}"
@@ -176,10 +187,17 @@ def describe_constraint(c: Constraint) -> str:
             text += f" ({c.setting} setting)"
         if c.within_days is not None:
             text += f" within {c.within_days} days"
+        if c.since_stop_days is not None:
+            text = f"if {text}, stopped at least {c.since_stop_days} days ago"
         if c.progressed_within_days is not None:
             text += f", with progression within {c.progressed_within_days} days of starting it"
         if c.relapse_within_days is not None:
             text += f", with relapse during it or within {c.relapse_within_days} days after"
+    elif t == "prior_lines" and c.count == "agents":
+        named = [*c.class_ids, *c.families]
+        what = f" {' or '.join(named).replace('_', ' ')}" if named else ""
+        where = " for advanced disease" if c.setting == "metastatic" else ""
+        text = f"different{what} drugs received{where}: {_range(c)}"
     elif t == "prior_lines":
         what = f" of {' or '.join(c.families)}" if c.families else ""
         text = f"prior lines{what} for advanced disease: {_range(c)}"

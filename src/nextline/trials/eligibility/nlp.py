@@ -74,11 +74,24 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("may have had", "ALLOWED", "FORWARD"),
     ("may have been", "ALLOWED", "FORWARD"),
     ("can have received", "ALLOWED", "FORWARD"),
+    # examples of who may join, not a limit: "mainly but not limited to TNBC", "solid tumors
+    # such as TNBC", "(e.g., TNBC, NSCLC)"; the general words before them still count
+    ("not limited to", "EXAMPLE", "FORWARD"),
+    ("such as", "EXAMPLE", "FORWARD"),
+    ("e.g.", "EXAMPLE", "FORWARD"),
+    ("e.g", "EXAMPLE", "FORWARD"),
+    ("eg", "EXAMPLE", "FORWARD"),
+    ("for example", "EXAMPLE", "FORWARD"),
+    ("for instance", "EXAMPLE", "FORWARD"),
+    ("mainly", "EXAMPLE", "FORWARD"),
+    ("primarily", "EXAMPLE", "FORWARD"),
+    ("preferably", "EXAMPLE", "FORWARD"),
     ("except", "EXCEPTION", "FORWARD"),
     ("except for", "EXCEPTION", "FORWARD"),
     ("unless", "EXCEPTION", "FORWARD"),
     ("other than", "EXCEPTION", "FORWARD"),
     ("excluding", "EXCEPTION", "FORWARD"),
+    ("exclusive of", "EXCEPTION", "FORWARD"),
     ("with the exception of", "EXCEPTION", "FORWARD"),
     ("provided", "EXCEPTION", "FORWARD"),
     ("if", "CONDITION", "FORWARD"),
@@ -92,7 +105,6 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("however", "TERMINATE", "TERMINATE"),
     ("and must", "TERMINATE", "TERMINATE"),
     (";", "TERMINATE", "TERMINATE"),
-    ("not limited to", "PSEUDO", "PSEUDO"),
     ("not required", "PSEUDO", "PSEUDO"),
     ("no more than", "PSEUDO", "PSEUDO"),
     ("not more than", "PSEUDO", "PSEUDO"),
@@ -104,6 +116,9 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("not necessary", "PSEUDO", "PSEUDO"),
 )
 
+
+# Mention labels that an example cue ("such as", "e.g.") makes merely allowed.
+_EXAMPLE_TYPES = {"RECEPTOR", "GENE", "HER2_ALTERED", "STAGE", "MENO"}
 
 # How many tokens a negation reaches ("no prior chemotherapy or radiotherapy within 4 weeks"
 # reaches both treatments; it does not run on through a whole long criterion). Chosen on the
@@ -141,7 +156,8 @@ class Scoped:
 
     @property
     def allowed(self) -> bool:
-        return "ALLOWED" in self.categories
+        """Permitted, not required; or named as an example ("such as TNBC")."""
+        return bool({"ALLOWED", "EXAMPLE"} & self.categories)
 
     @property
     def excepted(self) -> bool:
@@ -167,6 +183,10 @@ def _pipeline() -> Any:
                 category,
                 direction=direction,
                 max_scope=NEGATION_SCOPE if category == "NEGATED" else None,
+                # examples of a therapy class stay alternatives of it ("a CDK4/6 inhibitor such
+                # as palbociclib"), read by the therapy reader; examples of cancers, subtypes
+                # and genes are not a limit on who may join
+                allowed_types=_EXAMPLE_TYPES if category == "EXAMPLE" else None,
             )
             for literal, category, direction in _RULES
         ]

@@ -7,7 +7,10 @@ from __future__ import annotations
 import re
 
 from nextline.knowledge import Knowledge
+from nextline.trials.eligibility.extract import read_criterion
 from nextline.trials.eligibility.models import Constraint, Criterion
+from nextline.trials.eligibility.readers.other_cancers import mentions_other_cancer
+from nextline.trials.eligibility.refractory import standard_options_constraint
 from nextline.trials.eligibility.split import RawCriterion, clean_text
 from nextline.trials.models import Trial
 
@@ -34,20 +37,11 @@ _TITLE_MARKER = re.compile(
 )
 _SUBTYPE_TYPES = frozenset({"hormone_receptor", "her2", "triple_negative", "alteration"})
 
-
-_OTHER_CANCER_IN_TEXT = re.compile(
-    r"\b(?:nsclc|sclc|hnscc|pdac|hcc|crpc|mcrpc|rcc|crc|dlbcl|aml|cll|gbm)\b|"
-    r"(?:lung|colorectal|colon|prostate|ovarian|pancreatic|gastric|esophageal|oesophageal|"
-    r"hepatocellular|renal|bladder|urothelial|endometrial|cervical|head and neck|thyroid) "
-    r"(?:cancer|carcinoma|adenocarcinoma|tumou?rs?)|melanoma|lymphoma|leukemia|myeloma|"
-    r"sarcoma|glioma|glioblastoma|mesothelioma|cholangiocarcinoma",
-    re.IGNORECASE,
-)
-
-
-def mentions_other_cancer(text: str) -> bool:
-    """Whether a text names a cancer other than breast cancer."""
-    return bool(_OTHER_CANCER_IN_TEXT.search(text))
+__all__ = [
+    "condition_constraint",
+    "mentions_other_cancer",
+    "study_record_criteria",
+]
 
 
 def condition_constraint(trial: Trial) -> Constraint:
@@ -63,8 +57,6 @@ def condition_constraint(trial: Trial) -> Constraint:
 
 
 def _subtype_groups(text: str, kb: Knowledge) -> tuple[tuple[Constraint, ...], ...]:
-    from nextline.trials.eligibility.extract import read_criterion
-
     read = read_criterion(
         RawCriterion(text=clean_text(text), section="inclusion", group=None, cohort=None), kb
     )
@@ -107,8 +99,6 @@ def study_record_criteria(trial: Trial, kb: Knowledge) -> list[Criterion]:
                 topics=("biomarker",),
             )
         )
-    from nextline.trials.eligibility.refractory import standard_options_constraint
-
     no_standard = standard_options_constraint(trial.title)
     if no_standard is not None:
         out.append(

@@ -74,6 +74,15 @@ CLASS_PHRASES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         ("anti_her2",),
     ),
     (r"her2 tyrosine kinase inhibitors?|her2[- ]tkis?\b", ("her2_tki",), ()),
+    # "alkylating chemotherapy" is cyclophosphamide's class, not every chemotherapy (read
+    # before the chemotherapy and "antineoplastic agent" phrases, which would take the words)
+    (
+        r"alkylat(?:ing|or)s?(?:[- ]based)?(?:\s+(?:antineoplastic|anti-?cancer|cytotoxic|"
+        r"chemotherapeutic))?(?:\s+(?:agents?|drugs?|chemotherap(?:y|ies)|therap(?:y|ies)|"
+        r"regimens?))?",
+        ("alkylating_agent",),
+        (),
+    ),
     (r"taxanes?(?:[- ]based)?", ("taxane",), ()),
     (r"anthracyclines?(?:[- ]based)?", ("anthracycline",), ()),
     (r"platinum(?:[- ]based| agents?| compounds?| chemotherapy)?", ("platinum",), ()),

@@ -1,0 +1,31 @@
+"""Other-cancers reader: whether a text names a cancer other than breast cancer, which marks
+a basket trial's criterion as belonging to another tumour type.
+
+Lives here, not in `study_record.py`, so the criterion pipeline and the study-record
+criteria both use it without importing each other.
+
+Pure: text in, yes or no out.
+"""
+
+from __future__ import annotations
+
+import re
+
+_OTHER_CANCER_IN_TEXT = re.compile(
+    r"\b(?:nsclc|sclc|hnscc|pdac|hcc|crpc|mcrpc|rcc|crc|dlbcl|aml|cll|gbm)\b|"
+    r"(?:lung|colorectal|colon|prostate|ovarian|pancreatic|gastric|esophageal|oesophageal|"
+    r"hepatocellular|renal|bladder|urothelial|endometrial|cervical|head and neck|thyroid) "
+    r"(?:cancer|carcinoma|adenocarcinoma|tumou?rs?)|melanoma|lymphoma|leukemia|myeloma|"
+    r"sarcoma|glioma|glioblastoma|mesothelioma|cholangiocarcinoma",
+    re.IGNORECASE,
+)
+
+
+def mentions_other_cancer(text: str) -> bool:
+    """Whether a text names a cancer other than breast cancer."""
+    return bool(_OTHER_CANCER_IN_TEXT.search(text))
+
+
+def about_other_cancers(text: str) -> bool:
+    """A criterion that names other cancers and not breast cancer (in a basket trial)."""
+    return "breast" not in text.lower() and mentions_other_cancer(text)

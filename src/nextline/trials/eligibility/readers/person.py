@@ -1,0 +1,157 @@
+"""Person readers: age limits, sex, and menopausal status, with the wording that makes a
+sentence a condition on some people rather than a limit on who may join ("women who are
+breast feeding", "men must agree not to donate sperm", a definition of menopause).
+
+Pure: text in, constraints or mentions out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nextline.trials.eligibility.models import Constraint
+from nextline.trials.eligibility.nlp import Mention
+from nextline.trials.eligibility.readers.base import Found, Reading
+
+_MENO_RE = re.compile(r"\b(post|pre|peri)[- ]?menopaus\w*", re.IGNORECASE)
+_OFS_RE = re.compile(
+    r"suppression|ablation|gnrh|lhrh|goserelin|leuprolide|oophorectomy", re.IGNORECASE
+)
+_MENO_DEFINITION = re.compile(
+    r"defin|childbearing|child-bearing|pregnan|contracepti|amenorrh|\bfsh\b|estradiol|"
+    r"reproductive potential|by history|\bmenses\b|hysterectom|\bcan be\b|\bmay be\b",
+    re.IGNORECASE,
+)
+_SEX_FEMALE = re.compile(
+    r"^(?:female|women|woman)\b|\bfemale (?:sex|gender|patients?|participants?|subjects?)\b|"
+    r"^(?:patients?|participants?|subjects?) (?:must be|are) (?:female|women)\b",
+    re.IGNORECASE,
+)
+# Words that make a sentence naming one sex a condition on that sex ("male participants must
+# agree not to donate sperm", "women who are breast feeding", "female participants can be
+# pre-, peri- or postmenopausal"), not a limit on who may join.
+_SEX_CONDITION = re.compile(
+    r"lactat|breast[- ]?feed|nursing|sperm|fertil|reproductive|menses|menopaus|amenorr|"
+    r"hysterectom|oophorectom|tubal|agree|willing|must use|\bcan be\b|\bmay be\b|"
+    r"\bmust (?:either )?be (?:of|on|receiving|willing)|receiving|sterili",
+    re.IGNORECASE,
+)
+_SEX_MALE = re.compile(
+    r"^(?:male|men|man)\b|\bmale (?:sex|gender|patients?|participants?|subjects?)\b|"
+    r"^(?:patients?|participants?|subjects?) (?:must be|are) (?:male|men)\b",
+    re.IGNORECASE,
+)
+
+# --- numbers -----------------------------------------------------------------------------
+_AGE_CONTEXT = re.compile(
+    r"\bage[ds]?\b|of age|years? old|year-old|or older|\badults?\b", re.IGNORECASE
+)
+_AGE_RE = re.compile(
+    r"(?P<op>≥|>|≤|<|at least|over|older than|greater than(?: or equal to)?|more than|"
+    r"younger than|less than|under|up to|above|below)?\s*(?P<a>\d{1,3})\s*"
+    r"(?:(?:-|–|to|and)\s*(?P<b>\d{1,3})\s*)?(?:years?|yrs?|y/o|y\.o\.)?\s*(?:of age|old)?\s*"
+    r"(?P<post>or (?:older|over|above|greater|more)|and (?:older|over|above)|or (?:younger|less|"
+    r"below)|\+)?",
+    re.IGNORECASE,
+)
+
+# An age inside a definition of menopause or of child-bearing potential ("post-menopausal:
+# ≥ 60 years old, or < 60 with no menses for 12 months") is not an age limit.
+AGE_IN_DEFINITION = re.compile(
+    r"menopaus|\bmenses\b|amenorr|non-?reproductive|reproductive potential|hysterectom|"
+    r"oophorectom",
+    re.IGNORECASE,
+)
+
+
+def _age(text: str) -> Constraint | None:
+    if not _AGE_CONTEXT.search(text):
+        return None
+    for m in _AGE_RE.finditer(text):
+        a = int(m.group("a"))
+        if not 10 <= a <= 100:
+            continue
+        around = text[max(0, m.start() - 30) : m.end() + 20]
+        if not _AGE_CONTEXT.search(around):
+            continue
+        if re.search(
+            r"\b(?:within|for|past|last|after|since|prior|ago|before)\s*$",
+            text[max(0, m.start() - 12) : m.start()],
+            re.IGNORECASE,
+        ):
+            continue
+        op = (m.group("op") or "").lower()
+        post = (m.group("post") or "").lower()
+        b = m.group("b")
+        if b is not None:
+            hi = int(b)
+            if hi <= a or hi > 120:
+                continue
+            return Constraint(type="age", minimum=a, maximum=hi, words=m.group(0).strip())
+        if op in ("≥", "at least", "greater than or equal to") or re.search(
+            r"older|over|above|greater|more|\+", post
+        ):
+            return Constraint(type="age", minimum=a, words=m.group(0).strip())
+        if op in (">", "over", "older than", "greater than", "more than", "above"):
+            return Constraint(type="age", minimum=a, strict=True, words=m.group(0).strip())
+        if op in ("≤", "up to") or re.search(r"younger|less|below", post):
+            return Constraint(type="age", maximum=a, words=m.group(0).strip())
+        if op in ("<", "younger than", "less than", "under", "below"):
+            return Constraint(type="age", maximum=a, strict=True, words=m.group(0).strip())
+    return None
+
+
+def find_menopause(reading: Reading) -> list[Found]:
+    """Menopausal status asked for (any status when ovarian suppression is offered)."""
+    text = reading.text
+    mentions = list(_MENO_RE.finditer(text))
+    if not mentions or _MENO_DEFINITION.search(text):
+        return []
+    statuses = {f"{m.group(1).lower()}menopausal" for m in mentions}
+    if _OFS_RE.search(text):
+        statuses = {"premenopausal", "perimenopausal", "postmenopausal"}
+    first, last = mentions[0], mentions[-1]
+    return [
+        Found(
+            Mention(first.start(), last.end(), "MENO"),
+            Constraint(
+                type="menopausal_status",
+                statuses=tuple(sorted(statuses)),
+                words=text[first.start() : last.end()],
+            ),
+        )
+    ]
+
+
+def _sex(text: str) -> Constraint | None:
+    if _SEX_CONDITION.search(text):
+        return None
+    female = bool(_SEX_FEMALE.search(text))
+    male = bool(_SEX_MALE.search(text))
+    if re.search(r"\b(?:men|males?)\b", text, re.IGNORECASE) and re.search(
+        r"\b(?:women|females?)\b", text, re.IGNORECASE
+    ):
+        return None
+    if female == male:
+        return None
+    if re.search(r"childbearing|child-bearing|pregnan|contracepti|partner", text, re.IGNORECASE):
+        return None
+    return Constraint(
+        type="sex",
+        statuses=("female",) if female else ("male",),
+        words="female" if female else "male",
+    )
+
+
+def read_age(reading: Reading) -> list[Constraint]:
+    """An age limit, unless the age sits inside a definition of menopause."""
+    age = _age(reading.text)
+    if age is None or AGE_IN_DEFINITION.search(reading.text):
+        return []
+    return [age]
+
+
+def read_sex(reading: Reading) -> list[Constraint]:
+    """A limit to one sex (see `_sex`)."""
+    sex = _sex(reading.text)
+    return [] if sex is None else [sex]

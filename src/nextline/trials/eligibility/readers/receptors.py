@@ -1,0 +1,270 @@
+"""Receptor reader: HER2 status (positive, low, ultralow, zero, IHC scores), hormone
+receptors (ER, PR, HR) and triple-negative wording, and how several receptor mentions group
+("HR+/HER2- or TNBC" is two alternatives, "HER2-low or ultralow" one constraint).
+
+Pure: text in, mentions out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nextline.trials.eligibility.models import Constraint
+from nextline.trials.eligibility.nlp import Mention
+from nextline.trials.eligibility.readers.base import Found, Reading
+from nextline.trials.eligibility.variants import variants_after
+
+# --- receptors ---------------------------------------------------------------------------
+HER2 = r"(?:her-?2(?:/neu|-?neu)?|erbb-?2|human epidermal growth factor receptor[- ]?2)"
+_STATUS = (
+    r"(?P<status>positive|negative|pos\b|neg\b|\+|-(?![A-Za-z0-9])|−(?![A-Za-z])|–(?![A-Za-z])|"
+    r"low|ultra-?low|zero|null|0(?!\.)\b|"
+    r"non-?amplified|not amplified|amplified|over-?expressing|over-?expression|"
+    r"non-?over-?expressing|expressing|expression|enriched)"
+)
+_HER2_RE = re.compile(
+    HER2
+    + r"\s*(?:\(\s*her2\s*\))?\s*(?:status\s*)?(?:is\s*)?[:\-]?\s*"
+    + _STATUS
+    + r"|(?P<pre>positive|negative)\s+for\s+"
+    + HER2
+    + r"|(?<!hormone )(?<!receptor )(?P<pre2>low|ultra-?low)\s+"
+    + HER2
+    + r"|"
+    + HER2
+    + r"\s*(?:status\s*)?(?:by\s*|of\s*)?ihc\s*(?:score\s*(?:of\s*)?)?(?P<ihc>0|1\+|2\+|3\+)",
+    re.IGNORECASE,
+)
+_HER2_ALTERED_RE = re.compile(
+    HER2 + r"[- ]?(?:gene\s+)?(?:mutations?|mutant|mutated|alterations?|altered|aberrations?|"
+    r"activating mutations?)",
+    re.IGNORECASE,
+)
+_HER2_VARIANT_RE = re.compile(
+    HER2 + r"(?=[\s-]+(?:gene\s+)?(?:p\.)?(?:[A-Z]\d|exon))", re.IGNORECASE
+)
+_HR_NAMES = (
+    r"(?P<which>hormone[- ]receptors?|hormone(?=[- ](?:positive|negative|\+))|(?-i:HR)|"
+    r"(?-i:ER)\s*(?:and|/|or|and/or)\s*(?-i:PR)|"
+    r"(?-i:ER)|estrogen[- ]receptor(?:\s*\((?-i:ER)\))?|oestrogen[- ]receptor|(?-i:PR|PgR)|"
+    r"progesterone[- ]receptor(?:\s*\((?-i:PR|PgR)\))?)"
+)
+_HR_RE = re.compile(
+    r"(?<![\w-])"
+    + _HR_NAMES
+    + r"\s*(?:status\s*)?(?:is\s*)?[:\-]?\s*(?P<status>positive|negative|pos\b|neg\b|\+|"
+    r"-(?![A-Za-z0-9])|−(?![A-Za-z])|–(?![A-Za-z])|low|"
+    r"expressing|poor)",
+    re.IGNORECASE,
+)
+TNBC_RE = re.compile(
+    r"triple[- ](?:receptor[- ])?negative|\btnbc\b|(?-i:ER)\s*[-−–]\s*/\s*(?-i:PR)\s*[-−–]\s*/\s*"
+    + HER2
+    + r"\s*[-−–]",
+    re.IGNORECASE,
+)
+
+
+def _fold_status(status: str) -> str:
+    s = status.lower().replace("−", "-").replace("–", "-")
+    if s in (
+        "+",
+        "pos",
+        "positive",
+        "amplified",
+        "overexpressing",
+        "over-expressing",
+        "overexpression",
+        "over-expression",
+        "enriched",
+    ):
+        return "positive"
+    if s in (
+        "-",
+        "neg",
+        "negative",
+        "non-amplified",
+        "nonamplified",
+        "not amplified",
+        "non-overexpressing",
+        "nonoverexpressing",
+        "non-over-expressing",
+    ):
+        return "negative"
+    if s in ("ultralow", "ultra-low"):
+        return "ultralow"
+    if s in ("zero", "null", "0"):
+        return "zero"
+    if s in ("expressing", "expression"):
+        return "expressing"
+    return s
+
+
+_RECEPTOR_HINT = re.compile(r"her|erbb|receptor|triple|tnbc|(?-i:ER|PR|HR|PgR)", re.IGNORECASE)
+
+
+def find_receptors(reading: Reading) -> list[Found]:
+    """HER2, hormone-receptor and triple-negative mentions."""
+    text = reading.text
+    found: list[Found] = []
+    if not _RECEPTOR_HINT.search(text):
+        return found
+    for m in TNBC_RE.finditer(text):
+        found.append(
+            Found(
+                Mention(m.start(), m.end(), "RECEPTOR"),
+                Constraint(type="triple_negative", words=m.group(0)),
+            )
+        )
+    taken = [(f.mention.start, f.mention.end) for f in found]
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for m in _HER2_VARIANT_RE.finditer(text):
+        # "HER2 exon 20 insertion", "HER2 L755S": one ERBB2 variant, not HER2 status
+        variants = variants_after(text[m.end() :])
+        if not variants or not free(m.start(), m.end()):
+            continue
+        taken.append((m.start(), m.end()))
+        found.append(
+            Found(
+                Mention(m.start(), m.end(), "GENE"),
+                Constraint(
+                    type="alteration",
+                    genes=("ERBB2",),
+                    variants=variants,
+                    words=f"{m.group(0)} {' or '.join(variants)}",
+                ),
+            )
+        )
+    for m in _HER2_ALTERED_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        taken.append((m.start(), m.end()))
+        words = m.group(0)
+        if re.search(r"mutat|mutant", words, re.IGNORECASE):
+            found.append(
+                Found(
+                    Mention(m.start(), m.end(), "GENE"),
+                    Constraint(type="alteration", genes=("ERBB2",), words=words),
+                )
+            )
+        else:  # "HER2 alterations": amplification, overexpression or mutation
+            found.append(
+                Found(
+                    Mention(m.start(), m.end(), "HER2_ALTERED"),
+                    Constraint(type="her2", statuses=("positive",), words=words),
+                    extra={"or_gene": "ERBB2"},
+                )
+            )
+    for m in _HER2_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        after = text[m.end() : m.end() + 12].lower()
+        if re.match(r"\s*(?:mutat|mutant|gene mutation)", after):
+            continue  # "HER2-mutant": an alteration, read as a gene below
+        if m.group("ihc"):
+            ihc = m.group("ihc")
+            status = {"0": "zero", "1+": "low", "2+": "low", "3+": "positive"}[ihc]
+            if ihc == "2+":
+                continue  # 2+ needs the ISH result to mean anything
+        else:
+            status = _fold_status(m.group("status") or m.group("pre") or m.group("pre2") or "")
+        if status not in ("positive", "negative", "low", "ultralow", "zero", "expressing"):
+            continue
+        found.append(
+            Found(
+                Mention(m.start(), m.end(), "RECEPTOR"),
+                Constraint(type="her2", statuses=(status,), words=m.group(0)),
+            )
+        )
+    for m in _HR_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        which_text = m.group("which").lower()
+        if (
+            "and" in which_text
+            or "/" in which_text
+            or "or" in which_text.split()
+            or "hormone" in which_text
+            or which_text == "hr"
+        ):
+            receptor = "hr"
+        elif "pr" in which_text.split() or which_text.startswith(("prog", "pgr", "pr")):
+            receptor = "pr"
+        else:
+            receptor = "er"
+        status = _fold_status(m.group("status"))
+        if status == "poor":
+            status = "low"
+        if status == "expressing":
+            status = "positive"
+        if status not in ("positive", "negative", "low"):
+            continue
+        found.append(
+            Found(
+                Mention(m.start(), m.end(), "RECEPTOR"),
+                Constraint(
+                    type="hormone_receptor", receptor=receptor, statuses=(status,), words=m.group(0)
+                ),
+            )
+        )
+    return found
+
+
+def _conflict(group: list[Constraint]) -> bool:
+    """Receptor statements no single cancer can satisfy together (TNBC and HR-positive,
+    HER2-positive and HER2-negative): a list of alternatives, not a conjunction."""
+    her2 = {s for c in group if c.type == "her2" and not c.negated for s in c.statuses}
+    hr = {s for c in group if c.type == "hormone_receptor" and not c.negated for s in c.statuses}
+    tnbc = any(c.type == "triple_negative" and not c.negated for c in group)
+    if "positive" in her2 and her2 & {"negative", "low", "ultralow", "zero"}:
+        return True
+    if "positive" in hr and "negative" in hr:
+        return True
+    return tnbc and ("positive" in hr or "positive" in her2)
+
+
+def receptor_groups(receptors: list[Constraint], gaps: list[bool]) -> list[list[Constraint]]:
+    """Receptor mentions split at "or": "HR+/HER2- or TNBC" is two alternatives."""
+    groups: list[list[Constraint]] = []
+    for constraint, gap in zip(receptors, gaps, strict=True):
+        if not groups or gap:
+            if groups and gap and groups[-1] and _same_kind(groups[-1][-1], constraint):
+                # "HER2-low or HER2-ultralow": one constraint with both statuses
+                last = groups[-1][-1]
+                groups[-1][-1] = last.model_copy(
+                    update={
+                        "statuses": tuple(dict.fromkeys((*last.statuses, *constraint.statuses)))
+                    }
+                )
+                continue
+            groups.append([constraint])
+        else:
+            groups[-1].append(constraint)
+    out: list[list[Constraint]] = []
+    for group in (_dedupe(g) for g in groups):
+        if _conflict(group):
+            out.extend([c] for c in group)  # "HR+ breast cancer, TNBC, HER2+": any one
+        else:
+            out.append(group)
+    return out
+
+
+def _same_kind(a: Constraint, b: Constraint) -> bool:
+    return (
+        a.type == b.type
+        and a.receptor == b.receptor
+        and a.negated == b.negated
+        and a.type != "triple_negative"
+    )
+
+
+def _dedupe(group: list[Constraint]) -> list[Constraint]:
+    out: list[Constraint] = []
+    for c in group:
+        key = (c.type, c.receptor, c.statuses, c.negated)
+        if all((o.type, o.receptor, o.statuses, o.negated) != key for o in out):
+            out.append(c)
+    return out

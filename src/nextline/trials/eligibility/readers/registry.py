@@ -1,0 +1,68 @@
+"""The one table of criterion readers, in the order they run.
+
+Two kinds of reader: a *concept* reader finds mentions (a receptor, a gene, a therapy, brain
+metastases...) whose meaning medspaCy's ConText then judges (negated, merely allowed, an
+exception, a condition); a *value* reader reads numbers with their comparison directly
+(lines, performance status, labs, age) and returns constraints. The order is explicit
+because it matters: the lines reader claims "2 prior endocrine therapies" before the therapy
+reader looks for therapy names, and value constraints keep their order in the result.
+
+To add a family: write one module in this package with a `find_*` or `read_*` function taking
+a `Reading`, and add one row here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nextline.trials.eligibility.models import Constraint
+from nextline.trials.eligibility.readers.alterations import find_alterations
+from nextline.trials.eligibility.readers.base import Found, Reading
+from nextline.trials.eligibility.readers.brain import find_brain
+from nextline.trials.eligibility.readers.labs import read_labs
+from nextline.trials.eligibility.readers.lines import read_lines
+from nextline.trials.eligibility.readers.measurable import find_measurable
+from nextline.trials.eligibility.readers.performance import read_performance
+from nextline.trials.eligibility.readers.person import find_menopause, read_age, read_sex
+from nextline.trials.eligibility.readers.receptors import find_receptors
+from nextline.trials.eligibility.readers.stage import find_stage
+from nextline.trials.eligibility.readers.therapies import find_therapies
+from nextline.trials.eligibility.refractory import standard_options_constraint
+
+FindMentions = Callable[[Reading], list[Found]]
+ReadValues = Callable[[Reading], list[Constraint]]
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """One family's reader: exactly one of `find` (concepts) or `read` (values)."""
+
+    name: str
+    find: FindMentions | None = None
+    read: ReadValues | None = None
+
+
+def read_standard_options(reading: Reading) -> list[Constraint]:
+    """ "No standard therapy available", in an inclusion (see `refractory.py`)."""
+    if reading.section != "inclusion":
+        return []
+    found = standard_options_constraint(reading.text)
+    return [] if found is None else [found]
+
+
+READERS: tuple[Reader, ...] = (
+    Reader("receptors", find=find_receptors),
+    Reader("alterations", find=find_alterations),
+    Reader("lines", read=read_lines),  # before therapies: claims the counted words
+    Reader("therapies", find=find_therapies),
+    Reader("brain", find=find_brain),
+    Reader("stage", find=find_stage),
+    Reader("menopause", find=find_menopause),
+    Reader("measurable", find=find_measurable),
+    Reader("standard_options", read=read_standard_options),
+    Reader("performance", read=read_performance),
+    Reader("labs", read=read_labs),
+    Reader("age", read=read_age),
+    Reader("sex", read=read_sex),
+)
