@@ -19,11 +19,12 @@ import datetime as dt
 import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
 from nextline.trials._facts import Answer, PatientFacts, Verdict
+from nextline.trials.cohorts import display_name
 from nextline.trials.eligibility import Criterion, ParsedEligibility
 from nextline.trials.geo import Point, country_code, haversine_km, locate
 from nextline.trials.kind import ENROLS_METASTATIC, POPULATION_WORDS
@@ -97,6 +98,40 @@ class SiteDistance:
     distance_km: float | None
 
 
+@dataclass(frozen=True, slots=True)
+class CohortVerdict:
+    """One cohort, part or arm judged on the shared criteria plus its own."""
+
+    key: str  # "cohort 2b"
+    name: str  # "Part 2B (ER+HER2- breast cancer 2-4L, combination with fulvestrant)"
+    verdict: TrialVerdict
+    reasons: tuple[str, ...]  # why it is likely ineligible (shared reasons first)
+    to_find_out: tuple[str, ...]  # what would settle it (the deciding facts first)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "verdict": self.verdict,
+            "reasons": list(self.reasons),
+            "to_find_out": list(self.to_find_out),
+        }
+
+
+class _CohortTally:
+    """What one cohort's own criteria say about the person, while a trial is matched."""
+
+    __slots__ = ("evaluated", "favourable", "find_out", "fits", "key_find_out", "met", "reasons")
+
+    def __init__(self) -> None:
+        self.evaluated = 0
+        self.favourable = 0
+        self.met = 0  # own inclusion criteria met
+        self.fits = 0  # own inclusion criteria about the cancer or its treatment met
+        self.reasons: list[str] = []
+        self.key_find_out: list[str] = []
+        self.find_out: list[str] = []
+
+
 class TrialMatch:
     """A trial, the person's verdict for it, and why. The per-criterion results are built
     when asked for (`criteria`), so ranking thousands of trials stays cheap."""
@@ -106,6 +141,7 @@ class TrialMatch:
         "_origin",
         "_plan",
         "cohort",
+        "cohorts",
         "in_country",
         "nearest_km",
         "reasons",
@@ -126,9 +162,11 @@ class TrialMatch:
         nearest_km: float | None,
         in_country: bool | None,
         cohort: str | None = None,
+        cohorts: tuple[CohortVerdict, ...] = (),
     ) -> None:
         self._plan = plan
         self.cohort = cohort  # the cohort, part or arm that fits best, when the study has them
+        self.cohorts = cohorts  # each cohort's verdict, when the study has two or more
         self._origin = origin
         self._answers = answers
         self.verdict = verdict
@@ -218,6 +256,7 @@ class TrialMatch:
             "summary": self.summary(),
             "to_find_out": list(self.to_find_out),
             "reasons": list(self.reasons),
+            "cohorts": [c.as_json() for c in self.cohorts],
             "sites": [
                 {
                     "facility": s.facility,
@@ -365,7 +404,12 @@ class _Matcher:
         return nearest, in_country
 
     def match(self, plan: TrialPlan, keep_ineligible: bool = True) -> TrialMatch | None:
-        """The trial's verdict; None when it is likely ineligible and not wanted."""
+        """The trial's verdict; None when it is likely ineligible and not wanted.
+
+        A trial with two or more cohorts is judged per cohort (shared criteria plus the
+        cohort's own) and takes the best cohort's verdict, reasons and open questions. With
+        one named cohort, or criteria scoped by a condition ("if premenopausal: ..."), the
+        scoped criteria cannot rule the trial out: the rest of the study may be open."""
         answers: dict[int, tuple[Verdict, Answer | None]] = {}
         reasons: list[str] = []
         find_out: list[str] = []
@@ -374,7 +418,6 @@ class _Matcher:
         substantive_met = False
         criteria = plan.parsed.criteria
         key_asked = 0  # key unknowns go before the others in `to_find_out`
-        cohorts: dict[str, list[Any]] = {}  # label -> [anything against, inclusions met]
         population = plan.kind.population
         if population not in ENROLS_METASTATIC:
             # the study is not for people whose breast cancer has spread: nothing else counts,
@@ -396,36 +439,59 @@ class _Matcher:
             find_out.append(_FIND_OUT["disease_stage_unstated"])
             key_asked = 1
             key_unknown = True
+        per_cohort = len(plan.cohorts) >= 2
+        tallies = [_CohortTally() for _ in plan.cohorts]
+        for cohort, tally in zip(plan.cohorts, tallies, strict=True):
+            if cohort.other_cancer and per_cohort:
+                tally.reasons.append(f"Not for you: {_OTHER_CANCER_COHORT}")
         for planned in plan.criteria:
+            own = planned.cohorts if per_cohort else ()
             if not planned.groups:
                 answers[planned.index] = ("unknown", None)
-                if planned.key and not planned.scoped:
+                if planned.key and own:
+                    for c in own:
+                        tallies[c].key_find_out.append(planned.find_out)
+                elif planned.key and not planned.scoped:
                     key_unknown = True
                     find_out.insert(key_asked, planned.find_out)
                     key_asked += 1
                 continue
             verdict, answer = self.criterion(planned)
             answers[planned.index] = (verdict, answer)
-            evaluated += 1
             inclusion = planned.section == SECTION_INCLUSION
             against = (verdict == "not_met") if inclusion else (verdict == "met")
-            label = criteria[planned.index].cohort if planned.scoped else None
-            if label is not None:
-                tally = cohorts.setdefault(label, [False, 0])
+            if own:
+                for c in own:
+                    tally = tallies[c]
+                    tally.evaluated += 1
+                    if against:
+                        tally.reasons.append(
+                            _reason(criteria[planned.index].text, answer, inclusion)
+                        )
+                    elif verdict == "unknown":
+                        wanted = tally.key_find_out if planned.key else tally.find_out
+                        wanted.append(planned.find_out)
+                    else:
+                        tally.favourable += 1
+                        if inclusion:
+                            tally.met += 1
+                            if planned.substantive:
+                                tally.fits += 1
+                continue
+            evaluated += 1
+            if planned.cohorts:  # the one named cohort: tallied only to name it when it fits
+                tally = tallies[planned.cohorts[0]]
                 if against:
-                    tally[0] = True
+                    tally.reasons.append("")
                 elif verdict == "met" and inclusion:
-                    tally[1] += 1
+                    tally.met += 1
             if against:
                 if planned.scoped:
                     scoped_against = True
                 elif not keep_ineligible:
                     return None
                 else:
-                    text = criteria[planned.index].text
-                    detail = f" ({answer.detail})" if answer and answer.detail else ""
-                    word = "Not met" if inclusion else "Exclusion applies"
-                    reasons.append(f"{word}: {_short(text)}{detail}")
+                    reasons.append(_reason(criteria[planned.index].text, answer, inclusion))
             elif verdict == "unknown":
                 if not planned.scoped:
                     # what decides the trial is asked first
@@ -440,12 +506,67 @@ class _Matcher:
                 if planned.substantive and not planned.scoped and inclusion:
                     substantive_met = True
                     fitting += 1
-        if reasons:
-            verdict_: TrialVerdict = "likely_ineligible"
-        elif scoped_against or key_unknown or not substantive_met:
-            verdict_ = "possibly_eligible"
+
+        def verdict_of(tally: _CohortTally | None) -> TrialVerdict:
+            if reasons or (tally is not None and tally.reasons):
+                return "likely_ineligible"
+            if tally is None:
+                open_ = scoped_against or key_unknown or not substantive_met
+            else:
+                open_ = (
+                    scoped_against
+                    or key_unknown
+                    or bool(tally.key_find_out)
+                    or bool(plan.cohorts[tallies.index(tally)].unread)
+                    or not (substantive_met or tally.fits)
+                )
+            return "possibly_eligible" if open_ else "likely_eligible"
+
+        best: _CohortTally | None = None
+        cohort_name: str | None = None
+        cohort_verdicts: tuple[CohortVerdict, ...] = ()
+        if per_cohort:
+            judged = [(verdict_of(t), t) for t in tallies]
+            if not keep_ineligible and all(v == "likely_ineligible" for v, _ in judged):
+                return None
+            order = min(
+                range(len(judged)),
+                key=lambda i: (
+                    VERDICT_ORDER[judged[i][0]],
+                    -judged[i][1].met,
+                    len(judged[i][1].key_find_out) + len(plan.cohorts[i].unread),
+                    i,
+                ),
+            )
+            verdict_, best = judged[order]
+            cohort_verdicts = tuple(
+                CohortVerdict(
+                    key=cohort.key,
+                    name=cohort.name,
+                    verdict=v,
+                    reasons=(*reasons, *t.reasons),
+                    to_find_out=_find_out_of(find_out, key_asked, t, cohort.unread),
+                )
+                for cohort, (v, t) in zip(plan.cohorts, judged, strict=True)
+            )
+            if verdict_ == "likely_ineligible":
+                if not reasons:
+                    reasons = [
+                        f"{display_name(c.key)} — {t.reasons[0]}"
+                        for c, (_, t) in zip(plan.cohorts, judged, strict=True)
+                    ]
+            else:
+                cohort_name = plan.cohorts[order].name
+            to_find_out = cohort_verdicts[order].to_find_out
+            favourable += best.favourable
+            evaluated += best.evaluated
+            fitting += best.fits
+            key_asked += len(best.key_find_out) + len(plan.cohorts[order].unread)
         else:
-            verdict_ = "likely_eligible"
+            verdict_ = verdict_of(None)
+            to_find_out = tuple(dict.fromkeys(find_out))
+            if tallies and not tallies[0].reasons and tallies[0].met:
+                cohort_name = plan.cohorts[0].name
         nearest, in_country = self.place(plan)
         share = favourable / evaluated if evaluated else 0.0
         if nearest is not None:
@@ -472,13 +593,6 @@ class _Matcher:
             + 0.05 * plan.phase_weight
             + 0.05 * place
         )
-        to_find_out = tuple(dict.fromkeys(find_out))
-        fitting_cohorts = [
-            (tally[1], label)
-            for label, tally in cohorts.items()
-            if not tally[0] and tally[1] and label != "other cancer types"
-        ]
-        best_cohort = max(fitting_cohorts)[1] if fitting_cohorts else None
         return TrialMatch(
             plan,
             verdict_,
@@ -489,8 +603,36 @@ class _Matcher:
             self.origin,
             nearest,
             in_country,
-            best_cohort,
+            cohort_name,
+            cohort_verdicts,
         )
+
+
+_OTHER_CANCER_COHORT = "this part of the study is for people with other cancers"
+
+
+def _reason(text: str, answer: Answer | None, inclusion: bool) -> str:
+    detail = f" ({answer.detail})" if answer and answer.detail else ""
+    word = "Not met" if inclusion else "Exclusion applies"
+    return f"{word}: {_short(text)}{detail}"
+
+
+def _find_out_of(
+    shared: list[str], key_asked: int, tally: _CohortTally, unread: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A cohort's open questions: the deciding ones first (shared, then its own), then the
+    rest."""
+    return tuple(
+        dict.fromkeys(
+            [
+                *shared[:key_asked],
+                *tally.key_find_out,
+                *unread,
+                *shared[key_asked:],
+                *tally.find_out,
+            ]
+        )
+    )
 
 
 def _short(text: str) -> str:

@@ -10,15 +10,18 @@ once per person and walks small tuples.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from nextline.knowledge import Knowledge
+from nextline.trials.cohorts import cohort_keys, cohort_name, display_name
 from nextline.trials.eligibility import KEY_TYPES, Constraint, Criterion, ParsedEligibility
 from nextline.trials.kind import TrialKind, classify
 from nextline.trials.models import Trial
 
 SUBSTANTIVE_TYPES = KEY_TYPES - {"condition", "sex", "menopausal_status", "measurable_disease"}
+_ANY_TUMOUR = re.compile(r"\bsolid tumou?rs?\b|\bany (?:advanced )?(?:cancer|tumou?r)")
 SECTION_INCLUSION = 0
 SECTION_EXCLUSION = 1
 
@@ -37,6 +40,18 @@ class PlannedCriterion:
     has_topics: bool
     substantive: bool  # about the cancer or its treatment (not only cancer type, age, sex)
     find_out: str  # what would settle it when it is unknown, in plain words
+    cohorts: tuple[int, ...] = ()  # the trial's cohorts (`TrialPlan.cohorts`) it applies to
+
+
+@dataclass(frozen=True, slots=True)
+class CohortPlan:
+    """One cohort, part or arm of a trial: its key, its name with what it is for, and what
+    would settle its own criteria that could not be read (text only)."""
+
+    key: str  # "cohort 2b" (trials/cohorts.py)
+    name: str  # "Part 2B (ER+HER2- breast cancer 2-4L, combination with fulvestrant)"
+    unread: tuple[str, ...]  # `to_find_out` lines for its own inclusion criteria not read
+    other_cancer: bool = False  # its own inclusion criteria name another cancer, not breast
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +77,7 @@ class TrialPlan:
     phase_weight: float
     kind: TrialKind  # what the study is for and whom it enrols
     specific: float  # 1.0 built for breast cancer alone ... 0.2 any advanced cancer
+    cohorts: tuple[CohortPlan, ...] = ()  # named cohorts, parts or arms, in order of mention
 
 
 @dataclass(frozen=True)
@@ -78,8 +94,6 @@ _PHASE_WEIGHT = {"PHASE3": 1.0, "PHASE2": 0.8, "PHASE1": 0.4, "EARLY_PHASE1": 0.
 
 
 def _key(text: str | None) -> str:
-    import re
-
     return re.sub(r"[^A-Z0-9]+", "_", (text or "").upper()).strip("_")
 
 
@@ -132,6 +146,72 @@ def _specificity(trial: Trial, kind: TrialKind) -> float:
     return 0.2
 
 
+def _cohorts(
+    read: ParsedEligibility, kb: Knowledge, keys_of: dict[str, tuple[str, ...]]
+) -> tuple[tuple[CohortPlan, ...], list[tuple[int, ...]]]:
+    """The trial's cohorts and, per parsed criterion, the cohorts it applies to (by index).
+    `keys_of` caches label -> cohort keys across the catalog (labels repeat)."""
+    from nextline.trials.eligibility.study_record import mentions_other_cancer
+    from nextline.trials.matching import find_out_words
+
+    per_criterion: list[tuple[str, ...]] = []
+    order: dict[str, None] = {}
+    for criterion in read.criteria:
+        label = criterion.cohort
+        if label is None:
+            per_criterion.append(())
+            continue
+        keys = keys_of.get(label)
+        if keys is None:
+            keys = keys_of[label] = cohort_keys(label)
+        per_criterion.append(keys)
+        for key in keys:
+            order.setdefault(key, None)
+    if not order:
+        return (), [() for _ in read.criteria]
+    index_of = {key: i for i, key in enumerate(order)}
+    names: dict[str, str] = {}
+    unread: dict[str, list[str]] = {key: [] for key in order}
+    other: set[str] = set()
+    takes_breast: set[str] = set()
+    for criterion, keys in zip(read.criteria, per_criterion, strict=True):
+        label = criterion.cohort
+        if not keys or label is None:
+            continue
+        if len(keys) == 1 and keys[0] not in names:
+            named = cohort_name(keys[0], label, criterion.text)
+            if named != display_name(keys[0]):
+                names[keys[0]] = named
+        if criterion.section == "inclusion":
+            # "For Module 2 only, advanced endometrial cancer": the part is for another
+            # cancer, unless one of its criteria also takes breast cancer or any solid tumour
+            # (an enrolment list is a list of alternatives)
+            words = criterion.text.lower()
+            if "breast" in words or _ANY_TUMOUR.search(words):
+                takes_breast.update(keys)
+            elif mentions_other_cancer(criterion.text):
+                other.update(keys)
+        opens_a_list = criterion.text.rstrip().endswith(":")
+        if (
+            criterion.section == "inclusion"
+            and not criterion.groups
+            and not criterion.topics
+            and not opens_a_list
+        ):
+            for key in keys:
+                unread[key].append(find_out_words(criterion, kb))
+    plans = tuple(
+        CohortPlan(
+            key=key,
+            name=names.get(key, display_name(key)),
+            unread=tuple(unread[key]),
+            other_cancer=key in other and key not in takes_breast,
+        )
+        for key in order
+    )
+    return plans, [tuple(index_of[k] for k in keys) for keys in per_criterion]
+
+
 def prepare_catalog(
     trials: Sequence[Trial],
     kb: Knowledge,
@@ -145,10 +225,12 @@ def prepare_catalog(
     table: dict[Constraint, int] = {}
     criterion_ids: dict[tuple[object, ...], int] = {}
     plans: list[TrialPlan] = []
+    keys_of: dict[str, tuple[str, ...]] = {}
     for trial in trials:
         read = parsed.get(trial.nct_id) if parsed is not None else None
         if read is None:
             read = parse_trial(trial, kb)
+        cohorts, cohorts_of = _cohorts(read, kb, keys_of)
         planned: list[PlannedCriterion] = []
         for index, criterion in enumerate(read.criteria):
             if not criterion.groups and not criterion.topics:
@@ -170,6 +252,7 @@ def prepare_catalog(
                     has_topics=bool(criterion.topics),
                     substantive=any(c.type in SUBSTANTIVE_TYPES for c in criterion.constraints),
                     find_out=find_out_words(criterion, kb),
+                    cohorts=cohorts_of[index],
                 )
             )
         sites = _sites(trial)
@@ -193,6 +276,7 @@ def prepare_catalog(
                 phase_weight=phase_weight(trial.phases),
                 kind=(kind := classify(trial)),
                 specific=_specificity(trial, kind),
+                cohorts=cohorts,
             )
         )
     ordered = sorted(table, key=table.__getitem__)
