@@ -19,6 +19,8 @@ import datetime as dt
 import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
+from types import MappingProxyType
 from typing import Literal
 
 from nextline.knowledge import Knowledge
@@ -27,7 +29,6 @@ from nextline.trials._facts import Answer, PatientFacts, Verdict
 from nextline.trials.cohorts import display_name
 from nextline.trials.eligibility import Criterion, ParsedEligibility
 from nextline.trials.geo import Point, country_code, haversine_km, locate
-from nextline.trials.kind import ENROLS_METASTATIC, POPULATION_WORDS
 from nextline.trials.models import Trial
 from nextline.trials.prepared import (
     SECTION_EXCLUSION,
@@ -39,6 +40,8 @@ from nextline.trials.prepared import (
 )
 
 TrialVerdict = Literal["likely_eligible", "possibly_eligible", "likely_ineligible"]
+_UNKNOWN: tuple[Verdict, Answer | None] = ("unknown", None)
+_NO_ANSWERS: Mapping[int, tuple[Verdict, Answer | None]] = MappingProxyType({})
 LIKELY_LEAD = 0.1  # how much "likely eligible" adds to the fit score when ranking
 VERDICT_ORDER: dict[str, int] = {
     "likely_eligible": 0,
@@ -138,8 +141,10 @@ class TrialMatch:
 
     __slots__ = (
         "_answers",
+        "_group",
         "_origin",
         "_plan",
+        "_rank",
         "cohort",
         "cohorts",
         "in_country",
@@ -155,7 +160,7 @@ class TrialMatch:
         plan: TrialPlan,
         verdict: TrialVerdict,
         score: float,
-        answers: dict[int, tuple[Verdict, Answer | None]],
+        answers: Mapping[int, tuple[Verdict, Answer | None]],
         to_find_out: tuple[str, ...],
         reasons: tuple[str, ...],
         origin: Point | None,
@@ -175,6 +180,10 @@ class TrialMatch:
         self.reasons = reasons
         self.nearest_km = nearest_km
         self.in_country = in_country
+        # the ranking keys (see `match_trials`): treatment studies first, then those that may
+        # fit, then by score with a lead for "likely"
+        self._group = 2 * (plan.kind.purpose != "treatment") + (verdict == "likely_ineligible")
+        self._rank = -(score + (LIKELY_LEAD if verdict == "likely_eligible" else 0.0))
 
     @property
     def trial(self) -> Trial:
@@ -410,6 +419,22 @@ class _Matcher:
         cohort's own) and takes the best cohort's verdict, reasons and open questions. With
         one named cohort, or criteria scoped by a condition ("if premenopausal: ..."), the
         scoped criteria cannot rule the trial out: the rest of the study may be open."""
+        if not plan.enrols:
+            # the study is not for people whose breast cancer has spread: nothing else counts,
+            # so its criteria are not answered (most of an oncology catalog; keeps --all fast)
+            if not keep_ineligible:
+                return None
+            return TrialMatch(
+                plan,
+                "likely_ineligible",
+                plan.outside_score,
+                _NO_ANSWERS,
+                (),
+                plan.outside_reasons,
+                self.origin,
+                None,
+                None,
+            )
         answers: dict[int, tuple[Verdict, Answer | None]] = {}
         reasons: list[str] = []
         find_out: list[str] = []
@@ -418,24 +443,7 @@ class _Matcher:
         substantive_met = False
         criteria = plan.parsed.criteria
         key_asked = 0  # key unknowns go before the others in `to_find_out`
-        population = plan.kind.population
-        if population not in ENROLS_METASTATIC:
-            # the study is not for people whose breast cancer has spread: nothing else counts,
-            # so its criteria are not answered (most of an oncology catalog; keeps --all fast)
-            if not keep_ineligible:
-                return None
-            return TrialMatch(
-                plan,
-                "likely_ineligible",
-                round(0.05 * plan.status_weight + 0.05 * plan.phase_weight, 3),
-                {},
-                (),
-                (f"Not for you: this study is for {POPULATION_WORDS[population]}",),
-                self.origin,
-                None,
-                None,
-            )
-        elif population == "breast_stage_unstated":
+        if plan.kind.population == "breast_stage_unstated":
             find_out.append(_FIND_OUT["disease_stage_unstated"])
             key_asked = 1
             key_unknown = True
@@ -447,7 +455,7 @@ class _Matcher:
         for planned in plan.criteria:
             own = planned.cohorts if per_cohort else ()
             if not planned.groups:
-                answers[planned.index] = ("unknown", None)
+                answers[planned.index] = _UNKNOWN
                 if planned.key and own:
                     for c in own:
                         tallies[c].key_find_out.append(planned.find_out)
@@ -456,8 +464,9 @@ class _Matcher:
                     find_out.insert(key_asked, planned.find_out)
                     key_asked += 1
                 continue
-            verdict, answer = self.criterion(planned)
-            answers[planned.index] = (verdict, answer)
+            found = self.criterion(planned)
+            verdict, answer = found
+            answers[planned.index] = found
             inclusion = planned.section == SECTION_INCLUSION
             against = (verdict == "not_met") if inclusion else (verdict == "met")
             if own:
@@ -639,6 +648,10 @@ def _short(text: str) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
+_BY_RANK = attrgetter("_rank")
+_BY_GROUP = attrgetter("_group")
+
+
 def match_trials(
     record: PatientRecord,
     kb: Knowledge,
@@ -680,11 +693,12 @@ def match_trials(
 
     matches: list[TrialMatch] = []
     # Many small objects and no cycles: the cyclic garbage collector would otherwise walk
-    # the whole catalog again and again while the list is built (half the time at 10,000).
+    # the whole catalog again and again while the list is built and sorted (half the time
+    # at 10,000).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for plan in prepared.plans:
+        for plan in prepared.by_id:  # in NCT id order: the last tie-break of the ranking
             match = matcher.match(plan, include_ineligible)
             if match is None:
                 continue
@@ -694,20 +708,16 @@ def match_trials(
                 if match.nearest_km is None and match.in_country is False:
                     continue
             matches.append(match)
+        # Treatment trials first; care, imaging, screening and research studies after them.
+        # Within the treatment trials (and within the others), those that may fit before
+        # those that probably do not; among the first, fit decides, with a lead for
+        # "likely": a study built for this person's cancer and history that needs one fact
+        # checked outranks a basket whose few readable criteria happen to fit. Two stable
+        # sorts on precomputed keys (score, then group) over the NCT id order give the same
+        # order as one sort on (group, score, NCT id), without building a key per trial.
+        matches.sort(key=_BY_RANK)
+        matches.sort(key=_BY_GROUP)
     finally:
         if collecting:
             gc.enable()
-    # treatment trials first; care, imaging, screening and research studies after them
-    # Within the treatment trials (and within the others), those that may fit before those
-    # that probably do not; among the first, fit decides, with a lead for "likely": a study
-    # built for this person's cancer and history that needs one fact checked outranks a
-    # basket whose few readable criteria happen to fit.
-    matches.sort(
-        key=lambda m: (
-            m.purpose != "treatment",
-            m.verdict == "likely_ineligible",
-            -(m.score + (LIKELY_LEAD if m.verdict == "likely_eligible" else 0.0)),
-            m.trial.nct_id,
-        )
-    )
     return matches[:limit] if limit is not None else matches

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from nextline.knowledge import Knowledge
 from nextline.trials.cohorts import cohort_keys, cohort_name, display_name
 from nextline.trials.eligibility import KEY_TYPES, Constraint, Criterion, ParsedEligibility
-from nextline.trials.kind import TrialKind, classify
+from nextline.trials.kind import ENROLS_METASTATIC, POPULATION_WORDS, TrialKind, classify
 from nextline.trials.models import Trial
 
 SUBSTANTIVE_TYPES = KEY_TYPES - {"condition", "sex", "menopausal_status", "measurable_disease"}
@@ -78,15 +78,28 @@ class TrialPlan:
     kind: TrialKind  # what the study is for and whom it enrols
     specific: float  # 1.0 built for breast cancer alone ... 0.2 any advanced cancer
     cohorts: tuple[CohortPlan, ...] = ()  # named cohorts, parts or arms, in order of mention
+    # Worked out once so matching a study that is not for a person whose cancer has spread
+    # costs one check: whether it is, and what its match says when it is not.
+    enrols: bool = True  # kind.population is one of `ENROLS_METASTATIC`
+    outside_score: float = 0.0
+    outside_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class PreparedCatalog:
-    """Plans for every trial, and the one table of distinct constraints they point into."""
+    """Plans for every trial, and the one table of distinct constraints they point into.
+    `by_id` is the plans in NCT id order: matching walks them in that order, so ranking
+    needs no tie-break key of its own."""
 
     plans: tuple[TrialPlan, ...]
     constraints: tuple[Constraint, ...]
     distinct_criteria: int
+    by_id: tuple[TrialPlan, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.by_id:
+            ordered = tuple(sorted(self.plans, key=lambda p: p.trial.nct_id))
+            object.__setattr__(self, "by_id", ordered)
 
 
 _STATUS_WEIGHT = {"RECRUITING": 1.0, "NOT_YET_RECRUITING": 0.7, "ENROLLING_BY_INVITATION": 0.3}
@@ -277,6 +290,13 @@ def prepare_catalog(
                 kind=(kind := classify(trial)),
                 specific=_specificity(trial, kind),
                 cohorts=cohorts,
+                enrols=kind.population in ENROLS_METASTATIC,
+                outside_score=round(
+                    0.05 * status_weight(trial.status) + 0.05 * phase_weight(trial.phases), 3
+                ),
+                outside_reasons=(
+                    f"Not for you: this study is for {POPULATION_WORDS[kind.population]}",
+                ),
             )
         )
     ordered = sorted(table, key=table.__getitem__)
