@@ -27,7 +27,9 @@ from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
 from nextline.trials._facts import Answer, PatientFacts, Verdict
 from nextline.trials.cohorts import display_name
-from nextline.trials.eligibility import Criterion, ParsedEligibility
+from nextline.trials.eligibility import ParsedEligibility
+from nextline.trials.find_out import FIND_OUT
+from nextline.trials.find_out import find_out_words as find_out_words  # where it used to be
 from nextline.trials.geo import Point, country_code, haversine_km, locate
 from nextline.trials.models import Trial
 from nextline.trials.prepared import (
@@ -47,30 +49,6 @@ VERDICT_ORDER: dict[str, int] = {
     "likely_eligible": 0,
     "possibly_eligible": 1,
     "likely_ineligible": 2,
-}
-
-# What to find out, per constraint type, in plain words.
-_FIND_OUT = {
-    "condition": "Whether this study takes people with breast cancer (ask the study team)",
-    "disease_stage": "Whether the cancer has spread (the stage), from your care team",
-    "disease_stage_unstated": "Whether this study takes people whose cancer has spread "
-    "(ask the study team)",
-    "hormone_receptor": "Your hormone receptor (ER and PR) results from a biopsy",
-    "her2": "Your HER2 result (the IHC score, and the ISH result if the score was 2+)",
-    "triple_negative": "Your ER, PR and HER2 results from a biopsy",
-    "prior_therapy": "The names and dates of every cancer treatment you have had",
-    "prior_lines": "How many treatments you have had since the cancer spread",
-    "brain_metastases": "Whether any brain metastases are treated and stable (a recent brain MRI)",
-    "measurable_disease": "Whether your latest scan shows a tumor that can be measured "
-    "(RECIST 1.1), from your care team",
-    "performance_status": "Your current performance status (ECOG) from your care team",
-    "age": "Your date of birth",
-    "sex": "Your sex as recorded",
-    "menopausal_status": "Your menopausal status",
-    "standard_options": "Whether any standard treatment that fits you is left (ask your care "
-    "team; this study is for people with none left)",
-    "biomarker": "A test of the tumor for the marker this study looks for (ask the study team "
-    "which test)",
 }
 
 
@@ -290,27 +268,6 @@ def _with_topics(section: int, has_topics: bool, verdict: Verdict) -> Verdict:
     return verdict
 
 
-def find_out_words(criterion: Criterion, kb: Knowledge) -> str:
-    """What would settle a criterion that cannot be answered, in plain words."""
-    types: list[str] = [c.type for c in criterion.constraints] or list(criterion.topics)
-    kind = types[0] if types else "text"
-    for constraint in criterion.constraints:
-        if constraint.type == "alteration":
-            genes = ", ".join(constraint.genes)
-            if constraint.germline:
-                return f"An inherited (germline) gene test that includes {genes}"
-            return f"A tumor or blood (liquid biopsy) test for changes in {genes}"
-        if constraint.type == "lab":
-            test = kb.lab_tests.get(constraint.test_id or "")
-            return f"A recent {test.name if test else 'blood test'} result"
-        if constraint.type == "performance_status" and constraint.scale == "karnofsky":
-            return "Your current Karnofsky performance score from your care team"
-    if kind in _FIND_OUT:
-        return _FIND_OUT[kind]
-    short = criterion.text if len(criterion.text) <= 140 else criterion.text[:137] + "..."
-    return f"Ask the study team: {short}"
-
-
 def person_terms(record: PatientRecord, as_of: dt.date) -> list[str]:
     """Words that make a study relevant to this person."""
     terms = ["breast", "metastatic"]
@@ -444,7 +401,7 @@ class _Matcher:
         criteria = plan.parsed.criteria
         key_asked = 0  # key unknowns go before the others in `to_find_out`
         if plan.kind.population == "breast_stage_unstated":
-            find_out.append(_FIND_OUT["disease_stage_unstated"])
+            find_out.append(FIND_OUT["disease_stage_unstated"])
             key_asked = 1
             key_unknown = True
         per_cohort = len(plan.cohorts) >= 2

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from nextline.knowledge import Knowledge
 from nextline.trials.cohorts import cohort_keys, cohort_name, display_name
 from nextline.trials.eligibility import KEY_TYPES, Constraint, Criterion, ParsedEligibility
+from nextline.trials.find_out import find_out_words
 from nextline.trials.kind import ENROLS_METASTATIC, POPULATION_WORDS, TrialKind, classify
 from nextline.trials.models import Trial
 
@@ -165,7 +166,6 @@ def _cohorts(
     """The trial's cohorts and, per parsed criterion, the cohorts it applies to (by index).
     `keys_of` caches label -> cohort keys across the catalog (labels repeat)."""
     from nextline.trials.eligibility.study_record import mentions_other_cancer
-    from nextline.trials.matching import find_out_words
 
     per_criterion: list[tuple[str, ...]] = []
     order: dict[str, None] = {}
@@ -233,7 +233,6 @@ def prepare_catalog(
     """Plans for `trials`. `parsed` (NCT id -> parsed criteria, as the catalog stores them)
     saves parsing; trials missing from it are parsed here."""
     from nextline.trials.eligibility import parse_trial
-    from nextline.trials.matching import find_out_words
 
     table: dict[Constraint, int] = {}
     criterion_ids: dict[tuple[object, ...], int] = {}
