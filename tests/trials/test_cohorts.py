@@ -306,3 +306,52 @@ def test_every_cohort_of_a_real_basket_is_judged(kb: Knowledge) -> None:
     )
     tnbc = next(c for c in m.criteria if c.text.startswith("Cohort A1: urothelial carcinoma"))
     assert (tnbc.type, tnbc.verdict) == ("triple_negative", "met")
+
+
+def test_a_condition_for_other_people_inside_a_cohort_does_not_rule_it_out(kb: Knowledge) -> None:
+    # the NCT04969835 shape: within a phase, a rule for people with another cancer
+    trial = make_trial(
+        "Inclusion Criteria:\n* Metastatic breast cancer\n"
+        "* Phase 1a:\n  * Triple-negative breast cancer\n"
+        "* In Phase 1b, patients must meet the following additional criteria:\n"
+        "  * Patients with high grade soft tissue sarcoma must not have previously received "
+        "a CDK4/6 inhibitor.\n"
+        "  * HR-positive breast cancer\n"
+    )
+    m = match_one(make_record(kb), trial, kb)
+    assert m.verdict == "possibly_eligible"
+    assert m.cohort == "Phase 1B"
+    one_b = next(c for c in m.cohorts if c.key == "phase 1b")
+    assert (one_b.verdict, one_b.reasons) == ("possibly_eligible", ())
+
+
+def test_a_list_of_tumour_types_in_a_cohort_is_a_list_of_alternatives(kb: Knowledge) -> None:
+    trial = make_trial(
+        "Inclusion Criteria:\n* Metastatic cancer\n"
+        "* Part A: patients with one of these metastatic tumours:\n"
+        "  * Soft tissue sarcoma: progressive after one line\n"
+        "  * HR-positive breast cancer after a CDK4/6 inhibitor\n"
+        "* Part B:\n  * Triple-negative breast cancer\n"
+    )
+    tnbc = match_one(_tnbc_her2_low(kb), trial, kb)
+    part_a = next(c for c in tnbc.cohorts if c.key == "part a")
+    assert part_a.verdict == "possibly_eligible"  # one alternative failing is not decisive
+    assert tnbc.cohort == "Part B"
+
+
+def test_cohorts_named_at_two_levels_never_make_a_trial_likely(kb: Knowledge) -> None:
+    # the NCT06257264 shape: "Part 1" / "Part 2" and "Monotherapy" / "Triple combination
+    # cohorts": which holds which is not written down
+    trial = make_trial(
+        "Inclusion Criteria:\n* HR-positive metastatic breast cancer\n"
+        "* Part 1:\n  * Triple-negative breast cancer\n"
+        "* Part 2:\n  * Triple-negative breast cancer\n"
+        "* For triple combination cohorts:\n  * Prior CDK4/6 inhibitor\n"
+    )
+    m = match_one(make_record(kb), trial, kb)
+    assert m.verdict == "possibly_eligible"
+    assert [c.verdict for c in m.cohorts] == [
+        "likely_ineligible",
+        "likely_ineligible",
+        "possibly_eligible",
+    ]

@@ -33,9 +33,9 @@ PEOPLE = {
     "triple-negative-brca": dt.date(2024, 8, 25),
 }
 DIGESTS = {
-    "her2-positive-brain": "8e492e7fd3c9062debef1959bd0aa4c7e7e4ee010d62c584db6f10a7bbee8d6f",
-    "hr-positive-esr1": "93a07c377aaee38b4e851a10f4650c4dbf739e017f3609e9abcfc477546565c4",
-    "triple-negative-brca": "153edc81ce928c51fdbbc5c791b0d281724c2faf8d4c3fca096d952eff1c7f04",
+    "her2-positive-brain": "b70f1016a615f8a8657ddd9243b31e4a417e02cea78c462ac94c941a8acdef49",
+    "hr-positive-esr1": "1a288361c63e2ec4e19ece5ca3d8d9682849ffa9db413730da285afe870ba06b",
+    "triple-negative-brca": "893c8ec275be2617944f0dd4d7b897468183576a305e5f23fe5177b527073138",
 }
 
 

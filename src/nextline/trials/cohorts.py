@@ -108,6 +108,13 @@ def cohort_keys(label: str | None) -> tuple[str, ...]:
     return ()
 
 
+def cohort_kind(key: str) -> str:
+    """The level a key divides the study at: "cohort", "part", "phase", "dose", ... or
+    "named" for a division known only by its words ("Treatment Cohort")."""
+    kind = key.partition(" ")[0]
+    return kind if kind in _KINDS.values() or kind == "dose" else "named"
+
+
 def display_name(key: str) -> str:
     """A key as a person reads it: "cohort 2b" -> "Cohort 2B"."""
     kind, _, ident = key.partition(" ")

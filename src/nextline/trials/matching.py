@@ -101,10 +101,20 @@ class CohortVerdict:
 class _CohortTally:
     """What one cohort's own criteria say about the person, while a trial is matched."""
 
-    __slots__ = ("evaluated", "favourable", "find_out", "fits", "key_find_out", "met", "reasons")
+    __slots__ = (
+        "evaluated",
+        "favourable",
+        "find_out",
+        "fits",
+        "key_find_out",
+        "met",
+        "open",
+        "reasons",
+    )
 
     def __init__(self) -> None:
         self.evaluated = 0
+        self.open = False  # an alternative or conditional criterion went against the person
         self.favourable = 0
         self.met = 0  # own inclusion criteria met
         self.fits = 0  # own inclusion criteria about the cancer or its treatment met
@@ -430,7 +440,9 @@ class _Matcher:
                 for c in own:
                     tally = tallies[c]
                     tally.evaluated += 1
-                    if against:
+                    if against and planned.alternative:
+                        tally.open = True  # one alternative, or a condition: not decisive
+                    elif against:
                         tally.reasons.append(
                             _reason(criteria[planned.index].text, answer, inclusion)
                         )
@@ -481,6 +493,8 @@ class _Matcher:
             else:
                 open_ = (
                     scoped_against
+                    or tally.open
+                    or plan.cohorts_nested
                     or key_unknown
                     or bool(tally.key_find_out)
                     or bool(plan.cohorts[tallies.index(tally)].unread)

@@ -15,13 +15,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from nextline.knowledge import Knowledge
-from nextline.trials.cohorts import cohort_keys, cohort_name, display_name
+from nextline.trials.cohorts import cohort_keys, cohort_kind, cohort_name, display_name
 from nextline.trials.eligibility import KEY_TYPES, Constraint, Criterion, ParsedEligibility
 from nextline.trials.find_out import find_out_words
 from nextline.trials.kind import ENROLS_METASTATIC, POPULATION_WORDS, TrialKind, classify
 from nextline.trials.models import Trial
 
 SUBSTANTIVE_TYPES = KEY_TYPES - {"condition", "sex", "menopausal_status", "measurable_disease"}
+# A parent item that lists alternatives, and a criterion that applies to some people only.
+_ALTERNATIVES = re.compile(
+    r"\b(?:one|any|either) of the following\b|\bfollowing (?:types|tumou?rs|cancers)\b|"
+    r"\bone of\b.*:\s*$|\bor\s*:?\s*$",
+    re.IGNORECASE,
+)
+_CONDITIONAL = re.compile(
+    r"^(?:if|for|in)\b|^(?:patients|participants|subjects|women|men|those|people)\s+"
+    r"(?:with|who|whose)\b.{0,150}?\b(?:must|may|should|can|will need)\b",
+    re.IGNORECASE,
+)
 _ANY_TUMOUR = re.compile(r"\bsolid tumou?rs?\b|\bany (?:advanced )?(?:cancer|tumou?r)")
 SECTION_INCLUSION = 0
 SECTION_EXCLUSION = 1
@@ -42,6 +53,9 @@ class PlannedCriterion:
     substantive: bool  # about the cancer or its treatment (not only cancer type, age, sex)
     find_out: str  # what would settle it when it is unknown, in plain words
     cohorts: tuple[int, ...] = ()  # the trial's cohorts (`TrialPlan.cohorts`) it applies to
+    # one of a list of alternatives ("tumour of one of the following types:") or a condition
+    # for some people only ("Patients with TNBC may ..."): failing it leaves its cohort open
+    alternative: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +95,9 @@ class TrialPlan:
     cohorts: tuple[CohortPlan, ...] = ()  # named cohorts, parts or arms, in order of mention
     # Worked out once so matching a study that is not for a person whose cancer has spread
     # costs one check: whether it is, and what its match says when it is not.
+    # cohorts named at two levels ("Part 1" and "Monotherapy Cohorts"): which holds which is
+    # not known, so no cohort alone makes the trial "likely"
+    cohorts_nested: bool = False
     enrols: bool = True  # kind.population is one of `ENROLS_METASTATIC`
     outside_score: float = 0.0
     outside_reasons: tuple[str, ...] = ()
@@ -158,6 +175,38 @@ def _specificity(trial: Trial, kind: TrialKind) -> float:
     if kind.population == "breast_stage_unstated":
         return 0.5
     return 0.2
+
+
+def _tumour_lists(read: ParsedEligibility) -> frozenset[str]:
+    """Parent items whose cohort-scoped children name different cancers ("Phase 1a: ...
+    metastatic:" then "SGC: ...", "TNBC: ..."): a list of tumour types, one of which is
+    enough, however the text was nested."""
+    from nextline.trials.eligibility.study_record import mentions_other_cancer
+
+    named: dict[str, list[bool]] = {}
+    for criterion in read.criteria:
+        if criterion.cohort is None or criterion.group is None:
+            continue
+        if criterion.section != "inclusion":
+            continue
+        other = mentions_other_cancer(criterion.text) and "breast" not in criterion.text.lower()
+        breast = "breast" in criterion.text.lower() or "tnbc" in criterion.text.lower()
+        if other or breast:
+            named.setdefault(criterion.group, []).append(other)
+    return frozenset(g for g, found in named.items() if len(found) >= 2 and any(found))
+
+
+def _is_alternative(criterion: Criterion) -> bool:
+    """Whether failing this cohort criterion may not rule its cohort out: it sits under a
+    list of alternatives, or states a condition for some people only. The label the cohort
+    is named by ("Cohort 2: ...") is cut off first, so "Part 1: if ..." is read as "if ..."."""
+    if criterion.group and _ALTERNATIVES.search(criterion.group):
+        return True
+    text = criterion.text
+    label = criterion.cohort or ""
+    if label and text.lower().startswith(label.lower()):
+        text = text[len(label) :].lstrip(" :,-")
+    return bool(_CONDITIONAL.search(text))
 
 
 def _cohorts(
@@ -243,6 +292,7 @@ def prepare_catalog(
         if read is None:
             read = parse_trial(trial, kb)
         cohorts, cohorts_of = _cohorts(read, kb, keys_of)
+        listed = _tumour_lists(read) if cohorts else frozenset()
         planned: list[PlannedCriterion] = []
         for index, criterion in enumerate(read.criteria):
             if not criterion.groups and not criterion.topics:
@@ -265,6 +315,8 @@ def prepare_catalog(
                     substantive=any(c.type in SUBSTANTIVE_TYPES for c in criterion.constraints),
                     find_out=find_out_words(criterion, kb),
                     cohorts=cohorts_of[index],
+                    alternative=bool(cohorts_of[index])
+                    and (criterion.group in listed or _is_alternative(criterion)),
                 )
             )
         sites = _sites(trial)
@@ -289,6 +341,7 @@ def prepare_catalog(
                 kind=(kind := classify(trial)),
                 specific=_specificity(trial, kind),
                 cohorts=cohorts,
+                cohorts_nested=len({cohort_kind(c.key) for c in cohorts}) > 1,
                 enrols=kind.population in ENROLS_METASTATIC,
                 outside_score=round(
                     0.05 * status_weight(trial.status) + 0.05 * phase_weight(trial.phases), 3
