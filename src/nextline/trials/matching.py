@@ -7,8 +7,12 @@ unknowns alone never make a trial ineligible. It is `likely_eligible` when nothi
 against the person, nothing about the cancer's biology or treatment history is unknown, and
 at least one criterion about the cancer or its treatment was read and fits; otherwise
 `possibly_eligible`, with `to_find_out` naming the tests or facts that would settle
-it. Trials are ranked by verdict, then a score built from criteria met, relevance of the
-study to the person's cancer and history, recruiting status, phase and distance.
+it. A trial with two or more cohorts, parts or arms (`trials/cohorts.py`) is judged per
+cohort, on the shared criteria plus the cohort's own: it is `likely_ineligible` when every
+cohort is, and otherwise takes the best cohort's verdict, name, reasons and `to_find_out`
+(`TrialMatch.cohorts` holds each cohort's). Trials are ranked by verdict, then a score
+built from criteria met, relevance of the study to the person's cancer and history,
+recruiting status, phase and distance.
 
 No I/O, no clock: the as-of date is an argument; parsed criteria come in or are parsed here.
 """
