@@ -301,6 +301,7 @@ def test_json_item_follows_the_contract(kb: Knowledge) -> None:
     item = match_one(make_record(kb), trial, kb).as_json()
     assert sorted(item) == [
         "cohort",
+        "cohorts",
         "criteria",
         "nct_id",
         "phase",

@@ -169,11 +169,6 @@ FITS = {
         ("NCT06590857", "Histologically confirmed, ER+, HER2-negative", "her2"),
         ("NCT04862663", "Histologically confirmed HR+/ HER2- breast cancer", "her2"),
         (
-            "NCT05787587",
-            "Participant must have progressed on at least one prior line",
-            "prior_lines",
-        ),
-        (
             "NCT06678269",
             "Documented estrogen receptor (ER) positive and/or progesterone",
             "hormone_receptor",
@@ -187,15 +182,9 @@ FITS = {
             "her2",
         ),
         ("NCT06844669", "Breast cancer studied: HER2-positive Breast Cancer", "her2"),
-        (
-            "NCT05787587",
-            "Participant must have progressed on at least one prior line",
-            "prior_lines",
-        ),
     ],
     "triple-negative-brca": [
         ("NCT05086692", "Breast cancer studied: Triple Negative", "triple_negative"),
-        ("NCT06465069", "Breast cancer studied: Triple Negative", "triple_negative"),
         ("NCT06657222", "Breast cancer studied: TNBC", "triple_negative"),
         ("NCT04389632", "Breast cancer studied: HER2 Negative Breast Neoplasms", "her2"),
         (

@@ -108,6 +108,7 @@ def all_routes() -> list[tuple[str, str]]:
         pages,
         people_admin,
         questions,
+        trial_changes,
         upload,
     )
 
@@ -119,6 +120,7 @@ def all_routes() -> list[tuple[str, str]]:
         ("", pages.router),
         ("", people_admin.router),
         ("", questions.router),
+        ("", trial_changes.router),
         ("", upload.router),
         ("/api", api.router),
     )

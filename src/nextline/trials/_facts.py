@@ -306,7 +306,7 @@ class PatientFacts:
         days = c.since_stop_days or 0
         # A short gap is a waiting time: stopping (the moment nextline is for) and waiting
         # meets it, so it is asked about, never a barrier. A long one stays a condition.
-        waiting = "unknown" if days <= WASHOUT_DAYS else "not_met"
+        waiting: Verdict = "unknown" if days <= WASHOUT_DAYS else "not_met"
         found = self._matching_entries(c)
         unknown: list[_Entry] = []
         for e in found:

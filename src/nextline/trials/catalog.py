@@ -9,60 +9,32 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nextline.errors import NotFound
+from nextline.trials.catalog_model import Catalog
 from nextline.trials.models import Trial
 
 if TYPE_CHECKING:
     from nextline.trials.store import TrialStore
 
+__all__ = [
+    "DATA_DIR",
+    "DEFAULT_SNAPSHOT",
+    "DEFAULT_SOURCE",
+    "DEFAULT_UPDATED",
+    "Catalog",
+    "find_trial",
+    "is_breast_trial",
+    "load_catalog",
+    "load_default_catalog",
+    "stored_trials",
+]
+
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_SNAPSHOT = DATA_DIR / "ctgov_oncology_2026-01.jsonl.gz"
 DEFAULT_SOURCE = "ClinicalTrials.gov snapshot of 2026-01-05 (bundled)"
 DEFAULT_UPDATED = dt.date(2026, 1, 5)
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """A list of trials plus where they came from (`source`) and when (`updated`)."""
-
-    trials: list[Trial]
-    source: str
-    updated: dt.date | None = None
-    _by_id: dict[str, Trial] = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._by_id.update((t.nct_id, t) for t in self.trials)
-
-    def __len__(self) -> int:
-        return len(self.trials)
-
-    def get(self, nct_id: str) -> Trial:
-        """The trial with this NCT id (case-insensitive), or `NotFound`."""
-        trial = self._by_id.get(nct_id.strip().upper())
-        if trial is None:
-            raise NotFound("trial", nct_id)
-        return trial
-
-    def __contains__(self, nct_id: object) -> bool:
-        return isinstance(nct_id, str) and nct_id.strip().upper() in self._by_id
-
-    def metadata(self) -> dict[str, Any]:
-        """`{"source", "trials", "updated"}` as in the `trials match --json` contract."""
-        return {
-            "source": self.source,
-            "trials": len(self.trials),
-            "updated": self.updated.isoformat() if self.updated else None,
-        }
-
-    def filter(self, keep: Iterable[str]) -> Catalog:
-        """The same catalog holding only the given NCT ids (in catalog order)."""
-        wanted = {k.upper() for k in keep}
-        return Catalog([t for t in self.trials if t.nct_id in wanted], self.source, self.updated)
 
 
 def is_breast_trial(trial: Trial) -> bool:

@@ -43,6 +43,18 @@ class SiteOut(_Model):
     distance_km: float | None
 
 
+class CohortOut(_Model):
+    name: str = Field(
+        description="the cohort, part or arm with what it is for, e.g. 'Part 2B (ER+HER2- "
+        "breast cancer 2-4L, combination with fulvestrant)'"
+    )
+    verdict: Literal["likely_eligible", "possibly_eligible", "likely_ineligible"] = Field(
+        description="this cohort's verdict: the shared criteria plus its own"
+    )
+    reasons: list[str] = Field(description="why this cohort is likely_ineligible")
+    to_find_out: list[str] = Field(description="tests or facts that would settle this cohort")
+
+
 class MatchOut(_Model):
     nct_id: str
     title: str
@@ -73,6 +85,12 @@ class MatchOut(_Model):
     )
     to_find_out: list[str] = Field(description="tests or facts that would settle unknowns")
     reasons: list[str] = Field(description="why a trial is likely_ineligible (with --all)")
+    cohorts: list[CohortOut] = Field(
+        default_factory=list,
+        description="each cohort's verdict when the study has two or more cohorts, parts or "
+        "arms with their own criteria; the trial's verdict, reasons and to_find_out are the "
+        "best cohort's",
+    )
     sites: list[SiteOut]
 
 

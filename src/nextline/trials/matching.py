@@ -7,8 +7,12 @@ unknowns alone never make a trial ineligible. It is `likely_eligible` when nothi
 against the person, nothing about the cancer's biology or treatment history is unknown, and
 at least one criterion about the cancer or its treatment was read and fits; otherwise
 `possibly_eligible`, with `to_find_out` naming the tests or facts that would settle
-it. Trials are ranked by verdict, then a score built from criteria met, relevance of the
-study to the person's cancer and history, recruiting status, phase and distance.
+it. A trial with two or more cohorts, parts or arms (`trials/cohorts.py`) is judged per
+cohort, on the shared criteria plus the cohort's own: it is `likely_ineligible` when every
+cohort is, and otherwise takes the best cohort's verdict, name, reasons and `to_find_out`
+(`TrialMatch.cohorts` holds each cohort's). Trials are ranked by verdict, then a score
+built from criteria met, relevance of the study to the person's cancer and history,
+recruiting status, phase and distance.
 
 No I/O, no clock: the as-of date is an argument; parsed criteria come in or are parsed here.
 """
@@ -19,14 +23,18 @@ import datetime as dt
 import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from operator import attrgetter
+from types import MappingProxyType
+from typing import Literal
 
 from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
 from nextline.trials._facts import Answer, PatientFacts, Verdict
-from nextline.trials.eligibility import Criterion, ParsedEligibility
+from nextline.trials.cohorts import display_name
+from nextline.trials.eligibility import ParsedEligibility
+from nextline.trials.find_out import FIND_OUT
+from nextline.trials.find_out import find_out_words as find_out_words  # where it used to be
 from nextline.trials.geo import Point, country_code, haversine_km, locate
-from nextline.trials.kind import ENROLS_METASTATIC, POPULATION_WORDS
 from nextline.trials.models import Trial
 from nextline.trials.prepared import (
     SECTION_EXCLUSION,
@@ -38,35 +46,13 @@ from nextline.trials.prepared import (
 )
 
 TrialVerdict = Literal["likely_eligible", "possibly_eligible", "likely_ineligible"]
+_UNKNOWN: tuple[Verdict, Answer | None] = ("unknown", None)
+_NO_ANSWERS: Mapping[int, tuple[Verdict, Answer | None]] = MappingProxyType({})
 LIKELY_LEAD = 0.1  # how much "likely eligible" adds to the fit score when ranking
 VERDICT_ORDER: dict[str, int] = {
     "likely_eligible": 0,
     "possibly_eligible": 1,
     "likely_ineligible": 2,
-}
-
-# What to find out, per constraint type, in plain words.
-_FIND_OUT = {
-    "condition": "Whether this study takes people with breast cancer (ask the study team)",
-    "disease_stage": "Whether the cancer has spread (the stage), from your care team",
-    "disease_stage_unstated": "Whether this study takes people whose cancer has spread "
-    "(ask the study team)",
-    "hormone_receptor": "Your hormone receptor (ER and PR) results from a biopsy",
-    "her2": "Your HER2 result (the IHC score, and the ISH result if the score was 2+)",
-    "triple_negative": "Your ER, PR and HER2 results from a biopsy",
-    "prior_therapy": "The names and dates of every cancer treatment you have had",
-    "prior_lines": "How many treatments you have had since the cancer spread",
-    "brain_metastases": "Whether any brain metastases are treated and stable (a recent brain MRI)",
-    "measurable_disease": "Whether your latest scan shows a tumor that can be measured "
-    "(RECIST 1.1), from your care team",
-    "performance_status": "Your current performance status (ECOG) from your care team",
-    "age": "Your date of birth",
-    "sex": "Your sex as recorded",
-    "menopausal_status": "Your menopausal status",
-    "standard_options": "Whether any standard treatment that fits you is left (ask your care "
-    "team; this study is for people with none left)",
-    "biomarker": "A test of the tumor for the marker this study looks for (ask the study team "
-    "which test)",
 }
 
 
@@ -97,15 +83,62 @@ class SiteDistance:
     distance_km: float | None
 
 
+@dataclass(frozen=True, slots=True)
+class CohortVerdict:
+    """One cohort, part or arm judged on the shared criteria plus its own."""
+
+    key: str  # "cohort 2b"
+    name: str  # "Part 2B (ER+HER2- breast cancer 2-4L, combination with fulvestrant)"
+    verdict: TrialVerdict
+    reasons: tuple[str, ...]  # why it is likely ineligible (shared reasons first)
+    to_find_out: tuple[str, ...]  # what would settle it (the deciding facts first)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "verdict": self.verdict,
+            "reasons": list(self.reasons),
+            "to_find_out": list(self.to_find_out),
+        }
+
+
+class _CohortTally:
+    """What one cohort's own criteria say about the person, while a trial is matched."""
+
+    __slots__ = (
+        "evaluated",
+        "favourable",
+        "find_out",
+        "fits",
+        "key_find_out",
+        "met",
+        "open",
+        "reasons",
+    )
+
+    def __init__(self) -> None:
+        self.evaluated = 0
+        self.open = False  # an alternative or conditional criterion went against the person
+        self.favourable = 0
+        self.met = 0  # own inclusion criteria met
+        self.fits = 0  # own inclusion criteria about the cancer or its treatment met
+        self.reasons: list[str] = []
+        self.key_find_out: list[str] = []
+        self.find_out: list[str] = []
+
+
 class TrialMatch:
     """A trial, the person's verdict for it, and why. The per-criterion results are built
     when asked for (`criteria`), so ranking thousands of trials stays cheap."""
 
     __slots__ = (
         "_answers",
+        "_group",
         "_origin",
         "_plan",
+        "_rank",
         "cohort",
+        "cohorts",
         "in_country",
         "nearest_km",
         "reasons",
@@ -119,16 +152,18 @@ class TrialMatch:
         plan: TrialPlan,
         verdict: TrialVerdict,
         score: float,
-        answers: dict[int, tuple[Verdict, Answer | None]],
+        answers: Mapping[int, tuple[Verdict, Answer | None]],
         to_find_out: tuple[str, ...],
         reasons: tuple[str, ...],
         origin: Point | None,
         nearest_km: float | None,
         in_country: bool | None,
         cohort: str | None = None,
+        cohorts: tuple[CohortVerdict, ...] = (),
     ) -> None:
         self._plan = plan
         self.cohort = cohort  # the cohort, part or arm that fits best, when the study has them
+        self.cohorts = cohorts  # each cohort's verdict, when the study has two or more
         self._origin = origin
         self._answers = answers
         self.verdict = verdict
@@ -137,6 +172,10 @@ class TrialMatch:
         self.reasons = reasons
         self.nearest_km = nearest_km
         self.in_country = in_country
+        # the ranking keys (see `match_trials`): treatment studies first, then those that may
+        # fit, then by score with a lead for "likely"
+        self._group = 2 * (plan.kind.purpose != "treatment") + (verdict == "likely_ineligible")
+        self._rank = -(score + (LIKELY_LEAD if verdict == "likely_eligible" else 0.0))
 
     @property
     def trial(self) -> Trial:
@@ -218,6 +257,7 @@ class TrialMatch:
             "summary": self.summary(),
             "to_find_out": list(self.to_find_out),
             "reasons": list(self.reasons),
+            "cohorts": [c.as_json() for c in self.cohorts],
             "sites": [
                 {
                     "facility": s.facility,
@@ -240,27 +280,6 @@ def _with_topics(section: int, has_topics: bool, verdict: Verdict) -> Verdict:
     if section == SECTION_EXCLUSION and verdict == "not_met":
         return "unknown"
     return verdict
-
-
-def find_out_words(criterion: Criterion, kb: Knowledge) -> str:
-    """What would settle a criterion that cannot be answered, in plain words."""
-    types: list[str] = [c.type for c in criterion.constraints] or list(criterion.topics)
-    kind = types[0] if types else "text"
-    for constraint in criterion.constraints:
-        if constraint.type == "alteration":
-            genes = ", ".join(constraint.genes)
-            if constraint.germline:
-                return f"An inherited (germline) gene test that includes {genes}"
-            return f"A tumor or blood (liquid biopsy) test for changes in {genes}"
-        if constraint.type == "lab":
-            test = kb.lab_tests.get(constraint.test_id or "")
-            return f"A recent {test.name if test else 'blood test'} result"
-        if constraint.type == "performance_status" and constraint.scale == "karnofsky":
-            return "Your current Karnofsky performance score from your care team"
-    if kind in _FIND_OUT:
-        return _FIND_OUT[kind]
-    short = criterion.text if len(criterion.text) <= 140 else criterion.text[:137] + "..."
-    return f"Ask the study team: {short}"
 
 
 def person_terms(record: PatientRecord, as_of: dt.date) -> list[str]:
@@ -365,7 +384,28 @@ class _Matcher:
         return nearest, in_country
 
     def match(self, plan: TrialPlan, keep_ineligible: bool = True) -> TrialMatch | None:
-        """The trial's verdict; None when it is likely ineligible and not wanted."""
+        """The trial's verdict; None when it is likely ineligible and not wanted.
+
+        A trial with two or more cohorts is judged per cohort (shared criteria plus the
+        cohort's own) and takes the best cohort's verdict, reasons and open questions. With
+        one named cohort, or criteria scoped by a condition ("if premenopausal: ..."), the
+        scoped criteria cannot rule the trial out: the rest of the study may be open."""
+        if not plan.enrols:
+            # the study is not for people whose breast cancer has spread: nothing else counts,
+            # so its criteria are not answered (most of an oncology catalog; keeps --all fast)
+            if not keep_ineligible:
+                return None
+            return TrialMatch(
+                plan,
+                "likely_ineligible",
+                plan.outside_score,
+                _NO_ANSWERS,
+                (),
+                plan.outside_reasons,
+                self.origin,
+                None,
+                None,
+            )
         answers: dict[int, tuple[Verdict, Answer | None]] = {}
         reasons: list[str] = []
         find_out: list[str] = []
@@ -374,58 +414,66 @@ class _Matcher:
         substantive_met = False
         criteria = plan.parsed.criteria
         key_asked = 0  # key unknowns go before the others in `to_find_out`
-        cohorts: dict[str, list[Any]] = {}  # label -> [anything against, inclusions met]
-        population = plan.kind.population
-        if population not in ENROLS_METASTATIC:
-            # the study is not for people whose breast cancer has spread: nothing else counts,
-            # so its criteria are not answered (most of an oncology catalog; keeps --all fast)
-            if not keep_ineligible:
-                return None
-            return TrialMatch(
-                plan,
-                "likely_ineligible",
-                round(0.05 * plan.status_weight + 0.05 * plan.phase_weight, 3),
-                {},
-                (),
-                (f"Not for you: this study is for {POPULATION_WORDS[population]}",),
-                self.origin,
-                None,
-                None,
-            )
-        elif population == "breast_stage_unstated":
-            find_out.append(_FIND_OUT["disease_stage_unstated"])
+        if plan.kind.population == "breast_stage_unstated":
+            find_out.append(FIND_OUT["disease_stage_unstated"])
             key_asked = 1
             key_unknown = True
+        per_cohort = len(plan.cohorts) >= 2
+        tallies = [_CohortTally() for _ in plan.cohorts]
+        for cohort, tally in zip(plan.cohorts, tallies, strict=True):
+            if cohort.other_cancer and per_cohort:
+                tally.reasons.append(f"Not for you: {_OTHER_CANCER_COHORT}")
         for planned in plan.criteria:
+            own = planned.cohorts if per_cohort else ()
             if not planned.groups:
-                answers[planned.index] = ("unknown", None)
-                if planned.key and not planned.scoped:
+                answers[planned.index] = _UNKNOWN
+                if planned.key and own:
+                    for c in own:
+                        tallies[c].key_find_out.append(planned.find_out)
+                elif planned.key and not planned.scoped:
                     key_unknown = True
                     find_out.insert(key_asked, planned.find_out)
                     key_asked += 1
                 continue
-            verdict, answer = self.criterion(planned)
-            answers[planned.index] = (verdict, answer)
-            evaluated += 1
+            found = self.criterion(planned)
+            verdict, answer = found
+            answers[planned.index] = found
             inclusion = planned.section == SECTION_INCLUSION
             against = (verdict == "not_met") if inclusion else (verdict == "met")
-            label = criteria[planned.index].cohort if planned.scoped else None
-            if label is not None:
-                tally = cohorts.setdefault(label, [False, 0])
+            if own:
+                for c in own:
+                    tally = tallies[c]
+                    tally.evaluated += 1
+                    if against and planned.alternative:
+                        tally.open = True  # one alternative, or a condition: not decisive
+                    elif against:
+                        tally.reasons.append(
+                            _reason(criteria[planned.index].text, answer, inclusion)
+                        )
+                    elif verdict == "unknown":
+                        wanted = tally.key_find_out if planned.key else tally.find_out
+                        wanted.append(planned.find_out)
+                    else:
+                        tally.favourable += 1
+                        if inclusion:
+                            tally.met += 1
+                            if planned.substantive:
+                                tally.fits += 1
+                continue
+            evaluated += 1
+            if planned.cohorts:  # the one named cohort: tallied only to name it when it fits
+                tally = tallies[planned.cohorts[0]]
                 if against:
-                    tally[0] = True
+                    tally.reasons.append("")
                 elif verdict == "met" and inclusion:
-                    tally[1] += 1
+                    tally.met += 1
             if against:
                 if planned.scoped:
                     scoped_against = True
                 elif not keep_ineligible:
                     return None
                 else:
-                    text = criteria[planned.index].text
-                    detail = f" ({answer.detail})" if answer and answer.detail else ""
-                    word = "Not met" if inclusion else "Exclusion applies"
-                    reasons.append(f"{word}: {_short(text)}{detail}")
+                    reasons.append(_reason(criteria[planned.index].text, answer, inclusion))
             elif verdict == "unknown":
                 if not planned.scoped:
                     # what decides the trial is asked first
@@ -440,12 +488,69 @@ class _Matcher:
                 if planned.substantive and not planned.scoped and inclusion:
                     substantive_met = True
                     fitting += 1
-        if reasons:
-            verdict_: TrialVerdict = "likely_ineligible"
-        elif scoped_against or key_unknown or not substantive_met:
-            verdict_ = "possibly_eligible"
+
+        def verdict_of(tally: _CohortTally | None) -> TrialVerdict:
+            if reasons or (tally is not None and tally.reasons):
+                return "likely_ineligible"
+            if tally is None:
+                open_ = scoped_against or key_unknown or not substantive_met
+            else:
+                open_ = (
+                    scoped_against
+                    or tally.open
+                    or plan.cohorts_nested
+                    or key_unknown
+                    or bool(tally.key_find_out)
+                    or bool(plan.cohorts[tallies.index(tally)].unread)
+                    or not (substantive_met or tally.fits)
+                )
+            return "possibly_eligible" if open_ else "likely_eligible"
+
+        best: _CohortTally | None = None
+        cohort_name: str | None = None
+        cohort_verdicts: tuple[CohortVerdict, ...] = ()
+        if per_cohort:
+            judged = [(verdict_of(t), t) for t in tallies]
+            if not keep_ineligible and all(v == "likely_ineligible" for v, _ in judged):
+                return None
+            order = min(
+                range(len(judged)),
+                key=lambda i: (
+                    VERDICT_ORDER[judged[i][0]],
+                    -judged[i][1].met,
+                    len(judged[i][1].key_find_out) + len(plan.cohorts[i].unread),
+                    i,
+                ),
+            )
+            verdict_, best = judged[order]
+            cohort_verdicts = tuple(
+                CohortVerdict(
+                    key=cohort.key,
+                    name=cohort.name,
+                    verdict=v,
+                    reasons=(*reasons, *t.reasons),
+                    to_find_out=_find_out_of(find_out, key_asked, t, cohort.unread),
+                )
+                for cohort, (v, t) in zip(plan.cohorts, judged, strict=True)
+            )
+            if verdict_ == "likely_ineligible":
+                if not reasons:
+                    reasons = [
+                        f"{display_name(c.key)} — {t.reasons[0]}"
+                        for c, (_, t) in zip(plan.cohorts, judged, strict=True)
+                    ]
+            else:
+                cohort_name = plan.cohorts[order].name
+            to_find_out = cohort_verdicts[order].to_find_out
+            favourable += best.favourable
+            evaluated += best.evaluated
+            fitting += best.fits
+            key_asked += len(best.key_find_out) + len(plan.cohorts[order].unread)
         else:
-            verdict_ = "likely_eligible"
+            verdict_ = verdict_of(None)
+            to_find_out = tuple(dict.fromkeys(find_out))
+            if tallies and not tallies[0].reasons and tallies[0].met:
+                cohort_name = plan.cohorts[0].name
         nearest, in_country = self.place(plan)
         share = favourable / evaluated if evaluated else 0.0
         if nearest is not None:
@@ -472,13 +577,6 @@ class _Matcher:
             + 0.05 * plan.phase_weight
             + 0.05 * place
         )
-        to_find_out = tuple(dict.fromkeys(find_out))
-        fitting_cohorts = [
-            (tally[1], label)
-            for label, tally in cohorts.items()
-            if not tally[0] and tally[1] and label != "other cancer types"
-        ]
-        best_cohort = max(fitting_cohorts)[1] if fitting_cohorts else None
         return TrialMatch(
             plan,
             verdict_,
@@ -489,12 +587,44 @@ class _Matcher:
             self.origin,
             nearest,
             in_country,
-            best_cohort,
+            cohort_name,
+            cohort_verdicts,
         )
+
+
+_OTHER_CANCER_COHORT = "this part of the study is for people with other cancers"
+
+
+def _reason(text: str, answer: Answer | None, inclusion: bool) -> str:
+    detail = f" ({answer.detail})" if answer and answer.detail else ""
+    word = "Not met" if inclusion else "Exclusion applies"
+    return f"{word}: {_short(text)}{detail}"
+
+
+def _find_out_of(
+    shared: list[str], key_asked: int, tally: _CohortTally, unread: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A cohort's open questions: the deciding ones first (shared, then its own), then the
+    rest."""
+    return tuple(
+        dict.fromkeys(
+            [
+                *shared[:key_asked],
+                *tally.key_find_out,
+                *unread,
+                *shared[key_asked:],
+                *tally.find_out,
+            ]
+        )
+    )
 
 
 def _short(text: str) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
+
+
+_BY_RANK = attrgetter("_rank")
+_BY_GROUP = attrgetter("_group")
 
 
 def match_trials(
@@ -538,11 +668,12 @@ def match_trials(
 
     matches: list[TrialMatch] = []
     # Many small objects and no cycles: the cyclic garbage collector would otherwise walk
-    # the whole catalog again and again while the list is built (half the time at 10,000).
+    # the whole catalog again and again while the list is built and sorted (half the time
+    # at 10,000).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for plan in prepared.plans:
+        for plan in prepared.by_id:  # in NCT id order: the last tie-break of the ranking
             match = matcher.match(plan, include_ineligible)
             if match is None:
                 continue
@@ -552,20 +683,16 @@ def match_trials(
                 if match.nearest_km is None and match.in_country is False:
                     continue
             matches.append(match)
+        # Treatment trials first; care, imaging, screening and research studies after them.
+        # Within the treatment trials (and within the others), those that may fit before
+        # those that probably do not; among the first, fit decides, with a lead for
+        # "likely": a study built for this person's cancer and history that needs one fact
+        # checked outranks a basket whose few readable criteria happen to fit. Two stable
+        # sorts on precomputed keys (score, then group) over the NCT id order give the same
+        # order as one sort on (group, score, NCT id), without building a key per trial.
+        matches.sort(key=_BY_RANK)
+        matches.sort(key=_BY_GROUP)
     finally:
         if collecting:
             gc.enable()
-    # treatment trials first; care, imaging, screening and research studies after them
-    # Within the treatment trials (and within the others), those that may fit before those
-    # that probably do not; among the first, fit decides, with a lead for "likely": a study
-    # built for this person's cancer and history that needs one fact checked outranks a
-    # basket whose few readable criteria happen to fit.
-    matches.sort(
-        key=lambda m: (
-            m.purpose != "treatment",
-            m.verdict == "likely_ineligible",
-            -(m.score + (LIKELY_LEAD if m.verdict == "likely_eligible" else 0.0)),
-            m.trial.nct_id,
-        )
-    )
     return matches[:limit] if limit is not None else matches

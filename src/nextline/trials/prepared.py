@@ -10,15 +10,30 @@ once per person and walks small tuples.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from nextline.knowledge import Knowledge
+from nextline.trials.cohorts import cohort_keys, cohort_kind, cohort_name, display_name
 from nextline.trials.eligibility import KEY_TYPES, Constraint, Criterion, ParsedEligibility
-from nextline.trials.kind import TrialKind, classify
+from nextline.trials.find_out import find_out_words
+from nextline.trials.kind import ENROLS_METASTATIC, POPULATION_WORDS, TrialKind, classify
 from nextline.trials.models import Trial
 
 SUBSTANTIVE_TYPES = KEY_TYPES - {"condition", "sex", "menopausal_status", "measurable_disease"}
+# A parent item that lists alternatives, and a criterion that applies to some people only.
+_ALTERNATIVES = re.compile(
+    r"\b(?:one|any|either) of the following\b|\bfollowing (?:types|tumou?rs|cancers)\b|"
+    r"\bone of\b.*:\s*$|\bor\s*:?\s*$",
+    re.IGNORECASE,
+)
+_CONDITIONAL = re.compile(
+    r"^(?:if|for|in)\b|^(?:patients|participants|subjects|women|men|those|people)\s+"
+    r"(?:with|who|whose)\b.{0,150}?\b(?:must|may|should|can|will need)\b",
+    re.IGNORECASE,
+)
+_ANY_TUMOUR = re.compile(r"\bsolid tumou?rs?\b|\bany (?:advanced )?(?:cancer|tumou?r)")
 SECTION_INCLUSION = 0
 SECTION_EXCLUSION = 1
 
@@ -37,6 +52,21 @@ class PlannedCriterion:
     has_topics: bool
     substantive: bool  # about the cancer or its treatment (not only cancer type, age, sex)
     find_out: str  # what would settle it when it is unknown, in plain words
+    cohorts: tuple[int, ...] = ()  # the trial's cohorts (`TrialPlan.cohorts`) it applies to
+    # one of a list of alternatives ("tumour of one of the following types:") or a condition
+    # for some people only ("Patients with TNBC may ..."): failing it leaves its cohort open
+    alternative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CohortPlan:
+    """One cohort, part or arm of a trial: its key, its name with what it is for, and what
+    would settle its own criteria that could not be read (text only)."""
+
+    key: str  # "cohort 2b" (trials/cohorts.py)
+    name: str  # "Part 2B (ER+HER2- breast cancer 2-4L, combination with fulvestrant)"
+    unread: tuple[str, ...]  # `to_find_out` lines for its own inclusion criteria not read
+    other_cancer: bool = False  # its own inclusion criteria name another cancer, not breast
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +92,32 @@ class TrialPlan:
     phase_weight: float
     kind: TrialKind  # what the study is for and whom it enrols
     specific: float  # 1.0 built for breast cancer alone ... 0.2 any advanced cancer
+    cohorts: tuple[CohortPlan, ...] = ()  # named cohorts, parts or arms, in order of mention
+    # Worked out once so matching a study that is not for a person whose cancer has spread
+    # costs one check: whether it is, and what its match says when it is not.
+    # cohorts named at two levels ("Part 1" and "Monotherapy Cohorts"): which holds which is
+    # not known, so no cohort alone makes the trial "likely"
+    cohorts_nested: bool = False
+    enrols: bool = True  # kind.population is one of `ENROLS_METASTATIC`
+    outside_score: float = 0.0
+    outside_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class PreparedCatalog:
-    """Plans for every trial, and the one table of distinct constraints they point into."""
+    """Plans for every trial, and the one table of distinct constraints they point into.
+    `by_id` is the plans in NCT id order: matching walks them in that order, so ranking
+    needs no tie-break key of its own."""
 
     plans: tuple[TrialPlan, ...]
     constraints: tuple[Constraint, ...]
     distinct_criteria: int
+    by_id: tuple[TrialPlan, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.by_id:
+            ordered = tuple(sorted(self.plans, key=lambda p: p.trial.nct_id))
+            object.__setattr__(self, "by_id", ordered)
 
 
 _STATUS_WEIGHT = {"RECRUITING": 1.0, "NOT_YET_RECRUITING": 0.7, "ENROLLING_BY_INVITATION": 0.3}
@@ -78,8 +125,6 @@ _PHASE_WEIGHT = {"PHASE3": 1.0, "PHASE2": 0.8, "PHASE1": 0.4, "EARLY_PHASE1": 0.
 
 
 def _key(text: str | None) -> str:
-    import re
-
     return re.sub(r"[^A-Z0-9]+", "_", (text or "").upper()).strip("_")
 
 
@@ -132,6 +177,103 @@ def _specificity(trial: Trial, kind: TrialKind) -> float:
     return 0.2
 
 
+def _tumour_lists(read: ParsedEligibility) -> frozenset[str]:
+    """Parent items whose cohort-scoped children name different cancers ("Phase 1a: ...
+    metastatic:" then "SGC: ...", "TNBC: ..."): a list of tumour types, one of which is
+    enough, however the text was nested."""
+    from nextline.trials.eligibility.study_record import mentions_other_cancer
+
+    named: dict[str, list[bool]] = {}
+    for criterion in read.criteria:
+        if criterion.cohort is None or criterion.group is None:
+            continue
+        if criterion.section != "inclusion":
+            continue
+        other = mentions_other_cancer(criterion.text) and "breast" not in criterion.text.lower()
+        breast = "breast" in criterion.text.lower() or "tnbc" in criterion.text.lower()
+        if other or breast:
+            named.setdefault(criterion.group, []).append(other)
+    return frozenset(g for g, found in named.items() if len(found) >= 2 and any(found))
+
+
+def _is_alternative(criterion: Criterion) -> bool:
+    """Whether failing this cohort criterion may not rule its cohort out: it sits under a
+    list of alternatives, or states a condition for some people only. The label the cohort
+    is named by ("Cohort 2: ...") is cut off first, so "Part 1: if ..." is read as "if ..."."""
+    if criterion.group and _ALTERNATIVES.search(criterion.group):
+        return True
+    text = criterion.text
+    label = criterion.cohort or ""
+    if label and text.lower().startswith(label.lower()):
+        text = text[len(label) :].lstrip(" :,-")
+    return bool(_CONDITIONAL.search(text))
+
+
+def _cohorts(
+    read: ParsedEligibility, kb: Knowledge, keys_of: dict[str, tuple[str, ...]]
+) -> tuple[tuple[CohortPlan, ...], list[tuple[int, ...]]]:
+    """The trial's cohorts and, per parsed criterion, the cohorts it applies to (by index).
+    `keys_of` caches label -> cohort keys across the catalog (labels repeat)."""
+    from nextline.trials.eligibility.study_record import mentions_other_cancer
+
+    per_criterion: list[tuple[str, ...]] = []
+    order: dict[str, None] = {}
+    for criterion in read.criteria:
+        label = criterion.cohort
+        if label is None:
+            per_criterion.append(())
+            continue
+        keys = keys_of.get(label)
+        if keys is None:
+            keys = keys_of[label] = cohort_keys(label)
+        per_criterion.append(keys)
+        for key in keys:
+            order.setdefault(key, None)
+    if not order:
+        return (), [() for _ in read.criteria]
+    index_of = {key: i for i, key in enumerate(order)}
+    names: dict[str, str] = {}
+    unread: dict[str, list[str]] = {key: [] for key in order}
+    other: set[str] = set()
+    takes_breast: set[str] = set()
+    for criterion, keys in zip(read.criteria, per_criterion, strict=True):
+        label = criterion.cohort
+        if not keys or label is None:
+            continue
+        if len(keys) == 1 and keys[0] not in names:
+            named = cohort_name(keys[0], label, criterion.text)
+            if named != display_name(keys[0]):
+                names[keys[0]] = named
+        if criterion.section == "inclusion":
+            # "For Module 2 only, advanced endometrial cancer": the part is for another
+            # cancer, unless one of its criteria also takes breast cancer or any solid tumour
+            # (an enrolment list is a list of alternatives)
+            words = criterion.text.lower()
+            if "breast" in words or _ANY_TUMOUR.search(words):
+                takes_breast.update(keys)
+            elif mentions_other_cancer(criterion.text):
+                other.update(keys)
+        opens_a_list = criterion.text.rstrip().endswith(":")
+        if (
+            criterion.section == "inclusion"
+            and not criterion.groups
+            and not criterion.topics
+            and not opens_a_list
+        ):
+            for key in keys:
+                unread[key].append(find_out_words(criterion, kb))
+    plans = tuple(
+        CohortPlan(
+            key=key,
+            name=names.get(key, display_name(key)),
+            unread=tuple(unread[key]),
+            other_cancer=key in other and key not in takes_breast,
+        )
+        for key in order
+    )
+    return plans, [tuple(index_of[k] for k in keys) for keys in per_criterion]
+
+
 def prepare_catalog(
     trials: Sequence[Trial],
     kb: Knowledge,
@@ -140,15 +282,17 @@ def prepare_catalog(
     """Plans for `trials`. `parsed` (NCT id -> parsed criteria, as the catalog stores them)
     saves parsing; trials missing from it are parsed here."""
     from nextline.trials.eligibility import parse_trial
-    from nextline.trials.matching import find_out_words
 
     table: dict[Constraint, int] = {}
     criterion_ids: dict[tuple[object, ...], int] = {}
     plans: list[TrialPlan] = []
+    keys_of: dict[str, tuple[str, ...]] = {}
     for trial in trials:
         read = parsed.get(trial.nct_id) if parsed is not None else None
         if read is None:
             read = parse_trial(trial, kb)
+        cohorts, cohorts_of = _cohorts(read, kb, keys_of)
+        listed = _tumour_lists(read) if cohorts else frozenset()
         planned: list[PlannedCriterion] = []
         for index, criterion in enumerate(read.criteria):
             if not criterion.groups and not criterion.topics:
@@ -170,6 +314,9 @@ def prepare_catalog(
                     has_topics=bool(criterion.topics),
                     substantive=any(c.type in SUBSTANTIVE_TYPES for c in criterion.constraints),
                     find_out=find_out_words(criterion, kb),
+                    cohorts=cohorts_of[index],
+                    alternative=bool(cohorts_of[index])
+                    and (criterion.group in listed or _is_alternative(criterion)),
                 )
             )
         sites = _sites(trial)
@@ -193,6 +340,15 @@ def prepare_catalog(
                 phase_weight=phase_weight(trial.phases),
                 kind=(kind := classify(trial)),
                 specific=_specificity(trial, kind),
+                cohorts=cohorts,
+                cohorts_nested=len({cohort_kind(c.key) for c in cohorts}) > 1,
+                enrols=kind.population in ENROLS_METASTATIC,
+                outside_score=round(
+                    0.05 * status_weight(trial.status) + 0.05 * phase_weight(trial.phases), 3
+                ),
+                outside_reasons=(
+                    f"Not for you: this study is for {POPULATION_WORDS[kind.population]}",
+                ),
             )
         )
     ordered = sorted(table, key=table.__getitem__)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from nextline.errors import NotFound
 from nextline.store.trial_tables import CatalogMeta, SyncState, TrialRow
-from nextline.trials.catalog import Catalog
+from nextline.trials.catalog_model import Catalog
 from nextline.trials.models import Trial
 from nextline.trials.search import Mode, SearchHit, search_store, trial_search_columns
 

@@ -131,6 +131,7 @@ def create_app(
         pages,
         people_admin,
         questions,
+        trial_changes,
         upload,
     )
     from nextline.web.rendering import install_filters
@@ -270,6 +271,7 @@ def create_app(
     app.include_router(entry_edits.router)
     app.include_router(pages.router)
     app.include_router(menopause.router)
+    app.include_router(trial_changes.router)
     app.include_router(questions.router)
     app.include_router(api.router, prefix="/api")
     return app

@@ -14,6 +14,7 @@ from nextline.web.menopause import CHOICES as MENOPAUSE_CHOICES
 from nextline.web.people_admin import examples_to_try
 from nextline.web.scan_sites import unconfirmed_sites
 from nextline.web.state import WebState
+from nextline.web.trial_changes import dashboard_changes, remember
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,6 +92,7 @@ def dashboard(request: Request, person_id: str) -> Response:
         undone=request.query_params.get("undone"),
         menopause_choices=MENOPAUSE_CHOICES,
         seen_sites=unconfirmed_sites(record.file),
+        trial_changes=dashboard_changes(state, person_id, day),
     )
 
 
@@ -249,6 +251,9 @@ def _trial_context(
             )
             or []
         )
+        catalog, _ = state.trial_catalog(state.kb)
+        if phase is None and within_km is None:  # the default list: the dashboard's "new"
+            remember(state, person_id, day, found, catalog.metadata()["updated"])
         if phase:
             wanted = {phase} | ({"EARLY_PHASE1"} if phase == "PHASE1" else set())
             found = [m for m in found if wanted & set(m.trial.phases)]
@@ -256,7 +261,6 @@ def _trial_context(
         context["total"] = shown.total
         context["page"] = shown
         context["matches"] = shown.items
-        catalog, _ = state.trial_catalog(state.kb)
         context["catalog"] = catalog
         context["record_file"] = record.file
     return context

@@ -55,6 +55,8 @@ class WebState:
     _trials: TrialData | None = field(default=None, repr=False)
     _trials_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _warming: bool = field(default=False, repr=False)
+    # person id -> the trials page's last match, for the dashboard (web/trial_changes.py)
+    remembered_matches: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def kb(self) -> Knowledge:
@@ -106,6 +108,7 @@ class WebState:
         """Read the catalog again on next use (after a sync)."""
         with self._trials_lock:
             self._trials = None
+            self.remembered_matches.clear()
 
     def record(self, person_id: str) -> PatientRecord:
         """The latest stored version, normalised as of today."""
