@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from nextline.errors import KnowledgeInvalid, Problem
@@ -104,6 +103,8 @@ class Knowledge:
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    import yaml  # only when the files are read: a cached knowledge base needs no YAML
+
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
