@@ -55,7 +55,11 @@ def load(ref: str, as_of: dt.date, kb: Knowledge | None = None) -> PatientRecord
     checked_on = max(as_of, dt.date.today())
     if looks_like_path(ref):
         return load_record(Path(ref), kb, checked_on)
-    return file_to_record(stored_file(ref), kb, checked_on, ref)
+    record = file_to_record(stored_file(ref), kb, checked_on, ref)
+    from nextline.store.note_readings import open_for
+
+    open_for(ref, kb)  # notes read before need no reading now; `_Group.invoke` keeps new ones
+    return record
 
 
 def stored_file(person_id: str) -> PatientFile:
