@@ -126,6 +126,25 @@ def write(path: Path, key: str, value: object) -> None:
             os.unlink(tmp)
 
 
+def cached_as(name: str, key: str, kind: type[T], build: Callable[[], T]) -> T:
+    """`build()`, kept in the cache folder as `name-<key>.pickle` (same rules as the
+    knowledge base: read only when the key matches and the file is private; older files of
+    this name removed when a new one is written). For other rebuildable, non-personal data
+    (the bundled trial snapshot)."""
+    folder = cache_folder()
+    path = folder / f"{name}-{key[:32]}.pickle"
+    found = read(path, key, kind)
+    if found is not None:
+        return found
+    value = build()
+    write(path, key, value)
+    for old in folder.glob(f"{name}-*.pickle"):
+        if old != path:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return value
+
+
 def cached(data_dir: Path, kind: type[T], build: Callable[[], T]) -> T:
     """The object `build` makes from the files in `data_dir`, from the cache when its key
     matches, else built (errors propagate: an invalid knowledge base is never cached) and

@@ -46,20 +46,42 @@ def embedded_database() -> Path | None:
     return folder / "nextline.db"
 
 
-def latest_content(person_id: str) -> tuple[str, int] | None:
-    """(the stored JSON text, its version) of `person_id`'s latest record, or None when the
-    ordinary path must answer (see the module docstring)."""
+def _connect() -> sqlite3.Connection | None:
+    """A connection to the embedded database when it exists and its schema is at head."""
     path = embedded_database()
     if path is None or not path.is_file():
         return None
     try:
         connection = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=30)
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
     except sqlite3.Error:
         return None
+    if revision != [(HEAD_REVISION,)]:
+        connection.close()
+        return None
+    return connection
+
+
+def trial_count() -> int | None:
+    """How many trials the embedded catalog holds, or None when the ordinary path must say."""
+    connection = _connect()
+    if connection is None:
+        return None
     try:
-        revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-        if revision != [(HEAD_REVISION,)]:
-            return None
+        return int(connection.execute("SELECT count(*) FROM trials").fetchone()[0])
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+
+
+def latest_content(person_id: str) -> tuple[str, int] | None:
+    """(the stored JSON text, its version) of `person_id`'s latest record, or None when the
+    ordinary path must answer (see the module docstring)."""
+    connection = _connect()
+    if connection is None:
+        return None
+    try:
         person = connection.execute(
             "SELECT latest_version FROM people WHERE id = ?", (person_id,)
         ).fetchone()
