@@ -31,6 +31,7 @@ NEXTLINE = str(Path(sys.executable).parent / "nextline")
 EXAMPLES = sorted((ROOT / "src/nextline/examples").glob("*.yaml"))
 PERSON = "hr-positive-esr1"
 AS_OF = "2024-04-15"
+NOTE_AS_OF = "2024-03-25"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ def commands(out_dir: Path) -> list[Command]:
     return [
         Command("--help", ["--help"], "(reference)", json_out=False),
         Command("status", ["status", PERSON, "--as-of", AS_OF, "--json"], reading),
+        Command(
+            "status (note)",  # a symptom note inside the red-flag window
+            ["status", PERSON, "--as-of", NOTE_AS_OF, "--json"],
+            reading,
+        ),
         Command("options", ["options", PERSON, "--as-of", AS_OF, "--json"], reading),
         Command("questions", ["questions", PERSON, "--as-of", AS_OF, "--json"], reading),
         Command("show", ["show", PERSON, "--as-of", AS_OF, "--json"], reading),
@@ -98,7 +104,7 @@ def measure(runs: int) -> None:
         print(f"status, cold cache: wall {cold_wall:.2f} s, CPU {cold_cpu:.2f} s")
         help_cpu = 0.0
         heads = f"{'wall median':>12}{'wall best':>11}{'CPU best':>10}{'x --help':>10}"
-        print(f"{'command':<14}{heads}  aim")
+        print(f"{'command':<16}{heads}  aim")
         for command in commands(home):
             walls: list[float] = []
             cpus: list[float] = []
@@ -111,7 +117,7 @@ def measure(runs: int) -> None:
                 help_cpu = min(cpus)
             ratio = min(cpus) / help_cpu if help_cpu else float("nan")
             print(
-                f"{command.name:<14}{statistics.median(walls):>11.2f}s{min(walls):>10.2f}s"
+                f"{command.name:<16}{statistics.median(walls):>11.2f}s{min(walls):>10.2f}s"
                 f"{min(cpus):>9.2f}s{ratio:>9.1f}x  {command.aim}"
             )
 

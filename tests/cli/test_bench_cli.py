@@ -29,6 +29,7 @@ def test_every_benchmarked_command_runs_and_gives_valid_output(tmp_path: Path) -
     assert set(outputs) == {
         "--help",
         "status",
+        "status (note)",
         "options",
         "questions",
         "show",
