@@ -62,7 +62,8 @@ def test_export_and_report_files_are_private(tmp_path: Path, umask: int) -> None
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
-    written = sorted(p.name for p in tmp_path.iterdir())
+    # `home` is NEXTLINE_HOME (conftest), where the knowledge cache may go
+    written = sorted(p.name for p in tmp_path.iterdir() if p.name != "home")
     assert written == ["dana.html", "dana.json", "dana.yaml"]
     assert {name: _mode(tmp_path / name) for name in written} == dict.fromkeys(written, 0o600)
 

@@ -373,11 +373,19 @@ def _read(text: str, vocab: SymptomVocabularyFile, sex: str | None) -> NoteReadi
     )
 
 
+def note_memo(vocab: SymptomVocabularyFile) -> dict[tuple[str, str | None], NoteReading]:
+    """The readings made with `vocab` in this process, keyed by (text, sex): `read_note`'s
+    memo. The CLI fills it with readings kept on disk (`store.note_readings`) before the
+    engines run, so a note read once is not read again in the next process."""
+    memo: dict[tuple[str, str | None], NoteReading] = once_per(vocab, "note_readings", dict)
+    return memo
+
+
 def read_note(text: str, vocab: SymptomVocabularyFile, sex: str | None = None) -> NoteReading:
     """Everything a note says about the red-flag signs. `sex` is the person's: a note about
     "my husband" is not about a woman with the cancer, one about "Mum" may well be (a
     caregiver writing). Cached per text: the web app reads the same notes on every page."""
-    cache: dict[tuple[str, str | None], NoteReading] = once_per(vocab, "note_readings", dict)
+    cache = note_memo(vocab)
     key = (text, sex)
     reading = cache.get(key)
     if reading is None:

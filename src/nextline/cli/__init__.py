@@ -36,6 +36,11 @@ class _Group(TyperGroup):
         except NextlineError as exc:
             sys.stderr.write(f"nextline: {exc}\n")
             ctx.exit(1)
+        finally:
+            if "nextline.store.note_readings" in sys.modules:
+                from nextline.store.note_readings import flush
+
+                flush()  # keep the notes this command read (`cli._common.load`)
 
 
 app = typer.Typer(

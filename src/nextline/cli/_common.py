@@ -14,6 +14,7 @@ import typer
 if TYPE_CHECKING:
     from nextline.knowledge import Knowledge
     from nextline.record import PatientRecord
+    from nextline.record.file_models import PatientFile
     from nextline.store import RecordStore
 
 AS_OF_HELP = "Read the record as of this date (YYYY-MM-DD); default today."
@@ -54,7 +55,25 @@ def load(ref: str, as_of: dt.date, kb: Knowledge | None = None) -> PatientRecord
     checked_on = max(as_of, dt.date.today())
     if looks_like_path(ref):
         return load_record(Path(ref), kb, checked_on)
-    return file_to_record(store().get(ref), kb, checked_on, ref)
+    record = file_to_record(stored_file(ref), kb, checked_on, ref)
+    from nextline.store.note_readings import open_for
+
+    open_for(ref, kb)  # notes read before need no reading now; `_Group.invoke` keeps new ones
+    return record
+
+
+def stored_file(person_id: str) -> PatientFile:
+    """A stored person's latest file: read straight from the embedded database when it is
+    ready (`store.quick_read`, no SQLAlchemy), else through the store, which migrates,
+    creates and reports errors."""
+    from nextline.record import validate_patient_data
+    from nextline.store.quick_read import latest_content
+
+    found = latest_content(person_id)
+    if found is None:
+        return store().get(person_id)
+    content, version = found
+    return validate_patient_data(json.loads(content), f"{person_id}@{version}")
 
 
 def load_checked(ref: str, as_of: dt.date) -> PatientRecord:

@@ -30,7 +30,7 @@ def check(
 
     where = str(data_dir) if data_dir else "built-in knowledge"
     try:
-        kb = load_knowledge(data_dir)
+        kb = load_knowledge(data_dir, use_cache=False)  # a check reads every file again
     except KnowledgeInvalid as exc:
         if json_out:
             print_json({"ok": False, "problems": [vars(p) for p in exc.problems]})

@@ -2,6 +2,11 @@
 
 Why a single object: engines take exactly `(record, kb, as_of)`; the knowledge base is
 loaded once, checked once (schema, sources, cross-references) and then only read.
+
+Why a cache: checking the files costs more than a command's own work, so the checked object
+is kept on disk keyed by the content hash of the files and the code (`knowledge.cache`);
+a call reads it back unless a file or the code changed. It carries the unit factor table
+(`record.units.factor_table`) so converting a lab's unit needs no pint at start-up.
 """
 
 from __future__ import annotations
@@ -13,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from nextline.errors import KnowledgeInvalid, Problem
@@ -58,6 +62,8 @@ class Knowledge:
     plan: PlanKnowledge | None = None
     assess: AssessKnowledge | None = None
     options: OptionsKnowledge | None = None
+    # (folded unit spelling, canonical unit, molar mass) -> factor: `record.units`' memo
+    unit_factors: dict[tuple[str, str, float | None], float | None] = field(default_factory=dict)
     _drug_names: dict[str, str] = field(default_factory=dict)
     _test_names: dict[str, str] = field(default_factory=dict)
 
@@ -97,6 +103,8 @@ class Knowledge:
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    import yaml  # only when the files are read: a cached knowledge base needs no YAML
+
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
@@ -129,14 +137,31 @@ def _index_names(
     return index
 
 
-def load_knowledge(data_dir: Path | None = None) -> Knowledge:
-    """Load and check every knowledge file; raise `KnowledgeInvalid` listing every problem."""
-    return _load_cached(str(data_dir or DATA_DIR))
+def load_knowledge(data_dir: Path | None = None, *, use_cache: bool = True) -> Knowledge:
+    """Load and check every knowledge file; raise `KnowledgeInvalid` listing every problem.
+
+    With `use_cache` (the default) a checked copy on disk is used when no file and no code
+    changed since it was made; without, every file is read and checked again."""
+    from nextline.record.units import remember_factors
+
+    kb = _load_cached(str(data_dir or DATA_DIR), use_cache)
+    remember_factors(kb.unit_factors)
+    return kb
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(data_dir: str) -> Knowledge:
-    folder = Path(data_dir)
+def _load_cached(data_dir: str, use_cache: bool) -> Knowledge:
+    if not use_cache:
+        return _build(Path(data_dir))
+    from nextline.knowledge import cache
+
+    return cache.cached(Path(data_dir), Knowledge, lambda: _build(Path(data_dir)))
+
+
+def _build(folder: Path) -> Knowledge:
+    """Read, validate and cross-check every file (the slow path the cache saves)."""
+    from nextline.record.units import factor_table
+
     problems: list[Problem] = []
     source_lists: list[Source] = []
     for path in sorted((folder / "sources").glob("*.yaml")):
@@ -202,6 +227,7 @@ def _load_cached(data_dir: str) -> Knowledge:
     )
     if problems:
         raise KnowledgeInvalid(problems)
+    targets = ((t.canonical_unit, t.molar_mass_g_per_mol) for t in lab_tests.values())
     return Knowledge(
         version=KB_VERSION,
         sources=sources,
@@ -213,6 +239,7 @@ def _load_cached(data_dir: str) -> Knowledge:
         plan=plan,
         assess=assess,
         options=options,
+        unit_factors=factor_table(targets),
     )
 
 

@@ -1,6 +1,6 @@
 """Load and cross-check the options knowledge (regimens, non-drug options, tests to consider).
 
-Called by `base._load_cached`; every problem is appended to the shared list so one run of
+Called by `base._build`; every problem is appended to the shared list so one run of
 `nextline kb check` names them all. Cross-checks: every source id exists, every drug and
 class named by a rule exists, every regimen drug is approved in the U.S., every group used is
 defined and ordered for each subtype, every lab test and class named by a caution exists.

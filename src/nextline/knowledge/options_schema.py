@@ -273,7 +273,8 @@ Rule = Annotated[
     | AnyOf,
     Field(discriminator="rule"),
 ]
-AnyOf.model_rebuild()
+# `AnyOf` names `Rule`, defined after it: pydantic resolves it when the schema is first
+# built (knowledge models defer building until a file is validated; see `schema.Strict`).
 
 RULE_TYPES: tuple[str, ...] = (
     "hr_status",

@@ -29,7 +29,7 @@ Slug = Annotated[str, AfterValidator(_check_slug)]
 class Strict(BaseModel):
     """Base for knowledge models: frozen, no unknown keys."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(Strict):

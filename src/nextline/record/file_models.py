@@ -32,7 +32,11 @@ class FileModel(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, allow_inf_nan=False, str_max_length=TEXT_LIMIT
+        extra="forbid",
+        frozen=True,
+        allow_inf_nan=False,
+        str_max_length=TEXT_LIMIT,
+        defer_build=True,
     )
 
     @field_validator("*", mode="before")

@@ -4,12 +4,21 @@ Why a table of spellings: labs write the same unit many ways (`10^9/L`, `x10E9/L
 `cells/mm3`). Each spelling maps to a scale and a pint unit; pint does the arithmetic, and a
 pair it cannot convert is an error, never a silent raw comparison. Factors are cached per
 (spelling, canonical unit, molar mass), so 10,000 lab rows cost one pint call per pair.
+
+Why a factor table too: importing pint and building its registry costs more than a whole
+`status` call. `factor_table` computes, with pint, the factor from every known spelling to
+every canonical unit of the knowledge base; the table is stored with the cached knowledge
+base (`knowledge.cache`) and handed back to `remember_factors` when the knowledge base is
+loaded. A unit in the table never imports pint; anything else (an unlisted spelling, a new
+canonical unit) takes the pint path as before. The table is a memo of `conversion_factor`
+itself, so every answer is the same either way.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 ULN_MULTIPLE = "xULN"
@@ -98,13 +107,51 @@ def _parse(unit: str) -> tuple[float, str]:
     return (1.0, unit)
 
 
-@functools.lru_cache(maxsize=4096)
+# (folded spelling, canonical unit, molar mass) -> factor, or None for "cannot convert"
+FactorKey = tuple[str, str, float | None]
+_KNOWN: dict[FactorKey, float | None] = {}
+
+
 def conversion_factor(unit: str, canonical: str, molar_mass: float | None = None) -> float:
     """The number to multiply a value in `unit` by to get it in `canonical`.
 
     Mass and molar concentrations convert only when the test's molar mass is known
     (creatinine µmol/L to mg/dL); anything else that does not match is a `UnitError`.
     """
+    if len(unit) <= UNIT_LIMIT:
+        key = (fold_unit(unit), canonical, molar_mass)
+        if key in _KNOWN:
+            factor = _KNOWN[key]
+            if factor is None:
+                raise UnitError(f"cannot convert {unit!r} to {canonical!r}")
+            return factor
+    return _pint_factor(unit, canonical, molar_mass)
+
+
+def factor_table(targets: Iterable[tuple[str, float | None]]) -> dict[FactorKey, float | None]:
+    """Every known spelling's factor to each (canonical unit, molar mass) in `targets`,
+    computed with pint: what `remember_factors` is given back at the next start-up."""
+    table: dict[FactorKey, float | None] = {}
+    for canonical, molar_mass in sorted(set(targets), key=str):
+        for spelling in _SPELLINGS:
+            key = (spelling, canonical, molar_mass)
+            try:
+                table[key] = _pint_factor(spelling, canonical, molar_mass)
+            except UnitError as exc:
+                # only "cannot convert" is the same whatever the spelling; anything else
+                # (an unparseable canonical unit) is left to the pint path to report
+                if str(exc) == f"cannot convert {spelling!r} to {canonical!r}":
+                    table[key] = None
+    return table
+
+
+def remember_factors(table: Mapping[FactorKey, float | None]) -> None:
+    """Take factors computed earlier by `factor_table` (a memo: the answers are pint's)."""
+    _KNOWN.update(table)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pint_factor(unit: str, canonical: str, molar_mass: float | None = None) -> float:
     registry = _registry()
     scale_from, pint_from = _parse(unit)
     scale_to, pint_to = _parse(canonical)

@@ -11,14 +11,12 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from nextline.errors import StoreError
 from nextline.settings import Settings
 from nextline.store.files import private_database, private_folder
+from nextline.store.revision import HEAD_REVISION as HEAD_REVISION
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# The newest migration. A test checks it against Alembic's own view of the scripts; keeping it
-# here lets every command skip importing Alembic (about 0.3 s) when the schema is current.
-HEAD_REVISION = "0002_trials"
 
 
 def _alembic_config(url: str) -> Config:

@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -235,7 +236,13 @@ class RecordStore:
                 delete(RecordVersion).where(RecordVersion.person_id == person_id)
             )
             session.delete(person)
-            return int(getattr(removed, "rowcount", 0) or 0)
+            count = int(getattr(removed, "rowcount", 0) or 0)
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+            from nextline.store.note_readings import forget
+
+            forget(Path(database), person_id)  # the notes' readings kept beside the database
+        return count
 
     def steps(self, person_id: str) -> Steps:
         """Where the next undo and redo would go, from the history's notes."""
