@@ -102,6 +102,17 @@ class WebState:
 
         threading.Thread(target=_read, name="nextline-trials", daemon=True).start()
 
+    def warm_up(self) -> None:
+        """At start-up: read the knowledge base, then the catalog, in the background, so
+        the first trials page (about 5 s of reading otherwise) finds them ready. A page
+        that needs the catalog while it is being read waits for that read (`trial_data`
+        holds the lock), never starts a second one."""
+
+        def _read() -> None:
+            self.warm_trials(self.kb)
+
+        threading.Thread(target=_read, name="nextline-warm-up", daemon=True).start()
+
     def forget_trials(self) -> None:
         """Read the catalog again on next use (after a sync)."""
         with self._trials_lock:
