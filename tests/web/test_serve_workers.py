@@ -142,3 +142,42 @@ def test_serve_refuses_zero_workers() -> None:
     result = CliRunner().invoke(cli_app, ["serve", "--workers", "0"])
     assert result.exit_code == 2
     assert "--workers" in result.output
+
+
+def test_a_page_asked_while_the_catalog_is_read_answers_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm-up holds the catalog lock while it reads; asking whether it is ready must
+    not wait on that lock (it did: the first trials page waited for the whole read)."""
+    from nextline.web import state as state_module
+
+    release = threading.Event()
+    real = state_module._read_trials
+
+    def slow_read(settings: Settings, kb: Any) -> Any:
+        release.wait(timeout=120)
+        return real(settings, kb)
+
+    monkeypatch.setattr(state_module, "_read_trials", slow_read)
+    make_app(tmp_path / "home", people=(MARIA,))
+    app = create_app(Settings(home=tmp_path / "home"), as_of=AS_OF, warm_up=True)
+    answers: list[str] = []
+
+    def ask() -> None:
+        answers.append(make_client(app).get(f"/people/{MARIA}/trials/results").text)
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    asking.join(timeout=60)  # a hang, not a speed, is what this catches
+    finished = not asking.is_alive()
+    release.set()
+    asking.join()
+    assert finished is True
+    assert "Reading the trial catalog" in answers[0]
+    deadline = time.monotonic() + 120
+    while not app.state.web.trials_ready() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (
+        "Reading the trial catalog"
+        not in make_client(app).get(f"/people/{MARIA}/trials/results").text
+    )

@@ -54,14 +54,21 @@ class WebState:
     _kb: Knowledge | None = field(default=None, repr=False)
     _trials: TrialData | None = field(default=None, repr=False)
     _trials_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _kb_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # guards `_warming` only: never held while the catalog is read, so a page asking
+    # "is it ready?" answers at once instead of waiting for the read to finish
+    _warm_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _warming: bool = field(default=False, repr=False)
 
     @property
     def kb(self) -> Knowledge:
         if self._kb is None:
-            from nextline.knowledge import load_knowledge
+            # one read, however many requests (and the start-up warm-up) ask at once
+            with self._kb_lock:
+                if self._kb is None:
+                    from nextline.knowledge import load_knowledge
 
-            self._kb = load_knowledge()
+                    self._kb = load_knowledge()
         return self._kb
 
     def today(self) -> dt.date:
@@ -89,7 +96,7 @@ class WebState:
 
     def warm_trials(self, kb: Knowledge) -> None:
         """Start reading the catalog in the background (once), so pages never wait on it."""
-        with self._trials_lock:
+        with self._warm_lock:
             if self._trials is not None or self._warming:
                 return
             self._warming = True
