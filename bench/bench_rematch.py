@@ -9,8 +9,9 @@ the bundled catalog (each copy gets its own id, as in bench_trials_match.py); th
 store holds N synthetic people, seeded so every run sees the same ones: a quarter are the
 three example people under new ids, the rest come from bench_options.py's generator (three
 subtypes, HER2 categories, gene results, menopausal status, sites, treatment histories).
-Then runs the re-match twice (the first keeps each person's baseline, the second compares
-with it, as on the second night) and prints people per second, the CPU time per person, and
+Then runs the re-match twice: the first keeps each person's baseline; then, as a sync
+would, 1 % more trials arrive, and the second compares with the baseline (as on the second
+night) and prints people per second, the CPU time per person, and
 the projected time for 10,000 people x the catalog with the aim (under 5 minutes) beside it.
 
 Two projections for 10,000 people: from the run's wall clock (the time until the first
@@ -101,6 +102,19 @@ def fill_store(home: Path, people: int, trials: int) -> tuple[int, int]:
     return len(store.list()), trial_store.count()
 
 
+def sync_more_trials(home: Path, count: int) -> int:
+    """As a sync would: `count` trials new to the catalog (copies under new ids), so the
+    second night has new trials to find for some people. Returns the catalog's size."""
+    from nextline.settings import Settings
+    from nextline.trials.catalog import DEFAULT_UPDATED
+    from nextline.trials.store import open_trial_store
+
+    added = [t.model_copy(update={"nct_id": f"{t.nct_id}-new"}) for t in replicated_trials(count)]
+    store = open_trial_store(Settings(home=home))
+    store.save_trials(added, "bench sync", DEFAULT_UPDATED)
+    return store.count()
+
+
 def timed_run(home: Path, workers: int | None) -> dict[str, Any]:
     """One re-match with its timings: wall, CPU (this process and the workers), the time to
     the first results and the steady rate after them."""
@@ -184,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"workers: {workers} (cores this process may use: {default_workers()})")
         for night in ("first night (baselines)", "second night (compares)"):
+            if night.startswith("second"):
+                before = trials
+                trials = sync_more_trials(home, max(1, trials // 100))
+                print(f"\na sync added {trials - before:,} trial(s)")
             run = timed_run(home, workers)
             summary = run["summary"]
             n = len(summary.people)

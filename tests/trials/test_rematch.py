@@ -256,9 +256,10 @@ def test_bench_profile_on_a_tiny_program(
     assert "stored 6 people and 40 trials" in out
     assert "rematch, first night (baselines): 6 people x 40 trials" in out
     assert "first matches: 6; errors: 0" in out
-    assert "rematch, second night (compares): 6 people x 40 trials" in out
+    assert "a sync added 1 trial(s)" in out
+    assert "rematch, second night (compares): 6 people x 41 trials" in out
     assert "first matches: 0; errors: 0" in out
-    assert out.count("projected for 10,000 people x 40 trials from this run's wall clock") == 2
+    assert out.count("trials from this run's wall clock") == 2
     assert "ms per person (6 people)" in out
-    assert "projected for 10,000 people x 40 trials with 1 worker(s) on cores of their own" in out
+    assert "projected for 10,000 people x 41 trials with 1 worker(s) on cores of their own" in out
     assert out.count("(aim under 300 s:") == 3
