@@ -154,8 +154,8 @@ def main() -> int:
 
             deadline = time.monotonic() + 120
             while True:
-                try:
-                    if httpx.get(f"{base}/people", timeout=2).status_code == 200:
+                try:  # a static file: answered as soon as a process is up
+                    if httpx.get(f"{base}/static/app.css", timeout=2).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
@@ -174,6 +174,12 @@ def main() -> int:
                 f"(aim under {AIM_FIRST_TRIALS_S:.0f} s: "
                 f"{'yes' if shown < AIM_FIRST_TRIALS_S else 'no'}); that request took "
                 f"{took * 1000:.0f} ms"
+            )
+            start = time.perf_counter()
+            listed = httpx.get(f"{base}/people", timeout=300)
+            print(
+                f"people list page ({len(ids):,} people, HTTP {listed.status_code}): "
+                f"{time.perf_counter() - start:.2f} s"
             )
             # Warm up: first use imports the engines in every process.
             for person in ids[: 20 * args.workers]:
