@@ -1,4 +1,4 @@
-"""Trial catalog commands: `nextline trials sync | load | show | search | info`.
+"""Trial catalog commands: `nextline trials sync | load | show | search | info | rematch`.
 
 (`nextline trials match` is added to this sub-app by `trials_match_cmd`.)
 """
@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from nextline.cli import trials_match_cmd
-from nextline.cli._common import JSON_HELP, print_json
+from nextline.cli._common import AS_OF_HELP, JSON_HELP, parse_as_of, print_json
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from nextline.trials.models import Trial
+    from nextline.trials.rematch import RematchSummary
     from nextline.trials.search import Mode
     from nextline.trials.sync import SyncReport
 
@@ -287,6 +288,78 @@ def info(json_out: Json = False) -> None:
         print_json(meta)
         return
     typer.echo(f"{meta['trials']} trials from {meta['source']}, updated {meta['updated']}")
+
+
+@trials_app.command()
+def rematch(
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes to run at once (default: one per core)."),
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+    json_out: Json = False,
+) -> None:
+    """Match every stored person against the catalog and list what changed for each.
+
+    The nightly job after `nextline trials sync`. Each person's match is kept: the next
+    `rematch`, or `nextline trials changes ID`, compares with it. A record that cannot be
+    read is reported by id and the run goes on (the exit code is then 1). Nothing about
+    anyone is sent anywhere.
+    """
+    import datetime as dt
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from nextline.settings import Settings
+    from nextline.trials.rematch_run import rematch_all
+
+    day = parse_as_of(as_of)
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]Matching[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("people"),
+        console=console,
+        transient=True,
+        disable=json_out or not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("rematch", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = rematch_all(
+            Settings(), day, max(day, dt.date.today()), workers=workers, on_progress=on_progress
+        )
+    if json_out:
+        print_json(summary.as_json())
+    else:
+        render_rematch(summary)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+def render_rematch(summary: RematchSummary) -> None:
+    """Counts first, then each person with new trials, then each record that failed."""
+    people, trials = len(summary.people), summary.catalog["trials"]
+    typer.echo(
+        f"Matched {people:,} people against {trials:,} trials as of {summary.as_of} "
+        f"(catalog updated {summary.catalog['updated'] or 'unknown'})."
+    )
+    typer.echo(f"  People with new trials that may fit: {len(summary.with_new):,}")
+    if summary.first:
+        typer.echo(
+            f"  People matched for the first time (kept to compare next time): {summary.first:,}"
+        )
+    typer.echo(f"  Records that could not be read: {len(summary.errors):,}")
+    for person in summary.with_new:
+        shown = ", ".join(person.new[:5])
+        more = f" and {len(person.new) - 5} more" if len(person.new) > 5 else ""
+        typer.echo(f"    + {person.person_id}: {len(person.new)} new ({shown}{more})")
+    for person in summary.errors:
+        typer.echo(f"    ! {person.person_id}: {person.error}", err=True)
 
 
 trials_match_cmd.register(trials_app)

@@ -111,9 +111,17 @@ def create_app(
     *,
     as_of: dt.date | None = None,
     authentication: bool = False,
+    session_secret: bytes | None = None,
+    warm_up: bool = False,
 ) -> FastAPI:
     """The web app for these settings. A non-loopback `settings.host` is refused
-    (`ConfigError`) because there is no sign-in yet."""
+    (`ConfigError`) because there is no sign-in yet.
+
+    `session_secret` signs the session cookies: server processes that share one (`nextline
+    serve --workers N`) accept each other's sessions; by default each app makes its own.
+    `warm_up` reads the knowledge base and the trial catalog in the background from the
+    start, so the first trials page does not wait for them (the server sets it; tests and
+    scripts that never show trials need not)."""
     from fastapi import FastAPI
     from fastapi.exceptions import RequestValidationError
     from fastapi.staticfiles import StaticFiles
@@ -164,7 +172,7 @@ def create_app(
     install_filters(templates.env)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
-    signer = CsrfSigner()
+    signer = CsrfSigner(session_secret)
     app.state.csrf = signer
 
     async def _refuse(scope: Any, status: int, kind: str, message: str) -> Response:
@@ -274,6 +282,8 @@ def create_app(
     app.include_router(trial_changes.router)
     app.include_router(questions.router)
     app.include_router(api.router, prefix="/api")
+    if warm_up:
+        app.state.web.warm_up()
     return app
 
 

@@ -54,6 +54,10 @@ class WebState:
     _kb: Knowledge | None = field(default=None, repr=False)
     _trials: TrialData | None = field(default=None, repr=False)
     _trials_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _kb_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # guards `_warming` only: never held while the catalog is read, so a page asking
+    # "is it ready?" answers at once instead of waiting for the read to finish
+    _warm_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _warming: bool = field(default=False, repr=False)
     # person id -> the trials page's last match, for the dashboard (web/trial_changes.py)
     remembered_matches: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -61,9 +65,12 @@ class WebState:
     @property
     def kb(self) -> Knowledge:
         if self._kb is None:
-            from nextline.knowledge import load_knowledge
+            # one read, however many requests (and the start-up warm-up) ask at once
+            with self._kb_lock:
+                if self._kb is None:
+                    from nextline.knowledge import load_knowledge
 
-            self._kb = load_knowledge()
+                    self._kb = load_knowledge()
         return self._kb
 
     def today(self) -> dt.date:
@@ -91,7 +98,7 @@ class WebState:
 
     def warm_trials(self, kb: Knowledge) -> None:
         """Start reading the catalog in the background (once), so pages never wait on it."""
-        with self._trials_lock:
+        with self._warm_lock:
             if self._trials is not None or self._warming:
                 return
             self._warming = True
@@ -103,6 +110,17 @@ class WebState:
                 self._warming = False
 
         threading.Thread(target=_read, name="nextline-trials", daemon=True).start()
+
+    def warm_up(self) -> None:
+        """At start-up: read the knowledge base, then the catalog, in the background, so
+        the first trials page (about 5 s of reading otherwise) finds them ready. A page
+        that needs the catalog while it is being read waits for that read (`trial_data`
+        holds the lock), never starts a second one."""
+
+        def _read() -> None:
+            self.warm_trials(self.kb)
+
+        threading.Thread(target=_read, name="nextline-warm-up", daemon=True).start()
 
     def forget_trials(self) -> None:
         """Read the catalog again on next use (after a sync)."""
