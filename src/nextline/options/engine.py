@@ -332,25 +332,18 @@ def _caution_notes(c: _Compiled, cautions: list[Caution], f: Facts) -> tuple[Cau
 def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int, Check]) -> Option:
     """`answers` holds every indication rule's answer for this person (see `list_options`)."""
     side_effects = _side_effect_check(regimen, f) if f.stopped_for_side_effects else None
-    best: tuple[int, int, int, _IndicationPlan, list[Check], Verdict] | None = None
     plans = c.plans[regimen.id]
-    for order, plan in enumerate(plans):
-        checks = [answers[key] for key in plan.keys]
-        if plan.not_yet_approved is not None and plan.indication.approved > f.as_of:  # type: ignore[operator]
-            checks.insert(0, plan.not_yet_approved)
-        if side_effects is not None:
-            checks.append(side_effects)
-        statuses = [one.status for one in checks]
-        unmet = statuses.count(UNMET)
-        verdict: Verdict = (
-            "does_not_fit" if unmet else ("may_fit" if UNKNOWN in statuses else "fits")
-        )
-        if len(plans) == 1:  # most regimens: nothing to choose between
-            break
-        rank = _RANK[verdict]
-        if best is None or (rank, unmet, order) < best[:3]:
-            best = (rank, unmet, order, plan, checks, verdict)
-    if best is not None:
+    if len(plans) == 1:  # most regimens: nothing to choose between
+        plan = plans[0]
+        checks, unmet, verdict = _judge(plan, answers, side_effects, f.as_of)
+    else:
+        best: tuple[int, int, int, _IndicationPlan, list[Check], Verdict] | None = None
+        for order, one in enumerate(plans):
+            judged, count, said = _judge(one, answers, side_effects, f.as_of)
+            rank = _RANK[said]
+            if best is None or (rank, count, order) < best[:3]:
+                best = (rank, count, order, one, judged, said)
+        assert best is not None  # a regimen has at least one indication (schema)
         _, unmet, _, plan, checks, verdict = best
     needs: tuple[str, ...] = ()
     if verdict == "may_fit":
@@ -361,26 +354,48 @@ def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int,
     else:
         reasons = _reasons(checks, verdict)
     indication = plan.indication
+    rid = regimen.id
+    # Positional: a keyword call of this 16-field dataclass costs three times as much, and
+    # the engine builds one per regimen per person. The order is `Option`'s field order.
     return Option(
-        id=regimen.id,
-        name=regimen.name,
-        kind="systemic",
-        drugs=c.regimen_drugs[regimen.id],
-        verdict=verdict,
-        reasons=reasons,
-        needs=needs,
-        sources=plan.sources,
-        group=plan.group_id,
-        group_name=plan.group_name,
-        indication=indication.id,
-        indication_summary=indication.summary,
-        approved=indication.approved,
-        cautions=()
+        rid,  # id
+        regimen.name,  # name
+        "systemic",  # kind
+        c.regimen_drugs[rid],  # drugs
+        verdict,  # verdict
+        reasons,  # reasons
+        needs,  # needs
+        plan.sources,  # sources
+        plan.group_id,  # group
+        plan.group_name,  # group_name
+        indication.id,  # indication
+        indication.summary,  # indication_summary
+        indication.approved,  # approved
+        c.regimen_choices[rid],  # drug_choices
+        c.regimen_off_label[rid],  # not_fda_approved_for_breast
+        ()  # cautions
         if verdict == "does_not_fit" or not regimen.cautions
         else _caution_notes(c, regimen.cautions, f),
-        drug_choices=c.regimen_choices[regimen.id],
-        not_fda_approved_for_breast=c.regimen_off_label[regimen.id],
     )
+
+
+def _judge(
+    plan: _IndicationPlan, answers: dict[int, Check], side_effects: Check | None, as_of: dt.date
+) -> tuple[list[Check], int, Verdict]:
+    """One indication's checks for this person, how many are unmet, and its verdict."""
+    checks = [answers[key] for key in plan.keys]
+    if plan.not_yet_approved is not None and plan.indication.approved > as_of:  # type: ignore[operator]
+        checks.insert(0, plan.not_yet_approved)
+    if side_effects is not None:
+        checks.append(side_effects)
+    unmet = unknown = 0
+    for check in checks:
+        status = check[0]  # Check.status, by index: this runs for every rule of every option
+        if status == UNMET:
+            unmet += 1
+        elif status == UNKNOWN:
+            unknown += 1
+    return checks, unmet, "does_not_fit" if unmet else ("may_fit" if unknown else "fits")
 
 
 def _extra_reasons(option: NonDrugOption, f: Facts) -> list[Check]:
@@ -411,17 +426,18 @@ def _non_drug_option(plan: _NonDrugPlan, f: Facts, answers: dict[int, Check]) ->
         needs = []
     else:
         needs.extend(option.needs_always)
+    # Positional, in `Option`'s field order (see `_regimen_option`).
     return Option(
-        id=option.id,
-        name=option.name,
-        kind=option.kind,
-        drugs=plan.drugs,
-        verdict=verdict,
-        reasons=_reasons(checks, verdict),
-        needs=tuple(dict.fromkeys(needs)),
-        sources=plan.sources,
-        group=plan.group_id,
-        group_name=plan.group_name,
+        option.id,  # id
+        option.name,  # name
+        option.kind,  # kind
+        plan.drugs,  # drugs
+        verdict,  # verdict
+        _reasons(checks, verdict),  # reasons
+        tuple(dict.fromkeys(needs)),  # needs
+        plan.sources,  # sources
+        plan.group_id,  # group
+        plan.group_name,  # group_name
     )
 
 
