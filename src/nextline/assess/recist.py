@@ -655,6 +655,17 @@ def assess_lines(
     return out
 
 
+def assess_one_line(
+    lines: Sequence[Line], position: int, scans: Sequence[Scan], rules: RecistRules, as_of: dt.date
+) -> LineResponse:
+    """RECIST 1.1 for `lines[position]` alone, exactly as `assess_lines` reads it (the line
+    before it bounds its baseline). For a caller that needs one line's response, such as
+    "is the running line growing?", without reading every other line."""
+    grouped = _Scans.of(group_assessments(scans, as_of, rules.too_small_default_mm.value))
+    previous_start = lines[position - 1].start if position > 0 else None
+    return assess_line(lines[position], grouped, rules, as_of, previous_start)
+
+
 class _Numbers(NamedTuple):
     pd_factor: float  # 100 + the PD increase, in percent of the nadir
     pd_min_mm: float  # the PD absolute increase, less the rounding allowance
