@@ -24,6 +24,7 @@ from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from nextline.assess._cache import once_per
+from nextline.assess._format import g, signed_g
 from nextline.assess._value import value
 from nextline.knowledge.assess_schema import RecistRules
 from nextline.record.file_models import Lesion, Scan
@@ -401,7 +402,8 @@ def _describe(
         reasons = []
         if target_pd and nadir is not None and change_nadir is not None:
             reasons.append(
-                f"{change_nadir:+g} % over the smallest total so far ({nadir:g} mm, the nadir)"
+                f"{signed_g(change_nadir)} % over the smallest total so far ({g(nadir)} mm, "
+                "the nadir)"
             )
         if new:
             reasons.append("a new spot of cancer was seen")
@@ -412,8 +414,8 @@ def _describe(
         words = _WORDS[overall]
     if point_sum is not None and base is not None and change_base is not None:
         words += (
-            f" — the measured tumors add up to {point_sum:g} mm ({change_base:+g} % from "
-            f"{base:g} mm before this treatment)"
+            f" — the measured tumors add up to {g(point_sum)} mm ({signed_g(change_base)} % "
+            f"from {g(base)} mm before this treatment)"
         )
     label = "non-CR/non-PD" if overall == "non_CR_non_PD" else overall
     text = f"{words} (RECIST {label})."
@@ -593,21 +595,23 @@ def assess_line(
         if new_ids or unconfirmed:
             paths += [lesion_path(seen_now[lesion_id]) for lesion_id in new_ids + unconfirmed]
         paths += [p for p in nt_paths if p not in paths]
+        # Positional, in `Timepoint`'s field order: a keyword call of this 14-field class
+        # costs three times as much, and one is built per follow-up scan of every line.
         points.append(
             Timepoint(
-                date=current.date,
-                sum_mm=point_sum,
-                change_from_baseline_pct=change_base,
-                change_from_nadir_pct=change_nadir,
-                nadir_mm=nadir_then if spec_ids else None,
-                target=target,
-                non_target=non_target,
-                new_lesions=new_ids,
-                overall=overall,
-                rule=fired[0],
-                rules=fired,
-                paths=tuple(paths),
-                text=_describe(
+                current.date,  # date
+                point_sum,  # sum_mm
+                change_base,  # change_from_baseline_pct
+                change_nadir,  # change_from_nadir_pct
+                nadir_then if spec_ids else None,  # nadir_mm
+                target,  # target
+                non_target,  # non_target
+                new_ids,  # new_lesions
+                overall,  # overall
+                fired[0],  # rule
+                fired,  # rules
+                tuple(paths),  # paths
+                _describe(  # text
                     overall,
                     point_sum,
                     base_sum,
@@ -619,7 +623,7 @@ def assess_line(
                     non_target == "PD",
                     bool(unconfirmed) and overall != "PD",
                 ),
-                unconfirmed_new_lesions=unconfirmed,
+                unconfirmed,  # unconfirmed_new_lesions
             )
         )
     return LineResponse(
@@ -649,6 +653,17 @@ def assess_lines(
         out.append(assess_line(line, grouped, rules, as_of, previous_start))
         previous_start = line.start
     return out
+
+
+def assess_one_line(
+    lines: Sequence[Line], position: int, scans: Sequence[Scan], rules: RecistRules, as_of: dt.date
+) -> LineResponse:
+    """RECIST 1.1 for `lines[position]` alone, exactly as `assess_lines` reads it (the line
+    before it bounds its baseline). For a caller that needs one line's response, such as
+    "is the running line growing?", without reading every other line."""
+    grouped = _Scans.of(group_assessments(scans, as_of, rules.too_small_default_mm.value))
+    previous_start = lines[position - 1].start if position > 0 else None
+    return assess_line(lines[position], grouped, rules, as_of, previous_start)
 
 
 class _Numbers(NamedTuple):

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from nextline.assess._cache import once_per
 from nextline.assess._evidence import Cite, Evidence, cites, fmt
 from nextline.assess._value import value
 from nextline.assess.calcium import latest_calcium
@@ -350,7 +351,8 @@ def find_red_flags(
     vocab = know.vocabulary
     flags = know.red_flags
     window_days = know.red_flag_window_days
-    names = {c.id: c.name for c in vocab.concepts}
+    # the vocabulary's names, once per (immutable) vocabulary rather than once per record
+    names = once_per(vocab, "concept_names", lambda: {c.id: c.name for c in vocab.concepts})
     hits: dict[str, RedFlagHit] = {}
     for entry in _entries(record, vocab, window_days, as_of):
         ctx = _Context(record, entry, names, know)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from nextline.assess._cache import once_per
 from nextline.assess._evidence import Cite, cites
 from nextline.assess._value import value
 from nextline.knowledge import Knowledge
@@ -53,8 +54,12 @@ def watch_for(record_line: Line | None, kb: Knowledge, as_of: dt.date) -> tuple[
     """One item per drug of the line running on `as_of` (none when nothing runs)."""
     if record_line is None or (record_line.stop is not None and record_line.stop <= as_of):
         return ()
-    know = kb.assess
-    flags = know.red_flags if know else []
+    # A drug's item depends on the drug and the knowledge base alone: worked out once per
+    # knowledge base and drug (matching every red flag rule per drug per record was a tenth
+    # of `bench/bench_assess.py`). Keyed by everything `_item` reads of the drug.
+    held: dict[tuple[str, str | None, frozenset[str]], WatchFor | None] = once_per(
+        kb, "watch_for", dict
+    )
     out: list[WatchFor] = []
     seen: set[str] = set()
     for entry in record_line.entries:
@@ -62,26 +67,35 @@ def watch_for(record_line: Line | None, kb: Knowledge, as_of: dt.date) -> tuple[
             if drug.drug_id is None or drug.drug_id in seen:
                 continue
             seen.add(drug.drug_id)
-            known = kb.drugs.get(drug.drug_id)
-            if known is None:
-                continue
-            related = _flags_for(drug, flags)
-            if not (known.serious_side_effects or related):
-                continue
-            refs: list[SourceRef] = [
-                ref
-                for ref in known.sources
-                if ref.section
-                and ("warning" in ref.section.lower() or "adverse" in ref.section.lower())
-            ] or list(known.sources[:1])
-            for flag in related:
-                refs += [r for r in flag.sources if r.id == f"fda_label_{drug.drug_id}"]
-            out.append(
-                WatchFor(
-                    drug=known.name,
-                    serious_side_effects=tuple(known.serious_side_effects),
-                    report_at_once=tuple(flag.name for flag in related),
-                    sources=cites(refs),
-                )
-            )
+            key = (drug.drug_id, drug.family, drug.classes)
+            if key in held:
+                item = held[key]
+            else:
+                item = held[key] = _item(drug, drug.drug_id, kb)
+            if item is not None:
+                out.append(item)
     return tuple(out)
+
+
+def _item(drug: DrugRef, drug_id: str, kb: Knowledge) -> WatchFor | None:
+    """What to watch for on one drug; None when the knowledge base says nothing about it."""
+    known = kb.drugs.get(drug_id)
+    if known is None:
+        return None
+    know = kb.assess
+    related = _flags_for(drug, know.red_flags if know else [])
+    if not (known.serious_side_effects or related):
+        return None
+    refs: list[SourceRef] = [
+        ref
+        for ref in known.sources
+        if ref.section and ("warning" in ref.section.lower() or "adverse" in ref.section.lower())
+    ] or list(known.sources[:1])
+    for flag in related:
+        refs += [r for r in flag.sources if r.id == f"fda_label_{drug_id}"]
+    return WatchFor(
+        drug=known.name,
+        serious_side_effects=tuple(known.serious_side_effects),
+        report_at_once=tuple(flag.name for flag in related),
+        sources=cites(refs),
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from nextline.assess import assess_status  # read-only: is the running line growing?
+from nextline.assess.recist import assess_one_line  # read-only: is the running line growing?
 from nextline.facts import (
     EndocrineSensitivity,
     Stopped,
@@ -341,14 +341,24 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
 
 def _line_growing_on_scans(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> int | None:
     """The number of the running line when the assess engine finds it not working (RECIST
-    growth on its scans) while the record has not stopped it yet; else None. The assess
-    engine is asked only when a scan was taken since the running line began."""
-    current = record.current_line(as_of)
-    if current is None or kb.assess is None:
+    growth on its scans) while the record has not stopped it yet; else None.
+
+    For a running line, `assess_status` says `not_working` exactly when the latest follow-up
+    of that line's RECIST reading is PD (a running line has no recorded stop, so the record
+    cannot say it is stopping for growth). So only that line is read, with the same
+    baseline rule (`assess_one_line`), not the whole status with its red flags, markers and
+    other lines; it is asked only when a scan was taken since the running line began."""
+    if kb.assess is None:
         return None
+    lines = record.lines_as_of(as_of)
+    # the running line, as `record.current_line(as_of)` and `assess_status` find it
+    position = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].stop is None), None)
+    if position is None:
+        return None
+    current = lines[position]
     if not any(current.start <= scan.date <= as_of for scan in record.file.imaging):
         return None
-    status = assess_status(record, kb, as_of)
-    if status.overall == "not_working" and status.current_line is not None:
+    response = assess_one_line(lines, position, record.imaging, kb.assess.recist, as_of)
+    if response.timepoints and response.timepoints[-1].overall == "PD":
         return current.number
     return None

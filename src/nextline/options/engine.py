@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from nextline.errors import KnowledgeInvalid, Problem
@@ -54,6 +54,9 @@ _RANK: dict[str, int] = {"fits": 0, "may_fit": 1, "does_not_fit": 2}
 _DEFAULT_SUBTYPE = "hr_positive_her2_negative"
 
 
+_Eager = tuple[int, Callable[[Any, Facts], Check], Rule]  # key, evaluator, rule
+
+
 @dataclass(frozen=True)
 class _Compiled:
     """Per-knowledge-base lookups, built once per `Knowledge` object."""
@@ -73,6 +76,15 @@ class _Compiled:
     # rules), so the engine answers them in one pass before building any option.
     eager_rules: list[tuple[int, Callable[[Any, Facts], Check], Rule, NeverGiven | None]]
     non_drug_plans: list[_NonDrugPlan]
+    # The same rules split for the per-person pass: those always evaluated, and those about
+    # past treatment with their answer for a person who never had what they name, indexed
+    # by each drug, class and family they name. A person's history then picks the few rules
+    # to evaluate with a handful of lookups, instead of three set tests for each such rule.
+    always: list[_Eager] = field(default_factory=list)
+    never_given_answers: dict[int, Check] = field(default_factory=dict)
+    by_drug: dict[str, list[_Eager]] = field(default_factory=dict)
+    by_class: dict[str, list[_Eager]] = field(default_factory=dict)
+    by_family: dict[str, list[_Eager]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +198,19 @@ def _compile(kb: Knowledge) -> _Compiled:
                 group_name=group.name,
             )
         )
+    for key, evaluator, rule, shortcut in compiled.eager_rules:
+        eager: _Eager = (key, evaluator, rule)
+        if shortcut is None:
+            compiled.always.append(eager)
+            continue
+        compiled.never_given_answers[key] = shortcut.answer
+        for names, index in (
+            (shortcut.drugs, compiled.by_drug),
+            (shortcut.classes, compiled.by_class),
+            (shortcut.families, compiled.by_family),
+        ):
+            for name in names:
+                index.setdefault(name, []).append(eager)
     _COMPILED.clear()
     _COMPILED[id(kb)] = compiled
     return compiled
@@ -249,12 +274,8 @@ def _reasons(checks: list[Check], verdict: Verdict) -> tuple[Reason, ...]:
         checks = [check for check in checks if check.status == UNMET]
     if len(checks) == 1:  # the usual case: nothing to de-duplicate
         return (Reason(checks[0].text, checks[0].path),)
-    out: dict[tuple[str, str | None], Reason] = {}
-    for check in checks:
-        key = (check.text, check.path)
-        if key not in out:
-            out[key] = Reason(check.text, check.path)
-    return tuple(out.values())
+    # each (text, path) once, in order; `Check[1:3]` is (text, path)
+    return tuple([Reason(text, path) for text, path in dict.fromkeys(c[1:3] for c in checks)])
 
 
 def _side_effect_check(regimen: Regimen, f: Facts) -> Check | None:
@@ -332,25 +353,18 @@ def _caution_notes(c: _Compiled, cautions: list[Caution], f: Facts) -> tuple[Cau
 def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int, Check]) -> Option:
     """`answers` holds every indication rule's answer for this person (see `list_options`)."""
     side_effects = _side_effect_check(regimen, f) if f.stopped_for_side_effects else None
-    best: tuple[int, int, int, _IndicationPlan, list[Check], Verdict] | None = None
     plans = c.plans[regimen.id]
-    for order, plan in enumerate(plans):
-        checks = [answers[key] for key in plan.keys]
-        if plan.not_yet_approved is not None and plan.indication.approved > f.as_of:  # type: ignore[operator]
-            checks.insert(0, plan.not_yet_approved)
-        if side_effects is not None:
-            checks.append(side_effects)
-        statuses = [one.status for one in checks]
-        unmet = statuses.count(UNMET)
-        verdict: Verdict = (
-            "does_not_fit" if unmet else ("may_fit" if UNKNOWN in statuses else "fits")
-        )
-        if len(plans) == 1:  # most regimens: nothing to choose between
-            break
-        rank = _RANK[verdict]
-        if best is None or (rank, unmet, order) < best[:3]:
-            best = (rank, unmet, order, plan, checks, verdict)
-    if best is not None:
+    if len(plans) == 1:  # most regimens: nothing to choose between
+        plan = plans[0]
+        checks, unmet, verdict = _judge(plan, answers, side_effects, f.as_of)
+    else:
+        best: tuple[int, int, int, _IndicationPlan, list[Check], Verdict] | None = None
+        for order, one in enumerate(plans):
+            judged, count, said = _judge(one, answers, side_effects, f.as_of)
+            rank = _RANK[said]
+            if best is None or (rank, count, order) < best[:3]:
+                best = (rank, count, order, one, judged, said)
+        assert best is not None  # a regimen has at least one indication (schema)
         _, unmet, _, plan, checks, verdict = best
     needs: tuple[str, ...] = ()
     if verdict == "may_fit":
@@ -361,26 +375,48 @@ def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int,
     else:
         reasons = _reasons(checks, verdict)
     indication = plan.indication
+    rid = regimen.id
+    # Positional: a keyword call of this 16-field dataclass costs three times as much, and
+    # the engine builds one per regimen per person. The order is `Option`'s field order.
     return Option(
-        id=regimen.id,
-        name=regimen.name,
-        kind="systemic",
-        drugs=c.regimen_drugs[regimen.id],
-        verdict=verdict,
-        reasons=reasons,
-        needs=needs,
-        sources=plan.sources,
-        group=plan.group_id,
-        group_name=plan.group_name,
-        indication=indication.id,
-        indication_summary=indication.summary,
-        approved=indication.approved,
-        cautions=()
+        rid,  # id
+        regimen.name,  # name
+        "systemic",  # kind
+        c.regimen_drugs[rid],  # drugs
+        verdict,  # verdict
+        reasons,  # reasons
+        needs,  # needs
+        plan.sources,  # sources
+        plan.group_id,  # group
+        plan.group_name,  # group_name
+        indication.id,  # indication
+        indication.summary,  # indication_summary
+        indication.approved,  # approved
+        c.regimen_choices[rid],  # drug_choices
+        c.regimen_off_label[rid],  # not_fda_approved_for_breast
+        ()  # cautions
         if verdict == "does_not_fit" or not regimen.cautions
         else _caution_notes(c, regimen.cautions, f),
-        drug_choices=c.regimen_choices[regimen.id],
-        not_fda_approved_for_breast=c.regimen_off_label[regimen.id],
     )
+
+
+def _judge(
+    plan: _IndicationPlan, answers: dict[int, Check], side_effects: Check | None, as_of: dt.date
+) -> tuple[list[Check], int, Verdict]:
+    """One indication's checks for this person, how many are unmet, and its verdict."""
+    checks = [answers[key] for key in plan.keys]
+    if plan.not_yet_approved is not None and plan.indication.approved > as_of:  # type: ignore[operator]
+        checks.insert(0, plan.not_yet_approved)
+    if side_effects is not None:
+        checks.append(side_effects)
+    unmet = unknown = 0
+    for check in checks:
+        status = check[0]  # Check.status, by index: this runs for every rule of every option
+        if status == UNMET:
+            unmet += 1
+        elif status == UNKNOWN:
+            unknown += 1
+    return checks, unmet, "does_not_fit" if unmet else ("may_fit" if unknown else "fits")
 
 
 def _extra_reasons(option: NonDrugOption, f: Facts) -> list[Check]:
@@ -411,17 +447,18 @@ def _non_drug_option(plan: _NonDrugPlan, f: Facts, answers: dict[int, Check]) ->
         needs = []
     else:
         needs.extend(option.needs_always)
+    # Positional, in `Option`'s field order (see `_regimen_option`).
     return Option(
-        id=option.id,
-        name=option.name,
-        kind=option.kind,
-        drugs=plan.drugs,
-        verdict=verdict,
-        reasons=_reasons(checks, verdict),
-        needs=tuple(dict.fromkeys(needs)),
-        sources=plan.sources,
-        group=plan.group_id,
-        group_name=plan.group_name,
+        option.id,  # id
+        option.name,  # name
+        option.kind,  # kind
+        plan.drugs,  # drugs
+        verdict,  # verdict
+        _reasons(checks, verdict),  # reasons
+        tuple(dict.fromkeys(needs)),  # needs
+        plan.sources,  # sources
+        plan.group_id,  # group
+        plan.group_name,  # group_name
     )
 
 
@@ -495,18 +532,22 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     subtype = subtype_of(f)
     rank = c.group_rank.get(subtype or _DEFAULT_SUBTYPE) or next(iter(c.group_rank.values()))
     check = _Checks(c, f)
-    answers = check.cache
-    drugs, classes, families = f.given_drugs, f.given_classes, f.given_families
-    for key, evaluator, rule, shortcut in c.eager_rules:
-        if (
-            shortcut is not None
-            and drugs.isdisjoint(shortcut.drugs)
-            and classes.isdisjoint(shortcut.classes)
-            and families.isdisjoint(shortcut.families)
-        ):
-            answers[key] = shortcut.answer
-        else:
-            answers[key] = evaluator(rule, f)
+    # Every rule answered before any option is built: a rule about past treatment that names
+    # nothing this person had keeps its never-given answer; the others are evaluated.
+    answers = check.cache = dict(c.never_given_answers)
+    for key, evaluator, rule in c.always:
+        answers[key] = evaluator(rule, f)
+    touched: dict[int, _Eager] = {}
+    for names, index in (
+        (f.given_drugs, c.by_drug),
+        (f.given_classes, c.by_class),
+        (f.given_families, c.by_family),
+    ):
+        for name in names:
+            for eager in index.get(name, ()):
+                touched[eager[0]] = eager
+    for key, evaluator, rule in touched.values():
+        answers[key] = evaluator(rule, f)
     options = [_regimen_option(c, r, f, answers) for r in c.options.regimens.values()]
     options += [_non_drug_option(plan, f, answers) for plan in c.non_drug_plans]
     notes: list[str] = []
@@ -530,7 +571,8 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
         )
     # group, then verdict, then knowledge-base order (a stable sort on the first two)
     unranked = len(rank)
-    options.sort(key=lambda o: (rank.get(o.group, unranked), _RANK[o.verdict]))
+    # one number per option (three verdicts per group), which sorts as (group, verdict) does
+    options.sort(key=lambda o: rank.get(o.group, unranked) * 3 + _RANK[o.verdict])
     return OptionsResult(
         patient=record.id,
         as_of=as_of,

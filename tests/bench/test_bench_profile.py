@@ -1,0 +1,82 @@
+"""A short run of each engine benchmark, profiled (issue 17): the benches keep working, print
+every figure with its aim beside it, the digest of their outputs and a profile sorted by
+each function's own time. Tiny N; the outputs are checked, never the timings."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def _bench(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_assess_prints_its_figure_beside_the_aim_the_digest_and_a_profile(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bench = _bench("bench_assess")
+    bench.main(["--records", "4", "--scans", "6", "--repeats", "1", "--profile"])
+    out = capsys.readouterr().out
+    assert re.search(r"CPU time: .* records/s .*\| aim ≥ 5,000 records/s on one core: ", out)
+    counts = re.search(r"^overall: (.*)$", out, re.M)
+    assert counts is not None
+    assert sum(int(part.rsplit(" ", 1)[1]) for part in counts.group(1).split(", ")) == 4
+    digest = re.search(r"^digest of every status \(--json\): ([0-9a-f]{64})$", out, re.M)
+    assert digest is not None
+    assert "Ordered by: internal time" in out
+    assert "assess_status" in out.split("Ordered by: internal time")[1]
+
+
+def test_bench_options_prints_its_figures_beside_the_aim_the_digest_and_a_profile(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bench = _bench("bench_options")
+    bench.main(["--records", "6", "--profile", "--repeat", "0"])
+    out = capsys.readouterr().out
+    assert re.search(r"records per second of CPU time .*\| aim ≥ 10,000/s on one core: ", out)
+    verdicts = re.search(
+        r"^verdicts: \{'fits': (\d+), 'may_fit': (\d+), 'does_not_fit': (\d+)\}", out, re.M
+    )
+    assert verdicts is not None
+    per_record = re.search(r"\((\d+) options per record\)", out)
+    assert per_record is not None
+    assert sum(int(v) for v in verdicts.groups()) == 6 * int(per_record.group(1))
+    assert re.search(r"^digest of every result \(--json\): [0-9a-f]{64}$", out, re.M)
+    assert "Ordered by: internal time" in out
+    assert "list_options" in out.split("Ordered by: internal time")[1]
+
+
+def test_the_bench_digest_is_the_digest_module_s_for_the_same_people(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The digest a bench prints is the one `engine_digest` works out for the same records,
+    so the full-run comparison in the bench means what the sample test means."""
+    from nextline.knowledge import load_knowledge
+
+    bench = _bench("bench_options")
+    bench.main(["--records", "5", "--repeat", "0"])
+    out = capsys.readouterr().out
+    printed = re.search(r"^digest of every result \(--json\): ([0-9a-f]{64})$", out, re.M)
+    assert printed is not None
+    digest = _bench("engine_digest")
+    kb = load_knowledge()
+    records = digest.options_bench_records(kb, 5)
+    expected = digest.combine(digest.options_digest(r, kb, bench.AS_OF) for r in records)
+    assert printed.group(1) == expected
+    stored = digest.stored()["sample"]["options_bench/options"]
+    assert [stored[f"options-{i}"] for i in range(5)] == [
+        digest.options_digest(r, kb, bench.AS_OF) for r in records
+    ]
