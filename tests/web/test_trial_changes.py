@@ -81,7 +81,9 @@ def test_new_and_no_longer_fitting_trials_since_the_kept_date(ready, client) -> 
     client.get(f"/people/{MARIA}/trials")
     box = _box(client.get(f"/people/{MARIA}").text)
     assert "New trials that may fit since 1 May 2025 (1)" in box
-    assert re.findall(r'href="/people/[^/]+/trials#(NCT\d+)"', box)[0] == first
+    position = list(now.fits).index(first)
+    links = re.findall(r'href="/people/[^/]+/trials\?page=(\d+)#(NCT\d+)"', box)
+    assert links[0] == (str(position // 10 + 1), first)  # the page of ten that holds it
     assert "No longer fit, or no longer listed (1)" in box
     assert "A study that closed (NCT09999999)" in box
     assert "care team" in box
@@ -121,3 +123,18 @@ def test_after_a_record_change_the_dashboard_asks_for_a_new_match(ready, client)
     refused = client.post(f"/people/{MARIA}/trials/changes/seen", data={"csrf_token": csrf(client)})
     assert refused.status_code == 409
     assert "open the trials page first" in refused.text
+
+
+def test_a_link_lands_on_the_page_of_the_trials_list_that_holds_the_trial(ready, client) -> None:
+    """The trials page shows ten at a time: a trial eleventh or later is on page 2 or after."""
+    from nextline.web.trial_changes import dashboard_changes
+
+    client.get(f"/people/{MARIA}/trials")
+    state = ready.state.web
+    found = dashboard_changes(state, MARIA, state.today())
+    assert found is not None
+    order = list(_fits_now(ready).fits)
+    assert found.pages == {nct: i // 10 + 1 for i, nct in enumerate(order)}
+    for nct, page in found.pages.items():
+        listed = client.get(f"/people/{MARIA}/trials?page={page}").text
+        assert f'id="{nct}"' in listed, (nct, page)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -31,6 +31,7 @@ from nextline.trials.history import (
     snapshot,
 )
 from nextline.web.editing import read_form
+from nextline.web.trial_pages import PER_PAGE
 
 if TYPE_CHECKING:
     from nextline.web.state import WebState
@@ -55,6 +56,9 @@ class DashboardChanges:
     checked_on: str | None  # as-of date of the kept snapshot
     changes: Changes | None
     fits_now: int
+    # the trials page (10 a page, in the remembered order) each trial that may fit is on,
+    # so a link lands on the page that holds it
+    pages: dict[str, int] = field(default_factory=dict)
 
 
 def remember(
@@ -99,6 +103,7 @@ def dashboard_changes(state: WebState, person_id: str, day: dt.date) -> Dashboar
         checked_on=kept.as_of,
         changes=compare(kept, current.snap),
         fits_now=len(current.snap.fits),
+        pages={nct: i // PER_PAGE + 1 for i, nct in enumerate(current.snap.fits)},
     )
 
 
