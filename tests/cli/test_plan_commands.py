@@ -68,7 +68,8 @@ def test_report_refuses_an_unknown_file_type(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", DANA, "-o", str(out)])
     assert result.exit_code == 1
     assert "must end in .pdf or .html" in result.output
-    assert list(tmp_path.iterdir()) == []
+    # nothing written (the `home` folder is the test's NEXTLINE_HOME, where caches live)
+    assert [p.name for p in tmp_path.iterdir() if p.name != "home"] == []
 
 
 def test_report_html_is_written_and_its_path_printed(tmp_path: Path) -> None:
@@ -78,8 +79,14 @@ def test_report_html_is_written_and_its_path_printed(tmp_path: Path) -> None:
     assert result.stdout.strip() == str(out)
     html = out.read_text(encoding="utf-8")
     assert '<h1 class="person">Dana (example)</h1>' in html
-    # trials to ask about are matched by default, from the bundled catalog
-    assert "NCT05579366" in html
+    # trials to ask about are matched by default, from the bundled catalog: the first ones
+    # `trials match` lists lead the report's table
+    matched = runner.invoke(app, ["trials", "match", DANA, "--as-of", "2024-08-21", "--json"])
+    assert matched.exit_code == 0, matched.output
+    first = [m["nct_id"] for m in json.loads(matched.stdout)["matches"][:3]]
+    assert len(first) == 3
+    table = html[html.index("Clinical trials to ask about") :]
+    assert [table.index(nct) for nct in first] == sorted(table.index(nct) for nct in first)
     assert "not run for this summary" not in html
 
 
