@@ -84,6 +84,9 @@ UNKNOWN_STATUS = [
     ("ESR1 mutation status not available or not evaluable in ctDNA", "ESR1"),
     ("Indeterminate or unknown gBRCA status", "BRCA1"),
     ("PIK3CA mutation testing failed or was not evaluable", "PIK3CA"),
+    ("Tumors in which PIK3CA mutation could not be assessed", "PIK3CA"),
+    ("Patients not tested for germline BRCA1/2 mutations", "BRCA1"),
+    ("BRCA1/2 mutation status has not been determined", "BRCA1"),
 ]
 
 
@@ -115,6 +118,13 @@ def test_a_person_with_the_alteration_is_not_excluded_by_an_unknown_status(
 def test_a_determined_alteration_is_still_read(kb: Knowledge, text: str, gene: str) -> None:
     read = _read(kb, text)
     assert [gene in c.genes for c in read.constraints if c.type == "alteration"] == [True]
+
+
+def test_a_negative_result_is_a_result_not_an_unknown(kb: Knowledge) -> None:
+    """ "not detected" is an answer from a test that was done: it stays read."""
+    read = _read(kb, "ESR1 mutation not detected in ctDNA")
+    alterations = [c for c in read.constraints if c.type == "alteration"]
+    assert [(c.genes, c.negated) for c in alterations] == [(("ESR1",), True)]
 
 
 # --- 2. a gene or receptor that labels an arm is not a requirement --------------------------

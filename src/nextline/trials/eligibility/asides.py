@@ -44,6 +44,20 @@ _UNKNOWN_AFTER = re.compile(
     r"assessed|evaluated|confirmed))\b",
     re.IGNORECASE,
 )
+# "PIK3CA mutation could not be assessed", "BRCA1/2 status has not been determined",
+# "whose ESR1 is unknown": back to the start of the clause
+_NOT_ESTABLISHED = re.compile(
+    r"\b(?:not been|never been|(?:cannot|can not|could not) be|not yet been)\s+(?:determined|"
+    r"assessed|evaluated|confirmed|tested|established|known)\b|"
+    r"\b(?:is|are|was|were|remains?)\s+(?:unknown|indeterminate|undetermined|unavailable|"
+    r"not (?:known|evaluable|assessable|available))\b",
+    re.IGNORECASE,
+)
+# "not tested for gBRCA", "untested for PIK3CA": forward to the end of the sentence
+_NOT_TESTED_FOR = re.compile(
+    r"\b(?:not (?:been )?tested|untested|never tested|no (?:prior )?testing)\s+for\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
 _CLAUSE_START = re.compile(r"[.;:(,]\s*")
 
@@ -63,11 +77,11 @@ _LABEL_BEFORE_ONLY = re.compile(
 def unknown_result_spans(text: str) -> list[Span]:
     """Spans of `text` about a test result that is unknown, unavailable or failed."""
     spans: list[Span] = []
-    for m in _CANNOT_FORWARD.finditer(text):
+    for m in (*_CANNOT_FORWARD.finditer(text), *_NOT_TESTED_FOR.finditer(text)):
         end = _SENTENCE_END.search(text, m.end())
         spans.append((m.start(), end.start() if end else len(text)))
     spans += [(m.start(), m.end()) for m in _UNKNOWN_BEFORE.finditer(text)]
-    for m in _UNKNOWN_AFTER.finditer(text):
+    for m in (*_UNKNOWN_AFTER.finditer(text), *_NOT_ESTABLISHED.finditer(text)):
         start = 0
         for b in _CLAUSE_START.finditer(text, 0, m.start()):
             start = b.end()
