@@ -68,10 +68,10 @@ _LABEL_AFTER_DETERMINER = re.compile(
     r"\b(?:the|for|in|into|to|each)\s+(?P<label>(?:[\w+/-]+\s+){1,3}?)" + _PART + r"\b",
     re.IGNORECASE,
 )
-_LABEL_BEFORE_ONLY = re.compile(
-    r"(?P<label>(?:[\w+/-]+\s+){1,3}?)" + _PART + r"\s+only\b",
-    re.IGNORECASE,
-)
+_ANY_PART = re.compile(r"\b" + _PART + r"\b", re.IGNORECASE)
+# found from the part word back (an unanchored search from every position is slow)
+_PART_ONLY = re.compile(_PART + r"\s+only\b", re.IGNORECASE)
+_WORDS_BEFORE = re.compile(r"(?:[\w+/-]+\s+){1,3}$")
 
 
 def unknown_result_spans(text: str) -> list[Span]:
@@ -91,8 +91,13 @@ def unknown_result_spans(text: str) -> list[Span]:
 
 def part_label_spans(text: str) -> list[Span]:
     """Spans of `text` that name an arm, cohort or part of the study ("the ESR1m arm")."""
+    if not _ANY_PART.search(text):
+        return []  # most criteria name no part: one quick search instead of two
     spans = [(m.start("label"), m.end()) for m in _LABEL_AFTER_DETERMINER.finditer(text)]
-    spans += [(m.start("label"), m.end()) for m in _LABEL_BEFORE_ONLY.finditer(text)]
+    for m in _PART_ONLY.finditer(text):
+        before = _WORDS_BEFORE.search(text, max(0, m.start() - 80), m.start())
+        if before:
+            spans.append((before.start(), m.end()))
     return spans
 
 

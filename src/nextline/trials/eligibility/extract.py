@@ -152,14 +152,15 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     concept_found.sort(key=lambda f: (f.mention.start, -f.mention.end))
     # a gene or receptor named in an unavailable test result or as the label of an arm is
     # not asked of the person (see `asides.py`)
-    unknown = unknown_result_spans(text)
     labels = part_label_spans(text)
-    concept_found = [
-        f
-        for f in concept_found
-        if f.mention.label not in _ASIDE_LABELS
-        or not inside(f.mention.start, f.mention.end, unknown + labels)
-    ]
+    if any(f.mention.label in _ASIDE_LABELS for f in concept_found):
+        asides = unknown_result_spans(text) + labels
+        concept_found = [
+            f
+            for f in concept_found
+            if f.mention.label not in _ASIDE_LABELS
+            or not inside(f.mention.start, f.mention.end, asides)
+        ]
     scoped = scope(text, [f.mention for f in concept_found])
     by_mention = {s.mention: s for s in scoped}
     brain_allowance = any(
