@@ -251,3 +251,33 @@ def test_a_real_alternative_between_subtypes_still_splits(
     kb: Knowledge, text: str, groups: int
 ) -> None:
     assert len(_read(kb, text).groups) == groups
+
+
+# NCT06224673 (ARX788) as registered, with each cohort's second sentence (its HR+ / HR-
+# cut-offs), which the "and/or" misreading used to turn into "HER2-low alone fits cohort 1".
+ARX788_COHORTS = (
+    "Inclusion Criteria:\n\n"
+    "* Pathologically documented HER2-low locally advanced unresectable or metastatic breast "
+    "cancer (MBC).\n\n"
+    "  * Cohort 1: Participants with hormone receptor positive (HR+)/HER2-low locally advanced "
+    "unresectable or MBC. HR+ status defined as estrogen receptor \\>= 10% and/or progesterone "
+    "receptor ≥ 10% and HER2 low.\n"
+    "  * Cohort 2: Participants with hormone receptor negative (HR-)/HER2-low locally advanced "
+    "unresectable or MBC. Considered HR- if estrogen receptor (ER) and progesterone receptor "
+    "(PR) \\< 10% and HER2-low.\n"
+)
+
+
+def test_her2_low_alone_fits_only_the_hr_negative_cohort(kb: Knowledge) -> None:
+    record = make_record(kb, tumor_tests=[HR_NEGATIVE_HER2_LOW])
+    m = match_one(record, make_trial(ARX788_COHORTS, nct_id="NCT06224673"), kb)
+    by_key = {c.key: c.verdict for c in m.cohorts}
+    assert by_key == {"cohort 1": "likely_ineligible", "cohort 2": "likely_eligible"}
+    assert m.cohort is not None and m.cohort.startswith("Cohort 2: ")
+
+
+def test_hr_positive_her2_low_fits_only_the_hr_positive_cohort(kb: Knowledge) -> None:
+    record = make_record(kb, tumor_tests=[HR_POSITIVE_HER2_LOW])
+    m = match_one(record, make_trial(ARX788_COHORTS, nct_id="NCT06224673"), kb)
+    by_key = {c.key: c.verdict for c in m.cohorts}
+    assert by_key == {"cohort 1": "likely_eligible", "cohort 2": "likely_ineligible"}
