@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from nextline.knowledge import Knowledge
+from nextline.trials.eligibility.asides import inside, part_label_spans, unknown_result_spans
 from nextline.trials.eligibility.grammar import clause, sentence_of, window_days
 from nextline.trials.eligibility.logic import requirement_text, split_alternatives
 from nextline.trials.eligibility.models import Constraint, Criterion
@@ -66,6 +67,33 @@ _RESTATES_EXCLUSION = re.compile(
 _STARTS_NEGATIVE = re.compile(
     r"^\W*(?:no|without|never|must not|has not|have not)\b", re.IGNORECASE
 )
+
+
+# mention labels that an aside (an unavailable result, an arm's label) takes out of reading
+_ASIDE_LABELS = frozenset({"GENE", "RECEPTOR", "HER2_ALTERED"})
+# lower case only, as before: an upper-case title ("TRIPLE-NEGATIVE OR ER-LOW") keeps its old
+# reading until the conditions it exposes are read (see the issue 18 report)
+_CONNECTIVE = re.compile(r"\band/or\b|\bor\b|\band\b")
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_NEW_SENTENCE = re.compile(r"[.;](?:\s|$)")
+
+
+def _or_between(between: str) -> bool:
+    """Whether the words between two receptor mentions offer them as alternatives.
+
+    The connective nearest the second mention decides: "HR+ (ER ≥ 10 % and/or PR ≥ 10 %)
+    and HER2-low" joins HR+ and HER2-low with "and" although an "and/or" comes first; an
+    "or" in brackets is inside a definition; a new sentence adds a requirement."""
+    if _NEW_SENTENCE.search(between):
+        return False
+    flat = between
+    while True:
+        unbracketed = _BRACKETED.sub(" ", flat)
+        if unbracketed == flat:
+            break
+        flat = unbracketed
+    words = _CONNECTIVE.findall(flat)
+    return bool(words) and words[-1].lower() != "and"
 
 
 def _either(raw: RawCriterion, cohort: str | None, kb: Knowledge) -> Criterion | None:
@@ -122,6 +150,17 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
             values += reader.read(reading)
 
     concept_found.sort(key=lambda f: (f.mention.start, -f.mention.end))
+    # a gene or receptor named in an unavailable test result or as the label of an arm is
+    # not asked of the person (see `asides.py`)
+    labels = part_label_spans(text)
+    if any(f.mention.label in _ASIDE_LABELS for f in concept_found):
+        asides = unknown_result_spans(text) + labels
+        concept_found = [
+            f
+            for f in concept_found
+            if f.mention.label not in _ASIDE_LABELS
+            or not inside(f.mention.start, f.mention.end, asides)
+        ]
     scoped = scope(text, [f.mention for f in concept_found])
     by_mention = {s.mention: s for s in scoped}
     brain_allowance = any(
@@ -218,10 +257,9 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
             therapies.append((c, item.mention.start, item.mention.end))
             continue
         if kind in ("hormone_receptor", "her2", "triple_negative"):
-            gap = False
-            if last_receptor_end is not None:
-                between = text[last_receptor_end : item.mention.start]
-                gap = bool(re.search(r"\bor\b", between))  # "ER and/or PR": either
+            gap = last_receptor_end is not None and _or_between(
+                text[last_receptor_end : item.mention.start]
+            )
             receptors.append(c)
             receptor_gaps.append(gap)
             last_receptor_end = item.mention.end
@@ -263,7 +301,10 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
         constraints = [tuple(c for g in constraints for c in g)]
     constraints = list(dict.fromkeys(constraints))
     flat = {c.type for g in constraints for c in g}
-    topic_text = ANTI_HER2.sub(" ", text)
+    topic_text = text
+    for a, b in labels:  # "the ESR1m arm" names a part of the study, not a topic to ask
+        topic_text = topic_text[:a] + " " * (b - a) + topic_text[b:]
+    topic_text = ANTI_HER2.sub(" ", topic_text)
     if "her2" in flat:
         topic_text = re.sub(
             r"(?:her-?2|erbb2)\s+(?:gene\s+)?amplification", " ", topic_text, flags=re.I

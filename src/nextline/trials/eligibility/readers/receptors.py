@@ -7,6 +7,7 @@ Pure: text in, mentions out.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from nextline.trials.eligibility.models import Constraint
@@ -227,22 +228,33 @@ def _conflict(group: list[Constraint]) -> bool:
 
 
 def receptor_groups(receptors: list[Constraint], gaps: list[bool]) -> list[list[Constraint]]:
-    """Receptor mentions split at "or": "HR+/HER2- or TNBC" is two alternatives."""
-    groups: list[list[Constraint]] = []
+    """Receptor mentions split at "or": "HR+/HER2- or TNBC" is two alternatives.
+
+    An "or" between two hormone receptors binds them only: "ER+ and/or PR+ and HER2-" is
+    (ER+ or PR+) and HER2-, so each hormone receptor goes with the HER2 status."""
+    # each alternative is a list of slots joined by "and"; a slot holds hormone receptors
+    # offered as alternatives ("ER+ or PR+")
+    alternatives: list[list[list[Constraint]]] = []
     for constraint, gap in zip(receptors, gaps, strict=True):
-        if not groups or gap:
-            if groups and gap and groups[-1] and _same_kind(groups[-1][-1], constraint):
-                # "HER2-low or HER2-ultralow": one constraint with both statuses
-                last = groups[-1][-1]
-                groups[-1][-1] = last.model_copy(
-                    update={
-                        "statuses": tuple(dict.fromkeys((*last.statuses, *constraint.statuses)))
-                    }
-                )
-                continue
-            groups.append([constraint])
+        if not alternatives:
+            alternatives.append([[constraint]])
+            continue
+        slot = alternatives[-1][-1]
+        if not gap and any(_key(c) == _key(constraint) for c in slot):
+            continue  # "estrogen receptor positive (ER+)": the same receptor restated
+        if not gap:
+            alternatives[-1].append([constraint])
+        elif _same_kind(slot[-1], constraint):
+            # "HER2-low or HER2-ultralow": one constraint with both statuses
+            last = slot[-1]
+            slot[-1] = last.model_copy(
+                update={"statuses": tuple(dict.fromkeys((*last.statuses, *constraint.statuses)))}
+            )
+        elif _hormone_alternative(slot[-1], constraint):
+            slot.append(constraint)
         else:
-            groups[-1].append(constraint)
+            alternatives.append([[constraint]])
+    groups = [list(combo) for slots in alternatives for combo in itertools.product(*slots)]
     out: list[list[Constraint]] = []
     for group in (_dedupe(g) for g in groups):
         if _conflict(group):
@@ -250,6 +262,15 @@ def receptor_groups(receptors: list[Constraint], gaps: list[bool]) -> list[list[
         else:
             out.append(group)
     return out
+
+
+def _hormone_alternative(a: Constraint, b: Constraint) -> bool:
+    """ "ER+ or PR+": two hormone receptors offered as alternatives of one another."""
+    return (
+        a.type == b.type == "hormone_receptor"
+        and a.receptor != b.receptor
+        and a.negated == b.negated
+    )
 
 
 def _same_kind(a: Constraint, b: Constraint) -> bool:
@@ -261,10 +282,13 @@ def _same_kind(a: Constraint, b: Constraint) -> bool:
     )
 
 
+def _key(c: Constraint) -> tuple[object, ...]:
+    return (c.type, c.receptor, c.statuses, c.negated)
+
+
 def _dedupe(group: list[Constraint]) -> list[Constraint]:
     out: list[Constraint] = []
     for c in group:
-        key = (c.type, c.receptor, c.statuses, c.negated)
-        if all((o.type, o.receptor, o.statuses, o.negated) != key for o in out):
+        if all(_key(o) != _key(c) for o in out):
             out.append(c)
     return out
