@@ -21,10 +21,7 @@ axe for the long record (every part filled) and the width check for everyone.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +31,7 @@ from nextline.examples import EXAMPLE_IDS
 from nextline.record.validate import validate_record
 from tests.web.conftest import AS_OF, make_app
 from tests.web.long_record import LONG_PERSON, long_record_data
-from tests.web.test_e2e import AXE, CHROMIUM, _free_port, browser
+from tests.web.test_e2e import AXE, CHROMIUM, browser, serving
 
 __all__ = ["browser"]  # the fixture, shared with test_e2e.py
 
@@ -81,25 +78,6 @@ AXE_RUN = """() => axe.run(document, {resultTypes: ['violations'], runOnly: {typ
 LINKS = "() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
 
 
-@contextmanager
-def _serving(app: Any) -> Iterator[str]:
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @dataclass
 class Site:
     """A running app and the people in it."""
@@ -117,7 +95,7 @@ def sites(tmp_path_factory) -> Iterator[list[Site]]:
     state.store.save(long_file, "import", base=None)
     state.trial_catalog(state.kb)  # read the small catalog before the browser arrives
     empty = make_app(tmp_path_factory.mktemp("every-page-empty") / "home", people=(), trials=False)
-    with _serving(full) as full_url, _serving(empty) as empty_url:
+    with serving(full) as full_url, serving(empty) as empty_url:
         yield [Site(full_url, full, (*EXAMPLE_IDS, LONG_PERSON)), Site(empty_url, empty, ())]
 
 

@@ -4,8 +4,6 @@ question about what it lacks; a refused file keeps the store empty. axe-core on 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 from nextline.examples import example_path
 from tests.fhir.helpers import MBC1
 from tests.web.conftest import make_app
-from tests.web.test_e2e import ARGS, CHROMIUM, _free_port, run_axe
+from tests.web.test_e2e import CHROMIUM, chromium, run_axe, serving
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -23,30 +21,15 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def empty_server(tmp_path_factory) -> Iterator[tuple[str, object]]:
-    import uvicorn
-
     app = make_app(tmp_path_factory.mktemp("e2e-upload") / "home", people=(), trials=False)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url, app
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _upload_from_people(page, server: str, path) -> None:

@@ -6,8 +6,6 @@ sent as an empty part, which only a real browser does). axe-core on the new page
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +14,7 @@ import yaml
 from nextline.examples import example_path
 from tests.fhir.helpers import PATIENT, bundle
 from tests.web.conftest import MARIA, make_app
-from tests.web.test_e2e import ARGS, AXE, CHROMIUM, _free_port, run_axe
+from tests.web.test_e2e import AXE, CHROMIUM, chromium, run_axe, serving
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -26,30 +24,15 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Iterator[tuple[str, object]]:
-    import uvicorn
-
     app = make_app(tmp_path_factory.mktemp("e2e-replace") / "home", people=(MARIA,), trials=False)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url, app
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _serious(page) -> list[str]:

@@ -6,14 +6,12 @@ offer the bone options, and ask about timing treatment around the wedding."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.web.conftest import make_app
-from tests.web.test_e2e import ARGS, CHROMIUM, _free_port, _shot
+from tests.web.test_e2e import CHROMIUM, _shot, chromium, serving
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -23,31 +21,16 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def empty_server(tmp_path_factory) -> Iterator[str]:
-    import uvicorn
-
     app = make_app(tmp_path_factory.mktemp("story") / "home", people=(), trials=False)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture
 def story_page(empty_server) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1100, "height": 900})
         yield context.new_page()
-        browser.close()
 
 
 def _save(page) -> None:
