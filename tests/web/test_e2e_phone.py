@@ -11,8 +11,8 @@ import pytest
 
 from nextline.examples import EXAMPLE_IDS
 from tests.web.conftest import AS_OF, MARIA, make_app
-from tests.web.test_e2e import CHROMIUM, browser
-from tests.web.test_e2e_every_page import PHONE, _serving
+from tests.web.test_e2e import CHROMIUM, browser, serving
+from tests.web.test_e2e_every_page import PHONE
 
 __all__ = ["browser"]  # the fixture, shared with test_e2e.py
 
@@ -35,7 +35,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     trials = sorted(load_default_catalog(breast_only=True).trials, key=lambda t: t.nct_id)
     open_trial_store(state.settings).save_trials(tuple(trials[:CATALOG_SIZE]), "test", AS_OF)
     state.trial_catalog(state.kb)
-    with _serving(app) as url:
+    with serving(app) as url:
         yield url
 
 
