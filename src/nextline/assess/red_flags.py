@@ -243,13 +243,7 @@ def _on_treatment(c: OnTreatmentCondition, ctx: _Context) -> Match:
             continue
         if entry.stop is not None and (day - entry.stop).days > c.within_days:
             continue
-        names = [
-            d.name
-            for d in entry.drugs
-            if d.family in c.families
-            or (d.drug_id is not None and d.drug_id in c.drugs)
-            or not d.classes.isdisjoint(c.classes)
-        ]
+        names = [d.name for d in entry.drugs if c.names(d.drug_id, d.family, d.classes)]
         if names:
             when = "recent" if entry.stop is not None and entry.stop < day else "current"
             return f"{when} treatment with {', '.join(names)}", entry.path

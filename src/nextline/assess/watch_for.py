@@ -38,11 +38,7 @@ def _flags_for(drug: DrugRef, flags: list[RedFlag]) -> list[RedFlag]:
             conditions = [c for group in rule.when for c in group]
             if any(
                 isinstance(c, OnTreatmentCondition)
-                and (
-                    (drug.drug_id is not None and drug.drug_id in c.drugs)
-                    or drug.family in c.families
-                    or not drug.classes.isdisjoint(c.classes)
-                )
+                and c.names(drug.drug_id, drug.family, drug.classes)
                 for c in conditions
             ):
                 out.append(flag)

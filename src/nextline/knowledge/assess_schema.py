@@ -214,6 +214,15 @@ class OnTreatmentCondition(Strict):
             raise ValueError("on_treatment needs families, classes or drugs")
         return self
 
+    def names(self, drug_id: str | None, family: str | None, classes: frozenset[str]) -> bool:
+        """Whether a drug (its id, family and classes) is one this condition is about: the one
+        test the red flags that fire and the "what to watch for" list both use."""
+        return (
+            (drug_id is not None and drug_id in self.drugs)
+            or family in self.families
+            or not classes.isdisjoint(self.classes)
+        )
+
 
 Condition = Annotated[
     SignCondition

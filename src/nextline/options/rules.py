@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
+from nextline.facts.stopped import months_between
 from nextline.knowledge.options_schema import (
     AlterationDetected,
     AnyOf,
@@ -681,7 +682,7 @@ def relapse_within_months_of_adjuvant(rule: RelapseWithinMonthsOfAdjuvant, f: Fa
         if g.start <= back and (g.stop is None or back <= g.stop):
             return Check(MET, f"the cancer came back during {_names([g])}", g.path)
         if g.stop is not None and back > g.stop:
-            months = (back - g.stop).days / 30.4375
+            months = months_between(g.stop, back)
             if months <= rule.months:
                 return Check(
                     MET,
@@ -689,7 +690,7 @@ def relapse_within_months_of_adjuvant(rule: RelapseWithinMonthsOfAdjuvant, f: Fa
                     g.path,
                 )
     last = max(early, key=lambda g: g.stop or g.start)
-    months = ((back - last.stop).days / 30.4375) if last.stop else 0.0
+    months = months_between(last.stop, back) if last.stop else 0.0
     return Check(
         UNMET,
         f"the cancer came back {months:.0f} months after finishing {_names([last])}: "
