@@ -169,3 +169,14 @@ def test_stale_undo_redo_and_restore_are_refused_and_add_nothing(store: RecordSt
 )
 def test_the_walk_over_notes(notes: list[str], expected: Steps) -> None:
     assert walk(enumerate(notes, start=1)) == expected
+
+
+def test_the_listed_name_follows_a_rename_and_its_undo(store: RecordStore) -> None:
+    first = read_patient_file(example_path(PERSON))
+    store.save(first, "import", base=0)
+    data = patient_file_data(first)
+    data["patient"]["name"] = "Maria Renamed"
+    store.save(validate_patient_data(data, "test"), "renamed", base=1)
+    assert [p.name for p in store.list()] == ["Maria Renamed"]
+    store.undo(PERSON, base=2)
+    assert [p.name for p in store.list()] == [first.patient.name]

@@ -128,6 +128,8 @@ class RecordStore:
     ) -> int:
         person.latest_version += 1
         person.updated_at = now
+        # the listed name follows the record (a rename, an undo or a restore of an older name)
+        person.name = json.loads(content)["patient"]["name"]
         session.add(
             RecordVersion(
                 person_id=person.id,
