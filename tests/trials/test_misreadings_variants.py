@@ -169,3 +169,24 @@ def test_a_sentence_binding_only_patients_with_one_variant_is_not_asked_of_every
         "mutations must have already had KRAS G12C targeted therapy (e.g., sotorasib) previously"
     )
     assert _verdict(kb, text, _with_variant("KRAS", "G12D")) != "not_met"
+
+
+@pytest.mark.parametrize(
+    ("text", "recorded"),
+    [
+        # the hotspot point changes are exon mutations (therascreen PIK3CA label: exon 9 E542K,
+        # E545A/D/G/K; exon 20 H1047L/R/Y): never "not met", asked about when the exon is not said
+        ("Documented PIK3CA exon 20 mutation", "H1047R"),
+        ("Documented PIK3CA exon 9 mutation", "E545K"),
+        ("PIK3CA mutation in exon 9 or exon 20", "p.His1047Arg"),
+    ],
+)
+def test_a_point_change_is_not_ruled_out_by_an_exon_mutation_criterion(
+    kb: Knowledge, text: str, recorded: str
+) -> None:
+    assert _verdict(kb, text, _with_variant("PIK3CA", recorded)) != "not_met"
+
+
+def test_a_point_change_still_does_not_meet_an_exon_insertion(kb: Knowledge) -> None:
+    text = "HER2 exon 20 insertion mutation"
+    assert _verdict(kb, text, _with_variant("ERBB2", "S310F")) == "not_met"

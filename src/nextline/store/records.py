@@ -129,7 +129,7 @@ class RecordStore:
         person.latest_version += 1
         person.updated_at = now
         # the listed name follows the record (a rename, an undo or a restore of an older name)
-        person.name = json.loads(content)["patient"]["name"]
+        person.name = json.loads(content)["patient"].get("name")
         session.add(
             RecordVersion(
                 person_id=person.id,

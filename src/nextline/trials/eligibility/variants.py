@@ -111,8 +111,15 @@ def compare(wanted: str, recorded: str | None) -> Comparison:
         if re.search(r"exon\s*\d", words):
             return "not_met"  # another exon, or another kind of change
         change = _protein(recorded)
-        if change and change[2] not in ("FS", "*") and not re.search(r"ins|del|dup", words):
+        structural = re.search(r"ins|del|dup|skip", wanted)
+        if (
+            structural
+            and change
+            and change[2] not in ("FS", "*")
+            and not re.search(r"ins|del|dup", words)
+        ):
             return "not_met"  # a single-residue substitution is not an exon insertion/deletion
+        # "exon 20 mutation": a point change may be one (the exon is not written): ask
         return "unknown"
     change = _protein(recorded)
     if change is None:
