@@ -16,11 +16,15 @@ from nextline.record import PatientFile
 
 # Words in a lesion's organ that point to a site in the patient format's closed list
 # (`metastases[].site`). Order matters: the first site whose word matches wins, so the
-# pleura is found before the lung ("pleural effusion of the lung base").
+# linings come first: the pleura before the lung ("pleural effusion of the lung base"), the
+# peritoneum before the brain and the bones ("parietal peritoneum", "pelvic peritoneal
+# implant"). Words that also name soft tissue ("pelvic", "spinal" as in the spinal cord,
+# "parietal" alone) are left out: a wrong site here would be offered as a confirmed spread.
 _SITE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("leptomeninges", ("leptomening", "meninges", "meningeal")),
     ("pleura", ("pleura",)),
-    ("brain", ("brain", "cerebral", "cerebell", "frontal lobe", "temporal lobe", "parietal")),
+    ("peritoneum", ("peritone", "omentum", "omental")),
+    ("brain", ("brain", "cerebral", "cerebell", "frontal lobe", "temporal lobe", "parietal lobe")),
     ("lymph_nodes", ("lymph", "node", "nodal", "axilla", "axillary", "mediastin", "hilar")),
     (
         "bone",
@@ -29,12 +33,10 @@ _SITE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "osseous",
             "skelet",
             "spine",
-            "spinal",
             "vertebra",
             "sacrum",
             "sacral",
             "pelvis",
-            "pelvic",
             "rib",
             "iliac",
             "ilium",
@@ -48,7 +50,6 @@ _SITE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("liver", ("liver", "hepatic", "hepato")),
     ("lung", ("lung", "pulmonary", "lobe")),
-    ("peritoneum", ("peritone", "omentum", "omental")),
     ("skin", ("skin", "cutaneous", "dermal")),
 )
 # Vertebra names such as "T12", "L3", "C5", "S1" (a letter then a number, standing alone).
