@@ -149,16 +149,4 @@ def cached(data_dir: Path, kind: type[T], build: Callable[[], T]) -> T:
     """The object `build` makes from the files in `data_dir`, from the cache when its key
     matches, else built (errors propagate: an invalid knowledge base is never cached) and
     stored for next time. Old files of other keys are removed when a new one is written."""
-    key = content_key(data_dir)
-    folder = cache_folder()
-    path = cache_file(folder, key)
-    found = read(path, key, kind)
-    if found is not None:
-        return found
-    value = build()
-    write(path, key, value)
-    for old in folder.glob("knowledge-*.pickle"):
-        if old != path:
-            with contextlib.suppress(OSError):
-                old.unlink()
-    return value
+    return cached_as("knowledge", content_key(data_dir), kind, build)

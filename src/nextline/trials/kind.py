@@ -35,13 +35,6 @@ ENROLS_METASTATIC: frozenset[str] = frozenset(
     {"metastatic_breast", "advanced_cancers", "breast_stage_unstated"}
 )
 
-PURPOSE_WORDS: dict[str, str] = {
-    "treatment": "treatment",
-    "supportive_care": "care and symptoms",
-    "diagnostic": "imaging or tests",
-    "screening_prevention": "screening or prevention",
-    "observational": "research samples and data",
-}
 POPULATION_WORDS: dict[str, str] = {
     "metastatic_breast": "people with breast cancer that has spread",
     "advanced_cancers": "people with advanced cancers of several kinds",

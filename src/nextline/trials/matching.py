@@ -33,7 +33,6 @@ from nextline.trials._facts import Answer, PatientFacts, Verdict
 from nextline.trials.cohorts import display_name
 from nextline.trials.eligibility import ParsedEligibility
 from nextline.trials.find_out import FIND_OUT
-from nextline.trials.find_out import find_out_words as find_out_words  # where it used to be
 from nextline.trials.geo import Point, country_code, haversine_km, locate
 from nextline.trials.models import Trial
 from nextline.trials.prepared import (

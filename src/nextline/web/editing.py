@@ -102,13 +102,12 @@ def _treatment_start(
     return entry, None, []
 
 
-def _ongoing_therapies(file: PatientFile, day: dt.date) -> list[tuple[int, str]]:
+def _ongoing_therapies(file: PatientFile) -> list[tuple[int, str]]:
     out = []
     for i, therapy in enumerate(file.therapies):
         start = therapy.start or therapy.date
         if therapy.kind == "drug" and therapy.stop is None and start is not None:
             out.append((i, f"{' + '.join(therapy.drugs)} (since {start.isoformat()})"))
-    _ = day
     return out
 
 
@@ -118,7 +117,7 @@ def _treatment_stop(
     problems: list[Problem] = []
     raw = data.pop("therapy", None)
     why = data.pop("why", None)
-    ongoing = dict(_ongoing_therapies(file, dt.date.max))
+    ongoing = dict(_ongoing_therapies(file))
     try:
         index = int(raw) if raw is not None else -1
     except ValueError:
@@ -308,7 +307,7 @@ def form_context(
     elif spec.key == "scan":
         context.update(_scan_context(file, correcting))
     elif spec.key == "treatment-stop":
-        context["ongoing"] = _ongoing_therapies(file, state.today())
+        context["ongoing"] = _ongoing_therapies(file)
     elif spec.key == "goals":
         context.update(
             priorities=GOAL_PRIORITIES,

@@ -9,7 +9,7 @@ from typing import Any
 
 from nextline.knowledge import Knowledge
 from nextline.trials.eligibility.models import Constraint, Section
-from nextline.trials.eligibility.nlp import Mention, Scoped
+from nextline.trials.eligibility.nlp import Mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,5 +30,4 @@ class Found:
 
     mention: Mention
     constraint: Constraint
-    scoped: Scoped | None = None
     extra: dict[str, Any] = field(default_factory=dict)
