@@ -71,6 +71,11 @@ class UnitError(ValueError):
     """A unit that is unknown, or that cannot be converted to the test's canonical unit."""
 
 
+class Incompatible(UnitError):
+    """A known unit of another kind than the canonical one (g/dL for a count): the same
+    answer whatever the spelling, so `factor_table` can remember it."""
+
+
 def fold_unit(unit: str) -> str:
     """Fold a unit spelling: case, spaces, µ/u, ×/x and `*`/`^` powers do not matter."""
     text = unit.strip().lower().replace("µ", "u").replace("μ", "u").replace("×", "x")
@@ -123,7 +128,7 @@ def conversion_factor(unit: str, canonical: str, molar_mass: float | None = None
         if key in _KNOWN:
             factor = _KNOWN[key]
             if factor is None:
-                raise UnitError(f"cannot convert {unit!r} to {canonical!r}")
+                raise Incompatible(f"cannot convert {unit!r} to {canonical!r}")
             return factor
     return _pint_factor(unit, canonical, molar_mass)
 
@@ -137,11 +142,10 @@ def factor_table(targets: Iterable[tuple[str, float | None]]) -> dict[FactorKey,
             key = (spelling, canonical, molar_mass)
             try:
                 table[key] = _pint_factor(spelling, canonical, molar_mass)
-            except UnitError as exc:
-                # only "cannot convert" is the same whatever the spelling; anything else
-                # (an unparseable canonical unit) is left to the pint path to report
-                if str(exc) == f"cannot convert {spelling!r} to {canonical!r}":
-                    table[key] = None
+            except Incompatible:
+                table[key] = None
+            except UnitError:
+                pass  # an unparseable canonical unit: left to the pint path to report
     return table
 
 
@@ -168,7 +172,7 @@ def _pint_factor(unit: str, canonical: str, molar_mass: float | None = None) -> 
                 return float((candidate / target).to("dimensionless").magnitude)
             except Exception:
                 continue
-    raise UnitError(f"cannot convert {unit!r} to {canonical!r}")
+    raise Incompatible(f"cannot convert {unit!r} to {canonical!r}")
 
 
 def to_canonical(value: float, unit: str, canonical: str, molar_mass: float | None = None) -> float:
