@@ -413,3 +413,10 @@ class PatientFile(FileModel):
     comorbidities: list[Comorbidity] = []
     appointments: list[Appointment] = []
     questions: list[PersonalQuestion] = []
+
+
+# The parts of the record that hold a list of entries (labs, scans, treatments, ...), in the
+# patient file's order: what can be added to, corrected and compared entry by entry.
+LIST_SECTIONS: tuple[str, ...] = tuple(
+    name for name, info in PatientFile.model_fields.items() if isinstance(info.default, list)
+)

@@ -17,6 +17,7 @@ from pydantic import BeforeValidator
 
 from nextline.errors import Problem, RecordInvalid
 from nextline.record import PatientFile, patient_file_data
+from nextline.record.file_models import LIST_SECTIONS
 from nextline.web import engines
 from nextline.web.contracts import (
     PersonOut,
@@ -58,9 +59,7 @@ BaseVersion = Query(
 )
 
 # List sections of the patient file that accept a new entry through the API.
-ENTRY_SECTIONS = tuple(
-    name for name, info in PatientFile.model_fields.items() if isinstance(info.default, list)
-)
+ENTRY_SECTIONS = LIST_SECTIONS
 
 
 def _state(request: Request) -> WebState:

@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from nextline.errors import Conflict, NotFound, RecordInvalid
 from nextline.record import PatientFile, patient_file_data
+from nextline.record.file_models import LIST_SECTIONS
 from nextline.web.editing import (
     FORMS,
     FormSpec,
@@ -81,7 +82,7 @@ SECTION_WORDS = {
 
 def list_sections() -> list[str]:
     """The parts of the record that hold a list of entries."""
-    return [name for name, f in PatientFile.model_fields.items() if isinstance(f.default, list)]
+    return list(LIST_SECTIONS)
 
 
 def _entries(file: PatientFile, section: str) -> list[Any]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nextline.record import PatientFile
+from nextline.record.file_models import LIST_SECTIONS
 from nextline.web.entry_words import entry_words
 
 # The fields that say which entry this is (not what it says), in any section.
@@ -101,8 +102,8 @@ def _single_change(old: PatientFile, new: PatientFile, section: str) -> SectionC
 def record_changes(old: PatientFile, new: PatientFile) -> list[SectionChange]:
     """Every part of the record that would change, in the patient file's order."""
     out = []
-    for section, info in PatientFile.model_fields.items():
-        if isinstance(info.default, list):
+    for section in PatientFile.model_fields:
+        if section in LIST_SECTIONS:
             change = _list_change(old, new, section)
         else:
             change = _single_change(old, new, section)
