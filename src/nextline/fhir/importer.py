@@ -47,6 +47,16 @@ _SKIP_STATUS = {"entered-in-error", "not-taken", "intended", "cancelled", "draft
 # Resource types that have no subject and may be referenced by the person's resources.
 _SHARED_TYPES = {"Medication"}
 
+# The start of each "still to supply" note about one field of the patient, so a merge with a
+# stored record that has the answer can drop the question (`asks_for`).
+_ASKED = {"menopausal_status": "menopausal status is not in the bundle"}
+
+
+def asks_for(note: Note, key: str) -> bool:
+    """Whether an import note asks for this field of the patient."""
+    words = _ASKED.get(key)
+    return words is not None and note.reason.startswith(words)
+
 
 @dataclass
 class ImportResult:
@@ -258,7 +268,7 @@ class _Importer(ImportState):
             self.report.needs.append(
                 Note(
                     ref,
-                    "menopausal status is not in the bundle and is never guessed; it is kept "
+                    f"{_ASKED['menopausal_status']} and is never guessed; it is kept "
                     "as unknown. Add it with --menopausal-status premenopausal|"
                     "perimenopausal|postmenopausal (importing again fills it in): some treatment "
                     "options depend on it",

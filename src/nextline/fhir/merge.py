@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from nextline.fhir.importer import asks_for
 from nextline.fhir.report import ImportReport, Note
 from nextline.record.export import patient_file_data
 from nextline.record.file_models import PatientFile
@@ -45,15 +46,14 @@ def merge_into(
         for key, value in (incoming.get(section) or {}).items():
             if key == "id":
                 continue
-            if key == "menopausal_status" and value == "unknown":
+            if value == "unknown":
+                # "unknown" is a gap, never an answer: it overwrites nothing, and a stored
+                # answer settles the import's question about it
                 if have.get(key) not in (None, "unknown"):
-                    # The stored status answers the import's question.
-                    report.needs = [
-                        n for n in report.needs if not n.reason.startswith("menopausal status")
-                    ]
+                    report.needs = [n for n in report.needs if not asks_for(n, key)]
                 continue
-            if key not in have or (key == "menopausal_status" and have[key] == "unknown"):
-                have[key] = value  # an unknown status is a gap, filled, not overwritten
+            if have.get(key, "unknown") == "unknown":
+                have[key] = value  # a gap (absent or unknown) is filled
             elif have[key] != value:
                 report.conflicts.append(
                     Note(f"{section}.{key}", f"stored {have[key]!r}, bundle says {value!r}")
