@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import nextline.store.account_tables
 import nextline.store.trial_tables  # noqa: F401  (puts the catalog's tables on Base.metadata)
 from nextline.store.tables import Base
 

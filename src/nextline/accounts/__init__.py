@@ -1,0 +1,9 @@
+"""Shared access (issue 14): accounts, roles per person, sessions, share links, one-time
+links and the audit log.
+
+Two modes, decided by whether any account exists (`nextline admin init` makes the first):
+- **local** (no accounts): one person on one computer, loopback only, no sign-in; the one
+  user is `Principal.local()`, who may do everything, as before;
+- **server** (accounts exist): every page, form, API route and download is checked against
+  the signed-in account's role for that person (`accounts.access`).
+"""
