@@ -1,0 +1,84 @@
+"""The audit log: who read or changed a person's data, when, what, and from where.
+
+Why here and append-only: the person must be able to see everyone who has looked at their
+record ("who has looked at my record"), and nobody — not an admin, not a bug — may edit that
+history afterwards. Rows are only ever inserted (the migration's triggers refuse UPDATE and
+DELETE in SQLite and PostgreSQL alike). An entry names the page or route, never what it
+showed: the log itself holds no health data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+ACTIONS = ("read", "change", "download", "refused")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime  # UTC, naive (as every time in the store)
+    person_id: str
+    actor: str  # a label such as "Sam (caregiver)" or "this computer"
+    actor_kind: str  # local | account | share | anonymous
+    account_id: int | None
+    action: str  # one of ACTIONS
+    what: str  # the page or route, e.g. "GET /people/{person_id}/summary"
+    source: str  # the client address
+
+
+def record(engine: Engine, entry: AuditEntry) -> None:
+    """Append one entry (its own short transaction)."""
+    from sqlalchemy.orm import Session
+
+    from nextline.store.account_tables import AuditEvent
+
+    if entry.action not in ACTIONS:
+        raise ValueError(f"unknown audit action {entry.action!r}")
+    with Session(engine) as session, session.begin():
+        session.add(
+            AuditEvent(
+                at=entry.at,
+                person_id=entry.person_id,
+                actor=entry.actor[:200],
+                actor_kind=entry.actor_kind,
+                account_id=entry.account_id,
+                action=entry.action,
+                what=entry.what[:200],
+                source=entry.source[:64],
+            )
+        )
+
+
+def entries(engine: Engine, person_id: str, *, limit: int | None = None) -> list[AuditEntry]:
+    """A person's entries, newest first."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from nextline.store.account_tables import AuditEvent
+
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.person_id == person_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    with Session(engine) as session:
+        return [
+            AuditEntry(
+                at=row.at,
+                person_id=row.person_id,
+                actor=row.actor,
+                actor_kind=row.actor_kind,
+                account_id=row.account_id,
+                action=row.action,
+                what=row.what,
+                source=row.source,
+            )
+            for row in session.scalars(query)
+        ]
