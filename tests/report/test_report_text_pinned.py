@@ -100,7 +100,7 @@ def test_the_pinned_text_is_the_text_first_pinned() -> None:
     assert digest.hexdigest() == PINNED_DIGEST
 
 
-PINNED_DIGEST = "8783e96a001462c338168e0b43b44afc0c8020209ccba0b4ed53b9df8a8096b9"
+PINNED_DIGEST = "fc788b4cee26fea8eedf5d713ddb06460a45f18b16d1e222475235f98066ac5f"
 
 
 def main() -> None:
