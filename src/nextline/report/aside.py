@@ -1,11 +1,11 @@
 """Run one slow, pure step in a second process while this one goes on (Linux `fork`).
 
-Why: `nextline report` spends about a second matching trials, and about as long loading its
-renderers (matplotlib, WeasyPrint) and drawing the charts. Neither needs the other, and the
-computers nextline runs on have at least two cores, so the person waits for the longer of
-the two, not their sum. The child is a fork: it starts with the record and the knowledge
-already in memory (nothing is read or parsed twice) and sends its result back, pickled,
-through a pipe. Nothing leaves the machine and nothing is logged.
+Why: `nextline report` spends about a second matching trials, and a good part of a second
+assessing, listing options, drawing the charts and loading WeasyPrint (Pango, fonts).
+Neither needs the other, and most computers have two cores or more, so the person waits
+for the longer of the two, not their sum. The child is a fork: it starts with the record
+and the knowledge already in memory (nothing is read or parsed twice) and sends its result
+back, pickled, through a pipe. Nothing leaves the machine and nothing is logged.
 
 The result is the same either way: where `fork` is not available or not safe (anything but
 Linux), or when the child fails for any reason, the step runs here, in this process, and an

@@ -1,8 +1,9 @@
 """Render the summary packet: HTML from the Jinja2 template, PDF through WeasyPrint.
 
 `build_report` gathers everything (briefing, context, charts) for one person; `render_html`
-and `render_pdf` turn it into a file. Jinja2, matplotlib and WeasyPrint are imported inside
-the functions so the CLI starts fast.
+and `render_pdf` turn it into a file; `write_report` does all of it, overlapping a trial
+match that runs aside (`report.aside`) with the work that does not need it. Jinja2 and
+WeasyPrint are imported inside the functions so the CLI starts fast.
 """
 
 from __future__ import annotations
