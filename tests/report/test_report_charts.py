@@ -246,3 +246,44 @@ def test_chart_is_a_frozen_record_of_title_svg_and_words() -> None:
     chart = Chart("t", "<svg/>", "a")
     with pytest.raises(AttributeError):
         chart.title = "u"  # type: ignore[misc]
+
+
+def test_one_measured_scan_is_drawn_on_a_readable_date_axis() -> None:
+    status = {
+        "recist": [
+            {
+                "line": 3,
+                "baseline_date": None,
+                "timepoints": [{"date": "2024-05-02", "sum_mm": 41.0, "overall": "SD"}],
+            }
+        ]
+    }
+    chart = recist_chart(status)
+    assert chart is not None
+    drawn = read(chart.svg)
+    assert [t for _, _, t in drawn.points] == ["line 3, 2024-05-02: 41 mm"]
+    days = [d for _, d in drawn.date_ticks]
+    assert days and min(days) >= dt.date(2024, 3, 1) and max(days) <= dt.date(2024, 7, 1)
+    x, y, _ = drawn.points[0]
+    assert abs(_day_at(drawn.date_ticks, x) - dt.date(2024, 5, 2).toordinal()) < 3
+    assert abs(_value_at(drawn, x, y) - 41.0) < 1.0
+    assert "SD" in [w for _, _, _, w in drawn.texts]
+
+
+def test_a_single_lab_value_of_zero_still_has_an_axis(kb: Knowledge) -> None:
+    from nextline.record import build_record, read_patient_file, validate_patient_data
+    from nextline.record.export import patient_file_data
+
+    day = dt.date(2024, 8, 21)
+    data = patient_file_data(read_patient_file(example_path("triple-negative-brca")))
+    data["labs"] = [
+        {"date": dt.date(2024, 8, 1), "test": "CEA", "value": 0, "unit": "ng/mL"},
+    ]
+    record = build_record(validate_patient_data(data), kb, day)
+    chart = lab_chart(record, day, "tumor_marker", "title")
+    assert chart is not None
+    drawn = read(chart.svg)
+    assert [t for _, _, t in drawn.points] == ["CEA, 2024-08-01: 0 ng/mL"]
+    x, y, _ = drawn.points[0]
+    assert abs(_value_at(drawn, x, y)) < 0.01
+    _tick_labels_match_dates(drawn, "one zero")

@@ -189,6 +189,8 @@ def recist_chart(status: dict[str, Any] | None) -> Chart | None:
         if baseline is not None:
             levels.append(baseline * 0.7)
     lo, hi = padded(min(every_day), max(every_day))
+    if max(every_day) == min(every_day):  # one scan: a month either side, not 5 % of AD
+        lo, hi = every_day[0] - 30.0, every_day[0] + 30.0
     x = Scale(lo, hi, box.left, box.right)
     top = padded(min(levels), max(levels))[1]
     y = Scale(0.0, top, box.bottom, box.top)
