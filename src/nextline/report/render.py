@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,18 @@ def draw_charts(
 
 
 def render_html(context: ReportContext, kb: Knowledge) -> str:
+    """The report as one HTML page (CSS inline, charts as data URIs)."""
+    groups = kb.plan.groups if kb.plan else []
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    template = _environment().get_template("report.html.j2")
+    return str(template.render(c=context, p=PHRASES, groups=groups, css=css))
+
+
+@functools.cache
+def _environment() -> Any:
+    """One template environment per process: it keeps the compiled template (the web app
+    renders many reports, and compiling costs more than filling in), and checks the file's
+    date on each `get_template`, so an edited template is still picked up."""
     import jinja2
 
     env = jinja2.Environment(
@@ -74,10 +87,7 @@ def render_html(context: ReportContext, kb: Knowledge) -> str:
     env.filters["words"] = lambda item: str(item).replace("_", " ")
     env.filters["verdict"] = lambda v: VERDICT_WORDS.get(str(v), str(v))
     env.filters["needs_text"] = _needs_text
-    template = env.get_template("report.html.j2")
-    groups = kb.plan.groups if kb.plan else []
-    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return template.render(c=context, p=PHRASES, groups=groups, css=css)
+    return env
 
 
 class _WithheldDetails(logging.Filter):
