@@ -18,6 +18,7 @@ from nextline.plan._inputs import status_data
 from nextline.record import PatientRecord, load_record
 from nextline.report import draw_charts
 from nextline.report.charts import Chart, _test_name, lab_chart, recist_chart, timeline_chart
+from nextline.report.svg import MONTHS
 from tests.plan.conftest import VISIT_DAYS
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -96,7 +97,7 @@ def _tick_labels_match_dates(drawn: Drawn, size_hint: str) -> None:
         if day.month == 1 and day.day == 1:
             expected = str(day.year)
         elif day.day == 1:
-            expected = day.strftime("%b")
+            expected = MONTHS[day.month - 1]
         else:
             expected = str(day.day)
         assert expected in words, (size_hint, day, words)

@@ -110,7 +110,8 @@ def timeline_chart(record: PatientRecord, as_of: dt.date) -> Chart | None:
     for i, line in enumerate(lines):
         stop = line.stop or as_of
         left, right = x(line.start.toordinal()), x(stop.toordinal())
-        canvas.rect(left, y(i - 0.25), right - left, y(i + 0.25) - y(i - 0.25), HATCHES[i % 6])
+        width = max(right - left, 0.5)  # a line stopped the day it started is still seen
+        canvas.rect(left, y(i - 0.25), width, y(i + 0.25) - y(i - 0.25), HATCHES[i % 6])
         label = f"Line {line.number}: " + " + ".join(line.drug_names)
         labels.append(label if len(label) <= 48 else label[:46] + "…")
     room = box.left - TICK - 4

@@ -8,7 +8,6 @@ no I/O, no clock. Units are points (1/72 inch), y grows downwards as in SVG.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -16,6 +15,8 @@ from dataclasses import dataclass, field
 from html import escape
 
 FONT = "DejaVu Sans, sans-serif"
+# English month names whatever the machine's locale: the report is written in English.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # Fill patterns for bars, told apart without colour (the names follow matplotlib's hatches).
 HATCH_PATHS = {
@@ -246,7 +247,7 @@ def year_note(ticks: Sequence[tuple[dt.date, str]], hi: dt.date) -> str | None:
     """The year, for the corner of an axis whose ticks do not name one."""
     if any(label.isdigit() and len(label) == 4 for _, label in ticks):
         return None
-    return f"{hi.year}-{calendar.month_abbr[hi.month]}"
+    return f"{hi.year}-{MONTHS[hi.month - 1]}"
 
 
 def _days(lo: dt.date, hi: dt.date, months: int) -> list[dt.date]:
@@ -276,5 +277,5 @@ def _date_label(day: dt.date, months: int) -> str:
     if months >= 12 or (day.month == 1 and day.day == 1):
         return str(day.year)
     if day.day == 1:
-        return calendar.month_abbr[day.month]
+        return MONTHS[day.month - 1]
     return str(day.day)
