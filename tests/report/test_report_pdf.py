@@ -55,16 +55,6 @@ PAGE_ONE = {
 }
 
 
-@pytest.fixture(scope="module")
-def pdfs(kb: Knowledge, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("reports")
-    out = {}
-    for person, day in VISIT_DAYS.items():
-        record = load_record(example_path(person), kb, day)
-        out[person] = write_report(record, kb, day, folder / f"{person}.pdf")
-    return out
-
-
 def _text(pdf: Path, first: int, last: int) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", "-f", str(first), "-l", str(last), str(pdf), "-"],

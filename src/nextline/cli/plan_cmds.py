@@ -153,11 +153,12 @@ def report(
     trials: ReportTrials = True,
 ) -> None:
     """Write the summary packet (page one for the care team, then the detail and charts)."""
-    from nextline.report import write_report
+    from nextline.report import Aside, write_report
 
     day = parse_as_of(as_of)
     record, kb = _record(ref, day)
-    found = match_trials_if_available(record, kb, day, trials)
+    # The trial match runs in a second process while the report draws its charts.
+    found = Aside(lambda: match_trials_if_available(record, kb, day)) if trials else None
     written = write_report(record, kb, day, out, trials=found)
     typer.echo(str(written))
 

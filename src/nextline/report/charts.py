@@ -1,23 +1,34 @@
-"""Charts for the summary packet, drawn offline with matplotlib as SVG text.
+"""Charts for the summary packet, drawn offline as SVG text (`report.svg`).
 
 Black-and-white readable: lines and markers differ by shape, dash and hatch as well as by
-shade, and every chart has labelled axes. Heavy imports stay inside the functions.
+shade, and every chart has labelled axes. Sizes are those of the matplotlib figures they
+replace (7.2 inches wide), so the pages lay out as before. Pure: no I/O, no clock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from nextline.record import PatientRecord
+from nextline.report.svg import (
+    Canvas,
+    Scale,
+    date_ticks,
+    padded,
+    value_labels,
+    value_ticks,
+    year_note,
+)
 
 GREYS = ("#222222", "#777777", "#aaaaaa", "#444444", "#999999", "#555555")
 HATCHES = ("", "///", "...", "xx", "\\\\\\", "++")
 MARKERS = ("o", "s", "^", "D", "v", "P")
-DASHES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1)))
+DASHES = ("-", "--", ":", "-.", "-.", ":")
+WIDTH = 7.2 * 72  # points
+TICK = 3.5  # tick marks stick out this far, in points
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,38 +40,57 @@ class Chart:
     alt: str
 
 
-def _pyplot() -> Any:
-    import matplotlib
+@dataclass(frozen=True)
+class Box:
+    """The plotting area of one chart, in points from the top left corner."""
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update(
-        {
-            "font.family": "DejaVu Sans",
-            "font.size": 8,
-            "svg.fonttype": "none",
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "svg.hashsalt": "nextline",
-        }
-    )
-    return plt
+    left: float
+    top: float
+    right: float
+    bottom: float
 
 
-def _dates() -> Any:
-    """matplotlib.dates, untyped: held as Any so strict typing stays on for the rest."""
-    import importlib
-
-    return importlib.import_module("matplotlib.dates")
+def _box(height: float, left: float, right: float, bottom: float, top: float) -> Box:
+    """A plotting area given as shares of the figure (bottom and top measured upwards)."""
+    return Box(left * WIDTH, (1 - top) * height, right * WIDTH, (1 - bottom) * height)
 
 
-def _svg(fig: Any) -> str:
-    plt = _pyplot()
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    return buffer.getvalue()
+def _frame(canvas: Canvas, box: Box) -> None:
+    """The left and bottom axis lines (no top or right: less ink, same reading)."""
+    canvas.line(box.left, box.top, box.left, box.bottom)
+    canvas.line(box.left, box.bottom, box.right, box.bottom)
+
+
+def _x_dates(
+    canvas: Canvas, box: Box, x: Scale, lo: dt.date, hi: dt.date, most: int, size: float = 8
+) -> None:
+    ticks = date_ticks(lo, hi, most)
+    for day, label in ticks:
+        at = x(day.toordinal())
+        canvas.line(at, box.bottom, at, box.bottom + TICK, at=day.isoformat())
+        canvas.text(at, box.bottom + TICK + 2 + size, label, size=size, anchor="middle")
+    note = year_note(ticks, hi)
+    if note:
+        canvas.text(box.right, box.bottom + TICK + 4 + 2 * size, note, size=size, anchor="end")
+
+
+def _y_values(canvas: Canvas, box: Box, y: Scale, hi: float) -> None:
+    ticks = value_ticks(0.0, hi, max(3, int((box.bottom - box.top) / 16) + 1))
+    for value, label in zip(ticks, value_labels(ticks), strict=True):
+        at = y(value)
+        canvas.line(box.left - TICK, at, box.left, at)
+        canvas.text(box.left - TICK - 2, at + 3, label, anchor="end")
+
+
+def _legend(canvas: Canvas, x: float, top: float, entries: Sequence[dict[str, Any]]) -> None:
+    """Entries down from `top`, each a sample of its line or mark and its words."""
+    for n, entry in enumerate(entries):
+        y = top + 6 + n * 11
+        if entry.get("dash"):
+            canvas.line(x, y, x + 16, y, stroke=entry["color"], width=1.0, dash=entry["dash"])
+        if entry.get("marker"):
+            canvas.marker(x + 8, y, entry["marker"], entry["color"], entry.get("size", 5))
+        canvas.text(x + 20, y + 2.5, entry["label"], size=7)
 
 
 def timeline_chart(record: PatientRecord, as_of: dt.date) -> Chart | None:
@@ -68,68 +98,55 @@ def timeline_chart(record: PatientRecord, as_of: dt.date) -> Chart | None:
     lines = record.lines_as_of(as_of)
     if not lines:
         return None
-    plt = _pyplot()
-    mdates = _dates()
-
-    fig, ax = plt.subplots(figsize=(7.2, 0.55 * len(lines) + 1.4))
-    labels = []
+    height = (0.55 * len(lines) + 1.4) * 72
+    box = _box(height, left=0.36, right=0.78, bottom=0.25, top=0.95)
+    canvas = Canvas(WIDTH, height)
+    start = min(line.start for line in lines) - dt.timedelta(days=120)
+    end = as_of + dt.timedelta(days=30)
+    x = Scale(start.toordinal(), end.toordinal(), box.left, box.right)
+    top = -0.9  # the row of scans and events, above the first line
+    y = Scale(top - 0.6, len(lines) - 0.4, box.top, box.bottom)
+    labels = ["scans and events"]
     for i, line in enumerate(lines):
         stop = line.stop or as_of
-        ax.barh(
-            i,
-            (stop - line.start).days,
-            left=mdates.date2num(line.start),
-            height=0.5,
-            color="white",
-            edgecolor="black",
-            hatch=HATCHES[i % len(HATCHES)],
-            linewidth=0.8,
-        )
+        left, right = x(line.start.toordinal()), x(stop.toordinal())
+        width = max(right - left, 0.5)  # a line stopped the day it started is still seen
+        canvas.rect(left, y(i - 0.25), width, y(i + 0.25) - y(i - 0.25), HATCHES[i % 6])
         label = f"Line {line.number}: " + " + ".join(line.drug_names)
         labels.append(label if len(label) <= 48 else label[:46] + "…")
-    top = -0.9
-    ax.set_yticks([top, *range(len(lines))], ["scans and events", *labels])
-    start = min(line.start for line in lines) - dt.timedelta(days=120)
+    room = box.left - TICK - 4
+    for row, label in zip([top, *range(len(lines))], labels, strict=True):
+        size = min(8.0, room / (0.56 * len(label)))  # a long name gets smaller, not cut off
+        canvas.line(box.left - TICK, y(row), box.left, y(row))
+        canvas.text(box.left - TICK - 2, y(row) + size * 0.36, label, size=size, anchor="end")
     scans = sorted({s.date for s in record.imaging if start <= s.date <= as_of})
-    if scans:
-        ax.plot(
-            [mdates.date2num(d) for d in scans],
-            [top] * len(scans),
-            linestyle="none",
-            marker="|",
-            markersize=10,
-            color="black",
-            label="scan",
-        )
+    for day in scans:
+        canvas.marker(x(day.toordinal()), y(top), "|", size=10, note=f"scan {day}")
     events = [
-        (t.start or t.stop, t.kind)
+        when
         for t in record.therapies
-        if t.kind in ("radiation", "surgery") and (t.start or t.stop)
+        if t.kind in ("radiation", "surgery")
+        and (when := t.start or t.stop) is not None
+        and start <= when <= as_of
     ]
-    events = [(d, k) for d, k in events if d is not None and start <= d <= as_of]
+    for when in events:
+        note = f"radiation or surgery {when}"
+        canvas.marker(x(when.toordinal()), y(top), "*", "#555555", size=8, note=note)
+    canvas.line(x(as_of.toordinal()), box.top, x(as_of.toordinal()), box.bottom, dash=":")
+    _frame(canvas, box)
+    _x_dates(canvas, box, x, start, end, most=8)
+    middle = (box.left + box.right) / 2
+    below = box.bottom + TICK + 24
+    canvas.text(middle, below, "date (dotted line: the date of this summary)", anchor="middle")
+    legend = []
+    if scans:
+        legend.append({"marker": "|", "color": "#000000", "label": "scan", "size": 8})
     if events:
-        ax.plot(
-            [mdates.date2num(d) for d, _ in events],
-            [top] * len(events),
-            linestyle="none",
-            marker="*",
-            markersize=8,
-            color="#555555",
-            label="radiation or surgery",
-        )
-    ax.axvline(mdates.date2num(as_of), color="black", linestyle=":", linewidth=0.8)
-    ax.set_ylim(len(lines) - 0.4, top - 0.6)
-    ax.set_xlim(mdates.date2num(start), mdates.date2num(as_of + dt.timedelta(days=30)))
-    locator = mdates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_xlabel("date (dotted line: the date of this summary)")
-    if scans or events:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7)
-    fig.subplots_adjust(left=0.36, right=0.78, bottom=0.25, top=0.95)  # fixed: fast
+        legend.append({"marker": "*", "color": "#555555", "label": "radiation or surgery"})
+    _legend(canvas, box.right + 6, box.top, legend)
     return Chart(
         "Lines of treatment, scans and other events",
-        _svg(fig),
+        canvas.to_svg(),
         f"{len(lines)} lines of treatment, {len(scans)} scans",
     )
 
@@ -153,71 +170,71 @@ def recist_chart(status: dict[str, Any] | None) -> Chart | None:
             series.append((entry.get("line"), entry.get("baseline_date"), points))
     if not series:
         return None
-    plt = _pyplot()
-    mdates = _dates()
-
-    fig, ax = plt.subplots(figsize=(7.2, 3.0))
-    for i, (line, baseline_date, points) in enumerate(series):
+    height = 3.0 * 72
+    box = _box(height, left=0.09, right=0.66, bottom=0.15, top=0.95)
+    canvas = Canvas(WIDTH, height)
+    drawn = []  # (line, days, sums, baseline, points) per series
+    for line, baseline_date, points in series:
         baseline = _baseline_sum(points)
-        days = [mdates.date2num(p[0]) for p in points]
+        days = [p[0] for p in points]
         sums = [p[1] for p in points]
         if baseline is not None and baseline_date:
-            days.insert(0, mdates.date2num(dt.date.fromisoformat(str(baseline_date)[:10])))
+            days.insert(0, dt.date.fromisoformat(str(baseline_date)[:10]))
             sums.insert(0, baseline)
-        ax.plot(
-            days,
-            sums,
-            linestyle=DASHES[i % len(DASHES)],
-            marker=MARKERS[i % len(MARKERS)],
-            color=GREYS[i % len(GREYS)],
-            label=f"line {line}",
-            linewidth=1.2,
-        )
+        drawn.append((line, days, sums, baseline, points))
+    every_day = [d.toordinal() for _, days, *_ in drawn for d in days]
+    levels = [v for _, _, sums, *_ in drawn for v in sums]
+    for _, _, sums, baseline, _ in drawn:
         nadir = min(sums)
-        left, right = days[0], days[-1]
+        levels.append(max(nadir * 1.2, nadir + 5))
         if baseline is not None:
-            ax.hlines(
-                baseline * 0.7,
-                left,
-                right,
-                colors="#555555",
-                linestyles="--",
-                linewidth=0.8,
-                label="PR: 30% below the start" if i == 0 else None,
-            )
+            levels.append(baseline * 0.7)
+    lo, hi = padded(min(every_day), max(every_day))
+    if max(every_day) == min(every_day):  # one scan: a month either side, not 5 % of AD
+        lo, hi = every_day[0] - 30.0, every_day[0] + 30.0
+    x = Scale(lo, hi, box.left, box.right)
+    top = padded(min(levels), max(levels))[1]
+    y = Scale(0.0, top, box.bottom, box.top)
+    legend: list[dict[str, Any]] = []
+    for i, (line, days, sums, baseline, points) in enumerate(drawn):
+        color, marker, dash = GREYS[i % 6], MARKERS[i % 6], DASHES[i % 6]
+        left, right = x(days[0].toordinal()), x(days[-1].toordinal())
+        xy = [(x(d.toordinal()), y(v)) for d, v in zip(days, sums, strict=True)]
+        canvas.polyline(xy, stroke=color, width=1.2, dash=dash)
+        for (px, py), day, value in zip(xy, days, sums, strict=True):
+            canvas.marker(px, py, marker, color, note=f"line {line}, {day}: {round(value, 1):g} mm")
+        legend.append({"dash": dash, "marker": marker, "color": color, "label": f"line {line}"})
+        if baseline is not None:
+            canvas.line(left, y(baseline * 0.7), right, y(baseline * 0.7), "#555555", 0.8, "--")
+            if i == 0:
+                legend.append({"dash": "--", "color": "#555555", "label": PR_WORDS})
         # RECIST 1.1 §4.3.1: ≥20 % over the nadir and ≥5 mm absolute.
-        ax.hlines(
-            max(nadir * 1.2, nadir + 5),
-            left,
-            right,
-            colors="black",
-            linestyles=":",
-            linewidth=1.0,
-            label="PD: 20% and 5 mm over the lowest" if i == 0 else None,
-        )
-        for p in points:
-            if p[3]:
-                ax.annotate(
-                    str(p[3]),
-                    (mdates.date2num(p[0]), p[1]),
-                    textcoords="offset points",
-                    xytext=(0, 5),
-                    ha="center",
-                    fontsize=6,
-                )
-    locator = mdates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_ylabel("sum of target diameters (mm)")
-    ax.set_xlabel("scan date")
-    ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set_ylim(bottom=0)
-    fig.subplots_adjust(left=0.09, right=0.66, bottom=0.15, top=0.95)  # fixed: fast
+        nadir = min(sums)
+        pd_level = y(max(nadir * 1.2, nadir + 5))
+        canvas.line(left, pd_level, right, pd_level, "#000000", 1.0, ":")
+        if i == 0:
+            legend.append({"dash": ":", "color": "#000000", "label": PD_WORDS})
+        for day, value, _pct, overall in points:
+            if overall:
+                canvas.text(x(day.toordinal()), y(value) - 5, str(overall), 6, "middle")
+    _frame(canvas, box)
+    _y_values(canvas, box, y, top)
+    first, last = dt.date.fromordinal(int(lo) + 1), dt.date.fromordinal(int(hi))
+    _x_dates(canvas, box, x, first, last, most=8)
+    middle = (box.left + box.right) / 2
+    canvas.text(middle, box.bottom + TICK + 24, "scan date", anchor="middle")
+    mid_y = (box.top + box.bottom) / 2
+    canvas.text(14, mid_y, "sum of target diameters (mm)", anchor="middle", rotate=True)
+    _legend(canvas, box.right + 8, box.top, legend)
     return Chart(
         "Measured tumors: sum of target diameters, by line (RECIST 1.1)",
-        _svg(fig),
+        canvas.to_svg(),
         f"{len(series)} line(s) with measured scans",
     )
+
+
+PR_WORDS = "PR: 30% below the start"
+PD_WORDS = "PD: 20% and 5 mm over the lowest"
 
 
 def _baseline_sum(points: Sequence[tuple[dt.date, float, Any, Any]]) -> float | None:
@@ -241,33 +258,34 @@ def lab_chart(record: PatientRecord, as_of: dt.date, kind: str, title: str) -> C
         )
     if not by_test:
         return None
-    plt = _pyplot()
-    mdates = _dates()
-
+    height = 2.2 * 72
     names = sorted(by_test)
-    fig, axes = plt.subplots(1, len(names), figsize=(7.2, 2.2), squeeze=False)
+    canvas = Canvas(WIDTH, height)
+    whole = _box(height, left=0.07, right=0.98, bottom=0.15, top=0.85)
+    panel = (whole.right - whole.left) / (len(names) + 0.35 * (len(names) - 1))
     for i, test in enumerate(names):
-        ax = axes[0][i]
+        left = whole.left + i * panel * 1.35
+        box = Box(left, whole.top, left + panel, whole.bottom)
         points = sorted(by_test[test])
-        ax.plot(
-            [mdates.date2num(p[0]) for p in points],
-            [p[1] for p in points],
-            marker=MARKERS[i % len(MARKERS)],
-            linestyle=DASHES[i % len(DASHES)],
-            color=GREYS[i % len(GREYS)],
-            linewidth=1.1,
-        )
-        ax.set_title(f"{_test_name(test)} ({points[0][2]})", fontsize=8)
         first, last = points[0][0], points[-1][0]
         pad = max(dt.timedelta(days=45), (last - first) / 10)
-        ax.set_xlim(mdates.date2num(first - pad), mdates.date2num(last + pad))
-        locator = mdates.AutoDateLocator(maxticks=4)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        ax.tick_params(axis="x", labelsize=6)
-        ax.set_ylim(bottom=0)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.85, wspace=0.35)
-    return Chart(title, _svg(fig), f"{len(names)} test(s): {', '.join(names)}")
+        lo, hi = first - pad, last + pad
+        x = Scale(lo.toordinal(), hi.toordinal(), box.left, box.right)
+        values = [p[1] for p in points]
+        top = padded(min(values), max(values))[1] if max(values) > 0 else 1.0
+        y = Scale(0.0, top, box.bottom, box.top)
+        xy = [(x(p[0].toordinal()), y(p[1])) for p in points]
+        color = GREYS[i % 6]
+        canvas.polyline(xy, stroke=color, width=1.1, dash=DASHES[i % 6])
+        for (px, py), (day, value, unit) in zip(xy, points, strict=True):
+            note = f"{_test_name(test)}, {day}: {value:g} {unit}".rstrip()
+            canvas.marker(px, py, MARKERS[i % 6], color, note=note)
+        heading = f"{_test_name(test)} ({points[0][2]})"
+        canvas.text((box.left + box.right) / 2, box.top - 6, heading, anchor="middle")
+        _frame(canvas, box)
+        _y_values(canvas, box, y, top)
+        _x_dates(canvas, box, x, lo, hi, most=max(4, int(panel / 60)), size=6)
+    return Chart(title, canvas.to_svg(), f"{len(names)} test(s): {', '.join(names)}")
 
 
 def _test_name(test_id: str) -> str:

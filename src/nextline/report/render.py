@@ -1,24 +1,30 @@
 """Render the summary packet: HTML from the Jinja2 template, PDF through WeasyPrint.
 
 `build_report` gathers everything (briefing, context, charts) for one person; `render_html`
-and `render_pdf` turn it into a file. Jinja2, matplotlib and WeasyPrint are imported inside
-the functions so the CLI starts fast.
+and `render_pdf` turn it into a file; `write_report` does all of it, overlapping a trial
+match that runs aside (`report.aside`) with the work that does not need it. Jinja2 and
+WeasyPrint are imported inside the functions so the CLI starts fast.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nextline.errors import NextlineError
 from nextline.knowledge import Knowledge
 from nextline.plan import Briefing, build_briefing
 from nextline.record import PatientRecord
+from nextline.report.aside import Aside
 from nextline.report.context import VERDICT_WORDS, ReportContext, build_context
 from nextline.report.phrases import PHRASES
+
+if TYPE_CHECKING:
+    from nextline.report.charts import Chart
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -32,22 +38,42 @@ def build_report(
     charts: bool = True,
 ) -> ReportContext:
     """Everything the report shows for one person as of one date."""
-    from nextline.report.charts import lab_chart, recist_chart, timeline_chart
-
     briefing = briefing or build_briefing(record, kb, as_of, trials=trials)
     context = build_context(record, kb, briefing)
     if charts:
-        found = [
-            timeline_chart(record, as_of),
-            recist_chart(briefing.status),
-            lab_chart(record, as_of, "tumor_marker", "Tumor markers in the blood over time"),
-            lab_chart(record, as_of, "blood_count", "Blood counts over time"),
-        ]
-        context.charts = [c for c in found if c is not None]
+        context.charts = draw_charts(record, as_of, briefing.status)
     return context
 
 
+def draw_charts(
+    record: PatientRecord, as_of: dt.date, status: dict[str, Any] | None
+) -> list[Chart]:
+    """The report's charts, in page order; a chart with nothing to show is left out. Needs
+    the status (for the measured tumors) but not the options or trials."""
+    from nextline.report.charts import lab_chart, recist_chart, timeline_chart
+
+    found = [
+        timeline_chart(record, as_of),
+        recist_chart(status),
+        lab_chart(record, as_of, "tumor_marker", "Tumor markers in the blood over time"),
+        lab_chart(record, as_of, "blood_count", "Blood counts over time"),
+    ]
+    return [c for c in found if c is not None]
+
+
 def render_html(context: ReportContext, kb: Knowledge) -> str:
+    """The report as one HTML page (CSS inline, charts as data URIs)."""
+    groups = kb.plan.groups if kb.plan else []
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    template = _environment().get_template("report.html.j2")
+    return str(template.render(c=context, p=PHRASES, groups=groups, css=css))
+
+
+@functools.cache
+def _environment() -> Any:
+    """One template environment per process: it keeps the compiled template (the web app
+    renders many reports, and compiling costs more than filling in), and checks the file's
+    date on each `get_template`, so an edited template is still picked up."""
     import jinja2
 
     env = jinja2.Environment(
@@ -61,10 +87,7 @@ def render_html(context: ReportContext, kb: Knowledge) -> str:
     env.filters["words"] = lambda item: str(item).replace("_", " ")
     env.filters["verdict"] = lambda v: VERDICT_WORDS.get(str(v), str(v))
     env.filters["needs_text"] = _needs_text
-    template = env.get_template("report.html.j2")
-    groups = kb.plan.groups if kb.plan else []
-    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return template.render(c=context, p=PHRASES, groups=groups, css=css)
+    return env
 
 
 class _WithheldDetails(logging.Filter):
@@ -101,15 +124,21 @@ def _bundled_only_fetcher() -> Any:
     return BundledOnly(timeout=1, allowed_protocols=("data", "file"), allow_redirects=False)
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of a rendered report (WeasyPrint; needs Pango, see scripts/system-deps).
-    Nothing is fetched but bundled files (`_bundled_only_fetcher`)."""
+def _weasyprint() -> Any:
+    """The WeasyPrint module, or a clear error when its Pango system library is missing."""
     try:
         import weasyprint  # type: ignore[import-untyped]
     except OSError as exc:  # the Pango system library is missing
         raise NextlineError(
             f"cannot make a PDF: {exc}. Run `scripts/system-deps` to install Pango."
         ) from exc
+    return weasyprint
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of a rendered report (WeasyPrint; needs Pango, see scripts/system-deps).
+    Nothing is fetched but bundled files (`_bundled_only_fetcher`)."""
+    weasyprint = _weasyprint()
     logger = logging.getLogger("weasyprint")
     if not any(isinstance(f, _WithheldDetails) for f in logger.filters):
         logger.addFilter(_WithheldDetails())
@@ -122,14 +151,40 @@ def render_pdf(html: str) -> bytes:
 
 
 def write_report(
-    record: PatientRecord, kb: Knowledge, as_of: dt.date, out: Path, trials: Any = None
+    record: PatientRecord,
+    kb: Knowledge,
+    as_of: dt.date,
+    out: Path,
+    trials: Any = None,
 ) -> Path:
     """Write the report to `out` (.pdf or .html), all or nothing (a temp file, then a rename),
-    readable only by its owner (0600)."""
-    suffix = out.suffix.lower()
-    if suffix not in (".pdf", ".html", ".htm"):
-        raise NextlineError(f"-o {out}: the file must end in .pdf or .html")
-    html = render_html(build_report(record, kb, as_of, trials=trials), kb)
+    readable only by its owner (0600).
+
+    `trials` is the match result, or an `Aside` still computing it in another process: the
+    work that does not need it (status, options, charts, loading WeasyPrint) is done first,
+    and only then is it waited for.
+    """
+    try:
+        suffix = out.suffix.lower()
+        if suffix not in (".pdf", ".html", ".htm"):
+            raise NextlineError(f"-o {out}: the file must end in .pdf or .html")
+        from nextline.assess import assess_status
+        from nextline.options import list_options
+        from nextline.plan._inputs import status_data
+
+        status = assess_status(record, kb, as_of)
+        options = list_options(record, kb, as_of)
+        charts = draw_charts(record, as_of, status_data(status))
+        if suffix == ".pdf":
+            _weasyprint()  # loading it (fonts, Pango) overlaps the trial match too
+        matches = trials.result() if isinstance(trials, Aside) else trials
+    finally:
+        if isinstance(trials, Aside):
+            trials.cancel()
+    briefing = build_briefing(record, kb, as_of, status=status, options=options, trials=matches)
+    context = build_context(record, kb, briefing)
+    context.charts = charts
+    html = render_html(context, kb)
     data = render_pdf(html) if suffix == ".pdf" else html.encode("utf-8")
     from nextline.store.files import write_private
 
