@@ -186,8 +186,14 @@ def create_app(
     # headers are added to the gate's refusals too.
     app.add_middleware(RequestGate, signer=signer, refuse=_refuse)
 
+    from nextline.web.access_check import check, local_caller, refusal
+
+    # Who is asking (`web.access_check.Caller`): the one local user until accounts exist.
+    app.state.caller_source = local_caller
+
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
+        from starlette.concurrency import run_in_threadpool
         from starlette.responses import PlainTextResponse
 
         if not host_allowed(request.headers.get("host", "")):
@@ -200,7 +206,12 @@ def create_app(
             session = signer.new_session() if fresh else str(cookie)
             request.state.session = session
             request.state.csrf_token = signer.token(session)
-            if (
+            decision = await run_in_threadpool(
+                check, request, app.state.caller_source, app.state.web.store.engine
+            )
+            if decision is not None and not decision.allowed:
+                response = refusal(request, decision, _render_error)
+            elif (
                 request.method in BODY_METHODS
                 and request.url.path.startswith("/api/")
                 and _route_accepts(app, request.scope)
