@@ -101,6 +101,7 @@ def versions(app, person_id: str = MARIA) -> int:
 def all_routes() -> list[tuple[str, str]]:
     """(method, path) of every page, form and API route the app serves."""
     from nextline.web import (
+        account_pages,
         api,
         editing,
         entry_edits,
@@ -108,6 +109,7 @@ def all_routes() -> list[tuple[str, str]]:
         pages,
         people_admin,
         questions,
+        sharing,
         trial_changes,
         upload,
     )
@@ -122,6 +124,8 @@ def all_routes() -> list[tuple[str, str]]:
         ("", questions.router),
         ("", trial_changes.router),
         ("", upload.router),
+        ("", account_pages.router),
+        ("", sharing.router),
         ("/api", api.router),
     )
     for prefix, router in routers:

@@ -25,10 +25,12 @@ from nextline.errors import (
 )
 from nextline.web.security import (
     CSRF_COOKIE,
+    HSTS,
     SECURITY_HEADERS,
     CsrfSigner,
     check_bind_address,
     host_allowed,
+    served_publicly,
 )
 
 # Methods that carry a body: an API write must send it as JSON.
@@ -131,6 +133,7 @@ def create_app(
     from nextline.settings import Settings
     from nextline.store import open_store
     from nextline.web import (
+        account_pages,
         api,
         api_docs,
         editing,
@@ -139,6 +142,7 @@ def create_app(
         pages,
         people_admin,
         questions,
+        sharing,
         trial_changes,
         upload,
     )
@@ -186,10 +190,14 @@ def create_app(
     # headers are added to the gate's refusals too.
     app.add_middleware(RequestGate, signer=signer, refuse=_refuse)
 
-    from nextline.web.access_check import check, local_caller, refusal
+    from nextline.accounts.store import AccountStore
+    from nextline.web.access_check import check, refusal
+    from nextline.web.signed_in import caller
 
-    # Who is asking (`web.access_check.Caller`): the one local user until accounts exist.
-    app.state.caller_source = local_caller
+    # Who is asking (`web.signed_in`): the one local user until accounts exist.
+    app.state.accounts = AccountStore(app.state.web.store.engine)
+    app.state.caller_source = caller
+    public = served_publicly(settings.host)
 
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
@@ -234,8 +242,11 @@ def create_app(
                     session,
                     httponly=True,
                     samesite="strict",
+                    secure=public,
                     path="/",
                 )
+        if public:
+            response.headers.setdefault("strict-transport-security", HSTS)
         for name, value in SECURITY_HEADERS.items():
             if name == "cache-control" and request.url.path.startswith("/static/"):
                 continue
@@ -292,6 +303,8 @@ def create_app(
     app.include_router(menopause.router)
     app.include_router(trial_changes.router)
     app.include_router(questions.router)
+    app.include_router(account_pages.router)
+    app.include_router(sharing.router)
     app.include_router(api.router, prefix="/api")
     if warm_up:
         app.state.web.warm_up()

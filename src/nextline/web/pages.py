@@ -54,7 +54,9 @@ def people(request: Request) -> Response:
         title="People",
         people=visible(principal_of(request), state.store.list()),
         section="people",
-        examples=examples_to_try(state.store.exists),
+        examples=examples_to_try(
+            lambda i: principal_of(request).can_read(i) and state.store.exists(i)
+        ),
         deleted=request.query_params.get("deleted") == "1",
     )
 

@@ -71,6 +71,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+HSTS = "max-age=31536000"  # a year: browsers then refuse plain HTTP for this host
+
+
+def served_publicly(host: str) -> bool:
+    """Whether the app listens beyond this machine: its cookies are then `Secure` and its
+    answers carry HSTS (the connection must be TLS, through a proxy or uvicorn's own)."""
+    return not is_loopback(host)
+
+
 def check_bind_address(host: str, authentication: bool = False) -> None:
     """Refuse to listen anywhere but loopback while the app has no sign-in."""
     if is_loopback(host) or authentication:
