@@ -197,12 +197,16 @@ def create_app(
     # Who is asking (`web.signed_in`): the one local user until accounts exist.
     app.state.accounts = AccountStore(app.state.web.store.engine)
     app.state.caller_source = caller
+    # Tests only (the authorization matrix): answer 204 once the access check allows a
+    # request, instead of running its route. Never set from a request.
+    app.state.access_probe = False
     public = served_publicly(settings.host)
 
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
         from starlette.concurrency import run_in_threadpool
         from starlette.responses import PlainTextResponse
+        from starlette.responses import Response as PlainResponse
 
         if not host_allowed(request.headers.get("host", "")):
             response: Response = PlainTextResponse(
@@ -219,6 +223,8 @@ def create_app(
             )
             if decision is not None and not decision.allowed:
                 response = refusal(request, decision, _render_error)
+            elif decision is not None and app.state.access_probe:
+                response = PlainResponse(status_code=204, headers={"x-access": "allowed"})
             elif (
                 request.method in BODY_METHODS
                 and request.url.path.startswith("/api/")
