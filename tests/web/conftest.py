@@ -28,7 +28,7 @@ BASE_URL = "http://127.0.0.1:8321"  # the app answers loopback names only
 
 def make_client(app, **kwargs) -> TestClient:
     """A test client that talks to the app as a browser on this machine would."""
-    return TestClient(app, base_url=BASE_URL, **kwargs)
+    return TestClient(app, **{"base_url": BASE_URL, **kwargs})
 
 
 TRIAL_PHASES = ("PHASE1", "PHASE2", "PHASE3")

@@ -124,6 +124,9 @@ def check(request: Request, source: CallerSource, engine: Engine) -> Decision | 
     decision = decide(caller.principal, request.method, template, _params(found, path))
     if decision.rule is None:
         log.error("refused %s %s: the route has no access rule", request.method, template)
+    elif not decision.allowed:
+        # the route template and the answer: never the path, the person or the caller
+        log.info("refused %s %s (%d)", request.method, template, decision.status)
     if decision.audit is not None and caller.server_mode:
         from nextline.accounts.audit import AuditEntry, record
 

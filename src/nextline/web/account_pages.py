@@ -12,6 +12,7 @@ pause after a failure) run in a worker thread, never on the event loop.
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 from urllib.parse import quote
@@ -37,6 +38,7 @@ from nextline.web.signed_in import (
 )
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("nextline.web")
 
 NO_MATCH = "That username and password do not match."
 CODE_NEEDED = "This account also asks for the 6-digit code from your authenticator app."
@@ -126,6 +128,7 @@ async def sign_in(request: Request) -> Response:
     accounts = account_store(request)
     client = client_address(request)
     result = await run_in_threadpool(accounts.sign_in, username, password, client, code)
+    log.info("sign-in: %s", result.outcome)  # never the username, the password or the code
     if result.outcome != "ok" or result.account_id is None:
         message, status = {
             "bad": (NO_MATCH, 401),
