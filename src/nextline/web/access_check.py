@@ -158,6 +158,19 @@ def refusal(
 
     is_api = request.url.path.startswith("/api")
     if decision.status == 401:
+        from nextline.web.signed_in import SESSION_COOKIE, SHARE_COOKIE, clear_cookie
+
+        if (
+            not is_api
+            and request.cookies.get(SHARE_COOKIE)
+            and not request.cookies.get(SESSION_COOKIE)
+        ):
+            # a clinician whose link was turned off or expired: say so, not "sign in"
+            from nextline.web.account_pages import link_gone
+
+            gone = link_gone(request)
+            clear_cookie(request, gone, SHARE_COOKIE)
+            return gone
         if not is_api:
             back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             target = "/sign-in" if back in ("/", "/people") else f"/sign-in?next={quote(back)}"
