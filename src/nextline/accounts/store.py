@@ -331,16 +331,14 @@ class AccountStore:
         else:
             limit, window, lock = policy.CLIENT_FAILURES, policy.CLIENT_WINDOW, policy.CLIENT_LOCK
             which = LoginAttempt.client == (client or "")
-        query = select(LoginAttempt.at, LoginAttempt.succeeded).where(
+        query = select(LoginAttempt.id, LoginAttempt.at, LoginAttempt.succeeded).where(
             which, LoginAttempt.at >= now - window - lock, LoginAttempt.at <= now
         )
         rows = session.execute(query).all()
-        failures = [at for at, ok in rows if not ok]
-        if username is not None:  # a success clears a username's failures (not a client's)
-            successes = [at for at, ok in rows if ok]
-            if successes:
-                last = max(successes)
-                failures = [at for at in failures if at > last]
+        # A success clears a username's failures (not a client's). Attempts are ordered by
+        # their id, not their time: two can share a time.
+        last = max((i for i, _, ok in rows if ok), default=0) if username is not None else 0
+        failures = [at for i, at, ok in rows if not ok and i > last]
         until = policy.locked_until(failures, limit, window, lock)
         return until if until is not None and until > now else None
 

@@ -81,13 +81,15 @@ def served_publicly(host: str) -> bool:
 
 
 def check_bind_address(host: str, authentication: bool = False) -> None:
-    """Refuse to listen anywhere but loopback while the app has no sign-in."""
+    """Refuse to listen anywhere but loopback until sign-in is on (server mode: an account
+    exists, made by `nextline admin init`)."""
     if is_loopback(host) or authentication:
         return
     raise ConfigError(
-        f"refusing to serve on {host!r}: nextline has no sign-in yet, so anyone who can reach "
-        "that address could read and change every record. Use 127.0.0.1 (the default) or "
-        "localhost, and open the app on this machine."
+        f"refusing to serve on {host!r}: nextline has no sign-in yet (no account exists), so "
+        "anyone who can reach that address could read and change every record. Run "
+        "`nextline admin init` first to create the admin account and turn sign-in on "
+        "(docs/server.md), or use 127.0.0.1 (the default) and open the app on this machine."
     )
 
 
