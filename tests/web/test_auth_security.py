@@ -303,3 +303,34 @@ def test_no_log_line_holds_health_data_a_password_or_a_token(server, caplog) -> 
     assert {e.action for e in trail} == {"read", "change"}
     assert all(re.fullmatch(r"(GET|POST) /[a-z/{}_.-]*", e.what) for e in trail)
     caregiver.__exit__(None, None, None)
+
+
+def test_behind_a_tls_proxy_the_configured_host_is_served_with_secure_cookies(tmp_path) -> None:
+    """nextline on loopback, a proxy in front forwarding the Host and saying HTTPS: the
+    configured address is served (any other host is not), its cookies are Secure."""
+    settings = Settings(home=tmp_path / "home", base_url="https://nextline.example.org")
+    app = create_app(settings)
+    app.state.web.store.save(read_patient_file(example_path(MARIA)), "import", base=None)
+    server = server_mode_for(app)
+    with make_client(app, base_url="https://nextline.example.org") as browser:
+        page = browser.get("/sign-in")
+        assert page.status_code == 200
+        assert page.headers["strict-transport-security"] == "max-age=31536000"
+        assert "secure" in _set_cookies(page)["nextline_csrf"]
+        response = sign_in(browser, "owner")
+        assert response.status_code == 303
+        assert "secure" in _set_cookies(response)["nextline_session"]
+        assert browser.get(f"/people/{MARIA}").status_code == 200
+    with make_client(app, base_url="https://elsewhere.example") as stranger:
+        assert stranger.get("/sign-in").status_code == 421
+    assert server.ids["owner"] > 0
+
+
+def test_listening_publicly_without_a_configured_address_answers_any_host(tmp_path) -> None:
+    app = create_app(Settings(home=tmp_path / "home", host="0.0.0.0"), authentication=True)
+    app.state.web.store.save(read_patient_file(example_path(MARIA)), "import", base=None)
+    server_mode_for(app)
+    with make_client(app, base_url="https://clinic.example") as browser:
+        assert browser.get("/sign-in").status_code == 200
+        page = browser.get(f"/people/{MARIA}", follow_redirects=False)
+        assert page.status_code == 303  # sign-in guards it

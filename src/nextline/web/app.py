@@ -29,7 +29,7 @@ from nextline.web.security import (
     SECURITY_HEADERS,
     CsrfSigner,
     check_bind_address,
-    host_allowed,
+    served_host_allowed,
     served_publicly,
 )
 
@@ -208,7 +208,7 @@ def create_app(
         from starlette.responses import PlainTextResponse
         from starlette.responses import Response as PlainResponse
 
-        if not host_allowed(request.headers.get("host", "")):
+        if not served_host_allowed(request.headers.get("host", ""), settings.base_url, public):
             response: Response = PlainTextResponse(
                 "This address is not served. Open nextline at http://127.0.0.1.", 421
             )
@@ -248,10 +248,10 @@ def create_app(
                     session,
                     httponly=True,
                     samesite="strict",
-                    secure=public,
+                    secure=public or request.url.scheme == "https",
                     path="/",
                 )
-        if public:
+        if public or request.url.scheme == "https":
             response.headers.setdefault("strict-transport-security", HSTS)
         for name, value in SECURITY_HEADERS.items():
             if name == "cache-control" and request.url.path.startswith("/static/"):

@@ -112,6 +112,22 @@ def host_allowed(host_header: str) -> bool:
     return is_loopback(match.group("name"))
 
 
+def served_host_allowed(host_header: str, base_url: str | None, public: bool) -> bool:
+    """The Host check in every mode: loopback names always; the host of the configured
+    address people open (`NEXTLINE_BASE_URL`, e.g. behind a TLS proxy that forwards the
+    Host); and, when the app itself listens beyond loopback with no address configured,
+    any host (sign-in guards it there, and the cookies belong to whatever site set them)."""
+    if host_allowed(host_header):
+        return True
+    if base_url:
+        from urllib.parse import urlsplit
+
+        expected = urlsplit(base_url).netloc.lower()
+        name = urlsplit(base_url).hostname or ""
+        return host_header.lower() in (expected, name.lower())
+    return public
+
+
 def origin_allowed(origin: str | None, fetch_site: str | None, host_header: str) -> bool:
     """Whether a write comes from this server's own pages (or from a tool that is not a
     browser, which sends neither header)."""

@@ -115,11 +115,12 @@ async def invite(request: Request, person_id: str) -> Response:
 
 
 @router.post(_S + "/members/{account_id}/remove")
-async def remove_member(request: Request, person_id: str, account_id: int) -> Response:
+async def remove_member(request: Request, person_id: str, account_id: str) -> Response:
+    # `account_id` is read as text: the CSRF token is checked before anything else is
     await read_form(request)
     request.app.state.web.file(person_id)  # NotFound first, as on every person's route
     accounts = account_store(request)
-    member = next((m for m in accounts.members(person_id) if m.account_id == account_id), None)
+    member = next((m for m in accounts.members(person_id) if str(m.account_id) == account_id), None)
     if member is None or member.role is Role.OWNER:
         from fastapi import HTTPException
 
@@ -130,7 +131,7 @@ async def remove_member(request: Request, person_id: str, account_id: int) -> Re
             if member is None
             else "The person this record is about cannot be removed.",
         )
-    accounts.revoke(account_id, person_id)
+    accounts.revoke(member.account_id, person_id)
     return RedirectResponse(f"/people/{person_id}/sharing?removed=1", status_code=303)
 
 

@@ -71,9 +71,15 @@ def set_cookie(request: Request, response: Response, name: str, value: str) -> N
         value,
         httponly=True,
         samesite="lax",
-        secure=served_publicly(request.app.state.web.settings.host),
+        secure=_secure(request),
         path="/",
     )
+
+
+def _secure(request: Request) -> bool:
+    """HTTPS only beyond this machine, or whenever the request came over HTTPS (a TLS proxy
+    in front says so in `X-Forwarded-Proto`, which uvicorn trusts from the proxy only)."""
+    return served_publicly(request.app.state.web.settings.host) or request.url.scheme == "https"
 
 
 def clear_cookie(request: Request, response: Response, name: str) -> None:
@@ -82,7 +88,7 @@ def clear_cookie(request: Request, response: Response, name: str) -> None:
         path="/",
         httponly=True,
         samesite="lax",
-        secure=served_publicly(request.app.state.web.settings.host),
+        secure=_secure(request),
     )
 
 
