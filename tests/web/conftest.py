@@ -102,6 +102,7 @@ def all_routes() -> list[tuple[str, str]]:
     """(method, path) of every page, form and API route the app serves."""
     from nextline.web import (
         api,
+        audit_pages,
         editing,
         entry_edits,
         menopause,
@@ -122,6 +123,7 @@ def all_routes() -> list[tuple[str, str]]:
         ("", questions.router),
         ("", trial_changes.router),
         ("", upload.router),
+        ("", audit_pages.router),
         ("/api", api.router),
     )
     for prefix, router in routers:

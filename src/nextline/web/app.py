@@ -133,6 +133,7 @@ def create_app(
     from nextline.web import (
         api,
         api_docs,
+        audit_pages,
         editing,
         entry_edits,
         menopause,
@@ -281,6 +282,7 @@ def create_app(
     app.include_router(menopause.router)
     app.include_router(trial_changes.router)
     app.include_router(questions.router)
+    app.include_router(audit_pages.router)
     app.include_router(api.router, prefix="/api")
     if warm_up:
         app.state.web.warm_up()
