@@ -141,10 +141,19 @@ def test_red_flags_in_words_latest_first() -> None:
             "The treatment now looks “probably not working” after the scan of 20 May 2025; "
             "before, it looked “probably working”",
         ),
-        (
+        (  # both turned it: the scan is named (the likely cause, with its date)
             "not_working",
             [
                 EarlierStatus("unclear", "scan", dt.date(2025, 4, 1)),
+                EarlierStatus("working", "change", dt.date(2025, 5, 31)),
+            ],
+            "The treatment now looks “probably not working” after the scan of 1 Apr 2025; "
+            "before, it looked “not clear yet”",
+        ),
+        (  # not the scan: a change since (a corrected entry) turned it
+            "not_working",
+            [
+                EarlierStatus("not_working", "scan", dt.date(2025, 4, 1)),
                 EarlierStatus("working", "change", dt.date(2025, 5, 31)),
             ],
             "The treatment now looks “probably not working” after the latest change; "

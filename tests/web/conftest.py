@@ -106,6 +106,7 @@ def all_routes() -> list[tuple[str, str]]:
         editing,
         entry_edits,
         menopause,
+        navigator,
         pages,
         people_admin,
         questions,
@@ -124,6 +125,7 @@ def all_routes() -> list[tuple[str, str]]:
         ("", trial_changes.router),
         ("", upload.router),
         ("", audit_pages.router),
+        ("", navigator.router),
         ("/api", api.router),
     )
     for prefix, router in routers:

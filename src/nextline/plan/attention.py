@@ -8,7 +8,8 @@ The order, most pressing first (the issue's list, with two additions):
    dropped and sits just below the emergencies, saying why;
 3. a red flag that means "call the care team now" (`call_now`);
 4. a status that turned "probably not working": it is "probably not working" now and was
-   something else before the latest scan or before the latest change to the record;
+   something else the day before the latest scan, or before the latest change to the record
+   (the scan is named when it turned it: the likely cause, with a date);
 5. new trials that may fit since the kept match;
 6. an appointment in the next seven days (today included);
 7. questions kept for the team and not answered yet.
@@ -130,13 +131,15 @@ def _flag_reasons(facts: PersonFacts) -> list[Reason]:
 
 
 def _turn(facts: PersonFacts) -> Reason | None:
-    """The latest moment the status was something else before it became "not working"."""
+    """When the status is "not working" now and was something else before: before the latest
+    scan (named, with its date: the likely cause) or, when the scan did not turn it, before the
+    latest change to the record (a corrected entry, say)."""
     if facts.status_now != NOT_WORKING:
         return None
     turns = [e for e in facts.status_earlier if e.overall != NOT_WORKING]
     if not turns:
         return None
-    latest = max(turns, key=lambda e: (e.on, e.what))
+    latest = max(turns, key=lambda e: (e.what == "scan", e.on))
     after = f"the scan of {_day(latest.on)}" if latest.what == "scan" else "the latest change"
     words = (
         f"The treatment now looks “{overall_words(NOT_WORKING)}” after {after}; "

@@ -137,6 +137,7 @@ def create_app(
         editing,
         entry_edits,
         menopause,
+        navigator,
         pages,
         people_admin,
         questions,
@@ -283,6 +284,7 @@ def create_app(
     app.include_router(trial_changes.router)
     app.include_router(questions.router)
     app.include_router(audit_pages.router)
+    app.include_router(navigator.router)
     app.include_router(api.router, prefix="/api")
     if warm_up:
         app.state.web.warm_up()
