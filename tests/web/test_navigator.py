@@ -77,7 +77,7 @@ def test_everyone_is_listed_most_pressing_first_in_local_mode(site) -> None:
     ]
     assert "5 of 6 people need attention today." in page.text
     assert _reasons(page.text, "urgent") == [
-        "Emergency: Emergency sign reported on 31 May 2025: weak or numb legs, trouble "
+        "Emergency sign reported on 31 May 2025: weak or numb legs, trouble "
         "walking, or a bladder or bowel change (possible spinal cord compression)"
     ]
     assert _reasons(page.text, "turned") == [
