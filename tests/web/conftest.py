@@ -103,9 +103,11 @@ def all_routes() -> list[tuple[str, str]]:
     from nextline.web import (
         account_pages,
         api,
+        audit_pages,
         editing,
         entry_edits,
         menopause,
+        navigator,
         pages,
         people_admin,
         questions,
@@ -126,6 +128,8 @@ def all_routes() -> list[tuple[str, str]]:
         ("", upload.router),
         ("", account_pages.router),
         ("", sharing.router),
+        ("", audit_pages.router),
+        ("", navigator.router),
         ("/api", api.router),
     )
     for prefix, router in routers:

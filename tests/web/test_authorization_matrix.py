@@ -164,10 +164,10 @@ def test_every_rule_names_a_route_the_app_serves(server: Server) -> None:
 
 def test_the_matrix_covers_every_route_and_role(server: Server) -> None:
     routes = app_routes(server.app)
-    assert len(routes) == len(RULES) == 78
+    assert len(routes) == len(RULES) == 82
     person = [r for r in routes if "{person_id}" in r[1]]
-    assert len(person) == 53  # each with the own and the other person, for 7 roles
-    assert len(_cells(server.app)) == (78 + 53) * len(ROLES)
+    assert len(person) == 56  # each with the own and the other person, for 7 roles
+    assert len(_cells(server.app)) == (82 + 56) * len(ROLES)
 
 
 def _cells(server_app: Any) -> list[tuple[str, str, str, bool]]:
@@ -360,6 +360,9 @@ def test_the_rules_follow_what_each_route_does() -> None:
     )
     owner_only = sorted(f"{m} {t}" for (m, t), r in RULES.items() if r is Rule.PERSON_OWNER)
     assert owner_only == [
+        "GET /people/{person_id}/access-log",
+        "GET /people/{person_id}/access-log.csv",
+        "GET /people/{person_id}/access-log.json",
         "GET /people/{person_id}/delete",
         "GET /people/{person_id}/sharing",
         "POST /people/{person_id}/delete",

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from nextline.store.account_tables import AuditEvent
+
 ACTIONS = ("read", "change", "download", "refused")
 
 
@@ -82,3 +84,42 @@ def entries(engine: Engine, person_id: str, *, limit: int | None = None) -> list
             )
             for row in session.scalars(query)
         ]
+
+
+def page(
+    engine: Engine, person_id: str, *, offset: int, limit: int
+) -> tuple[list[AuditEntry], int]:
+    """One page of a person's entries, newest first, and how many entries there are in all
+    (for "who has looked at my record", 50 a page, without reading the whole log)."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from nextline.store.account_tables import AuditEvent
+
+    if offset < 0 or limit < 1:
+        raise ValueError("offset: 0 or more; limit: 1 or more")
+    with Session(engine) as session:
+        total = session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.person_id == person_id)
+        )
+        rows = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.person_id == person_id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return [_entry(row) for row in rows], int(total or 0)
+
+
+def _entry(row: AuditEvent) -> AuditEntry:
+    return AuditEntry(
+        at=row.at,
+        person_id=row.person_id,
+        actor=row.actor,
+        actor_kind=row.actor_kind,
+        account_id=row.account_id,
+        action=row.action,
+        what=row.what,
+        source=row.source,
+    )

@@ -68,6 +68,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/"): R.SIGNED_IN,
     ("GET", "/people"): R.SIGNED_IN,
     ("GET", "/api/people"): R.SIGNED_IN,
+    ("GET", "/navigator"): R.SIGNED_IN,  # lists only the people this account navigates
     ("POST", "/invite/{token}/accept"): R.SIGNED_IN,
     ("GET", "/account"): R.SIGNED_IN,
     ("POST", "/account/totp"): R.SIGNED_IN,
@@ -136,6 +137,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", _P + "/sharing/members/{account_id}/remove"): R.PERSON_OWNER,
     ("POST", _P + "/sharing/links"): R.PERSON_OWNER,
     ("POST", _P + "/sharing/links/{share_id}/revoke"): R.PERSON_OWNER,
+    ("GET", _P + "/access-log"): R.PERSON_OWNER,
+    ("GET", _P + "/access-log.csv"): R.PERSON_OWNER,
+    ("GET", _P + "/access-log.json"): R.PERSON_OWNER,
 }
 
 # What a person-scoped request is, for the audit log: these hand over the record or the

@@ -49,12 +49,6 @@ def local_caller(_request: Request) -> Caller:
     return Caller(Principal.local(), server_mode=False)
 
 
-def principal_of(request: Request) -> Principal:
-    """The principal the access check found for this request."""
-    principal: Principal = request.state.principal
-    return principal
-
-
 @dataclass(frozen=True)
 class RouteEntry:
     """One route as the router will match it: its methods (None: any, a mount), its path
@@ -203,7 +197,6 @@ __all__ = [
     "check",
     "local_caller",
     "matched_route",
-    "principal_of",
     "refusal",
     "route_entries",
 ]

@@ -136,9 +136,11 @@ def create_app(
         account_pages,
         api,
         api_docs,
+        audit_pages,
         editing,
         entry_edits,
         menopause,
+        navigator,
         pages,
         people_admin,
         questions,
@@ -311,6 +313,8 @@ def create_app(
     app.include_router(questions.router)
     app.include_router(account_pages.router)
     app.include_router(sharing.router)
+    app.include_router(audit_pages.router)
+    app.include_router(navigator.router)
     app.include_router(api.router, prefix="/api")
     if warm_up:
         app.state.web.warm_up()
