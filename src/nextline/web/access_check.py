@@ -96,6 +96,18 @@ def matched_route(entries: list[RouteEntry], method: str, path: str) -> RouteEnt
     return None
 
 
+def route_path(scope: Any) -> str:
+    """The path the router matches: without the `root_path` a proxy serving the app under a
+    prefix adds (as Starlette's router does), so a prefixed request is checked too."""
+    path = str(scope["path"])
+    root = str(scope.get("root_path", ""))
+    if root and path.startswith(root):
+        rest = path[len(root) :]
+        if rest == "" or rest.startswith("/"):
+            return rest
+    return path
+
+
 def _params(entry: RouteEntry, path: str) -> dict[str, str]:
     match = entry.pattern.match(path)
     return {k: str(v) for k, v in match.groupdict().items()} if match else {}
@@ -107,7 +119,7 @@ def check(request: Request, source: CallerSource, engine: Engine) -> Decision | 
     entries = getattr(request.app.state, "route_entries", None)
     if entries is None:  # built at the first request, once every router is included
         entries = request.app.state.route_entries = route_entries(request.app.routes)
-    path = request.scope["path"]
+    path = route_path(request.scope)
     found = matched_route(entries, request.method, path)
     caller = source(request)
     request.state.principal = caller.principal
