@@ -96,6 +96,15 @@ def matched_route(entries: list[RouteEntry], method: str, path: str) -> RouteEnt
     return None
 
 
+def _router_matches(request: Request) -> bool:
+    """Whether the router itself would answer this request with a route (the safety net
+    under `matched_route`: deny by default even if the flat table missed a route)."""
+    from starlette.routing import Match
+
+    scope = dict(request.scope)
+    return any(r.matches(scope)[0] is Match.FULL for r in request.app.router.routes)
+
+
 def route_path(scope: Any) -> str:
     """The path the router matches: without the `root_path` a proxy serving the app under a
     prefix adds (as Starlette's router does), so a prefixed request is checked too."""
@@ -125,6 +134,10 @@ def check(request: Request, source: CallerSource, engine: Engine) -> Decision | 
     request.state.principal = caller.principal
     request.state.server_mode = caller.server_mode
     if found is None:
+        if _router_matches(request):
+            # a route this table did not see (a kind of route it does not know): refused
+            log.error("refused %s: a route the access check could not match", request.method)
+            return Decision(403, None)
         return None
     template = found.template
     decision = decide(caller.principal, request.method, template, _params(found, path))
