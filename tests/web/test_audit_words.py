@@ -39,6 +39,7 @@ def test_every_route_of_a_person_has_its_own_words() -> None:
         ("POST /people/{person_id}/some-new-form", "change", "changed the record"),
         ("GET /people/{person_id}/new.zip", "download", "downloaded part of the record"),
         ("PUT /people/{person_id}/summary", "change", "changed the record"),
+        ("GET /navigator", "read", "looked at the record's line in the navigator's list"),
         ("", "read", "looked at a page of the record"),
         ("GET /elsewhere", "refused", "tried to open a page of the record (refused)"),
     ],

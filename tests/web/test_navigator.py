@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from nextline.accounts.audit import entries as audit_entries
 from nextline.accounts.principal import Kind, Principal, Role
 from nextline.record.validate import validate_record
 from nextline.store.tables import RecordVersion
@@ -182,6 +183,24 @@ def test_a_navigator_account_sees_only_the_people_it_navigates_for(site) -> None
     assert _rows(page) == [("turned", "status_turned"), ("quiet", "nothing")]
     assert "The people you follow as a navigator" in page
     assert "Uma Urgent" not in page
+    # the list read both people: each one's log says so; nobody else's log changed
+    engine = site.state.web.store.engine
+    for person in ("turned", "quiet"):
+        (entry,) = audit_entries(engine, person)
+        assert (entry.actor, entry.actor_kind, entry.account_id, entry.action, entry.what) == (
+            "Nurse Kim (navigator)",
+            "account",
+            7,
+            "read",
+            "GET /navigator",
+        )
+    assert audit_entries(engine, "urgent") == []
+
+
+def test_the_local_user_leaves_no_audit_lines(site) -> None:
+    with make_client(site) as client:
+        client.get("/navigator")
+    assert audit_entries(site.state.web.store.engine, "urgent") == []
 
 
 @pytest.mark.parametrize(

@@ -123,3 +123,29 @@ def _entry(row: AuditEvent) -> AuditEntry:
         what=row.what,
         source=row.source,
     )
+
+
+def record_many(engine: Engine, found: list[AuditEntry]) -> None:
+    """Append several entries in one transaction (a page that shows many people at once, like
+    the navigator's list, reads each of them): all of them or none."""
+    from sqlalchemy.orm import Session
+
+    from nextline.store.account_tables import AuditEvent
+
+    for entry in found:
+        if entry.action not in ACTIONS:
+            raise ValueError(f"unknown audit action {entry.action!r}")
+    with Session(engine) as session, session.begin():
+        session.add_all(
+            AuditEvent(
+                at=entry.at,
+                person_id=entry.person_id,
+                actor=entry.actor[:200],
+                actor_kind=entry.actor_kind,
+                account_id=entry.account_id,
+                action=entry.action,
+                what=entry.what[:200],
+                source=entry.source[:64],
+            )
+            for entry in found
+        )

@@ -78,6 +78,11 @@ API: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/summary.pdf"): ("download", "the summary PDF"),
 }
 
+# Pages of several people at once: each person on it gets the line.
+SHARED: dict[tuple[str, str], tuple[str, str]] = {
+    ("GET", "/navigator"): ("look at", "the record's line in the navigator's list"),
+}
+
 # When a route is not in the tables (a route added later, an old entry): words by action.
 BY_ACTION: dict[str, tuple[str, str]] = {
     "read": ("look at", "a page of the record"),
@@ -117,6 +122,9 @@ def _pattern(template: str) -> re.Pattern[str]:
 
 def _known(method: str, path: str) -> tuple[tuple[str, str], bool] | None:
     """(verb, object) and whether it came through the API, for a person's route."""
+    shared = SHARED.get((method, path.rstrip("/")))
+    if shared is not None:
+        return shared, False
     api = path.startswith("/api/")
     if api:
         path = path[len("/api") :]

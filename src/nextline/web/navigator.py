@@ -206,6 +206,34 @@ def people_facts(app_state: Any, state: WebState, people: list[PersonSummary]) -
     return out
 
 
+NAVIGATOR_ROUTE = "GET /navigator"
+
+
+def _audit(request: Request, principal: Principal, person_ids: list[str]) -> None:
+    """The list reads every person on it: each gets a line in their audit log ("who has
+    looked at my record"), as any page of theirs would."""
+    from nextline.accounts.audit import AuditEntry, record_many
+
+    at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    client = request.client.host if request.client else ""
+    record_many(
+        request.app.state.web.store.engine,
+        [
+            AuditEntry(
+                at=at,
+                person_id=person_id,
+                actor=f"{principal.label} (navigator)",
+                actor_kind=str(principal.kind),
+                account_id=principal.account_id,
+                action="read",
+                what=NAVIGATOR_ROUTE,
+                source=client,
+            )
+            for person_id in person_ids
+        ],
+    )
+
+
 @router.get("/navigator")
 def navigator(request: Request) -> Response:
     state: WebState = request.app.state.web
@@ -213,6 +241,8 @@ def navigator(request: Request) -> Response:
     people = followed(principal, state.store)
     day = state.today()
     rows = rank_people(people_facts(request.app.state, state, people), day)
+    if principal.kind is not Kind.LOCAL and people:
+        _audit(request, principal, [p.id for p in people])
     response: Response = request.app.state.templates.TemplateResponse(
         request,
         "navigator.html",
