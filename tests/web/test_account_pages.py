@@ -206,3 +206,11 @@ def test_the_sharing_page_checks_what_the_owner_types(server) -> None:
     other = owner.post(f"{url}/links/{dana_id}/revoke", data={"csrf_token": csrf(owner)})
     assert other.status_code == 404
     assert server.accounts.principal_for_share(dana_link) is not None
+
+
+def test_the_list_offers_delete_only_to_the_owner(server) -> None:
+    owner_page = client_as(server, "owner").get("/people").text
+    carer_page = client_as(server, "caregiver").get("/people").text
+    assert f'href="/people/{MARIA}/delete"' in owner_page
+    assert f'href="/people/{MARIA}/delete"' not in carer_page
+    assert f'href="/people/{MARIA}/record.yaml"' in carer_page
