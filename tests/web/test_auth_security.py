@@ -351,3 +351,14 @@ def test_under_a_path_prefix_every_request_is_still_checked(server) -> None:
         refused = browser.get(f"/nextline/people/{DANA}")
         assert refused.status_code == 404
         assert f"no person with id '{DANA}'" in _said(refused)
+
+
+def test_signing_in_again_ends_the_session_the_browser_had(server) -> None:
+    browser = client_as(server, "caregiver")
+    first = browser.cookies.get("nextline_session")
+    assert sign_in(browser, "navigator").status_code == 303
+    assert browser.cookies.get("nextline_session") != first
+    with make_client(server.app) as thief:
+        thief.cookies.set("nextline_session", first, domain="127.0.0.1")
+        assert thief.get(f"/people/{MARIA}", follow_redirects=False).status_code == 303
+    browser.__exit__(None, None, None)
