@@ -152,3 +152,28 @@ def test_two_requests_racing_with_one_invitation_use_it_once(accounts: AccountSt
         outcomes = sorted(pool.map(accept, ids))
     assert outcomes == ["accepted", "token", "token", "token"]
     assert len(accounts.members("maria")) == 1
+
+
+def test_an_invitation_with_a_taken_username_is_not_used_up(accounts: AccountStore) -> None:
+    accounts.create_account("sam", "Sam", password=PASSWORD)
+    token = accounts.create_invite("maria", Role.CAREGIVER, None)
+    with pytest.raises(AccountError, match=r"^username: the username 'sam' is taken"):
+        accounts.accept_invite(token, username="SAM", display_name="Other", password=PASSWORD)
+    assert accounts.invite_details(token) is not None
+    assert accounts.members("maria") == []
+
+
+def test_no_link_works_for_a_disabled_account(accounts: AccountStore) -> None:
+    accounts.create_account("boss", "Admin", password=PASSWORD, is_admin=True)
+    sam = accounts.create_account("sam", "Sam", password=PASSWORD)
+    reset = accounts.create_reset_link(sam, None)
+    invite = accounts.create_invite("maria", Role.CAREGIVER, None)
+    accounts.disable(sam)
+    with pytest.raises(AccountError, match=r"^account: this account is disabled"):
+        accounts.reset_password(reset, NEW)
+    with pytest.raises(AccountError, match=r"^account: 'sam' is disabled"):
+        accounts.create_reset_link(sam, None)
+    with pytest.raises(AccountError, match=r"^account: 'sam' is disabled"):
+        accounts.accept_invite(invite, account_id=sam)
+    assert accounts.invite_details(invite) is not None  # still there for someone else
+    assert accounts.sign_in("sam", NEW, "a").outcome == "bad"

@@ -421,30 +421,43 @@ class AccountStore:
             return None
         now = self._now()
         hashed = tokens.token_hash(token)
-        with Session(self.engine) as session:
-            row = session.get(AccountSession, hashed)
-            if (
-                row is None
-                or row.revoked_at is not None
-                or now >= row.expires_at
-                or now - row.last_seen_at >= policy.SESSION_IDLE
-            ):
-                return None
-            account = session.get(Account, row.account_id)
-            if account is None or account.disabled_at is not None:
-                return None
-            roles: dict[str, Role] = {}
-            if not account.is_admin:
-                query = select(Membership).where(Membership.account_id == account.id)
-                roles = {m.person_id: Role(m.role) for m in session.scalars(query)}
-            principal = Principal(
-                Kind.ACCOUNT,
-                account.display_name,
-                account_id=account.id,
-                is_admin=account.is_admin,
-                roles=roles,
+        # One query (one round trip per request): the session, its account, and one row per
+        # role the account holds.
+        query = (
+            select(
+                AccountSession.last_seen_at,
+                AccountSession.expires_at,
+                AccountSession.revoked_at,
+                Account.id,
+                Account.display_name,
+                Account.is_admin,
+                Account.disabled_at,
+                Membership.person_id,
+                Membership.role,
             )
-            touch = now - row.last_seen_at >= policy.SESSION_TOUCH
+            .join(Account, Account.id == AccountSession.account_id)
+            .outerjoin(Membership, Membership.account_id == Account.id)
+            .where(AccountSession.token_hash == hashed)
+        )
+        with Session(self.engine) as session:
+            rows = session.execute(query).all()
+        if not rows:
+            return None
+        last_seen, expires_at, revoked_at, account_id, label, is_admin, disabled_at = rows[0][:7]
+        if (
+            revoked_at is not None
+            or disabled_at is not None
+            or now >= expires_at
+            or now - last_seen >= policy.SESSION_IDLE
+        ):
+            return None
+        roles: dict[str, Role] = {}
+        if not is_admin:
+            roles = {row[7]: Role(row[8]) for row in rows if row[7] is not None}
+        principal = Principal(
+            Kind.ACCOUNT, label, account_id=account_id, is_admin=is_admin, roles=roles
+        )
+        touch = now - last_seen >= policy.SESSION_TOUCH
         if touch:
             with self._tx() as session:
                 session.execute(
