@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     database_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8321
+    # The address people open nextline at in server mode (e.g. https://nextline.example.org),
+    # for the links `nextline admin` prints; default http://HOST:PORT.
+    base_url: str | None = None
 
     @property
     def data_dir(self) -> Path:

@@ -14,6 +14,8 @@ import typer
 from typer.core import TyperGroup
 
 from nextline.cli import (
+    admin_cmds,
+    backup_cmds,
     kb_cmds,
     options_cmds,
     plan_cmds,
@@ -61,6 +63,8 @@ plan_cmds.register(app)
 status_cmds.register(app)
 options_cmds.register(app)
 kb_cmds.register(app)
+backup_cmds.register(app)
+admin_cmds.register(app)
 
 
 def main() -> None:

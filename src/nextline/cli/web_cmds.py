@@ -1,4 +1,10 @@
-"""`nextline serve`: the local web app, on loopback only (no sign-in exists yet).
+"""`nextline serve`: the web app, on loopback (local mode), or on a public address in server
+mode once accounts exist (`nextline admin init`; see docs/server.md).
+
+A public address (`--public`, or any `--host` that is not loopback) is refused before
+anything starts unless an account exists: without sign-in, anyone who could reach the port
+could read and change every record. TLS comes from a reverse proxy (its address goes in
+`--forwarded-allow-ips`) or from uvicorn itself (`--ssl-certfile` and `--ssl-keyfile`).
 
 `--workers N` runs N server processes on the one address, for a program with many people
 and several staff at once. Why that stays safe: every save names the version it was built
@@ -11,6 +17,7 @@ environment only, so a page served by one is accepted by the others.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,13 +25,18 @@ import typer
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from nextline.settings import Settings
+
 SECRET_VARIABLE = "NEXTLINE_SERVE_SESSION_SECRET"  # set for the worker processes only
 
 
 def serve(
     host: Annotated[
         str | None,
-        typer.Option(help="Address to listen on. Only loopback (127.0.0.1, localhost, ::1)."),
+        typer.Option(
+            help="Address to listen on. Loopback (127.0.0.1, localhost, ::1) unless accounts "
+            "exist (server mode: `nextline admin init`)."
+        ),
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default 8321).")] = None,
     workers: Annotated[
@@ -36,21 +48,48 @@ def serve(
             "reads the trial catalog once.",
         ),
     ] = 1,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Listen on every address (0.0.0.0) unless --host names one. Needs server "
+            "mode: run `nextline admin init` first. See docs/server.md.",
+        ),
+    ] = False,
+    ssl_certfile: Annotated[
+        Path | None,
+        typer.Option(help="TLS certificate (PEM) to serve HTTPS directly; with --ssl-keyfile."),
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None,
+        typer.Option(help="The TLS certificate's private key (PEM); with --ssl-certfile."),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Addresses of a reverse proxy (such as Caddy) whose X-Forwarded-For and "
+            "X-Forwarded-Proto headers are trusted, comma-separated (default: 127.0.0.1)."
+        ),
+    ] = None,
 ) -> None:
-    """Start the web app on this machine and print its address."""
+    """Start the web app and print its address."""
     from nextline.settings import Settings
-    from nextline.web.security import check_bind_address
+    from nextline.web.security import check_bind_address, is_loopback
 
     settings = Settings()
     updates: dict[str, object] = {}
     if host is not None:
         updates["host"] = host
+    elif public:
+        updates["host"] = "0.0.0.0"
     if port is not None:
         if not 1 <= port <= 65535:
             raise typer.BadParameter("a port is a number from 1 to 65535", param_hint="--port")
         updates["port"] = port
     settings = settings.model_copy(update=updates)
-    check_bind_address(settings.host)  # before anything opens: a clear error, exit 1
+    tls = tls_files(ssl_certfile, ssl_keyfile)
+    authentication = server_mode(settings)
+    check_bind_address(settings.host, authentication)  # before anything opens: exit 1
 
     import uvicorn
 
@@ -59,7 +98,7 @@ def serve(
     if workers == 1:
         from nextline.web import create_app
 
-        target = create_app(settings, warm_up=True)
+        target = create_app(settings, authentication=authentication, warm_up=True)
         where = ""
     else:
         import secrets
@@ -72,7 +111,16 @@ def serve(
         os.environ[SECRET_VARIABLE] = secrets.token_hex(32)
         target = "nextline.cli.web_cmds:worker_app"
         where = f" in {workers} processes"
-    typer.echo(f"nextline is running at http://{shown}:{settings.port}/{where}  (Ctrl+C to stop)")
+    scheme = "https" if tls else "http"
+    mode = "" if is_loopback(settings.host) else ", server mode: everyone signs in"
+    typer.echo(
+        f"nextline is running at {scheme}://{shown}:{settings.port}/{where}{mode}  (Ctrl+C to stop)"
+    )
+    if not tls and not is_loopback(settings.host):
+        typer.echo(
+            "No certificate given: put a reverse proxy with TLS in front (docs/server.md), "
+            "never open this address to people directly over plain HTTP."
+        )
     uvicorn.run(
         target,
         host=settings.host,
@@ -82,7 +130,39 @@ def serve(
         log_level="warning",
         access_log=False,  # paths carry person ids; logs never hold health data
         server_header=False,
+        ssl_certfile=str(tls[0]) if tls else None,
+        ssl_keyfile=str(tls[1]) if tls else None,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
+
+
+def server_mode(settings: Settings) -> bool:
+    """Whether sign-in is on (an account exists); asked only for a non-loopback address,
+    so local mode never opens the store here."""
+    from nextline.web.security import is_loopback
+
+    if is_loopback(settings.host):
+        return False
+    from nextline.accounts.mode import accounts_exist
+
+    return accounts_exist(settings)
+
+
+def tls_files(certfile: Path | None, keyfile: Path | None) -> tuple[Path, Path] | None:
+    """The certificate and key to serve HTTPS with, both or neither, each a readable file."""
+    if certfile is None and keyfile is None:
+        return None
+    if certfile is None or keyfile is None:
+        missing = "--ssl-certfile" if certfile is None else "--ssl-keyfile"
+        raise typer.BadParameter(
+            "a certificate and its key go together: give --ssl-certfile and --ssl-keyfile",
+            param_hint=missing,
+        )
+    for hint, path in (("--ssl-certfile", certfile), ("--ssl-keyfile", keyfile)):
+        if not path.is_file():
+            raise typer.BadParameter(f"no file at {str(path)!r}", param_hint=hint)
+    return certfile, keyfile
 
 
 def worker_app() -> FastAPI:
@@ -90,9 +170,13 @@ def worker_app() -> FastAPI:
     from nextline.settings import Settings
     from nextline.web import create_app
 
+    settings = Settings()
     secret = os.environ.get(SECRET_VARIABLE)
     return create_app(
-        Settings(), session_secret=bytes.fromhex(secret) if secret else None, warm_up=True
+        settings,
+        authentication=server_mode(settings),
+        session_secret=bytes.fromhex(secret) if secret else None,
+        warm_up=True,
     )
 
 

@@ -25,10 +25,12 @@ from nextline.errors import (
 )
 from nextline.web.security import (
     CSRF_COOKIE,
+    HSTS,
     SECURITY_HEADERS,
     CsrfSigner,
     check_bind_address,
-    host_allowed,
+    served_host_allowed,
+    served_publicly,
 )
 
 # Methods that carry a body: an API write must send it as JSON.
@@ -131,6 +133,7 @@ def create_app(
     from nextline.settings import Settings
     from nextline.store import open_store
     from nextline.web import (
+        account_pages,
         api,
         api_docs,
         audit_pages,
@@ -141,6 +144,7 @@ def create_app(
         pages,
         people_admin,
         questions,
+        sharing,
         trial_changes,
         upload,
     )
@@ -188,11 +192,25 @@ def create_app(
     # headers are added to the gate's refusals too.
     app.add_middleware(RequestGate, signer=signer, refuse=_refuse)
 
+    from nextline.accounts.store import AccountStore
+    from nextline.web.access_check import check, refusal
+    from nextline.web.signed_in import caller
+
+    # Who is asking (`web.signed_in`): the one local user until accounts exist.
+    app.state.accounts = AccountStore(app.state.web.store.engine)
+    app.state.caller_source = caller
+    # Tests only (the authorization matrix): answer 204 once the access check allows a
+    # request, instead of running its route. Never set from a request.
+    app.state.access_probe = False
+    public = served_publicly(settings.host)
+
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
+        from starlette.concurrency import run_in_threadpool
         from starlette.responses import PlainTextResponse
+        from starlette.responses import Response as PlainResponse
 
-        if not host_allowed(request.headers.get("host", "")):
+        if not served_host_allowed(request.headers.get("host", ""), settings.base_url, public):
             response: Response = PlainTextResponse(
                 "This address is not served. Open nextline at http://127.0.0.1.", 421
             )
@@ -202,7 +220,14 @@ def create_app(
             session = signer.new_session() if fresh else str(cookie)
             request.state.session = session
             request.state.csrf_token = signer.token(session)
-            if (
+            decision = await run_in_threadpool(
+                check, request, app.state.caller_source, app.state.web.store.engine
+            )
+            if decision is not None and not decision.allowed:
+                response = refusal(request, decision, _render_error)
+            elif decision is not None and app.state.access_probe:
+                response = PlainResponse(status_code=204, headers={"x-access": "allowed"})
+            elif (
                 request.method in BODY_METHODS
                 and request.url.path.startswith("/api/")
                 and _route_accepts(app, request.scope)
@@ -225,8 +250,11 @@ def create_app(
                     session,
                     httponly=True,
                     samesite="strict",
+                    secure=public or request.url.scheme == "https",
                     path="/",
                 )
+        if public or request.url.scheme == "https":
+            response.headers.setdefault("strict-transport-security", HSTS)
         for name, value in SECURITY_HEADERS.items():
             if name == "cache-control" and request.url.path.startswith("/static/"):
                 continue
@@ -283,6 +311,8 @@ def create_app(
     app.include_router(menopause.router)
     app.include_router(trial_changes.router)
     app.include_router(questions.router)
+    app.include_router(account_pages.router)
+    app.include_router(sharing.router)
     app.include_router(audit_pages.router)
     app.include_router(navigator.router)
     app.include_router(api.router, prefix="/api")

@@ -51,6 +51,14 @@ PAGES: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/upload"): ("upload", "a file into the record"),
     ("GET", "/delete"): ("open", "the page to delete the record"),
     ("POST", "/delete"): ("delete", "the record"),
+    ("GET", "/sharing"): ("look at", "who the record is shared with"),
+    ("POST", "/sharing/invite"): ("invite", "someone to see the record"),
+    ("POST", "/sharing/members/{account_id}/remove"): (
+        "take away",
+        "someone's access to the record",
+    ),
+    ("POST", "/sharing/links"): ("make", "a link for a clinician to read the record"),
+    ("POST", "/sharing/links/{share_id}/revoke"): ("stop", "a clinician's link to the record"),
     ("GET", "/access-log"): ("look at", "who has looked at the record"),
     ("GET", "/access-log.csv"): ("download", "the list of who has looked at the record"),
     ("GET", "/access-log.json"): ("download", "the list of who has looked at the record"),
@@ -103,6 +111,10 @@ PAST = {
     "move": "moved",
     "upload": "uploaded",
     "delete": "deleted",
+    "invite": "invited",
+    "take away": "took away",
+    "make": "made",
+    "stop": "stopped",
 }
 
 BY_PROGRAM = " (through a program, not the web pages)"

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nextline.web import engines
+from nextline.web.access import visible
+from nextline.web.access_check import principal_of
 from nextline.web.editing import FORMS
 from nextline.web.menopause import CHOICES as MENOPAUSE_CHOICES
 from nextline.web.people_admin import examples_to_try
@@ -50,9 +52,11 @@ def people(request: Request) -> Response:
         request,
         "people.html",
         title="People",
-        people=state.store.list(),
+        people=visible(principal_of(request), state.store.list()),
         section="people",
-        examples=examples_to_try(state.store.exists),
+        examples=examples_to_try(
+            lambda i: principal_of(request).can_read(i) and state.store.exists(i)
+        ),
         deleted=request.query_params.get("deleted") == "1",
     )
 
