@@ -63,8 +63,11 @@ def test_entries_are_newest_first_in_plain_words_and_only_this_persons(app, clie
     record(engine, _entry(3, what="GET /api/people/hr-positive-esr1/status", source="127.0.0.1"))
     record(engine, _entry(4, what="GET /people/{person_id}/options", action="refused"))
     record(engine, _entry(5, person=OTHER, actor="Someone else"))
+    record(engine, _entry(6, actor="Dr Lee", actor_kind="share", account_id=None))
     rows = _rows(client.get(f"/people/{MARIA}/access-log").text)
     assert rows == [
+        ["1 Nov 2026, 08:42", "Dr Lee (through a clinician's link)", "looked at the summary",
+         "203.0.113.9"],
         ["1 Nov 2026, 08:28", "Helper 4", "tried to look at the treatment options (refused)",
          "203.0.113.9"],
         ["1 Nov 2026, 08:21", "Helper 3",

@@ -156,7 +156,8 @@ def plain_what(what: str, action: str) -> str:
     "tried to look at the summary (refused)"."""
     method, _, path = what.strip().partition(" ")
     path = path.strip().split("?", 1)[0]
-    known = _known(method.upper(), path)
+    method = method.upper()
+    known = _known("GET" if method == "HEAD" else method, path)
     if known is None:
         (verb, thing), api = BY_ACTION.get(action, BY_ACTION["read"]), False
     else:
@@ -172,6 +173,9 @@ LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 def plain_source(source: str) -> str:
     """Where the request came from: this computer, or the address of another one."""
+    source = source.strip()
+    if source.lower().startswith("::ffff:"):  # an IPv4 address seen over IPv6
+        source = source[len("::ffff:") :]
     if source in LOOPBACK or source.startswith("127."):
         return "this computer"
     return source or "unknown"
