@@ -136,3 +136,19 @@ def test_every_failure_waits_a_little_longer_and_a_success_does_not_wait(
 def test_a_near_miss_password_is_wrong(accounts: AccountStore, password: str) -> None:
     accounts.create_account("sam", "Sam", password=PASSWORD)
     assert accounts.sign_in("sam", password, "a").outcome == "bad"
+
+
+def test_the_attempts_table_never_keeps_what_was_typed_as_a_username(
+    accounts: AccountStore, engine: Engine
+) -> None:
+    from sqlalchemy import select
+
+    from nextline.store.account_tables import LoginAttempt
+
+    accounts.create_account("sam", "Sam", password=PASSWORD)
+    accounts.sign_in("my secret passphrase", "oops", "a")  # the password in the wrong box
+    accounts.sign_in("sam", PASSWORD, "a")
+    with engine.connect() as connection:
+        typed = [row[0] for row in connection.execute(select(LoginAttempt.username))]
+    assert len(typed) == 2
+    assert not any("secret" in t or t == "sam" for t in typed)

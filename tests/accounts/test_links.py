@@ -133,3 +133,22 @@ def test_a_share_link_is_revoked_only_through_its_own_person(accounts: AccountSt
         with pytest.raises(NotFound, match="no share link with id"):
             accounts.revoke_share(person, share_id)
     assert accounts.principal_for_share(token) is not None
+
+
+def test_two_requests_racing_with_one_invitation_use_it_once(accounts: AccountStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    ids = [accounts.create_account(f"user{i}", f"User {i}", password=None) for i in range(4)]
+    token = accounts.create_invite("maria", Role.CAREGIVER, None)
+
+    def accept(account_id: int) -> str:
+        try:
+            accounts.accept_invite(token, account_id=account_id)
+        except AccountError as exc:
+            return exc.field
+        return "accepted"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = sorted(pool.map(accept, ids))
+    assert outcomes == ["accepted", "token", "token", "token"]
+    assert len(accounts.members("maria")) == 1

@@ -104,3 +104,17 @@ def test_provisioning_uri_names_the_issuer_and_the_account() -> None:
     uri = totp.provisioning_uri("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "sam")
     assert uri.startswith("otpauth://totp/nextline:sam?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     assert "issuer=nextline" in uri
+
+
+def test_one_code_sent_twice_at_the_same_moment_signs_in_once(
+    accounts: AccountStore, clock: Clock
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, secret = _with_totp(accounts, clock)
+    code = totp.code_at(secret, clock.now)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        outcomes = sorted(
+            pool.map(lambda c: accounts.sign_in("sam", PASSWORD, c, code).outcome, "abc")
+        )
+    assert outcomes == ["bad", "bad", "ok"]

@@ -41,9 +41,9 @@ def test_every_route_of_a_person_has_its_own_words() -> None:
         ("GET /people/{person_id}/new.zip", "download", "downloaded part of the record"),
         ("PUT /people/{person_id}/summary", "change", "changed the record"),
         ("POST /people/{person_id}/sharing/members/{account_id}/remove", "change",
-         "took away someone's access to the record"),
+         "took away a helper's access to the record"),
         ("POST /people/{person_id}/sharing/links/{share_id}/revoke", "refused",
-         "tried to stop a clinician's link to the record (refused)"),
+         "tried to turn off a link for a doctor or nurse (refused)"),
         ("GET /navigator", "read", "looked at the record's line in the navigator's list"),
         ("", "read", "looked at a page of the record"),
         ("GET /elsewhere", "refused", "tried to open a page of the record (refused)"),
@@ -69,3 +69,11 @@ def test_plain_words(what: str, action: str, words: str) -> None:
 )
 def test_where_from(source: str, words: str) -> None:
     assert plain_source(source) == words
+
+
+def test_every_verb_has_its_past_form() -> None:
+    from nextline.web.audit_words import API, BY_ACTION, PAGES, PAST, SHARED
+
+    tables = (PAGES, API, SHARED, BY_ACTION)
+    verbs = {verb for table in tables for verb, _ in table.values()}
+    assert sorted(verbs - set(PAST)) == []

@@ -334,3 +334,31 @@ def test_listening_publicly_without_a_configured_address_answers_any_host(tmp_pa
         assert browser.get("/sign-in").status_code == 200
         page = browser.get(f"/people/{MARIA}", follow_redirects=False)
         assert page.status_code == 303  # sign-in guards it
+
+
+def test_under_a_path_prefix_every_request_is_still_checked(server) -> None:
+    """A proxy may serve the app under a prefix (`root_path`): the check matches the route
+    the router will reach, not the raw path."""
+    with make_client(server.app, root_path="/nextline") as browser:
+        token = csrf_of(browser)
+        signed = browser.post(
+            "/nextline/sign-in",
+            data={"csrf_token": token, "username": "caregiver", "password": PASSWORD},
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303
+        assert browser.get(f"/nextline/people/{MARIA}").status_code == 200
+        refused = browser.get(f"/nextline/people/{DANA}")
+        assert refused.status_code == 404
+        assert f"no person with id '{DANA}'" in _said(refused)
+
+
+def test_signing_in_again_ends_the_session_the_browser_had(server) -> None:
+    browser = client_as(server, "caregiver")
+    first = browser.cookies.get("nextline_session")
+    assert sign_in(browser, "navigator").status_code == 303
+    assert browser.cookies.get("nextline_session") != first
+    with make_client(server.app) as thief:
+        thief.cookies.set("nextline_session", first, domain="127.0.0.1")
+        assert thief.get(f"/people/{MARIA}", follow_redirects=False).status_code == 303
+    browser.__exit__(None, None, None)

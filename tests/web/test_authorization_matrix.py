@@ -371,3 +371,14 @@ def test_the_rules_follow_what_each_route_does() -> None:
         "POST /people/{person_id}/sharing/links/{share_id}/revoke",
         "POST /people/{person_id}/sharing/members/{account_id}/remove",
     ]
+
+
+def test_a_route_the_check_cannot_match_is_refused_not_let_through(tmp_path) -> None:
+    """The safety net: if the flat route table ever missed a route the router serves (a new
+    kind of route), the request is refused, not let through unchecked."""
+    app = make_app(tmp_path / "home", people=(MARIA,), trials=False)
+    with make_client(app) as local:
+        assert local.get(f"/people/{MARIA}/history").status_code == 200
+        app.state.route_entries = []  # as if the table knew no route
+        assert local.get(f"/people/{MARIA}/history").status_code == 403
+        assert local.get("/nowhere").status_code == 404  # no route at all: still not found

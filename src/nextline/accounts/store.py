@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from nextline.accounts import passwords, policy, tokens, totp
@@ -47,7 +47,7 @@ from nextline.accounts.models import (
     SignInResult,
 )
 from nextline.accounts.principal import EDITING_ROLES, Kind, Principal, Role
-from nextline.errors import NotFound
+from nextline.errors import NotFound, StoreError
 from nextline.store.account_tables import (
     Account,
     AccountSession,
@@ -146,8 +146,21 @@ class AccountStore:
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        """One write transaction. SQLite: `BEGIN IMMEDIATE`, so two writers queue on the
+        busy timeout instead of both reading a one-time link as unused (PostgreSQL: the
+        conditional UPDATEs decide)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                if self.engine.dialect.name == "sqlite":
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                yield session
+                session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                raise StoreError(f"the database is busy or unavailable: {exc.orig}") from exc
+            except BaseException:
+                session.rollback()
+                raise
 
     def _now(self) -> dt.datetime:
         return self._clock()
@@ -285,26 +298,27 @@ class AccountStore:
         username is refused even with the right password, with the seconds to wait."""
         now = self._now()
         name = normal_username(username)[: policy.USERNAME_MAX_LENGTH]
+        key = _attempt_key(name)
         client = client[:64]
         with Session(self.engine) as session:
             until = self._lock(session, now, client=client)
             if until is None:
-                until = self._lock(session, now, username=name)
+                until = self._lock(session, now, username=key)
             if until is not None:
                 return SignInResult(None, "locked", _seconds(until - now))
             account = session.scalars(select(Account).where(Account.username == name)).first()
             stored = account.password_hash if account is not None else None
         if not passwords.verify_password(self._hasher, stored, password) or account is None:
-            return self._failed(name, client, now)
+            return self._failed(key, client, now)
         if account.disabled_at is not None:
             return SignInResult(None, "disabled")
         if account.totp_secret is not None:
             if not totp_code:
                 return SignInResult(None, "totp_needed")
             if not self._use_code(account.id, account.totp_secret, totp_code, now):
-                return self._failed(name, client, now)
+                return self._failed(key, client, now)
         with self._tx() as session:
-            session.add(LoginAttempt(username=name, client=client, at=now, succeeded=True))
+            session.add(LoginAttempt(username=key, client=client, at=now, succeeded=True))
             if stored is not None and passwords.needs_rehash(self._hasher, stored):
                 fresh = passwords.hash_password(self._hasher, password)
                 session.execute(
@@ -342,16 +356,16 @@ class AccountStore:
         until = policy.locked_until(failures, limit, window, lock)
         return until if until is not None and until > now else None
 
-    def _failed(self, name: str, client: str, now: dt.datetime) -> SignInResult:
+    def _failed(self, key: str, client: str, now: dt.datetime) -> SignInResult:
         """Record a failure, forget attempts too old to matter, and wait a little."""
         with self._tx() as session:
-            session.add(LoginAttempt(username=name, client=client, at=now, succeeded=False))
+            session.add(LoginAttempt(username=key, client=client, at=now, succeeded=False))
             session.execute(
                 delete(LoginAttempt).where(LoginAttempt.at < now - policy.ATTEMPTS_KEPT)
             )
             recent = session.scalar(
                 select(func.count()).where(
-                    LoginAttempt.username == name,
+                    LoginAttempt.username == key,
                     LoginAttempt.succeeded.is_(False),
                     LoginAttempt.at >= now - policy.USERNAME_WINDOW,
                 )
@@ -626,8 +640,10 @@ class AccountStore:
                     account_id = self._insert_account(session, name, shown, hashed, False)
                 self._grant(session, account_id, link.person_id, Role(link.role), keep_owner=True)
                 return account_id
-        except IntegrityError as exc:
-            raise _taken(name or "") from exc
+        except IntegrityError as exc:  # a race with another request
+            if name is not None:
+                raise _taken(name) from exc
+            raise AccountError("token", "this invitation was used at the same moment") from exc
 
     def create_reset_link(
         self, account_id: int, created_by: int | None, hours: int = policy.RESET_HOURS
@@ -802,6 +818,13 @@ class AccountStore:
             account.totp_secret = None
             account.totp_pending = None
             account.totp_last_step = None
+
+
+def _attempt_key(name: str) -> str:
+    """What a sign-in attempt records instead of the username typed: its SHA-256. People
+    sometimes type their password into the username field; the attempts table must not keep
+    it, and the lock-out only needs to tell one name from another."""
+    return tokens.token_hash(name)
 
 
 def _seconds(delta: dt.timedelta) -> int:

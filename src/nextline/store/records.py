@@ -230,6 +230,8 @@ class RecordStore:
         being offered an export); returns how many versions were removed."""
         from sqlalchemy import delete
 
+        from nextline.store.account_tables import Membership, OneTimeLink, ShareLink
+
         with self._writing() as session:
             person = session.get(Person, person_id, with_for_update=True)
             if person is None:
@@ -237,6 +239,10 @@ class RecordStore:
             removed = session.execute(
                 delete(RecordVersion).where(RecordVersion.person_id == person_id)
             )
+            # Server mode: the roles, clinician links and invitations for this person go with
+            # them (the audit log stays: it has no link to `people`).
+            for table in (Membership, ShareLink, OneTimeLink):
+                session.execute(delete(table).where(table.person_id == person_id))
             session.delete(person)
             count = int(getattr(removed, "rowcount", 0) or 0)
         database = self.engine.url.database

@@ -49,12 +49,6 @@ def local_caller(_request: Request) -> Caller:
     return Caller(Principal.local(), server_mode=False)
 
 
-def principal_of(request: Request) -> Principal:
-    """The principal the access check found for this request."""
-    principal: Principal = request.state.principal
-    return principal
-
-
 @dataclass(frozen=True)
 class RouteEntry:
     """One route as the router will match it: its methods (None: any, a mount), its path
@@ -102,6 +96,27 @@ def matched_route(entries: list[RouteEntry], method: str, path: str) -> RouteEnt
     return None
 
 
+def _router_matches(request: Request) -> bool:
+    """Whether the router itself would answer this request with a route (the safety net
+    under `matched_route`: deny by default even if the flat table missed a route)."""
+    from starlette.routing import Match
+
+    scope = dict(request.scope)
+    return any(r.matches(scope)[0] is Match.FULL for r in request.app.router.routes)
+
+
+def route_path(scope: Any) -> str:
+    """The path the router matches: without the `root_path` a proxy serving the app under a
+    prefix adds (as Starlette's router does), so a prefixed request is checked too."""
+    path = str(scope["path"])
+    root = str(scope.get("root_path", ""))
+    if root and path.startswith(root):
+        rest = path[len(root) :]
+        if rest == "" or rest.startswith("/"):
+            return rest
+    return path
+
+
 def _params(entry: RouteEntry, path: str) -> dict[str, str]:
     match = entry.pattern.match(path)
     return {k: str(v) for k, v in match.groupdict().items()} if match else {}
@@ -113,12 +128,16 @@ def check(request: Request, source: CallerSource, engine: Engine) -> Decision | 
     entries = getattr(request.app.state, "route_entries", None)
     if entries is None:  # built at the first request, once every router is included
         entries = request.app.state.route_entries = route_entries(request.app.routes)
-    path = request.scope["path"]
+    path = route_path(request.scope)
     found = matched_route(entries, request.method, path)
     caller = source(request)
     request.state.principal = caller.principal
     request.state.server_mode = caller.server_mode
     if found is None:
+        if _router_matches(request):
+            # a route this table did not see (a kind of route it does not know): refused
+            log.error("refused %s: a route the access check could not match", request.method)
+            return Decision(403, None)
         return None
     template = found.template
     decision = decide(caller.principal, request.method, template, _params(found, path))
@@ -203,7 +222,6 @@ __all__ = [
     "check",
     "local_caller",
     "matched_route",
-    "principal_of",
     "refusal",
     "route_entries",
 ]

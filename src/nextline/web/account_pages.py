@@ -139,6 +139,9 @@ async def sign_in(request: Request) -> Response:
         form.add("code" if result.outcome == "totp_needed" else "password", message)
         return _sign_in_page(request, form, next_url, status)
     token = await run_in_threadpool(accounts.start_session, result.account_id, client)
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous:  # signing in again (perhaps as someone else): the old session ends
+        await run_in_threadpool(accounts.end_session, previous)
     response = RedirectResponse(safe_next(next_url), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, token)
     clear_cookie(request, response, SHARE_COOKIE)

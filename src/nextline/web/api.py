@@ -90,7 +90,7 @@ WithTrials = Query(
 @router.get("/people", response_model=list[PersonOut], summary="List the stored people")
 def list_people(request: Request) -> list[dict[str, Any]]:
     from nextline.web.access import visible
-    from nextline.web.access_check import principal_of
+    from nextline.web.principal import principal_of
 
     people = visible(principal_of(request), _state(request).store.list())
     return [person_out(p) for p in people]

@@ -1,6 +1,10 @@
 """`create_app(settings)`: the FastAPI app behind `nextline serve`. Built when called, never on
 import, so tests and the server each get their own store and settings.
 
+Who may do what: each request's caller (the local user, a signed-in account, a clinician's
+share link, or anonymous) is checked against its route's rule before the route runs
+(`web.access`, `web.access_check`); person-scoped requests are audited in server mode.
+
 Every error, on every route, is drawn one way: an HTML page `error.html` (or, under `/api`,
 the JSON `{"error": {"status", "kind", "message", "problems"}}`). Health data never goes to
 the log; only the method, the route template and the status do.
@@ -117,7 +121,11 @@ def create_app(
     warm_up: bool = False,
 ) -> FastAPI:
     """The web app for these settings. A non-loopback `settings.host` is refused
-    (`ConfigError`) because there is no sign-in yet.
+    (`ConfigError`) unless `authentication` says sign-in is on (an account exists).
+
+    Every request is checked before its route runs (`web.access_check`): its caller comes
+    from the cookies (`web.signed_in`: the one local user until an account exists), its
+    route's rule from `web.access.RULES`, and a route without a rule is refused.
 
     `session_secret` signs the session cookies: server processes that share one (`nextline
     serve --workers N`) accept each other's sessions; by default each app makes its own.

@@ -52,13 +52,13 @@ PAGES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/delete"): ("open", "the page to delete the record"),
     ("POST", "/delete"): ("delete", "the record"),
     ("GET", "/sharing"): ("look at", "who the record is shared with"),
-    ("POST", "/sharing/invite"): ("invite", "someone to see the record"),
+    ("POST", "/sharing/invite"): ("make", "an invitation to help with the record"),
     ("POST", "/sharing/members/{account_id}/remove"): (
         "take away",
-        "someone's access to the record",
+        "a helper's access to the record",
     ),
-    ("POST", "/sharing/links"): ("make", "a link for a clinician to read the record"),
-    ("POST", "/sharing/links/{share_id}/revoke"): ("stop", "a clinician's link to the record"),
+    ("POST", "/sharing/links"): ("make", "a link for a doctor or nurse to read the record"),
+    ("POST", "/sharing/links/{share_id}/revoke"): ("turn off", "a link for a doctor or nurse"),
     ("GET", "/access-log"): ("look at", "who has looked at the record"),
     ("GET", "/access-log.csv"): ("download", "the list of who has looked at the record"),
     ("GET", "/access-log.json"): ("download", "the list of who has looked at the record"),
@@ -111,10 +111,9 @@ PAST = {
     "move": "moved",
     "upload": "uploaded",
     "delete": "deleted",
-    "invite": "invited",
     "take away": "took away",
     "make": "made",
-    "stop": "stopped",
+    "turn off": "turned off",
 }
 
 BY_PROGRAM = " (through a program, not the web pages)"
@@ -181,4 +180,4 @@ def plain_source(source: str) -> str:
     return source or "unknown"
 
 
-__all__ = ["BY_ACTION", "PAGES", "PAST", "has_words", "plain_source", "plain_what"]
+__all__ = ["API", "BY_ACTION", "PAGES", "PAST", "SHARED", "has_words", "plain_source", "plain_what"]

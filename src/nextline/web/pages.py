@@ -10,10 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from nextline.web import engines
 from nextline.web.access import visible
-from nextline.web.access_check import principal_of
 from nextline.web.editing import FORMS
 from nextline.web.menopause import CHOICES as MENOPAUSE_CHOICES
 from nextline.web.people_admin import examples_to_try
+from nextline.web.principal import principal_of
 from nextline.web.scan_sites import unconfirmed_sites
 from nextline.web.state import WebState
 from nextline.web.trial_changes import dashboard_changes, remember

@@ -93,8 +93,10 @@ def clear_cookie(request: Request, response: Response, name: str) -> None:
 
 
 def principal(request: Request) -> Principal:
-    found: Principal = request.state.principal
-    return found
+    """The request's principal (`web.principal.principal_of`)."""
+    from nextline.web.principal import principal_of
+
+    return principal_of(request)
 
 
 def claim(request: Request, person_id: str) -> None:
