@@ -11,8 +11,8 @@ import re
 import pytest
 
 from nextline.accounts.audit import AuditEntry, record
-from nextline.accounts.principal import Kind, Principal, Role
-from tests.web.conftest import MARIA, make_client
+from tests.web.accounts_setup import client_as, server_mode
+from tests.web.conftest import MARIA
 
 OTHER = "triple-negative-brca"
 START = dt.datetime(2026, 11, 1, 8, 0)
@@ -44,15 +44,6 @@ def _rows(html: str) -> list[list[str]]:
     ]
 
 
-def _as(app, principal: Principal) -> None:
-    """Every request of this app comes from `principal` (the app's caller hook, which the
-    access check reads instead of the cookies; the real cookies are tested in
-    test_authorization_matrix.py)."""
-    from nextline.web.access_check import Caller
-
-    app.state.caller_source = lambda _request: Caller(principal, server_mode=True)
-
-
 def test_an_empty_log_says_so_and_still_offers_the_downloads(client) -> None:
     page = client.get(f"/people/{MARIA}/access-log")
     assert page.status_code == 200
@@ -72,8 +63,11 @@ def test_entries_are_newest_first_in_plain_words_and_only_this_persons(app, clie
     record(engine, _entry(3, what="GET /api/people/hr-positive-esr1/status", source="127.0.0.1"))
     record(engine, _entry(4, what="GET /people/{person_id}/options", action="refused"))
     record(engine, _entry(5, person=OTHER, actor="Someone else"))
+    record(engine, _entry(6, actor="Dr Lee", actor_kind="share", account_id=None))
     rows = _rows(client.get(f"/people/{MARIA}/access-log").text)
     assert rows == [
+        ["1 Nov 2026, 08:42", "Dr Lee (through a clinician's link)", "looked at the summary",
+         "203.0.113.9"],
         ["1 Nov 2026, 08:28", "Helper 4", "tried to look at the treatment options (refused)",
          "203.0.113.9"],
         ["1 Nov 2026, 08:21", "Helper 3",
@@ -168,34 +162,60 @@ def test_the_json_download_matches_the_csv(app, client) -> None:
     }
 
 
-# who, and the refusal: 403 for those who know the person, 404 for those who do not (the
-# person's existence is not revealed), 303 to the sign-in page for the anonymous
-NOT_OWNERS = [
-    (Principal(Kind.ACCOUNT, "Sam", account_id=2, roles={MARIA: Role.CAREGIVER}), 403),
-    (Principal(Kind.ACCOUNT, "Nurse Kim", account_id=3, roles={MARIA: Role.NAVIGATOR}), 403),
-    (Principal(Kind.SHARE, "Dr Lee", roles={MARIA: Role.CLINICIAN}), 403),
-    (Principal(Kind.ACCOUNT, "Owner of another", account_id=4, roles={OTHER: Role.OWNER}), 404),
-    (Principal(Kind.ACCOUNT, "admin", account_id=1, is_admin=True), 404),
-    (Principal.anonymous(), 303),
-]
+# Through the real sign-in (aweb's access check decides first; the page checks again).
+REFUSED = {
+    "caregiver": 403,
+    "navigator": 403,
+    "clinician": 403,
+    "norole": 404,  # never says whether the person exists
+    "admin": 404,
+    "anonymous": 303,  # to the sign-in page
+}
 
 
-@pytest.mark.parametrize(("who", "status"), NOT_OWNERS, ids=lambda p: getattr(p, "label", p))
-def test_only_the_owner_may_read_or_download_the_log(app, who: Principal, status: int) -> None:
+@pytest.mark.parametrize("role", sorted(REFUSED))
+def test_only_the_owner_may_read_or_download_the_log(app, role: str) -> None:
+    server = server_mode(app)
     record(app.state.web.store.engine, _entry(1, actor="Secret helper"))
-    _as(app, who)
-    with make_client(app) as client:
+    client = client_as(server, role)
+    try:
         for suffix in ("", ".csv", ".json"):
             got = client.get(f"/people/{MARIA}/access-log{suffix}", follow_redirects=False)
-            assert got.status_code == status, suffix
+            assert got.status_code == REFUSED[role], (suffix, got.status_code)
             assert "Secret helper" not in got.text
+    finally:
+        client.__exit__(None, None, None)
 
 
-def test_a_signed_in_owner_reads_their_log(app) -> None:
-    record(app.state.web.store.engine, _entry(1, actor="Sam (caregiver)"))
-    _as(app, Principal(Kind.ACCOUNT, "Maria", account_id=5, roles={MARIA: Role.OWNER}))
-    with make_client(app) as client:
-        rows = _rows(client.get(f"/people/{MARIA}/access-log").text)
-        # newest first: this very look is in the log too (server mode audits every read)
-        assert [r[1] for r in rows] == ["Maria", "Sam (caregiver)"]
-        assert "Sam (caregiver)" in client.get(f"/people/{MARIA}/access-log.csv").text
+def test_a_signed_in_owner_reads_their_log_and_sees_the_others_visits(app) -> None:
+    server = server_mode(app)
+    caregiver = client_as(server, "caregiver")
+    owner = client_as(server, "owner")
+    try:
+        assert caregiver.get(f"/people/{MARIA}/summary").status_code == 200
+        rows = _rows(owner.get(f"/people/{MARIA}/access-log").text)
+        assert [r[1:3] for r in rows[:2]] == [
+            ["Owner", "looked at who has looked at the record"],
+            ["Caregiver", "looked at the summary"],
+        ]
+        assert "Caregiver" in owner.get(f"/people/{MARIA}/access-log.csv").text
+    finally:
+        caregiver.__exit__(None, None, None)
+        owner.__exit__(None, None, None)
+
+
+def test_the_log_points_to_where_access_is_taken_away(client) -> None:
+    page = client.get(f"/people/{MARIA}/access-log").text
+    assert f'<a href="/people/{MARIA}/sharing">take their access away</a>' in page
+    assert client.get(f"/people/{MARIA}/sharing").status_code == 200
+
+
+def test_only_the_owner_is_shown_the_link_to_the_log(app) -> None:
+    server = server_mode(app)
+    link = f'href="/people/{MARIA}/access-log"'
+    for role, shown in (("owner", True), ("caregiver", False), ("navigator", False)):
+        client = client_as(server, role)
+        try:
+            assert (link in client.get(f"/people/{MARIA}/history").text) is shown, role
+        finally:
+            client.__exit__(None, None, None)

@@ -25,6 +25,7 @@ def test_every_route_of_a_person_has_its_own_words() -> None:
         ("GET /people/{person_id}/summary.pdf", "download", "downloaded the summary PDF"),
         ("GET /people/anna/summary?x=1", "read", "looked at the summary"),
         ("get /people/{person_id}/timeline", "read", "looked at the timeline"),
+        ("HEAD /people/{person_id}/summary.pdf", "download", "downloaded the summary PDF"),
         ("POST /people/{person_id}/entries/labs/3/correct", "change",
          "corrected an entry of the record"),
         ("POST /people/{person_id}/restore/{version}", "change",
@@ -39,6 +40,10 @@ def test_every_route_of_a_person_has_its_own_words() -> None:
         ("POST /people/{person_id}/some-new-form", "change", "changed the record"),
         ("GET /people/{person_id}/new.zip", "download", "downloaded part of the record"),
         ("PUT /people/{person_id}/summary", "change", "changed the record"),
+        ("POST /people/{person_id}/sharing/members/{account_id}/remove", "change",
+         "took away a helper's access to the record"),
+        ("POST /people/{person_id}/sharing/links/{share_id}/revoke", "refused",
+         "tried to turn off a link for a doctor or nurse (refused)"),
         ("GET /navigator", "read", "looked at the record's line in the navigator's list"),
         ("", "read", "looked at a page of the record"),
         ("GET /elsewhere", "refused", "tried to open a page of the record (refused)"),
@@ -54,6 +59,9 @@ def test_plain_words(what: str, action: str, words: str) -> None:
         ("127.0.0.1", "this computer"),
         ("127.0.1.1", "this computer"),
         ("::1", "this computer"),
+        ("::ffff:127.0.0.1", "this computer"),
+        ("::ffff:198.51.100.4", "198.51.100.4"),
+        (" 203.0.113.9 ", "203.0.113.9"),
         ("203.0.113.9", "203.0.113.9"),
         ("2001:db8::7", "2001:db8::7"),
         ("", "unknown"),
@@ -61,3 +69,11 @@ def test_plain_words(what: str, action: str, words: str) -> None:
 )
 def test_where_from(source: str, words: str) -> None:
     assert plain_source(source) == words
+
+
+def test_every_verb_has_its_past_form() -> None:
+    from nextline.web.audit_words import API, BY_ACTION, PAGES, PAST, SHARED
+
+    tables = (PAGES, API, SHARED, BY_ACTION)
+    verbs = {verb for table in tables for verb, _ in table.values()}
+    assert sorted(verbs - set(PAST)) == []

@@ -15,12 +15,15 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from nextline.accounts.audit import entries as audit_entries
-from nextline.accounts.principal import Kind, Principal, Role
+from nextline.accounts.principal import Role
 from nextline.record.validate import validate_record
 from nextline.store.tables import RecordVersion
 from nextline.web.trial_changes import remember
+from tests.web.accounts_setup import DANA, client_as, server_mode
 from tests.web.attention_people import appointment, base, emergency, growth, lesions, questions
-from tests.web.conftest import AS_OF, make_app, make_client
+from tests.web.conftest import AS_OF, MARIA, make_app, make_client
+
+ANA = "her2-positive-brain"
 
 
 def _save(app, data: dict[str, Any]) -> None:
@@ -160,65 +163,58 @@ def test_new_trials_come_from_the_kept_match_and_no_match_runs(site, monkeypatch
     assert 'href="/people/quiet/trials"' in page
 
 
-def _as(app, principal: Principal) -> None:
-    """Every request of this app comes from `principal` (the app's caller hook, which the
-    access check reads instead of the cookies)."""
-    from nextline.web.access_check import Caller
-
-    app.state.caller_source = lambda _request: Caller(principal, server_mode=True)
-
-
-def test_a_navigator_account_sees_only_the_people_it_navigates_for(site) -> None:
-    _as(
-        site,
-        Principal(
-            Kind.ACCOUNT,
-            "Nurse Kim",
-            account_id=7,
-            roles={"turned": Role.NAVIGATOR, "quiet": Role.NAVIGATOR, "urgent": Role.CAREGIVER},
-        ),
-    )
-    with make_client(site) as client:
+def test_a_navigator_account_sees_only_the_people_it_navigates_for(tmp_path) -> None:
+    """Through the real sign-in: the navigator of Maria is also given Ana's record to follow;
+    Dana's owner and Maria's caregiver are other accounts."""
+    app = make_app(tmp_path / "home", trials=False)
+    server = server_mode(app)
+    server.accounts.grant(server.ids["navigator"], ANA, Role.NAVIGATOR)
+    client = client_as(server, "navigator")
+    try:
         page = client.get("/navigator").text
-    assert _rows(page) == [("turned", "status_turned"), ("quiet", "nothing")]
+    finally:
+        client.__exit__(None, None, None)
+    assert sorted(p for p, _ in _rows(page)) == sorted([MARIA, ANA])
     assert "The people you follow as a navigator" in page
-    assert "Uma Urgent" not in page
+    assert DANA not in page
     # the list read both people: each one's log says so; nobody else's log changed
-    engine = site.state.web.store.engine
-    for person in ("turned", "quiet"):
-        (entry,) = audit_entries(engine, person)
-        assert (entry.actor, entry.actor_kind, entry.account_id, entry.action, entry.what) == (
-            "Nurse Kim (navigator)",
-            "account",
-            7,
-            "read",
-            "GET /navigator",
-        )
-    assert audit_entries(engine, "urgent") == []
+    engine = app.state.web.store.engine
+    for person in (MARIA, ANA):
+        lines = [e for e in audit_entries(engine, person) if e.what == "GET /navigator"]
+        assert [(e.actor, e.actor_kind, e.account_id, e.action) for e in lines] == [
+            ("Navigator", "account", server.ids["navigator"], "read")
+        ]
+    assert audit_entries(engine, DANA) == []
+
+
+@pytest.mark.parametrize("role", ["caregiver", "owner", "clinician", "admin", "norole"])
+def test_others_follow_nobody_here(tmp_path, role: str) -> None:
+    app = make_app(tmp_path / "home", trials=False)
+    client = client_as(server_mode(app), role)
+    try:
+        page = client.get("/navigator")
+    finally:
+        client.__exit__(None, None, None)
+    assert page.status_code == 200
+    assert _rows(page.text) == []
+    assert "You do not follow anyone as a navigator yet." in page.text
+
+
+def test_the_view_asks_an_anonymous_caller_to_sign_in(tmp_path) -> None:
+    app = make_app(tmp_path / "home", trials=False)
+    client = client_as(server_mode(app), "anonymous")
+    try:
+        page = client.get("/navigator", follow_redirects=False)
+    finally:
+        client.__exit__(None, None, None)
+    assert page.status_code == 303
+    assert page.headers["location"].startswith("/sign-in")
 
 
 def test_the_local_user_leaves_no_audit_lines(site) -> None:
     with make_client(site) as client:
         client.get("/navigator")
     assert audit_entries(site.state.web.store.engine, "urgent") == []
-
-
-@pytest.mark.parametrize(
-    "who",
-    [
-        Principal(Kind.ACCOUNT, "admin", account_id=1, is_admin=True),
-        Principal(Kind.SHARE, "Dr Lee", roles={"urgent": Role.CLINICIAN}),
-        Principal(Kind.ACCOUNT, "Sam", account_id=2, roles={"urgent": Role.OWNER}),
-    ],
-    ids=lambda p: p.label,
-)
-def test_others_follow_nobody_here(site, who: Principal) -> None:
-    _as(site, who)
-    with make_client(site) as client:
-        page = client.get("/navigator").text
-    assert _rows(page) == []
-    assert "You do not follow anyone as a navigator yet." in page
-    assert "Uma" not in page
 
 
 def test_an_empty_store(tmp_path) -> None:
@@ -278,3 +274,17 @@ def test_a_status_that_turned_with_the_latest_change(tmp_path) -> None:
         "The treatment now looks “probably not working” after the latest change; "
         "before, it looked “probably working”"
     ]
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("navigator", True), ("caregiver", False), ("admin", False), ("clinician", False)],
+)
+def test_the_menu_link_is_for_those_who_follow_someone(tmp_path, role: str, shown: bool) -> None:
+    app = make_app(tmp_path / "home", trials=False)
+    client = client_as(server_mode(app), role)
+    try:
+        page = client.get("/account" if role != "clinician" else f"/people/{MARIA}").text
+    finally:
+        client.__exit__(None, None, None)
+    assert ('href="/navigator"' in page) is shown

@@ -68,11 +68,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/"): R.SIGNED_IN,
     ("GET", "/people"): R.SIGNED_IN,
     ("GET", "/api/people"): R.SIGNED_IN,
-    ("GET", "/navigator"): R.SIGNED_IN,  # lists only the people this account navigates
     ("POST", "/invite/{token}/accept"): R.SIGNED_IN,
     ("GET", "/account"): R.SIGNED_IN,
     ("POST", "/account/totp"): R.SIGNED_IN,
     ("POST", "/account/totp/confirm"): R.SIGNED_IN,
+    # the people the caller follows as a navigator (`web.navigator` lists only those)
+    ("GET", "/navigator"): R.SIGNED_IN,
     # a new person (the creator becomes the owner)
     ("GET", "/people/new"): R.CREATE_PERSON,
     ("GET", "/people/start"): R.CREATE_PERSON,
@@ -137,6 +138,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", _P + "/sharing/members/{account_id}/remove"): R.PERSON_OWNER,
     ("POST", _P + "/sharing/links"): R.PERSON_OWNER,
     ("POST", _P + "/sharing/links/{share_id}/revoke"): R.PERSON_OWNER,
+    # "who has looked at my record": it names the others who follow the person
     ("GET", _P + "/access-log"): R.PERSON_OWNER,
     ("GET", _P + "/access-log.csv"): R.PERSON_OWNER,
     ("GET", _P + "/access-log.json"): R.PERSON_OWNER,
@@ -151,6 +153,8 @@ DOWNLOADS = frozenset(
         _P + "/summary.html",
         _API + "/record",
         _API + "/summary.pdf",
+        _P + "/access-log.csv",
+        _P + "/access-log.json",
     }
 )
 

@@ -51,14 +51,17 @@ PAGES: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/upload"): ("upload", "a file into the record"),
     ("GET", "/delete"): ("open", "the page to delete the record"),
     ("POST", "/delete"): ("delete", "the record"),
+    ("GET", "/sharing"): ("look at", "who the record is shared with"),
+    ("POST", "/sharing/invite"): ("make", "an invitation to help with the record"),
+    ("POST", "/sharing/members/{account_id}/remove"): (
+        "take away",
+        "a helper's access to the record",
+    ),
+    ("POST", "/sharing/links"): ("make", "a link for a doctor or nurse to read the record"),
+    ("POST", "/sharing/links/{share_id}/revoke"): ("turn off", "a link for a doctor or nurse"),
     ("GET", "/access-log"): ("look at", "who has looked at the record"),
     ("GET", "/access-log.csv"): ("download", "the list of who has looked at the record"),
     ("GET", "/access-log.json"): ("download", "the list of who has looked at the record"),
-    ("GET", "/sharing"): ("look at", "who the record is shared with"),
-    ("POST", "/sharing/invite"): ("make", "an invitation to help with the record"),
-    ("POST", "/sharing/members/{account_id}/remove"): ("remove", "a helper's access"),
-    ("POST", "/sharing/links"): ("make", "a link for a doctor or nurse"),
-    ("POST", "/sharing/links/{share_id}/revoke"): ("turn off", "a link for a doctor or nurse"),
 }
 
 # The same under `/api/people/{person_id}`: another program (not the web pages) asked.
@@ -108,6 +111,9 @@ PAST = {
     "move": "moved",
     "upload": "uploaded",
     "delete": "deleted",
+    "take away": "took away",
+    "make": "made",
+    "turn off": "turned off",
 }
 
 BY_PROGRAM = " (through a program, not the web pages)"
@@ -149,7 +155,8 @@ def plain_what(what: str, action: str) -> str:
     "tried to look at the summary (refused)"."""
     method, _, path = what.strip().partition(" ")
     path = path.strip().split("?", 1)[0]
-    known = _known(method.upper(), path)
+    method = method.upper()
+    known = _known("GET" if method == "HEAD" else method, path)
     if known is None:
         (verb, thing), api = BY_ACTION.get(action, BY_ACTION["read"]), False
     else:
@@ -165,9 +172,12 @@ LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 def plain_source(source: str) -> str:
     """Where the request came from: this computer, or the address of another one."""
+    source = source.strip()
+    if source.lower().startswith("::ffff:"):  # an IPv4 address seen over IPv6
+        source = source[len("::ffff:") :]
     if source in LOOPBACK or source.startswith("127."):
         return "this computer"
     return source or "unknown"
 
 
-__all__ = ["BY_ACTION", "PAGES", "PAST", "has_words", "plain_source", "plain_what"]
+__all__ = ["API", "BY_ACTION", "PAGES", "PAST", "SHARED", "has_words", "plain_source", "plain_what"]

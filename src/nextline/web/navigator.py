@@ -222,8 +222,8 @@ def _audit(request: Request, principal: Principal, person_ids: list[str]) -> Non
             AuditEntry(
                 at=at,
                 person_id=person_id,
-                actor=f"{principal.label} (navigator)",
-                actor_kind=str(principal.kind),
+                actor=principal.label,  # as the access check writes it (`web.access_check`)
+                actor_kind=principal.kind.value,
                 account_id=principal.account_id,
                 action="read",
                 what=NAVIGATOR_ROUTE,
