@@ -117,15 +117,30 @@ def test_a_clinician_link_is_read_only_and_stops_when_revoked_or_expired(server,
     nav = doctor.get_by_role("navigation", name="This person's record")
     expect(nav.get_by_role("link", name="Summary")).to_be_visible()
     expect(nav.get_by_role("link", name="Add to the record")).to_have_count(0)
-    # read-only: a form reached by its address is refused and stores nothing
+    # no button that would change the record is offered, on any page read
+    for path in ("", "/questions", "/history"):
+        doctor.goto(f"{url}/people/{MARIA}{path}")
+        expect(doctor.locator("main form[method=post]").first).to_be_hidden()
+        assert doctor.locator("main button:visible").count() == 0, path
+    # read-only: a form reached by its address is not offered, and sending it anyway (with
+    # the page's own token, from this browser's cookies) is refused and stores nothing
     versions = len(setup.app.state.web.store.history(MARIA))
     doctor.goto(f"{url}/people/{MARIA}/add/lab")
-    doctor.fill("#f-date", "2025-05-21")
-    doctor.select_option("#f-test", "CA 15-3")
-    doctor.fill("#f-value", "60")
-    doctor.select_option("#f-unit", "U/mL")
-    doctor.get_by_role("button", name="Save").click()
-    expect(doctor.locator(".error-page")).to_have_attribute("data-status", "403")
+    expect(doctor.get_by_role("button", name="Save")).to_be_hidden()
+    token = doctor.locator("input[name=csrf_token]").first.get_attribute("value")
+    sent = doctor.context.request.post(
+        f"{url}/people/{MARIA}/add/lab",
+        form={
+            "csrf_token": token or "",
+            "date": "2025-05-21",
+            "test": "CA 15-3",
+            "value": "60",
+            "unit": "U/mL",
+        },
+        max_redirects=0,
+    )
+    assert sent.status == 403
+    assert "You can read this record but not change it." in sent.text()
     assert len(setup.app.state.web.store.history(MARIA)) == versions
     # and another person is not found
     doctor.goto(f"{url}/people/{DANA}/summary")
