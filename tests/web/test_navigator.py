@@ -288,3 +288,14 @@ def test_the_menu_link_is_for_those_who_follow_someone(tmp_path, role: str, show
     finally:
         client.__exit__(None, None, None)
     assert ('href="/navigator"' in page) is shown
+
+
+def test_a_damaged_snapshot_date_still_counts_the_new_trials(site) -> None:
+    from nextline.trials.history import Snapshot, save_snapshot
+
+    state = site.state.web
+    save_snapshot(state.settings.data_dir, "quiet", Snapshot("not a date", None, {}))
+    remember(state, "quiet", AS_OF, [_match("NCT07")], None)
+    with make_client(site) as client:
+        page = client.get("/navigator").text
+    assert _reasons(page, "quiet") == ["1 new trial may fit"]

@@ -18,6 +18,7 @@ goes to the log.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
@@ -110,7 +111,9 @@ def _earlier(
     if scans:
         latest = max(scans)
         before = latest - dt.timedelta(days=1)
-        found.append(EarlierStatus(_overall(record, kb, before), "scan", latest))
+        # should it fail, the status now is still known: only this comparison is missing
+        with contextlib.suppress(NextlineError):
+            found.append(EarlierStatus(_overall(record, kb, before), "scan", latest))
     if person.versions >= 2:
         try:
             previous = store.get(person.id, person.versions - 1)
@@ -184,12 +187,11 @@ def _with_trials(state: WebState, facts: PersonFacts, day: dt.date) -> PersonFac
         return facts
     if box is None or box.changes is None or not box.changes.new:
         return facts
-    since = box.changes.since
-    return replace(
-        facts,
-        new_trials=len(box.changes.new),
-        trials_since=dt.date.fromisoformat(since[:10]) if since else None,
-    )
+    try:  # the kept snapshot's date, written by this app; a damaged one is left unsaid
+        since = dt.date.fromisoformat(box.changes.since[:10]) if box.changes.since else None
+    except ValueError:
+        since = None
+    return replace(facts, new_trials=len(box.changes.new), trials_since=since)
 
 
 def people_facts(app_state: Any, state: WebState, people: list[PersonSummary]) -> list[PersonFacts]:
