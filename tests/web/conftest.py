@@ -28,7 +28,7 @@ BASE_URL = "http://127.0.0.1:8321"  # the app answers loopback names only
 
 def make_client(app, **kwargs) -> TestClient:
     """A test client that talks to the app as a browser on this machine would."""
-    return TestClient(app, base_url=BASE_URL, **kwargs)
+    return TestClient(app, **{"base_url": BASE_URL, **kwargs})
 
 
 TRIAL_PHASES = ("PHASE1", "PHASE2", "PHASE3")
@@ -101,13 +101,17 @@ def versions(app, person_id: str = MARIA) -> int:
 def all_routes() -> list[tuple[str, str]]:
     """(method, path) of every page, form and API route the app serves."""
     from nextline.web import (
+        account_pages,
         api,
+        audit_pages,
         editing,
         entry_edits,
         menopause,
+        navigator,
         pages,
         people_admin,
         questions,
+        sharing,
         trial_changes,
         upload,
     )
@@ -122,6 +126,10 @@ def all_routes() -> list[tuple[str, str]]:
         ("", questions.router),
         ("", trial_changes.router),
         ("", upload.router),
+        ("", account_pages.router),
+        ("", sharing.router),
+        ("", audit_pages.router),
+        ("", navigator.router),
         ("/api", api.router),
     )
     for prefix, router in routers:

@@ -21,6 +21,9 @@ def _concrete(path: str) -> str:
         .replace("{index}", "0")
         .replace("{section}", "labs")
         .replace("{version}", "1")
+        .replace("{token}", "not-a-link")
+        .replace("{account_id}", "1")
+        .replace("{share_id}", "0123456789ab")
     )
 
 
@@ -54,7 +57,7 @@ def _assert_json_error(response, status: int, kind: str) -> dict:
 
 def test_every_route_is_covered_by_this_file() -> None:
     routes = all_routes()
-    assert len(routes) == 58
+    assert len(routes) == 79
     assert all("{" not in _concrete(path) for _, path in routes)
 
 
@@ -82,6 +85,10 @@ def test_routes_without_a_person_give_the_one_shape_for_bad_input(
     client, method: str, path: str
 ) -> None:
     url = _concrete(path)
+    if method == "GET" and ("{token}" in path or path == "/account"):
+        # a link that is not one (or, with no accounts, no account page): the one 404 shape
+        _assert_html_error(client.get(url), 404, "not_found")
+        return
     if method == "GET":  # these take no input that can be wrong: they simply answer
         assert client.get(url, follow_redirects=False).status_code in (200, 303)
         return

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from nextline.store.account_tables import AuditEvent
+
 ACTIONS = ("read", "change", "download", "refused")
 
 
@@ -82,3 +84,68 @@ def entries(engine: Engine, person_id: str, *, limit: int | None = None) -> list
             )
             for row in session.scalars(query)
         ]
+
+
+def page(
+    engine: Engine, person_id: str, *, offset: int, limit: int
+) -> tuple[list[AuditEntry], int]:
+    """One page of a person's entries, newest first, and how many entries there are in all
+    (for "who has looked at my record", 50 a page, without reading the whole log)."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from nextline.store.account_tables import AuditEvent
+
+    if offset < 0 or limit < 1:
+        raise ValueError("offset: 0 or more; limit: 1 or more")
+    with Session(engine) as session:
+        total = session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.person_id == person_id)
+        )
+        rows = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.person_id == person_id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return [_entry(row) for row in rows], int(total or 0)
+
+
+def _entry(row: AuditEvent) -> AuditEntry:
+    return AuditEntry(
+        at=row.at,
+        person_id=row.person_id,
+        actor=row.actor,
+        actor_kind=row.actor_kind,
+        account_id=row.account_id,
+        action=row.action,
+        what=row.what,
+        source=row.source,
+    )
+
+
+def record_many(engine: Engine, found: list[AuditEntry]) -> None:
+    """Append several entries in one transaction (a page that shows many people at once, like
+    the navigator's list, reads each of them): all of them or none."""
+    from sqlalchemy.orm import Session
+
+    from nextline.store.account_tables import AuditEvent
+
+    for entry in found:
+        if entry.action not in ACTIONS:
+            raise ValueError(f"unknown audit action {entry.action!r}")
+    with Session(engine) as session, session.begin():
+        session.add_all(
+            AuditEvent(
+                at=entry.at,
+                person_id=entry.person_id,
+                actor=entry.actor[:200],
+                actor_kind=entry.actor_kind,
+                account_id=entry.account_id,
+                action=entry.action,
+                what=entry.what[:200],
+                source=entry.source[:64],
+            )
+            for entry in found
+        )

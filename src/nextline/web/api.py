@@ -89,7 +89,11 @@ WithTrials = Query(
 
 @router.get("/people", response_model=list[PersonOut], summary="List the stored people")
 def list_people(request: Request) -> list[dict[str, Any]]:
-    return [person_out(p) for p in _state(request).store.list()]
+    from nextline.web.access import visible
+    from nextline.web.principal import principal_of
+
+    people = visible(principal_of(request), _state(request).store.list())
+    return [person_out(p) for p in people]
 
 
 @router.post(
@@ -108,10 +112,21 @@ def import_person(
     base_version: int | None = BaseVersion,
 ) -> dict[str, Any]:
     from nextline.record.validate import validate_record
+    from nextline.web.signed_in import claim, may_change, new_person_id
 
     state = _state(request)
+    patient = body.get("patient")
+    named = patient.get("id") if isinstance(patient, dict) else None
+    base = base_version
+    if isinstance(named, str) and named:
+        wanted = new_person_id(request, named)
+        if wanted != named or not may_change(request, named):
+            # a new person for this caller: stored only if nobody took the id meanwhile
+            body = {**body, "patient": {**patient, "id": wanted}}  # type: ignore[dict-item]
+            base = 0
     record = validate_record(body, state.kb, _day(state, as_of))
-    person_id, version = state.store.save(record.file, "import through the API", base=base_version)
+    person_id, version = state.store.save(record.file, "import through the API", base=base)
+    claim(request, person_id)
     return {"id": person_id, "version": version, "warnings": [vars(w) for w in record.warnings]}
 
 

@@ -1,6 +1,10 @@
 """`create_app(settings)`: the FastAPI app behind `nextline serve`. Built when called, never on
 import, so tests and the server each get their own store and settings.
 
+Who may do what: each request's caller (the local user, a signed-in account, a clinician's
+share link, or anonymous) is checked against its route's rule before the route runs
+(`web.access`, `web.access_check`); person-scoped requests are audited in server mode.
+
 Every error, on every route, is drawn one way: an HTML page `error.html` (or, under `/api`,
 the JSON `{"error": {"status", "kind", "message", "problems"}}`). Health data never goes to
 the log; only the method, the route template and the status do.
@@ -25,10 +29,12 @@ from nextline.errors import (
 )
 from nextline.web.security import (
     CSRF_COOKIE,
+    HSTS,
     SECURITY_HEADERS,
     CsrfSigner,
     check_bind_address,
-    host_allowed,
+    served_host_allowed,
+    served_publicly,
 )
 
 # Methods that carry a body: an API write must send it as JSON.
@@ -115,7 +121,11 @@ def create_app(
     warm_up: bool = False,
 ) -> FastAPI:
     """The web app for these settings. A non-loopback `settings.host` is refused
-    (`ConfigError`) because there is no sign-in yet.
+    (`ConfigError`) unless `authentication` says sign-in is on (an account exists).
+
+    Every request is checked before its route runs (`web.access_check`): its caller comes
+    from the cookies (`web.signed_in`: the one local user until an account exists), its
+    route's rule from `web.access.RULES`, and a route without a rule is refused.
 
     `session_secret` signs the session cookies: server processes that share one (`nextline
     serve --workers N`) accept each other's sessions; by default each app makes its own.
@@ -131,14 +141,18 @@ def create_app(
     from nextline.settings import Settings
     from nextline.store import open_store
     from nextline.web import (
+        account_pages,
         api,
         api_docs,
+        audit_pages,
         editing,
         entry_edits,
         menopause,
+        navigator,
         pages,
         people_admin,
         questions,
+        sharing,
         trial_changes,
         upload,
     )
@@ -186,11 +200,25 @@ def create_app(
     # headers are added to the gate's refusals too.
     app.add_middleware(RequestGate, signer=signer, refuse=_refuse)
 
+    from nextline.accounts.store import AccountStore
+    from nextline.web.access_check import check, refusal
+    from nextline.web.signed_in import caller
+
+    # Who is asking (`web.signed_in`): the one local user until accounts exist.
+    app.state.accounts = AccountStore(app.state.web.store.engine)
+    app.state.caller_source = caller
+    # Tests only (the authorization matrix): answer 204 once the access check allows a
+    # request, instead of running its route. Never set from a request.
+    app.state.access_probe = False
+    public = served_publicly(settings.host)
+
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
+        from starlette.concurrency import run_in_threadpool
         from starlette.responses import PlainTextResponse
+        from starlette.responses import Response as PlainResponse
 
-        if not host_allowed(request.headers.get("host", "")):
+        if not served_host_allowed(request.headers.get("host", ""), settings.base_url, public):
             response: Response = PlainTextResponse(
                 "This address is not served. Open nextline at http://127.0.0.1.", 421
             )
@@ -200,7 +228,14 @@ def create_app(
             session = signer.new_session() if fresh else str(cookie)
             request.state.session = session
             request.state.csrf_token = signer.token(session)
-            if (
+            decision = await run_in_threadpool(
+                check, request, app.state.caller_source, app.state.web.store.engine
+            )
+            if decision is not None and not decision.allowed:
+                response = refusal(request, decision, _render_error)
+            elif decision is not None and app.state.access_probe:
+                response = PlainResponse(status_code=204, headers={"x-access": "allowed"})
+            elif (
                 request.method in BODY_METHODS
                 and request.url.path.startswith("/api/")
                 and _route_accepts(app, request.scope)
@@ -223,8 +258,11 @@ def create_app(
                     session,
                     httponly=True,
                     samesite="strict",
+                    secure=public or request.url.scheme == "https",
                     path="/",
                 )
+        if public or request.url.scheme == "https":
+            response.headers.setdefault("strict-transport-security", HSTS)
         for name, value in SECURITY_HEADERS.items():
             if name == "cache-control" and request.url.path.startswith("/static/"):
                 continue
@@ -281,6 +319,10 @@ def create_app(
     app.include_router(menopause.router)
     app.include_router(trial_changes.router)
     app.include_router(questions.router)
+    app.include_router(account_pages.router)
+    app.include_router(sharing.router)
+    app.include_router(audit_pages.router)
+    app.include_router(navigator.router)
     app.include_router(api.router, prefix="/api")
     if warm_up:
         app.state.web.warm_up()

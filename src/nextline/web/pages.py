@@ -9,9 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nextline.web import engines
+from nextline.web.access import visible
 from nextline.web.editing import FORMS
 from nextline.web.menopause import CHOICES as MENOPAUSE_CHOICES
 from nextline.web.people_admin import examples_to_try
+from nextline.web.principal import principal_of
 from nextline.web.scan_sites import unconfirmed_sites
 from nextline.web.state import WebState
 from nextline.web.trial_changes import dashboard_changes, remember
@@ -50,9 +52,11 @@ def people(request: Request) -> Response:
         request,
         "people.html",
         title="People",
-        people=state.store.list(),
+        people=visible(principal_of(request), state.store.list()),
         section="people",
-        examples=examples_to_try(state.store.exists),
+        examples=examples_to_try(
+            lambda i: principal_of(request).can_read(i) and state.store.exists(i)
+        ),
         deleted=request.query_params.get("deleted") == "1",
     )
 

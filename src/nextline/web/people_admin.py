@@ -19,6 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from nextline.errors import Problem, RecordInvalid
 from nextline.web.editing import read_form
 from nextline.web.forms import FormResult, parse_form, problems_to_form
+from nextline.web.signed_in import claim, new_person_id, principal
 from nextline.web.state import WebState
 
 router = APIRouter(include_in_schema=False)
@@ -97,6 +98,7 @@ async def start_person(request: Request) -> Response:
         result = problems_to_form(exc.problems, "", typed, rename=rename)
         return _render_start(request, result, 422)
     new_id, _ = state.store.save(record.file, "created in the web app", base=0)
+    claim(request, new_id)
     return RedirectResponse(f"/people/{new_id}", status_code=303)
 
 
@@ -111,16 +113,24 @@ async def add_example(request: Request) -> Response:
     if chosen not in EXAMPLE_IDS:
         raise HTTPException(422, "Choose one of the examples offered.")
     state = _state(request)
-    if not state.store.exists(chosen):
+    # Stored by someone this caller may not see (server mode): a copy of their own instead.
+    person_id = (
+        new_person_id(request, chosen) if not principal(request).can_read(chosen) else chosen
+    )
+    if not state.store.exists(person_id):
         import contextlib
 
         from nextline.errors import Conflict
 
-        with contextlib.suppress(Conflict):  # added by another tab a moment ago: open it
-            state.store.save(
-                read_patient_file(example_path(chosen)), "added the example person", base=0
+        file = read_patient_file(example_path(chosen))
+        if person_id != chosen:
+            file = file.model_copy(
+                update={"patient": file.patient.model_copy(update={"id": person_id})}
             )
-    return RedirectResponse(f"/people/{chosen}", status_code=303)
+        with contextlib.suppress(Conflict):  # added by another tab a moment ago: open it
+            state.store.save(file, "added the example person", base=0)
+            claim(request, person_id)
+    return RedirectResponse(f"/people/{person_id}", status_code=303)
 
 
 def _render_delete(

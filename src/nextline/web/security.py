@@ -71,6 +71,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+HSTS = "max-age=31536000"  # a year: browsers then refuse plain HTTP for this host
+
+
+def served_publicly(host: str) -> bool:
+    """Whether the app listens beyond this machine: its cookies are then `Secure` and its
+    answers carry HSTS (the connection must be TLS, through a proxy or uvicorn's own)."""
+    return not is_loopback(host)
+
+
 def check_bind_address(host: str, authentication: bool = False) -> None:
     """Refuse to listen anywhere but loopback until sign-in is on (server mode: an account
     exists, made by `nextline admin init`)."""
@@ -101,6 +110,22 @@ def host_allowed(host_header: str) -> bool:
     if port is not None and not 0 < int(port) < 65536:
         return False
     return is_loopback(match.group("name"))
+
+
+def served_host_allowed(host_header: str, base_url: str | None, public: bool) -> bool:
+    """The Host check in every mode: loopback names always; the host of the configured
+    address people open (`NEXTLINE_BASE_URL`, e.g. behind a TLS proxy that forwards the
+    Host); and, when the app itself listens beyond loopback with no address configured,
+    any host (sign-in guards it there, and the cookies belong to whatever site set them)."""
+    if host_allowed(host_header):
+        return True
+    if base_url:
+        from urllib.parse import urlsplit
+
+        expected = urlsplit(base_url).netloc.lower()
+        name = urlsplit(base_url).hostname or ""
+        return host_header.lower() in (expected, name.lower())
+    return public
 
 
 def origin_allowed(origin: str | None, fetch_site: str | None, host_header: str) -> bool:

@@ -24,6 +24,7 @@ from fastapi.responses import Response
 
 from nextline.errors import Conflict, InputTooLarge, RecordInvalid
 from nextline.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
+from nextline.web.signed_in import claim, new_person_id
 from nextline.web.state import WebState
 
 router = APIRouter(include_in_schema=False)
@@ -164,7 +165,17 @@ async def _upload(request: Request, into: str | None) -> Response:
             assert into is not None and base is not None
             return _confirm(request, person, raw, name, into, base)
         chosen = fields.get("patient", "").strip() or None
-        done = import_upload(state, raw, name, into=into, base=base, patient=chosen)
+        done = import_upload(
+            state,
+            raw,
+            name,
+            into=into,
+            base=base,
+            patient=chosen,
+            new_id=lambda wanted: new_person_id(request, wanted),
+        )
+        if into is None:
+            claim(request, done.person_id)
     except ChoosePerson as exc:
         problems = [vars(p) for p in exc.problems]
         carried = _carry(raw, name)

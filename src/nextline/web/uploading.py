@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,11 +106,14 @@ def import_upload(
     into: str | None = None,
     base: int | None = None,
     patient: str | None = None,
+    new_id: Callable[[str], str] | None = None,
 ) -> Imported:
     """Store the uploaded bytes as a record (all or nothing).
 
     `into`: the person whose page the file was uploaded from, `base` the version that page
-    showed; `patient`: which person of a FHIR file holding several.
+    showed; `patient`: which person of a FHIR file holding several; `new_id`: the id a new
+    person gets for the id the file names (in server mode, a person stored by someone else
+    is never touched: the upload becomes a new person, `web.upload`).
     Raises `RecordInvalid`, `InputTooLarge` or `Conflict`; nothing is stored then."""
     from nextline.fhir.reading import sniff
 
@@ -120,11 +124,17 @@ def import_upload(
         path = Path(folder) / name
         path.write_bytes(raw)
         if sniff(path) in ("bundle", "resource", "ndjson"):
-            return _import_fhir(state, path, name, into, base, patient)
-    return _import_patient_file(state, raw, name, into, base)
+            return _import_fhir(state, path, name, into, base, patient, new_id)
+    return _import_patient_file(state, raw, name, into, base, new_id)
 
 
-def _read_patient_file(state: WebState, raw: bytes, name: str, into: str | None) -> Any:
+def _read_patient_file(
+    state: WebState,
+    raw: bytes,
+    name: str,
+    into: str | None,
+    new_id: Callable[[str], str] | None = None,
+) -> Any:
     from nextline.record.parse import decode_patient_data
     from nextline.record.validate import validate_record
 
@@ -132,13 +142,22 @@ def _read_patient_file(state: WebState, raw: bytes, name: str, into: str | None)
     data = decode_patient_data(raw, name, is_json=is_json)
     if into is not None and isinstance(data.get("patient"), dict):
         data["patient"]["id"] = into  # uploaded from this person's page: it is their record
+    elif new_id is not None and isinstance(data.get("patient"), dict):
+        named = data["patient"].get("id")
+        if isinstance(named, str) and named:
+            data["patient"]["id"] = new_id(named)
     return validate_record(data, state.kb, state.today(), name)
 
 
 def _import_patient_file(
-    state: WebState, raw: bytes, name: str, into: str | None, base: int | None
+    state: WebState,
+    raw: bytes,
+    name: str,
+    into: str | None,
+    base: int | None,
+    new_id: Callable[[str], str] | None = None,
 ) -> Imported:
-    record = _read_patient_file(state, raw, name, into)
+    record = _read_patient_file(state, raw, name, into, new_id)
     person_id = record.file.patient.id
     if into is None and state.store.exists(person_id):
         raise _already_stored(person_id, name)
@@ -155,6 +174,7 @@ def _import_fhir(
     into: str | None,
     base: int | None,
     patient_id: str | None,
+    new_id: Callable[[str], str] | None = None,
 ) -> Imported:
     from nextline.fhir import ImportOptions, import_fhir, read_fhir
     from nextline.fhir.merge import merge_into
@@ -173,6 +193,8 @@ def _import_fhir(
     if into is not None:
         patient["id"] = into
     person_id = str(patient.get("id", ""))
+    if into is None and new_id is not None and person_id:
+        person_id = patient["id"] = new_id(person_id)
     merged = False
     save_on = 0
     if person_id and state.store.exists(person_id):
