@@ -85,6 +85,44 @@ class _Compiled:
     by_drug: dict[str, list[_Eager]] = field(default_factory=dict)
     by_class: dict[str, list[_Eager]] = field(default_factory=dict)
     by_family: dict[str, list[_Eager]] = field(default_factory=dict)
+    # regimen id -> the rule keys of all its indications, in order (what its option reads)
+    regimen_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # regimen id -> the approval dates of its indications approved later than others
+    regimen_approvals: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
+    # Options already built, keyed by everything they are built from (see `_Memo`).
+    memo: _Memo = field(default_factory=lambda: _Memo())
+
+
+class _Memo:
+    """Options already built, keyed by everything each is built from, kept per knowledge base.
+
+    Why: an option is a pure function of a few answers (its rules' checks for this person,
+    whether an approval date has passed, the side-effect check, the cautions that apply),
+    and across people those answers repeat: most people meet the same rules the same way.
+    Building an option (verdict, reasons de-duplicated, needs, a 16-field object) was most
+    of `list_options`' cost; looking one up is a tuple and a dict. The key holds every input
+    the option is built from, so a kept option is byte for byte the one building it again
+    would give. Options are read-only values (see `models.py`), so people can share one.
+    The memo is emptied when it holds `MAX` options, so memory stays bounded."""
+
+    MAX = 20_000
+
+    __slots__ = ("cautions", "notes", "options")
+
+    def __init__(self) -> None:
+        self.options: dict[tuple[Any, ...], Option] = {}
+        self.cautions: dict[tuple[Any, ...], Option] = {}
+        self.notes: dict[tuple[int, str | None], CautionNote] = {}
+
+    def trim(self) -> None:
+        """Make room for one more option."""
+        if len(self.options) + len(self.cautions) >= self.MAX:
+            self.clear()
+
+    def clear(self) -> None:
+        self.options.clear()
+        self.cautions.clear()
+        self.notes.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +223,11 @@ def _compile(kb: Knowledge) -> _Compiled:
                 group_name=kb.options.groups[i.group].name,
             )
             for i in regimen.indications
+        )
+    for rid, plans in compiled.plans.items():
+        compiled.regimen_keys[rid] = tuple(key for plan in plans for key in plan.keys)
+        compiled.regimen_approvals[rid] = tuple(
+            p.indication.approved for p in plans if p.indication.approved is not None
         )
     for option in kb.options.non_drug.values():
         group = kb.options.groups[option.group]
@@ -346,13 +389,78 @@ def _caution_notes(c: _Compiled, cautions: list[Caution], f: Facts) -> tuple[Cau
                 )
                 rests_on = latest.path
         if hit:
-            notes.append(CautionNote(caution.id, caution.text, rests_on, _cite(c, caution.sources)))
+            kept = c.memo.notes.get((id(caution), rests_on))
+            if kept is None:
+                kept = CautionNote(caution.id, caution.text, rests_on, _cite(c, caution.sources))
+                c.memo.notes[(id(caution), rests_on)] = kept
+            notes.append(kept)
     return tuple(notes)
 
 
 def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int, Check]) -> Option:
-    """`answers` holds every indication rule's answer for this person (see `list_options`)."""
+    """`answers` holds every indication rule's answer for this person (see `list_options`).
+
+    The option is looked up by what it is built from (`_Memo`): the answers of its
+    indications' rules, which approval dates have passed, the side-effect check; then the
+    cautions that apply to this person are added (only to an option that may fit)."""
     side_effects = _side_effect_check(regimen, f) if f.stopped_for_side_effects else None
+    rid = regimen.id
+    approvals = c.regimen_approvals[rid]
+    key = (
+        rid,
+        side_effects,
+        tuple([day > f.as_of for day in approvals]) if approvals else (),
+        *[answers[k] for k in c.regimen_keys[rid]],
+    )
+    memo = c.memo
+    option = memo.options.get(key)
+    if option is None:
+        memo.trim()
+        option = memo.options[key] = _build_regimen_option(c, regimen, f, answers, side_effects)
+    if option.verdict == "does_not_fit" or not regimen.cautions:
+        return option
+    notes = _caution_notes(c, regimen.cautions, f)
+    if not notes:
+        return option
+    with_notes = (key, *[id(note) for note in notes])  # notes are kept in `memo.notes`
+    found = memo.cautions.get(with_notes)
+    if found is None:
+        memo.trim()
+        found = memo.cautions[with_notes] = _with_cautions(option, notes)
+    return found
+
+
+def _with_cautions(option: Option, notes: tuple[CautionNote, ...]) -> Option:
+    """`option` with the cautions that apply (positional, in `Option`'s field order)."""
+    o = option
+    return Option(
+        o.id,
+        o.name,
+        o.kind,
+        o.drugs,
+        o.verdict,
+        o.reasons,
+        o.needs,
+        o.sources,
+        o.group,
+        o.group_name,
+        o.indication,
+        o.indication_summary,
+        o.approved,
+        o.drug_choices,
+        o.not_fda_approved_for_breast,
+        notes,
+    )
+
+
+def _build_regimen_option(
+    c: _Compiled,
+    regimen: Regimen,
+    f: Facts,
+    answers: dict[int, Check],
+    side_effects: Check | None,
+) -> Option:
+    """The option for one regimen, without cautions (`_regimen_option` adds them)."""
     plans = c.plans[regimen.id]
     if len(plans) == 1:  # most regimens: nothing to choose between
         plan = plans[0]
@@ -394,9 +502,6 @@ def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int,
         indication.approved,  # approved
         c.regimen_choices[rid],  # drug_choices
         c.regimen_off_label[rid],  # not_fda_approved_for_breast
-        ()  # cautions
-        if verdict == "does_not_fit" or not regimen.cautions
-        else _caution_notes(c, regimen.cautions, f),
     )
 
 
@@ -433,12 +538,25 @@ def _extra_reasons(option: NonDrugOption, f: Facts) -> list[Check]:
     return []
 
 
-def _non_drug_option(plan: _NonDrugPlan, f: Facts, answers: dict[int, Check]) -> Option:
+_ANY_STAGE = Check(MET, "worth discussing at any stage")
+
+
+def _non_drug_option(
+    c: _Compiled, plan: _NonDrugPlan, f: Facts, answers: dict[int, Check]
+) -> Option:
+    """Looked up by what it is built from, as `_regimen_option` (see `_Memo`)."""
+    checks = [answers[key] for key in plan.keys] or [_ANY_STAGE]
+    checks.extend(_extra_reasons(plan.option, f))
+    key = (None, plan.option.id, *checks)  # None: never a regimen's key
+    option = c.memo.options.get(key)
+    if option is None:
+        c.memo.trim()
+        option = c.memo.options[key] = _build_non_drug_option(plan, checks)
+    return option
+
+
+def _build_non_drug_option(plan: _NonDrugPlan, checks: list[Check]) -> Option:
     option = plan.option
-    checks = [answers[key] for key in plan.keys]
-    if not checks:
-        checks.append(Check(MET, "worth discussing at any stage"))
-    checks.extend(_extra_reasons(option, f))
     verdict = _verdict(checks)
     needs = [ch.needs for ch in checks if ch.status == UNKNOWN and ch.needs]
     if verdict == "fits" and option.needs_always:
@@ -549,7 +667,7 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     for key, evaluator, rule in touched.values():
         answers[key] = evaluator(rule, f)
     options = [_regimen_option(c, r, f, answers) for r in c.options.regimens.values()]
-    options += [_non_drug_option(plan, f, answers) for plan in c.non_drug_plans]
+    options += [_non_drug_option(c, plan, f, answers) for plan in c.non_drug_plans]
     notes: list[str] = []
     if f.probably_stopped:
         notes.append(
