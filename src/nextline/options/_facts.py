@@ -31,6 +31,19 @@ _SUPPRESSION_CLASSES = frozenset({"gnrh_agonist"})
 _BLOOD_WORDS = ("blood", "plasma", "ctdna", "cfdna", "liquid", "guardant", "foundationone liquid")
 
 
+# Facts worked out from `Facts.given` alone (see `compute_facts`): a rule that reads them is
+# keyed by the history itself (`options/_answers.py`).
+FROM_GIVEN = frozenset(
+    {
+        "given_drugs",
+        "given_classes",
+        "given_families",
+        "stopped_for_side_effects",
+        "probably_stopped",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Given:
     """One drug treatment as it stood on the as-of date."""

@@ -27,6 +27,7 @@ from nextline.knowledge.options_schema import (
     Rule,
     TestToConsider,
 )
+from nextline.options._answers import Answers
 from nextline.options._facts import Facts, compute_facts
 from nextline.options.models import (
     CautionNote,
@@ -91,6 +92,8 @@ class _Compiled:
     regimen_approvals: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
     # Options already built, keyed by everything they are built from (see `_Memo`).
     memo: _Memo = field(default_factory=lambda: _Memo())
+    # Rule answers kept by the facts each rule reads (built with `always`).
+    answers: Answers = field(default_factory=lambda: Answers([]))
 
 
 class _Memo:
@@ -254,9 +257,24 @@ def _compile(kb: Knowledge) -> _Compiled:
         ):
             for name in names:
                 index.setdefault(name, []).append(eager)
+    object.__setattr__(compiled, "answers", Answers(compiled.always))
     _COMPILED.clear()
     _COMPILED[id(kb)] = compiled
     return compiled
+
+
+def _touched(c: _Compiled, f: Facts) -> list[_Eager]:
+    """The rules about past treatment that name something this person had."""
+    touched: dict[int, _Eager] = {}
+    for names, index in (
+        (f.given_drugs, c.by_drug),
+        (f.given_classes, c.by_class),
+        (f.given_families, c.by_family),
+    ):
+        for name in names:
+            for eager in index.get(name, ()):
+                touched[eager[0]] = eager
+    return list(touched.values())
 
 
 def _cite(c: _Compiled, refs: list[SourceRef]) -> tuple[SourceCite, ...]:
@@ -653,19 +671,9 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     # Every rule answered before any option is built: a rule about past treatment that names
     # nothing this person had keeps its never-given answer; the others are evaluated.
     answers = check.cache = dict(c.never_given_answers)
-    for key, evaluator, rule in c.always:
-        answers[key] = evaluator(rule, f)
-    touched: dict[int, _Eager] = {}
-    for names, index in (
-        (f.given_drugs, c.by_drug),
-        (f.given_classes, c.by_class),
-        (f.given_families, c.by_family),
-    ):
-        for name in names:
-            for eager in index.get(name, ()):
-                touched[eager[0]] = eager
-    for key, evaluator, rule in touched.values():
-        answers[key] = evaluator(rule, f)
+    c.answers.fill(answers, f)
+    if f.given:
+        answers.update(c.answers.history_answers(f, lambda g: _touched(c, g)))
     options = [_regimen_option(c, r, f, answers) for r in c.options.regimens.values()]
     options += [_non_drug_option(c, plan, f, answers) for plan in c.non_drug_plans]
     notes: list[str] = []
