@@ -77,4 +77,4 @@ def test_the_memo_stays_bounded_and_right_when_it_is_emptied(
     memo.clear()
     for (record, as_of), want in zip(people[:60], expected, strict=True):
         assert list_options(record, kb, as_of).to_json() == want
-        assert len(memo.options) + len(memo.cautions) <= 50
+        assert len(memo.options) + len(memo.cautions) + len(memo.lists) <= 50

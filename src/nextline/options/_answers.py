@@ -91,8 +91,13 @@ class Answers:
         # them): every one reads the history and at most the date the cancer spread
         self.history: dict[Hashable, dict[int, Check]] = {}
 
-    def fill(self, answers: dict[int, Check], f: Facts) -> None:
-        """Every rule that is not about past treatment, answered for `f` into `answers`."""
+    def fill(self, answers: dict[int, Check], f: Facts) -> list[object]:
+        """Every rule that is not about past treatment, answered for `f` into `answers`.
+
+        Returns what the answers came from: the kept table of each group of rules (one
+        object per distinct set of values, so its identity stands for them while it is
+        held) and each answer worked out afresh."""
+        came_from: list[object] = []
         for group in self.groups:
             key = group.key(f)
             found = group.kept.get(key)
@@ -101,8 +106,11 @@ class Answers:
                     group.kept.clear()
                 found = group.kept[key] = {k: ev(rule, f) for k, ev, rule in group.rules}
             answers.update(found)
+            came_from.append(found)
         for k, evaluator, rule in self.plain:
-            answers[k] = evaluator(rule, f)
+            came_from.append(answer := evaluator(rule, f))
+            answers[k] = answer
+        return came_from
 
     def history_answers(self, f: Facts, pick: Callable[[Facts], list[Eager]]) -> dict[int, Check]:
         """The answers of the rules `pick` finds for `f`'s treatment history (rules about

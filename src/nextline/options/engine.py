@@ -12,7 +12,8 @@ Stopping a drug for side effects rules out that drug only, never its class.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,6 +93,9 @@ class _Compiled:
     regimen_approvals: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
     # Options already built, keyed by everything they are built from (see `_Memo`).
     memo: _Memo = field(default_factory=lambda: _Memo())
+    # every approval date of an indication, sorted; the lab tests cautions name
+    approval_dates: tuple[dt.date, ...] = ()
+    caution_labs: tuple[str, ...] = ()
     # Rule answers kept by the facts each rule reads (built with `always`).
     answers: Answers = field(default_factory=lambda: Answers([]))
 
@@ -110,19 +114,21 @@ class _Memo:
 
     MAX = 20_000
 
-    __slots__ = ("cautions", "notes", "options")
+    __slots__ = ("cautions", "lists", "notes", "options")
 
     def __init__(self) -> None:
+        self.lists: dict[tuple[Any, ...], tuple[tuple[Option, ...], list[object]]] = {}
         self.options: dict[tuple[Any, ...], Option] = {}
         self.cautions: dict[tuple[Any, ...], Option] = {}
         self.notes: dict[tuple[int, str | None], CautionNote] = {}
 
     def trim(self) -> None:
         """Make room for one more option."""
-        if len(self.options) + len(self.cautions) >= self.MAX:
+        if len(self.options) + len(self.cautions) + len(self.lists) >= self.MAX:
             self.clear()
 
     def clear(self) -> None:
+        self.lists.clear()
         self.options.clear()
         self.cautions.clear()
         self.notes.clear()
@@ -258,9 +264,43 @@ def _compile(kb: Knowledge) -> _Compiled:
             for name in names:
                 index.setdefault(name, []).append(eager)
     object.__setattr__(compiled, "answers", Answers(compiled.always))
+    object.__setattr__(
+        compiled,
+        "approval_dates",
+        tuple(sorted(day for dates in compiled.regimen_approvals.values() for day in dates)),
+    )
+    labs = [
+        caution.condition.test
+        for regimen in kb.options.regimens.values()
+        for caution in regimen.cautions
+        if caution.condition.when in ("lab_missing", "lab_below")
+    ]
+    object.__setattr__(compiled, "caution_labs", tuple(dict.fromkeys(labs)))
     _COMPILED.clear()
     _COMPILED[id(kb)] = compiled
     return compiled
+
+
+def _option_inputs(c: _Compiled, f: Facts) -> tuple[Hashable, ...]:
+    """What options read of a person besides the rules' answers: which approval dates have
+    passed, the drugs named in side effects (when a drug was stopped for them), and what
+    cautions and the always-available options read (comorbidities, ECOG, the latest result
+    of each lab test a caution names, goals, palliative care)."""
+    file = f.record.file
+    goals = file.goals
+    labs = []
+    for test in c.caution_labs:
+        latest = f.record.latest_lab(test, f.as_of)
+        labs.append(None if latest is None else (latest.canonical_value, latest.path))
+    return (
+        bisect_right(c.approval_dates, f.as_of),
+        tuple(f.side_effect_drugs) if f.stopped_for_side_effects else (),
+        tuple(f.comorbidities),
+        f.ecog,
+        tuple(labs),
+        None if goals is None else (goals.open_to_trials, "treatment_break" in goals.considering),
+        bool(file.palliative_care and file.palliative_care.involved),
+    )
 
 
 def _touched(c: _Compiled, f: Facts) -> list[_Eager]:
@@ -671,11 +711,32 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     # Every rule answered before any option is built: a rule about past treatment that names
     # nothing this person had keeps its never-given answer; the others are evaluated.
     answers = check.cache = dict(c.never_given_answers)
-    c.answers.fill(answers, f)
+    came_from = c.answers.fill(answers, f)
     if f.given:
-        answers.update(c.answers.history_answers(f, lambda g: _touched(c, g)))
-    options = [_regimen_option(c, r, f, answers) for r in c.options.regimens.values()]
-    options += [_non_drug_option(c, plan, f, answers) for plan in c.non_drug_plans]
+        history = c.answers.history_answers(f, lambda g: _touched(c, g))
+        answers.update(history)
+        came_from.append(history)
+    crisis = f.visceral_crisis_path is not None
+    # The whole list is kept too, keyed by what the answers came from (a kept table by its
+    # identity: the list keeps the tables, so no other object can take their ids while it
+    # is kept), the subtype and crisis (the order), and the other facts options read.
+    key = (
+        subtype,
+        crisis,
+        *[id(x) if type(x) is dict else x for x in came_from],
+        *_option_inputs(c, f),
+    )
+    kept = c.memo.lists.get(key)
+    if kept is None:
+        options = [_regimen_option(c, r, f, answers) for r in c.options.regimens.values()]
+        options += [_non_drug_option(c, plan, f, answers) for plan in c.non_drug_plans]
+        order = _crisis_rank(rank) if crisis else rank
+        # group, then verdict, then knowledge-base order (a stable sort on the first two);
+        # one number per option (three verdicts per group), which sorts as (group, verdict)
+        unranked = len(order)
+        options.sort(key=lambda o: order.get(o.group, unranked) * 3 + _RANK[o.verdict])
+        c.memo.trim()
+        kept = c.memo.lists[key] = (tuple(options), came_from)
     notes: list[str] = []
     if f.probably_stopped:
         notes.append(
@@ -688,24 +749,19 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
             "A visceral crisis is on record: guidelines put the fastest-acting treatment "
             "first, usually chemotherapy. Hormone therapy alone is too slow for it."
         )
-        rank = _crisis_rank(rank)
     if f.ecog is not None and f.ecog[0] >= 3:
         notes.append(
             "Your last record shows ECOG 3 or 4 (resting in bed or a chair much of the day). "
             "Ask your team how the benefit and the strain of each treatment weigh for you; "
             "palliative care helps whatever you choose."
         )
-    # group, then verdict, then knowledge-base order (a stable sort on the first two)
-    unranked = len(rank)
-    # one number per option (three verdicts per group), which sorts as (group, verdict) does
-    options.sort(key=lambda o: rank.get(o.group, unranked) * 3 + _RANK[o.verdict])
     return OptionsResult(
         patient=record.id,
         as_of=as_of,
         kb_version=kb.version,
         subtype=subtype,
         next_line=f.metastatic_lines + 1,
-        options=tuple(options),
+        options=kept[0],
         tests_to_consider=_tests(c, f, check),
         endocrine_sensitivity=None
         if f.endocrine is None
