@@ -110,9 +110,15 @@ class _Memo:
     of `list_options`' cost; looking one up is a tuple and a dict. The key holds every input
     the option is built from, so a kept option is byte for byte the one building it again
     would give. Options are read-only values (see `models.py`), so people can share one.
-    The memo is emptied when it holds `MAX` options, so memory stays bounded."""
 
-    MAX = 20_000
+    `lists` keeps a person's whole sorted list, keyed by where the answers came from and
+    what else options read (`list_options`): a person asked about again (a dashboard, a
+    nightly re-match of people whose record did not change) costs the facts, the answers
+    and one look-up. Each table is emptied when it holds its `MAX`, so memory stays bounded
+    (about 1 kB a list, less an option)."""
+
+    MAX = 20_000  # options, with and without cautions
+    LISTS_MAX = 10_000  # people's lists
 
     __slots__ = ("cautions", "lists", "notes", "options")
 
@@ -124,8 +130,15 @@ class _Memo:
 
     def trim(self) -> None:
         """Make room for one more option."""
-        if len(self.options) + len(self.cautions) + len(self.lists) >= self.MAX:
-            self.clear()
+        if len(self.options) + len(self.cautions) >= self.MAX:
+            self.options.clear()
+            self.cautions.clear()
+            self.notes.clear()
+
+    def trim_lists(self) -> None:
+        """Make room for one more list."""
+        if len(self.lists) >= self.LISTS_MAX:
+            self.lists.clear()
 
     def clear(self) -> None:
         self.lists.clear()
@@ -735,7 +748,7 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
         # one number per option (three verdicts per group), which sorts as (group, verdict)
         unranked = len(order)
         options.sort(key=lambda o: order.get(o.group, unranked) * 3 + _RANK[o.verdict])
-        c.memo.trim()
+        c.memo.trim_lists()
         kept = c.memo.lists[key] = (tuple(options), came_from)
     notes: list[str] = []
     if f.probably_stopped:
