@@ -89,14 +89,14 @@ class _Compiled:
     by_family: dict[str, list[_Eager]] = field(default_factory=dict)
     # regimen id -> the rule keys of all its indications, in order (what its option reads)
     regimen_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # regimen id -> the approval dates of its indications approved later than others
+    # regimen id -> the approval dates of its indications that have one (a use counts from it)
     regimen_approvals: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
     # Options already built, keyed by everything they are built from (see `_Memo`).
     memo: _Memo = field(default_factory=lambda: _Memo())
     # every approval date of an indication, sorted; the lab tests cautions name
     approval_dates: tuple[dt.date, ...] = ()
     caution_labs: tuple[str, ...] = ()
-    # Rule answers kept by the facts each rule reads (built with `always`).
+    # Rule answers kept by the facts each rule reads (`_answers.py`; built from `always`).
     answers: Answers = field(default_factory=lambda: Answers([]))
 
 
