@@ -56,7 +56,8 @@ def test_bench_options_prints_its_figures_beside_the_aim_the_digest_and_a_profil
     assert sum(int(v) for v in verdicts.groups()) == 6 * int(per_record.group(1))
     assert re.search(r"^digest of every result \(--json\): [0-9a-f]{64}$", out, re.M)
     assert "Ordered by: internal time" in out
-    assert "list_options" in out.split("Ordered by: internal time")[1]
+    # the engine's own functions (which ones lead depends on what the engine has kept)
+    assert "nextline/options/" in out.split("Ordered by: internal time")[1]
 
 
 def test_the_bench_digest_is_the_digest_module_s_for_the_same_people(

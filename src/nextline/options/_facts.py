@@ -23,12 +23,26 @@ from nextline.facts import (
 from nextline.knowledge import Knowledge, name_key
 from nextline.record import PatientRecord
 from nextline.record.file_models import SymptomReport
+from nextline.record.record import Line
 
 _OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
 _SUPPRESSION_CLASSES = frozenset({"gnrh_agonist"})
 # A tumor test on blood (liquid biopsy, ctDNA): its "not detected" can miss a change.
 _BLOOD_WORDS = ("blood", "plasma", "ctdna", "cfdna", "liquid", "guardant", "foundationone liquid")
+
+
+# Facts worked out from `Facts.given` alone (see `compute_facts`): a rule that reads them is
+# keyed by the history itself (`options/_answers.py`).
+FROM_GIVEN = frozenset(
+    {
+        "given_drugs",
+        "given_classes",
+        "given_families",
+        "stopped_for_side_effects",
+        "probably_stopped",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +151,8 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         if kb.options and (kb.options.stopped_working)
         else []
     )
-    growing_line = _line_growing_on_scans(record, kb, as_of)
+    lines = record.lines_as_of(as_of)
+    growing_line = _line_growing_on_scans(record, kb, as_of, lines)
     for entry in record.therapies_as_of(as_of):
         if entry.kind == "surgery":
             text = (entry.technique or "").lower()
@@ -314,7 +329,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         her2_path=None if her2.test_index is None else f"tumor_tests[{her2.test_index}]",
         her2_date=her2.date,
         given=tuple(given),
-        metastatic_lines=len(record.lines_as_of(as_of)),
+        metastatic_lines=len(lines),
         metastatic_since=metastatic_since,
         last_progression=last_progression,
         genes=genes,
@@ -339,7 +354,9 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     )
 
 
-def _line_growing_on_scans(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> int | None:
+def _line_growing_on_scans(
+    record: PatientRecord, kb: Knowledge, as_of: dt.date, lines: list[Line] | None = None
+) -> int | None:
     """The number of the running line when the assess engine finds it not working (RECIST
     growth on its scans) while the record has not stopped it yet; else None.
 
@@ -350,7 +367,8 @@ def _line_growing_on_scans(record: PatientRecord, kb: Knowledge, as_of: dt.date)
     other lines; it is asked only when a scan was taken since the running line began."""
     if kb.assess is None:
         return None
-    lines = record.lines_as_of(as_of)
+    if lines is None:  # `record.lines_as_of(as_of)`, when the caller has not worked it out
+        lines = record.lines_as_of(as_of)
     # the running line, as `record.current_line(as_of)` and `assess_status` find it
     position = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].stop is None), None)
     if position is None:

@@ -12,7 +12,8 @@ Stopping a drug for side effects rules out that drug only, never its class.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from nextline.knowledge.options_schema import (
     Rule,
     TestToConsider,
 )
+from nextline.options._answers import Answers
 from nextline.options._facts import Facts, compute_facts
 from nextline.options.models import (
     CautionNote,
@@ -85,6 +87,64 @@ class _Compiled:
     by_drug: dict[str, list[_Eager]] = field(default_factory=dict)
     by_class: dict[str, list[_Eager]] = field(default_factory=dict)
     by_family: dict[str, list[_Eager]] = field(default_factory=dict)
+    # regimen id -> the rule keys of all its indications, in order (what its option reads)
+    regimen_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # regimen id -> the approval dates of its indications that have one (a use counts from it)
+    regimen_approvals: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
+    # Options already built, keyed by everything they are built from (see `_Memo`).
+    memo: _Memo = field(default_factory=lambda: _Memo())
+    # every approval date of an indication, sorted; the lab tests cautions name
+    approval_dates: tuple[dt.date, ...] = ()
+    caution_labs: tuple[str, ...] = ()
+    # Rule answers kept by the facts each rule reads (`_answers.py`; built from `always`).
+    answers: Answers = field(default_factory=lambda: Answers([]))
+
+
+class _Memo:
+    """Options already built, keyed by everything each is built from, kept per knowledge base.
+
+    Why: an option is a pure function of a few answers (its rules' checks for this person,
+    whether an approval date has passed, the side-effect check, the cautions that apply),
+    and across people those answers repeat: most people meet the same rules the same way.
+    Building an option (verdict, reasons de-duplicated, needs, a 16-field object) was most
+    of `list_options`' cost; looking one up is a tuple and a dict. The key holds every input
+    the option is built from, so a kept option is byte for byte the one building it again
+    would give. Options are read-only values (see `models.py`), so people can share one.
+
+    `lists` keeps a person's whole sorted list, keyed by where the answers came from and
+    what else options read (`list_options`): a person asked about again (a dashboard, a
+    nightly re-match of people whose record did not change) costs the facts, the answers
+    and one look-up. Each table is emptied when it holds its `MAX`, so memory stays bounded
+    (about 1 kB a list, less an option)."""
+
+    MAX = 20_000  # options, with and without cautions
+    LISTS_MAX = 10_000  # people's lists
+
+    __slots__ = ("cautions", "lists", "notes", "options")
+
+    def __init__(self) -> None:
+        self.lists: dict[tuple[Any, ...], tuple[tuple[Option, ...], list[object]]] = {}
+        self.options: dict[tuple[Any, ...], Option] = {}
+        self.cautions: dict[tuple[Any, ...], Option] = {}
+        self.notes: dict[tuple[int, str | None], CautionNote] = {}
+
+    def trim(self) -> None:
+        """Make room for one more option."""
+        if len(self.options) + len(self.cautions) >= self.MAX:
+            self.options.clear()
+            self.cautions.clear()
+            self.notes.clear()
+
+    def trim_lists(self) -> None:
+        """Make room for one more list."""
+        if len(self.lists) >= self.LISTS_MAX:
+            self.lists.clear()
+
+    def clear(self) -> None:
+        self.lists.clear()
+        self.options.clear()
+        self.cautions.clear()
+        self.notes.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +246,11 @@ def _compile(kb: Knowledge) -> _Compiled:
             )
             for i in regimen.indications
         )
+    for rid, plans in compiled.plans.items():
+        compiled.regimen_keys[rid] = tuple(key for plan in plans for key in plan.keys)
+        compiled.regimen_approvals[rid] = tuple(
+            p.indication.approved for p in plans if p.indication.approved is not None
+        )
     for option in kb.options.non_drug.values():
         group = kb.options.groups[option.group]
         compiled.non_drug_plans.append(
@@ -211,9 +276,58 @@ def _compile(kb: Knowledge) -> _Compiled:
         ):
             for name in names:
                 index.setdefault(name, []).append(eager)
+    object.__setattr__(compiled, "answers", Answers(compiled.always))
+    object.__setattr__(
+        compiled,
+        "approval_dates",
+        tuple(sorted(day for dates in compiled.regimen_approvals.values() for day in dates)),
+    )
+    labs = [
+        caution.condition.test
+        for regimen in kb.options.regimens.values()
+        for caution in regimen.cautions
+        if caution.condition.when in ("lab_missing", "lab_below")
+    ]
+    object.__setattr__(compiled, "caution_labs", tuple(dict.fromkeys(labs)))
     _COMPILED.clear()
     _COMPILED[id(kb)] = compiled
     return compiled
+
+
+def _option_inputs(c: _Compiled, f: Facts) -> tuple[Hashable, ...]:
+    """What options read of a person besides the rules' answers: which approval dates have
+    passed, the drugs named in side effects (when a drug was stopped for them), and what
+    cautions and the always-available options read (comorbidities, ECOG, the latest result
+    of each lab test a caution names, goals, palliative care)."""
+    file = f.record.file
+    goals = file.goals
+    labs = []
+    for test in c.caution_labs:
+        latest = f.record.latest_lab(test, f.as_of)
+        labs.append(None if latest is None else (latest.canonical_value, latest.path))
+    return (
+        bisect_right(c.approval_dates, f.as_of),
+        tuple(f.side_effect_drugs) if f.stopped_for_side_effects else (),
+        tuple(f.comorbidities),
+        f.ecog,
+        tuple(labs),
+        None if goals is None else (goals.open_to_trials, "treatment_break" in goals.considering),
+        bool(file.palliative_care and file.palliative_care.involved),
+    )
+
+
+def _touched(c: _Compiled, f: Facts) -> list[_Eager]:
+    """The rules about past treatment that name something this person had."""
+    touched: dict[int, _Eager] = {}
+    for names, index in (
+        (f.given_drugs, c.by_drug),
+        (f.given_classes, c.by_class),
+        (f.given_families, c.by_family),
+    ):
+        for name in names:
+            for eager in index.get(name, ()):
+                touched[eager[0]] = eager
+    return list(touched.values())
 
 
 def _cite(c: _Compiled, refs: list[SourceRef]) -> tuple[SourceCite, ...]:
@@ -346,13 +460,78 @@ def _caution_notes(c: _Compiled, cautions: list[Caution], f: Facts) -> tuple[Cau
                 )
                 rests_on = latest.path
         if hit:
-            notes.append(CautionNote(caution.id, caution.text, rests_on, _cite(c, caution.sources)))
+            kept = c.memo.notes.get((id(caution), rests_on))
+            if kept is None:
+                kept = CautionNote(caution.id, caution.text, rests_on, _cite(c, caution.sources))
+                c.memo.notes[(id(caution), rests_on)] = kept
+            notes.append(kept)
     return tuple(notes)
 
 
 def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int, Check]) -> Option:
-    """`answers` holds every indication rule's answer for this person (see `list_options`)."""
+    """`answers` holds every indication rule's answer for this person (see `list_options`).
+
+    The option is looked up by what it is built from (`_Memo`): the answers of its
+    indications' rules, which approval dates have passed, the side-effect check; then the
+    cautions that apply to this person are added (only to an option that may fit)."""
     side_effects = _side_effect_check(regimen, f) if f.stopped_for_side_effects else None
+    rid = regimen.id
+    approvals = c.regimen_approvals[rid]
+    key = (
+        rid,
+        side_effects,
+        tuple([day > f.as_of for day in approvals]) if approvals else (),
+        *[answers[k] for k in c.regimen_keys[rid]],
+    )
+    memo = c.memo
+    option = memo.options.get(key)
+    if option is None:
+        memo.trim()
+        option = memo.options[key] = _build_regimen_option(c, regimen, f, answers, side_effects)
+    if option.verdict == "does_not_fit" or not regimen.cautions:
+        return option
+    notes = _caution_notes(c, regimen.cautions, f)
+    if not notes:
+        return option
+    with_notes = (key, *[id(note) for note in notes])  # notes are kept in `memo.notes`
+    found = memo.cautions.get(with_notes)
+    if found is None:
+        memo.trim()
+        found = memo.cautions[with_notes] = _with_cautions(option, notes)
+    return found
+
+
+def _with_cautions(option: Option, notes: tuple[CautionNote, ...]) -> Option:
+    """`option` with the cautions that apply (positional, in `Option`'s field order)."""
+    o = option
+    return Option(
+        o.id,
+        o.name,
+        o.kind,
+        o.drugs,
+        o.verdict,
+        o.reasons,
+        o.needs,
+        o.sources,
+        o.group,
+        o.group_name,
+        o.indication,
+        o.indication_summary,
+        o.approved,
+        o.drug_choices,
+        o.not_fda_approved_for_breast,
+        notes,
+    )
+
+
+def _build_regimen_option(
+    c: _Compiled,
+    regimen: Regimen,
+    f: Facts,
+    answers: dict[int, Check],
+    side_effects: Check | None,
+) -> Option:
+    """The option for one regimen, without cautions (`_regimen_option` adds them)."""
     plans = c.plans[regimen.id]
     if len(plans) == 1:  # most regimens: nothing to choose between
         plan = plans[0]
@@ -394,9 +573,6 @@ def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int,
         indication.approved,  # approved
         c.regimen_choices[rid],  # drug_choices
         c.regimen_off_label[rid],  # not_fda_approved_for_breast
-        ()  # cautions
-        if verdict == "does_not_fit" or not regimen.cautions
-        else _caution_notes(c, regimen.cautions, f),
     )
 
 
@@ -433,12 +609,25 @@ def _extra_reasons(option: NonDrugOption, f: Facts) -> list[Check]:
     return []
 
 
-def _non_drug_option(plan: _NonDrugPlan, f: Facts, answers: dict[int, Check]) -> Option:
+_ANY_STAGE = Check(MET, "worth discussing at any stage")
+
+
+def _non_drug_option(
+    c: _Compiled, plan: _NonDrugPlan, f: Facts, answers: dict[int, Check]
+) -> Option:
+    """Looked up by what it is built from, as `_regimen_option` (see `_Memo`)."""
+    checks = [answers[key] for key in plan.keys] or [_ANY_STAGE]
+    checks.extend(_extra_reasons(plan.option, f))
+    key = (None, plan.option.id, *checks)  # None: never a regimen's key
+    option = c.memo.options.get(key)
+    if option is None:
+        c.memo.trim()
+        option = c.memo.options[key] = _build_non_drug_option(plan, checks)
+    return option
+
+
+def _build_non_drug_option(plan: _NonDrugPlan, checks: list[Check]) -> Option:
     option = plan.option
-    checks = [answers[key] for key in plan.keys]
-    if not checks:
-        checks.append(Check(MET, "worth discussing at any stage"))
-    checks.extend(_extra_reasons(option, f))
     verdict = _verdict(checks)
     needs = [ch.needs for ch in checks if ch.status == UNKNOWN and ch.needs]
     if verdict == "fits" and option.needs_always:
@@ -535,21 +724,32 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     # Every rule answered before any option is built: a rule about past treatment that names
     # nothing this person had keeps its never-given answer; the others are evaluated.
     answers = check.cache = dict(c.never_given_answers)
-    for key, evaluator, rule in c.always:
-        answers[key] = evaluator(rule, f)
-    touched: dict[int, _Eager] = {}
-    for names, index in (
-        (f.given_drugs, c.by_drug),
-        (f.given_classes, c.by_class),
-        (f.given_families, c.by_family),
-    ):
-        for name in names:
-            for eager in index.get(name, ()):
-                touched[eager[0]] = eager
-    for key, evaluator, rule in touched.values():
-        answers[key] = evaluator(rule, f)
-    options = [_regimen_option(c, r, f, answers) for r in c.options.regimens.values()]
-    options += [_non_drug_option(plan, f, answers) for plan in c.non_drug_plans]
+    came_from = c.answers.fill(answers, f)
+    if f.given:
+        history = c.answers.history_answers(f, lambda g: _touched(c, g))
+        answers.update(history)
+        came_from.append(history)
+    crisis = f.visceral_crisis_path is not None
+    # The whole list is kept too, keyed by what the answers came from (a kept table by its
+    # identity: the list keeps the tables, so no other object can take their ids while it
+    # is kept), the subtype and crisis (the order), and the other facts options read.
+    key = (
+        subtype,
+        crisis,
+        *[id(x) if type(x) is dict else x for x in came_from],
+        *_option_inputs(c, f),
+    )
+    kept = c.memo.lists.get(key)
+    if kept is None:
+        options = [_regimen_option(c, r, f, answers) for r in c.options.regimens.values()]
+        options += [_non_drug_option(c, plan, f, answers) for plan in c.non_drug_plans]
+        order = _crisis_rank(rank) if crisis else rank
+        # group, then verdict, then knowledge-base order (a stable sort on the first two);
+        # one number per option (three verdicts per group), which sorts as (group, verdict)
+        unranked = len(order)
+        options.sort(key=lambda o: order.get(o.group, unranked) * 3 + _RANK[o.verdict])
+        c.memo.trim_lists()
+        kept = c.memo.lists[key] = (tuple(options), came_from)
     notes: list[str] = []
     if f.probably_stopped:
         notes.append(
@@ -562,24 +762,19 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
             "A visceral crisis is on record: guidelines put the fastest-acting treatment "
             "first, usually chemotherapy. Hormone therapy alone is too slow for it."
         )
-        rank = _crisis_rank(rank)
     if f.ecog is not None and f.ecog[0] >= 3:
         notes.append(
             "Your last record shows ECOG 3 or 4 (resting in bed or a chair much of the day). "
             "Ask your team how the benefit and the strain of each treatment weigh for you; "
             "palliative care helps whatever you choose."
         )
-    # group, then verdict, then knowledge-base order (a stable sort on the first two)
-    unranked = len(rank)
-    # one number per option (three verdicts per group), which sorts as (group, verdict) does
-    options.sort(key=lambda o: rank.get(o.group, unranked) * 3 + _RANK[o.verdict])
     return OptionsResult(
         patient=record.id,
         as_of=as_of,
         kb_version=kb.version,
         subtype=subtype,
         next_line=f.metastatic_lines + 1,
-        options=tuple(options),
+        options=kept[0],
         tests_to_consider=_tests(c, f, check),
         endocrine_sensitivity=None
         if f.endocrine is None

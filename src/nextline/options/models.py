@@ -1,24 +1,32 @@
 """What the options engine returns: each option with its verdict and the evidence for it.
 
 Slotted dataclasses with a `to_json()` that gives the stable `--json` contract
-(`schema/options.schema.json`). Treat them as read-only values: they are not frozen only
-because frozen dataclasses are several times slower to build, and the engine builds about
-fifty options with their reasons per person (see bench/bench_options.py).
+(`schema/options.schema.json`). They are read-only values: the engine hands the same option
+to every person it fits the same way (`engine._Memo`), so one changed in place would change
+it for them all. `@_value` makes mypy (strict) refuse any assignment to a field, without the
+cost of a frozen dataclass (each field set through `object.__setattr__`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, dataclass_transform
 
 from pydantic import Field
 
 Verdict = Literal["fits", "may_fit", "does_not_fit"]
 Kind = Literal["systemic", "radiation", "surgery", "supportive", "trial", "care"]
+T = TypeVar("T")
 
 
-@dataclass(slots=True)
+@dataclass_transform(frozen_default=True)
+def _value(cls: type[T]) -> type[T]:
+    """A slotted dataclass that mypy treats as frozen (read-only, shared between people)."""
+    return dataclass(slots=True)(cls)
+
+
+@_value
 class Reason:
     """One condition and how the record answers it; `rests_on` is the record entry path."""
 
@@ -29,7 +37,7 @@ class Reason:
         return {"text": self.text, "rests_on": self.rests_on}
 
 
-@dataclass(slots=True)
+@_value
 class SourceCite:
     id: str
     title: str
@@ -40,7 +48,7 @@ class SourceCite:
         return {"id": self.id, "title": self.title, "url": self.url, "section": self.section}
 
 
-@dataclass(slots=True)
+@_value
 class CautionNote:
     """Something in the record that calls for care with this option (never a silent no)."""
 
@@ -58,7 +66,7 @@ class CautionNote:
         }
 
 
-@dataclass(slots=True)
+@_value
 class Option:
     """One option for this person, with the indication it was judged against."""
 
@@ -116,7 +124,7 @@ class Option:
         }
 
 
-@dataclass(slots=True)
+@_value
 class TestSuggestion:
     """A test not yet done that could open options."""
 
@@ -138,7 +146,7 @@ class TestSuggestion:
         }
 
 
-@dataclass(slots=True)
+@_value
 class EndocrineSensitivityNote:
     """Hormone therapy sensitivity by the ABC consensus definitions (primary or secondary
     resistance), with the record entry it rests on."""
@@ -151,7 +159,7 @@ class EndocrineSensitivityNote:
         return {"status": self.status, "text": self.text, "rests_on": self.rests_on}
 
 
-@dataclass(slots=True)
+@_value
 class OptionsResult:
     """Every option for one person as of one date, grouped in the order a care team usually
     considers them for the subtype (never ranked as advice), and tests worth considering."""

@@ -816,6 +816,53 @@ EVALUATORS: dict[str, Callable[[Any, Facts], Check]] = {
 }
 
 
+_HISTORY = ("given", "given_drugs", "given_classes", "given_families")
+_HISTORY_READS = (*_HISTORY, "probably_stopped", "stopped_for_side_effects")
+
+# What each evaluator reads of `Facts`, by name; None: it reads the record itself (or a fact
+# that cannot be a key), so its answer is worked out for every person. The engine keeps each
+# rule's answer keyed by the values of these facts (`options/_answers.py`), so an evaluator
+# must read nothing else: tests/options/test_answers.py reads every rule of the knowledge
+# base for varied people through a proxy that records each fact read, and checks this table.
+READS: dict[str, tuple[str, ...] | None] = {
+    "hr_status": ("hr", "er_low_path", "hr_text", "hr_path"),
+    "her2_category_in": ("her2", "her2_path"),
+    "alteration_detected": ("genes", "last_progression"),
+    "tumor_biomarker_high": None,  # the record's tumor tests, as of the date
+    "germline_pathogenic": ("genes", "germline_tested"),
+    "pdl1_cps_at_least": ("pdl1_cps", "pdl1_path"),
+    "menopausal_status_or_ovarian_suppression": ("sex", "menopausal", "suppression_path"),
+    "menopausal_status_in": ("sex", "menopausal"),
+    "sex": ("sex",),
+    "no_visceral_crisis": ("visceral_crisis_path",),
+    "not_pd1_candidate": ("comorbidities", "given", "pdl1_cps", "pdl1_path"),
+    "prior_class_received": _HISTORY_READS,
+    "not_received": _HISTORY_READS,
+    "not_progressed_on_drug": _HISTORY_READS,
+    "not_progressed_on_class": _HISTORY_READS,
+    "relapse_within_months_of_adjuvant": (*_HISTORY_READS, "metastatic_since"),
+    "min_prior_lines": ("given",),
+    "site_present": ("sites",),
+    "brain_lesions_at_most": ("sites",),
+    "symptom_at_least": None,  # symptom reports (records, not values that can be a key)
+    "any_of": (),  # what its rules read (`reads`)
+}
+
+
+def reads(rule: Rule) -> tuple[str, ...] | None:
+    """The facts one rule reads (see `READS`), sorted; None when they cannot be a key."""
+    if isinstance(rule, AnyOf):
+        names: set[str] = set()
+        for inner in rule.rules:
+            found = reads(inner)
+            if found is None:
+                return None
+            names.update(found)
+        return tuple(sorted(names))
+    found = READS[rule.rule]
+    return None if found is None else tuple(sorted(found))
+
+
 def evaluate(rule: Rule, f: Facts) -> Check:
     """The answer of one rule for one person."""
     return EVALUATORS[rule.rule](rule, f)
