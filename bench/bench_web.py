@@ -94,6 +94,38 @@ def _children(pid: int) -> set[int]:
     return tree
 
 
+class ProcessWatcher:
+    """Counts the distinct server processes seen under the server (every half second), so a
+    worker killed and started again by uvicorn's supervisor shows in the figures."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid = pid
+        self._seen: set[int] = set()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.5):
+            for process in _children(self.pid) - {self.pid}:
+                try:
+                    command = (Path("/proc") / str(process) / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                if b"resource_tracker" not in command:  # multiprocessing's helper
+                    self._seen.add(process)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+
+    @property
+    def processes_seen(self) -> int:
+        return len(self._seen)
+
+
 def server_cpu_seconds(pid: int) -> float | None:
     """CPU seconds (user + system) used so far by the server and its worker processes;
     None where /proc cannot say (not Linux)."""
@@ -149,7 +181,14 @@ def first_trials_page(base: str, person: str, limit_s: float = 300.0) -> tuple[f
     with httpx.Client(timeout=limit_s) as client:
         while True:
             start = time.perf_counter()
-            response = client.get(f"{base}/people/{person}/trials/results")
+            try:
+                response = client.get(f"{base}/people/{person}/trials/results")
+            except httpx.TransportError as exc:  # said, then asked again as the page does
+                print(f"trials page: {type(exc).__name__}: {exc}; asking again", file=sys.stderr)
+                if time.perf_counter() - began > limit_s:
+                    raise
+                time.sleep(0.1)
+                continue
             took = time.perf_counter() - start
             if response.status_code != 200:
                 raise RuntimeError(f"trials page: HTTP {response.status_code}")
@@ -221,6 +260,7 @@ def main() -> int:
             stderr=subprocess.PIPE,
         )
         failed = 0
+        watcher = ProcessWatcher(server.pid)
         try:
             base = f"http://127.0.0.1:{port}"
             import httpx
@@ -288,8 +328,15 @@ def main() -> int:
                         Run(kind, clients, len(ids), args.workers, per_request),
                     )
         finally:
+            watcher.stop()
             server.terminate()
             server.wait(timeout=30)
+            replaced = watcher.processes_seen - args.workers
+            print(
+                f"\nserver processes started beyond the {args.workers} asked for: "
+                f"{max(replaced, 0)} (a worker that misses uvicorn's health check is killed "
+                "and started again)"
+            )
     return 0 if failed == 0 else 1
 
 
