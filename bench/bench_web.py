@@ -1,7 +1,8 @@
 """Benchmark the web app: the dashboard under many clients, and the first trials page.
 
 Run: `.venv/bin/python bench/bench_web.py [--people 1000] [--clients 1,4] [--workers 1]`;
-the issue's figure: `--people 10000 --clients 16 --workers 2`.
+the issue's figure: `--people 10000 --clients 16 --workers 2`. `--home DIR` keeps the
+stored people in DIR and uses them again next time (storing 10,000 takes a minute or two).
 
 Stores --people people (copies of the three example people with their own ids) in a fresh
 SQLite store in a temporary folder, starts `nextline serve --workers N` on 127.0.0.1 with a
@@ -10,11 +11,17 @@ free port in a separate process, and measures:
 - the first trials page: from the moment the server first answers, how long until a
   person's trials list is shown (the catalog is read in the background from start-up; the
   page shows "Reading the trial catalog" until then). Aim: under 1 s.
-- the dashboard: after a warm-up, a bounded number of GET requests for random people's
-  dashboards from an asyncio + httpx load generator with --clients concurrent clients
-  (loopback only; it stops after `--requests` requests or `--max-seconds`). Prints requests
-  per second and p50/p95/p99 latency with the aims beside them: p95 under 50 ms, p99 under
-  100 ms.
+- the dashboard: after a warm-up, a bounded number of GET requests for people's dashboards
+  from an asyncio + httpx load generator with --clients concurrent clients (loopback only;
+  it stops after `--requests` requests or `--max-seconds`), in two kinds:
+  - first views: every request a person not shown since the server started, so nothing the
+    server computed before helps (a program's staff going through their list);
+  - repeat views: people already shown (a working set of `--working-set` people), as a
+    person or their navigator opens the same dashboard again during the day; the server
+    keeps each computed dashboard per record version and date (`web/view_cache.py`).
+  Prints requests per second, p50/p95/p99 latency with the aims beside them (p95 under
+  50 ms, p99 under 100 ms), and the server's CPU per request (all its processes, read from
+  /proc), the figure that does not depend on what else the machine is doing.
 
 Latency on a shared machine is noisy: the load average is printed beside each figure.
 """
@@ -31,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 AIM_P95_MS = 50.0
@@ -46,39 +54,114 @@ def _free_port() -> int:
 
 
 def store_people(home: Path, people: int) -> list[str]:
+    """Store `people` people (those already stored under these ids are kept as they are)."""
     from nextline.examples import EXAMPLE_IDS, example_path
     from nextline.record import patient_file_data, read_patient_file, validate_patient_data
     from nextline.settings import Settings
     from nextline.store import open_store
 
     store = open_store(Settings(home=home))
+    stored = {p.id for p in store.list()}
     bases = [patient_file_data(read_patient_file(example_path(i))) for i in EXAMPLE_IDS]
     ids = []
     for n in range(people):
-        data = dict(bases[n % len(bases)])
-        data["patient"] = {**data["patient"], "id": f"person-{n:05d}", "name": f"Person {n}"}
-        ids.append(store.save(validate_patient_data(data), "bench", base=None)[0])
+        person = f"person-{n:05d}"
+        if person not in stored:
+            data = dict(bases[n % len(bases)])
+            data["patient"] = {**data["patient"], "id": person, "name": f"Person {n}"}
+            store.save(validate_patient_data(data), "bench", base=None)
+        ids.append(person)
+    store.engine.dispose()
     return ids
 
 
+def _children(pid: int) -> set[int]:
+    """`pid` and every process started under it (uvicorn's workers), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree = {pid}
+    grew = True
+    while grew:
+        found = {child for child, parent in parents.items() if parent in tree}
+        grew = not found <= tree
+        tree |= found
+    return tree
+
+
+class ProcessWatcher:
+    """Counts the distinct server processes seen under the server (every half second), so a
+    worker killed and started again by uvicorn's supervisor shows in the figures."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid = pid
+        self._seen: set[int] = set()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.5):
+            for process in _children(self.pid) - {self.pid}:
+                try:
+                    command = (Path("/proc") / str(process) / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                if b"resource_tracker" not in command:  # multiprocessing's helper
+                    self._seen.add(process)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+
+    @property
+    def processes_seen(self) -> int:
+        return len(self._seen)
+
+
+def server_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) used so far by the server and its worker processes;
+    None where /proc cannot say (not Linux)."""
+    try:
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for process in _children(pid):
+            try:
+                fields = (Path("/proc") / str(process) / "stat").read_text().rsplit(")", 1)[1]
+            except OSError:
+                continue
+            parts = fields.split()
+            total += int(parts[11]) + int(parts[12])  # utime, stime (fields 14 and 15)
+        return total / ticks
+    except (OSError, ValueError):
+        return None
+
+
 async def load(
-    base: str, ids: list[str], requests: int, concurrency: int, max_seconds: float
+    base: str, people: list[str], concurrency: int, max_seconds: float
 ) -> tuple[list[float], int, float]:
+    """Ask for each dashboard in `people`, in order, with `concurrency` clients."""
     import httpx
 
     latencies: list[float] = []
     errors = 0
     stop_at = time.monotonic() + max_seconds
-    counter = iter(range(requests))
-    rng = random.Random(7)
+    queue = iter(people)
 
     async def worker(client: httpx.AsyncClient) -> None:
         nonlocal errors
-        for _ in counter:
+        for person in queue:
             if time.monotonic() > stop_at:
                 return
             start = time.perf_counter()
-            response = await client.get(f"{base}/people/{rng.choice(ids)}")
+            response = await client.get(f"{base}/people/{person}")
             latencies.append(time.perf_counter() - start)
             if response.status_code != 200:
                 errors += 1
@@ -98,7 +181,14 @@ def first_trials_page(base: str, person: str, limit_s: float = 300.0) -> tuple[f
     with httpx.Client(timeout=limit_s) as client:
         while True:
             start = time.perf_counter()
-            response = client.get(f"{base}/people/{person}/trials/results")
+            try:
+                response = client.get(f"{base}/people/{person}/trials/results")
+            except httpx.TransportError as exc:  # said, then asked again as the page does
+                print(f"trials page: {type(exc).__name__}: {exc}; asking again", file=sys.stderr)
+                if time.perf_counter() - began > limit_s:
+                    raise
+                time.sleep(0.1)
+                continue
             took = time.perf_counter() - start
             if response.status_code != 200:
                 raise RuntimeError(f"trials page: HTTP {response.status_code}")
@@ -107,6 +197,21 @@ def first_trials_page(base: str, person: str, limit_s: float = 300.0) -> tuple[f
             if time.perf_counter() - began > limit_s:
                 raise RuntimeError("the trials list did not appear")
             time.sleep(0.1)
+
+
+def all_workers_have_the_catalog(base: str, person: str, workers: int) -> None:
+    """Ask for the trials list on fresh connections until it is shown several times in a
+    row, so every server process has read the catalog before the dashboard is timed (a
+    process still reading it would take CPU from the others)."""
+    import httpx
+
+    in_a_row = 0
+    deadline = time.monotonic() + 300
+    while in_a_row < 4 * workers and time.monotonic() < deadline:
+        response = httpx.get(f"{base}/people/{person}/trials/results", timeout=300)
+        in_a_row = in_a_row + 1 if WAITING not in response.text else 0
+        if in_a_row == 0:
+            time.sleep(0.2)
 
 
 def load_average() -> str:
@@ -119,7 +224,14 @@ def load_average() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=1000)
-    parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--requests", type=int, default=600, help="per kind and client count")
+    parser.add_argument(
+        "--working-set",
+        type=int,
+        default=160,
+        help="people the repeat views are spread over (16 clients x 10 people)",
+    )
+    parser.add_argument("--home", type=Path, help="keep the stored people here and reuse them")
     parser.add_argument(
         "--clients",
         "--concurrency",
@@ -132,7 +244,7 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="nextline-bench-") as folder:
-        home = Path(folder) / "home"
+        home = args.home or Path(folder) / "home"
         began = time.perf_counter()
         ids = store_people(home, args.people)
         print(f"stored {len(ids):,} people in {time.perf_counter() - began:.1f} s")
@@ -148,6 +260,7 @@ def main() -> int:
             stderr=subprocess.PIPE,
         )
         failed = 0
+        watcher = ProcessWatcher(server.pid)
         try:
             base = f"http://127.0.0.1:{port}"
             import httpx
@@ -181,35 +294,77 @@ def main() -> int:
                 f"people list page ({len(ids):,} people, HTTP {listed.status_code}): "
                 f"{time.perf_counter() - start:.2f} s"
             )
+            all_workers_have_the_catalog(base, ids[0], args.workers)
+            rng = random.Random(7)
+            unseen = [p for p in ids if p != ids[0]]
+            rng.shuffle(unseen)
             # Warm up: first use imports the engines in every process.
-            for person in ids[: 20 * args.workers]:
+            for person in unseen[: 20 * args.workers]:
                 httpx.get(f"{base}/people/{person}", timeout=60)
+            unseen = unseen[20 * args.workers :]
+            working = unseen[: args.working_set]
+            for person in working:  # each shown once, by whichever process answers
+                httpx.get(f"{base}/people/{person}", timeout=60)
+            unseen = unseen[args.working_set :]
             for clients in (int(c) for c in args.clients.split(",")):
-                latencies, errors, elapsed = asyncio.run(
-                    load(base, ids, args.requests, clients, args.max_seconds)
-                )
-                failed += errors
-                report(latencies, errors, elapsed, clients, len(ids), args.workers)
+                first, unseen = unseen[: args.requests], unseen[args.requests :]
+                repeat = [rng.choice(working) for _ in range(args.requests)]
+                for kind, people in (("first views", first), ("repeat views", repeat)):
+                    cpu = server_cpu_seconds(server.pid)
+                    latencies, errors, elapsed = asyncio.run(
+                        load(base, people, clients, args.max_seconds)
+                    )
+                    used = server_cpu_seconds(server.pid)
+                    failed += errors
+                    per_request = (
+                        (used - cpu) / len(latencies)
+                        if cpu is not None and used is not None and latencies
+                        else None
+                    )
+                    report(
+                        latencies,
+                        errors,
+                        elapsed,
+                        Run(kind, clients, len(ids), args.workers, per_request),
+                    )
         finally:
+            watcher.stop()
             server.terminate()
             server.wait(timeout=30)
+            replaced = watcher.processes_seen - args.workers
+            print(
+                f"\nserver processes started beyond the {args.workers} asked for: "
+                f"{max(replaced, 0)} (a worker that misses uvicorn's health check is killed "
+                "and started again)"
+            )
     return 0 if failed == 0 else 1
 
 
-def report(
-    latencies: list[float], errors: int, elapsed: float, clients: int, people: int, workers: int
-) -> None:
-    if not latencies:
-        print("no requests were made", file=sys.stderr)
+@dataclass(frozen=True)
+class Run:
+    """What one timed run was: which views, how many clients, people and processes."""
+
+    kind: str
+    clients: int
+    people: int
+    workers: int
+    cpu_per_request: float | None  # seconds, all server processes
+
+
+def report(latencies: list[float], errors: int, elapsed: float, run: Run) -> None:
+    if len(latencies) < 2:
+        print("too few requests were made", file=sys.stderr)
         return
     ms = sorted(x * 1000 for x in latencies)
     q = statistics.quantiles(ms, n=100)
     print(
-        f"\ndashboard, {people:,} people stored, {workers} server process(es), {len(ms)} "
-        f"requests, {clients} concurrent client(s), {errors} errors "
+        f"\ndashboard, {run.kind}: {run.people:,} people stored, {run.workers} server "
+        f"process(es), {len(ms)} requests, {run.clients} concurrent client(s), {errors} errors "
         f"(load average {load_average()})"
     )
-    print(f"  requests per second: {len(ms) / elapsed:.1f}")
+    cpu = run.cpu_per_request
+    cpu_text = "unknown" if cpu is None else f"{cpu * 1000:.1f} ms"
+    print(f"  requests per second: {len(ms) / elapsed:.1f}; server CPU per request: {cpu_text}")
     print(f"  latency ms: p50 {q[49]:.1f}  p95 {q[94]:.1f}  p99 {q[98]:.1f}  max {ms[-1]:.1f}")
     print(
         f"  aims: p95 under {AIM_P95_MS:.0f} ms: {'yes' if q[94] < AIM_P95_MS else 'no'}; "

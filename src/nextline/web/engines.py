@@ -116,15 +116,33 @@ def appointment_prep(
     questions, built by the plan's own functions with the results converted once (the full
     briefing also builds goals and supportive care, which the dashboard does not show)."""
     from nextline.plan import personal_questions
-    from nextline.plan._inputs import options_data, status_data
+    from nextline.plan._inputs import status_data
     from nextline.plan.milestones import plan_from_data
     from nextline.plan.questions import questions_from_data
 
     status_js = status_data(status_result)
-    options_js = options_data(options(record, kb, day))
+    options_js = questions_options_data(options(record, kb, day))
     questions = questions_from_data(record, kb, day, status_js, options_js, None)
     plan = plan_from_data(record, kb, day, status_js)
     return questions, list(plan.milestones), personal_questions(record)
+
+
+def questions_options_data(result: OptionsResult) -> dict[str, Any] | None:
+    """The parts of the options' `--json` the questions read (`plan.questions`: each option's
+    id, name, kind and verdict, and the tests to consider), converted alone. Converting every
+    option's reasons, sources and cautions cost as much as listing the options; a test holds
+    the questions equal to those from the whole conversion (`plan._inputs.options_data`)."""
+    from nextline.plan._inputs import options_data
+
+    return options_data(
+        {
+            "options": [
+                {"id": o.id, "name": o.name, "kind": o.kind, "verdict": o.verdict}
+                for o in result.options
+            ],
+            "tests_to_consider": [t.to_json() for t in result.tests_to_consider],
+        }
+    )
 
 
 def charts(record: PatientRecord, day: dt.date, status_data: dict[str, Any] | None) -> list[Chart]:

@@ -14,7 +14,6 @@ from nextline.web.editing import FORMS
 from nextline.web.menopause import CHOICES as MENOPAUSE_CHOICES
 from nextline.web.people_admin import examples_to_try
 from nextline.web.principal import principal_of
-from nextline.web.scan_sites import unconfirmed_sites
 from nextline.web.state import WebState
 from nextline.web.trial_changes import dashboard_changes, remember
 
@@ -64,39 +63,19 @@ def people(request: Request) -> Response:
 @router.get(_PERSON)
 def dashboard(request: Request, person_id: str) -> Response:
     state = _state(request)
-    record = state.record(person_id)
-    day = state.today()
-    status = engines.status(record, state.kb, day)
-    questions, milestones, kept = engines.appointment_prep(record, state.kb, day, status)
-    # Red-flag questions repeat the "Act now" box above them; the list shows the others.
-    others = [q for q in questions if not q.urgency]
+    # computed once per record version and date (web/view_cache.py); what depends on this
+    # request or on the kept trial snapshot is added here every time
+    view = state.dashboard(person_id)
     return render(
         request,
         "dashboard.html",
         title="Dashboard",
         section="dashboard",
-        person=record.file.patient,
-        record=record,
-        day=day,
-        age=record.age_on(day),
-        line=record.current_line(day),
-        last_line=record.last_line(day),
-        er=record.er(day),
-        pr=record.pr(day),
-        her2=record.her2(day),
-        sites=record.metastatic_sites(day),
-        latest_scan=max(record.file.imaging, key=lambda s: s.date, default=None),
-        status=status,
-        care_team=record.file.care_team,
-        top_questions=others[:5],
-        open_questions=sum(1 for q in kept if not q.answered),
-        milestones=[m for m in milestones if m.date >= day][:5],
-        last_change=_last_change(state, person_id),
+        **view.context(),
         saved=request.query_params.get("saved"),
         undone=request.query_params.get("undone"),
         menopause_choices=MENOPAUSE_CHOICES,
-        seen_sites=unconfirmed_sites(record.file),
-        trial_changes=dashboard_changes(state, person_id, day),
+        trial_changes=dashboard_changes(state, person_id, view.day),
     )
 
 

@@ -52,6 +52,12 @@ _SITE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("lung", ("lung", "pulmonary", "lobe")),
     ("skin", ("skin", "cutaneous", "dermal")),
 )
+# One pattern per site, built once: any of its words starting at a word boundary (the same
+# test as trying each word in turn, without escaping and looking up each word per lesion).
+_SITE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (site, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")"))
+    for site, words in _SITE_WORDS
+)
 # Vertebra names such as "T12", "L3", "C5", "S1" (a letter then a number, standing alone).
 _VERTEBRA = re.compile(r"\b[CTLS]\d{1,2}\b")
 
@@ -70,8 +76,8 @@ def organ_site(organ: str | None, node: bool = False) -> str | None:
     if _VERTEBRA.search(organ):
         return "bone"
     text = organ.lower()
-    for site, words in _SITE_WORDS:
-        if any(re.search(rf"\b{re.escape(w)}", text) for w in words):
+    for site, pattern in _SITE_PATTERNS:
+        if pattern.search(text):
             return site
     return None
 

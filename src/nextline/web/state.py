@@ -1,17 +1,22 @@
-"""What every request handler shares: the store, the knowledge base and the as-of date."""
+"""What every request handler shares: the store, the knowledge base, the as-of date, and
+what this process has already computed for a person (`web.view_cache`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from nextline.web.view_cache import DEFAULT_SIZE, LruCache, ViewKey, version_digest
 
 if TYPE_CHECKING:
     from nextline.knowledge import Knowledge
     from nextline.record import PatientFile, PatientRecord
     from nextline.settings import Settings
-    from nextline.store import RecordStore
+    from nextline.store import RecordStore, VersionInfo
+    from nextline.web.dashboard_view import DashboardView
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,49 @@ def _read_trials(settings: Settings, kb: Knowledge) -> TrialData:
     )
 
 
+@functools.cache
+def _latest_query() -> Any:
+    """The person's latest version with its row, one indexed query (people by primary key,
+    record_versions by its unique (person_id, version)); built once, as building a
+    statement costs more than running it."""
+    from sqlalchemy import bindparam, select
+
+    from nextline.store.tables import Person, RecordVersion
+
+    return (
+        select(
+            Person.latest_version,
+            RecordVersion.created_at,
+            RecordVersion.note,
+            RecordVersion.content,
+        )
+        .join(
+            RecordVersion,
+            (RecordVersion.person_id == Person.id)
+            & (RecordVersion.version == Person.latest_version),
+        )
+        .where(Person.id == bindparam("person_id"))
+    )
+
+
+@dataclass(frozen=True)
+class Latest:
+    """A person's latest stored version as one query reads it: the view cache's key, the
+    undo box's "last change", and the stored text the record is built from."""
+
+    key: ViewKey
+    content: str
+    last_change: VersionInfo | None  # None for a record with one version (nothing to undo)
+
+
+@dataclass
+class PersonViews:
+    """What was computed for one key: the record, and the dashboard once it was shown."""
+
+    record: PatientRecord
+    dashboard: DashboardView | None = None
+
+
 @dataclass
 class WebState:
     """One app's resources. `as_of` pins "today" (tests, demos); None means the real date."""
@@ -61,6 +109,10 @@ class WebState:
     _warming: bool = field(default=False, repr=False)
     # person id -> the trials page's last match, for the dashboard (web/trial_changes.py)
     remembered_matches: dict[str, Any] = field(default_factory=dict, repr=False)
+    # (person, version, digest, date, knowledge) -> computed record and dashboard
+    views: LruCache[ViewKey, PersonViews] = field(
+        default_factory=lambda: LruCache(DEFAULT_SIZE), repr=False
+    )
 
     @property
     def kb(self) -> Knowledge:
@@ -128,8 +180,57 @@ class WebState:
             self._trials = None
             self.remembered_matches.clear()
 
-    def record(self, person_id: str) -> PatientRecord:
-        """The latest stored version, normalised as of today."""
-        from nextline.record import build_record
+    def latest(self, person_id: str) -> Latest:
+        """The latest stored version, read with one indexed query (`NotFound` when there is
+        no such person). Read on every request that looks in the view cache, so a save from
+        any server process changes the key at once."""
+        from nextline.errors import NotFound
+        from nextline.store import VersionInfo
 
-        return build_record(self.file(person_id), self.kb, self.today())
+        with self.store.engine.connect() as connection:
+            row = connection.execute(_latest_query(), {"person_id": person_id}).one_or_none()
+        if row is None:
+            raise NotFound("person", person_id)
+        version, created_at, note, content = row
+        key = ViewKey(
+            person_id,
+            int(version),
+            version_digest(content, note, created_at),
+            self.today(),
+            id(self.kb),
+        )
+        last = VersionInfo(int(version), created_at, note) if version >= 2 else None
+        return Latest(key, content, last)
+
+    def views_of(self, person_id: str) -> tuple[Latest, PersonViews]:
+        """The latest version and what was computed for it today, from the cache or built
+        now (the record only: the dashboard is built when first shown)."""
+        latest = self.latest(person_id)
+        found = self.views.get(latest.key)
+        if found is None:
+            import json
+
+            from nextline.record import build_record, validate_patient_data
+
+            file = validate_patient_data(
+                json.loads(latest.content), f"{person_id}@{latest.key.version}"
+            )
+            found = PersonViews(build_record(file, self.kb, latest.key.day))
+            self.views.put(latest.key, found)
+        return latest, found
+
+    def record(self, person_id: str) -> PatientRecord:
+        """The latest stored version, normalised as of today (built once per version and
+        date in this process: the page and its red-flag banner share it)."""
+        return self.views_of(person_id)[1].record
+
+    def dashboard(self, person_id: str) -> DashboardView:
+        """The dashboard's computed content for the latest version, today."""
+        from nextline.web.dashboard_view import build_dashboard
+
+        latest, views = self.views_of(person_id)
+        if views.dashboard is None:
+            views.dashboard = build_dashboard(
+                views.record, self.kb, latest.key.day, latest.last_change
+            )
+        return views.dashboard
