@@ -14,7 +14,6 @@ import typer
 if TYPE_CHECKING:
     from nextline.knowledge import Knowledge
     from nextline.record import PatientRecord
-    from nextline.record.file_models import PatientFile
     from nextline.store import RecordStore
 
 AS_OF_HELP = "Read the record as of this date (YYYY-MM-DD); default today."
@@ -49,31 +48,44 @@ def load(ref: str, as_of: dt.date, kb: Knowledge | None = None) -> PatientRecord
     command chooses the date the engines look from, and the record may hold later entries,
     which the engines leave out. `check` and `import` validate as of their `--as-of`."""
     from nextline.knowledge import load_knowledge
-    from nextline.record import file_to_record, load_record
 
     kb = kb or load_knowledge()
     checked_on = max(as_of, dt.date.today())
     if looks_like_path(ref):
+        from nextline.record import load_record
+
         return load_record(Path(ref), kb, checked_on)
-    record = file_to_record(stored_file(ref), kb, checked_on, ref)
+    record = stored_record(ref, kb, checked_on)
     from nextline.store.note_readings import open_for
 
     open_for(ref, kb)  # notes read before need no reading now; `_Group.invoke` keeps new ones
     return record
 
 
-def stored_file(person_id: str) -> PatientFile:
-    """A stored person's latest file: read straight from the embedded database when it is
-    ready (`store.quick_read`, no SQLAlchemy), else through the store, which migrates,
-    creates and reports errors."""
-    from nextline.record import validate_patient_data
-    from nextline.store.quick_read import latest_content
+def stored_record(person_id: str, kb: Knowledge, checked_on: dt.date) -> PatientRecord:
+    """A stored person's latest record. Read straight from the embedded database when it is
+    ready (`store.quick_read`, no SQLAlchemy), and then normalised only when the record
+    kept beside it (`store.record_cache`) is not of this stored version, knowledge, code
+    and date; else through the store, which migrates, creates and reports errors."""
+    from nextline.store.quick_read import embedded_database, latest_content
 
     found = latest_content(person_id)
-    if found is None:
-        return store().get(person_id)
+    database = embedded_database()
+    if found is None or database is None:
+        from nextline.record import file_to_record
+
+        return file_to_record(store().get(person_id), kb, checked_on, person_id)
     content, version = found
-    return validate_patient_data(json.loads(content), f"{person_id}@{version}")
+
+    def build() -> PatientRecord:
+        from nextline.record import file_to_record, validate_patient_data
+
+        file = validate_patient_data(json.loads(content), f"{person_id}@{version}")
+        return file_to_record(file, kb, checked_on, person_id)
+
+    from nextline.store.record_cache import cached_record
+
+    return cached_record(database, person_id, version, content, checked_on, build)
 
 
 def load_checked(ref: str, as_of: dt.date) -> PatientRecord:
