@@ -30,6 +30,7 @@ NEVER = (
     "nextline.record.parse",
     "nextline.record.export",
 )
+ALSO_NEVER_FOR_SHOW = ("nextline.assess", "nextline.knowledge.base", "nextline.options")
 PERSON = "hr-positive-esr1"
 READING = {
     "status": ["status", PERSON, "--as-of", "2024-04-15", "--json"],
@@ -80,6 +81,8 @@ def test_a_warm_reading_command_imports_nothing_it_does_not_use(
 ) -> None:
     done = _run(READING[command], warm_home, importtime=True)
     imported = _imported(done.stderr)
-    assert "nextline.assess" in imported  # the parse of the timing lines works
+    assert "nextline.cli" in imported  # the parse of the timing lines works
     assert sorted(imported & set(NEVER)) == []
+    if command == "show":  # a timeline needs neither the engines nor the knowledge base
+        assert sorted(m for m in imported if m.startswith(ALSO_NEVER_FOR_SHOW)) == []
     assert done.stdout.lstrip().startswith("{")

@@ -41,47 +41,59 @@ def looks_like_path(ref: str) -> bool:
     return ref.endswith((".yaml", ".yml", ".json")) or "/" in ref or Path(ref).is_file()
 
 
-def load(ref: str, as_of: dt.date, kb: Knowledge | None = None) -> PatientRecord:
+def load(
+    ref: str, as_of: dt.date, kb: Knowledge | None = None, *, reads_notes: bool = True
+) -> PatientRecord:
     """A record from a file path or a stored id.
 
     The record is validated as of today (or `as_of` if later): `--as-of` on a reading
     command chooses the date the engines look from, and the record may hold later entries,
-    which the engines leave out. `check` and `import` validate as of their `--as-of`."""
-    from nextline.knowledge import load_knowledge
+    which the engines leave out. `check` and `import` validate as of their `--as-of`.
 
-    kb = kb or load_knowledge()
+    `reads_notes=False` is for a command whose engines never read a symptom note (`show`):
+    the readings kept on disk are then not loaded, and neither is the knowledge base when
+    the stored person's normalised record is kept (`stored_record`)."""
     checked_on = max(as_of, dt.date.today())
     if looks_like_path(ref):
+        from nextline.knowledge import load_knowledge
         from nextline.record import load_record
 
-        return load_record(Path(ref), kb, checked_on)
+        return load_record(Path(ref), kb or load_knowledge(), checked_on)
     record = stored_record(ref, kb, checked_on)
-    from nextline.store.note_readings import open_for
+    if reads_notes:
+        from nextline.knowledge import load_knowledge
+        from nextline.store.note_readings import open_for
 
-    open_for(ref, kb)  # notes read before need no reading now; `_Group.invoke` keeps new ones
+        open_for(ref, kb or load_knowledge())  # `_Group.invoke` keeps new readings
     return record
 
 
-def stored_record(person_id: str, kb: Knowledge, checked_on: dt.date) -> PatientRecord:
+def stored_record(person_id: str, kb: Knowledge | None, checked_on: dt.date) -> PatientRecord:
     """A stored person's latest record. Read straight from the embedded database when it is
     ready (`store.quick_read`, no SQLAlchemy), and then normalised only when the record
     kept beside it (`store.record_cache`) is not of this stored version, knowledge, code
-    and date; else through the store, which migrates, creates and reports errors."""
+    and date; else through the store, which migrates, creates and reports errors. Without
+    `kb`, the bundled knowledge base is loaded only if the record must be built."""
     from nextline.store.quick_read import embedded_database, latest_content
+
+    def knowledge() -> Knowledge:
+        from nextline.knowledge import load_knowledge
+
+        return kb or load_knowledge()
 
     found = latest_content(person_id)
     database = embedded_database()
     if found is None or database is None:
         from nextline.record import file_to_record
 
-        return file_to_record(store().get(person_id), kb, checked_on, person_id)
+        return file_to_record(store().get(person_id), knowledge(), checked_on, person_id)
     content, version = found
 
     def build() -> PatientRecord:
         from nextline.record import file_to_record, validate_patient_data
 
         file = validate_patient_data(json.loads(content), f"{person_id}@{version}")
-        return file_to_record(file, kb, checked_on, person_id)
+        return file_to_record(file, knowledge(), checked_on, person_id)
 
     from nextline.store.record_cache import cached_record
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from nextline.errors import KnowledgeInvalid, Problem
 from nextline.knowledge.assess_schema import AssessKnowledge, load_assess
+from nextline.knowledge.cache import DATA_DIR
 from nextline.knowledge.checks import check_source_refs, unique_by_id
 from nextline.knowledge.options_load import load_options
 from nextline.knowledge.options_schema import OptionsKnowledge
@@ -38,7 +39,6 @@ from nextline.knowledge.schema import (
     SourcesFile,
 )
 
-DATA_DIR = Path(__file__).parent / "data"
 KB_VERSION = "2026-12-01"  # the date the knowledge base was last checked against its sources
 
 M = TypeVar("M", bound=BaseModel)

@@ -30,6 +30,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _CODE_DIR = Path(__file__).parent
+DATA_DIR = _CODE_DIR / "data"  # the knowledge files nextline ships (`base.load_knowledge`)
 # Bump when what is pickled changes shape in a way the source hash would not show.
 CACHE_FORMAT = "1"
 MAGIC = b"nextline-kb\n"

@@ -79,11 +79,10 @@ def cached_record(
     file beside `database` when its key matches, else built (errors propagate: nothing is
     written) and kept for the next call."""
     from nextline.knowledge import cache
-    from nextline.knowledge.base import DATA_DIR
     from nextline.record.record import PatientRecord
 
     path = _file(records_folder(database), person_id)
-    key = record_key(person_id, version, content, cache.content_key(DATA_DIR), checked_on)
+    key = record_key(person_id, version, content, cache.content_key(cache.DATA_DIR), checked_on)
     found = cache.read(path, key, PatientRecord)
     if found is not None:
         return found
