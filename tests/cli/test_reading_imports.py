@@ -31,6 +31,12 @@ NEVER = (
     "nextline.record.export",
 )
 ALSO_NEVER_FOR_SHOW = ("nextline.assess", "nextline.knowledge.base", "nextline.options")
+ALSO_NEVER_FOR_STATUS = (
+    "nextline.options",
+    "nextline.plan",
+    "nextline.knowledge.options_schema",
+    "nextline.knowledge.plan_schema",
+)
 PERSON = "hr-positive-esr1"
 READING = {
     "status": ["status", PERSON, "--as-of", "2024-04-15", "--json"],
@@ -85,4 +91,6 @@ def test_a_warm_reading_command_imports_nothing_it_does_not_use(
     assert sorted(imported & set(NEVER)) == []
     if command == "show":  # a timeline needs neither the engines nor the knowledge base
         assert sorted(m for m in imported if m.startswith(ALSO_NEVER_FOR_SHOW)) == []
+    if command.startswith("status"):  # nor does `status` read the options' or plan's rules
+        assert sorted(imported & set(ALSO_NEVER_FOR_STATUS)) == []
     assert done.stdout.lstrip().startswith("{")

@@ -19,7 +19,7 @@ from nextline.cli import app
 from nextline.cli._common import stored_record
 from nextline.errors import RecordInvalid
 from nextline.examples import EXAMPLE_IDS, example_path
-from nextline.knowledge import Knowledge, cache
+from nextline.knowledge import Knowledge, cache, load_knowledge
 from nextline.knowledge.base import _load_cached
 from nextline.record import PatientRecord, file_to_record, validate_patient_data
 from nextline.store import open_store, record_cache
@@ -96,9 +96,9 @@ def test_a_kept_record_is_the_record_built_from_the_stored_file(person: str, kb:
     assert again.lines == first.lines
 
 
-def test_the_kept_file_is_private_in_a_private_folder(kb: Knowledge) -> None:
+def test_the_kept_file_is_private_in_a_private_folder() -> None:
     _import("hr-positive-esr1")
-    stored_record("hr-positive-esr1", kb, TODAY)
+    stored_record("hr-positive-esr1", None, TODAY)
     path = _kept_file("hr-positive-esr1")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
@@ -231,10 +231,10 @@ def test_the_cli_keeps_the_record_and_gives_the_same_output() -> None:
     assert third.stdout == first.stdout
 
 
-def test_deleting_a_person_removes_their_kept_record(kb: Knowledge) -> None:
+def test_deleting_a_person_removes_their_kept_record() -> None:
     _import("hr-positive-esr1", "her2-positive-brain")
-    stored_record("hr-positive-esr1", kb, TODAY)
-    stored_record("her2-positive-brain", kb, TODAY)
+    stored_record("hr-positive-esr1", None, TODAY)
+    stored_record("her2-positive-brain", load_knowledge(), TODAY)
     open_store().delete("hr-positive-esr1")
     assert not _kept_file("hr-positive-esr1").exists()
     assert _kept_file("her2-positive-brain").is_file()
@@ -251,3 +251,17 @@ def test_a_person_read_through_the_store_is_not_kept(
     record = stored_record("hr-positive-esr1", kb, TODAY)
     assert record.id == "hr-positive-esr1"
     assert not record_cache.records_folder(_database()).exists()
+
+
+def test_a_record_built_with_another_knowledge_base_is_not_kept() -> None:
+    """The key names the bundled knowledge base: a record built with any other (a test's, a
+    copy checked without the cache) is built fresh and never kept under that key."""
+    import pickle
+
+    _import("hr-positive-esr1")
+    other = pickle.loads(pickle.dumps(load_knowledge()))  # equal, but not the one loaded
+    record = stored_record("hr-positive-esr1", other, TODAY)
+    assert record.id == "hr-positive-esr1"
+    assert not _kept_file("hr-positive-esr1").exists()
+    stored_record("hr-positive-esr1", load_knowledge(), TODAY)
+    assert _kept_file("hr-positive-esr1").is_file()

@@ -83,7 +83,7 @@ def stored_record(person_id: str, kb: Knowledge | None, checked_on: dt.date) -> 
 
     found = latest_content(person_id)
     database = embedded_database()
-    if found is None or database is None:
+    if found is None or database is None or not _bundled(kb):
         from nextline.record import file_to_record
 
         return file_to_record(store().get(person_id), knowledge(), checked_on, person_id)
@@ -98,6 +98,16 @@ def stored_record(person_id: str, kb: Knowledge | None, checked_on: dt.date) -> 
     from nextline.store.record_cache import cached_record
 
     return cached_record(database, person_id, version, content, checked_on, build)
+
+
+def _bundled(kb: Knowledge | None) -> bool:
+    """Whether `kb` is the bundled knowledge base as this process loaded it (or not given):
+    the only one a kept record's key names (`store.record_cache`)."""
+    if kb is None:
+        return True
+    from nextline.knowledge import load_knowledge
+
+    return kb is load_knowledge()
 
 
 def load_checked(ref: str, as_of: dt.date) -> PatientRecord:
