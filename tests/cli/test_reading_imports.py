@@ -37,6 +37,14 @@ ALSO_NEVER_FOR_STATUS = (
     "nextline.knowledge.options_schema",
     "nextline.knowledge.plan_schema",
 )
+ALSO_NEVER_FOR_OPTIONS = (
+    "nextline.assess.status",
+    "nextline.assess.red_flags",
+    "nextline.assess.symptom_reader",
+    "nextline.store.note_readings",
+    "nextline.plan",
+    "nextline.knowledge.plan_schema",
+)
 PERSON = "hr-positive-esr1"
 READING = {
     "status": ["status", PERSON, "--as-of", "2024-04-15", "--json"],
@@ -91,6 +99,8 @@ def test_a_warm_reading_command_imports_nothing_it_does_not_use(
     assert sorted(imported & set(NEVER)) == []
     if command == "show":  # a timeline needs neither the engines nor the knowledge base
         assert sorted(m for m in imported if m.startswith(ALSO_NEVER_FOR_SHOW)) == []
+    if command == "options":  # one module of the assess engine; no plan, no notes
+        assert sorted(imported & set(ALSO_NEVER_FOR_OPTIONS)) == []
     if command.startswith("status"):  # nor does `status` read the options' or plan's rules
         assert sorted(imported & set(ALSO_NEVER_FOR_STATUS)) == []
     assert done.stdout.lstrip().startswith("{")
