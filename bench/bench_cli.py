@@ -94,7 +94,7 @@ def run_once(home: Path) -> dict[str, str]:
     return {c.name: run(c.args, env)[2] for c in commands(home)}
 
 
-def measure(runs: int) -> None:
+def measure(runs: int, only: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         env = prepare_home(home)
@@ -106,6 +106,8 @@ def measure(runs: int) -> None:
         heads = f"{'wall median':>12}{'wall best':>11}{'CPU best':>10}{'x --help':>10}"
         print(f"{'command':<16}{heads}  aim")
         for command in commands(home):
+            if only and command.name != "--help" and command.name not in only:
+                continue  # `--help` is always measured: every ratio is to it
             walls: list[float] = []
             cpus: list[float] = []
             run(command.args, env)  # warm the caches (and the OS file cache)
@@ -125,7 +127,14 @@ def measure(runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    measure(parser.parse_args().runs)
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="COMMAND",
+        help="measure only this command (and --help), e.g. --only status --only show",
+    )
+    args = parser.parse_args()
+    measure(args.runs, args.only)
 
 
 if __name__ == "__main__":

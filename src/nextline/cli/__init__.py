@@ -7,6 +7,7 @@ traceback. Heavy libraries are imported inside the commands so `nextline --help`
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -68,7 +69,13 @@ admin_cmds.register(app)
 
 
 def main() -> None:
-    """Entry point of the `nextline` command."""
+    """Entry point of the `nextline` command.
+
+    Pydantic plugins are off for the command (unless the environment already says what to
+    do with them): looking for them scans every installed package's metadata on the first
+    validation, a cost each call would pay for nothing, and no plugin should see a person's
+    record as it is validated. `PYDANTIC_DISABLE_PLUGINS` is pydantic's documented switch."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()
 
 

@@ -14,7 +14,6 @@ import typer
 if TYPE_CHECKING:
     from nextline.knowledge import Knowledge
     from nextline.record import PatientRecord
-    from nextline.record.file_models import PatientFile
     from nextline.store import RecordStore
 
 AS_OF_HELP = "Read the record as of this date (YYYY-MM-DD); default today."
@@ -42,38 +41,73 @@ def looks_like_path(ref: str) -> bool:
     return ref.endswith((".yaml", ".yml", ".json")) or "/" in ref or Path(ref).is_file()
 
 
-def load(ref: str, as_of: dt.date, kb: Knowledge | None = None) -> PatientRecord:
+def load(
+    ref: str, as_of: dt.date, kb: Knowledge | None = None, *, reads_notes: bool = True
+) -> PatientRecord:
     """A record from a file path or a stored id.
 
     The record is validated as of today (or `as_of` if later): `--as-of` on a reading
     command chooses the date the engines look from, and the record may hold later entries,
-    which the engines leave out. `check` and `import` validate as of their `--as-of`."""
-    from nextline.knowledge import load_knowledge
-    from nextline.record import file_to_record, load_record
+    which the engines leave out. `check` and `import` validate as of their `--as-of`.
 
-    kb = kb or load_knowledge()
+    `reads_notes=False` is for a command whose engines never read a symptom note (`show`):
+    the readings kept on disk are then not loaded, and neither is the knowledge base when
+    the stored person's normalised record is kept (`stored_record`)."""
     checked_on = max(as_of, dt.date.today())
     if looks_like_path(ref):
-        return load_record(Path(ref), kb, checked_on)
-    record = file_to_record(stored_file(ref), kb, checked_on, ref)
-    from nextline.store.note_readings import open_for
+        from nextline.knowledge import load_knowledge
+        from nextline.record import load_record
 
-    open_for(ref, kb)  # notes read before need no reading now; `_Group.invoke` keeps new ones
+        return load_record(Path(ref), kb or load_knowledge(), checked_on)
+    record = stored_record(ref, kb, checked_on)
+    if reads_notes:
+        from nextline.knowledge import load_knowledge
+        from nextline.store.note_readings import open_for
+
+        open_for(ref, kb or load_knowledge())  # `_Group.invoke` keeps new readings
     return record
 
 
-def stored_file(person_id: str) -> PatientFile:
-    """A stored person's latest file: read straight from the embedded database when it is
-    ready (`store.quick_read`, no SQLAlchemy), else through the store, which migrates,
-    creates and reports errors."""
-    from nextline.record import validate_patient_data
-    from nextline.store.quick_read import latest_content
+def stored_record(person_id: str, kb: Knowledge | None, checked_on: dt.date) -> PatientRecord:
+    """A stored person's latest record. Read straight from the embedded database when it is
+    ready (`store.quick_read`, no SQLAlchemy), and then normalised only when the record
+    kept beside it (`store.record_cache`) is not of this stored version, knowledge, code
+    and date; else through the store, which migrates, creates and reports errors. Without
+    `kb`, the bundled knowledge base is loaded only if the record must be built."""
+    from nextline.store.quick_read import embedded_database, latest_content
+
+    def knowledge() -> Knowledge:
+        from nextline.knowledge import load_knowledge
+
+        return kb or load_knowledge()
 
     found = latest_content(person_id)
-    if found is None:
-        return store().get(person_id)
+    database = embedded_database()
+    if found is None or database is None or not _bundled(kb):
+        from nextline.record import file_to_record
+
+        return file_to_record(store().get(person_id), knowledge(), checked_on, person_id)
     content, version = found
-    return validate_patient_data(json.loads(content), f"{person_id}@{version}")
+
+    def build() -> PatientRecord:
+        from nextline.record import file_to_record, validate_patient_data
+
+        file = validate_patient_data(json.loads(content), f"{person_id}@{version}")
+        return file_to_record(file, knowledge(), checked_on, person_id)
+
+    from nextline.store.record_cache import cached_record
+
+    return cached_record(database, person_id, version, content, checked_on, build)
+
+
+def _bundled(kb: Knowledge | None) -> bool:
+    """Whether `kb` is the bundled knowledge base as this process loaded it (or not given):
+    the only one a kept record's key names (`store.record_cache`)."""
+    if kb is None:
+        return True
+    from nextline.knowledge import load_knowledge
+
+    return kb is load_knowledge()
 
 
 def load_checked(ref: str, as_of: dt.date) -> PatientRecord:

@@ -44,7 +44,7 @@ def options(
 
     day = parse_as_of(as_of)
     kb = load_knowledge()
-    result = list_options(load(ref, day, kb), kb, day)
+    result = list_options(load(ref, day, kb, reads_notes=False), kb, day)  # reads no note
     if json_out:
         print_json(result.to_json())
         return

@@ -132,7 +132,7 @@ def show(ref: Ref, as_of: AsOf = None, json_out: Json = False) -> None:
     from nextline.record.timeline import build_timeline, timeline_data
 
     day = parse_as_of(as_of)
-    record = load(ref, day)
+    record = load(ref, day, reads_notes=False)  # a timeline reads no note
     if json_out:
         print_json(timeline_data(record, day))
         return

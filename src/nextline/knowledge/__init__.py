@@ -1,8 +1,46 @@
 """Clinical knowledge as versioned, sourced data: drugs, classes, lab tests, and the rules
-the engines read. Loaded and checked once by `load_knowledge()`."""
+the engines read. Loaded and checked once by `load_knowledge()`.
 
-from nextline.knowledge.base import KB_VERSION, Knowledge, load_knowledge, name_key
-from nextline.knowledge.schema import Drug, DrugClass, LabTest, Source, SourceRef
+The names are imported when first asked for (PEP 562), not with the package: a command that
+only needs the knowledge cache's key (`store.record_cache`, for `nextline show`) should not
+build the hundred-odd schema classes the knowledge base itself is made of.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nextline.knowledge.base import KB_VERSION, Knowledge, load_knowledge, name_key
+    from nextline.knowledge.schema import Drug, DrugClass, LabTest, Source, SourceRef
+
+# public name -> the module that defines it
+_WHERE = {
+    "KB_VERSION": "base",
+    "Drug": "schema",
+    "DrugClass": "schema",
+    "Knowledge": "base",
+    "LabTest": "schema",
+    "Source": "schema",
+    "SourceRef": "schema",
+    "load_knowledge": "base",
+    "name_key": "base",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # asked once: later reads are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
 
 __all__ = [
     "KB_VERSION",

@@ -12,20 +12,20 @@ a call reads it back unless a file or the code changed. It carries the unit fact
 from __future__ import annotations
 
 import functools
+import pickle
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from nextline.errors import KnowledgeInvalid, Problem
 from nextline.knowledge.assess_schema import AssessKnowledge, load_assess
+from nextline.knowledge.cache import DATA_DIR
 from nextline.knowledge.checks import check_source_refs, unique_by_id
-from nextline.knowledge.options_load import load_options
-from nextline.knowledge.options_schema import OptionsKnowledge
-from nextline.knowledge.plan_schema import PlanKnowledge
 from nextline.knowledge.schema import (
     Drug,
     DrugClass,
@@ -38,10 +38,25 @@ from nextline.knowledge.schema import (
     SourcesFile,
 )
 
-DATA_DIR = Path(__file__).parent / "data"
+if TYPE_CHECKING:
+    from nextline.knowledge.options_schema import OptionsKnowledge
+    from nextline.knowledge.plan_schema import PlanKnowledge
+
 KB_VERSION = "2026-12-01"  # the date the knowledge base was last checked against its sources
 
 M = TypeVar("M", bound=BaseModel)
+
+# Sections a command may never touch (`status` reads neither), kept pickled apart inside the
+# cached knowledge base and unpickled on first use: unpickling a section imports its schema
+# module, and building those model classes cost `status` more than its own work.
+DEFERRED_SECTIONS = ("plan", "options")
+_PICKLED = "_pickled_sections"
+_unpickling = threading.Lock()
+
+
+def _absent() -> None:
+    """The default of a deferred section (see `Knowledge.plan`)."""
+    return None
 
 
 def name_key(text: str) -> str:
@@ -59,13 +74,39 @@ class Knowledge:
     classes: dict[str, DrugClass]
     drugs: dict[str, Drug]
     lab_tests: dict[str, LabTest]
-    plan: PlanKnowledge | None = None
+    # a factory, not `= None`: a class attribute would answer before `__getattr__` could
+    plan: PlanKnowledge | None = field(default_factory=_absent)
     assess: AssessKnowledge | None = None
-    options: OptionsKnowledge | None = None
+    options: OptionsKnowledge | None = field(default_factory=_absent)
     # (folded unit spelling, canonical unit, molar mass) -> factor: `record.units`' memo
     unit_factors: dict[tuple[str, str, float | None], float | None] = field(default_factory=dict)
     _drug_names: dict[str, str] = field(default_factory=dict)
     _test_names: dict[str, str] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickle keeps: every field, with `DEFERRED_SECTIONS` as bytes of their own."""
+        state = {k: v for k, v in self.__dict__.items() if k != _PICKLED}
+        pickled: dict[str, bytes] = dict(self.__dict__.get(_PICKLED, {}))
+        for name in DEFERRED_SECTIONS:
+            if name in state:
+                pickled[name] = pickle.dumps(state.pop(name), protocol=5)
+        state[_PICKLED] = pickled
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    if not TYPE_CHECKING:  # unknown attributes stay errors for mypy
+
+        def __getattr__(self, name: str) -> Any:
+            """A deferred section, unpickled the first time it is read (then a plain field)."""
+            pickled = self.__dict__.get(_PICKLED)
+            if name not in DEFERRED_SECTIONS or not pickled or name not in pickled:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            with _unpickling:
+                if name not in self.__dict__:
+                    object.__setattr__(self, name, pickle.loads(pickled[name]))
+            return self.__dict__[name]
 
     def find_drug(self, written: str) -> Drug | None:
         """The drug a written name means (generic, brand, biosimilar or alias), or None."""
@@ -222,6 +263,8 @@ def _build(folder: Path) -> Knowledge:
     )
     plan = _load_plan(folder, sources, problems)
     assess = load_assess(folder, sources, drugs, lab_tests, problems, classes)
+    from nextline.knowledge.options_load import load_options
+
     options = load_options(
         folder, sources, drugs, classes, lab_tests, problems, _read_yaml, _validate
     )
@@ -272,6 +315,8 @@ def _load_plan(
         check_source_refs(f"supportive_care.roles.{r.role}", r.sources, sources, problems)
     unique_by_id(questions.questions, "questions.yaml", problems)
     unique_by_id(support.topics, "supportive_care.yaml", problems)
+    from nextline.knowledge.plan_schema import PlanKnowledge
+
     return PlanKnowledge(
         groups=questions.groups,
         questions=questions.questions,

@@ -30,8 +30,9 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _CODE_DIR = Path(__file__).parent
+DATA_DIR = _CODE_DIR / "data"  # the knowledge files nextline ships (`base.load_knowledge`)
 # Bump when what is pickled changes shape in a way the source hash would not show.
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: `Knowledge` keeps its deferred sections pickled apart
 MAGIC = b"nextline-kb\n"
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600

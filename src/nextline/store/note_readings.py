@@ -78,14 +78,13 @@ def open_for(person_id: str, kb: Knowledge) -> None:
     """Put `person_id`'s earlier readings into the reader's memo; `flush` keeps new ones."""
     from nextline.assess.symptom_reader import note_memo
     from nextline.knowledge import cache
-    from nextline.knowledge.base import DATA_DIR
     from nextline.store.quick_read import embedded_database
 
     database = embedded_database()
     if database is None or kb.assess is None:
         return
     path = _file(notes_folder(database), person_id)
-    key = _key(cache.content_key(DATA_DIR))
+    key = _key(cache.content_key(cache.DATA_DIR))
     memo = note_memo(kb.assess.vocabulary)
     before = frozenset(memo)
     mine = cache.read(path, key, dict) or {}

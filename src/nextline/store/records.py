@@ -247,9 +247,10 @@ class RecordStore:
             count = int(getattr(removed, "rowcount", 0) or 0)
         database = self.engine.url.database
         if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
-            from nextline.store.note_readings import forget
+            from nextline.store import note_readings, record_cache
 
-            forget(Path(database), person_id)  # the notes' readings kept beside the database
+            note_readings.forget(Path(database), person_id)  # kept beside the database
+            record_cache.forget(Path(database), person_id)
         return count
 
     def steps(self, person_id: str) -> Steps:
