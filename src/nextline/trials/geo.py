@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -124,21 +125,46 @@ def locate_city(city: str, country: str | None = None, state: str | None = None)
 
 def locate_us_zip(code: str) -> Point | None:
     """The centroid of a US ZIP code (first five digits), from the `zipcodes` package."""
-    import zipcodes
-
     digits = code.strip()[:5]
     if not re.fullmatch(r"\d{5}", digits):
         return None
-    try:
-        found: list[dict[str, Any]] = zipcodes.matching(digits)  # type: ignore[no-untyped-call]
-    except (ValueError, TypeError):
+    found = _zip_centroids().get(digits)
+    if found is None:
         return None
-    for row in found:
+    return Point(found[0], found[1], "US", digits)
+
+
+@functools.lru_cache(maxsize=1)
+def _zip_centroids() -> dict[str, tuple[float, float]]:
+    """ZIP code -> (latitude, longitude), the first row of `zipcodes` with a readable
+    centroid (what `zipcodes.matching` gives first). Kept in the cache folder
+    (`knowledge.cache.cached_as`): the package unpacks its 42,000 rows on first use in each
+    process (about 0.25 s); the kept table reads in a few milliseconds."""
+    import hashlib
+
+    import zipcodes
+
+    from nextline.knowledge.cache import cached_as
+
+    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    key = hashlib.sha256(f"{zipcodes.__version__}|{source}".encode()).hexdigest()
+    return cached_as("us-zip-centroids", key, dict, _read_zip_centroids)
+
+
+def _read_zip_centroids() -> dict[str, tuple[float, float]]:
+    import zipcodes
+
+    out: dict[str, tuple[float, float]] = {}
+    rows: list[dict[str, Any]] = zipcodes.list_all()  # type: ignore[no-untyped-call]
+    for row in rows:
+        digits = row.get("zip_code")
+        if not isinstance(digits, str) or digits in out:
+            continue
         try:
-            return Point(float(row["lat"]), float(row["long"]), "US", digits)
+            out[digits] = (float(row["lat"]), float(row["long"]))
         except (KeyError, ValueError, TypeError):
             continue
-    return None
+    return out
 
 
 def locate(

@@ -181,6 +181,15 @@ class TrialMatch:
         return self._plan.trial
 
     @property
+    def nct_id(self) -> str:
+        return self._plan.nct_id
+
+    @property
+    def title(self) -> str:
+        """The trial's title (as `trial.title`, without reading the trial's whole record)."""
+        return self._plan.title
+
+    @property
     def purpose(self) -> str:
         """What the study is for: treatment, supportive_care, diagnostic, ..."""
         return self._plan.kind.purpose
@@ -411,7 +420,6 @@ class _Matcher:
         favourable = evaluated = fitting = 0
         scoped_against = key_unknown = False
         substantive_met = False
-        criteria = plan.parsed.criteria
         key_asked = 0  # key unknowns go before the others in `to_find_out`
         if plan.kind.population == "breast_stage_unstated":
             find_out.append(FIND_OUT["disease_stage_unstated"])
@@ -446,9 +454,7 @@ class _Matcher:
                     if against and planned.alternative:
                         tally.open = True  # one alternative, or a condition: not decisive
                     elif against:
-                        tally.reasons.append(
-                            _reason(criteria[planned.index].text, answer, inclusion)
-                        )
+                        tally.reasons.append(_reason(plan.text_of(planned), answer, inclusion))
                     elif verdict == "unknown":
                         wanted = tally.key_find_out if planned.key else tally.find_out
                         wanted.append(planned.find_out)
@@ -472,7 +478,7 @@ class _Matcher:
                 elif not keep_ineligible:
                     return None
                 else:
-                    reasons.append(_reason(criteria[planned.index].text, answer, inclusion))
+                    reasons.append(_reason(plan.text_of(planned), answer, inclusion))
             elif verdict == "unknown":
                 if not planned.scoped:
                     # what decides the trial is asked first
@@ -672,7 +678,8 @@ def match_trials(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for plan in prepared.by_id:  # in NCT id order: the last tie-break of the ranking
+        # in NCT id order: the last tie-break of the ranking
+        for plan in prepared.by_id if include_ineligible else prepared.enrolling:
             match = matcher.match(plan, include_ineligible)
             if match is None:
                 continue
