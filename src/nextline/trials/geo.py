@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import struct
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,18 +129,32 @@ def locate_us_zip(code: str) -> Point | None:
     digits = code.strip()[:5]
     if not re.fullmatch(r"\d{5}", digits):
         return None
-    found = _zip_centroids().get(digits)
-    if found is None:
+    codes, places = _zip_centroids()
+    wanted = digits.encode("ascii")
+    low, high = 0, len(codes) // _ZIP_WIDTH
+    while low < high:  # binary search in the sorted, fixed-width codes
+        middle = (low + high) // 2
+        if codes[middle * _ZIP_WIDTH : (middle + 1) * _ZIP_WIDTH] < wanted:
+            low = middle + 1
+        else:
+            high = middle
+    if codes[low * _ZIP_WIDTH : (low + 1) * _ZIP_WIDTH] != wanted:
         return None
-    return Point(found[0], found[1], "US", digits)
+    latitude, longitude = struct.unpack_from("<2d", places, low * 16)
+    return Point(latitude, longitude, "US", digits)
+
+
+_ZIP_WIDTH = 5
 
 
 @functools.lru_cache(maxsize=1)
-def _zip_centroids() -> dict[str, tuple[float, float]]:
-    """ZIP code -> (latitude, longitude), the first row of `zipcodes` with a readable
-    centroid (what `zipcodes.matching` gives first). Kept in the cache folder
-    (`knowledge.cache.cached_as`): the package unpacks its 42,000 rows on first use in each
-    process (about 0.25 s); the kept table reads in a few milliseconds."""
+def _zip_centroids() -> tuple[bytes, bytes]:
+    """Every ZIP code with a readable centroid, as two byte strings: the codes sorted, five
+    ASCII digits each, and their (latitude, longitude) as pairs of little-endian doubles in
+    the same order. The centroid is the first row of `zipcodes` with one (what
+    `zipcodes.matching` gives first). Kept in the cache folder (`knowledge.cache.cached_as`):
+    the package unpacks its 42,000 rows on first use in each process (about 0.25 s); two
+    byte strings read back at once."""
     import hashlib
 
     import zipcodes
@@ -148,23 +163,26 @@ def _zip_centroids() -> dict[str, tuple[float, float]]:
 
     source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     key = hashlib.sha256(f"{zipcodes.__version__}|{source}".encode()).hexdigest()
-    return cached_as("us-zip-centroids", key, dict, _read_zip_centroids)
+    return cached_as("us-zip-centroids", key, tuple, _read_zip_centroids)
 
 
-def _read_zip_centroids() -> dict[str, tuple[float, float]]:
+def _read_zip_centroids() -> tuple[bytes, bytes]:
     import zipcodes
 
-    out: dict[str, tuple[float, float]] = {}
+    found: dict[str, tuple[float, float]] = {}
     rows: list[dict[str, Any]] = zipcodes.list_all()  # type: ignore[no-untyped-call]
     for row in rows:
         digits = row.get("zip_code")
-        if not isinstance(digits, str) or digits in out:
+        if not isinstance(digits, str) or not re.fullmatch(r"\d{5}", digits) or digits in found:
             continue
         try:
-            out[digits] = (float(row["lat"]), float(row["long"]))
+            found[digits] = (float(row["lat"]), float(row["long"]))
         except (KeyError, ValueError, TypeError):
             continue
-    return out
+    ordered = sorted(found)
+    codes = "".join(ordered).encode("ascii")
+    places = b"".join(struct.pack("<2d", *found[digits]) for digits in ordered)
+    return codes, places
 
 
 def locate(

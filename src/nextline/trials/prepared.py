@@ -35,6 +35,26 @@ _CONDITIONAL = re.compile(
     re.IGNORECASE,
 )
 _ANY_TUMOUR = re.compile(r"\bsolid tumou?rs?\b|\bany (?:advanced )?(?:cancer|tumou?r)")
+# The words `matching.person_terms` takes from a record other than drug names: whether a
+# study's text holds each is found once here (a word not listed is searched for per person).
+RELEVANCE_WORDS = frozenset(
+    {
+        "breast",
+        "metastatic",
+        "her2",
+        "her2-low",
+        "her2-ultralow",
+        "hormone receptor",
+        "triple",
+        "esr1",
+        "pik3ca",
+        "akt1",
+        "pten",
+        "brca",
+        "palb2",
+        "erbb2",
+    }
+)
 SECTION_INCLUSION = 0
 SECTION_EXCLUSION = 1
 
@@ -124,6 +144,8 @@ class TrialPlan:
     title: str
     criteria: tuple[PlannedCriterion, ...]
     haystack: str  # lower-case title, conditions, interventions, summary
+    # which of `RELEVANCE_WORDS` the haystack holds: looked up, not searched, per person
+    words: frozenset[str]
     placed: tuple[tuple[float, float], ...]  # (latitude, longitude) of sites on the map
     country_codes: frozenset[str]
     status_weight: float
@@ -389,6 +411,7 @@ def prepare_catalog(
                 title=trial.title,
                 criteria=tuple(planned),
                 haystack=haystack,
+                words=frozenset(w for w in RELEVANCE_WORDS if w in haystack),
                 placed=tuple(
                     (s.latitude, s.longitude)
                     for s in sites

@@ -81,9 +81,22 @@ class _Worker:
         self.folder = job.settings.data_dir
 
     def run(self, ids: list[str]) -> list[PersonRematch]:
+        out: list[PersonRematch] = []
+        # A person's match makes thousands of small objects and no cycles: reference
+        # counting frees them, and the cyclic collector (which would walk them again and
+        # again) waits until the chunk is done.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._run(ids, out)
+        finally:
+            if collecting:
+                gc.enable()
+        return out
+
+    def _run(self, ids: list[str], out: list[PersonRematch]) -> None:
         from nextline.trials.history import load_snapshot, save_snapshot
 
-        out = []
         for person_id in ids:
             try:
                 file = self.store.get(person_id)
@@ -100,7 +113,6 @@ class _Worker:
                 out.append(outcome(person_id, now, found))
             except Exception as exc:  # reported by id and reason; the run goes on
                 out.append(failure(person_id, exc))
-        return out
 
 
 _worker: _Worker | None = None  # this process's worker, set by `_start` in a pool process
