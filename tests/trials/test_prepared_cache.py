@@ -5,6 +5,7 @@ ours, private, and lazy about each trial's registry record."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import pickle
@@ -65,8 +66,10 @@ def test_a_second_call_reads_the_kept_catalog_and_matches_the_same(
     small_bundle: list[str], kb: Knowledge
 ) -> None:
     cold = ready_catalog(kb)
+    assert gc.isenabled()  # switched off only while the kept copy is read
     [path] = _files()
     warm = ready_catalog(kb)
+    assert gc.isenabled()
     assert small_bundle == ["read"]  # the second call did not read the catalog
     assert (
         warm.metadata
@@ -214,3 +217,17 @@ def test_trials_match_gives_the_same_json_cold_and_warm() -> None:
         assert warm.stdout == cold.stdout
         listed = len(json.loads(warm.stdout)["matches"])
         assert listed == (1359 if "--all" in extra else 20)
+
+
+def test_a_catalog_without_a_key_is_prepared_each_time_and_the_collector_is_back_on(
+    small_bundle: list[str], kb: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable() -> str:
+        raise OSError("the snapshot cannot be read")
+
+    monkeypatch.setattr(bundled, "snapshot_key", unreadable)
+    assert ready_catalog(kb).metadata["trials"] == 3
+    assert ready_catalog(kb).metadata["trials"] == 3
+    assert small_bundle == ["read", "read"]
+    assert _files() == []
+    assert gc.isenabled()
