@@ -18,6 +18,7 @@ from nextline.trials.history import (
     save_snapshot,
 )
 from nextline.trials.models import Trial
+from tests.trials.conftest import serve_catalog
 
 
 def test_compare_lists_new_gone_and_moved() -> None:
@@ -84,7 +85,7 @@ def test_changes_after_a_new_test_result(monkeypatch: pytest.MonkeyPatch, tmp_pa
         _trial("NCT00000022", "Inclusion Criteria:\n* Triple-negative breast cancer\n"),
     ]
     catalog = catalog_module.Catalog(trials=trials, source="test", updated=None)
-    monkeypatch.setattr(catalog_module, "load_catalog", lambda settings=None: catalog)
+    serve_catalog(monkeypatch, catalog)
     person = tmp_path / "p.yaml"
     base = (
         "nextline: 1\npatient: {id: p-changes, birth_year: 1970, sex: female, "

@@ -14,6 +14,7 @@ from nextline.examples import example_path
 from nextline.schemas import SCHEMA_DIR, render, trials_match_schema
 from nextline.trials.match_contract import MatchReport
 from nextline.trials.models import Site, Trial
+from tests.trials.conftest import serve_catalog
 
 
 def _app() -> typer.Typer:
@@ -82,7 +83,7 @@ def small_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
         ),
     ]
     catalog = catalog_module.Catalog(trials, "test catalog", None)
-    monkeypatch.setattr(catalog_module, "load_catalog", lambda settings=None: catalog)
+    serve_catalog(monkeypatch, catalog)
 
 
 def _run(*args: str) -> tuple[int, str]:

@@ -15,6 +15,7 @@ from nextline.cli._common import AS_OF_HELP, JSON_HELP, load, parse_as_of, print
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from nextline.trials.catalog_model import Catalog
     from nextline.trials.matching import TrialMatch
 
 DISCLAIMER = (
@@ -56,11 +57,9 @@ def match(
     """
     from nextline.errors import NextlineError
     from nextline.knowledge import load_knowledge
-    from nextline.settings import Settings
-    from nextline.trials.catalog import load_catalog
-    from nextline.trials.eligibility.cache import cache_path, parsed_criteria, seed_path
     from nextline.trials.geo import locate_place
     from nextline.trials.matching import match_trials
+    from nextline.trials.prepared_cache import ready_catalog
 
     day = parse_as_of(as_of)
     kb = load_knowledge()
@@ -73,32 +72,37 @@ def match(
                 f"--near: {near!r} is not a place nextline knows offline (try a US ZIP code, "
                 "'City' or 'City, Country')"
             )
-    catalog = load_catalog()
-    folder = Settings().data_dir
-    if not json_out and not cache_path(folder).exists() and not seed_path().exists():
-        typer.echo(
-            f"Reading the criteria of {len(catalog.trials):,} trials (first time only; "
-            "this takes a minute)...",
-            err=True,
-        )
-    parsed = parsed_criteria(catalog.trials, kb, folder)
+    ready = ready_catalog(kb, before_build=None if json_out else _say_first_time)
     matches = match_trials(
         record,
         kb,
-        catalog.trials,
+        ready.prepared,
         day,
-        parsed=parsed,
         near=origin,
         within_km=within,
         include_ineligible=show_all,
         limit=limit,
     )
     if json_out:
-        print_json(match_json(record.id, day.isoformat(), catalog.metadata(), matches))
+        print_json(match_json(record.id, day.isoformat(), ready.metadata, matches))
         return
     from rich.console import Console
 
-    render(Console(), matches, catalog.metadata(), show_all)
+    render(Console(), matches, ready.metadata, show_all)
+
+
+def _say_first_time(catalog: Catalog) -> None:
+    """Before the catalog is prepared: when no criteria were read before, say it takes a
+    while."""
+    from nextline.settings import Settings
+    from nextline.trials.eligibility.cache import cache_path, seed_path
+
+    if not cache_path(Settings().data_dir).exists() and not seed_path().exists():
+        typer.echo(
+            f"Reading the criteria of {len(catalog.trials):,} trials (first time only; "
+            "this takes a minute)...",
+            err=True,
+        )
 
 
 def match_json(
@@ -187,19 +191,17 @@ def changes(
     """
     from nextline.knowledge import load_knowledge
     from nextline.settings import Settings
-    from nextline.trials.catalog import load_catalog
-    from nextline.trials.eligibility.cache import parsed_criteria
     from nextline.trials.history import compare, load_snapshot, save_snapshot, snapshot
     from nextline.trials.matching import match_trials
+    from nextline.trials.prepared_cache import ready_catalog
 
     day = parse_as_of(as_of)
     kb = load_knowledge()
     record = load(ref, day, kb)
-    catalog = load_catalog()
     folder = Settings().data_dir
-    parsed = parsed_criteria(catalog.trials, kb, folder)
-    matches = match_trials(record, kb, catalog.trials, day, parsed=parsed)
-    meta = catalog.metadata()
+    ready = ready_catalog(kb)
+    matches = match_trials(record, kb, ready.prepared, day)
+    meta = ready.metadata
     now = snapshot(matches, day.isoformat(), meta["updated"])
     found = compare(load_snapshot(folder, record.id), now)
     save_snapshot(folder, record.id, now)

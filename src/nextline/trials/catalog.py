@@ -28,6 +28,7 @@ __all__ = [
     "is_breast_trial",
     "load_catalog",
     "load_default_catalog",
+    "snapshot_key",
     "stored_trials",
 ]
 
@@ -58,6 +59,11 @@ def _default_trials() -> tuple[Trial, ...]:
     except OSError:
         return read()
     return cached_as("trial-snapshot", key, tuple, read)
+
+
+def snapshot_key() -> str:
+    """The key of the bundled snapshot as read: its bytes and the code that reads it."""
+    return _snapshot_key()
 
 
 def _snapshot_key() -> str:

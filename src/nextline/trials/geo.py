@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 import math
 import re
+import struct
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -124,21 +126,63 @@ def locate_city(city: str, country: str | None = None, state: str | None = None)
 
 def locate_us_zip(code: str) -> Point | None:
     """The centroid of a US ZIP code (first five digits), from the `zipcodes` package."""
-    import zipcodes
-
     digits = code.strip()[:5]
     if not re.fullmatch(r"\d{5}", digits):
         return None
-    try:
-        found: list[dict[str, Any]] = zipcodes.matching(digits)  # type: ignore[no-untyped-call]
-    except (ValueError, TypeError):
+    codes, places = _zip_centroids()
+    wanted = digits.encode("ascii")
+    low, high = 0, len(codes) // _ZIP_WIDTH
+    while low < high:  # binary search in the sorted, fixed-width codes
+        middle = (low + high) // 2
+        if codes[middle * _ZIP_WIDTH : (middle + 1) * _ZIP_WIDTH] < wanted:
+            low = middle + 1
+        else:
+            high = middle
+    if codes[low * _ZIP_WIDTH : (low + 1) * _ZIP_WIDTH] != wanted:
         return None
-    for row in found:
+    latitude, longitude = struct.unpack_from("<2d", places, low * 16)
+    return Point(latitude, longitude, "US", digits)
+
+
+_ZIP_WIDTH = 5
+
+
+@functools.lru_cache(maxsize=1)
+def _zip_centroids() -> tuple[bytes, bytes]:
+    """Every ZIP code with a readable centroid, as two byte strings: the codes sorted, five
+    ASCII digits each, and their (latitude, longitude) as pairs of little-endian doubles in
+    the same order. The centroid is the first row of `zipcodes` with one (what
+    `zipcodes.matching` gives first). Kept in the cache folder (`knowledge.cache.cached_as`):
+    the package unpacks its 42,000 rows on first use in each process (about 0.25 s); two
+    byte strings read back at once."""
+    import hashlib
+
+    import zipcodes
+
+    from nextline.knowledge.cache import cached_as
+
+    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    key = hashlib.sha256(f"{zipcodes.__version__}|{source}".encode()).hexdigest()
+    return cached_as("us-zip-centroids", key, tuple, _read_zip_centroids)
+
+
+def _read_zip_centroids() -> tuple[bytes, bytes]:
+    import zipcodes
+
+    found: dict[str, tuple[float, float]] = {}
+    rows: list[dict[str, Any]] = zipcodes.list_all()  # type: ignore[no-untyped-call]
+    for row in rows:
+        digits = row.get("zip_code")
+        if not isinstance(digits, str) or not re.fullmatch(r"\d{5}", digits) or digits in found:
+            continue
         try:
-            return Point(float(row["lat"]), float(row["long"]), "US", digits)
+            found[digits] = (float(row["lat"]), float(row["long"]))
         except (KeyError, ValueError, TypeError):
             continue
-    return None
+    ordered = sorted(found)
+    codes = "".join(ordered).encode("ascii")
+    places = b"".join(struct.pack("<2d", *found[digits]) for digits in ordered)
+    return codes, places
 
 
 def locate(

@@ -48,8 +48,8 @@ def snapshot(matches: Sequence[TrialMatch], as_of: str, catalog_updated: str | N
     return Snapshot(
         as_of=as_of,
         catalog_updated=catalog_updated,
-        fits={m.trial.nct_id: m.verdict for m in shown},
-        titles={m.trial.nct_id: m.trial.title for m in shown},
+        fits={m.nct_id: m.verdict for m in shown},
+        titles={m.nct_id: m.title for m in shown},
     )
 
 

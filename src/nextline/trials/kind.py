@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from nextline.trials.eligibility.study_record import condition_constraint
 from nextline.trials.models import Trial
 
 Purpose = Literal[
@@ -157,6 +156,9 @@ def classify(trial: Trial) -> TrialKind:
         if purpose == "screening_prevention":
             return TrialKind(purpose, "no_cancer")
         # conditions that name no organ ("Advanced Solid Tumors") take any solid cancer
+        # (imported here: the criteria reader is not needed to match a prepared catalog)
+        from nextline.trials.eligibility.study_record import condition_constraint
+
         generic = condition_constraint(trial).statuses == ("any_solid_tumor",)
         return TrialKind(purpose, "advanced_cancers" if generic else "other_cancers")
     metastatic_head = bool(_METASTATIC.search(_NOT_METASTATIC.sub(" ", head)))

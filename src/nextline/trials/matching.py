@@ -36,6 +36,7 @@ from nextline.trials.find_out import FIND_OUT
 from nextline.trials.geo import Point, country_code, haversine_km, locate
 from nextline.trials.models import Trial
 from nextline.trials.prepared import (
+    RELEVANCE_WORDS,
     SECTION_EXCLUSION,
     SECTION_INCLUSION,
     PlannedCriterion,
@@ -126,18 +127,50 @@ class _CohortTally:
         self.find_out: list[str] = []
 
 
+class _CohortsLater:
+    """What each cohort's verdict is made of, kept until `TrialMatch.cohorts` is read."""
+
+    __slots__ = ("find_out", "judged", "key_asked", "plan", "reasons")
+
+    def __init__(
+        self,
+        plan: TrialPlan,
+        judged: list[tuple[TrialVerdict, _CohortTally]],
+        reasons: tuple[str, ...],
+        find_out: list[str],
+        key_asked: int,
+    ) -> None:
+        self.plan = plan
+        self.judged = judged
+        self.reasons = reasons  # the shared reasons
+        self.find_out = find_out  # the shared open questions, the deciding ones first
+        self.key_asked = key_asked
+
+    def build(self) -> tuple[CohortVerdict, ...]:
+        return tuple(
+            CohortVerdict(
+                key=cohort.key,
+                name=cohort.name,
+                verdict=v,
+                reasons=(*self.reasons, *t.reasons),
+                to_find_out=_find_out_of(self.find_out, self.key_asked, t, cohort.unread),
+            )
+            for cohort, (v, t) in zip(self.plan.cohorts, self.judged, strict=True)
+        )
+
+
 class TrialMatch:
     """A trial, the person's verdict for it, and why. The per-criterion results are built
     when asked for (`criteria`), so ranking thousands of trials stays cheap."""
 
     __slots__ = (
         "_answers",
+        "_cohorts",
         "_group",
         "_origin",
         "_plan",
         "_rank",
         "cohort",
-        "cohorts",
         "in_country",
         "nearest_km",
         "reasons",
@@ -158,11 +191,11 @@ class TrialMatch:
         nearest_km: float | None,
         in_country: bool | None,
         cohort: str | None = None,
-        cohorts: tuple[CohortVerdict, ...] = (),
+        cohorts: tuple[CohortVerdict, ...] | _CohortsLater = (),
     ) -> None:
         self._plan = plan
         self.cohort = cohort  # the cohort, part or arm that fits best, when the study has them
-        self.cohorts = cohorts  # each cohort's verdict, when the study has two or more
+        self._cohorts = cohorts
         self._origin = origin
         self._answers = answers
         self.verdict = verdict
@@ -177,8 +210,26 @@ class TrialMatch:
         self._rank = -(score + (LIKELY_LEAD if verdict == "likely_eligible" else 0.0))
 
     @property
+    def cohorts(self) -> tuple[CohortVerdict, ...]:
+        """Each cohort's verdict, when the study has two or more (built when first asked
+        for: ranking and a kept snapshot never ask)."""
+        found = self._cohorts
+        if isinstance(found, _CohortsLater):
+            found = self._cohorts = found.build()
+        return found
+
+    @property
     def trial(self) -> Trial:
         return self._plan.trial
+
+    @property
+    def nct_id(self) -> str:
+        return self._plan.nct_id
+
+    @property
+    def title(self) -> str:
+        """The trial's title (as `trial.title`, without reading the trial's whole record)."""
+        return self._plan.title
 
     @property
     def purpose(self) -> str:
@@ -322,6 +373,8 @@ class _Matcher:
             None
         ] * prepared.distinct_criteria
         self.terms = terms
+        self.known = [t for t in terms if t in RELEVANCE_WORDS]  # found once per study
+        self.other = [t for t in terms if t not in RELEVANCE_WORDS]
         self.origin = origin
         self.home_country = home_country
         self.travel_km = travel_km or 300.0
@@ -411,7 +464,6 @@ class _Matcher:
         favourable = evaluated = fitting = 0
         scoped_against = key_unknown = False
         substantive_met = False
-        criteria = plan.parsed.criteria
         key_asked = 0  # key unknowns go before the others in `to_find_out`
         if plan.kind.population == "breast_stage_unstated":
             find_out.append(FIND_OUT["disease_stage_unstated"])
@@ -422,6 +474,7 @@ class _Matcher:
         for cohort, tally in zip(plan.cohorts, tallies, strict=True):
             if cohort.other_cancer and per_cohort:
                 tally.reasons.append(f"Not for you: {_OTHER_CANCER_COHORT}")
+        verdicts = self.verdicts
         for planned in plan.criteria:
             own = planned.cohorts if per_cohort else ()
             if not planned.groups:
@@ -434,7 +487,9 @@ class _Matcher:
                     find_out.insert(key_asked, planned.find_out)
                     key_asked += 1
                 continue
-            found = self.criterion(planned)
+            found = verdicts[planned.cid]  # answered once per person (`criterion`)
+            if found is None:
+                found = verdicts[planned.cid] = self._criterion(planned)
             verdict, answer = found
             answers[planned.index] = found
             inclusion = planned.section == SECTION_INCLUSION
@@ -446,9 +501,7 @@ class _Matcher:
                     if against and planned.alternative:
                         tally.open = True  # one alternative, or a condition: not decisive
                     elif against:
-                        tally.reasons.append(
-                            _reason(criteria[planned.index].text, answer, inclusion)
-                        )
+                        tally.reasons.append(_reason(plan.text_of(planned), answer, inclusion))
                     elif verdict == "unknown":
                         wanted = tally.key_find_out if planned.key else tally.find_out
                         wanted.append(planned.find_out)
@@ -472,7 +525,7 @@ class _Matcher:
                 elif not keep_ineligible:
                     return None
                 else:
-                    reasons.append(_reason(criteria[planned.index].text, answer, inclusion))
+                    reasons.append(_reason(plan.text_of(planned), answer, inclusion))
             elif verdict == "unknown":
                 if not planned.scoped:
                     # what decides the trial is asked first
@@ -507,7 +560,7 @@ class _Matcher:
 
         best: _CohortTally | None = None
         cohort_name: str | None = None
-        cohort_verdicts: tuple[CohortVerdict, ...] = ()
+        cohort_verdicts: tuple[CohortVerdict, ...] | _CohortsLater = ()
         if per_cohort:
             judged = [(verdict_of(t), t) for t in tallies]
             if not keep_ineligible and all(v == "likely_ineligible" for v, _ in judged):
@@ -522,16 +575,7 @@ class _Matcher:
                 ),
             )
             verdict_, best = judged[order]
-            cohort_verdicts = tuple(
-                CohortVerdict(
-                    key=cohort.key,
-                    name=cohort.name,
-                    verdict=v,
-                    reasons=(*reasons, *t.reasons),
-                    to_find_out=_find_out_of(find_out, key_asked, t, cohort.unread),
-                )
-                for cohort, (v, t) in zip(plan.cohorts, judged, strict=True)
-            )
+            cohort_verdicts = _CohortsLater(plan, judged, tuple(reasons), find_out, key_asked)
             if verdict_ == "likely_ineligible":
                 if not reasons:
                     reasons = [
@@ -540,7 +584,7 @@ class _Matcher:
                     ]
             else:
                 cohort_name = plan.cohorts[order].name
-            to_find_out = cohort_verdicts[order].to_find_out
+            to_find_out = _find_out_of(find_out, key_asked, best, plan.cohorts[order].unread)
             favourable += best.favourable
             evaluated += best.evaluated
             fitting += best.fits
@@ -556,11 +600,12 @@ class _Matcher:
             place = 1.0 if nearest <= self.travel_km else max(0.0, self.travel_km / nearest)
         else:
             place = 0.5 if in_country else 0.2
-        relevance = (
-            sum(1 for term in self.terms if term in plan.haystack) / len(self.terms)
-            if self.terms
-            else 0.0
-        )
+        relevance = 0.0
+        if self.terms:
+            haystack, words = plan.haystack, plan.words
+            hits = len([t for t in self.known if t in words])
+            hits += len([t for t in self.other if t in haystack])
+            relevance = hits / len(self.terms)
         # Fit to the person's situation first: criteria met, a study built for breast
         # cancer over a basket, subtype / biomarker / history criteria that fit, few open
         # questions; then words in common, recruiting status, phase and distance.
@@ -672,7 +717,8 @@ def match_trials(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for plan in prepared.by_id:  # in NCT id order: the last tie-break of the ranking
+        # in NCT id order: the last tie-break of the ranking
+        for plan in prepared.by_id if include_ineligible else prepared.enrolling:
             match = matcher.match(plan, include_ineligible)
             if match is None:
                 continue

@@ -10,6 +10,7 @@ once per person and walks small tuples.
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,26 @@ _CONDITIONAL = re.compile(
     re.IGNORECASE,
 )
 _ANY_TUMOUR = re.compile(r"\bsolid tumou?rs?\b|\bany (?:advanced )?(?:cancer|tumou?r)")
+# The words `matching.person_terms` takes from a record other than drug names: whether a
+# study's text holds each is found once here (a word not listed is searched for per person).
+RELEVANCE_WORDS = frozenset(
+    {
+        "breast",
+        "metastatic",
+        "her2",
+        "her2-low",
+        "her2-ultralow",
+        "hormone receptor",
+        "triple",
+        "esr1",
+        "pik3ca",
+        "akt1",
+        "pten",
+        "brca",
+        "palb2",
+        "erbb2",
+    }
+)
 SECTION_INCLUSION = 0
 SECTION_EXCLUSION = 1
 
@@ -79,13 +100,52 @@ class SitePlace:
     longitude: float | None
 
 
+def _detail_from(blob: bytes) -> PlanDetail:
+    return PlanDetail(blob=blob)
+
+
+class PlanDetail:
+    """A trial's registry record, parsed criteria and sites: what a match shows, but the
+    matching loop rarely reads. Kept as pickled bytes when the prepared catalog is read from
+    its cache (`trials/prepared_cache.py`) and unpickled on first use, so a match that lists
+    20 trials of 10,000 does not build 10,000 registry records."""
+
+    __slots__ = ("_blob", "_value")
+
+    def __init__(
+        self,
+        value: tuple[Trial, ParsedEligibility, tuple[SitePlace, ...]] | None = None,
+        blob: bytes | None = None,
+    ) -> None:
+        if value is None and blob is None:
+            raise ValueError("a plan's detail needs its value or its pickled bytes")
+        self._value = value
+        self._blob = blob
+
+    def get(self) -> tuple[Trial, ParsedEligibility, tuple[SitePlace, ...]]:
+        value = self._value
+        if value is None:
+            assert self._blob is not None
+            # same trust as the file it came from: `knowledge.cache.read` checked it is ours
+            value = self._value = pickle.loads(self._blob)
+            self._blob = None
+        return value
+
+    def __reduce__(self) -> tuple[object, tuple[bytes]]:
+        blob = self._blob if self._value is None else pickle.dumps(self._value, protocol=5)
+        assert blob is not None
+        return (_detail_from, (blob,))
+
+
 @dataclass(frozen=True, slots=True)
 class TrialPlan:
-    trial: Trial
-    parsed: ParsedEligibility
+    detail: PlanDetail  # the trial, its parsed criteria and its sites (`trial`, `parsed`...)
+    nct_id: str  # the trial's, and its title: what a kept match names (no detail read)
+    title: str
     criteria: tuple[PlannedCriterion, ...]
     haystack: str  # lower-case title, conditions, interventions, summary
-    sites: tuple[SitePlace, ...]
+    # which of `RELEVANCE_WORDS` the haystack holds: looked up, not searched, per person
+    words: frozenset[str]
     placed: tuple[tuple[float, float], ...]  # (latitude, longitude) of sites on the map
     country_codes: frozenset[str]
     status_weight: float
@@ -102,6 +162,22 @@ class TrialPlan:
     outside_score: float = 0.0
     outside_reasons: tuple[str, ...] = ()
 
+    @property
+    def trial(self) -> Trial:
+        return self.detail.get()[0]
+
+    @property
+    def parsed(self) -> ParsedEligibility:
+        return self.detail.get()[1]
+
+    @property
+    def sites(self) -> tuple[SitePlace, ...]:
+        return self.detail.get()[2]
+
+    def text_of(self, planned: PlannedCriterion) -> str:
+        """The criterion as written (read from the detail: only a reason shows it)."""
+        return self.parsed.criteria[planned.index].text
+
 
 @dataclass(frozen=True)
 class PreparedCatalog:
@@ -113,11 +189,16 @@ class PreparedCatalog:
     constraints: tuple[Constraint, ...]
     distinct_criteria: int
     by_id: tuple[TrialPlan, ...] = ()
+    # `by_id` without the studies not for a person whose cancer has spread: all a match
+    # that leaves out the trials that probably do not fit has to walk
+    enrolling: tuple[TrialPlan, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.by_id:
-            ordered = tuple(sorted(self.plans, key=lambda p: p.trial.nct_id))
+            ordered = tuple(sorted(self.plans, key=lambda p: p.nct_id))
             object.__setattr__(self, "by_id", ordered)
+        if not self.enrolling:
+            object.__setattr__(self, "enrolling", tuple(p for p in self.by_id if p.enrols))
 
 
 _STATUS_WEIGHT = {"RECRUITING": 1.0, "NOT_YET_RECRUITING": 0.7, "ENROLLING_BY_INVITATION": 0.3}
@@ -325,11 +406,12 @@ def prepare_catalog(
         ).lower()
         plans.append(
             TrialPlan(
-                trial=trial,
-                parsed=read,
+                detail=PlanDetail((trial, read, sites)),
+                nct_id=trial.nct_id,
+                title=trial.title,
                 criteria=tuple(planned),
                 haystack=haystack,
-                sites=sites,
+                words=frozenset(w for w in RELEVANCE_WORDS if w in haystack),
                 placed=tuple(
                     (s.latitude, s.longitude)
                     for s in sites

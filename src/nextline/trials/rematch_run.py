@@ -12,12 +12,14 @@ Why processes and `spawn`: matching is CPU-bound Python, so threads would share 
 this process holds. One worker runs in this process, with no pool at all.
 
 A person whose record cannot be read or matched is reported by id and reason; the run goes
-on. The parsed-criteria cache is filled here before the workers start, so they only read it.
+on. The prepared catalog (`trials/prepared_cache.py`) is made and kept here before the
+workers start, so each of them only reads it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import multiprocessing
 import os
@@ -41,8 +43,7 @@ from nextline.trials.rematch import (
 if TYPE_CHECKING:
     from nextline.knowledge import Knowledge
     from nextline.settings import Settings
-    from nextline.trials.catalog import Catalog
-    from nextline.trials.eligibility import ParsedEligibility
+    from nextline.trials.prepared_cache import ReadyCatalog
 
 CHUNK_LIMIT = 50  # people per unit of work: small enough to balance, large enough to batch
 Progress = Callable[[int, int], None]  # (people done, people in all)
@@ -64,29 +65,38 @@ class _Worker:
         self,
         job: RematchJob,
         kb: Knowledge | None = None,
-        catalog: Catalog | None = None,
-        parsed: dict[str, ParsedEligibility] | None = None,
+        ready: ReadyCatalog | None = None,
     ) -> None:
         from nextline.knowledge import load_knowledge
         from nextline.store import open_store
-        from nextline.trials.catalog import load_catalog
-        from nextline.trials.eligibility.cache import parsed_criteria
-        from nextline.trials.prepared import prepare_catalog
+        from nextline.trials.prepared_cache import ready_catalog
 
         self.job = job
         self.kb = kb or load_knowledge()
-        catalog = catalog or load_catalog(job.settings)
-        if parsed is None:
-            parsed = parsed_criteria(catalog.trials, self.kb, job.settings.data_dir)
-        self.prepared = prepare_catalog(catalog.trials, self.kb, parsed)
-        self.updated: str | None = catalog.metadata()["updated"]
+        # the parent prepared and kept the catalog before starting the workers: each reads it
+        ready = ready or ready_catalog(self.kb, job.settings)
+        self.prepared = ready.prepared
+        self.updated: str | None = ready.metadata["updated"]
         self.store = open_store(job.settings)
         self.folder = job.settings.data_dir
 
     def run(self, ids: list[str]) -> list[PersonRematch]:
+        out: list[PersonRematch] = []
+        # A person's match makes thousands of small objects and no cycles: reference
+        # counting frees them, and the cyclic collector (which would walk them again and
+        # again) waits until the chunk is done.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._run(ids, out)
+        finally:
+            if collecting:
+                gc.enable()
+        return out
+
+    def _run(self, ids: list[str], out: list[PersonRematch]) -> None:
         from nextline.trials.history import load_snapshot, save_snapshot
 
-        out = []
         for person_id in ids:
             try:
                 file = self.store.get(person_id)
@@ -103,7 +113,6 @@ class _Worker:
                 out.append(outcome(person_id, now, found))
             except Exception as exc:  # reported by id and reason; the run goes on
                 out.append(failure(person_id, exc))
-        return out
 
 
 _worker: _Worker | None = None  # this process's worker, set by `_start` in a pool process
@@ -112,6 +121,9 @@ _worker: _Worker | None = None  # this process's worker, set by `_start` in a po
 def _start(job: RematchJob) -> None:
     global _worker
     _worker = _Worker(job)
+    # The prepared catalog lives as long as the process: out of the cyclic collector's
+    # sight, each person's garbage is collected without walking the whole catalog again.
+    gc.freeze()
 
 
 def _run_chunk(ids: list[str]) -> list[PersonRematch]:
@@ -145,33 +157,31 @@ def rematch_all(
     return what changed, person by person. `workers=1` runs in this process."""
     from nextline.knowledge import load_knowledge
     from nextline.store import open_store
-    from nextline.trials.catalog import load_catalog
-    from nextline.trials.eligibility.cache import parsed_criteria
+    from nextline.trials.prepared_cache import ready_catalog
 
     if workers is not None and workers < 1:
         raise NextlineError("--workers: at least one worker is needed")
     ids = [p.id for p in open_store(settings).list()]
     kb = load_knowledge()
-    catalog = load_catalog(settings)
-    meta = catalog.metadata()
-    job = RematchJob(settings, as_of, checked_on)
     report = on_progress or (lambda done, total: None)
+    # Read every trial's criteria and prepare the catalog once, here, and keep it on disk:
+    # each worker reads the kept copy instead of preparing its own.
+    ready = ready_catalog(kb, settings)
+    meta = ready.metadata
+    job = RematchJob(settings, as_of, checked_on)
     report(0, len(ids))
     if not ids:
         return summarise(as_of, meta, [])
-    # Read every trial's criteria once, here, so the workers find them in the cache.
-    parsed = parsed_criteria(catalog.trials, kb, settings.data_dir)
     count = min(workers or default_workers(), len(ids))
     parts = chunks(ids, chunk_size(len(ids), count))
     results: list[PersonRematch] = []
     if count == 1:
-        worker = _Worker(job, kb, catalog, parsed)
-        del catalog, parsed
+        worker = _Worker(job, kb, ready)
         for part in parts:
             results.extend(worker.run(part))
             report(len(results), len(ids))
         return summarise(as_of, meta, results)
-    del catalog, parsed  # the workers read their own; this copy is not needed while they run
+    del ready  # the workers read their own; this copy is not needed while they run
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(count, context, initializer=_start, initargs=(job,)) as pool:

@@ -178,6 +178,22 @@ class TrialStore:
             updated = meta.updated if meta else None
         return Catalog([Trial.model_validate_json(c) for c in contents], source, updated)
 
+    def content_digest(self) -> str:
+        """SHA-256 of every stored trial's id and JSON, in id order: the same text gives
+        the same catalog (the key of the prepared catalog kept on disk). Reads the text
+        only: no trial is validated."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(TrialRow.nct_id, TrialRow.content).order_by(TrialRow.nct_id)
+            )
+            for nct_id, content in rows:
+                digest.update(f"{nct_id}\0{len(content)}\0".encode())
+                digest.update(content.encode("utf-8"))
+        return digest.hexdigest()
+
     def load_catalog_meta(self) -> dict[str, Any]:
         """`{"source", "trials", "updated"}` without reading every trial."""
         with Session(self.engine) as session:
