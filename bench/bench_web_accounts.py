@@ -170,9 +170,7 @@ def main() -> None:
     try:
         started = time.perf_counter()
         people = prepare(url, args.users)
-        print(
-            f"stored {args.users} people and accounts in {time.perf_counter() - started:.1f} s"
-        )
+        print(f"stored {args.users} people and accounts in {time.perf_counter() - started:.1f} s")
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         with tempfile.TemporaryDirectory() as home:

@@ -69,8 +69,7 @@ def code_key() -> str:
 
 def knowledge_key() -> str:
     """The default knowledge base's content key (find-out words and parsing read it)."""
-    from nextline.knowledge.base import DATA_DIR
-    from nextline.knowledge.cache import content_key
+    from nextline.knowledge.cache import DATA_DIR, content_key
 
     return content_key(DATA_DIR)
 
