@@ -30,7 +30,7 @@ test: setup
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
-	bash scripts/with-postgres $(VENV)/bin/pytest
+	bash scripts/with-postgres $(VENV)/bin/pytest -n 2 --dist loadfile
 
 # The long fuzzing profile: 100,000 patient files (50,000 per mutation kind), 10,000 FHIR
 # inputs, 6,000 trial files over the four loaders, 200 API examples per operation; prints the

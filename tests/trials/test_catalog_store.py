@@ -127,7 +127,10 @@ def test_migration_creates_the_index_and_downgrades_cleanly(tmp_path: object) ->
     assert {"trials", "trial_catalog", "trial_sync", "trials_fts"} <= names
     with engine.begin() as connection:
         triggers = connection.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'trials' ORDER BY name"
+            )
         ).scalars()
         assert list(triggers) == ["trials_fts_ad", "trials_fts_au"]
     config = _alembic_config(url)

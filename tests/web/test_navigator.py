@@ -141,7 +141,10 @@ def test_a_new_day_is_worked_out_again(site) -> None:
 
 def _match(nct: str) -> Any:
     return SimpleNamespace(
-        verdict="possibly_eligible", trial=SimpleNamespace(nct_id=nct, title=f"Study {nct}")
+        verdict="possibly_eligible",
+        nct_id=nct,
+        title=f"Study {nct}",
+        trial=SimpleNamespace(nct_id=nct, title=f"Study {nct}"),
     )
 
 
