@@ -35,25 +35,7 @@ class AuditEntry:
 
 def record(engine: Engine, entry: AuditEntry) -> None:
     """Append one entry (its own short transaction)."""
-    from sqlalchemy.orm import Session
-
-    from nextline.store.account_tables import AuditEvent
-
-    if entry.action not in ACTIONS:
-        raise ValueError(f"unknown audit action {entry.action!r}")
-    with Session(engine) as session, session.begin():
-        session.add(
-            AuditEvent(
-                at=entry.at,
-                person_id=entry.person_id,
-                actor=entry.actor[:200],
-                actor_kind=entry.actor_kind,
-                account_id=entry.account_id,
-                action=entry.action,
-                what=entry.what[:200],
-                source=entry.source[:64],
-            )
-        )
+    record_many(engine, [entry])
 
 
 def entries(engine: Engine, person_id: str, *, limit: int | None = None) -> list[AuditEntry]:

@@ -9,8 +9,9 @@ import the other nine with it.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from nextline import lazy_exports
 
 if TYPE_CHECKING:
     from nextline.assess.blood_counts import BloodCounts, CountValue
@@ -51,16 +52,11 @@ _WHERE = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value  # asked once: later reads are plain attribute reads
-    return value
+    return lazy_exports.load(__name__, _WHERE, globals(), name)
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+    return lazy_exports.listing(_WHERE, globals())
 
 
 __all__ = [

@@ -13,9 +13,10 @@ importing them cost a reading command more than its own work.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from nextline import lazy_exports
 
 if TYPE_CHECKING:
     from nextline.knowledge import Knowledge
@@ -58,16 +59,11 @@ _WHERE = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value  # asked once: later reads are plain attribute reads
-    return value
+    return lazy_exports.load(__name__, _WHERE, globals(), name)
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+    return lazy_exports.listing(_WHERE, globals())
 
 
 def load_record(
