@@ -51,8 +51,8 @@ def initialised(people: None) -> None:
 
 
 def _token(link: str) -> str:
-    assert link.startswith("http://127.0.0.1:8321/account/set-password?token="), link
-    return link.split("token=", 1)[1]
+    assert link.startswith("http://127.0.0.1:8321/set-password/"), link
+    return link.split("/set-password/", 1)[1]
 
 
 def test_init_makes_the_first_admin_from_stdin_and_turns_server_mode_on() -> None:
@@ -132,13 +132,11 @@ def test_add_uses_the_base_url_option_then_the_setting(
         "add", "ana", "--name", "Ana", "--base-url", "https://care.example.org/", "--json"
     )
     assert result.exit_code == 0, _err(result)
-    assert json.loads(result.stdout)["link"].startswith(
-        "https://care.example.org/account/set-password?token="
-    )
+    assert json.loads(result.stdout)["link"].startswith("https://care.example.org/set-password/")
     monkeypatch.setenv("NEXTLINE_BASE_URL", "https://nextline.example.net")
     result = _run("add", "bo", "--name", "Bo", "--navigator-for", MARIA, "--json")
     data = json.loads(result.stdout)
-    assert data["link"].startswith("https://nextline.example.net/account/set-password?token=")
+    assert data["link"].startswith("https://nextline.example.net/set-password/")
     assert data["roles"] == {MARIA: "navigator"}
 
 
@@ -281,3 +279,34 @@ def test_the_admin_commands_import_nothing_heavy_until_run() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_printed_link_opens_in_the_web_app_sets_the_password_and_signs_in(
+    initialised: None,
+) -> None:
+    """The whole path a person takes: the admin's link, pasted into a browser as printed."""
+    import re
+    from urllib.parse import urlsplit
+
+    from fastapi.testclient import TestClient
+
+    from nextline.web import create_app
+
+    result = _run("add", "sam", "--name", "Sam", "--owner-of", MARIA, "--json")
+    assert result.exit_code == 0, _err(result)
+    path = urlsplit(json.loads(result.stdout)["link"]).path
+    with TestClient(create_app(Settings()), base_url="http://127.0.0.1:8321") as client:
+        page = client.get(path)
+        assert page.status_code == 200, page.text[:300]
+        assert "Choose a password" in page.text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token is not None
+        done = client.post(
+            path,
+            data={"password": PASSWORD, "password_again": PASSWORD, "csrf_token": token[1]},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303
+        assert done.headers["location"] == "/sign-in?done=password"
+        assert client.get(path).status_code == 404  # used once
+    assert _accounts().sign_in("sam", PASSWORD, "cli").outcome == "ok"

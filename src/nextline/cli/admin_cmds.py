@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from nextline.accounts.models import AccountInfo
     from nextline.accounts.store import AccountStore
 
-SET_PASSWORD_PATH = "/account/set-password"
 
 admin_app = typer.Typer(
     name="admin",
@@ -87,7 +86,9 @@ def _check_hours(hours: int) -> None:
 
 
 def _link(url: str, token: str) -> str:
-    return f"{url}{SET_PASSWORD_PATH}?token={token}"
+    from nextline.accounts.links import set_password_link
+
+    return set_password_link(url, token)
 
 
 def _read_password(from_stdin: bool) -> str:

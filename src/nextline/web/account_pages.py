@@ -22,6 +22,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from nextline.accounts.errors import AccountError
+from nextline.accounts.links import SET_PASSWORD_ROUTE
 from nextline.accounts.principal import Kind
 from nextline.web.editing import read_form
 from nextline.web.forms import FormResult
@@ -166,7 +167,7 @@ async def sign_out(request: Request) -> Response:
 # -- a password from a one-time link ----------------------------------------------------------
 
 
-@router.get("/set-password/{token}")
+@router.get(SET_PASSWORD_ROUTE)
 def set_password_form(request: Request, token: str) -> Response:
     account = account_store(request).reset_details(token)
     if account is None:
@@ -204,7 +205,7 @@ def _passwords(pairs: list[tuple[str, str]], form: FormResult) -> str | None:
     return password
 
 
-@router.post("/set-password/{token}")
+@router.post(SET_PASSWORD_ROUTE)
 async def set_password(request: Request, token: str) -> Response:
     pairs = await read_form(request)
     accounts = account_store(request)
