@@ -214,3 +214,17 @@ def test_the_list_offers_delete_only_to_the_owner(server) -> None:
     assert f'href="/people/{MARIA}/delete"' in owner_page
     assert f'href="/people/{MARIA}/delete"' not in carer_page
     assert f'href="/people/{MARIA}/record.yaml"' in carer_page
+
+
+def test_pages_say_where_the_record_is_kept_in_each_mode(server, tmp_path) -> None:
+    """On a server the record is not "on this computer", and a name is not "only shown
+    here": it is shown to the people the record is shared with."""
+    signed_in = client_as(server, "owner")
+    for path in ("/people", f"/people/{MARIA}/delete", "/people/start"):
+        page = _text(signed_in.get(path))
+        assert "this computer" not in page, path
+    assert "this nextline server" in _text(signed_in.get("/people"))
+    assert "the people you share this record with" in _text(signed_in.get("/people/start"))
+    local = make_client(make_app(tmp_path / "local", people=(MARIA,), trials=False))
+    assert "Each record stays on this computer." in _text(local.get("/people"))
+    assert "Only shown on this computer" in _text(local.get("/people/start"))

@@ -179,9 +179,10 @@ def create_app(
     )
     app.state.web = WebState(settings=settings, store=open_store(settings), as_of=as_of)
     from nextline.web.flag_banner import person_red_flags
+    from nextline.web.place_words import place_words
 
     templates = Jinja2Templates(
-        directory=str(WEB_DIR / "templates"), context_processors=[person_red_flags]
+        directory=str(WEB_DIR / "templates"), context_processors=[person_red_flags, place_words]
     )
     install_filters(templates.env)
     app.state.templates = templates
