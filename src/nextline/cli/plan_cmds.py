@@ -45,20 +45,18 @@ def _record(ref: str, as_of: dt.date) -> tuple[PatientRecord, Knowledge]:
 def match_trials_if_available(
     record: PatientRecord, kb: Knowledge, as_of: dt.date, wanted: bool = True
 ) -> Any:
-    """Matches over the catalog's breast cancer trials, or None when not wanted."""
+    """Matches over the catalog's breast cancer trials, or None when not wanted. The
+    catalog comes prepared from its cache (`trials.prepared_cache`), as for `trials match`."""
     if not wanted:
         return None
     from nextline.plan._inputs import as_data
-    from nextline.settings import Settings
-    from nextline.trials.catalog import is_breast_trial, load_catalog
-    from nextline.trials.eligibility.cache import parsed_criteria
     from nextline.trials.matching import match_trials
+    from nextline.trials.prepared_cache import ready_catalog
 
-    catalog = load_catalog()
-    breast = [t for t in catalog.trials if is_breast_trial(t)]
-    parsed = parsed_criteria(breast, kb, Settings().data_dir)
-    matches = match_trials(record, kb, breast, as_of, parsed=parsed, limit=TRIALS_LIMIT)
-    return {"catalog": as_data(catalog.metadata()), "matches": as_data(matches)}
+    ready = ready_catalog(kb)
+    breast = ready.prepared.keep(lambda plan: plan.for_breast)
+    matches = match_trials(record, kb, breast, as_of, limit=TRIALS_LIMIT)
+    return {"catalog": as_data(ready.metadata), "matches": as_data(matches)}
 
 
 def questions(ref: Ref, as_of: AsOf = None, json_out: Json = False, trials: Trials = False) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import pickle
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from nextline.knowledge import Knowledge
+from nextline.trials.catalog import is_breast_trial
 from nextline.trials.cohorts import cohort_keys, cohort_kind, cohort_name, display_name
 from nextline.trials.eligibility import KEY_TYPES, Constraint, Criterion, ParsedEligibility
 from nextline.trials.find_out import find_out_words
@@ -161,6 +162,9 @@ class TrialPlan:
     enrols: bool = True  # kind.population is one of `ENROLS_METASTATIC`
     outside_score: float = 0.0
     outside_reasons: tuple[str, ...] = ()
+    # "breast" in its title or conditions (`catalog.is_breast_trial`): the briefing's subset,
+    # kept so it is taken from a prepared catalog without reading any trial's detail
+    for_breast: bool = False
 
     @property
     def trial(self) -> Trial:
@@ -199,6 +203,15 @@ class PreparedCatalog:
             object.__setattr__(self, "by_id", ordered)
         if not self.enrolling:
             object.__setattr__(self, "enrolling", tuple(p for p in self.by_id if p.enrols))
+
+    def keep(self, wanted: Callable[[TrialPlan], bool]) -> PreparedCatalog:
+        """The same catalog holding only the plans `wanted` accepts (in the same order),
+        sharing the constraint table: matching it gives each kept trial the verdict the
+        whole catalog gives it, without preparing anything again."""
+        plans = tuple(p for p in self.plans if wanted(p))
+        return PreparedCatalog(
+            plans=plans, constraints=self.constraints, distinct_criteria=self.distinct_criteria
+        )
 
 
 _STATUS_WEIGHT = {"RECRUITING": 1.0, "NOT_YET_RECRUITING": 0.7, "ENROLLING_BY_INVITATION": 0.3}
@@ -431,6 +444,7 @@ def prepare_catalog(
                 outside_reasons=(
                     f"Not for you: this study is for {POPULATION_WORDS[kind.population]}",
                 ),
+                for_breast=is_breast_trial(trial),
             )
         )
     ordered = sorted(table, key=table.__getitem__)

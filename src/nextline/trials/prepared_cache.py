@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 CACHE_NAME = "trial-prepared"
 # Bump when what is pickled changes shape in a way the source hash would not show.
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 _TRIALS_DIR = Path(__file__).resolve().parent
 
 

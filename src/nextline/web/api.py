@@ -358,7 +358,7 @@ def get_trials(
         within_km=within_km,
         include_ineligible=include_ineligible,
     )
-    catalog, _ = state.trial_catalog(state.kb)
+    catalog = state.trial_catalog(state.kb)
     shown = matches[:limit] if limit is not None else matches
     return {
         "patient": record.id,

@@ -51,7 +51,7 @@ def trials(
     wait: bool = True,
 ) -> Any:
     """Trial matches over the catalog in use (`nextline trials match`), best first. The
-    catalog and its parsed criteria are read once per app (`WebState.trial_catalog`), never
+    catalog, prepared for matching, is read once per app (`WebState.trial_data`), never
     fetched: only `nextline trials sync` goes online. With `wait=False` it returns None at
     once while the catalog is still being read."""
     from nextline.trials.matching import match_trials
@@ -65,7 +65,6 @@ def trials(
         kb,
         data.everything,
         day,
-        parsed=data.parsed,
         within_km=within_km,
         include_ineligible=include_ineligible,
     )
@@ -87,9 +86,8 @@ def briefing_trials(
         state.warm_trials(kb)
         return None
     data = state.trial_data(kb)
-    matches = match_trials(record, kb, data.breast, day, parsed=data.parsed, limit=BRIEFING_TRIALS)
-    catalog = data.catalog
-    return {"catalog": as_data(catalog.metadata()), "matches": as_data(matches)}
+    matches = match_trials(record, kb, data.breast, day, limit=BRIEFING_TRIALS)
+    return {"catalog": as_data(data.catalog.metadata()), "matches": as_data(matches)}
 
 
 def briefing(

@@ -234,7 +234,7 @@ def _trial_context(
             )
             or []
         )
-        catalog, _ = state.trial_catalog(state.kb)
+        catalog = state.trial_catalog(state.kb)
         if phase is None and within_km is None:  # the default list: the dashboard's "new"
             remember(state, person_id, day, found, catalog.metadata()["updated"])
         if phase:

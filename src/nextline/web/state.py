@@ -16,36 +16,46 @@ if TYPE_CHECKING:
     from nextline.record import PatientFile, PatientRecord
     from nextline.settings import Settings
     from nextline.store import RecordStore, VersionInfo
+    from nextline.trials.prepared import PreparedCatalog
     from nextline.web.dashboard_view import DashboardView
 
 
 @dataclass(frozen=True)
-class TrialData:
-    """The catalog as read, its parsed criteria, and what the matcher takes for all trials
-    and for the breast cancer trials (a prepared catalog when the build has one)."""
+class CatalogInfo:
+    """What the pages say about the catalog in use: its source, size and date."""
 
-    catalog: Any
-    parsed: dict[str, Any]
-    everything: Any
-    breast: Any
+    source: str
+    trials: int
+    updated: str | None  # ISO date
+
+    def metadata(self) -> dict[str, Any]:
+        """`{"source", "trials", "updated"}` as in the `trials match --json` contract."""
+        return {"source": self.source, "trials": self.trials, "updated": self.updated}
+
+
+@dataclass(frozen=True)
+class TrialData:
+    """The catalog in use, prepared for matching: all its trials, and the breast cancer
+    trials the briefing uses."""
+
+    catalog: CatalogInfo
+    everything: PreparedCatalog
+    breast: PreparedCatalog
 
 
 def _read_trials(settings: Settings, kb: Knowledge) -> TrialData:
-    from nextline.trials.catalog import is_breast_trial, load_catalog
-    from nextline.trials.eligibility.cache import parsed_criteria
+    """The prepared catalog `nextline trials match` reads too (`trials.prepared_cache`):
+    kept on disk, so a server start reads it in a fraction of a second, and only the first
+    start after a sync or an upgrade prepares it (once, for every process and command)."""
+    from nextline.trials.prepared_cache import ready_catalog
 
-    catalog = load_catalog(settings)
-    parsed = parsed_criteria(catalog.trials, kb, settings.data_dir)
-    breast = [t for t in catalog.trials if is_breast_trial(t)]
-    try:
-        from nextline.trials.prepared import prepare_catalog
-    except ImportError:
-        return TrialData(catalog, parsed, list(catalog.trials), breast)
+    ready = ready_catalog(kb, settings)
+    meta = ready.metadata
+    prepared = ready.prepared
     return TrialData(
-        catalog,
-        parsed,
-        prepare_catalog(catalog.trials, kb, parsed),
-        prepare_catalog(breast, kb, parsed),
+        CatalogInfo(str(meta["source"]), int(meta["trials"]), meta.get("updated")),
+        prepared,
+        prepared.keep(lambda plan: plan.for_breast),
     )
 
 
@@ -132,10 +142,9 @@ class WebState:
         """The latest stored version (`NotFound` when there is no such person)."""
         return self.store.get(person_id)
 
-    def trial_catalog(self, kb: Knowledge) -> tuple[Any, dict[str, Any]]:
-        """The trial catalog in use and each trial's parsed criteria, read once."""
-        data = self.trial_data(kb)
-        return data.catalog, data.parsed
+    def trial_catalog(self, kb: Knowledge) -> CatalogInfo:
+        """What the pages say about the trial catalog in use, read once."""
+        return self.trial_data(kb).catalog
 
     def trial_data(self, kb: Knowledge) -> TrialData:
         """The catalog, parsed once and, where the build can, prepared for fast matching
