@@ -8,11 +8,8 @@ traceback. Heavy libraries are imported inside the commands so `nextline --help`
 from __future__ import annotations
 
 import os
-import sys
-from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
 from nextline.cli import (
     admin_cmds,
@@ -25,29 +22,10 @@ from nextline.cli import (
     trials_cmds,
     web_cmds,
 )
-
-
-class _Group(TyperGroup):
-    """Turns a `NextlineError` into one line on stderr and exit code 1, for every command
-    (and under the test runner too, which bypasses `main`)."""
-
-    def invoke(self, ctx: Any) -> Any:
-        from nextline.errors import NextlineError
-
-        try:
-            return super().invoke(ctx)
-        except NextlineError as exc:
-            sys.stderr.write(f"nextline: {exc}\n")
-            ctx.exit(1)
-        finally:
-            if "nextline.store.note_readings" in sys.modules:
-                from nextline.store.note_readings import flush
-
-                flush()  # keep the notes this command read (`cli._common.load`)
-
+from nextline.cli._group import NextlineGroup
 
 app = typer.Typer(
-    cls=_Group,
+    cls=NextlineGroup,
     name="nextline",
     help=(
         "Keep the record, see whether the treatment is still working, and prepare for the "
