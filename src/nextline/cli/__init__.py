@@ -8,6 +8,7 @@ traceback. Heavy libraries are imported inside the commands so `nextline --help`
 from __future__ import annotations
 
 import os
+import sys
 
 import typer
 
@@ -52,9 +53,22 @@ def main() -> None:
     Pydantic plugins are off for the command (unless the environment already says what to
     do with them): looking for them scans every installed package's metadata on the first
     validation, a cost each call would pay for nothing, and no plugin should see a person's
-    record as it is validated. `PYDANTIC_DISABLE_PLUGINS` is pydantic's documented switch."""
+    record as it is validated. `PYDANTIC_DISABLE_PLUGINS` is pydantic's documented switch;
+    with it on, the module that would look for plugins is not even loaded
+    (`cli._pydantic_plugins`).
+
+    A command named by the first word is built alone, not with the whole tree
+    (`cli._one_command`): same help, errors and results, less start-up."""
+    from nextline.cli._one_command import one_command_group
+    from nextline.cli._pydantic_plugins import plugins_off_loader
+
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    app()
+    plugins_off_loader()
+    group = one_command_group(app, sys.argv[1:])
+    if group is None:
+        app()
+    else:
+        group()
 
 
 __all__ = ["app", "main"]
