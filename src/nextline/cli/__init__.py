@@ -58,13 +58,18 @@ def main() -> None:
     (`cli._pydantic_plugins`).
 
     A command named by the first word is built alone, not with the whole tree
-    (`cli._one_command`): same help, errors and results, less start-up."""
+    (`cli._one_command`): same help, errors and results, less start-up. With no word first
+    (`nextline --help`) the whole tree answers, and neither helper is imported."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    argv = sys.argv[1:]
+    if not argv or argv[0].startswith("-"):
+        app()
+        return
     from nextline.cli._one_command import one_command_group
     from nextline.cli._pydantic_plugins import plugins_off_loader
 
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     plugins_off_loader()
-    group = one_command_group(app, sys.argv[1:])
+    group = one_command_group(app, argv)
     if group is None:
         app()
     else:
