@@ -1,6 +1,7 @@
-"""A kept record is keyed by the content key of the knowledge base the command holds
-(`knowledge.cache.key_of`), not by hashing every knowledge file again: the same key as
-from the files, and a knowledge base of other content still never reads an old record."""
+"""A kept record and a person's kept note readings are keyed by the content key of the
+knowledge base the command holds (`knowledge.cache.key_of`), not by hashing every knowledge
+file again: the same key as from the files, and a knowledge base of other content still
+never reads an old record."""
 
 from __future__ import annotations
 
@@ -81,3 +82,19 @@ def test_a_knowledge_base_of_other_content_does_not_read_the_kept_record(
     monkeypatch.setitem(cache._KEYS, id(kb), (kb, "a knowledge base of other content"))
     stored_record("hr-positive-esr1", kb, TODAY)
     assert built == ["again"]
+
+
+def test_a_persons_note_readings_are_opened_without_hashing_the_knowledge_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nextline.store import note_readings
+
+    assert runner.invoke(app, ["import", str(example_path("hr-positive-esr1"))]).exit_code == 0
+    kb = load_knowledge()
+    expected = note_readings._key(cache.content_key(cache.DATA_DIR))
+    monkeypatch.setattr(cache, "content_key", lambda _dir: pytest.fail("hashed the files"))
+    note_readings.open_for("hr-positive-esr1", kb)
+    try:
+        assert [opened.key for opened in note_readings._pending] == [expected]
+    finally:
+        note_readings._pending.clear()
