@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
 from nextline.cli import (
     admin_cmds,
@@ -25,29 +23,10 @@ from nextline.cli import (
     trials_cmds,
     web_cmds,
 )
-
-
-class _Group(TyperGroup):
-    """Turns a `NextlineError` into one line on stderr and exit code 1, for every command
-    (and under the test runner too, which bypasses `main`)."""
-
-    def invoke(self, ctx: Any) -> Any:
-        from nextline.errors import NextlineError
-
-        try:
-            return super().invoke(ctx)
-        except NextlineError as exc:
-            sys.stderr.write(f"nextline: {exc}\n")
-            ctx.exit(1)
-        finally:
-            if "nextline.store.note_readings" in sys.modules:
-                from nextline.store.note_readings import flush
-
-                flush()  # keep the notes this command read (`cli._common.load`)
-
+from nextline.cli._group import NextlineGroup
 
 app = typer.Typer(
-    cls=_Group,
+    cls=NextlineGroup,
     name="nextline",
     help=(
         "Keep the record, see whether the treatment is still working, and prepare for the "
@@ -74,9 +53,27 @@ def main() -> None:
     Pydantic plugins are off for the command (unless the environment already says what to
     do with them): looking for them scans every installed package's metadata on the first
     validation, a cost each call would pay for nothing, and no plugin should see a person's
-    record as it is validated. `PYDANTIC_DISABLE_PLUGINS` is pydantic's documented switch."""
+    record as it is validated. `PYDANTIC_DISABLE_PLUGINS` is pydantic's documented switch;
+    with it on, the module that would look for plugins is not even loaded
+    (`cli._pydantic_plugins`).
+
+    A command named by the first word is built alone, not with the whole tree
+    (`cli._one_command`): same help, errors and results, less start-up. With no word first
+    (`nextline --help`) the whole tree answers, and neither helper is imported."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    app()
+    argv = sys.argv[1:]
+    if not argv or argv[0].startswith("-"):
+        app()
+        return
+    from nextline.cli._one_command import one_command_group
+    from nextline.cli._pydantic_plugins import plugins_off_loader
+
+    plugins_off_loader()
+    group = one_command_group(app, argv)
+    if group is None:
+        app()
+    else:
+        group()
 
 
 __all__ = ["app", "main"]

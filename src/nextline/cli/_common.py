@@ -95,9 +95,11 @@ def stored_record(person_id: str, kb: Knowledge | None, checked_on: dt.date) -> 
         file = validate_patient_data(json.loads(content), f"{person_id}@{version}")
         return file_to_record(file, knowledge(), checked_on, person_id)
 
+    from nextline.knowledge.cache import key_of
     from nextline.store.record_cache import cached_record
 
-    return cached_record(database, person_id, version, content, checked_on, build)
+    kb_key = None if kb is None else key_of(kb)  # `_bundled`: the bundled one, as loaded
+    return cached_record(database, person_id, version, content, checked_on, build, kb_key)
 
 
 def _bundled(kb: Knowledge | None) -> bool:

@@ -22,7 +22,7 @@ def status(
 ) -> None:
     """Is the treatment still working? Scans (RECIST 1.1), tumor markers, blood counts,
     red flags and symptoms, each linked to the record entry and rule it rests on."""
-    from nextline.assess import assess_status, status_json
+    from nextline.assess import assess_status
     from nextline.knowledge import load_knowledge
 
     day = parse_as_of(as_of)
@@ -30,9 +30,23 @@ def status(
     record = load(ref, day, kb)
     result = assess_status(record, kb, day)
     if json_out:
-        print_json(status_json(result))
+        print_json(json_data(result))
         return
     render(result)
+
+
+def json_data(result: Status) -> dict[str, object]:
+    """The `--json` contract (`assess.status_json`), written directly when the status is
+    plain dataclasses (`cli._plain_json`: no validator to build), else by the engine."""
+    from nextline.cli._plain_json import NotPlain, plain_data
+
+    try:
+        data: dict[str, object] = plain_data(result)
+    except NotPlain:
+        from nextline.assess import status_json
+
+        return status_json(result)
+    return data
 
 
 def render(result: Status) -> None:

@@ -36,6 +36,8 @@ CACHE_FORMAT = "2"  # 2: `Knowledge` keeps its deferred sections pickled apart
 MAGIC = b"nextline-kb\n"
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
+# object id -> (the object, the key it was read or built under): `key_of`
+_KEYS: dict[int, tuple[object, str]] = {}
 
 
 def cache_folder() -> Path:
@@ -136,6 +138,7 @@ def cached_as(name: str, key: str, kind: type[T], build: Callable[[], T]) -> T:
     path = folder / f"{name}-{key[:32]}.pickle"
     found = read(path, key, kind)
     if found is not None:
+        _KEYS[id(found)] = (found, key)
         return found
     value = build()
     write(path, key, value)
@@ -143,7 +146,21 @@ def cached_as(name: str, key: str, kind: type[T], build: Callable[[], T]) -> T:
         if old != path:
             with contextlib.suppress(OSError):
                 old.unlink()
+    _KEYS[id(value)] = (value, key)
     return value
+
+
+def key_of(value: object) -> str | None:
+    """The key `value` was read back or built under by `cached_as` in this process, or None.
+
+    Why: what is kept from a knowledge base (a person's normalised record) is keyed by
+    that knowledge base's content key, and working the key out again hashes every
+    knowledge file (a reading command did it up to three times). The key of the object a
+    caller holds is also the right one: it names the files that object was made from, even
+    if they changed on disk since. The object is kept beside its key and compared by
+    identity, so a new object can never take an old one's key."""
+    kept = _KEYS.get(id(value))
+    return kept[1] if kept is not None and kept[0] is value else None
 
 
 def cached(data_dir: Path, kind: type[T], build: Callable[[], T]) -> T:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from nextline.record.file_models import Esas
 from nextline.record.receptors import her2_category, receptor_status
 from nextline.record.record import PatientRecord
 
@@ -127,14 +128,21 @@ def _labs(record: PatientRecord) -> list[Event]:
     ]
 
 
+def _scores(esas: Esas) -> list[tuple[str, int]]:
+    """The scores given, in the form's order: what `esas.model_dump(exclude_none=True)`
+    gives, read from the fields (a dump builds the model's serializer first, which cost
+    `nextline show` more than the rest of the timeline)."""
+    given = [(name, getattr(esas, name)) for name in type(esas).model_fields]
+    return [(name, score) for name, score in given if score is not None]
+
+
 def _symptoms(record: PatientRecord) -> list[Event]:
     events = []
     for i, report in enumerate(record.file.symptoms):
         parts = []
         if report.esas:
             parts += [
-                f"{name.replace('_', ' ')} {score}/10"
-                for name, score in report.esas.model_dump(exclude_none=True).items()
+                f"{name.replace('_', ' ')} {score}/10" for name, score in _scores(report.esas)
             ]
         if report.temperature_c is not None:
             parts.append(f"temperature {report.temperature_c:g} °C")

@@ -84,7 +84,8 @@ def open_for(person_id: str, kb: Knowledge) -> None:
     if database is None or kb.assess is None:
         return
     path = _file(notes_folder(database), person_id)
-    key = _key(cache.content_key(cache.DATA_DIR))
+    # the key of the knowledge base in hand (`cache.key_of`), else worked out from its files
+    key = _key(cache.key_of(kb) or cache.content_key(cache.DATA_DIR))
     memo = note_memo(kb.assess.vocabulary)
     before = frozenset(memo)
     mine = cache.read(path, key, dict) or {}

@@ -74,15 +74,20 @@ def cached_record(
     content: str,
     checked_on: dt.date,
     build: Callable[[], PatientRecord],
+    kb_key: str | None = None,
 ) -> PatientRecord:
     """The record `build()` makes from `person_id`'s stored `content`, read back from the
     file beside `database` when its key matches, else built (errors propagate: nothing is
-    written) and kept for the next call."""
+    written) and kept for the next call. `kb_key` is the content key of the bundled
+    knowledge base `build()` uses, when the caller holds it (`knowledge.cache.key_of`);
+    else it is worked out from the files."""
     from nextline.knowledge import cache
     from nextline.record.record import PatientRecord
 
     path = _file(records_folder(database), person_id)
-    key = record_key(person_id, version, content, cache.content_key(cache.DATA_DIR), checked_on)
+    if kb_key is None:
+        kb_key = cache.content_key(cache.DATA_DIR)
+    key = record_key(person_id, version, content, kb_key, checked_on)
     found = cache.read(path, key, PatientRecord)
     if found is not None:
         return found
