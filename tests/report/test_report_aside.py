@@ -104,31 +104,3 @@ def test_a_wrong_file_type_stops_the_child_too(kb: Knowledge, tmp_path: Path) ->
         write_report(record, kb, day, tmp_path / "out.docx", trials=aside)
     assert aside.forked is False
     assert list(tmp_path.iterdir()) == []
-
-
-@linux_only
-def test_a_pdf_with_the_match_aside_computes_the_engines_aside_too_and_is_the_same(
-    kb: Knowledge, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The status, options and charts of a PDF report are computed in a second child while
-    WeasyPrint loads; the PDF is the one made with everything computed here."""
-    from nextline.report import render
-
-    day = dt.date(2024, 8, 21)
-    record = load_record(example_path("triple-negative-brca"), kb, day)
-    matches = {"catalog": None, "matches": []}
-    usual = render._engines
-    ran_in = tmp_path / "engines-pid"
-
-    def engines(*args: object) -> render.Engines:
-        ran_in.write_text(str(os.getpid()), encoding="utf-8")
-        return usual(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(render, "_engines", engines)
-    plain = write_report(record, kb, day, tmp_path / "plain.pdf", trials=matches)
-    assert int(ran_in.read_text(encoding="utf-8")) == os.getpid()
-    overlapped = write_report(
-        record, kb, day, tmp_path / "aside.pdf", trials=Aside(lambda: matches)
-    )
-    assert int(ran_in.read_text(encoding="utf-8")) != os.getpid()
-    assert overlapped.read_bytes() == plain.read_bytes()

@@ -157,21 +157,6 @@ def render_pdf(html: str) -> bytes:
     return bytes(pdf)
 
 
-Engines = tuple[Any, Any, list["Chart"]]
-
-
-def _engines(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Engines:
-    """What the report needs from the engines but the trials: the status, the options and
-    the charts drawn from them (pure; picklable, for `Aside`)."""
-    from nextline.assess import assess_status
-    from nextline.options import list_options
-    from nextline.plan._inputs import status_data
-
-    status = assess_status(record, kb, as_of)
-    options = list_options(record, kb, as_of)
-    return status, options, draw_charts(record, as_of, status_data(status))
-
-
 def write_report(
     record: PatientRecord,
     kb: Knowledge,
@@ -184,30 +169,26 @@ def write_report(
 
     `trials` is the match result, or an `Aside` still computing it in another process: the
     work that does not need it (status, options, charts, loading WeasyPrint) is done first,
-    and only then is it waited for. When it is an `Aside` and the file is a PDF, the status,
-    options and charts are computed in a second child too (`_engines`), while this process
-    loads WeasyPrint: on two cores or more the three overlap.
+    and only then is it waited for.
     """
-    engines: Aside[Engines] | None = None
     try:
         suffix = out.suffix.lower()
         if suffix not in (".pdf", ".html", ".htm"):
             raise NextlineError(f"-o {out}: the file must end in .pdf or .html")
-        if isinstance(trials, Aside) and suffix == ".pdf":
-            engines = Aside(lambda: _engines(record, kb, as_of))
-        else:
-            computed = _engines(record, kb, as_of)
+        from nextline.assess import assess_status
+        from nextline.options import list_options
+        from nextline.plan._inputs import status_data
+
+        status = assess_status(record, kb, as_of)
+        options = list_options(record, kb, as_of)
+        charts = draw_charts(record, as_of, status_data(status))
         if suffix == ".pdf":
             _weasyprint()  # loading it (fonts, Pango) overlaps the trial match too
         _template()  # so does compiling the template (Jinja2's import and the compile)
-        if engines is not None:
-            computed = engines.result()
         matches = trials.result() if isinstance(trials, Aside) else trials
     finally:
-        for aside in (engines, trials):
-            if isinstance(aside, Aside):
-                aside.cancel()
-    status, options, charts = computed
+        if isinstance(trials, Aside):
+            trials.cancel()
     briefing = build_briefing(record, kb, as_of, status=status, options=options, trials=matches)
     context = build_context(record, kb, briefing)
     context.charts = charts
