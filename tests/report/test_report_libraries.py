@@ -23,9 +23,10 @@ linux_only = pytest.mark.skipif(
     "name", ["c", "m", "pango-1.0", "gobject-2.0", "harfbuzz", "fontconfig", "pangoft2-1.0"]
 )
 def test_a_library_in_the_cache_is_found_as_the_standard_library_finds_it(name: str) -> None:
-    found = cache_finder(read_library_cache())(name)
-    assert found is not None
-    assert found == ctypes.util.find_library(name)
+    usual = ctypes.util.find_library(name)
+    if usual is None:
+        pytest.skip(f"lib{name} is not installed here (scripts/system-deps)")
+    assert cache_finder(read_library_cache())(name) == usual
 
 
 @linux_only
