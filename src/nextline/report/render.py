@@ -65,8 +65,12 @@ def render_html(context: ReportContext, kb: Knowledge) -> str:
     """The report as one HTML page (CSS inline, charts as data URIs)."""
     groups = kb.plan.groups if kb.plan else []
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    template = _environment().get_template("report.html.j2")
-    return str(template.render(c=context, p=PHRASES, groups=groups, css=css))
+    return str(_template().render(c=context, p=PHRASES, groups=groups, css=css))
+
+
+def _template() -> Any:
+    """The report's compiled template (compiled once per process, see `_environment`)."""
+    return _environment().get_template("report.html.j2")
 
 
 @functools.cache
@@ -125,9 +129,12 @@ def _bundled_only_fetcher() -> Any:
 
 
 def _weasyprint() -> Any:
-    """The WeasyPrint module, or a clear error when its Pango system library is missing."""
+    """The WeasyPrint module, or a clear error when its Pango system library is missing.
+    Imported through `report.libraries`, which spares the search for its system libraries."""
+    from nextline.report.libraries import import_quickly
+
     try:
-        import weasyprint  # type: ignore[import-untyped]
+        weasyprint = import_quickly("weasyprint")
     except OSError as exc:  # the Pango system library is missing
         raise NextlineError(
             f"cannot make a PDF: {exc}. Run `scripts/system-deps` to install Pango."
@@ -177,6 +184,7 @@ def write_report(
         charts = draw_charts(record, as_of, status_data(status))
         if suffix == ".pdf":
             _weasyprint()  # loading it (fonts, Pango) overlaps the trial match too
+        _template()  # so does compiling the template (Jinja2's import and the compile)
         matches = trials.result() if isinstance(trials, Aside) else trials
     finally:
         if isinstance(trials, Aside):
