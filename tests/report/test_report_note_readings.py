@@ -14,11 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from nextline.assess import symptom_reader
-from nextline.cli import app
+from nextline.cli import app, plan_cmds
 from nextline.examples import example_path
 from nextline.knowledge import cache
 from nextline.knowledge.base import _load_cached
-from nextline.report import trials as report_trials
 from nextline.store import note_readings
 from nextline.store.quick_read import embedded_database
 
@@ -53,7 +52,7 @@ def test_a_pdf_report_keeps_the_notes_it_read_for_the_next_command(
     assert runner.invoke(app, ["import", str(example_path(PERSON))]).exit_code == 0
     # the trial match runs aside as by default; an empty catalog keeps the test quick
     monkeypatch.setattr(
-        report_trials, "match_report_trials", lambda *_: {"catalog": None, "matches": []}
+        plan_cmds, "match_trials_if_available", lambda *_: {"catalog": None, "matches": []}
     )
     out = tmp_path / "summary.pdf"
     done = runner.invoke(app, ["report", PERSON, "--as-of", IN_WINDOW, "-o", str(out)])

@@ -1,7 +1,9 @@
-"""The report's trials, matched over the prepared catalog narrowed to breast cancer trials,
-are the matches the report gave before: the same trials in the same order with the same
-verdicts, reasons and sites, for varied people (the examples on several days, and invented
-people of every subtype from the options vignettes)."""
+"""The briefing's trials (`questions/brief/report --trials`, the web app's briefing), matched
+over the prepared catalog narrowed to its breast cancer trials (`PreparedCatalog.keep`,
+`TrialPlan.for_breast`), are the matches given before, when those trials were prepared on
+their own: the same trials in the same order with the same verdicts, reasons and sites, for
+varied people (the examples on several days, and invented people of every subtype from the
+options vignettes), with the briefing's limit, without one, and with unlikely trials kept."""
 
 from __future__ import annotations
 
@@ -12,18 +14,18 @@ from typing import Any
 import pytest
 from bench.vignettes.run import load_vignettes, person
 
+from nextline.cli.plan_cmds import TRIALS_LIMIT, match_trials_if_available
 from nextline.examples import EXAMPLE_IDS, example_path
 from nextline.knowledge import Knowledge
 from nextline.plan._inputs import as_data
 from nextline.record import PatientRecord, load_record
-from nextline.report.trials import breast_only, is_breast_plan, match_report_trials
 from nextline.trials.catalog import is_breast_trial, load_default_catalog
 from nextline.trials.eligibility.cache import parsed_criteria
 from nextline.trials.matching import match_trials
-from nextline.trials.prepared import PreparedCatalog, prepare_catalog
+from nextline.trials.prepared import PreparedCatalog, TrialPlan, prepare_catalog
 from tests.plan.conftest import VISIT_DAYS
 
-LIMIT = 20
+LIMIT = TRIALS_LIMIT
 LATER = [dt.timedelta(0), dt.timedelta(days=120), dt.timedelta(days=700)]
 
 
@@ -39,6 +41,14 @@ def catalogs(kb: Knowledge, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         "whole": prepare_catalog(trials, kb, parsed),
         "breast": prepare_catalog(breast, kb, parsed),
     }
+
+
+def breast_only(prepared: PreparedCatalog) -> PreparedCatalog:
+    return prepared.keep(is_breast_plan)
+
+
+def is_breast_plan(plan: TrialPlan) -> bool:
+    return plan.for_breast
 
 
 def _people(kb: Knowledge) -> list[tuple[str, PatientRecord, dt.date]]:
@@ -68,7 +78,8 @@ def test_the_breast_plans_are_the_breast_trials(catalogs: dict[str, Any]) -> Non
 def test_a_trial_with_breast_only_in_its_conditions_is_a_breast_trial(
     catalogs: dict[str, Any],
 ) -> None:
-    """The plans whose title does not say 'breast' are decided from the registry record."""
+    """The plans whose title does not say 'breast' are marked from the registry record's
+    conditions; 'breast' in the summary alone is not enough."""
     by_id = {t.nct_id: t for t in catalogs["trials"]}
     plans = catalogs["whole"].plans
     conditions_only = [
@@ -100,7 +111,19 @@ def test_the_report_matches_are_the_ones_it_gave_before(
     assert differ == []
 
 
-def test_match_report_trials_reads_the_prepared_catalog_and_describes_it(
+def test_every_verdict_over_the_kept_part_is_the_one_given_before(
+    catalogs: dict[str, Any], kb: Knowledge
+) -> None:
+    """No limit, and the trials that probably do not fit kept with their reasons."""
+    narrowed = breast_only(catalogs["whole"])
+    for name, record, day in _people(kb)[::3]:
+        for unlikely in (False, True):
+            after = match_trials(record, kb, narrowed, day, include_ineligible=unlikely)
+            before = match_trials(record, kb, catalogs["breast"], day, include_ineligible=unlikely)
+            assert as_data(after) == as_data(before), name
+
+
+def test_the_briefing_match_reads_the_prepared_catalog_and_describes_it(
     kb: Knowledge, catalogs: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from nextline.trials import prepared_cache
@@ -109,7 +132,7 @@ def test_match_report_trials_reads_the_prepared_catalog_and_describes_it(
     monkeypatch.setattr(prepared_cache, "prepare", lambda *_: catalogs["whole"])
     day = VISIT_DAYS["hr-positive-esr1"]
     record = load_record(example_path("hr-positive-esr1"), kb, day)
-    found = match_report_trials(record, kb, day, LIMIT)
+    found = match_trials_if_available(record, kb, day)
     assert found["catalog"]["trials"] == len(catalogs["trials"])
     before = match_trials(record, kb, catalogs["breast"], day, limit=LIMIT)
     assert found["matches"] == as_data(before)

@@ -152,13 +152,12 @@ def report(
 ) -> None:
     """Write the summary packet (page one for the care team, then the detail and charts)."""
     from nextline.report import Aside, write_report
-    from nextline.report.trials import match_report_trials
 
     day = parse_as_of(as_of)
     record, kb = _record(ref, day)
     # The trial match (over the prepared catalog kept on disk) runs in a second process
     # while the report draws its charts.
-    found = Aside(lambda: match_report_trials(record, kb, day, TRIALS_LIMIT)) if trials else None
+    found = Aside(lambda: match_trials_if_available(record, kb, day)) if trials else None
     written = write_report(record, kb, day, out, trials=found)
     typer.echo(str(written))
 
