@@ -57,8 +57,8 @@ def commands(out_dir: Path) -> list[Command]:
         Command("questions", ["questions", PERSON, "--as-of", AS_OF, "--json"], reading),
         Command("show", ["show", PERSON, "--as-of", AS_OF, "--json"], reading),
         Command("trials match", ["trials", "match", PERSON, "--as-of", AS_OF, "--json"], "< 0.6 s"),
-        Command(
-            "report",
+        Command(  # the PDF, per example, is bench/bench_report.py's figure
+            "report (HTML)",
             ["report", PERSON, "--as-of", AS_OF, "--out", str(out_dir / "report.html")],
             "< 2 s wall",
             json_out=False,

@@ -34,7 +34,7 @@ def test_every_benchmarked_command_runs_and_gives_valid_output(tmp_path: Path) -
         "questions",
         "show",
         "trials match",
-        "report",
+        "report (HTML)",
     }
     for name, stdout in outputs.items():
         if measured[name].json_out:
