@@ -86,10 +86,12 @@ class Latest:
 
 @dataclass
 class PersonViews:
-    """What was computed for one key: the record, and the dashboard once it was shown."""
+    """What was computed for one key: the record, the red flags every page of the person
+    shows (`web.flag_banner`), and the dashboard once it was shown."""
 
     record: PatientRecord
     dashboard: DashboardView | None = None
+    red_flags: tuple[Any, ...] | None = None
 
 
 @dataclass
@@ -226,6 +228,11 @@ class WebState:
 
     def dashboard(self, person_id: str) -> DashboardView:
         """The dashboard's computed content for the latest version, today."""
+        return self.dashboard_views(person_id).dashboard  # type: ignore[return-value]
+
+    def dashboard_views(self, person_id: str) -> PersonViews:
+        """The latest version's views with its dashboard computed (the route passes them to
+        the red-flag banner too, so one request reads the latest version once)."""
         from nextline.web.dashboard_view import build_dashboard
 
         latest, views = self.views_of(person_id)
@@ -233,4 +240,17 @@ class WebState:
             views.dashboard = build_dashboard(
                 views.record, self.kb, latest.key.day, latest.last_change
             )
-        return views.dashboard
+        return views
+
+    def red_flags(self, views: PersonViews) -> tuple[Any, ...]:
+        """The red flags of these views' record as of their date, found once per view."""
+        if views.red_flags is None:
+            know = self.kb.assess
+            if know is None:
+                views.red_flags = ()
+            else:
+                from nextline.assess.red_flags import find_red_flags
+
+                found, _ = find_red_flags(views.record, know, self.today())
+                views.red_flags = tuple(found)
+        return views.red_flags
