@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from nextline.record import PatientFile, PatientRecord
     from nextline.settings import Settings
     from nextline.store import RecordStore, VersionInfo
+    from nextline.store.views import StoredViewKey, ViewRows
     from nextline.web.dashboard_view import DashboardView
 
 
@@ -115,6 +116,11 @@ class WebState:
     views: LruCache[ViewKey, PersonViews] = field(
         default_factory=lambda: LruCache(DEFAULT_SIZE), repr=False
     )
+    # the dashboards kept in the database (`kept_views`), opened at first use
+    _view_rows: ViewRows | None = field(default=None, repr=False)
+    _view_rows_opened: bool = field(default=False, repr=False)
+    # tests only: stands in for `web.view_cache.code_key()` (a new release or knowledge)
+    view_code: str | None = field(default=None, repr=False)
 
     @property
     def kb(self) -> Knowledge:
@@ -204,11 +210,40 @@ class WebState:
         last = VersionInfo(int(version), created_at, note) if version >= 2 else None
         return Latest(key, content, last)
 
+    def kept_views(self) -> ViewRows | None:
+        """The dashboards kept in the database (`store.views`); None when the data folder
+        cannot hold the secret that signs them (then each process computes its own)."""
+        if not self._view_rows_opened:
+            from nextline.store.views import ViewRows, view_secret
+
+            secret = view_secret(self.settings.data_dir)
+            self._view_rows = None if secret is None else ViewRows(self.store.engine, secret)
+            self._view_rows_opened = True
+        return self._view_rows
+
+    def stored_key(self, key: ViewKey) -> StoredViewKey:
+        """The database's key for a view: this process's key with the code key in place of
+        the knowledge object (`web.view_cache.code_key`)."""
+        from nextline.store.views import StoredViewKey
+        from nextline.web.view_cache import code_key
+
+        code = self.view_code or code_key()
+        return StoredViewKey(key.person_id, key.version, key.digest, key.day, code)
+
     def views_of(self, person_id: str) -> tuple[Latest, PersonViews]:
-        """The latest version and what was computed for it today, from the cache or built
-        now (the record only: the dashboard is built when first shown)."""
+        """The latest version and what was computed for it today: from this process's
+        cache, else the dashboard kept in the database for exactly this version, date and
+        code (computed by any process), else built now (the record only: the dashboard is
+        built when first shown)."""
+        from nextline.web.dashboard_view import KeptDashboard
+
         latest = self.latest(person_id)
         found = self.views.get(latest.key)
+        if found is None and (rows := self.kept_views()) is not None:
+            kept = rows.read(self.stored_key(latest.key))
+            if isinstance(kept, KeptDashboard):
+                found = PersonViews(kept.record, kept.view(), kept.red_flags)
+                self.views.put(latest.key, found)
         if found is None:
             import json
 
@@ -240,6 +275,12 @@ class WebState:
             views.dashboard = build_dashboard(
                 views.record, self.kb, latest.key.day, latest.last_change
             )
+            rows = self.kept_views()
+            if rows is not None:  # for every other process, and the next start
+                from nextline.web.dashboard_view import KeptDashboard
+
+                kept = KeptDashboard.of(views.dashboard, self.red_flags(views))
+                rows.write(self.stored_key(latest.key), kept)
         return views
 
     def red_flags(self, views: PersonViews) -> tuple[Any, ...]:
