@@ -18,9 +18,13 @@ free port in a separate process, and measures:
   `--max-seconds`). The load generator runs on the same 2 cores as the server, so it is a
   lean one (`HttpConnection`, about 0.2-0.3 ms of CPU a request; httpx's async client, kept
   as `--load-generator httpx`, took 3.7 ms, more than the server's cached dashboard) and
-  its own CPU per request is printed beside the server's. Two kinds of views:
-  - first views: every request a person not shown since the server started, so nothing the
-    server computed before helps (a program's staff going through their list);
+  its own CPU per request is printed beside the server's. Three kinds of views:
+  - first views, computed by the server: every request a person not shown since the server
+    started and whose dashboard nobody computed today (a program's staff going through
+    their list after a night's changes);
+  - first views, kept in the store by another process: people not shown by this server, but
+    whose dashboard another process computed earlier today and kept in the database
+    (`store.views`; the bench computes them before it starts the server);
   - repeat views: people already shown (a working set of `--working-set` people), as a
     person or their navigator opens the same dashboard again during the day; the server
     keeps each computed dashboard per record version and date (`web/view_cache.py`).
@@ -79,6 +83,27 @@ def store_people(home: Path, people: int) -> list[str]:
         ids.append(person)
     store.engine.dispose()
     return ids
+
+
+def keep_views(home: Path, people: list[str]) -> float:
+    """Start from no kept dashboards, then compute and keep those of `people` in this
+    process, as another server process showing them earlier today would (`store.views`).
+    Returns the CPU seconds per person it took."""
+    from sqlalchemy import delete
+
+    from nextline.settings import Settings
+    from nextline.store.tables import DashboardViewRow
+    from nextline.web import create_app
+
+    state = create_app(Settings(home=home)).state.web
+    with state.store.engine.begin() as connection:
+        connection.execute(delete(DashboardViewRow))
+    began = time.process_time()
+    for person in people:
+        state.dashboard(person)
+    took = (time.process_time() - began) / max(len(people), 1)
+    state.store.engine.dispose()
+    return took
 
 
 def _children(pid: int) -> set[int]:
@@ -357,6 +382,22 @@ def main() -> int:
         began = time.perf_counter()
         ids = store_people(home, args.people)
         print(f"stored {len(ids):,} people in {time.perf_counter() - began:.1f} s")
+        rng = random.Random(7)
+        unseen = [p for p in ids if p != ids[0]]
+        rng.shuffle(unseen)
+        warm_up, unseen = unseen[: 20 * args.workers], unseen[20 * args.workers :]
+        working, unseen = unseen[: args.working_set], unseen[args.working_set :]
+        counts = [int(c) for c in args.clients.split(",")]
+        plans = []  # per client count: (people computed by the server, people kept before)
+        for _ in counts:
+            computed, kept = unseen[: args.requests], unseen[args.requests : 2 * args.requests]
+            unseen = unseen[2 * args.requests :]
+            plans.append((computed, kept))
+        per_view = keep_views(home, [p for _, kept in plans for p in kept])
+        print(
+            f"kept {sum(len(k) for _, k in plans):,} dashboards in the store beforehand, as "
+            f"another server process would ({per_view * 1000:.1f} ms CPU each to compute)"
+        )
         port = _free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTLINE_")}
         env["NEXTLINE_HOME"] = str(home)
@@ -403,22 +444,25 @@ def main() -> int:
                 f"people list page ({len(ids):,} people, HTTP {listed.status_code}): "
                 f"{time.perf_counter() - start:.2f} s"
             )
+            start = time.perf_counter()
+            found = httpx.get(f"{base}/people", params={"q": "person 99"}, timeout=300)
+            print(
+                f"people list, a name search (HTTP {found.status_code}): "
+                f"{time.perf_counter() - start:.2f} s"
+            )
             all_workers_have_the_catalog(base, ids[0], args.workers)
-            rng = random.Random(7)
-            unseen = [p for p in ids if p != ids[0]]
-            rng.shuffle(unseen)
             # Warm up: first use imports the engines in every process.
-            for person in unseen[: 20 * args.workers]:
+            for person in warm_up:
                 httpx.get(f"{base}/people/{person}", timeout=60)
-            unseen = unseen[20 * args.workers :]
-            working = unseen[: args.working_set]
             for person in working:  # each shown once, by whichever process answers
                 httpx.get(f"{base}/people/{person}", timeout=60)
-            unseen = unseen[args.working_set :]
-            for clients in (int(c) for c in args.clients.split(",")):
-                first, unseen = unseen[: args.requests], unseen[args.requests :]
+            for clients, (computed, kept) in zip(counts, plans, strict=True):
                 repeat = [rng.choice(working) for _ in range(args.requests)]
-                for kind, people in (("first views", first), ("repeat views", repeat)):
+                for kind, people in (
+                    ("first views, computed by the server", computed),
+                    ("first views, kept in the store by another process", kept),
+                    ("repeat views", repeat),
+                ):
                     cpu = server_cpu_seconds(server.pid)
                     done = asyncio.run(
                         load(base, people, clients, args.max_seconds, args.load_generator)
