@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import os
@@ -125,16 +126,8 @@ class ViewRows:
     def read(self, key: StoredViewKey) -> object | None:
         """The view kept for exactly this key, or None (none kept, another key, or a row
         that does not verify)."""
-        from sqlalchemy import select
-
-        from nextline.store.tables import DashboardViewRow as Row
-
         with self.engine.connect() as connection:
-            row = connection.execute(
-                select(Row.version, Row.digest, Row.day, Row.code, Row.mac, Row.payload).where(
-                    Row.person_id == key.person_id
-                )
-            ).one_or_none()
+            row = connection.execute(_select(), {"person_id": key.person_id}).one_or_none()
         if row is None:
             return None
         version, digest, day, code, mac, payload = row
@@ -165,26 +158,45 @@ class ViewRows:
         }
         try:
             with self.engine.begin() as connection:
-                connection.execute(_upsert(self.engine, values))
+                connection.execute(_upsert(self.engine.dialect.name), values)
         except (IntegrityError, OperationalError):
             return False  # deleted meanwhile, or busy: computed again next time
         return True
 
 
-def _upsert(engine: Engine, values: dict[str, object]) -> Any:
-    """INSERT, or UPDATE the person's row when there is one (both dialects say it alike)."""
+@functools.cache
+def _upsert(dialect: str) -> Any:
+    """INSERT the person's row, or UPDATE it when there is one (both dialects say it alike),
+    with the values bound at each call; built once, as building costs more than running."""
     from nextline.store.tables import DashboardViewRow as Row
 
-    changed = {k: v for k, v in values.items() if k != "person_id"}
-    if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        pg = postgresql.insert(Row).values(**values)
-        return pg.on_conflict_do_update(index_elements=[Row.person_id], set_=changed)
-    from sqlalchemy.dialects import sqlite
+        pg = pg_insert(Row)
+        return pg.on_conflict_do_update(
+            index_elements=[Row.person_id], set_={c: pg.excluded[c] for c in _CHANGED}
+        )
+    from sqlalchemy.dialects.sqlite import insert as lite_insert
 
-    lite = sqlite.insert(Row).values(**values)
-    return lite.on_conflict_do_update(index_elements=[Row.person_id], set_=changed)
+    lite = lite_insert(Row)
+    return lite.on_conflict_do_update(
+        index_elements=[Row.person_id], set_={c: lite.excluded[c] for c in _CHANGED}
+    )
+
+
+_CHANGED = ("version", "digest", "day", "code", "mac", "payload")
+
+
+@functools.cache
+def _select() -> Any:
+    from sqlalchemy import bindparam, select
+
+    from nextline.store.tables import DashboardViewRow as Row
+
+    return select(Row.version, Row.digest, Row.day, Row.code, Row.mac, Row.payload).where(
+        Row.person_id == bindparam("person_id")
+    )
 
 
 __all__ = ["StoredViewKey", "ViewRows", "view_secret"]
