@@ -201,3 +201,20 @@ def test_a_kept_view_never_reaches_a_caller_who_may_not_read_the_person(
     dana_owner = client_as(server, "dana")
     assert dana_name in dana_owner.get(f"/people/{DANA}").text
     assert builds == [DANA]
+
+
+def test_keeping_dashboards_ahead_computes_each_once_and_the_next_process_only_reads(
+    tmp_path: Path, builds: list[str]
+) -> None:
+    from nextline.examples import EXAMPLE_IDS
+
+    first = make_app(tmp_path / "home", trials=False)
+    assert first.state.web.keep_dashboards(EXAMPLE_IDS) == len(EXAMPLE_IDS)
+    assert first.state.web.keep_dashboards(EXAMPLE_IDS) == 0
+    assert sorted(builds) == sorted(EXAMPLE_IDS)
+    other = _second_process(tmp_path / "home")
+    assert other.state.web.keep_dashboards(EXAMPLE_IDS) == 0
+    with make_client(other) as two:
+        for person in EXAMPLE_IDS:
+            assert two.get(f"/people/{person}").status_code == 200
+    assert len(builds) == len(EXAMPLE_IDS)  # nothing computed again

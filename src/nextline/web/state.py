@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -282,6 +283,18 @@ class WebState:
                 kept = KeptDashboard.of(views.dashboard, self.red_flags(views))
                 rows.write(self.stored_key(latest.key), kept)
         return views
+
+    def keep_dashboards(self, person_ids: Iterable[str]) -> int:
+        """Compute and keep today's dashboard of each of these people that has none kept for
+        their latest version, today and this code (a nightly job after a sync, or the
+        bench), so each one's first view in any server process is a read, not a
+        computation. Returns how many were computed."""
+        computed = 0
+        for person_id in person_ids:
+            if self.views_of(person_id)[1].dashboard is None:
+                self.dashboard_views(person_id)
+                computed += 1
+        return computed
 
     def red_flags(self, views: PersonViews) -> tuple[Any, ...]:
         """The red flags of these views' record as of their date, found once per view."""
