@@ -71,3 +71,22 @@ def test_no_view_is_kept_for_a_person_who_is_not_stored_and_delete_takes_it(
     rows.write(_key(person), "kept")
     store.delete(person)
     assert rows.read(_key(person)) is None
+
+
+def test_a_page_of_people_with_a_name_search_and_only_those_a_caller_may_see(
+    store: RecordStore,
+) -> None:
+    from nextline.record import patient_file_data, validate_patient_data
+
+    base = patient_file_data(read_patient_file(example_path("hr-positive-esr1")))
+    for person, name in (("c-ana", "Ana Núñez"), ("a-bo", "Bo 100%"), ("b-cy", "Cy_Lee")):
+        data = {**base, "patient": {**base["patient"], "id": person, "name": name}}
+        store.save(validate_patient_data(data), "import", base=None)
+    first, total = store.list_page(offset=0, limit=2)
+    assert ([p.id for p in first], total) == (["a-bo", "b-cy"], 3)
+    assert [p.id for p in store.list_page(offset=2, limit=2)[0]] == ["c-ana"]
+    assert store.list_page(offset=0, limit=5, name="NÚÑEZ")[1] == 1
+    assert [p.id for p in store.list_page(offset=0, limit=5, name="_")[0]] == ["b-cy"]
+    assert [p.id for p in store.list_page(offset=0, limit=5, name="%")[0]] == ["a-bo"]
+    assert store.list_page(offset=0, limit=5, only={"c-ana", "a-bo"})[1] == 2
+    assert store.list_page(offset=0, limit=5, only=set()) == ([], 0)

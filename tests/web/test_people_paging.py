@@ -33,7 +33,11 @@ def many(tmp_path_factory: pytest.TempPathFactory):
     app = make_app(tmp_path_factory.mktemp("paging") / "home", people=(), trials=False)
     ids = _store_many(app, 120)
     base = patient_file_data(read_patient_file(example_path(MARIA)))
-    for person, name in (("ana", "Ana Núñez-O'Brien"), ("under", "Under_Score 100%")):
+    for person, name in (
+        ("ana", "Ana Núñez-O'Brien"),
+        ("under", "Under_Score 100%"),
+        ("ursula", "ÚRSULA STRAẞE"),
+    ):
         app.state.web.store.save(
             validate_patient_data(
                 {**base, "patient": {**base["patient"], "id": person, "name": name}}
@@ -42,14 +46,14 @@ def many(tmp_path_factory: pytest.TempPathFactory):
             base=None,
         )
     with make_client(app) as client:
-        yield client, sorted([*ids, "ana", "under"])
+        yield client, sorted([*ids, "ana", "under", "ursula"])
 
 
 def test_the_first_page_shows_fifty_people_by_id_and_links_to_the_next(many) -> None:
     client, ids = many
     html = client.get("/people").text
     assert LISTED.findall(html) == ids[:50]
-    assert "122 people, 1 to 50 shown." in html
+    assert "123 people, 1 to 50 shown." in html
     assert 'href="/people?page=2" rel="next"' in html
     assert 'rel="prev"' not in html
     assert "Page 1 of 3" in html
@@ -59,7 +63,7 @@ def test_the_last_page_holds_the_rest_and_a_page_past_the_end_shows_the_last(man
     client, ids = many
     last = client.get("/people?page=3").text
     assert LISTED.findall(last) == ids[100:]
-    assert "101 to 122 shown" in last
+    assert "101 to 123 shown" in last
     assert 'href="/people?page=2" rel="prev"' in last
     assert 'rel="next"' not in last
     assert LISTED.findall(client.get("/people?page=40").text) == ids[100:]
@@ -79,6 +83,9 @@ def test_the_search_finds_names_in_any_case_and_keeps_the_search_in_the_page_lin
     assert LISTED.findall(html) == ["p-011", *[f"p-{n}" for n in range(110, 120)]]
     assert "11 people whose name holds “PERSON 11”." in html
     assert LISTED.findall(client.get("/people", params={"q": "núñez"}).text) == ["ana"]
+    assert LISTED.findall(client.get("/people", params={"q": "NÚÑEZ"}).text) == ["ana"]
+    assert LISTED.findall(client.get("/people", params={"q": "úrsula"}).text) == ["ursula"]
+    assert LISTED.findall(client.get("/people", params={"q": "strasse"}).text) == ["ursula"]
     assert LISTED.findall(client.get("/people", params={"q": "p-00"}).text) == [
         f"p-00{n}" for n in range(10)
     ]  # the id too

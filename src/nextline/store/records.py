@@ -236,12 +236,19 @@ class RecordStore:
         wanted: builtins.list[ColumnElement[bool]] = []
         if only is not None:
             wanted.append(Person.id.in_(sorted(only)))
-        words = name.strip().lower()
+        if self.engine.dialect.name == "sqlite":
+            from nextline.store.engine import SQLITE_FOLD
+
+            fold = getattr(func, SQLITE_FOLD)
+            words = name.strip().casefold()
+        else:
+            fold = func.lower
+            words = name.strip().lower()
         if words:
             wanted.append(
                 or_(
-                    func.lower(Person.name).contains(words, autoescape=True),
-                    func.lower(Person.id).contains(words, autoescape=True),
+                    fold(Person.name).contains(words, autoescape=True),
+                    fold(Person.id).contains(words, autoescape=True),
                 )
             )
         with Session(self.engine) as session:
