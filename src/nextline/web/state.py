@@ -1,5 +1,6 @@
 """What every request handler shares: the store, the knowledge base, the as-of date, and
-what this process has already computed for a person (`web.view_cache`)."""
+what has already been computed for a person: in this process (`web.view_cache`), and the
+dashboard any process computed today, kept in the database (`store.views`)."""
 
 from __future__ import annotations
 
