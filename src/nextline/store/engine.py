@@ -65,6 +65,13 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+SQLITE_FOLD = "nextline_fold"  # a SQL function on SQLite connections: case-folded text
+
+
+def _fold(value: object) -> str | None:
+    return None if value is None else str(value).casefold()
+
+
 def create_db_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
@@ -76,6 +83,9 @@ def create_db_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+            # SQLite's own lower() changes only A-Z: the people search folds every letter
+            # ("ÚRSULA" is found as "úrsula"), as PostgreSQL's lower() does
+            dbapi_connection.create_function(SQLITE_FOLD, 1, _fold, deterministic=True)
 
         return engine
     if url.startswith("postgresql://"):

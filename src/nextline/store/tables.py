@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -36,3 +36,18 @@ class RecordVersion(Base):
     created_at: Mapped[dt.datetime] = mapped_column()
     note: Mapped[str] = mapped_column(String(500))
     content: Mapped[str] = mapped_column(Text)
+
+
+class DashboardViewRow(Base):
+    """A person's dashboard as last computed, with what it was computed from (`store.views`):
+    one row per person, replaced when a newer one is computed."""
+
+    __tablename__ = "dashboard_views"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    day: Mapped[dt.date] = mapped_column(Date)
+    code: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)

@@ -234,16 +234,35 @@ def _action(method: str, template: str) -> str:
 T = TypeVar("T")
 
 
+def readable_people(principal: Principal) -> frozenset[str] | None:
+    """The ids of the people this principal may see; None means everyone (the local user),
+    and an admin or an anonymous caller sees nobody. A paged list asks the store for these
+    only (`RecordStore.list_page`)."""
+    if principal.is_admin or principal.kind is Kind.ANONYMOUS:
+        return frozenset()
+    return principal.people()
+
+
 def visible(principal: Principal, people: Iterable[T], person_id: str = "id") -> list[T]:
     """The people (anything with an `id`) this principal may see, in order: everyone for the
     local user, nobody for an admin or an anonymous caller."""
-    if principal.is_admin or principal.kind is Kind.ANONYMOUS:
+    allowed = readable_people(principal)
+    if allowed is not None and not allowed:
         return []
-    allowed = principal.people()
     items = list(people)
     if allowed is None:
         return items
     return [p for p in items if getattr(p, person_id) in allowed]
 
 
-__all__ = ["DOWNLOADS", "RULES", "Decision", "Rule", "decide", "may_create", "rule_for", "visible"]
+__all__ = [
+    "DOWNLOADS",
+    "RULES",
+    "Decision",
+    "Rule",
+    "decide",
+    "may_create",
+    "readable_people",
+    "rule_for",
+    "visible",
+]

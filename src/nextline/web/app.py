@@ -27,18 +27,7 @@ from nextline.errors import (
     RecordInvalid,
     StoreError,
 )
-from nextline.web.security import (
-    CSRF_COOKIE,
-    HSTS,
-    SECURITY_HEADERS,
-    CsrfSigner,
-    check_bind_address,
-    served_host_allowed,
-    served_publicly,
-)
-
-# Methods that carry a body: an API write must send it as JSON.
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+from nextline.web.security import CsrfSigner, check_bind_address, served_publicly
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
@@ -197,12 +186,11 @@ def create_app(
 
     from nextline.web.gate import RequestGate
 
-    # Added before `_guard`, so it runs inside it: the host is checked and the security
+    # Added before `Guard`, so it runs inside it: the host is checked and the security
     # headers are added to the gate's refusals too.
     app.add_middleware(RequestGate, signer=signer, refuse=_refuse)
 
     from nextline.accounts.store import AccountStore
-    from nextline.web.access_check import check, refusal
     from nextline.web.signed_in import caller
 
     # Who is asking (`web.signed_in`): the one local user until accounts exist.
@@ -211,64 +199,20 @@ def create_app(
     # Tests only (the authorization matrix): answer 204 once the access check allows a
     # request, instead of running its route. Never set from a request.
     app.state.access_probe = False
-    public = served_publicly(settings.host)
 
-    @app.middleware("http")
-    async def _guard(request: Request, call_next: Any) -> Response:
-        from starlette.concurrency import run_in_threadpool
-        from starlette.responses import PlainTextResponse
-        from starlette.responses import Response as PlainResponse
+    from nextline.web.guard import Guard
 
-        if not served_host_allowed(request.headers.get("host", ""), settings.base_url, public):
-            response: Response = PlainTextResponse(
-                "This address is not served. Open nextline at http://127.0.0.1.", 421
-            )
-        else:
-            cookie = request.cookies.get(CSRF_COOKIE)
-            fresh = not signer.session_valid(cookie)
-            session = signer.new_session() if fresh else str(cookie)
-            request.state.session = session
-            request.state.csrf_token = signer.token(session)
-            decision = await run_in_threadpool(
-                check, request, app.state.caller_source, app.state.web.store.engine
-            )
-            if decision is not None and not decision.allowed:
-                response = refusal(request, decision, _render_error)
-            elif decision is not None and app.state.access_probe:
-                response = PlainResponse(status_code=204, headers={"x-access": "allowed"})
-            elif (
-                request.method in BODY_METHODS
-                and request.url.path.startswith("/api/")
-                and _route_accepts(app, request.scope)
-                and _sends_non_json(request)
-            ):
-                # A page elsewhere can post a form here without asking; it cannot send JSON
-                # without the browser first asking this server, which never agrees.
-                response = _render_error(
-                    request,
-                    error_payload(415, "unsupported_media_type", "send JSON (application/json)"),
-                )
-            else:
-                try:
-                    response = await call_next(request)
-                except Exception as exc:  # drawn here so it still gets the headers below
-                    response = _unexpected_error(request, exc)
-            if fresh:
-                response.set_cookie(
-                    CSRF_COOKIE,
-                    session,
-                    httponly=True,
-                    samesite="strict",
-                    secure=public or request.url.scheme == "https",
-                    path="/",
-                )
-        if public or request.url.scheme == "https":
-            response.headers.setdefault("strict-transport-security", HSTS)
-        for name, value in SECURITY_HEADERS.items():
-            if name == "cache-control" and request.url.path.startswith("/static/"):
-                continue
-            response.headers.setdefault(name, value)
-        return response
+    # Added last, so it runs first (`web.guard`): the host, the session, the access check,
+    # and the security headers on every answer.
+    app.add_middleware(
+        Guard,
+        signer=signer,
+        base_url=settings.base_url,
+        public=served_publicly(settings.host),
+        draw=_render_error,
+        unexpected=_unexpected_error,
+        payload=error_payload,
+    )
 
     @app.exception_handler(NextlineError)
     async def _nextline_error(request: Request, exc: NextlineError) -> Response:
@@ -328,24 +272,6 @@ def create_app(
     if warm_up:
         app.state.web.warm_up()
     return app
-
-
-def _sends_non_json(request: Request) -> bool:
-    """A body (or a declared content type) that is not JSON. A write without a body, like
-    undo, needs none; a browser form always declares its type, so it is still refused."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind:
-        return kind != "application/json"
-    length = request.headers.get("content-length", "0")
-    return length != "0" or "transfer-encoding" in request.headers
-
-
-def _route_accepts(app: FastAPI, scope: Any) -> bool:
-    """Whether a route answers this method at this path (otherwise the router says 405 or
-    404, which comes before what the body should be)."""
-    from starlette.routing import Match
-
-    return any(route.matches(scope)[0] == Match.FULL for route in app.router.routes)
 
 
 def _version() -> str:

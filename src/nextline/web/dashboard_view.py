@@ -41,6 +41,25 @@ class DashboardView:
         return dict(self.values)
 
 
+@dataclass(frozen=True)
+class KeptDashboard:
+    """A dashboard as kept in the database (`store.views`): the record it was computed
+    from, its values and the record's red flags, in a shape pickle can hold (a read-only
+    mapping cannot be pickled)."""
+
+    record: PatientRecord
+    day: dt.date
+    values: dict[str, Any]
+    red_flags: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, view: DashboardView, red_flags: tuple[Any, ...]) -> KeptDashboard:
+        return cls(view.record, view.day, dict(view.values), red_flags)
+
+    def view(self) -> DashboardView:
+        return DashboardView(self.record, self.day, MappingProxyType(dict(self.values)))
+
+
 def build_dashboard(
     record: PatientRecord, kb: Knowledge, day: dt.date, last_change: VersionInfo | None
 ) -> DashboardView:
@@ -73,4 +92,4 @@ def build_dashboard(
     return DashboardView(record, day, MappingProxyType(values))
 
 
-__all__ = ["DashboardView", "build_dashboard"]
+__all__ = ["DashboardView", "KeptDashboard", "build_dashboard"]

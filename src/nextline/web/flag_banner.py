@@ -4,7 +4,8 @@ Why: a person who saves "back pain, legs gone numb" and then opens the options o
 page must still see "go to emergency" first, for as long as the report is inside the red
 flags' look-back window. A Jinja context processor gives every page of `/people/{id}/...` the
 person's red flags as of today; `base.html` shows them above the page's own content (the
-dashboard shows its fuller box instead).
+dashboard shows its fuller box instead). They are found once per record version and date
+(`WebState.red_flags`, kept with the person's other computed views).
 """
 
 from __future__ import annotations
@@ -23,14 +24,11 @@ def person_red_flags(request: Request) -> dict[str, Any]:
     if not isinstance(person_id, str):
         return {}
     state = request.app.state.web
-    try:
-        record = state.record(person_id)
-    except NextlineError:
-        return {}
-    know = state.kb.assess
-    if know is None:
-        return {}
-    from nextline.assess.red_flags import find_red_flags
-
-    flags, _ = find_red_flags(record, know, state.today())
-    return {"person_red_flags": flags}
+    # the dashboard route has read this request's views already: the same ones, no second read
+    views = getattr(request.state, "person_views", None)
+    if views is None or views[0] != person_id:
+        try:
+            views = (person_id, state.views_of(person_id)[1])
+        except NextlineError:
+            return {}
+    return {"person_red_flags": list(state.red_flags(views[1]))}

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nextline.web import engines
-from nextline.web.access import visible
+from nextline.web.access import readable_people
 from nextline.web.editing import FORMS
 from nextline.web.menopause import CHOICES as MENOPAUSE_CHOICES
 from nextline.web.people_admin import examples_to_try
@@ -44,14 +44,44 @@ def home() -> Response:
     return RedirectResponse("/people", status_code=303)
 
 
+PEOPLE_PER_PAGE = 50
+NAME_LIMIT = 200  # characters of the name search, as long as a stored name may be
+
+
 @router.get("/people")
 def people(request: Request) -> Response:
+    """The people this caller may see, 50 a page by id, with a search on the name (or id):
+    two indexed queries, so 10,000 people do not make a page of 10,000 rows."""
+    from fastapi import HTTPException
+
+    from nextline.web.trial_pages import Page, read_page_number
+
     state = _state(request)
+    name = request.query_params.get("q", "")
+    if len(name) > NAME_LIMIT:
+        raise HTTPException(422, f"q: a name of at most {NAME_LIMIT} characters")
+    try:
+        number = read_page_number(request.query_params.get("page"))
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    only = readable_people(principal_of(request))
+    shown, total = state.store.list_page(
+        offset=(number - 1) * PEOPLE_PER_PAGE, limit=PEOPLE_PER_PAGE, name=name, only=only
+    )
+    pages = max(1, -(-total // PEOPLE_PER_PAGE))
+    if number > pages:  # a link saved when the list was longer: its last page
+        number = pages
+        shown, total = state.store.list_page(
+            offset=(number - 1) * PEOPLE_PER_PAGE, limit=PEOPLE_PER_PAGE, name=name, only=only
+        )
+    first = (number - 1) * PEOPLE_PER_PAGE + 1 if shown else 0
     return render(
         request,
         "people.html",
         title="People",
-        people=visible(principal_of(request), state.store.list()),
+        people=shown,
+        listing=Page(shown, number, pages, total, first, first + len(shown) - 1 if shown else 0),
+        search=name,
         section="people",
         examples=examples_to_try(
             lambda i: principal_of(request).can_read(i) and state.store.exists(i)
@@ -65,7 +95,10 @@ def dashboard(request: Request, person_id: str) -> Response:
     state = _state(request)
     # computed once per record version and date (web/view_cache.py); what depends on this
     # request or on the kept trial snapshot is added here every time
-    view = state.dashboard(person_id)
+    views = state.dashboard_views(person_id)
+    request.state.person_views = (person_id, views)  # for the red-flag banner
+    view = views.dashboard
+    assert view is not None
     return render(
         request,
         "dashboard.html",

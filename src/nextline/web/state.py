@@ -1,11 +1,13 @@
 """What every request handler shares: the store, the knowledge base, the as-of date, and
-what this process has already computed for a person (`web.view_cache`)."""
+what has already been computed for a person: in this process (`web.view_cache`), and the
+dashboard any process computed today, kept in the database (`store.views`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from nextline.record import PatientFile, PatientRecord
     from nextline.settings import Settings
     from nextline.store import RecordStore, VersionInfo
+    from nextline.store.views import StoredViewKey, ViewRows
     from nextline.trials.prepared import PreparedCatalog
     from nextline.web.dashboard_view import DashboardView
 
@@ -96,10 +99,12 @@ class Latest:
 
 @dataclass
 class PersonViews:
-    """What was computed for one key: the record, and the dashboard once it was shown."""
+    """What was computed for one key: the record, the red flags every page of the person
+    shows (`web.flag_banner`), and the dashboard once it was shown."""
 
     record: PatientRecord
     dashboard: DashboardView | None = None
+    red_flags: tuple[Any, ...] | None = None
 
 
 @dataclass
@@ -123,6 +128,11 @@ class WebState:
     views: LruCache[ViewKey, PersonViews] = field(
         default_factory=lambda: LruCache(DEFAULT_SIZE), repr=False
     )
+    # the dashboards kept in the database (`kept_views`), opened at first use
+    _view_rows: ViewRows | None = field(default=None, repr=False)
+    _view_rows_opened: bool = field(default=False, repr=False)
+    # tests only: stands in for `web.view_cache.code_key()` (a new release or knowledge)
+    view_code: str | None = field(default=None, repr=False)
 
     @property
     def kb(self) -> Knowledge:
@@ -211,11 +221,40 @@ class WebState:
         last = VersionInfo(int(version), created_at, note) if version >= 2 else None
         return Latest(key, content, last)
 
+    def kept_views(self) -> ViewRows | None:
+        """The dashboards kept in the database (`store.views`); None when the data folder
+        cannot hold the secret that signs them (then each process computes its own)."""
+        if not self._view_rows_opened:
+            from nextline.store.views import ViewRows, view_secret
+
+            secret = view_secret(self.settings.data_dir)
+            self._view_rows = None if secret is None else ViewRows(self.store.engine, secret)
+            self._view_rows_opened = True
+        return self._view_rows
+
+    def stored_key(self, key: ViewKey) -> StoredViewKey:
+        """The database's key for a view: this process's key with the code key in place of
+        the knowledge object (`web.view_cache.code_key`)."""
+        from nextline.store.views import StoredViewKey
+        from nextline.web.view_cache import code_key
+
+        code = self.view_code or code_key()
+        return StoredViewKey(key.person_id, key.version, key.digest, key.day, code)
+
     def views_of(self, person_id: str) -> tuple[Latest, PersonViews]:
-        """The latest version and what was computed for it today, from the cache or built
-        now (the record only: the dashboard is built when first shown)."""
+        """The latest version and what was computed for it today: from this process's
+        cache, else the dashboard kept in the database for exactly this version, date and
+        code (computed by any process), else built now (the record only: the dashboard is
+        built when first shown)."""
+        from nextline.web.dashboard_view import KeptDashboard
+
         latest = self.latest(person_id)
         found = self.views.get(latest.key)
+        if found is None and (rows := self.kept_views()) is not None:
+            kept = rows.read(self.stored_key(latest.key))
+            if isinstance(kept, KeptDashboard):
+                found = PersonViews(kept.record, kept.view(), kept.red_flags)
+                self.views.put(latest.key, found)
         if found is None:
             import json
 
@@ -235,6 +274,11 @@ class WebState:
 
     def dashboard(self, person_id: str) -> DashboardView:
         """The dashboard's computed content for the latest version, today."""
+        return self.dashboard_views(person_id).dashboard  # type: ignore[return-value]
+
+    def dashboard_views(self, person_id: str) -> PersonViews:
+        """The latest version's views with its dashboard computed (the route passes them to
+        the red-flag banner too, so one request reads the latest version once)."""
         from nextline.web.dashboard_view import build_dashboard
 
         latest, views = self.views_of(person_id)
@@ -242,4 +286,35 @@ class WebState:
             views.dashboard = build_dashboard(
                 views.record, self.kb, latest.key.day, latest.last_change
             )
-        return views.dashboard
+            rows = self.kept_views()
+            if rows is not None:  # for every other process, and the next start
+                from nextline.web.dashboard_view import KeptDashboard
+
+                kept = KeptDashboard.of(views.dashboard, self.red_flags(views))
+                rows.write(self.stored_key(latest.key), kept)
+        return views
+
+    def keep_dashboards(self, person_ids: Iterable[str]) -> int:
+        """Compute and keep today's dashboard of each of these people that has none kept for
+        their latest version, today and this code (a nightly job after a sync, or the
+        bench), so each one's first view in any server process is a read, not a
+        computation. Returns how many were computed."""
+        computed = 0
+        for person_id in person_ids:
+            if self.views_of(person_id)[1].dashboard is None:
+                self.dashboard_views(person_id)
+                computed += 1
+        return computed
+
+    def red_flags(self, views: PersonViews) -> tuple[Any, ...]:
+        """The red flags of these views' record as of their date, found once per view."""
+        if views.red_flags is None:
+            know = self.kb.assess
+            if know is None:
+                views.red_flags = ()
+            else:
+                from nextline.assess.red_flags import find_red_flags
+
+                found, _ = find_red_flags(views.record, know, self.today())
+                views.red_flags = tuple(found)
+        return views.red_flags

@@ -22,12 +22,16 @@ route checks who may see the person and reads the latest version before it looks
 a person who is not stored (version 0) is refused before any lookup.
 
 Privacy: memory only, bounded (least recently used first out), one per process; nothing is
-written to disk and nothing is logged.
+logged. Behind it, the dashboard as last computed is kept in the database with the record
+(`store.views`), keyed the same way with the code key (`code_key`) in place of this
+process's knowledge object, so the other server processes and the next start read it
+instead of computing it again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -51,6 +55,27 @@ class ViewKey:
     digest: str  # of the stored version: content, note, time
     day: dt.date
     knowledge: int  # identifies the knowledge base object this process uses
+
+
+@functools.cache
+def code_key() -> str:
+    """What the code and knowledge that compute a view are: the source of every nextline
+    module, the knowledge base's content key and the Python version. A view kept in the
+    database (`store.views`) under another code key is computed again, so a new release or
+    an edited knowledge file never shows a view the old code made. Read once per process
+    (the code cannot change under a running process)."""
+    import sys
+    from pathlib import Path
+
+    from nextline.knowledge import cache
+
+    package = Path(__file__).parents[1]
+    digest = hashlib.sha256(sys.version.encode("utf-8") + b"\0")
+    digest.update(cache.content_key(cache.DATA_DIR).encode("ascii"))
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def version_digest(content: str, note: str, created_at: dt.datetime) -> str:
@@ -102,4 +127,4 @@ class LruCache(Generic[K, V]):
         return len(self._items)
 
 
-__all__ = ["DEFAULT_SIZE", "LruCache", "ViewKey", "version_digest"]
+__all__ = ["DEFAULT_SIZE", "LruCache", "ViewKey", "code_key", "version_digest"]
