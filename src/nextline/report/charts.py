@@ -18,6 +18,7 @@ from nextline.report.svg import (
     Scale,
     date_ticks,
     padded,
+    shifted,
     value_labels,
     value_ticks,
     year_note,
@@ -101,8 +102,8 @@ def timeline_chart(record: PatientRecord, as_of: dt.date) -> Chart | None:
     height = (0.55 * len(lines) + 1.4) * 72
     box = _box(height, left=0.36, right=0.78, bottom=0.25, top=0.95)
     canvas = Canvas(WIDTH, height)
-    start = min(line.start for line in lines) - dt.timedelta(days=120)
-    end = as_of + dt.timedelta(days=30)
+    start = shifted(min(line.start for line in lines), -dt.timedelta(days=120))
+    end = shifted(as_of, dt.timedelta(days=30))
     x = Scale(start.toordinal(), end.toordinal(), box.left, box.right)
     top = -0.9  # the row of scans and events, above the first line
     y = Scale(top - 0.6, len(lines) - 0.4, box.top, box.bottom)
@@ -269,7 +270,7 @@ def lab_chart(record: PatientRecord, as_of: dt.date, kind: str, title: str) -> C
         points = sorted(by_test[test])
         first, last = points[0][0], points[-1][0]
         pad = max(dt.timedelta(days=45), (last - first) / 10)
-        lo, hi = first - pad, last + pad
+        lo, hi = shifted(first, -pad), shifted(last, pad)
         x = Scale(lo.toordinal(), hi.toordinal(), box.left, box.right)
         values = [p[1] for p in points]
         top = padded(min(values), max(values))[1] if max(values) > 0 else 1.0

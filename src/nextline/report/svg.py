@@ -233,6 +233,15 @@ def value_labels(ticks: Sequence[float]) -> list[str]:
     return [f"{t:g}" for t in ticks]
 
 
+def shifted(day: dt.date, delta: dt.timedelta) -> dt.date:
+    """`day + delta`, held inside the dates Python can hold: an axis padded past the
+    person's as-of date must not fail for a date near year 1 or 9999."""
+    try:
+        return day + delta
+    except OverflowError:
+        return dt.date.max if delta > dt.timedelta(0) else dt.date.min
+
+
 def date_ticks(lo: dt.date, hi: dt.date, most: int) -> list[tuple[dt.date, str]]:
     """Dates on round days (the 1st and 15th, month starts, years) inside [lo, hi], at most
     `most`, with short labels: the year on its first tick, else the month or the day."""
@@ -254,7 +263,7 @@ def _days(lo: dt.date, hi: dt.date, months: int) -> list[dt.date]:
     if months == 0:  # the 1st and the 15th of each month
         out = []
         year, month = lo.year, lo.month
-        while dt.date(year, month, 1) <= hi:
+        while year <= dt.MAXYEAR and dt.date(year, month, 1) <= hi:
             for day in (1, 15):
                 d = dt.date(year, month, day)
                 if lo <= d <= hi:
@@ -265,6 +274,8 @@ def _days(lo: dt.date, hi: dt.date, months: int) -> list[dt.date]:
     index = lo.year * 12 + lo.month - 1
     index += -index % months  # the first month on the grid (January is month 0)
     while True:
+        if index // 12 > dt.MAXYEAR:
+            return out
         d = dt.date(index // 12, index % 12 + 1, 1)
         if d > hi:
             return out
