@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import field
 from operator import itemgetter
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from nextline.assess._cache import once_per
 from nextline.assess._format import g, signed_g
@@ -180,15 +180,22 @@ def group_assessments(
     first scan of the open group joins it, unless the two carry different `assessment`
     labels. Within an assessment a lesion's latest reading wins; a lesion too small to
     measure will count as `too_small_mm` (RECIST 1.1 §4.3.2)."""
-    ordered = [(scan.date, i, scan) for i, scan in enumerate(scans) if scan.date <= as_of]
+    # Each scan's fields as the model holds them (`__dict__`): pydantic's `__getattr__` turns
+    # off the interpreter's fast attribute reads, so one `__dict__` read and subscripts cost
+    # a third of reading the same fields as attributes. Lesions are read the same way.
+    ordered: list[tuple[dt.date, int, dict[str, Any]]] = []
+    for i, one in enumerate(scans):
+        fields = one.__dict__
+        if fields["date"] <= as_of:
+            ordered.append((fields["date"], i, fields))
     ordered.sort(key=itemgetter(0))  # by date; stable: scans of one day keep file order
-    groups: list[list[tuple[int, Scan]]] = []
+    groups: list[list[tuple[int, dict[str, Any]]]] = []
     # the open group, the date of its first scan and its label (the first one given)
-    members: list[tuple[int, Scan]] = []
+    members: list[tuple[int, dict[str, Any]]] = []
     first_day = dt.date.min
     label: str | None = None
     for day, index, scan in ordered:
-        named = scan.assessment
+        named = scan["assessment"]
         if (
             members
             and (day - first_day).days < SAME_ASSESSMENT_DAYS
@@ -205,21 +212,17 @@ def group_assessments(
     out = []
     for members in groups:
         index, scan = members[0]
-        found = scan.lesions
+        found = scan["lesions"]
         if len(members) == 1:
             # Most assessments are one scan: read its lesions in one pass (this runs for
             # every lesion of every scan, and is most of the cost of grouping). A plain loop:
-            # `map(attrgetter(...))` over the lesions measured slower than the interpreter's
-            # own attribute reads.
+            # `map(attrgetter(...))` over the lesions measured slower.
             lesions: dict[str, SeenLesion] = {}
             sizes: dict[str, float | None] = {}
             new_ids: list[str] = []
             progressed: list[tuple[str, str, str]] = []
             j = 0
             for lesion in found:
-                # The fields as the model holds them: pydantic's `BaseModel.__getattr__` turns
-                # off the interpreter's fast attribute reads, so one `__dict__` read and
-                # subscripts cost a third of reading the fields as attributes.
                 fields = lesion.__dict__
                 lesion_id = fields["id"]
                 lesions[lesion_id] = (lesion, index, j)
@@ -242,15 +245,15 @@ def group_assessments(
                 out.append(
                     _assessment(
                         (
-                            scan.date,
+                            scan["date"],
                             (scan_path(index),),
                             lesions,
-                            scan.baseline,
+                            scan["baseline"],
                             tuple(new_ids) if new_ids else (),
                             tuple(progressed) if progressed else (),
                             too_small_mm,
                             sizes,
-                            frozenset(lesions) if scan.modality == BONE_SCAN else _NONE,
+                            frozenset(lesions) if scan["modality"] == BONE_SCAN else _NONE,
                         )
                     )
                 )
@@ -260,18 +263,18 @@ def group_assessments(
         lesions = {
             lesion.id: (lesion, index, j)
             for index, scan in members
-            for j, lesion in enumerate(scan.lesions)
+            for j, lesion in enumerate(scan["lesions"])
         }
         # read on a bone scan and on no other imaging of this assessment
-        on_bone = {les.id for _, s in members if s.modality == BONE_SCAN for les in s.lesions}
-        other = {les.id for _, s in members if s.modality != BONE_SCAN for les in s.lesions}
+        on_bone = {les.id for _, s in members if s["modality"] == BONE_SCAN for les in s["lesions"]}
+        other = {les.id for _, s in members if s["modality"] != BONE_SCAN for les in s["lesions"]}
         out.append(
             _assessment(
                 (
-                    members[-1][1].date,
+                    members[-1][1]["date"],
                     tuple([scan_path(i) for i, _ in members]),
                     lesions,
-                    any(scan.baseline for _, scan in members),
+                    any(scan["baseline"] for _, scan in members),
                     tuple([i for i, seen in lesions.items() if seen[0].role == "new"]),
                     tuple(
                         [
