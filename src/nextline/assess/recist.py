@@ -352,20 +352,21 @@ def _target_warnings(targets: dict[str, SeenLesion], rules: RecistRules) -> list
     min_node_mm = rules.min_node_short_axis_mm.value
     min_mm = rules.min_measurable_mm.value
     for lesion_id, seen in targets.items():
-        lesion = seen[0]
-        organ = "lymph nodes" if lesion.node else (lesion.organ or "unknown organ").lower()
+        lesion = seen[0].__dict__  # the fields, read fast (see `group_assessments`)
+        node = lesion["node"]
+        organ = "lymph nodes" if node else (lesion["organ"] or "unknown organ").lower()
         per_organ.setdefault(organ, []).append(lesion_id)
-        if lesion.too_small_to_measure:
+        if lesion["too_small_to_measure"]:
             warnings.append(f"{lesion_path(seen)}: a target too small to measure at baseline")
-        elif lesion.node:
-            size = lesion.short_axis_mm
+        elif node:
+            size = lesion["short_axis_mm"]
             if size is not None and size < min_node_mm:
                 warnings.append(
                     f"{lesion_path(seen)}: node {lesion_id} is {size:g} mm short axis; a target "
                     f"node needs at least {min_node_mm:g} mm"
                 )
         else:
-            size = lesion.longest_mm
+            size = lesion["longest_mm"]
             if size is not None and size < min_mm:
                 warnings.append(
                     f"{lesion_path(seen)}: lesion {lesion_id} is {size:g} mm; a target needs at "
