@@ -9,7 +9,11 @@ Each figure is printed with its aim beside it (issue 17). The digest of every st
 `--json` form) is printed too, and compared with the one stored before the speed-up
 (`bench/engine_digest.json`) when the run is the default one: faster must mean identical.
 
-Run: .venv/bin/python bench/bench_assess.py [--records N] [--scans N] [--profile]
+`--parts` adds where the time goes: CPU per record of each part of `assess_status` (RECIST
+grouping of scans, RECIST per line, red flags, markers, blood counts, symptoms), each timed
+alone, best of the passes, so a speed-up can be aimed at the part that costs most.
+
+Run: .venv/bin/python bench/bench_assess.py [--records N] [--scans N] [--profile] [--parts]
 """
 
 from __future__ import annotations
@@ -123,6 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scans", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5, help="passes; the best is shown")
     parser.add_argument("--profile", action="store_true", help="print the top functions")
+    parser.add_argument("--parts", action="store_true", help="CPU per record of each part")
     args = parser.parse_args(argv)
 
     kb = load_knowledge()
@@ -172,6 +177,8 @@ def main(argv: list[str] | None = None) -> None:
         "(lower than CPU when other processes share the cores)"
     )
     print("overall:", ", ".join(f"{k} {v:,}" for k, v in sorted(overall.items())))
+    if args.parts:
+        print_parts(records, kb, max(1, args.repeats), best_cpu / n)
     print_digest(records, kb, default=(args.records, args.scans) == (10_000, 20))
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
@@ -188,6 +195,57 @@ def print_digest(records: list[PatientRecord], kb: Any, default: bool) -> None:
         stored = engine_digest.stored()["full"]["bench_assess 10000 records, status"]
         same = "identical to" if digest == stored else "DIFFERENT FROM"
         print(f"  {same} the digest stored before the speed-up ({stored[:16]}…)")
+
+
+def print_parts(records: list[PatientRecord], kb: Any, repeats: int, whole: float) -> None:
+    """CPU µs per record of each part of `assess_status`, each timed alone (best of
+    `repeats`); what is left of the whole is the status itself (evidence, sources, words)."""
+    from nextline.assess.blood_counts import assess_blood_counts
+    from nextline.assess.recist import assess_lines, group_assessments
+    from nextline.assess.red_flags import find_red_flags
+    from nextline.assess.symptoms import symptom_trends
+    from nextline.assess.tumor_markers import marker_trends
+
+    know = kb.assess
+    rules = know.recist
+    too_small = rules.too_small_default_mm.value
+    inputs = []
+    for record in records:
+        lines = record.lines_as_of(AS_OF)
+        focus = next((line for line in reversed(lines) if line.stop is None), None) or (
+            lines[-1] if lines else None
+        )
+        before = lines[-2].start if len(lines) > 1 else None
+        inputs.append((record, lines, focus, before))
+    parts: dict[str, Any] = {
+        "RECIST: grouping scans into assessments": lambda r, lines, f, b: group_assessments(
+            r.imaging, AS_OF, too_small
+        ),
+        "RECIST: every line (grouping included)": lambda r, lines, f, b: assess_lines(
+            lines, r.imaging, rules, AS_OF
+        ),
+        "red flags": lambda r, lines, f, b: find_red_flags(r, know, AS_OF),
+        "tumor markers": lambda r, lines, f, b: marker_trends(r, f, know.markers, AS_OF, b),
+        "blood counts": lambda r, lines, f, b: assess_blood_counts(r, f, know.blood_counts, AS_OF),
+        "symptoms": lambda r, lines, f, b: symptom_trends(r, know.esas, AS_OF),
+    }
+    print(f"where the time goes (CPU µs per record, best of {repeats}; whole: {whole * 1e6:,.0f}):")
+    counted = 0.0
+    for name, part in parts.items():
+        best = float("inf")
+        for _ in range(repeats):
+            started = time.process_time()
+            for one in inputs:
+                part(*one)
+            best = min(best, time.process_time() - started)
+        each = best / len(inputs)
+        if not name.startswith("RECIST: grouping"):
+            counted += each
+        print(f"  {name:42s} {each * 1e6:7.1f} µs ({each / whole:.0%})")
+    rest = whole - counted
+    # parts timed alone run warmer (caches, branch history) than inside the whole
+    name = "the rest: status, smaller parts, running together"
+    print(f"  {name:42s} {rest * 1e6:7.1f} µs ({rest / whole:.0%})")
 
 
 def reference_loop() -> float:

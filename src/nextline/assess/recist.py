@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import field
 from operator import itemgetter
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from nextline.assess._cache import once_per
 from nextline.assess._format import g, signed_g
@@ -78,15 +78,39 @@ SeenLesion = tuple[Lesion, int, int]
 
 
 def lesion_path(seen: SeenLesion) -> str:
-    return f"imaging[{seen[1]}].lesions[{seen[2]}]"
+    """The record path of a lesion reading, `imaging[i].lesions[j]`."""
+    key = (seen[1], seen[2])
+    path = _LESION_PATHS.get(key)
+    if path is None:
+        path = f"imaging[{seen[1]}].lesions[{seen[2]}]"
+        if len(_LESION_PATHS) < _MAX_PATHS:
+            _LESION_PATHS[key] = path
+    return path
+
+
+def scan_path(index: int) -> str:
+    """The record path of a scan, `imaging[i]`."""
+    path = _SCAN_PATHS.get(index)
+    if path is None:
+        path = f"imaging[{index}]"
+        if len(_SCAN_PATHS) < _MAX_PATHS:
+            _SCAN_PATHS[index] = path
+    return path
+
+
+# Paths are pure functions of two small numbers and every record has the same few hundred:
+# each is formatted once per process (a few kilobytes), not once per reading per line.
+_MAX_PATHS = 20_000
+_LESION_PATHS: dict[tuple[int, int], str] = {}
+_SCAN_PATHS: dict[int, str] = {}
+_NONE: frozenset[str] = frozenset()
 
 
 class Assessment(NamedTuple):
     """Scans read together (less than 15 days apart), dated by the latest scan. What every
-    line's follow-up needs from all of its lesions is read once here: the lesions marked new,
-    those marked as clearly grown, and those read on bone scans only. Sizes are read later,
-    and only for the targets of the line that uses the assessment as a follow-up (most
-    lesions are never asked for one)."""
+    line needs from all of its lesions is read once here, in the one pass over them: each
+    lesion's size, the lesions marked new, those marked as clearly grown, and those read on
+    bone scans only."""
 
     date: dt.date
     scan_paths: tuple[str, ...]
@@ -95,13 +119,21 @@ class Assessment(NamedTuple):
     new_ids: tuple[str, ...]
     progressed: tuple[tuple[str, str, str], ...]  # (id, role, path) of "unequivocal_progression"
     too_small_mm: float  # the size a lesion too small to measure counts as
+    # each lesion's size in mm (nodes by short axis), None when it cannot be read (`_size`)
+    sizes: dict[str, float | None]
     # ids of lesions read on bone scans only in this assessment (a new one needs confirming)
     bone_scan_only: frozenset[str] = frozenset()
 
     def size(self, lesion_id: str) -> float | None:
         """A lesion's size on this assessment (nodes by short axis); None when not read."""
-        seen = self.lesions.get(lesion_id)
-        return None if seen is None else _size(seen[0], self.too_small_mm)
+        return self.sizes.get(lesion_id)
+
+
+# `Assessment(...)` runs the named tuple's Python-level `__new__`; `tuple.__new__` with the
+# fields in order builds the same tuple for half the cost (one per assessment per record).
+def _assessment(fields: tuple[object, ...]) -> Assessment:
+    made: Assessment = tuple.__new__(Assessment, fields)
+    return made
 
 
 @value
@@ -148,70 +180,113 @@ def group_assessments(
     first scan of the open group joins it, unless the two carry different `assessment`
     labels. Within an assessment a lesion's latest reading wins; a lesion too small to
     measure will count as `too_small_mm` (RECIST 1.1 §4.3.2)."""
-    ordered = [(scan.date, i, scan) for i, scan in enumerate(scans) if scan.date <= as_of]
+    # Each scan's fields as the model holds them (`__dict__`): pydantic's `__getattr__` turns
+    # off the interpreter's fast attribute reads, so one `__dict__` read and subscripts cost
+    # a third of reading the same fields as attributes. Lesions are read the same way.
+    ordered: list[tuple[dt.date, int, dict[str, Any]]] = []
+    for i, one in enumerate(scans):
+        fields = one.__dict__
+        if fields["date"] <= as_of:
+            ordered.append((fields["date"], i, fields))
     ordered.sort(key=itemgetter(0))  # by date; stable: scans of one day keep file order
-    groups: list[list[tuple[int, Scan]]] = []
-    labels: list[str | None] = []
+    groups: list[list[tuple[int, dict[str, Any]]]] = []
+    # the open group, the date of its first scan and its label (the first one given)
+    members: list[tuple[int, dict[str, Any]]] = []
+    first_day = dt.date.min
+    label: str | None = None
     for day, index, scan in ordered:
-        if groups:
-            first_day = groups[-1][0][1].date
-            label = labels[-1]
-            same_label = scan.assessment is None or label is None or scan.assessment == label
-            if (day - first_day).days < SAME_ASSESSMENT_DAYS and same_label:
-                groups[-1].append((index, scan))
-                if label is None:
-                    labels[-1] = scan.assessment
-                continue
-        groups.append([(index, scan)])
-        labels.append(scan.assessment)
+        named = scan["assessment"]
+        if (
+            members
+            and (day - first_day).days < SAME_ASSESSMENT_DAYS
+            and (named is None or label is None or named == label)
+        ):
+            members.append((index, scan))
+            if label is None:
+                label = named
+            continue
+        members = [(index, scan)]
+        groups.append(members)
+        first_day = day
+        label = named
     out = []
     for members in groups:
-        lesions: dict[str, SeenLesion] = {}
-        new_ids: list[str] = []
-        progressed: list[tuple[str, str, str]] = []
-        bone_only: frozenset[str] = frozenset()
         index, scan = members[0]
+        found = scan["lesions"]
         if len(members) == 1:
             # Most assessments are one scan: read its lesions in one pass (this runs for
-            # every lesion of every scan, and is most of the cost of grouping).
-            for j, lesion in enumerate(scan.lesions):
-                lesions[lesion.id] = seen = (lesion, index, j)
-                if lesion.role == "new":
-                    new_ids.append(lesion.id)
-                if lesion.status == "unequivocal_progression":
-                    progressed.append((lesion.id, lesion.role, lesion_path(seen)))
-            marked = scan.baseline
-            if scan.modality == BONE_SCAN:
-                bone_only = frozenset(lesions)
-        if len(lesions) < len(scan.lesions) or len(members) > 1:
-            # Several scans (or an id repeated in one, which records never have): a lesion's
-            # latest reading wins, so roles and statuses are read once every reading is in.
-            lesions = {
-                lesion.id: (lesion, index, j)
-                for index, scan in members
-                for j, lesion in enumerate(scan.lesions)
-            }
-            new_ids = [i for i, seen in lesions.items() if seen[0].role == "new"]
-            progressed = [
-                (i, seen[0].role, lesion_path(seen))
-                for i, seen in lesions.items()
-                if seen[0].status == "unequivocal_progression"
-            ]
-            marked = any(scan.baseline for _, scan in members)
-            # read on a bone scan and on no other imaging of this assessment
-            on_bone = {les.id for _, s in members if s.modality == BONE_SCAN for les in s.lesions}
-            other = {les.id for _, s in members if s.modality != BONE_SCAN for les in s.lesions}
-            bone_only = frozenset(on_bone - other)
+            # every lesion of every scan, and is most of the cost of grouping). A plain loop:
+            # `map(attrgetter(...))` over the lesions measured slower.
+            lesions: dict[str, SeenLesion] = {}
+            sizes: dict[str, float | None] = {}
+            new_ids: list[str] = []
+            progressed: list[tuple[str, str, str]] = []
+            j = 0
+            for lesion in found:
+                fields = lesion.__dict__
+                lesion_id = fields["id"]
+                lesions[lesion_id] = (lesion, index, j)
+                # `_size`, inlined
+                if fields["not_evaluated"]:
+                    sizes[lesion_id] = None
+                elif fields["too_small_to_measure"]:
+                    sizes[lesion_id] = too_small_mm  # RECIST 1.1 §4.3.2: default 5 mm
+                else:
+                    size = fields["short_axis_mm"] if fields["node"] else fields["longest_mm"]
+                    if size is None and fields["status"] == "absent":
+                        size = 0.0
+                    sizes[lesion_id] = size
+                if fields["role"] == "new":
+                    new_ids.append(lesion_id)
+                if fields["status"] == "unequivocal_progression":
+                    progressed.append((lesion_id, fields["role"], lesion_path((lesion, index, j))))
+                j += 1
+            if j == len(lesions):  # no id twice on the scan (records never have)
+                out.append(
+                    _assessment(
+                        (
+                            scan["date"],
+                            (scan_path(index),),
+                            lesions,
+                            scan["baseline"],
+                            tuple(new_ids) if new_ids else (),
+                            tuple(progressed) if progressed else (),
+                            too_small_mm,
+                            sizes,
+                            frozenset(lesions) if scan["modality"] == BONE_SCAN else _NONE,
+                        )
+                    )
+                )
+                continue
+        # Several scans (or an id repeated in one, which records never have): a lesion's
+        # latest reading wins, so roles and statuses are read once every reading is in.
+        lesions = {
+            lesion.id: (lesion, index, j)
+            for index, scan in members
+            for j, lesion in enumerate(scan["lesions"])
+        }
+        # read on a bone scan and on no other imaging of this assessment
+        on_bone = {les.id for _, s in members if s["modality"] == BONE_SCAN for les in s["lesions"]}
+        other = {les.id for _, s in members if s["modality"] != BONE_SCAN for les in s["lesions"]}
         out.append(
-            Assessment(
-                members[-1][1].date,
-                tuple([f"imaging[{i}]" for i, _ in members]),
-                lesions,
-                marked,
-                tuple(new_ids),
-                tuple(progressed),
-                too_small_mm,
-                bone_only,
+            _assessment(
+                (
+                    members[-1][1]["date"],
+                    tuple([scan_path(i) for i, _ in members]),
+                    lesions,
+                    any(scan["baseline"] for _, scan in members),
+                    tuple([i for i, seen in lesions.items() if seen[0].role == "new"]),
+                    tuple(
+                        [
+                            (i, seen[0].role, lesion_path(seen))
+                            for i, seen in lesions.items()
+                            if seen[0].status == "unequivocal_progression"
+                        ]
+                    ),
+                    too_small_mm,
+                    {i: _size(seen[0], too_small_mm) for i, seen in lesions.items()},
+                    frozenset(on_bone - other),
+                )
             )
         )
     return out
@@ -277,20 +352,21 @@ def _target_warnings(targets: dict[str, SeenLesion], rules: RecistRules) -> list
     min_node_mm = rules.min_node_short_axis_mm.value
     min_mm = rules.min_measurable_mm.value
     for lesion_id, seen in targets.items():
-        lesion = seen[0]
-        organ = "lymph nodes" if lesion.node else (lesion.organ or "unknown organ").lower()
+        lesion = seen[0].__dict__  # the fields, read fast (see `group_assessments`)
+        node = lesion["node"]
+        organ = "lymph nodes" if node else (lesion["organ"] or "unknown organ").lower()
         per_organ.setdefault(organ, []).append(lesion_id)
-        if lesion.too_small_to_measure:
+        if lesion["too_small_to_measure"]:
             warnings.append(f"{lesion_path(seen)}: a target too small to measure at baseline")
-        elif lesion.node:
-            size = lesion.short_axis_mm
+        elif node:
+            size = lesion["short_axis_mm"]
             if size is not None and size < min_node_mm:
                 warnings.append(
                     f"{lesion_path(seen)}: node {lesion_id} is {size:g} mm short axis; a target "
                     f"node needs at least {min_node_mm:g} mm"
                 )
         else:
-            size = lesion.longest_mm
+            size = lesion["longest_mm"]
             if size is not None and size < min_mm:
                 warnings.append(
                     f"{lesion_path(seen)}: lesion {lesion_id} is {size:g} mm; a target needs at "
@@ -428,6 +504,33 @@ def _describe(
     return text
 
 
+# " (RECIST <label>)." after the words of each response
+_LABELS: dict[str, str] = {
+    overall: f" (RECIST {'non-CR/non-PD' if overall == 'non_CR_non_PD' else overall})."
+    for overall in ("CR", "PR", "SD", "PD", "NE", "non_CR_non_PD")
+}
+
+
+def _overall_table() -> dict[tuple[str | None, str | None, bool], tuple[Response, tuple[str, ...]]]:
+    """`_overall` for every combination it can be asked (the target's rule follows from the
+    target: PR's for PR, SD's for SD), worked out once at import: one look-up per timepoint."""
+    table = {}
+    for target in (None, "CR", "PR", "SD", "PD", "NE"):
+        for non_target in (None, "CR", "non_CR_non_PD", "PD", "NE"):
+            for new in (False, True):
+                rule = {"PR": PR, "SD": SD}.get(target or "")
+                table[target, non_target, new] = _overall(
+                    target,
+                    non_target,
+                    new,
+                    rule,
+                )
+    return table
+
+
+_OVERALL = _overall_table()
+
+
 def assess_line(
     line: Line,
     assessments: list[Assessment] | _Scans,
@@ -470,7 +573,7 @@ def assess_line(
     warnings = [f"line {line.number}: {w}" for w in _target_warnings(targets, rules)]
     base_sizes: dict[str, float] = {}
     for lesion_id, seen in list(targets.items()):
-        size = _size(seen[0], rules.too_small_default_mm.value)
+        size = base.sizes[lesion_id]
         if size is None:
             warnings.append(
                 f"line {line.number}: {lesion_path(seen)}: target {lesion_id} has no measurement "
@@ -496,13 +599,15 @@ def assess_line(
 
     known = set(targets) | set(non_targets)
     spec_ids = list(targets)
+    n_targets = len(spec_ids)
     spec_nodes = [seen[0].node for seen in targets.values()]
     # Without nodes, "every target gone" is `not any(sizes)`: every size 0, checked in C.
     has_nodes = any(spec_nodes)
     non_target_ids = list(non_targets)
     pd_factor, pd_mm, pr_factor, node_normal = _numbers(rules)
-    too_small = rules.too_small_default_mm.value
     nadir = base_sum
+    # the baseline sum as the words write it: the same for every follow-up of the line
+    base_words = g(base_sum) if base_sum is not None else ""
     points: list[Timepoint] = []
     target_ids = set(targets)
     # new lesions seen on bone scans only, not yet seen on any other imaging
@@ -514,26 +619,14 @@ def assess_line(
     for current in scans.assessments[first:after_end]:
         seen_now = current.lesions
         target: Response | None = None
-        target_rule: str | None = None
         point_sum: float | None = None
         change_base = change_nadir = None
         nadir_then = nadir
-        if spec_ids and base_sum is not None and nadir is not None:
-            sizes: list[float] = []
-            # `_size`, inlined: this runs for each target of each follow-up scan
-            for lesion_id in spec_ids:
-                reading = seen_now.get(lesion_id)
-                if reading is None or (lesion := reading[0]).not_evaluated:
-                    continue
-                if lesion.too_small_to_measure:
-                    sizes.append(too_small)
-                    continue
-                size = lesion.short_axis_mm if lesion.node else lesion.longest_mm
-                if size is not None:
-                    sizes.append(size)
-                elif lesion.status == "absent":
-                    sizes.append(0.0)
-            missing = len(sizes) < len(spec_ids)
+        if n_targets and base_sum is not None and nadir is not None:
+            # the targets' sizes, read when the assessment was grouped; a target not on
+            # this assessment, or not readable on it, is missing
+            sizes = [size for size in map(current.sizes.get, spec_ids) if size is not None]
+            missing = len(sizes) < n_targets
             total = math.fsum(sizes)
             point_sum = total
             change_nadir = round((total - nadir) / nadir * 100, 1) if nadir > 0 else None
@@ -554,11 +647,12 @@ def assess_line(
             ):
                 target = "CR"  # every non-nodal target gone, every node under 10 mm
             elif total * 100 <= base_sum * pr_factor + _EPS:
-                target, target_rule = "PR", PR  # ≥30 % below the baseline sum
+                target = "PR"  # ≥30 % below the baseline sum
             else:
-                target, target_rule = "SD", SD
+                target = "SD"
             if not missing:
-                nadir = min(nadir, total)
+                if total < nadir:
+                    nadir = total
             elif target != "PD":
                 point_sum = change_base = change_nadir = None
         # New and clearly grown lesions are rare: skip building empty lists for them.
@@ -573,28 +667,88 @@ def assess_line(
             new_ids = tuple(dict.fromkeys([i for i in fresh if i not in bone_only] + confirmed))
             unconfirmed = tuple([i for i in fresh if i in bone_only])
             pending = (pending - set(confirmed)) | set(unconfirmed)
-        progressed: list[str] = []
-        for i, role, path in current.progressed:
-            if i in target_ids:
-                # "unequivocal progression" is a non-target judgement (RECIST 1.1 §4.3.3);
-                # a target is judged by the sum of diameters alone.
-                if i not in flagged_targets:
-                    flagged_targets.add(i)
-                    warnings.append(
-                        f"line {line.number}: {path}: target {i} is marked 'unequivocal "
-                        "progression', which RECIST 1.1 uses for non-target lesions only; it is "
-                        "judged by the sum of diameters instead"
-                    )
-            elif i in known or role == "non_target":
-                progressed.append(path)
-        non_target, nt_paths = _non_target_response(seen_now, non_target_ids, progressed)
-        overall, fired = _overall(target, non_target, bool(new_ids), target_rule)
-        if unconfirmed and overall != "PD":
-            fired += (NEW_ON_BONE_SCAN_ONLY,)
-        paths = list(current.scan_paths)
+        # Non-target response (RECIST 1.1 §4.3.3), `_non_target_response` inlined; the paths
+        # it rests on are distinct lesion readings.
+        non_target: NonTarget | None
+        nt_paths: list[str] = []
+        if current.progressed:
+            for i, role, path in current.progressed:
+                if i in target_ids:
+                    # "unequivocal progression" is a non-target judgement (RECIST 1.1
+                    # §4.3.3); a target is judged by the sum of diameters alone.
+                    if i not in flagged_targets:
+                        flagged_targets.add(i)
+                        warnings.append(
+                            f"line {line.number}: {path}: target {i} is marked 'unequivocal "
+                            "progression', which RECIST 1.1 uses for non-target lesions only; "
+                            "it is judged by the sum of diameters instead"
+                        )
+                elif i in known or role == "non_target":
+                    nt_paths.append(path)
+        if nt_paths:
+            non_target = "PD"
+        elif not non_target_ids:
+            non_target = None
+        else:
+            missing_nt = absent = 0
+            for lesion_id in non_target_ids:
+                read = seen_now.get(lesion_id)
+                if read is None or read[0].not_evaluated:
+                    missing_nt += 1
+                    continue
+                nt_paths.append(lesion_path(read))
+                if read[0].status == "absent":
+                    absent += 1
+            if missing_nt:
+                non_target = "NE"
+            elif absent == len(non_target_ids):
+                non_target = "CR"
+            else:
+                non_target = "non_CR_non_PD"
+        overall, fired = _OVERALL[target, non_target, bool(new_ids)]
         if new_ids or unconfirmed:
+            if unconfirmed and overall != "PD":
+                fired += (NEW_ON_BONE_SCAN_ONLY,)
+            paths = list(current.scan_paths)
             paths += [lesion_path(seen_now[lesion_id]) for lesion_id in new_ids + unconfirmed]
-        paths += [p for p in nt_paths if p not in paths]
+            paths += [p for p in nt_paths if p not in paths]
+            text = _describe(
+                overall,
+                point_sum,
+                base_sum,
+                nadir_then,
+                change_base,
+                change_nadir,
+                target == "PD",
+                bool(new_ids),
+                non_target == "PD",
+                bool(unconfirmed) and overall != "PD",
+            )
+            all_paths = tuple(paths)
+        else:
+            # scan paths and lesion paths never coincide: no need to drop repeats
+            all_paths = current.scan_paths + tuple(nt_paths) if nt_paths else current.scan_paths
+            if overall == "PD":
+                text = _describe(
+                    overall,
+                    point_sum,
+                    base_sum,
+                    nadir_then,
+                    change_base,
+                    change_nadir,
+                    target == "PD",
+                    False,
+                    non_target == "PD",
+                )
+            elif point_sum is not None and change_base is not None:
+                # `_describe`, inlined for the common case (every timepoint has words)
+                text = (
+                    f"{_WORDS[overall]} — the measured tumors add up to {g(point_sum)} mm "
+                    f"({signed_g(change_base)} % from {base_words} mm before this treatment)"
+                    f"{_LABELS[overall]}"
+                )
+            else:
+                text = _WORDS[overall] + _LABELS[overall]
         # Positional, in `Timepoint`'s field order: a keyword call of this 14-field class
         # costs three times as much, and one is built per follow-up scan of every line.
         points.append(
@@ -603,26 +757,15 @@ def assess_line(
                 point_sum,  # sum_mm
                 change_base,  # change_from_baseline_pct
                 change_nadir,  # change_from_nadir_pct
-                nadir_then if spec_ids else None,  # nadir_mm
+                nadir_then if n_targets else None,  # nadir_mm
                 target,  # target
                 non_target,  # non_target
                 new_ids,  # new_lesions
                 overall,  # overall
                 fired[0],  # rule
                 fired,  # rules
-                tuple(paths),  # paths
-                _describe(  # text
-                    overall,
-                    point_sum,
-                    base_sum,
-                    nadir_then,
-                    change_base,
-                    change_nadir,
-                    target == "PD",
-                    bool(new_ids),
-                    non_target == "PD",
-                    bool(unconfirmed) and overall != "PD",
-                ),
+                all_paths,  # paths
+                text,  # text
                 unconfirmed,  # unconfirmed_new_lesions
             )
         )
