@@ -28,8 +28,9 @@ from nextline.knowledge.options_schema import (
     Rule,
     TestToConsider,
 )
-from nextline.options._answers import Answers
+from nextline.options._answers import Answers, Kept
 from nextline.options._facts import Facts, compute_facts
+from nextline.options._parts import Cluster, merge, picker
 from nextline.options.models import (
     CautionNote,
     EndocrineSensitivityNote,
@@ -98,6 +99,15 @@ class _Compiled:
     caution_labs: tuple[str, ...] = ()
     # Rule answers kept by the facts each rule reads (`_answers.py`; built from `always`).
     answers: Answers = field(default_factory=lambda: Answers([]))
+    # The list in parts, each kept by the facts its options read (`_parts.py`), and the
+    # tests to consider, kept by what they read; positions are in the person's row
+    # (`list_options`: the facts `answers` reads, then what `_Row` adds).
+    clusters: tuple[Cluster, ...] = ()
+    test_pick: Callable[[Any], Hashable] = field(default=lambda row: ())
+    width: int = 1  # more than the number of options (sort numbers, `_parts.Built`)
+    # (subtype, visceral crisis) -> a number for the group order, and the order
+    orders: dict[tuple[str | None, bool], tuple[int, dict[str, int]]] = field(default_factory=dict)
+    default_numbers: tuple[int, ...] = ()  # by rule key: the never-given answers' numbers
 
 
 class _Memo:
@@ -120,10 +130,12 @@ class _Memo:
     MAX = 20_000  # options, with and without cautions
     LISTS_MAX = 10_000  # people's lists
 
-    __slots__ = ("cautions", "lists", "notes", "options")
+    __slots__ = ("cautions", "clusters", "lists", "notes", "options", "tests")
 
     def __init__(self) -> None:
-        self.lists: dict[tuple[Any, ...], tuple[tuple[Option, ...], list[object]]] = {}
+        self.lists: dict[tuple[Any, ...], tuple[Option, ...]] = {}
+        self.tests: dict[Hashable, tuple[TestSuggestion, ...]] = {}
+        self.clusters: tuple[Cluster, ...] = ()  # emptied with the rest (`clear`)
         self.options: dict[tuple[Any, ...], Option] = {}
         self.cautions: dict[tuple[Any, ...], Option] = {}
         self.notes: dict[tuple[int, str | None], CautionNote] = {}
@@ -136,12 +148,17 @@ class _Memo:
             self.notes.clear()
 
     def trim_lists(self) -> None:
-        """Make room for one more list."""
+        """Make room for one more list (and one more set of tests to consider)."""
         if len(self.lists) >= self.LISTS_MAX:
             self.lists.clear()
+        if len(self.tests) >= self.LISTS_MAX:
+            self.tests.clear()
 
     def clear(self) -> None:
         self.lists.clear()
+        self.tests.clear()
+        for cluster in self.clusters:
+            cluster.kept.clear()
         self.options.clear()
         self.cautions.clear()
         self.notes.clear()
@@ -207,6 +224,7 @@ def _compile(kb: Knowledge) -> _Compiled:
                         for r in i.rules
                     ),
                     *(r for o in kb.options.non_drug.values() for r in o.applies_when),
+                    *(r for t in kb.options.tests.values() for r in t.when),
                 ]
             }.items()
         ],
@@ -276,7 +294,7 @@ def _compile(kb: Knowledge) -> _Compiled:
         ):
             for name in names:
                 index.setdefault(name, []).append(eager)
-    object.__setattr__(compiled, "answers", Answers(compiled.always))
+    object.__setattr__(compiled, "answers", Answers(compiled.always, _GAP_FACTS))
     object.__setattr__(
         compiled,
         "approval_dates",
@@ -286,34 +304,97 @@ def _compile(kb: Knowledge) -> _Compiled:
         caution.condition.test
         for regimen in kb.options.regimens.values()
         for caution in regimen.cautions
-        if caution.condition.when in ("lab_missing", "lab_below")
+        if caution.condition.when in ("lab_missing", "lab_below", "lab_above")
     ]
     object.__setattr__(compiled, "caution_labs", tuple(dict.fromkeys(labs)))
+    _compile_parts(compiled)
     _COMPILED.clear()
     _COMPILED[id(kb)] = compiled
     return compiled
 
 
-def _option_inputs(c: _Compiled, f: Facts) -> tuple[Hashable, ...]:
-    """What options read of a person besides the rules' answers: which approval dates have
-    passed, the drugs named in side effects (when a drug was stopped for them), and what
-    cautions and the always-available options read (comorbidities, ECOG, the latest result
-    of each lab test a caution names, goals, palliative care)."""
+# What `_test_gap` reads of a person (besides the answers of the tests' rules).
+_GAP_FACTS = (
+    "genes",
+    "germline_tested",
+    "her2",
+    "her2_date",
+    "her2_path",
+    "last_progression",
+    "metastatic_since",
+    "pdl1_cps",
+)
+# What the row of a person holds after the facts `Answers` reads (`Answers.names`) and the
+# number of each rule's answer (by rule key, `Answers.number`):
+_APPROVALS, _SIDE, _CAUTIONS, _EXTRAS = range(4)
+
+
+def _compile_parts(c: _Compiled) -> None:
+    """Splits the list into parts by what each option reads (`_parts.py`), as positions in
+    a person's row: the facts `c.answers` reads, then the number of each rule's answer (by
+    rule key), then what `_row_tail` adds (approvals, side effects, cautions, extras)."""
+    a = c.answers
+    facts = len(a.names)
+    rules = 1 + max(c.rule_keys.values(), default=-1)
+    tail = facts + rules
+    given = a.position["given"]
+    by_reads: dict[tuple[int, ...], list[tuple[int, Regimen | _NonDrugPlan]]] = {}
+    position = 0
+    for regimen in c.options.regimens.values():
+        # the answers of its rules; the history (side effects, cautions read it), the drugs
+        # named in side effects; approval dates and cautions when it has any
+        reads = {facts + key for key in c.regimen_keys[regimen.id]} | {given, tail + _SIDE}
+        if c.regimen_approvals[regimen.id]:
+            reads.add(tail + _APPROVALS)
+        if regimen.cautions:
+            reads.add(tail + _CAUTIONS)
+        by_reads.setdefault(tuple(sorted(reads)), []).append((position, regimen))
+        position += 1
+    for plan in c.non_drug_plans:
+        reads = {facts + key for key in plan.keys} | {tail + _EXTRAS}
+        by_reads.setdefault(tuple(sorted(reads)), []).append((position, plan))
+        position += 1
+    clusters = tuple(
+        Cluster(reads, tuple(at for at, _ in items), tuple(item for _, item in items))
+        for reads, items in by_reads.items()
+    )
+    test_reads = {facts + c.rule_keys[id(r)] for t in c.options.tests.values() for r in t.when}
+    test_reads.update(a.position[name] for name in _GAP_FACTS)
+    # a rule about past treatment that names nothing a person had keeps its never-given
+    # answer; every other rule's number is put in its place for each person
+    default = [-1] * rules
+    for key, answer in c.never_given_answers.items():
+        default[key] = a.number(answer)
+    object.__setattr__(c, "clusters", clusters)
+    object.__setattr__(c, "test_pick", picker(sorted(test_reads)))
+    object.__setattr__(c, "width", position + 1)
+    object.__setattr__(c, "default_numbers", tuple(default))
+    c.memo.clusters = clusters
+
+
+def _row_tail(c: _Compiled, f: Facts) -> list[Hashable]:
+    """What options read of a person besides the rules' answers (in `_APPROVALS`... order):
+    which approval dates have passed, the drugs named in side
+    effects (when a drug was stopped for them), what cautions read (comorbidities, ECOG,
+    the latest result of each lab test a caution names) and what the always-available
+    options read (goals, palliative care)."""
     file = f.record.file
     goals = file.goals
     labs = []
     for test in c.caution_labs:
         latest = f.record.latest_lab(test, f.as_of)
         labs.append(None if latest is None else (latest.canonical_value, latest.path))
-    return (
+    return [
         bisect_right(c.approval_dates, f.as_of),
         tuple(f.side_effect_drugs) if f.stopped_for_side_effects else (),
-        tuple(f.comorbidities),
-        f.ecog,
-        tuple(labs),
-        None if goals is None else (goals.open_to_trials, "treatment_break" in goals.considering),
-        bool(file.palliative_care and file.palliative_care.involved),
-    )
+        (tuple(f.comorbidities), f.ecog, tuple(labs)),
+        (
+            None
+            if goals is None
+            else (goals.open_to_trials, "treatment_break" in goals.considering),
+            bool(file.palliative_care and file.palliative_care.involved),
+        ),
+    ]
 
 
 def _touched(c: _Compiled, f: Facts) -> list[_Eager]:
@@ -714,42 +795,110 @@ def _tests(c: _Compiled, f: Facts, check: _Checks) -> tuple[TestSuggestion, ...]
     return tuple(out)
 
 
+class _Person:
+    """One person's answers as `list_options` found them kept, and the builder of a part of
+    the list the engine has not kept yet (it needs every answer, put together once)."""
+
+    __slots__ = ("_answers", "c", "f", "history", "kept", "plain")
+
+    def __init__(
+        self,
+        c: _Compiled,
+        f: Facts,
+        kept: list[Kept],
+        plain: list[tuple[int, Check]],
+        history: Kept | None,
+    ) -> None:
+        self.c, self.f, self.kept, self.plain, self.history = c, f, kept, plain, history
+        self._answers: dict[int, Check] | None = None
+
+    def answers(self) -> dict[int, Check]:
+        """Every rule's answer: a rule about past treatment that names nothing this person
+        had keeps its never-given answer; the others come from the kept groups."""
+        if self._answers is None:
+            answers = dict(self.c.never_given_answers)
+            for found in self.kept:
+                answers.update(found[1])
+            answers.update(self.plain)
+            if self.history is not None:
+                answers.update(self.history[1])
+            self._answers = answers
+        return self._answers
+
+    def build(self, cluster: Cluster) -> tuple[Option, ...]:
+        c, f, answers = self.c, self.f, self.answers()
+        return tuple(
+            [
+                _non_drug_option(c, item, f, answers)
+                if type(item) is _NonDrugPlan
+                else _regimen_option(c, item, f, answers)
+                for item in cluster.items
+            ]
+        )
+
+    def tests(self) -> tuple[TestSuggestion, ...]:
+        check = _Checks(self.c, self.f)
+        check.cache = self.answers()
+        return _tests(self.c, self.f, check)
+
+
+def _order(c: _Compiled, subtype: str | None, crisis: bool) -> tuple[int, dict[str, int]]:
+    """A number for the group order of this subtype (fastest-acting first in a crisis)."""
+    found = c.orders.get((subtype, crisis))
+    if found is None:
+        rank = c.group_rank.get(subtype or _DEFAULT_SUBTYPE) or next(iter(c.group_rank.values()))
+        order = _crisis_rank(rank) if crisis else rank
+        found = c.orders[(subtype, crisis)] = (len(c.orders), order)
+    return found
+
+
 def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> OptionsResult:
-    """Every option for `record` as of `as_of`, grouped for discussion with the care team."""
+    """Every option for `record` as of `as_of`, grouped for discussion with the care team.
+
+    The person's facts are read into one row (`Answers.values`); each group of rules'
+    kept answers, the answers of rules that read the record, and what options read besides
+    (`_row_tail`) are added to it; each part of the list (`_parts.py`) is then looked up by
+    the positions of the row its options read, and built only when no one had that part."""
     c = _compile(kb)
     f = compute_facts(record, kb, as_of)
     subtype = subtype_of(f)
-    rank = c.group_rank.get(subtype or _DEFAULT_SUBTYPE) or next(iter(c.group_rank.values()))
-    check = _Checks(c, f)
-    # Every rule answered before any option is built: a rule about past treatment that names
-    # nothing this person had keeps its never-given answer; the others are evaluated.
-    answers = check.cache = dict(c.never_given_answers)
-    came_from = c.answers.fill(answers, f)
-    if f.given:
-        history = c.answers.history_answers(f, lambda g: _touched(c, g))
-        answers.update(history)
-        came_from.append(history)
     crisis = f.visceral_crisis_path is not None
-    # The whole list is kept too, keyed by what the answers came from (a kept table by its
-    # identity: the list keeps the tables, so no other object can take their ids while it
-    # is kept), the subtype and crisis (the order), and the other facts options read.
-    key = (
-        subtype,
-        crisis,
-        *[id(x) if type(x) is dict else x for x in came_from],
-        *_option_inputs(c, f),
+    a = c.answers
+    row = a.values(f)
+    kept = a.kept(row, f)
+    plain = a.plain_answers(f)
+    history = (
+        a.history_answers(f, lambda g: _touched(c, g), row[a.position["given"]])
+        if f.given
+        else None
     )
-    kept = c.memo.lists.get(key)
-    if kept is None:
-        options = [_regimen_option(c, r, f, answers) for r in c.options.regimens.values()]
-        options += [_non_drug_option(c, plan, f, answers) for plan in c.non_drug_plans]
-        order = _crisis_rank(rank) if crisis else rank
-        # group, then verdict, then knowledge-base order (a stable sort on the first two);
-        # one number per option (three verdicts per group), which sorts as (group, verdict)
-        unranked = len(order)
-        options.sort(key=lambda o: order.get(o.group, unranked) * 3 + _RANK[o.verdict])
-        c.memo.trim_lists()
-        kept = c.memo.lists[key] = (tuple(options), came_from)
+    numbers = list(c.default_numbers)
+    for found in kept:
+        for rule, number in zip(found[2], found[3], strict=True):
+            numbers[rule] = number
+    for rule, answer in plain:
+        numbers[rule] = a.number(answer)
+    if history is not None:
+        for rule, number in zip(history[2], history[3], strict=True):
+            numbers[rule] = number
+    row += numbers
+    row += _row_tail(c, f)
+    person = _Person(c, f, kept, plain, history)
+    memo = c.memo
+    most = memo.LISTS_MAX
+    parts = [cluster.built(row, person.build, most) for cluster in c.clusters]
+    order_id, order = _order(c, subtype, crisis)
+    # the whole list, kept by its parts and the order (a repeat person: one look-up)
+    key = (order_id, *[part.token for part in parts])
+    options = memo.lists.get(key)
+    if options is None:
+        memo.trim_lists()
+        options = memo.lists[key] = merge(parts, order_id, order, c.width)
+    test_key = c.test_pick(row)
+    tests = memo.tests.get(test_key)
+    if tests is None:
+        memo.trim_lists()
+        tests = memo.tests[test_key] = person.tests()
     notes: list[str] = []
     if f.probably_stopped:
         notes.append(
@@ -774,8 +923,8 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
         kb_version=kb.version,
         subtype=subtype,
         next_line=f.metastatic_lines + 1,
-        options=kept[0],
-        tests_to_consider=_tests(c, f, check),
+        options=options,
+        tests_to_consider=tests,
         endocrine_sensitivity=None
         if f.endocrine is None
         else EndocrineSensitivityNote(f.endocrine.status, f.endocrine.text, f.endocrine.rests_on),
