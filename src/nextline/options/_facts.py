@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nextline.assess.recist import assess_one_line  # read-only: is the running line growing?
 from nextline.facts import (
@@ -22,8 +23,9 @@ from nextline.facts import (
 )
 from nextline.knowledge import Knowledge, name_key
 from nextline.record import PatientRecord
-from nextline.record.file_models import SymptomReport
-from nextline.record.record import Line
+from nextline.record.file_models import SymptomReport, TumorTest
+from nextline.record.receptors import her2_category, receptor_status
+from nextline.record.record import Line, ReceptorReading
 
 _OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
@@ -74,8 +76,10 @@ class Given:
         return ""
 
 
-@dataclass(frozen=True, slots=True)
-class GeneResult:
+class GeneResult(NamedTuple):
+    """One gene's result in one test (a named tuple: quick to build and to hash, as the
+    engine keys kept answers by these)."""
+
     path: str
     date: dt.date
     detected: bool
@@ -128,6 +132,31 @@ class Facts:
         return self.genes.get(gene.upper(), [])
 
 
+class _Lookups:
+    """What facts derive from the knowledge base alone (a drug with what it contains, the
+    families of a set of classes, the adjuvant window of a set of classes), worked out once
+    per knowledge base and kept: the same few drugs and classes come back for every person."""
+
+    __slots__ = ("expanded", "families", "kb", "windows")
+
+    def __init__(self, kb: Knowledge) -> None:
+        self.kb = kb
+        self.expanded: dict[str, frozenset[str]] = {}
+        self.families: dict[frozenset[str], frozenset[str]] = {}
+        self.windows: dict[tuple[frozenset[str], frozenset[str]], int | None] = {}
+
+
+_LOOKUPS: dict[int, _Lookups] = {}
+
+
+def _lookups(kb: Knowledge) -> _Lookups:
+    found = _LOOKUPS.get(id(kb))
+    if found is None or found.kb is not kb:
+        _LOOKUPS.clear()
+        found = _LOOKUPS[id(kb)] = _Lookups(kb)
+    return found
+
+
 def _expand(kb: Knowledge, drug_id: str) -> frozenset[str]:
     drug = kb.drugs[drug_id]
     return frozenset((drug_id, *drug.contains))
@@ -135,6 +164,13 @@ def _expand(kb: Knowledge, drug_id: str) -> frozenset[str]:
 
 def _families(kb: Knowledge, classes: frozenset[str]) -> frozenset[str]:
     return frozenset(kb.classes[c].family for c in classes if c in kb.classes)
+
+
+def _kept_families(look: _Lookups, classes: frozenset[str]) -> frozenset[str]:
+    found = look.families.get(classes)
+    if found is None:
+        found = look.families[classes] = _families(look.kb, classes)
+    return found
 
 
 def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts:
@@ -151,6 +187,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         if kb.options and (kb.options.stopped_working)
         else []
     )
+    look = _lookups(kb)
     lines = record.lines_as_of(as_of)
     growing_line = _line_growing_on_scans(record, kb, as_of, lines)
     for entry in record.therapies_as_of(as_of):
@@ -167,23 +204,36 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         for ref in entry.drugs:
             if ref.drug_id is None:
                 continue
-            expanded = _expand(kb, ref.drug_id)
+            expanded = look.expanded.get(ref.drug_id)
+            if expanded is None:
+                expanded = look.expanded[ref.drug_id] = _expand(kb, ref.drug_id)
             items.append(
-                (ref.name, expanded, ref.classes, _families(kb, ref.classes - _SUPPRESSION_CLASSES))
+                (
+                    ref.name,
+                    expanded,
+                    ref.classes,
+                    _kept_families(look, ref.classes - _SUPPRESSION_CLASSES),
+                )
             )
             ids |= expanded
             classes |= ref.classes
         if "gnrh_agonist" in classes and entry.active_on(as_of):
             suppression_path = suppression_path or entry.path
-        families = _families(kb, frozenset(classes) - _SUPPRESSION_CLASSES)
+        treating = frozenset(classes) - _SUPPRESSION_CLASSES
+        families = _kept_families(look, treating)
+        window_key = (treating, families - {"supportive"})
+        if window_key in look.windows:
+            window = look.windows[window_key]
+        else:
+            window = look.windows[window_key] = adjuvant_window_months(
+                treating, window_key[1], windows
+            )
         stopped = stopped_working(
             setting=entry.setting,
             start=entry.start,
             stop=entry.stop,
             stop_reason=entry.stop_reason,
-            window_months=adjuvant_window_months(
-                classes - _SUPPRESSION_CLASSES, families - {"supportive"}, windows
-            ),
+            window_months=window,
             metastatic_since=metastatic_since,
             growing_on_scans=growing_line is not None and entry.line == growing_line,
         )
@@ -211,13 +261,22 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         progressions.append(metastatic_since)
     last_progression = max(progressions) if progressions else None
 
-    er, pr = record.er(as_of), record.pr(as_of)
+    tumor = sorted(
+        ((i, t) for i, t in enumerate(file.tumor_tests) if t.date <= as_of),
+        key=lambda pair: (pair[1].date, pair[0]),
+    )
+    er, pr, her2 = _receptors(tumor)
     er_low_path = (
         f"tumor_tests[{er.test_index}]"
         if er.status == "low" and pr.status not in ("positive", "low")
         else None
     )
-    hr_positive = record.hr_positive(as_of)
+    # as `record.hr_positive`: ER or PR positive or low; None when neither was tested
+    hr_positive: bool | None = False
+    if er.status in ("positive", "low") or pr.status in ("positive", "low"):
+        hr_positive = True
+    elif er.status == "not_tested" and pr.status == "not_tested":
+        hr_positive = None
     if hr_positive is None:
         hr, hr_path, hr_text = "unknown", None, "ER and PR not tested"
     elif hr_positive:
@@ -229,15 +288,10 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         hr, hr_path, hr_text = "negative", f"tumor_tests[{er.test_index}]", "HR-negative"
         if er.test_index is None:
             hr_path = f"tumor_tests[{pr.test_index}]"
-    her2 = record.her2(as_of)
 
     genes: dict[str, list[GeneResult]] = {}
     pdl1_cps: float | None = None
     pdl1_path: str | None = None
-    tumor = sorted(
-        ((i, t) for i, t in enumerate(file.tumor_tests) if t.date <= as_of),
-        key=lambda pair: (pair[1].date, pair[0]),
-    )
     for index, test in tumor:
         path = f"tumor_tests[{index}]"
         what = f"{test.specimen or ''} {test.test_name or ''}".lower()
@@ -352,6 +406,33 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         visceral_crisis_path=crisis_path,
         ecog=ecog,
     )
+
+
+_NOT_TESTED = ReceptorReading("not_tested", None, None)
+
+
+def _receptors(
+    tumor: list[tuple[int, TumorTest]],
+) -> tuple[ReceptorReading, ReceptorReading, ReceptorReading]:
+    """The newest ER, PR and HER2 readings among `tumor` (sorted by date, then index), as
+    `record.er`, `record.pr` and `record.her2` find them, in one pass from the newest."""
+    er = pr = her2 = _NOT_TESTED
+    for index, test in reversed(tumor):
+        if er is _NOT_TESTED:
+            status = receptor_status(test.er)
+            if status != "not_tested":
+                er = ReceptorReading(status, test.date, index)
+        if pr is _NOT_TESTED:
+            status = receptor_status(test.pr)
+            if status != "not_tested":
+                pr = ReceptorReading(status, test.date, index)
+        if her2 is _NOT_TESTED:
+            category = her2_category(test.her2)
+            if category != "not_tested":
+                her2 = ReceptorReading(category, test.date, index)
+        if er is not _NOT_TESTED and pr is not _NOT_TESTED and her2 is not _NOT_TESTED:
+            break
+    return er, pr, her2
 
 
 def _line_growing_on_scans(

@@ -1,17 +1,17 @@
 """A person's list of options, put together from parts kept by the few facts each part reads.
 
 Why: the list is ~67 options, and each option reads only a few of a person's facts (the
-answers of its rules, which approval dates have passed, what cautions read). Options that
-read the same facts form a part (`Cluster`); a part is built once for each distinct set of
-those facts and kept (`Built`), so a person new to the engine is mostly parts already built
-for others: a part reading HER2 and the treatment history is shared by everyone with the
-same HER2 result and history, whatever their genes, sites or symptoms. The key of a part is
-the facts it reads, as numbers that stand for them (`_answers.py` tokens), so it costs a
-tuple and a dict look-up.
+answers of its rules, which approval dates have passed, whether each of its cautions
+applies). Options that read the same facts form a part (`Cluster`); a part is built once for
+each distinct set of those facts and kept (`Built`), so a person new to the engine is mostly
+parts already built for others: an option for HER2-positive cancer is the same "does not
+fit" for everyone with the same HER2-negative result, whatever their genes, sites or
+history. The key of a part is what it reads, as numbers that stand for the answers
+(`_answers.py`), picked out of the person's row: a tuple and a dict look-up per part.
 
 The list is sorted by group (in the subtype's order), then verdict, then knowledge-base
-order. Each part keeps, per group order, one number per option that sorts exactly that way
-(`Built.keys`), so the whole list is one sort of small integers.
+order. Each part keeps, for each group order, one number per option that sorts exactly that
+way (`Built.pairs`), so the whole list is one sort of small integers.
 
 Pure: what is kept depends only on the knowledge base and the facts; each table is emptied
 when it holds `max_kept` keys, so memory stays bounded.
@@ -20,7 +20,7 @@ when it holds `max_kept` keys, so memory stays bounded.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from itertools import count
+from itertools import chain, count
 from operator import itemgetter
 from typing import Any
 
@@ -29,33 +29,7 @@ from nextline.options.models import Option
 _RANK: dict[str, int] = {"fits": 0, "may_fit": 1, "does_not_fit": 2}
 _TOKENS = count(1)  # one per built part, never reused
 
-
-class Built:
-    """One part as built for one set of facts: its options in knowledge-base order."""
-
-    __slots__ = ("keys", "options", "positions", "token")
-
-    def __init__(self, options: tuple[Option, ...], positions: tuple[int, ...]) -> None:
-        self.token = next(_TOKENS)
-        self.options = options
-        self.positions = positions  # each option's place in the knowledge base
-        self.keys: dict[int, tuple[int, ...]] = {}  # order id -> sort numbers
-
-    def sort_keys(self, order_id: int, order: dict[str, int], width: int) -> tuple[int, ...]:
-        """One number per option: (group rank, verdict) first, knowledge-base place last."""
-        found = self.keys.get(order_id)
-        if found is None:
-            unranked = len(order)
-            found = self.keys[order_id] = tuple(
-                [
-                    (order.get(o.group, unranked) * 3 + _RANK[o.verdict]) * width + at
-                    for o, at in zip(self.options, self.positions, strict=True)
-                ]
-            )
-        return found
-
-
-Build = Callable[[], tuple[Option, ...]]
+Pairs = tuple[tuple[int, Option], ...]
 
 
 def picker(positions: Sequence[int]) -> Callable[[Sequence[Any]], Hashable]:
@@ -66,6 +40,24 @@ def picker(positions: Sequence[int]) -> Callable[[Sequence[Any]], Hashable]:
         pick: Callable[[Sequence[Any]], Hashable] = itemgetter(*at)
         return pick
     return lambda row: tuple([row[i] for i in at])
+
+
+def sort_number(option: Option, order: dict[str, int], width: int, at: int) -> int:
+    """The number `option` sorts by in a list with this group order: its group's rank, then
+    its verdict, then `at` (its place in the knowledge base, less than `width`)."""
+    return (order.get(option.group, len(order)) * 3 + _RANK[option.verdict]) * width + at
+
+
+class Built:
+    """One part as built for one set of facts: its options in knowledge-base order, and for
+    each group order (by number) the options with the number each sorts by."""
+
+    __slots__ = ("options", "pairs", "token")
+
+    def __init__(self, options: tuple[Option, ...], pairs: tuple[Pairs, ...]) -> None:
+        self.token = next(_TOKENS)
+        self.options = options
+        self.pairs = pairs
 
 
 class Cluster:
@@ -84,27 +76,31 @@ class Cluster:
         self.pick = picker(reads)
         self.kept: dict[Hashable, Built] = {}
 
-    def built(
-        self, row: Sequence[Any], build: Callable[[Cluster], tuple[Option, ...]], max_kept: int
+    def keep(
+        self,
+        key: Hashable,
+        options: tuple[Option, ...],
+        orders: Sequence[dict[str, int]],
+        width: int,
+        max_kept: int,
     ) -> Built:
-        """The part for the person whose row is `row`: kept, or built by `build` and kept."""
-        key = self.pick(row)
-        found = self.kept.get(key)
-        if found is None:
-            if len(self.kept) >= max_kept:
-                self.kept.clear()
-            found = self.kept[key] = Built(build(self), self.positions)
-        return found
+        """Keeps the part built for `key` (the table is emptied first when full)."""
+        if len(self.kept) >= max_kept:
+            self.kept.clear()
+        pairs = tuple(
+            tuple(
+                [
+                    (sort_number(o, order, width, at), o)
+                    for o, at in zip(options, self.positions, strict=True)
+                ]
+            )
+            for order in orders
+        )
+        built = self.kept[key] = Built(options, pairs)
+        return built
 
 
-def merge(
-    parts: Sequence[Built], order_id: int, order: dict[str, int], width: int
-) -> tuple[Option, ...]:
+def merge(parts: Sequence[Built], order_id: int) -> tuple[Option, ...]:
     """The parts' options in one list: by group, then verdict, then knowledge-base order."""
-    keys: list[int] = []
-    options: list[Option] = []
-    for part in parts:
-        keys += part.sort_keys(order_id, order, width)
-        options += part.options
-    by_key = dict(zip(keys, options, strict=True))
-    return tuple(map(by_key.__getitem__, sorted(by_key)))
+    by_number = dict(chain.from_iterable([part.pairs[order_id] for part in parts]))
+    return tuple(map(by_number.__getitem__, sorted(by_number)))

@@ -30,7 +30,7 @@ from nextline.knowledge.options_schema import (
 )
 from nextline.options._answers import Answers, Kept
 from nextline.options._facts import Facts, compute_facts
-from nextline.options._parts import Cluster, merge, picker
+from nextline.options._parts import Built, Cluster, merge, picker
 from nextline.options.models import (
     CautionNote,
     EndocrineSensitivityNote,
@@ -106,7 +106,11 @@ class _Compiled:
     test_pick: Callable[[Any], Hashable] = field(default=lambda row: ())
     width: int = 1  # more than the number of options (sort numbers, `_parts.Built`)
     # (subtype, visceral crisis) -> a number for the group order, and the order
-    orders: dict[tuple[str | None, bool], tuple[int, dict[str, int]]] = field(default_factory=dict)
+    orders: dict[tuple[str | None, bool], int] = field(default_factory=dict)
+    order_list: list[dict[str, int]] = field(default_factory=list)  # by number
+    picks: tuple[Callable[[Any], Hashable], ...] = ()  # of each cluster
+    tables: tuple[dict[Hashable, Built], ...] = ()  # each cluster's kept parts
+    caution_conditions: list[Any] = field(default_factory=list)  # distinct, in row order
     default_numbers: tuple[int, ...] = ()  # by rule key: the never-given answers' numbers
 
 
@@ -130,12 +134,13 @@ class _Memo:
     MAX = 20_000  # options, with and without cautions
     LISTS_MAX = 10_000  # people's lists
 
-    __slots__ = ("cautions", "clusters", "lists", "notes", "options", "tests")
+    __slots__ = ("caution_hits", "cautions", "clusters", "lists", "notes", "options", "tests")
 
     def __init__(self) -> None:
         self.lists: dict[tuple[Any, ...], tuple[Option, ...]] = {}
         self.tests: dict[Hashable, tuple[TestSuggestion, ...]] = {}
         self.clusters: tuple[Cluster, ...] = ()  # emptied with the rest (`clear`)
+        self.caution_hits: dict[Hashable, list[tuple[str | None] | None]] = {}
         self.options: dict[tuple[Any, ...], Option] = {}
         self.cautions: dict[tuple[Any, ...], Option] = {}
         self.notes: dict[tuple[int, str | None], CautionNote] = {}
@@ -157,6 +162,7 @@ class _Memo:
     def clear(self) -> None:
         self.lists.clear()
         self.tests.clear()
+        self.caution_hits.clear()
         for cluster in self.clusters:
             cluster.kept.clear()
         self.options.clear()
@@ -325,38 +331,56 @@ _GAP_FACTS = (
     "pdl1_cps",
 )
 # What the row of a person holds after the facts `Answers` reads (`Answers.names`) and the
-# number of each rule's answer (by rule key, `Answers.number`):
-_APPROVALS, _SIDE, _CAUTIONS, _EXTRAS = range(4)
+# number of each rule's answer (by rule key, `Answers.number`); then whether each caution
+# condition holds (`_caution_hit`, one position per distinct condition):
+_APPROVALS, _SIDE, _EXTRAS = range(3)
+_PART_SIZE = 6
+_SUBTYPES = ("her2_positive", "hr_positive_her2_negative", "triple_negative", None)
 
 
 def _compile_parts(c: _Compiled) -> None:
     """Splits the list into parts by what each option reads (`_parts.py`), as positions in
     a person's row: the facts `c.answers` reads, then the number of each rule's answer (by
-    rule key), then what `_row_tail` adds (approvals, side effects, cautions, extras)."""
+    rule key), then what `_row_tail` adds (approvals, side effects, extras), then whether
+    each caution condition holds."""
     a = c.answers
     facts = len(a.names)
     rules = 1 + max(c.rule_keys.values(), default=-1)
     tail = facts + rules
-    given = a.position["given"]
-    by_reads: dict[tuple[int, ...], list[tuple[int, Regimen | _NonDrugPlan]]] = {}
+    conditions: dict[str, int] = {}  # a condition (as JSON) -> its place among them
+    for regimen in c.options.regimens.values():
+        for caution in regimen.cautions:
+            at = conditions.setdefault(caution.condition.model_dump_json(), len(conditions))
+            if at == len(c.caution_conditions):
+                c.caution_conditions.append(caution.condition)
+    # Options of one group (as the knowledge base groups them) read much the same facts: a
+    # part is up to `_PART_SIZE` of them, in knowledge-base order. Fewer, larger parts cost
+    # less to put together for each person; smaller ones are shared by more people.
+    by_group: dict[tuple[str, ...], list[tuple[int, Regimen | _NonDrugPlan, set[int]]]] = {}
     position = 0
     for regimen in c.options.regimens.values():
-        # the answers of its rules; the history (side effects, cautions read it), the drugs
-        # named in side effects; approval dates and cautions when it has any
-        reads = {facts + key for key in c.regimen_keys[regimen.id]} | {given, tail + _SIDE}
+        # the answers of its rules, the side effects of the history, approval dates when it
+        # has any, whether each of its cautions holds
+        reads = {facts + key for key in c.regimen_keys[regimen.id]} | {tail + _SIDE}
         if c.regimen_approvals[regimen.id]:
             reads.add(tail + _APPROVALS)
-        if regimen.cautions:
-            reads.add(tail + _CAUTIONS)
-        by_reads.setdefault(tuple(sorted(reads)), []).append((position, regimen))
+        for caution in regimen.cautions:
+            reads.add(tail + 3 + conditions[caution.condition.model_dump_json()])
+        groups = tuple(dict.fromkeys(plan.group_id for plan in c.plans[regimen.id]))
+        by_group.setdefault(groups, []).append((position, regimen, reads))
         position += 1
     for plan in c.non_drug_plans:
         reads = {facts + key for key in plan.keys} | {tail + _EXTRAS}
-        by_reads.setdefault(tuple(sorted(reads)), []).append((position, plan))
+        by_group.setdefault((plan.group_id,), []).append((position, plan, reads))
         position += 1
     clusters = tuple(
-        Cluster(reads, tuple(at for at, _ in items), tuple(item for _, item in items))
-        for reads, items in by_reads.items()
+        Cluster(
+            tuple(sorted(set().union(*(reads for _, _, reads in chunk)))),
+            tuple(at for at, _, _ in chunk),
+            tuple(item for _, item, _ in chunk),
+        )
+        for members in by_group.values()
+        for chunk in (members[i : i + _PART_SIZE] for i in range(0, len(members), _PART_SIZE))
     )
     test_reads = {facts + c.rule_keys[id(r)] for t in c.options.tests.values() for r in t.when}
     test_reads.update(a.position[name] for name in _GAP_FACTS)
@@ -365,35 +389,52 @@ def _compile_parts(c: _Compiled) -> None:
     default = [-1] * rules
     for key, answer in c.never_given_answers.items():
         default[key] = a.number(answer)
+    for subtype in dict.fromkeys((*c.group_rank, *_SUBTYPES)):
+        rank = c.group_rank.get(subtype or _DEFAULT_SUBTYPE) or next(iter(c.group_rank.values()))
+        for crisis in (False, True):
+            c.orders[(subtype, crisis)] = len(c.order_list)
+            c.order_list.append(_crisis_rank(rank) if crisis else rank)
     object.__setattr__(c, "clusters", clusters)
+    object.__setattr__(c, "picks", tuple(cluster.pick for cluster in clusters))
+    object.__setattr__(c, "tables", tuple(cluster.kept for cluster in clusters))
     object.__setattr__(c, "test_pick", picker(sorted(test_reads)))
     object.__setattr__(c, "width", position + 1)
     object.__setattr__(c, "default_numbers", tuple(default))
     c.memo.clusters = clusters
 
 
-def _row_tail(c: _Compiled, f: Facts) -> list[Hashable]:
+def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
     """What options read of a person besides the rules' answers (in `_APPROVALS`... order):
-    which approval dates have passed, the drugs named in side
-    effects (when a drug was stopped for them), what cautions read (comorbidities, ECOG,
-    the latest result of each lab test a caution names) and what the always-available
-    options read (goals, palliative care)."""
+    which approval dates have passed, the side effects (the drugs named in them and the
+    history, when a drug was stopped for them: `history` is its token), what the
+    always-available options read (goals, palliative care); then whether each caution
+    condition holds, kept by what the conditions read (comorbidities, ECOG, the latest
+    result of each lab test a caution names, the history)."""
     file = f.record.file
     goals = file.goals
     labs = []
     for test in c.caution_labs:
         latest = f.record.latest_lab(test, f.as_of)
         labs.append(None if latest is None else (latest.canonical_value, latest.path))
+    key = (tuple(f.comorbidities), f.ecog, tuple(labs), history)
+    memo = c.memo
+    hits = memo.caution_hits.get(key)
+    if hits is None:
+        if len(memo.caution_hits) >= memo.LISTS_MAX:
+            memo.caution_hits.clear()
+        hits = memo.caution_hits[key] = [
+            _caution_hit(condition, f) for condition in c.caution_conditions
+        ]
     return [
         bisect_right(c.approval_dates, f.as_of),
-        tuple(f.side_effect_drugs) if f.stopped_for_side_effects else (),
-        (tuple(f.comorbidities), f.ecog, tuple(labs)),
+        (history, tuple(f.side_effect_drugs)) if f.stopped_for_side_effects else (),
         (
             None
             if goals is None
             else (goals.open_to_trials, "treatment_break" in goals.considering),
             bool(file.palliative_care and file.palliative_care.involved),
         ),
+        *hits,
     ]
 
 
@@ -506,41 +547,42 @@ def _side_effect_check(regimen: Regimen, f: Facts) -> Check | None:
     return None
 
 
+def _caution_hit(condition: Any, f: Facts) -> tuple[str | None] | None:
+    """Whether a caution's condition holds for this person: None when it does not, else
+    the record entry it rests on (in a tuple, as it may be None)."""
+    when = condition.when
+    if when == "comorbidity_any":
+        words = [w.lower() for w in condition.words]
+        for index, name in f.comorbidities:
+            padded = f" {name} "
+            if any(f" {w} " in padded for w in words):
+                return (f"comorbidities[{index}]",)
+        return None
+    if when == "prior_progression_on_class":
+        grew = [g.path for g in f.given if g.progressed and g.classes & set(condition.classes)]
+        return (", ".join(grew),) if grew else None
+    if when == "always":
+        return (None,)
+    if when == "ecog_at_least":
+        if f.ecog is not None and f.ecog[0] >= condition.value:
+            return (f.ecog[1],)
+        return None
+    latest = f.record.latest_lab(condition.test, f.as_of)
+    if when == "lab_missing":
+        return (None,) if latest is None else None
+    if latest is not None and latest.canonical_value is not None:
+        value = latest.canonical_value
+        if value < condition.value if when == "lab_below" else value > condition.value:
+            return (latest.path,)
+    return None
+
+
 def _caution_notes(c: _Compiled, cautions: list[Caution], f: Facts) -> tuple[CautionNote, ...]:
     notes: list[CautionNote] = []
     for caution in cautions:
-        condition = caution.condition
-        rests_on: str | None = None
-        hit = False
-        if condition.when == "comorbidity_any":
-            words = [w.lower() for w in condition.words]
-            for index, name in f.comorbidities:
-                padded = f" {name} "
-                if any(f" {w} " in padded for w in words):
-                    hit, rests_on = True, f"comorbidities[{index}]"
-                    break
-        elif condition.when == "prior_progression_on_class":
-            grew = [g.path for g in f.given if g.progressed and g.classes & set(condition.classes)]
-            if grew:
-                hit, rests_on = True, ", ".join(grew)
-        elif condition.when == "always":
-            hit = True
-        elif condition.when == "ecog_at_least":
-            if f.ecog is not None and f.ecog[0] >= condition.value:
-                hit, rests_on = True, f.ecog[1]
-        else:
-            latest = f.record.latest_lab(condition.test, f.as_of)
-            if condition.when == "lab_missing":
-                hit = latest is None
-            elif latest is not None and latest.canonical_value is not None:
-                value = latest.canonical_value
-                hit = (
-                    value < condition.value
-                    if condition.when == "lab_below"
-                    else (value > condition.value)
-                )
-                rests_on = latest.path
-        if hit:
+        hit = _caution_hit(caution.condition, f)
+        if hit is not None:
+            (rests_on,) = hit
             kept = c.memo.notes.get((id(caution), rests_on))
             if kept is None:
                 kept = CautionNote(caution.id, caution.text, rests_on, _cite(c, caution.sources))
@@ -842,16 +884,6 @@ class _Person:
         return _tests(self.c, self.f, check)
 
 
-def _order(c: _Compiled, subtype: str | None, crisis: bool) -> tuple[int, dict[str, int]]:
-    """A number for the group order of this subtype (fastest-acting first in a crisis)."""
-    found = c.orders.get((subtype, crisis))
-    if found is None:
-        rank = c.group_rank.get(subtype or _DEFAULT_SUBTYPE) or next(iter(c.group_rank.values()))
-        order = _crisis_rank(rank) if crisis else rank
-        found = c.orders[(subtype, crisis)] = (len(c.orders), order)
-    return found
-
-
 def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> OptionsResult:
     """Every option for `record` as of `as_of`, grouped for discussion with the care team.
 
@@ -882,18 +914,26 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
         for rule, number in zip(history[2], history[3], strict=True):
             numbers[rule] = number
     row += numbers
-    row += _row_tail(c, f)
-    person = _Person(c, f, kept, plain, history)
+    row += _row_tail(c, f, row[a.position["given"]])
     memo = c.memo
-    most = memo.LISTS_MAX
-    parts = [cluster.built(row, person.build, most) for cluster in c.clusters]
-    order_id, order = _order(c, subtype, crisis)
+    keys = [pick(row) for pick in c.picks]
+    looked: list[Built | None] = list(map(dict.get, c.tables, keys))
+    person = _Person(c, f, kept, plain, history)
+    orders, width, most = c.order_list, c.width, memo.LISTS_MAX
+    # a part no one had yet is built and kept
+    parts: list[Built] = [
+        part
+        if part is not None
+        else c.clusters[i].keep(keys[i], person.build(c.clusters[i]), orders, width, most)
+        for i, part in enumerate(looked)
+    ]
+    order_id = c.orders[(subtype, crisis)]
     # the whole list, kept by its parts and the order (a repeat person: one look-up)
     key = (order_id, *[part.token for part in parts])
     options = memo.lists.get(key)
     if options is None:
         memo.trim_lists()
-        options = memo.lists[key] = merge(parts, order_id, order, c.width)
+        options = memo.lists[key] = merge(parts, order_id)
     test_key = c.test_pick(row)
     tests = memo.tests.get(test_key)
     if tests is None:
