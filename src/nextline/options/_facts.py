@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, get_args
 
 from nextline.assess.recist import assess_one_line  # read-only: is the running line growing?
 from nextline.facts import (
@@ -22,6 +22,7 @@ from nextline.facts import (
     stopped_working,
 )
 from nextline.knowledge import Knowledge, name_key
+from nextline.knowledge.options_schema import SymptomAtLeast
 from nextline.record import PatientRecord
 from nextline.record.file_models import SymptomReport, TumorTest
 from nextline.record.receptors import her2_category, receptor_status
@@ -33,6 +34,9 @@ _SUPPRESSION_CLASSES = frozenset({"gnrh_agonist"})
 # A tumor test on blood (liquid biopsy, ctDNA): its "not detected" can miss a change.
 _BLOOD_WORDS = ("blood", "plasma", "ctdna", "cfdna", "liquid", "guardant", "foundationone liquid")
 
+
+# The ESAS symptoms option rules can ask about (`symptom_at_least`).
+_ESAS_ASKED: tuple[str, ...] = get_args(SymptomAtLeast.model_fields["symptom"].annotation)
 
 # Facts worked out from `Facts.given` alone (see `compute_facts`): a rule that reads them is
 # keyed by the history itself (`options/_answers.py`).
@@ -114,6 +118,11 @@ class Facts:
     sites: dict[str, tuple[int, int | None]]  # site -> (metastases index, lesions)
     symptoms: list[tuple[int, dt.date, SymptomReport]]
     comorbidities: list[tuple[int, str]]
+    # tumor tests that report MSI, MMR or TMB, oldest first: (index, date, msi, mmr, TMB)
+    markers: tuple[tuple[int, dt.date, str | None, str | None, float | None], ...] = ()
+    # symptom reports with ESAS scores, oldest first: (index, date, ((symptom, score), ...)),
+    # the symptoms the option rules can ask about (`SymptomAtLeast.symptom`)
+    esas: tuple[tuple[int, dt.date, tuple[tuple[str, int | None], ...]], ...] = ()
     side_effect_drugs: list[tuple[dt.date, str]] = field(default_factory=list)
     # Unions over `given`: most rules ask about drugs this person never had, and one set
     # look answers that without walking the history (see rules.py fast paths).
@@ -335,6 +344,20 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
 
     symptoms = [(i, s.date, s) for i, s in enumerate(file.symptoms) if s.date <= as_of]
     symptoms.sort(key=lambda t: (t[1], t[0]))
+    esas = tuple(
+        [
+            (i, day, tuple([(name, getattr(report.esas, name)) for name in _ESAS_ASKED]))
+            for i, day, report in symptoms
+            if report.esas is not None
+        ]
+    )
+    markers = tuple(
+        [
+            (i, t.date, t.msi, t.mmr, t.tmb_mut_per_mb)
+            for i, t in tumor
+            if t.msi is not None or t.mmr is not None or t.tmb_mut_per_mb is not None
+        ]
+    )
     comorbidities = [
         (i, name_key(c.condition))
         for i, c in enumerate(file.comorbidities)
@@ -393,6 +416,8 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         sites=sites,
         symptoms=symptoms,
         comorbidities=comorbidities,
+        markers=markers,
+        esas=esas,
         side_effect_drugs=side_effect_drugs,
         given_drugs=frozenset().union(*(g.drugs for g in given)),
         given_classes=frozenset().union(*(g.classes for g in given)),

@@ -20,7 +20,7 @@ when it holds `max_kept` keys, so memory stays bounded.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from itertools import chain, count
+from itertools import count
 from operator import itemgetter
 from typing import Any
 
@@ -50,14 +50,28 @@ def sort_number(option: Option, order: dict[str, int], width: int, at: int) -> i
 
 class Built:
     """One part as built for one set of facts: its options in knowledge-base order, and for
-    each group order (by number) the options with the number each sorts by."""
+    each group order (by number) the options with the number each sorts by, worked out the
+    first time a list in that order needs them (`pairs_for`)."""
 
-    __slots__ = ("options", "pairs", "token")
+    __slots__ = ("options", "pairs", "positions", "token")
 
-    def __init__(self, options: tuple[Option, ...], pairs: tuple[Pairs, ...]) -> None:
+    def __init__(
+        self, options: tuple[Option, ...], positions: tuple[int, ...], orders: int
+    ) -> None:
         self.token = next(_TOKENS)
         self.options = options
-        self.pairs = pairs
+        self.positions = positions
+        self.pairs: list[Pairs | None] = [None] * orders
+
+    def pairs_for(self, order_id: int, order: dict[str, int], width: int) -> Pairs:
+        pairs = tuple(
+            [
+                (sort_number(o, order, width, at), o)
+                for o, at in zip(self.options, self.positions, strict=True)
+            ]
+        )
+        self.pairs[order_id] = pairs
+        return pairs
 
 
 class Cluster:
@@ -76,31 +90,20 @@ class Cluster:
         self.pick = picker(reads)
         self.kept: dict[Hashable, Built] = {}
 
-    def keep(
-        self,
-        key: Hashable,
-        options: tuple[Option, ...],
-        orders: Sequence[dict[str, int]],
-        width: int,
-        max_kept: int,
-    ) -> Built:
+    def keep(self, key: Hashable, options: tuple[Option, ...], orders: int, max_kept: int) -> Built:
         """Keeps the part built for `key` (the table is emptied first when full)."""
         if len(self.kept) >= max_kept:
             self.kept.clear()
-        pairs = tuple(
-            tuple(
-                [
-                    (sort_number(o, order, width, at), o)
-                    for o, at in zip(options, self.positions, strict=True)
-                ]
-            )
-            for order in orders
-        )
-        built = self.kept[key] = Built(options, pairs)
+        built = self.kept[key] = Built(options, self.positions, orders)
         return built
 
 
-def merge(parts: Sequence[Built], order_id: int) -> tuple[Option, ...]:
+def merge(
+    parts: Sequence[Built], order_id: int, order: dict[str, int], width: int
+) -> tuple[Option, ...]:
     """The parts' options in one list: by group, then verdict, then knowledge-base order."""
-    by_number = dict(chain.from_iterable([part.pairs[order_id] for part in parts]))
+    by_number: dict[int, Option] = {}
+    for part in parts:
+        pairs = part.pairs[order_id]
+        by_number.update(pairs if pairs is not None else part.pairs_for(order_id, order, width))
     return tuple(map(by_number.__getitem__, sorted(by_number)))

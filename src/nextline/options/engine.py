@@ -15,6 +15,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from nextline.errors import KnowledgeInvalid, Problem
@@ -111,7 +112,10 @@ class _Compiled:
     picks: tuple[Callable[[Any], Hashable], ...] = ()  # of each cluster
     tables: tuple[dict[Hashable, Built], ...] = ()  # each cluster's kept parts
     caution_conditions: list[Any] = field(default_factory=list)  # distinct, in row order
-    default_numbers: tuple[int, ...] = ()  # by rule key: the never-given answers' numbers
+    # the numbers of the never-given answers of the rules about past treatment, and where
+    # each of those rules (by key) is among them
+    default_numbers: tuple[int, ...] = ()
+    history_at: dict[int, int] = field(default_factory=dict)
 
 
 class _Memo:
@@ -345,13 +349,25 @@ def _compile_parts(c: _Compiled) -> None:
     each caution condition holds."""
     a = c.answers
     facts = len(a.names)
-    rules = 1 + max(c.rule_keys.values(), default=-1)
-    tail = facts + rules
+    # where each rule's answer number is in the row: each group's rules in turn (a person's
+    # numbers are the groups' kept numbers one after another), the rules that read the
+    # record, then the rules about past treatment (their never-given answers, but for the
+    # few the person's history touches)
+    at: dict[int, int] = {}
+    for group in a.groups:
+        for key in group.keys:
+            at[key] = facts + len(at)
+    for key, _, _ in a.plain:
+        at[key] = facts + len(at)
+    history_keys = list(c.never_given_answers)
+    for key in history_keys:
+        at[key] = facts + len(at)
+    tail = facts + len(at)
     conditions: dict[str, int] = {}  # a condition (as JSON) -> its place among them
     for regimen in c.options.regimens.values():
         for caution in regimen.cautions:
-            at = conditions.setdefault(caution.condition.model_dump_json(), len(conditions))
-            if at == len(c.caution_conditions):
+            place = conditions.setdefault(caution.condition.model_dump_json(), len(conditions))
+            if place == len(c.caution_conditions):
                 c.caution_conditions.append(caution.condition)
     # Options of one group (as the knowledge base groups them) read much the same facts: a
     # part is up to `_PART_SIZE` of them, in knowledge-base order. Fewer, larger parts cost
@@ -361,7 +377,7 @@ def _compile_parts(c: _Compiled) -> None:
     for regimen in c.options.regimens.values():
         # the answers of its rules, the side effects of the history, approval dates when it
         # has any, whether each of its cautions holds
-        reads = {facts + key for key in c.regimen_keys[regimen.id]} | {tail + _SIDE}
+        reads = {at[key] for key in c.regimen_keys[regimen.id]} | {tail + _SIDE}
         if c.regimen_approvals[regimen.id]:
             reads.add(tail + _APPROVALS)
         for caution in regimen.cautions:
@@ -370,7 +386,7 @@ def _compile_parts(c: _Compiled) -> None:
         by_group.setdefault(groups, []).append((position, regimen, reads))
         position += 1
     for plan in c.non_drug_plans:
-        reads = {facts + key for key in plan.keys} | {tail + _EXTRAS}
+        reads = {at[key] for key in plan.keys} | {tail + _EXTRAS}
         by_group.setdefault((plan.group_id,), []).append((position, plan, reads))
         position += 1
     clusters = tuple(
@@ -382,13 +398,12 @@ def _compile_parts(c: _Compiled) -> None:
         for members in by_group.values()
         for chunk in (members[i : i + _PART_SIZE] for i in range(0, len(members), _PART_SIZE))
     )
-    test_reads = {facts + c.rule_keys[id(r)] for t in c.options.tests.values() for r in t.when}
+    test_reads = {at[c.rule_keys[id(r)]] for t in c.options.tests.values() for r in t.when}
     test_reads.update(a.position[name] for name in _GAP_FACTS)
     # a rule about past treatment that names nothing a person had keeps its never-given
-    # answer; every other rule's number is put in its place for each person
-    default = [-1] * rules
-    for key, answer in c.never_given_answers.items():
-        default[key] = a.number(answer)
+    # answer; the history's answers are put in their places for each person
+    c.history_at.update({key: i for i, key in enumerate(history_keys)})
+    default = [a.number(c.never_given_answers[key]) for key in history_keys]
     for subtype in dict.fromkeys((*c.group_rank, *_SUBTYPES)):
         rank = c.group_rank.get(subtype or _DEFAULT_SUBTYPE) or next(iter(c.group_rank.values()))
         for crisis in (False, True):
@@ -904,27 +919,26 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
         if f.given
         else None
     )
+    # the numbers of every rule's answer, in the order `_compile_parts` placed them
+    row += chain.from_iterable([found[3] for found in kept])
+    row += [a.number(answer) for _, answer in plain]
     numbers = list(c.default_numbers)
-    for found in kept:
-        for rule, number in zip(found[2], found[3], strict=True):
-            numbers[rule] = number
-    for rule, answer in plain:
-        numbers[rule] = a.number(answer)
     if history is not None:
+        history_at = c.history_at
         for rule, number in zip(history[2], history[3], strict=True):
-            numbers[rule] = number
+            numbers[history_at[rule]] = number
     row += numbers
     row += _row_tail(c, f, row[a.position["given"]])
     memo = c.memo
     keys = [pick(row) for pick in c.picks]
     looked: list[Built | None] = list(map(dict.get, c.tables, keys))
     person = _Person(c, f, kept, plain, history)
-    orders, width, most = c.order_list, c.width, memo.LISTS_MAX
+    orders, most = len(c.order_list), memo.LISTS_MAX
     # a part no one had yet is built and kept
     parts: list[Built] = [
         part
         if part is not None
-        else c.clusters[i].keep(keys[i], person.build(c.clusters[i]), orders, width, most)
+        else c.clusters[i].keep(keys[i], person.build(c.clusters[i]), orders, most)
         for i, part in enumerate(looked)
     ]
     order_id = c.orders[(subtype, crisis)]
@@ -933,7 +947,7 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     options = memo.lists.get(key)
     if options is None:
         memo.trim_lists()
-        options = memo.lists[key] = merge(parts, order_id)
+        options = memo.lists[key] = merge(parts, order_id, c.order_list[order_id], c.width)
     test_key = c.test_pick(row)
     tests = memo.tests.get(test_key)
     if tests is None:
