@@ -899,6 +899,31 @@ class _Person:
         return _tests(self.c, self.f, check)
 
 
+def _row(c: _Compiled, f: Facts) -> tuple[list[Any], _Person]:
+    """The person's row: the facts the rules read (`Answers.values`), the number of each
+    rule's answer (in the order `_compile_parts` placed them), then what `_row_tail` adds;
+    and the person, to build a part no one had yet."""
+    a = c.answers
+    row = a.values(f)
+    kept = a.kept(row, f)
+    plain = a.plain_answers(f)
+    history = (
+        a.history_answers(f, lambda g: _touched(c, g), row[a.position["given"]])
+        if f.given
+        else None
+    )
+    row += chain.from_iterable([found[3] for found in kept])
+    row += [a.number(answer) for _, answer in plain]
+    numbers = list(c.default_numbers)
+    if history is not None:
+        history_at = c.history_at
+        for rule, number in zip(history[2], history[3], strict=True):
+            numbers[history_at[rule]] = number
+    row += numbers
+    row += _row_tail(c, f, row[a.position["given"]])
+    return row, _Person(c, f, kept, plain, history)
+
+
 def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> OptionsResult:
     """Every option for `record` as of `as_of`, grouped for discussion with the care team.
 
@@ -910,29 +935,10 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     f = compute_facts(record, kb, as_of)
     subtype = subtype_of(f)
     crisis = f.visceral_crisis_path is not None
-    a = c.answers
-    row = a.values(f)
-    kept = a.kept(row, f)
-    plain = a.plain_answers(f)
-    history = (
-        a.history_answers(f, lambda g: _touched(c, g), row[a.position["given"]])
-        if f.given
-        else None
-    )
-    # the numbers of every rule's answer, in the order `_compile_parts` placed them
-    row += chain.from_iterable([found[3] for found in kept])
-    row += [a.number(answer) for _, answer in plain]
-    numbers = list(c.default_numbers)
-    if history is not None:
-        history_at = c.history_at
-        for rule, number in zip(history[2], history[3], strict=True):
-            numbers[history_at[rule]] = number
-    row += numbers
-    row += _row_tail(c, f, row[a.position["given"]])
+    row, person = _row(c, f)
     memo = c.memo
     keys = [pick(row) for pick in c.picks]
     looked: list[Built | None] = list(map(dict.get, c.tables, keys))
-    person = _Person(c, f, kept, plain, history)
     orders, most = len(c.order_list), memo.LISTS_MAX
     # a part no one had yet is built and kept
     parts: list[Built] = [
