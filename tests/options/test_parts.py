@@ -127,7 +127,7 @@ def test_kept_answers_equal_a_fresh_engine_for_invented_people(
         record = build_record(validate_patient_data(varied_person(rng, i)), kb, DATES[-1])
         invented.append((record, data.draw(st.sampled_from(DATES))))
     cold = [_cold(kb, record, as_of) for record, as_of in invented]
-    for record, as_of in [*people, *invented]:  # everything kept that others could share
+    for record, as_of in [*people[:40], *invented]:  # kept answers others could share
         list_options(record, kb, as_of)
     warm = [list_options(record, kb, as_of).to_json() for record, as_of in reversed(invented)]
     assert cold == list(reversed(warm))

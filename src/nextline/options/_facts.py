@@ -303,8 +303,10 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     pdl1_path: str | None = None
     for index, test in tumor:
         path = f"tumor_tests[{index}]"
-        what = f"{test.specimen or ''} {test.test_name or ''}".lower()
-        blood = any(word in what for word in _BLOOD_WORDS)
+        blood = False
+        if test.specimen or test.test_name:  # most tests name neither
+            what = f"{test.specimen or ''} {test.test_name or ''}".lower()
+            blood = any(word in what for word in _BLOOD_WORDS)
         for variant in test.variants:
             genes.setdefault(variant.gene.upper(), []).append(
                 GeneResult(

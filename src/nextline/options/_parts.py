@@ -33,13 +33,14 @@ Pairs = tuple[tuple[int, Option], ...]
 
 
 def picker(positions: Sequence[int]) -> Callable[[Sequence[Any]], Hashable]:
-    """The function that picks `positions` out of a row, as a tuple (the key of what reads
-    them)."""
+    """The function that picks `positions` out of a row: the key of what reads them (a
+    tuple, or the one value when there is one position: every key of one table comes from
+    one picker, so they all have the same shape)."""
     at = tuple(positions)
-    if len(at) > 1:
-        pick: Callable[[Sequence[Any]], Hashable] = itemgetter(*at)
-        return pick
-    return lambda row: tuple([row[i] for i in at])
+    if not at:
+        return lambda row: ()
+    pick: Callable[[Sequence[Any]], Hashable] = itemgetter(*at)
+    return pick
 
 
 def sort_number(option: Option, order: dict[str, int], width: int, at: int) -> int:
