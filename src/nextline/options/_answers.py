@@ -4,10 +4,16 @@ Why: a rule's evaluator is a pure function of a few facts about the person (`rul
 names them: HER2 category and its record entry, menopausal status, the treatment history),
 and across people those facts repeat. The rules that read the same facts are answered
 together once for each distinct set of values, and the answers are kept for the next person
-with the same values; working out the key is a few attribute reads, where evaluating the
-rules built dozens of reasons per person. The key holds every fact the rules read, so a kept
-answer is the one evaluating again would give (tests/options/test_answers.py proves that no
-evaluator reads a fact its entry in `READS` leaves out).
+with the same values. The key holds every fact the rules read, so a kept answer is the one
+evaluating again would give (tests/options/test_answers.py proves that no evaluator reads a
+fact its entry in `READS` leaves out).
+
+The facts every group reads are read off the person in one pass (`Answers.values`): the
+containers (dicts, lists) as tuples, the treatment history as a number that stands for it
+(`history_token`), so each group's key is picked out of that one row without hashing the
+history again. Each kept set of answers carries a number of its own (a token, never given
+twice), so what is built from the answers (the engine's options) can be kept by a few
+numbers instead of the answers themselves.
 
 Rules that read the record itself (`READS` None) are evaluated for every person. Pure, like
 the engine: what is kept depends only on the knowledge base and the facts; each kept table
@@ -17,17 +23,26 @@ is emptied when it holds `MAX` keys, so memory stays bounded.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from itertools import count
 from operator import attrgetter
 from typing import Any
 
 from nextline.knowledge.options_schema import Rule
 from nextline.options._facts import FROM_GIVEN, Facts
+from nextline.options._parts import picker
 from nextline.options.rules import Check, reads
 
 Eager = tuple[int, Callable[[Any, Facts], Check], Rule]  # key, evaluator, rule
+# A token (never given twice), the answers by rule key, and the same answers as the rule
+# keys and the number that stands for each answer (`Answers.number`).
+Kept = tuple[int, dict[int, Check], tuple[int, ...], tuple[int, ...]]
 
 # Facts held in dicts and lists: their key is the same values as tuples.
 _CONTAINERS = frozenset({"genes", "germline_tested", "sites", "comorbidities"})
+
+# Tokens for kept answers and histories: one counter for the process, so a token once given
+# never stands for anything else, even after a table is emptied.
+_TOKENS = count(1)
 
 
 def key_names(names: Sequence[str]) -> tuple[str, ...]:
@@ -38,7 +53,7 @@ def key_names(names: Sequence[str]) -> tuple[str, ...]:
 
 def _frozen(value: Any) -> Hashable:
     if isinstance(value, dict):
-        return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in value.items())
+        return tuple([(k, tuple(v) if isinstance(v, list) else v) for k, v in value.items()])
     if isinstance(value, list):
         return tuple(value)
     hashable: Hashable = value
@@ -46,7 +61,8 @@ def _frozen(value: Any) -> Hashable:
 
 
 def key_of(names: tuple[str, ...]) -> Callable[[Facts], Hashable]:
-    """The function that gives the key of a person's facts for rules reading `names`."""
+    """The function that gives the key of a person's facts for rules reading `names` (the
+    facts themselves, containers as tuples; `Answers` uses the one-row form instead)."""
     if not _CONTAINERS.intersection(names):
         get: Callable[[Facts], Hashable] = attrgetter(*names)
         return get
@@ -60,20 +76,24 @@ def key_of(names: tuple[str, ...]) -> Callable[[Facts], Hashable]:
 class _Group:
     """Rules that read the same facts, with their answers kept per distinct set of values."""
 
-    __slots__ = ("kept", "key", "rules")
+    __slots__ = ("kept", "keys", "names", "pick", "rules")
 
     def __init__(self, names: tuple[str, ...]) -> None:
-        self.key = key_of(names)
+        self.names = names
+        self.keys: tuple[int, ...] = ()  # the rule keys, in `rules` order
+        self.pick: Callable[[Sequence[Any]], Hashable] = picker([])  # set by `Answers`
         self.rules: list[Eager] = []
-        self.kept: dict[Hashable, dict[int, Check]] = {}
+        self.kept: dict[Hashable, Kept] = {}
 
 
 class Answers:
-    """Answers every rule of the knowledge base for one person (`fill`), keeping them."""
+    """Answers every rule of the knowledge base for one person (`fill`), keeping them.
 
-    MAX = 5_000  # kept keys per group of rules
+    `extra` names facts the caller wants in the row too (`values`), for its own keys."""
 
-    def __init__(self, always: list[Eager]) -> None:
+    MAX = 5_000  # kept keys per group of rules; kept histories
+
+    def __init__(self, always: list[Eager], extra: Sequence[str] = ()) -> None:
         groups: dict[tuple[str, ...], _Group] = {}
         self.plain: list[Eager] = []  # rules that read the record: evaluated every time
         for eager in always:
@@ -87,43 +107,109 @@ class Answers:
                 group = groups[names] = _Group(names)
             group.rules.append(eager)
         self.groups = list(groups.values())
+        every = {"given", *extra, *(n for g in self.groups for n in g.names)}
+        self.names: tuple[str, ...] = tuple(sorted(every))
+        self.position = {name: i for i, name in enumerate(self.names)}
+        self._row: Callable[[Facts], tuple[Any, ...]] = attrgetter(*self.names)
+        self._containers = tuple(self.position[n] for n in sorted(_CONTAINERS & every))
+        self._given = self.position["given"]
+        for group in self.groups:
+            group.pick = picker([self.position[n] for n in group.names])
+            group.keys = tuple(k for k, _, _ in group.rules)
+        # each distinct answer seen, and the number that stands for it
+        self.numbers: dict[Check, int] = {}
         # rules about past treatment a person had something of (`engine.list_options` picks
         # them): every one reads the history and at most the date the cancer spread
-        self.history: dict[Hashable, dict[int, Check]] = {}
+        self.history: dict[Hashable, Kept] = {}
+        # each distinct treatment history seen, and the token that stands for it
+        self.histories: dict[Hashable, int] = {}
 
-    def fill(self, answers: dict[int, Check], f: Facts) -> list[object]:
-        """Every rule that is not about past treatment, answered for `f` into `answers`.
+    def history_token(self, given: Hashable) -> int:
+        """The number that stands for this treatment history (equal histories, one number,
+        while it is kept; a number is never reused for another history)."""
+        token = self.histories.get(given)
+        if token is None:
+            if len(self.histories) >= self.MAX:
+                self.histories.clear()
+            token = self.histories[given] = next(_TOKENS)
+        return token
 
-        Returns what the answers came from: the kept table of each group of rules (one
-        object per distinct set of values, so its identity stands for them while it is
-        held) and each answer worked out afresh."""
-        came_from: list[object] = []
+    def number(self, answer: Check) -> int:
+        """The number that stands for this answer (equal answers, one number, while it is
+        kept; a number is never reused for another answer)."""
+        found = self.numbers.get(answer)
+        if found is None:
+            if len(self.numbers) >= 20 * self.MAX:
+                self.numbers.clear()
+            found = self.numbers[answer] = next(_TOKENS)
+        return found
+
+    def _kept(self, keys: tuple[int, ...], answers: dict[int, Check]) -> Kept:
+        numbers = tuple([self.number(answers[k]) for k in keys])
+        return (next(_TOKENS), answers, keys, numbers)
+
+    def values(self, f: Facts) -> list[Any]:
+        """Every fact the groups (and `extra`) read, in `names` order, each hashable: the
+        containers as tuples, the history as its token."""
+        row = list(self._row(f))
+        for i in self._containers:
+            row[i] = _frozen(row[i])
+        row[self._given] = self.history_token(row[self._given])
+        return row
+
+    def kept(self, row: Sequence[Any], f: Facts) -> list[Kept]:
+        """Each group's kept answers for the person with facts `f` (and `row`, its values)."""
+        out: list[Kept] = []
         for group in self.groups:
-            key = group.key(f)
+            key = group.pick(row)
             found = group.kept.get(key)
             if found is None:
                 if len(group.kept) >= self.MAX:
                     group.kept.clear()
-                found = group.kept[key] = {k: ev(rule, f) for k, ev, rule in group.rules}
+                answers = {k: ev(rule, f) for k, ev, rule in group.rules}
+                found = group.kept[key] = self._kept(group.keys, answers)
+            out.append(found)
+        return out
+
+    def plain_answers(self, f: Facts) -> list[tuple[int, Check]]:
+        """The answers of the rules that read the record, worked out afresh."""
+        return [(k, evaluator(rule, f)) for k, evaluator, rule in self.plain]
+
+    def fill(self, answers: dict[int, Check], f: Facts) -> list[object]:
+        """Every rule that is not about past treatment, answered for `f` into `answers`.
+
+        Returns what the answers came from: the token of each group's kept answers and each
+        answer worked out afresh."""
+        came_from: list[object] = []
+        for token, found, _, _ in self.kept(self.values(f), f):
             answers.update(found)
-            came_from.append(found)
-        for k, evaluator, rule in self.plain:
-            came_from.append(answer := evaluator(rule, f))
+            came_from.append(token)
+        for k, answer in self.plain_answers(f):
+            came_from.append(answer)
             answers[k] = answer
         return came_from
 
-    def history_answers(self, f: Facts, pick: Callable[[Facts], list[Eager]]) -> dict[int, Check]:
+    def history_answers(
+        self, f: Facts, pick: Callable[[Facts], list[Eager]], token: int | None = None
+    ) -> Kept:
         """The answers of the rules `pick` finds for `f`'s treatment history (rules about
-        what was given): all read the history (`FROM_GIVEN`) and the date the cancer spread."""
-        key = (f.given, f.metastatic_since)
+        what was given): all read the history (`FROM_GIVEN`) and the date the cancer spread.
+        `token` is the history's (`history_token`), when the caller has it."""
+        if token is None:
+            token = self.history_token(f.given)
+        key = (token, f.metastatic_since)
         found = self.history.get(key)
         if found is None:
             if len(self.history) >= self.MAX:
                 self.history.clear()
-            found = self.history[key] = {k: ev(rule, f) for k, ev, rule in pick(f)}
+            touched = pick(f)
+            answers = {k: ev(rule, f) for k, ev, rule in touched}
+            found = self.history[key] = self._kept(tuple(k for k, _, _ in touched), answers)
         return found
 
     def clear(self) -> None:
         for group in self.groups:
             group.kept.clear()
         self.history.clear()
+        self.histories.clear()
+        self.numbers.clear()

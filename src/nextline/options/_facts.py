@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple, get_args
 
 from nextline.assess.recist import assess_one_line  # read-only: is the running line growing?
 from nextline.facts import (
@@ -21,9 +22,11 @@ from nextline.facts import (
     stopped_working,
 )
 from nextline.knowledge import Knowledge, name_key
+from nextline.knowledge.options_schema import SymptomAtLeast
 from nextline.record import PatientRecord
-from nextline.record.file_models import SymptomReport
-from nextline.record.record import Line
+from nextline.record.file_models import SymptomReport, TumorTest
+from nextline.record.receptors import her2_category, receptor_status
+from nextline.record.record import Line, ReceptorReading
 
 _OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
@@ -31,6 +34,9 @@ _SUPPRESSION_CLASSES = frozenset({"gnrh_agonist"})
 # A tumor test on blood (liquid biopsy, ctDNA): its "not detected" can miss a change.
 _BLOOD_WORDS = ("blood", "plasma", "ctdna", "cfdna", "liquid", "guardant", "foundationone liquid")
 
+
+# The ESAS symptoms option rules can ask about (`symptom_at_least`).
+_ESAS_ASKED: tuple[str, ...] = get_args(SymptomAtLeast.model_fields["symptom"].annotation)
 
 # Facts worked out from `Facts.given` alone (see `compute_facts`): a rule that reads them is
 # keyed by the history itself (`options/_answers.py`).
@@ -74,8 +80,10 @@ class Given:
         return ""
 
 
-@dataclass(frozen=True, slots=True)
-class GeneResult:
+class GeneResult(NamedTuple):
+    """One gene's result in one test (a named tuple: quick to build and to hash, as the
+    engine keys kept answers by these)."""
+
     path: str
     date: dt.date
     detected: bool
@@ -110,6 +118,11 @@ class Facts:
     sites: dict[str, tuple[int, int | None]]  # site -> (metastases index, lesions)
     symptoms: list[tuple[int, dt.date, SymptomReport]]
     comorbidities: list[tuple[int, str]]
+    # tumor tests that report MSI, MMR or TMB, oldest first: (index, date, msi, mmr, TMB)
+    markers: tuple[tuple[int, dt.date, str | None, str | None, float | None], ...] = ()
+    # symptom reports with ESAS scores, oldest first: (index, date, ((symptom, score), ...)),
+    # the symptoms the option rules can ask about (`SymptomAtLeast.symptom`)
+    esas: tuple[tuple[int, dt.date, tuple[tuple[str, int | None], ...]], ...] = ()
     side_effect_drugs: list[tuple[dt.date, str]] = field(default_factory=list)
     # Unions over `given`: most rules ask about drugs this person never had, and one set
     # look answers that without walking the history (see rules.py fast paths).
@@ -128,6 +141,31 @@ class Facts:
         return self.genes.get(gene.upper(), [])
 
 
+class _Lookups:
+    """What facts derive from the knowledge base alone (a drug with what it contains, the
+    families of a set of classes, the adjuvant window of a set of classes), worked out once
+    per knowledge base and kept: the same few drugs and classes come back for every person."""
+
+    __slots__ = ("expanded", "families", "kb", "windows")
+
+    def __init__(self, kb: Knowledge) -> None:
+        self.kb = kb
+        self.expanded: dict[str, frozenset[str]] = {}
+        self.families: dict[frozenset[str], frozenset[str]] = {}
+        self.windows: dict[tuple[frozenset[str], frozenset[str]], int | None] = {}
+
+
+_LOOKUPS: dict[int, _Lookups] = {}
+
+
+def _lookups(kb: Knowledge) -> _Lookups:
+    found = _LOOKUPS.get(id(kb))
+    if found is None or found.kb is not kb:
+        _LOOKUPS.clear()
+        found = _LOOKUPS[id(kb)] = _Lookups(kb)
+    return found
+
+
 def _expand(kb: Knowledge, drug_id: str) -> frozenset[str]:
     drug = kb.drugs[drug_id]
     return frozenset((drug_id, *drug.contains))
@@ -135,6 +173,13 @@ def _expand(kb: Knowledge, drug_id: str) -> frozenset[str]:
 
 def _families(kb: Knowledge, classes: frozenset[str]) -> frozenset[str]:
     return frozenset(kb.classes[c].family for c in classes if c in kb.classes)
+
+
+def _kept_families(look: _Lookups, classes: frozenset[str]) -> frozenset[str]:
+    found = look.families.get(classes)
+    if found is None:
+        found = look.families[classes] = _families(look.kb, classes)
+    return found
 
 
 def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts:
@@ -151,6 +196,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         if kb.options and (kb.options.stopped_working)
         else []
     )
+    look = _lookups(kb)
     lines = record.lines_as_of(as_of)
     growing_line = _line_growing_on_scans(record, kb, as_of, lines)
     for entry in record.therapies_as_of(as_of):
@@ -167,23 +213,36 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         for ref in entry.drugs:
             if ref.drug_id is None:
                 continue
-            expanded = _expand(kb, ref.drug_id)
+            expanded = look.expanded.get(ref.drug_id)
+            if expanded is None:
+                expanded = look.expanded[ref.drug_id] = _expand(kb, ref.drug_id)
             items.append(
-                (ref.name, expanded, ref.classes, _families(kb, ref.classes - _SUPPRESSION_CLASSES))
+                (
+                    ref.name,
+                    expanded,
+                    ref.classes,
+                    _kept_families(look, ref.classes - _SUPPRESSION_CLASSES),
+                )
             )
             ids |= expanded
             classes |= ref.classes
         if "gnrh_agonist" in classes and entry.active_on(as_of):
             suppression_path = suppression_path or entry.path
-        families = _families(kb, frozenset(classes) - _SUPPRESSION_CLASSES)
+        treating = frozenset(classes) - _SUPPRESSION_CLASSES
+        families = _kept_families(look, treating)
+        window_key = (treating, families - {"supportive"})
+        if window_key in look.windows:
+            window = look.windows[window_key]
+        else:
+            window = look.windows[window_key] = adjuvant_window_months(
+                treating, window_key[1], windows
+            )
         stopped = stopped_working(
             setting=entry.setting,
             start=entry.start,
             stop=entry.stop,
             stop_reason=entry.stop_reason,
-            window_months=adjuvant_window_months(
-                classes - _SUPPRESSION_CLASSES, families - {"supportive"}, windows
-            ),
+            window_months=window,
             metastatic_since=metastatic_since,
             growing_on_scans=growing_line is not None and entry.line == growing_line,
         )
@@ -211,13 +270,22 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         progressions.append(metastatic_since)
     last_progression = max(progressions) if progressions else None
 
-    er, pr = record.er(as_of), record.pr(as_of)
+    tumor = sorted(
+        ((i, t) for i, t in enumerate(file.tumor_tests) if t.date <= as_of),
+        key=lambda pair: (pair[1].date, pair[0]),
+    )
+    er, pr, her2 = _receptors(tumor)
     er_low_path = (
         f"tumor_tests[{er.test_index}]"
         if er.status == "low" and pr.status not in ("positive", "low")
         else None
     )
-    hr_positive = record.hr_positive(as_of)
+    # as `record.hr_positive`: ER or PR positive or low; None when neither was tested
+    hr_positive: bool | None = False
+    if er.status in ("positive", "low") or pr.status in ("positive", "low"):
+        hr_positive = True
+    elif er.status == "not_tested" and pr.status == "not_tested":
+        hr_positive = None
     if hr_positive is None:
         hr, hr_path, hr_text = "unknown", None, "ER and PR not tested"
     elif hr_positive:
@@ -229,19 +297,16 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         hr, hr_path, hr_text = "negative", f"tumor_tests[{er.test_index}]", "HR-negative"
         if er.test_index is None:
             hr_path = f"tumor_tests[{pr.test_index}]"
-    her2 = record.her2(as_of)
 
     genes: dict[str, list[GeneResult]] = {}
     pdl1_cps: float | None = None
     pdl1_path: str | None = None
-    tumor = sorted(
-        ((i, t) for i, t in enumerate(file.tumor_tests) if t.date <= as_of),
-        key=lambda pair: (pair[1].date, pair[0]),
-    )
     for index, test in tumor:
         path = f"tumor_tests[{index}]"
-        what = f"{test.specimen or ''} {test.test_name or ''}".lower()
-        blood = any(word in what for word in _BLOOD_WORDS)
+        blood = False
+        if test.specimen or test.test_name:  # most tests name neither
+            what = f"{test.specimen or ''} {test.test_name or ''}".lower()
+            blood = any(word in what for word in _BLOOD_WORDS)
         for variant in test.variants:
             genes.setdefault(variant.gene.upper(), []).append(
                 GeneResult(
@@ -281,6 +346,20 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
 
     symptoms = [(i, s.date, s) for i, s in enumerate(file.symptoms) if s.date <= as_of]
     symptoms.sort(key=lambda t: (t[1], t[0]))
+    esas = tuple(
+        [
+            (i, day, tuple([(name, getattr(report.esas, name)) for name in _ESAS_ASKED]))
+            for i, day, report in symptoms
+            if report.esas is not None
+        ]
+    )
+    markers = tuple(
+        [
+            (i, t.date, t.msi, t.mmr, t.tmb_mut_per_mb)
+            for i, t in tumor
+            if t.msi is not None or t.mmr is not None or t.tmb_mut_per_mb is not None
+        ]
+    )
     comorbidities = [
         (i, name_key(c.condition))
         for i, c in enumerate(file.comorbidities)
@@ -339,6 +418,8 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         sites=sites,
         symptoms=symptoms,
         comorbidities=comorbidities,
+        markers=markers,
+        esas=esas,
         side_effect_drugs=side_effect_drugs,
         given_drugs=frozenset().union(*(g.drugs for g in given)),
         given_classes=frozenset().union(*(g.classes for g in given)),
@@ -352,6 +433,33 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         visceral_crisis_path=crisis_path,
         ecog=ecog,
     )
+
+
+_NOT_TESTED = ReceptorReading("not_tested", None, None)
+
+
+def _receptors(
+    tumor: list[tuple[int, TumorTest]],
+) -> tuple[ReceptorReading, ReceptorReading, ReceptorReading]:
+    """The newest ER, PR and HER2 readings among `tumor` (sorted by date, then index), as
+    `record.er`, `record.pr` and `record.her2` find them, in one pass from the newest."""
+    er = pr = her2 = _NOT_TESTED
+    for index, test in reversed(tumor):
+        if er is _NOT_TESTED:
+            status = receptor_status(test.er)
+            if status != "not_tested":
+                er = ReceptorReading(status, test.date, index)
+        if pr is _NOT_TESTED:
+            status = receptor_status(test.pr)
+            if status != "not_tested":
+                pr = ReceptorReading(status, test.date, index)
+        if her2 is _NOT_TESTED:
+            category = her2_category(test.her2)
+            if category != "not_tested":
+                her2 = ReceptorReading(category, test.date, index)
+        if er is not _NOT_TESTED and pr is not _NOT_TESTED and her2 is not _NOT_TESTED:
+            break
+    return er, pr, her2
 
 
 def _line_growing_on_scans(

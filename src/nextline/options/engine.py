@@ -15,6 +15,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from nextline.errors import KnowledgeInvalid, Problem
@@ -28,8 +29,9 @@ from nextline.knowledge.options_schema import (
     Rule,
     TestToConsider,
 )
-from nextline.options._answers import Answers
+from nextline.options._answers import Answers, Kept
 from nextline.options._facts import Facts, compute_facts
+from nextline.options._parts import Built, Cluster, merge, picker
 from nextline.options.models import (
     CautionNote,
     EndocrineSensitivityNote,
@@ -98,6 +100,22 @@ class _Compiled:
     caution_labs: tuple[str, ...] = ()
     # Rule answers kept by the facts each rule reads (`_answers.py`; built from `always`).
     answers: Answers = field(default_factory=lambda: Answers([]))
+    # The list in parts, each kept by the facts its options read (`_parts.py`), and the
+    # tests to consider, kept by what they read; positions are in the person's row
+    # (`list_options`: the facts `answers` reads, then what `_Row` adds).
+    clusters: tuple[Cluster, ...] = ()
+    test_pick: Callable[[Any], Hashable] = field(default=lambda row: ())
+    width: int = 1  # more than the number of options (sort numbers, `_parts.Built`)
+    # (subtype, visceral crisis) -> a number for the group order, and the order
+    orders: dict[tuple[str | None, bool], int] = field(default_factory=dict)
+    order_list: list[dict[str, int]] = field(default_factory=list)  # by number
+    picks: tuple[Callable[[Any], Hashable], ...] = ()  # of each cluster
+    tables: tuple[dict[Hashable, Built], ...] = ()  # each cluster's kept parts
+    caution_conditions: list[Any] = field(default_factory=list)  # distinct, in row order
+    # the numbers of the never-given answers of the rules about past treatment, and where
+    # each of those rules (by key) is among them
+    default_numbers: tuple[int, ...] = ()
+    history_at: dict[int, int] = field(default_factory=dict)
 
 
 class _Memo:
@@ -120,10 +138,13 @@ class _Memo:
     MAX = 20_000  # options, with and without cautions
     LISTS_MAX = 10_000  # people's lists
 
-    __slots__ = ("cautions", "lists", "notes", "options")
+    __slots__ = ("caution_hits", "cautions", "clusters", "lists", "notes", "options", "tests")
 
     def __init__(self) -> None:
-        self.lists: dict[tuple[Any, ...], tuple[tuple[Option, ...], list[object]]] = {}
+        self.lists: dict[tuple[Any, ...], tuple[Option, ...]] = {}
+        self.tests: dict[Hashable, tuple[TestSuggestion, ...]] = {}
+        self.clusters: tuple[Cluster, ...] = ()  # emptied with the rest (`clear`)
+        self.caution_hits: dict[Hashable, list[tuple[str | None] | None]] = {}
         self.options: dict[tuple[Any, ...], Option] = {}
         self.cautions: dict[tuple[Any, ...], Option] = {}
         self.notes: dict[tuple[int, str | None], CautionNote] = {}
@@ -136,12 +157,18 @@ class _Memo:
             self.notes.clear()
 
     def trim_lists(self) -> None:
-        """Make room for one more list."""
+        """Make room for one more list (and one more set of tests to consider)."""
         if len(self.lists) >= self.LISTS_MAX:
             self.lists.clear()
+        if len(self.tests) >= self.LISTS_MAX:
+            self.tests.clear()
 
     def clear(self) -> None:
         self.lists.clear()
+        self.tests.clear()
+        self.caution_hits.clear()
+        for cluster in self.clusters:
+            cluster.kept.clear()
         self.options.clear()
         self.cautions.clear()
         self.notes.clear()
@@ -207,6 +234,7 @@ def _compile(kb: Knowledge) -> _Compiled:
                         for r in i.rules
                     ),
                     *(r for o in kb.options.non_drug.values() for r in o.applies_when),
+                    *(r for t in kb.options.tests.values() for r in t.when),
                 ]
             }.items()
         ],
@@ -276,7 +304,7 @@ def _compile(kb: Knowledge) -> _Compiled:
         ):
             for name in names:
                 index.setdefault(name, []).append(eager)
-    object.__setattr__(compiled, "answers", Answers(compiled.always))
+    object.__setattr__(compiled, "answers", Answers(compiled.always, _GAP_FACTS))
     object.__setattr__(
         compiled,
         "approval_dates",
@@ -286,34 +314,143 @@ def _compile(kb: Knowledge) -> _Compiled:
         caution.condition.test
         for regimen in kb.options.regimens.values()
         for caution in regimen.cautions
-        if caution.condition.when in ("lab_missing", "lab_below")
+        if caution.condition.when in ("lab_missing", "lab_below", "lab_above")
     ]
     object.__setattr__(compiled, "caution_labs", tuple(dict.fromkeys(labs)))
+    _compile_parts(compiled)
     _COMPILED.clear()
     _COMPILED[id(kb)] = compiled
     return compiled
 
 
-def _option_inputs(c: _Compiled, f: Facts) -> tuple[Hashable, ...]:
-    """What options read of a person besides the rules' answers: which approval dates have
-    passed, the drugs named in side effects (when a drug was stopped for them), and what
-    cautions and the always-available options read (comorbidities, ECOG, the latest result
-    of each lab test a caution names, goals, palliative care)."""
+# What `_test_gap` reads of a person (besides the answers of the tests' rules).
+_GAP_FACTS = (
+    "genes",
+    "germline_tested",
+    "her2",
+    "her2_date",
+    "her2_path",
+    "last_progression",
+    "metastatic_since",
+    "pdl1_cps",
+)
+# What the row of a person holds after the facts `Answers` reads (`Answers.names`) and the
+# number of each rule's answer (by rule key, `Answers.number`); then whether each caution
+# condition holds (`_caution_hit`, one position per distinct condition):
+_APPROVALS, _SIDE, _EXTRAS = range(3)
+_PART_SIZE = 6
+_SUBTYPES = ("her2_positive", "hr_positive_her2_negative", "triple_negative", None)
+
+
+def _compile_parts(c: _Compiled) -> None:
+    """Splits the list into parts by what each option reads (`_parts.py`), as positions in
+    a person's row: the facts `c.answers` reads, then the number of each rule's answer (by
+    rule key), then what `_row_tail` adds (approvals, side effects, extras), then whether
+    each caution condition holds."""
+    a = c.answers
+    facts = len(a.names)
+    # where each rule's answer number is in the row: each group's rules in turn (a person's
+    # numbers are the groups' kept numbers one after another), the rules that read the
+    # record, then the rules about past treatment (their never-given answers, but for the
+    # few the person's history touches)
+    at: dict[int, int] = {}
+    for group in a.groups:
+        for key in group.keys:
+            at[key] = facts + len(at)
+    for key, _, _ in a.plain:
+        at[key] = facts + len(at)
+    history_keys = list(c.never_given_answers)
+    for key in history_keys:
+        at[key] = facts + len(at)
+    tail = facts + len(at)
+    conditions: dict[str, int] = {}  # a condition (as JSON) -> its place among them
+    for regimen in c.options.regimens.values():
+        for caution in regimen.cautions:
+            place = conditions.setdefault(caution.condition.model_dump_json(), len(conditions))
+            if place == len(c.caution_conditions):
+                c.caution_conditions.append(caution.condition)
+    # Options of one group (as the knowledge base groups them) read much the same facts: a
+    # part is up to `_PART_SIZE` of them, in knowledge-base order. Fewer, larger parts cost
+    # less to put together for each person; smaller ones are shared by more people.
+    by_group: dict[tuple[str, ...], list[tuple[int, Regimen | _NonDrugPlan, set[int]]]] = {}
+    position = 0
+    for regimen in c.options.regimens.values():
+        # the answers of its rules, the side effects of the history, approval dates when it
+        # has any, whether each of its cautions holds
+        reads = {at[key] for key in c.regimen_keys[regimen.id]} | {tail + _SIDE}
+        if c.regimen_approvals[regimen.id]:
+            reads.add(tail + _APPROVALS)
+        for caution in regimen.cautions:
+            reads.add(tail + 3 + conditions[caution.condition.model_dump_json()])
+        groups = tuple(dict.fromkeys(plan.group_id for plan in c.plans[regimen.id]))
+        by_group.setdefault(groups, []).append((position, regimen, reads))
+        position += 1
+    for plan in c.non_drug_plans:
+        reads = {at[key] for key in plan.keys} | {tail + _EXTRAS}
+        by_group.setdefault((plan.group_id,), []).append((position, plan, reads))
+        position += 1
+    clusters = tuple(
+        Cluster(
+            tuple(sorted(set().union(*(reads for _, _, reads in chunk)))),
+            tuple(at for at, _, _ in chunk),
+            tuple(item for _, item, _ in chunk),
+        )
+        for members in by_group.values()
+        for chunk in (members[i : i + _PART_SIZE] for i in range(0, len(members), _PART_SIZE))
+    )
+    test_reads = {at[c.rule_keys[id(r)]] for t in c.options.tests.values() for r in t.when}
+    test_reads.update(a.position[name] for name in _GAP_FACTS)
+    # a rule about past treatment that names nothing a person had keeps its never-given
+    # answer; the history's answers are put in their places for each person
+    c.history_at.update({key: i for i, key in enumerate(history_keys)})
+    default = [a.number(c.never_given_answers[key]) for key in history_keys]
+    for subtype in dict.fromkeys((*c.group_rank, *_SUBTYPES)):
+        rank = c.group_rank.get(subtype or _DEFAULT_SUBTYPE) or next(iter(c.group_rank.values()))
+        for crisis in (False, True):
+            c.orders[(subtype, crisis)] = len(c.order_list)
+            c.order_list.append(_crisis_rank(rank) if crisis else rank)
+    object.__setattr__(c, "clusters", clusters)
+    object.__setattr__(c, "picks", tuple(cluster.pick for cluster in clusters))
+    object.__setattr__(c, "tables", tuple(cluster.kept for cluster in clusters))
+    object.__setattr__(c, "test_pick", picker(sorted(test_reads)))
+    object.__setattr__(c, "width", position + 1)
+    object.__setattr__(c, "default_numbers", tuple(default))
+    c.memo.clusters = clusters
+
+
+def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
+    """What options read of a person besides the rules' answers (in `_APPROVALS`... order):
+    which approval dates have passed, the side effects (the drugs named in them and the
+    history, when a drug was stopped for them: `history` is its token), what the
+    always-available options read (goals, palliative care); then whether each caution
+    condition holds, kept by what the conditions read (comorbidities, ECOG, the latest
+    result of each lab test a caution names, the history)."""
     file = f.record.file
     goals = file.goals
     labs = []
     for test in c.caution_labs:
         latest = f.record.latest_lab(test, f.as_of)
         labs.append(None if latest is None else (latest.canonical_value, latest.path))
-    return (
+    key = (tuple(f.comorbidities), f.ecog, tuple(labs), history)
+    memo = c.memo
+    hits = memo.caution_hits.get(key)
+    if hits is None:
+        if len(memo.caution_hits) >= memo.LISTS_MAX:
+            memo.caution_hits.clear()
+        hits = memo.caution_hits[key] = [
+            _caution_hit(condition, f) for condition in c.caution_conditions
+        ]
+    return [
         bisect_right(c.approval_dates, f.as_of),
-        tuple(f.side_effect_drugs) if f.stopped_for_side_effects else (),
-        tuple(f.comorbidities),
-        f.ecog,
-        tuple(labs),
-        None if goals is None else (goals.open_to_trials, "treatment_break" in goals.considering),
-        bool(file.palliative_care and file.palliative_care.involved),
-    )
+        (history, tuple(f.side_effect_drugs)) if f.stopped_for_side_effects else (),
+        (
+            None
+            if goals is None
+            else (goals.open_to_trials, "treatment_break" in goals.considering),
+            bool(file.palliative_care and file.palliative_care.involved),
+        ),
+        *hits,
+    ]
 
 
 def _touched(c: _Compiled, f: Facts) -> list[_Eager]:
@@ -425,41 +562,42 @@ def _side_effect_check(regimen: Regimen, f: Facts) -> Check | None:
     return None
 
 
+def _caution_hit(condition: Any, f: Facts) -> tuple[str | None] | None:
+    """Whether a caution's condition holds for this person: None when it does not, else
+    the record entry it rests on (in a tuple, as it may be None)."""
+    when = condition.when
+    if when == "comorbidity_any":
+        words = [w.lower() for w in condition.words]
+        for index, name in f.comorbidities:
+            padded = f" {name} "
+            if any(f" {w} " in padded for w in words):
+                return (f"comorbidities[{index}]",)
+        return None
+    if when == "prior_progression_on_class":
+        grew = [g.path for g in f.given if g.progressed and g.classes & set(condition.classes)]
+        return (", ".join(grew),) if grew else None
+    if when == "always":
+        return (None,)
+    if when == "ecog_at_least":
+        if f.ecog is not None and f.ecog[0] >= condition.value:
+            return (f.ecog[1],)
+        return None
+    latest = f.record.latest_lab(condition.test, f.as_of)
+    if when == "lab_missing":
+        return (None,) if latest is None else None
+    if latest is not None and latest.canonical_value is not None:
+        value = latest.canonical_value
+        if value < condition.value if when == "lab_below" else value > condition.value:
+            return (latest.path,)
+    return None
+
+
 def _caution_notes(c: _Compiled, cautions: list[Caution], f: Facts) -> tuple[CautionNote, ...]:
     notes: list[CautionNote] = []
     for caution in cautions:
-        condition = caution.condition
-        rests_on: str | None = None
-        hit = False
-        if condition.when == "comorbidity_any":
-            words = [w.lower() for w in condition.words]
-            for index, name in f.comorbidities:
-                padded = f" {name} "
-                if any(f" {w} " in padded for w in words):
-                    hit, rests_on = True, f"comorbidities[{index}]"
-                    break
-        elif condition.when == "prior_progression_on_class":
-            grew = [g.path for g in f.given if g.progressed and g.classes & set(condition.classes)]
-            if grew:
-                hit, rests_on = True, ", ".join(grew)
-        elif condition.when == "always":
-            hit = True
-        elif condition.when == "ecog_at_least":
-            if f.ecog is not None and f.ecog[0] >= condition.value:
-                hit, rests_on = True, f.ecog[1]
-        else:
-            latest = f.record.latest_lab(condition.test, f.as_of)
-            if condition.when == "lab_missing":
-                hit = latest is None
-            elif latest is not None and latest.canonical_value is not None:
-                value = latest.canonical_value
-                hit = (
-                    value < condition.value
-                    if condition.when == "lab_below"
-                    else (value > condition.value)
-                )
-                rests_on = latest.path
-        if hit:
+        hit = _caution_hit(caution.condition, f)
+        if hit is not None:
+            (rests_on,) = hit
             kept = c.memo.notes.get((id(caution), rests_on))
             if kept is None:
                 kept = CautionNote(caution.id, caution.text, rests_on, _cite(c, caution.sources))
@@ -714,42 +852,113 @@ def _tests(c: _Compiled, f: Facts, check: _Checks) -> tuple[TestSuggestion, ...]
     return tuple(out)
 
 
+class _Person:
+    """One person's answers as `list_options` found them kept, and the builder of a part of
+    the list the engine has not kept yet (it needs every answer, put together once)."""
+
+    __slots__ = ("_answers", "c", "f", "history", "kept", "plain")
+
+    def __init__(
+        self,
+        c: _Compiled,
+        f: Facts,
+        kept: list[Kept],
+        plain: list[tuple[int, Check]],
+        history: Kept | None,
+    ) -> None:
+        self.c, self.f, self.kept, self.plain, self.history = c, f, kept, plain, history
+        self._answers: dict[int, Check] | None = None
+
+    def answers(self) -> dict[int, Check]:
+        """Every rule's answer: a rule about past treatment that names nothing this person
+        had keeps its never-given answer; the others come from the kept groups."""
+        if self._answers is None:
+            answers = dict(self.c.never_given_answers)
+            for found in self.kept:
+                answers.update(found[1])
+            answers.update(self.plain)
+            if self.history is not None:
+                answers.update(self.history[1])
+            self._answers = answers
+        return self._answers
+
+    def build(self, cluster: Cluster) -> tuple[Option, ...]:
+        c, f, answers = self.c, self.f, self.answers()
+        return tuple(
+            [
+                _non_drug_option(c, item, f, answers)
+                if type(item) is _NonDrugPlan
+                else _regimen_option(c, item, f, answers)
+                for item in cluster.items
+            ]
+        )
+
+    def tests(self) -> tuple[TestSuggestion, ...]:
+        check = _Checks(self.c, self.f)
+        check.cache = self.answers()
+        return _tests(self.c, self.f, check)
+
+
+def _row(c: _Compiled, f: Facts) -> tuple[list[Any], _Person]:
+    """The person's row: the facts the rules read (`Answers.values`), the number of each
+    rule's answer (in the order `_compile_parts` placed them), then what `_row_tail` adds;
+    and the person, to build a part no one had yet."""
+    a = c.answers
+    row = a.values(f)
+    kept = a.kept(row, f)
+    plain = a.plain_answers(f)
+    history = (
+        a.history_answers(f, lambda g: _touched(c, g), row[a.position["given"]])
+        if f.given
+        else None
+    )
+    row += chain.from_iterable([found[3] for found in kept])
+    row += [a.number(answer) for _, answer in plain]
+    numbers = list(c.default_numbers)
+    if history is not None:
+        history_at = c.history_at
+        for rule, number in zip(history[2], history[3], strict=True):
+            numbers[history_at[rule]] = number
+    row += numbers
+    row += _row_tail(c, f, row[a.position["given"]])
+    return row, _Person(c, f, kept, plain, history)
+
+
 def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> OptionsResult:
-    """Every option for `record` as of `as_of`, grouped for discussion with the care team."""
+    """Every option for `record` as of `as_of`, grouped for discussion with the care team.
+
+    The person's facts are read into one row (`Answers.values`); each group of rules'
+    kept answers, the answers of rules that read the record, and what options read besides
+    (`_row_tail`) are added to it; each part of the list (`_parts.py`) is then looked up by
+    the positions of the row its options read, and built only when no one had that part."""
     c = _compile(kb)
     f = compute_facts(record, kb, as_of)
     subtype = subtype_of(f)
-    rank = c.group_rank.get(subtype or _DEFAULT_SUBTYPE) or next(iter(c.group_rank.values()))
-    check = _Checks(c, f)
-    # Every rule answered before any option is built: a rule about past treatment that names
-    # nothing this person had keeps its never-given answer; the others are evaluated.
-    answers = check.cache = dict(c.never_given_answers)
-    came_from = c.answers.fill(answers, f)
-    if f.given:
-        history = c.answers.history_answers(f, lambda g: _touched(c, g))
-        answers.update(history)
-        came_from.append(history)
     crisis = f.visceral_crisis_path is not None
-    # The whole list is kept too, keyed by what the answers came from (a kept table by its
-    # identity: the list keeps the tables, so no other object can take their ids while it
-    # is kept), the subtype and crisis (the order), and the other facts options read.
-    key = (
-        subtype,
-        crisis,
-        *[id(x) if type(x) is dict else x for x in came_from],
-        *_option_inputs(c, f),
-    )
-    kept = c.memo.lists.get(key)
-    if kept is None:
-        options = [_regimen_option(c, r, f, answers) for r in c.options.regimens.values()]
-        options += [_non_drug_option(c, plan, f, answers) for plan in c.non_drug_plans]
-        order = _crisis_rank(rank) if crisis else rank
-        # group, then verdict, then knowledge-base order (a stable sort on the first two);
-        # one number per option (three verdicts per group), which sorts as (group, verdict)
-        unranked = len(order)
-        options.sort(key=lambda o: order.get(o.group, unranked) * 3 + _RANK[o.verdict])
-        c.memo.trim_lists()
-        kept = c.memo.lists[key] = (tuple(options), came_from)
+    row, person = _row(c, f)
+    memo = c.memo
+    keys = [pick(row) for pick in c.picks]
+    looked: list[Built | None] = list(map(dict.get, c.tables, keys))
+    orders, most = len(c.order_list), memo.LISTS_MAX
+    # a part no one had yet is built and kept
+    parts: list[Built] = [
+        part
+        if part is not None
+        else c.clusters[i].keep(keys[i], person.build(c.clusters[i]), orders, most)
+        for i, part in enumerate(looked)
+    ]
+    order_id = c.orders[(subtype, crisis)]
+    # the whole list, kept by its parts and the order (a repeat person: one look-up)
+    key = (order_id, *[part.token for part in parts])
+    options = memo.lists.get(key)
+    if options is None:
+        memo.trim_lists()
+        options = memo.lists[key] = merge(parts, order_id, c.order_list[order_id], c.width)
+    test_key = c.test_pick(row)
+    tests = memo.tests.get(test_key)
+    if tests is None:
+        memo.trim_lists()
+        tests = memo.tests[test_key] = person.tests()
     notes: list[str] = []
     if f.probably_stopped:
         notes.append(
@@ -774,8 +983,8 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
         kb_version=kb.version,
         subtype=subtype,
         next_line=f.metastatic_lines + 1,
-        options=kept[0],
-        tests_to_consider=_tests(c, f, check),
+        options=options,
+        tests_to_consider=tests,
         endocrine_sensitivity=None
         if f.endocrine is None
         else EndocrineSensitivityNote(f.endocrine.status, f.endocrine.text, f.endocrine.rests_on),

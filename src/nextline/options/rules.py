@@ -272,27 +272,23 @@ def tumor_biomarker_high(rule: TumorBiomarkerHigh, f: Facts) -> Check:
     """The newest tumor test that reports any of the markers decides."""
     wanted = set(rule.markers)
     tested: list[str] = []
-    for index, test in sorted(
-        enumerate(f.record.file.tumor_tests), key=lambda pair: (pair[1].date, pair[0])
-    ):
-        if test.date > f.as_of:
-            continue
+    for index, day, msi, mmr, tmb in f.markers:
         path = f"tumor_tests[{index}]"
         found = []
-        if "msi_high" in wanted and test.msi is not None:
+        if "msi_high" in wanted and msi is not None:
             tested.append(path)
-            if test.msi == "high":
+            if msi == "high":
                 found.append("msi_high")
-        if "mmr_deficient" in wanted and test.mmr is not None:
+        if "mmr_deficient" in wanted and mmr is not None:
             tested.append(path)
-            if test.mmr == "deficient":
+            if mmr == "deficient":
                 found.append("mmr_deficient")
-        if "tmb_high" in wanted and test.tmb_mut_per_mb is not None:
+        if "tmb_high" in wanted and tmb is not None:
             tested.append(path)
-            if test.tmb_mut_per_mb >= rule.tmb_min:
+            if tmb >= rule.tmb_min:
                 found.append("tmb_high")
         if found:
-            return Check(MET, f"{_MARKER_WORDS[found[0]]} on {test.date}", path)
+            return Check(MET, f"{_MARKER_WORDS[found[0]]} on {day}", path)
     names = " or ".join(_MARKER_WORDS[m] for m in rule.markers)
     if tested:
         return Check(UNMET, f"the tumor test does not show {names}", tested[-1])
@@ -758,8 +754,8 @@ def brain_lesions_at_most(rule: BrainLesionsAtMost, f: Facts) -> Check:
 
 def symptom_at_least(rule: SymptomAtLeast, f: Facts) -> Check:
     word = rule.symptom.replace("_", " ")
-    for index, day, report in reversed(f.symptoms):
-        score = getattr(report.esas, rule.symptom) if report.esas is not None else None
+    for index, day, scores in reversed(f.esas):
+        score = dict(scores).get(rule.symptom)
         if score is None:
             continue
         text = f"{word} {score}/10 on {day.isoformat()}"
@@ -828,7 +824,7 @@ READS: dict[str, tuple[str, ...] | None] = {
     "hr_status": ("hr", "er_low_path", "hr_text", "hr_path"),
     "her2_category_in": ("her2", "her2_path"),
     "alteration_detected": ("genes", "last_progression"),
-    "tumor_biomarker_high": None,  # the record's tumor tests, as of the date
+    "tumor_biomarker_high": ("markers",),
     "germline_pathogenic": ("genes", "germline_tested"),
     "pdl1_cps_at_least": ("pdl1_cps", "pdl1_path"),
     "menopausal_status_or_ovarian_suppression": ("sex", "menopausal", "suppression_path"),
@@ -844,7 +840,7 @@ READS: dict[str, tuple[str, ...] | None] = {
     "min_prior_lines": ("given",),
     "site_present": ("sites",),
     "brain_lesions_at_most": ("sites",),
-    "symptom_at_least": None,  # symptom reports (records, not values that can be a key)
+    "symptom_at_least": ("esas",),
     "any_of": (),  # what its rules read (`reads`)
 }
 

@@ -1,0 +1,110 @@
+"""A person's list of options, put together from parts kept by the few facts each part reads.
+
+Why: the list is ~67 options, and each option reads only a few of a person's facts (the
+answers of its rules, which approval dates have passed, whether each of its cautions
+applies). Options that read the same facts form a part (`Cluster`); a part is built once for
+each distinct set of those facts and kept (`Built`), so a person new to the engine is mostly
+parts already built for others: an option for HER2-positive cancer is the same "does not
+fit" for everyone with the same HER2-negative result, whatever their genes, sites or
+history. The key of a part is what it reads, as numbers that stand for the answers
+(`_answers.py`), picked out of the person's row: a tuple and a dict look-up per part.
+
+The list is sorted by group (in the subtype's order), then verdict, then knowledge-base
+order. Each part keeps, for each group order, one number per option that sorts exactly that
+way (`Built.pairs`), so the whole list is one sort of small integers.
+
+Pure: what is kept depends only on the knowledge base and the facts; each table is emptied
+when it holds `max_kept` keys, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from itertools import count
+from operator import itemgetter
+from typing import Any
+
+from nextline.options.models import Option
+
+_RANK: dict[str, int] = {"fits": 0, "may_fit": 1, "does_not_fit": 2}
+_TOKENS = count(1)  # one per built part, never reused
+
+Pairs = tuple[tuple[int, Option], ...]
+
+
+def picker(positions: Sequence[int]) -> Callable[[Sequence[Any]], Hashable]:
+    """The function that picks `positions` out of a row: the key of what reads them (a
+    tuple, or the one value when there is one position: every key of one table comes from
+    one picker, so they all have the same shape)."""
+    at = tuple(positions)
+    if not at:
+        return lambda row: ()
+    pick: Callable[[Sequence[Any]], Hashable] = itemgetter(*at)
+    return pick
+
+
+def sort_number(option: Option, order: dict[str, int], width: int, at: int) -> int:
+    """The number `option` sorts by in a list with this group order: its group's rank, then
+    its verdict, then `at` (its place in the knowledge base, less than `width`)."""
+    return (order.get(option.group, len(order)) * 3 + _RANK[option.verdict]) * width + at
+
+
+class Built:
+    """One part as built for one set of facts: its options in knowledge-base order, and for
+    each group order (by number) the options with the number each sorts by, worked out the
+    first time a list in that order needs them (`pairs_for`)."""
+
+    __slots__ = ("options", "pairs", "positions", "token")
+
+    def __init__(
+        self, options: tuple[Option, ...], positions: tuple[int, ...], orders: int
+    ) -> None:
+        self.token = next(_TOKENS)
+        self.options = options
+        self.positions = positions
+        self.pairs: list[Pairs | None] = [None] * orders
+
+    def pairs_for(self, order_id: int, order: dict[str, int], width: int) -> Pairs:
+        pairs = tuple(
+            [
+                (sort_number(o, order, width, at), o)
+                for o, at in zip(self.options, self.positions, strict=True)
+            ]
+        )
+        self.pairs[order_id] = pairs
+        return pairs
+
+
+class Cluster:
+    """Options that read the same facts: `reads` are their positions in the person's row
+    (`engine.list_options`), `positions` the options' places in the knowledge base, `items`
+    what the engine builds them from."""
+
+    __slots__ = ("items", "kept", "pick", "positions", "reads")
+
+    def __init__(
+        self, reads: tuple[int, ...], positions: tuple[int, ...], items: tuple[Any, ...]
+    ) -> None:
+        self.reads = reads
+        self.positions = positions
+        self.items = items
+        self.pick = picker(reads)
+        self.kept: dict[Hashable, Built] = {}
+
+    def keep(self, key: Hashable, options: tuple[Option, ...], orders: int, max_kept: int) -> Built:
+        """Keeps the part built for `key` (the table is emptied first when full)."""
+        if len(self.kept) >= max_kept:
+            self.kept.clear()
+        built = self.kept[key] = Built(options, self.positions, orders)
+        return built
+
+
+def merge(
+    parts: Sequence[Built], order_id: int, order: dict[str, int], width: int
+) -> tuple[Option, ...]:
+    """The parts' options in one list: by group, then verdict, then knowledge-base order."""
+    by_number: dict[int, Option] = {}
+    for part in parts:
+        pairs = part.pairs[order_id]
+        by_number.update(pairs if pairs is not None else part.pairs_for(order_id, order, width))
+    return tuple(map(by_number.__getitem__, sorted(by_number)))
