@@ -32,6 +32,7 @@ from nextline.knowledge.options_schema import (
 from nextline.options._answers import Answers, Kept
 from nextline.options._facts import Facts, compute_facts
 from nextline.options._parts import Built, Cluster, merge, picker
+from nextline.options._same import same_key
 from nextline.options.models import (
     CautionNote,
     EndocrineSensitivityNote,
@@ -207,7 +208,7 @@ def _compile(kb: Knowledge) -> _Compiled:
         return cached
     if kb.options is None:
         raise KnowledgeInvalid([Problem("regimens.yaml", "the knowledge base has no options")])
-    canonical: dict[str, int] = {}
+    canonical: dict[Hashable, int] = {}
     rule_keys: dict[int, int] = {}
     every_rule: list[Rule] = [
         *(rule for r in kb.options.regimens.values() for i in r.indications for rule in i.rules),
@@ -215,7 +216,7 @@ def _compile(kb: Knowledge) -> _Compiled:
         *(rule for t in kb.options.tests.values() for rule in t.when),
     ]
     for rule in every_rule:
-        rule_keys[id(rule)] = canonical.setdefault(rule.model_dump_json(), len(canonical))
+        rule_keys[id(rule)] = canonical.setdefault(same_key(rule), len(canonical))
     compiled = _Compiled(
         kb=kb,
         options=kb.options,
@@ -363,10 +364,10 @@ def _compile_parts(c: _Compiled) -> None:
     for key in history_keys:
         at[key] = facts + len(at)
     tail = facts + len(at)
-    conditions: dict[str, int] = {}  # a condition (as JSON) -> its place among them
+    conditions: dict[Hashable, int] = {}  # a condition (its same_key) -> its place among them
     for regimen in c.options.regimens.values():
         for caution in regimen.cautions:
-            place = conditions.setdefault(caution.condition.model_dump_json(), len(conditions))
+            place = conditions.setdefault(same_key(caution.condition), len(conditions))
             if place == len(c.caution_conditions):
                 c.caution_conditions.append(caution.condition)
     # Options of one group (as the knowledge base groups them) read much the same facts: a
@@ -381,7 +382,7 @@ def _compile_parts(c: _Compiled) -> None:
         if c.regimen_approvals[regimen.id]:
             reads.add(tail + _APPROVALS)
         for caution in regimen.cautions:
-            reads.add(tail + 3 + conditions[caution.condition.model_dump_json()])
+            reads.add(tail + 3 + conditions[same_key(caution.condition)])
         groups = tuple(dict.fromkeys(plan.group_id for plan in c.plans[regimen.id]))
         by_group.setdefault(groups, []).append((position, regimen, reads))
         position += 1
