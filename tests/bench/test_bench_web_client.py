@@ -5,20 +5,13 @@ cookie the server set, as a browser does. Served by a tiny local server in the t
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.bench_scripts import load_bench
 
 
 def _bench_web() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_web", BENCH / "bench_web.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = load_bench("bench_web.py")
     return module
 
 

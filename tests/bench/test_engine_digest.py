@@ -9,24 +9,16 @@ say why in the commit; a speed-up must never need that.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from nextline.knowledge import Knowledge
-
-DIGEST = Path(__file__).resolve().parents[2] / "bench" / "engine_digest.py"
+from tests.bench_scripts import load_bench
 
 
 def _module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("engine_digest", DIGEST)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = load_bench("engine_digest.py")
     return module
 
 

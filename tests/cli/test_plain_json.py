@@ -7,12 +7,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import importlib.util
 import json
-import sys
 import types
 import typing
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,17 +22,13 @@ from nextline.cli._plain_json import NotPlain, plain_data
 from nextline.examples import EXAMPLE_IDS, example_path
 from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
+from tests.bench_scripts import load_bench
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
 runner = CliRunner()
 
 
 def _engine_digest() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("engine_digest", BENCH / "engine_digest.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = load_bench("engine_digest.py")
     return module
 
 

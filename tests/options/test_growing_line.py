@@ -6,18 +6,14 @@ the three examples across their histories."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import random
-import sys
-from pathlib import Path
 
 from nextline.assess import assess_status
 from nextline.examples import EXAMPLE_IDS, example_path
 from nextline.knowledge import Knowledge
 from nextline.options._facts import _line_growing_on_scans
 from nextline.record import PatientFile, PatientRecord, build_record, load_record
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_assess.py"
+from tests.bench_scripts import load_bench
 
 
 def _whole_status_says(record: PatientRecord, kb: Knowledge, day: dt.date) -> int | None:
@@ -30,11 +26,7 @@ def _whole_status_says(record: PatientRecord, kb: Knowledge, day: dt.date) -> in
 
 
 def _invented(kb: Knowledge, n: int) -> list[PatientRecord]:
-    spec = importlib.util.spec_from_file_location("bench_assess_people", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = load_bench("bench_assess.py", "bench_assess_people")
     rng = random.Random(3)
     return [
         build_record(

@@ -3,24 +3,17 @@ every must-exclude option does not fit, and every judgement names a known source
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from nextline.knowledge import Knowledge
-
-RUNNER = Path(__file__).resolve().parents[2] / "bench" / "vignettes" / "run.py"
+from tests.bench_scripts import load_bench
 
 
 def _runner() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nextline_vignettes", RUNNER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = load_bench("vignettes/run.py", "nextline_vignettes")
     return module
 
 

@@ -3,22 +3,16 @@ the BM25 baseline ranks by term weight, and the matcher meets the issue's bar on
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).parents[2] / "bench" / "bench_trials_eval.py"
+from tests.bench_scripts import load_bench
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_trials_eval", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_trials_eval"] = module
-    spec.loader.exec_module(module)
+    module = load_bench("bench_trials_eval.py")
     return module
 
 

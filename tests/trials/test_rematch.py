@@ -5,7 +5,6 @@ reported by id without stopping the run, and one worker or two giving the same d
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import shutil
 import sys
@@ -30,6 +29,7 @@ from nextline.trials.models import Trial
 from nextline.trials.rematch import PersonRematch, chunks, failure, summarise
 from nextline.trials.rematch_run import chunk_size, rematch_all
 from nextline.trials.store import open_trial_store
+from tests.bench_scripts import load_bench
 
 AS_OF = dt.date(2025, 10, 1)
 BENCH = Path(__file__).parents[2] / "bench" / "bench_rematch.py"
@@ -37,11 +37,7 @@ BENCH = Path(__file__).parents[2] / "bench" / "bench_rematch.py"
 
 def _bench() -> ModuleType:
     sys.path.insert(0, str(BENCH.parent))
-    spec = importlib.util.spec_from_file_location("bench_rematch", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_rematch"] = module
-    spec.loader.exec_module(module)
+    module = load_bench("bench_rematch.py")
     return module
 
 

@@ -5,9 +5,6 @@ people (who between them have every kind of option, verdict and test to consider
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -16,16 +13,11 @@ from nextline.knowledge import Knowledge, load_knowledge
 from nextline.plan._inputs import options_data, status_data
 from nextline.plan.questions import questions_from_data
 from nextline.web import engines
-
-DIGEST = Path(__file__).resolve().parents[2] / "bench" / "engine_digest.py"
+from tests.bench_scripts import load_bench
 
 
 def _digest_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("engine_digest", DIGEST)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = load_bench("engine_digest.py")
     return module
 
 
