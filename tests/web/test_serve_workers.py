@@ -99,7 +99,7 @@ def test_the_catalog_is_read_from_start_up_without_any_request(tmp_path: Path) -
     assert warm.state.web.trials_ready() is True
     page = make_client(warm).get(f"/people/{MARIA}/trials")
     assert page.status_code == 200
-    assert warm.state.web.trial_catalog(warm.state.web.kb).trials == 4
+    assert warm.state.web.trial_catalog(warm.state.web.kb)["trials"] == 4
     titles = [p.title for p in warm.state.web.trial_data(warm.state.web.kb).everything.plans]
     assert len(titles) == 4
     assert any(title in page.text for title in titles)

@@ -363,7 +363,7 @@ def get_trials(
     return {
         "patient": record.id,
         "as_of": day.isoformat(),
-        "catalog": catalog.metadata(),
+        "catalog": catalog,
         "matches": [m.as_json() for m in shown],
     }
 

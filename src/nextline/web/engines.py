@@ -87,7 +87,7 @@ def briefing_trials(
         return None
     data = state.trial_data(kb)
     matches = match_trials(record, kb, data.breast, day, limit=BRIEFING_TRIALS)
-    return {"catalog": as_data(data.catalog.metadata()), "matches": as_data(matches)}
+    return {"catalog": as_data(data.catalog), "matches": as_data(matches)}
 
 
 def briefing(

@@ -269,7 +269,7 @@ def _trial_context(
         )
         catalog = state.trial_catalog(state.kb)
         if phase is None and within_km is None:  # the default list: the dashboard's "new"
-            remember(state, person_id, day, found, catalog.metadata()["updated"])
+            remember(state, person_id, day, found, catalog["updated"])
         if phase:
             wanted = {phase} | ({"EARLY_PHASE1"} if phase == "PHASE1" else set())
             found = [m for m in found if wanted & set(m.trial.phases)]

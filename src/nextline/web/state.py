@@ -24,24 +24,11 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class CatalogInfo:
-    """What the pages say about the catalog in use: its source, size and date."""
-
-    source: str
-    trials: int
-    updated: str | None  # ISO date
-
-    def metadata(self) -> dict[str, Any]:
-        """`{"source", "trials", "updated"}` as in the `trials match --json` contract."""
-        return {"source": self.source, "trials": self.trials, "updated": self.updated}
-
-
-@dataclass(frozen=True)
 class TrialData:
     """The catalog in use, prepared for matching: all its trials, and the breast cancer
     trials the briefing uses."""
 
-    catalog: CatalogInfo
+    catalog: dict[str, Any]  # {"source", "trials", "updated"}, as `trials match --json` says
     everything: PreparedCatalog
     breast: PreparedCatalog
 
@@ -53,13 +40,8 @@ def _read_trials(settings: Settings, kb: Knowledge) -> TrialData:
     from nextline.trials.prepared_cache import ready_catalog
 
     ready = ready_catalog(kb, settings)
-    meta = ready.metadata
     prepared = ready.prepared
-    return TrialData(
-        CatalogInfo(str(meta["source"]), int(meta["trials"]), meta.get("updated")),
-        prepared,
-        prepared.keep(lambda plan: plan.for_breast),
-    )
+    return TrialData(ready.metadata, prepared, prepared.keep(lambda plan: plan.for_breast))
 
 
 @functools.cache
@@ -152,8 +134,8 @@ class WebState:
         """The latest stored version (`NotFound` when there is no such person)."""
         return self.store.get(person_id)
 
-    def trial_catalog(self, kb: Knowledge) -> CatalogInfo:
-        """What the pages say about the trial catalog in use, read once."""
+    def trial_catalog(self, kb: Knowledge) -> dict[str, Any]:
+        """The trial catalog in use described (`{"source", "trials", "updated"}`), read once."""
         return self.trial_data(kb).catalog
 
     def trial_data(self, kb: Knowledge) -> TrialData:
