@@ -1,4 +1,4 @@
-"""Benchmark the web app: the dashboard under many clients, and the first trials page.
+"""Benchmark the web app: the dashboard under many clients, and the people list.
 
 Run: `.venv/bin/python bench/bench_web.py [--people 1000] [--clients 1,16] [--workers 2]`
 (`make bench`: these defaults, a short profile);
@@ -9,9 +9,8 @@ Stores --people people (copies of the three example people with their own ids) i
 SQLite store in a temporary folder, starts `nextline serve --workers N` on 127.0.0.1 with a
 free port in a separate process, and measures:
 
-- the first trials page: from the moment the server first answers, how long until a
-  person's trials list is shown (the catalog is read in the background from start-up; the
-  page shows "Reading the trial catalog" until then). Aim: under 1 s.
+(The first trials page after a start is `bench/bench_web_trials.py`'s figure; here every
+server process reads the catalog before the dashboard is timed.)
 - the dashboard: after a warm-up, a bounded number of GET requests for people's dashboards
   from --clients concurrent clients in a closed loop (each asks again as soon as its answer
   has come: no thinking time), each on one kept-alive connection with its session cookie,
@@ -54,11 +53,10 @@ from typing import Any
 
 AIM_P95_MS = 50.0
 AIM_P99_MS = 100.0
-AIM_FIRST_TRIALS_S = 1.0
 WAITING = "Reading the trial catalog"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -299,33 +297,6 @@ async def load(
     return Load(latencies, errors, time.perf_counter() - began, time.process_time() - cpu)
 
 
-def first_trials_page(base: str, person: str, limit_s: float = 300.0) -> tuple[float, float]:
-    """(seconds until the trials list was shown, seconds the request that showed it took),
-    asking as the page does: the results part again until the catalog has been read."""
-    import httpx
-
-    began = time.perf_counter()
-    with httpx.Client(timeout=limit_s) as client:
-        while True:
-            start = time.perf_counter()
-            try:
-                response = client.get(f"{base}/people/{person}/trials/results")
-            except httpx.TransportError as exc:  # said, then asked again as the page does
-                print(f"trials page: {type(exc).__name__}: {exc}; asking again", file=sys.stderr)
-                if time.perf_counter() - began > limit_s:
-                    raise
-                time.sleep(0.1)
-                continue
-            took = time.perf_counter() - start
-            if response.status_code != 200:
-                raise RuntimeError(f"trials page: HTTP {response.status_code}")
-            if WAITING not in response.text:
-                return time.perf_counter() - began, took
-            if time.perf_counter() - began > limit_s:
-                raise RuntimeError("the trials list did not appear")
-            time.sleep(0.1)
-
-
 def all_workers_have_the_catalog(base: str, person: str, workers: int) -> None:
     """Ask for the trials list on fresh connections until it is shown several times in a
     row, so every server process has read the catalog before the dashboard is timed (a
@@ -398,7 +369,7 @@ def main() -> int:
             f"kept {sum(len(k) for _, k in plans):,} dashboards in the store beforehand, as "
             f"another server process would ({per_view * 1000:.1f} ms CPU each to compute)"
         )
-        port = _free_port()
+        port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTLINE_")}
         env["NEXTLINE_HOME"] = str(home)
         nextline = Path(sys.executable).with_name("nextline")
@@ -427,16 +398,9 @@ def main() -> int:
                     return 1
                 time.sleep(0.05)
             up = time.perf_counter() - launched
-            shown, took = first_trials_page(base, ids[0])
             print(
                 f"\nserver: {args.workers} process(es), answering {up:.1f} s after launch "
                 f"(load average {load_average()})"
-            )
-            print(
-                f"first trials page: list shown {shown:.2f} s after the server first answered "
-                f"(aim under {AIM_FIRST_TRIALS_S:.0f} s: "
-                f"{'yes' if shown < AIM_FIRST_TRIALS_S else 'no'}); that request took "
-                f"{took * 1000:.0f} ms"
             )
             start = time.perf_counter()
             listed = httpx.get(f"{base}/people", timeout=300)

@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,16 +31,12 @@ import time
 import uuid
 from pathlib import Path
 
+from bench_web import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 AIM_P95_MS = 200.0
 PASSWORD = "bench-password-{n:04d}"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -194,7 +189,7 @@ def main() -> None:
         started = time.perf_counter()
         people = prepare(url, args.users)
         print(f"stored {args.users} people and accounts in {time.perf_counter() - started:.1f} s")
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         with tempfile.TemporaryDirectory() as home:
             server = _serve(url, port, args.workers, Path(home))

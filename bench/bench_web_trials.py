@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,15 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_web import WAITING, free_port
+
 AIM_S = 1.0
-WAITING = "Reading the trial catalog"
 PERSON = "hr-positive-esr1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _environment(home: Path) -> dict[str, str]:
@@ -65,7 +59,7 @@ def first_list(home: Path, person: str, limit_s: float = 300.0) -> tuple[float, 
     shown, seconds from launch until its first answer); the server is stopped after."""
     import httpx
 
-    port = _free_port()
+    port = free_port()
     nextline = Path(sys.executable).with_name("nextline")
     launched = time.perf_counter()
     server = subprocess.Popen(
