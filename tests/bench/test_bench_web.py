@@ -44,7 +44,7 @@ def test_every_kind_of_dashboard_view_is_answered_without_an_error() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert re.search(r"people list page \(30 people, HTTP 200\)", done.stdout), done.stdout
+    assert re.search(r"people list page \(120 people, HTTP 200\)", done.stdout), done.stdout
     for kind in KINDS:
         found = re.search(
             rf"dashboard, {kind}: 120 people stored, 1 server process\(es\), (\d+) requests, "
