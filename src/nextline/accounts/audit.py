@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Engine, Select
 
     from nextline.store.account_tables import AuditEvent
 
@@ -40,32 +40,13 @@ def record(engine: Engine, entry: AuditEntry) -> None:
 
 def entries(engine: Engine, person_id: str, *, limit: int | None = None) -> list[AuditEntry]:
     """A person's entries, newest first."""
-    from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from nextline.store.account_tables import AuditEvent
-
-    query = (
-        select(AuditEvent)
-        .where(AuditEvent.person_id == person_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    )
+    query = _newest_first(person_id)
     if limit is not None:
         query = query.limit(limit)
     with Session(engine) as session:
-        return [
-            AuditEntry(
-                at=row.at,
-                person_id=row.person_id,
-                actor=row.actor,
-                actor_kind=row.actor_kind,
-                account_id=row.account_id,
-                action=row.action,
-                what=row.what,
-                source=row.source,
-            )
-            for row in session.scalars(query)
-        ]
+        return [_entry(row) for row in session.scalars(query)]
 
 
 def page(
@@ -84,14 +65,21 @@ def page(
         total = session.scalar(
             select(func.count()).select_from(AuditEvent).where(AuditEvent.person_id == person_id)
         )
-        rows = session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.person_id == person_id)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .offset(offset)
-            .limit(limit)
-        )
+        rows = session.scalars(_newest_first(person_id).offset(offset).limit(limit))
         return [_entry(row) for row in rows], int(total or 0)
+
+
+def _newest_first(person_id: str) -> Select[AuditEvent]:
+    """A person's entries, newest first (the order both readers above show)."""
+    from sqlalchemy import select
+
+    from nextline.store.account_tables import AuditEvent
+
+    return (
+        select(AuditEvent)
+        .where(AuditEvent.person_id == person_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
 
 
 def _entry(row: AuditEvent) -> AuditEntry:

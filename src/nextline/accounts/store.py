@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nextline.accounts import passwords, policy, tokens, totp
@@ -47,7 +47,7 @@ from nextline.accounts.models import (
     SignInResult,
 )
 from nextline.accounts.principal import EDITING_ROLES, Kind, Principal, Role
-from nextline.errors import NotFound, StoreError
+from nextline.errors import NotFound
 from nextline.store.account_tables import (
     Account,
     AccountSession,
@@ -56,6 +56,7 @@ from nextline.store.account_tables import (
     OneTimeLink,
     ShareLink,
 )
+from nextline.store.engine import write_transaction
 from nextline.store.tables import Person
 
 if TYPE_CHECKING:
@@ -149,18 +150,8 @@ class AccountStore:
         """One write transaction. SQLite: `BEGIN IMMEDIATE`, so two writers queue on the
         busy timeout instead of both reading a one-time link as unused (PostgreSQL: the
         conditional UPDATEs decide)."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                if self.engine.dialect.name == "sqlite":
-                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-                yield session
-                session.commit()
-            except OperationalError as exc:
-                session.rollback()
-                raise StoreError(f"the database is busy or unavailable: {exc.orig}") from exc
-            except BaseException:
-                session.rollback()
-                raise
+        with write_transaction(self.engine, expire_on_commit=False) as session:
+            yield session
 
     def _now(self) -> dt.datetime:
         return self._clock()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,7 @@ from nextline.store.revision import HEAD_REVISION as HEAD_REVISION
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.orm import Session
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -118,3 +121,27 @@ def open_engine(settings: Settings) -> Engine:
 
 def table_names(engine: Engine) -> list[str]:
     return sorted(inspect(engine).get_table_names())
+
+
+@contextmanager
+def write_transaction(engine: Engine, *, expire_on_commit: bool = True) -> Iterator[Session]:
+    """One write transaction that holds the write lock from its first statement.
+
+    SQLite: `BEGIN IMMEDIATE`, so two writers queue on the busy timeout instead of both
+    reading the same row and one failing on commit (PostgreSQL: the caller's `FOR UPDATE`
+    or conditional UPDATEs decide). A busy or unreachable database is a StoreError.
+    """
+    from sqlalchemy.orm import Session
+
+    with Session(engine, expire_on_commit=expire_on_commit) as session:
+        try:
+            if engine.dialect.name == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            yield session
+            session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            raise StoreError(f"the database is busy or unavailable: {exc.orig}") from exc
+        except BaseException:
+            session.rollback()
+            raise

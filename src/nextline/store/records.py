@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from nextline.errors import Conflict, NotFound, StoreError
+from nextline.errors import Conflict, NotFound
 from nextline.record.export import patient_file_data
 from nextline.record.file_models import PatientFile
 from nextline.record.parse import validate_patient_data
+from nextline.store.engine import write_transaction
 from nextline.store.steps import Steps, redo_note, restore_note, undo_note, walk
 from nextline.store.tables import Person, RecordVersion
 
@@ -76,18 +77,8 @@ class RecordStore:
         reading version N and one failing on commit. PostgreSQL: the person's row is read
         `FOR UPDATE` by the caller.
         """
-        with Session(self.engine) as session:
-            try:
-                if self.engine.dialect.name == "sqlite":
-                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-                yield session
-                session.commit()
-            except OperationalError as exc:
-                session.rollback()
-                raise StoreError(f"the database is busy or unavailable: {exc.orig}") from exc
-            except BaseException:
-                session.rollback()
-                raise
+        with write_transaction(self.engine) as session:
+            yield session
 
     def save(self, file: PatientFile, note: str, *, base: int | None) -> tuple[str, int]:
         """Store `file` as the newest version of its person; returns (id, version).

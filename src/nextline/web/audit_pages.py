@@ -108,21 +108,23 @@ def _download(body: str, media_type: str, person_id: str, ext: str) -> Response:
     )
 
 
-@router.get(_LOG + ".csv")
-def access_log_csv(request: Request, person_id: str) -> Response:
+def _log_rows(request: Request, person_id: str) -> list[dict[str, str]]:
+    """The whole log of one person as rows to download (the owner only)."""
     state = _owner_only(request, person_id)
     if not state.store.exists(person_id):
         raise NotFound("person", person_id)
-    rows = [row(e) for e in audit.entries(state.store.engine, person_id)]
+    return [row(e) for e in audit.entries(state.store.engine, person_id)]
+
+
+@router.get(_LOG + ".csv")
+def access_log_csv(request: Request, person_id: str) -> Response:
+    rows = _log_rows(request, person_id)
     return _download(as_csv(rows), "text/csv; charset=utf-8", person_id, "csv")
 
 
 @router.get(_LOG + ".json")
 def access_log_json(request: Request, person_id: str) -> Response:
-    state = _owner_only(request, person_id)
-    if not state.store.exists(person_id):
-        raise NotFound("person", person_id)
-    rows = [row(e) for e in audit.entries(state.store.engine, person_id)]
+    rows = _log_rows(request, person_id)
     body = json.dumps({"person": person_id, "entries": rows}, ensure_ascii=False, indent=1)
     return _download(body, "application/json", person_id, "json")
 
