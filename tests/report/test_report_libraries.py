@@ -7,6 +7,7 @@ import ctypes.util
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,17 +54,23 @@ def test_an_empty_cache_finds_nothing() -> None:
     assert cache_finder(b"")("c") is None
 
 
-def _module(folder: Path, name: str, body: str) -> None:
-    (folder / f"{name}.py").write_text(textwrap.dedent(body), encoding="utf-8")
+@pytest.fixture
+def new_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], None]:
+    """Writes a module `name` importable from a fresh folder, never imported yet."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def write(name: str, body: str) -> None:
+        (tmp_path / f"{name}.py").write_text(textwrap.dedent(body), encoding="utf-8")
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+    return write
 
 
 @linux_only
 def test_a_module_imported_quickly_sees_the_cache_finder_and_it_is_put_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    new_module: Callable[[str, str], None],
 ) -> None:
-    monkeypatch.syspath_prepend(str(tmp_path))
-    _module(
-        tmp_path,
+    new_module(
         "needs_libc_quickly",
         """
         import ctypes, ctypes.util
@@ -71,7 +78,6 @@ def test_a_module_imported_quickly_sees_the_cache_finder_and_it_is_put_back(
         LIBC = ctypes.CDLL(ctypes.util.find_library("c"))
         """,
     )
-    monkeypatch.delitem(sys.modules, "needs_libc_quickly", raising=False)
     usual = ctypes.util.find_library
     module = import_quickly("needs_libc_quickly")
     assert module.FINDER == "nextline.report.libraries"
@@ -81,11 +87,9 @@ def test_a_module_imported_quickly_sees_the_cache_finder_and_it_is_put_back(
 
 @linux_only
 def test_when_the_quick_way_fails_the_usual_search_is_used(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    new_module: Callable[[str, str], None],
 ) -> None:
-    monkeypatch.syspath_prepend(str(tmp_path))
-    _module(
-        tmp_path,
+    new_module(
         "fails_without_usual_search",
         """
         import ctypes.util
@@ -94,31 +98,25 @@ def test_when_the_quick_way_fails_the_usual_search_is_used(
         FINDER = ctypes.util.find_library.__module__
         """,
     )
-    monkeypatch.delitem(sys.modules, "fails_without_usual_search", raising=False)
     module = import_quickly("fails_without_usual_search")
     assert module.FINDER == "ctypes.util"
 
 
 def test_a_library_missing_every_way_is_still_an_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    new_module: Callable[[str, str], None],
 ) -> None:
-    monkeypatch.syspath_prepend(str(tmp_path))
-    _module(tmp_path, "never_loads", "raise OSError(\"cannot load library 'libpango'\")\n")
-    monkeypatch.delitem(sys.modules, "never_loads", raising=False)
+    new_module("never_loads", "raise OSError(\"cannot load library 'libpango'\")\n")
     with pytest.raises(OSError, match="libpango"):
         import_quickly("never_loads")
 
 
 def test_off_linux_the_import_is_the_usual_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    new_module: Callable[[str, str], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.syspath_prepend(str(tmp_path))
-    _module(
-        tmp_path,
+    new_module(
         "records_its_finder",
         "import ctypes.util\nFINDER = ctypes.util.find_library.__module__\n",
     )
-    monkeypatch.delitem(sys.modules, "records_its_finder", raising=False)
     monkeypatch.setattr(sys, "platform", "darwin")
     assert import_quickly("records_its_finder").FINDER == "ctypes.util"
 

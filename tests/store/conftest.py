@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from nextline.knowledge.base import _load_cached
 from nextline.settings import Settings
 from nextline.store import RecordStore, open_store
 
@@ -16,3 +17,12 @@ def store(database_url: str | None) -> Iterator[RecordStore]:
     opened = open_store(Settings(database_url=database_url) if database_url else None)
     yield opened
     opened.engine.dispose()
+
+
+@pytest.fixture
+def fresh_knowledge() -> Iterator[None]:
+    """A new knowledge object per test (the in-process memo of `load_knowledge` emptied
+    before and after), as a new command would load it."""
+    _load_cached.cache_clear()
+    yield
+    _load_cached.cache_clear()

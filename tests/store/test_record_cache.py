@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,11 +29,7 @@ runner = CliRunner()
 TODAY = dt.date.today()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_memo() -> Iterator[None]:
-    _load_cached.cache_clear()
-    yield
-    _load_cached.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_knowledge")
 
 
 def _import_file(path: Path) -> None:

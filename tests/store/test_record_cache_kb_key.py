@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -23,11 +22,7 @@ runner = CliRunner()
 TODAY = dt.date.today()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_memo() -> Iterator[None]:
-    _load_cached.cache_clear()
-    yield
-    _load_cached.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_knowledge")
 
 
 def test_the_loaded_knowledge_base_carries_the_key_of_its_files() -> None:

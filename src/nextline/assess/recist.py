@@ -712,6 +712,11 @@ def assess_line(
             paths = list(current.scan_paths)
             paths += [lesion_path(seen_now[lesion_id]) for lesion_id in new_ids + unconfirmed]
             paths += [p for p in nt_paths if p not in paths]
+            all_paths = tuple(paths)
+        else:
+            # scan paths and lesion paths never coincide: no need to drop repeats
+            all_paths = current.scan_paths + tuple(nt_paths) if nt_paths else current.scan_paths
+        if new_ids or unconfirmed or overall == "PD":
             text = _describe(
                 overall,
                 point_sum,
@@ -724,31 +729,15 @@ def assess_line(
                 non_target == "PD",
                 bool(unconfirmed) and overall != "PD",
             )
-            all_paths = tuple(paths)
+        elif point_sum is not None and change_base is not None:
+            # `_describe`, inlined for the common case (every timepoint has words)
+            text = (
+                f"{_WORDS[overall]} — the measured tumors add up to {g(point_sum)} mm "
+                f"({signed_g(change_base)} % from {base_words} mm before this treatment)"
+                f"{_LABELS[overall]}"
+            )
         else:
-            # scan paths and lesion paths never coincide: no need to drop repeats
-            all_paths = current.scan_paths + tuple(nt_paths) if nt_paths else current.scan_paths
-            if overall == "PD":
-                text = _describe(
-                    overall,
-                    point_sum,
-                    base_sum,
-                    nadir_then,
-                    change_base,
-                    change_nadir,
-                    target == "PD",
-                    False,
-                    non_target == "PD",
-                )
-            elif point_sum is not None and change_base is not None:
-                # `_describe`, inlined for the common case (every timepoint has words)
-                text = (
-                    f"{_WORDS[overall]} — the measured tumors add up to {g(point_sum)} mm "
-                    f"({signed_g(change_base)} % from {base_words} mm before this treatment)"
-                    f"{_LABELS[overall]}"
-                )
-            else:
-                text = _WORDS[overall] + _LABELS[overall]
+            text = _WORDS[overall] + _LABELS[overall]
         # Positional, in `Timepoint`'s field order: a keyword call of this 14-field class
         # costs three times as much, and one is built per follow-up scan of every line.
         points.append(
