@@ -123,3 +123,10 @@ def test_a_signed_in_account_pages_and_searches_only_the_people_it_may_see(tmp_p
     assert LISTED.findall(owner.get("/people", params={"q": "person"}).text) == []
     assert LISTED.findall(owner.get("/people", params={"q": DANA[:6]}).text) == []
     assert LISTED.findall(client_as(server, "admin").get("/people").text) == []
+
+
+def test_the_search_finds_a_name_typed_without_its_accents(many) -> None:
+    client, _ = many
+    assert LISTED.findall(client.get("/people", params={"q": "nunez"}).text) == ["ana"]
+    assert LISTED.findall(client.get("/people", params={"q": "URSULA"}).text) == ["ursula"]
+    assert LISTED.findall(client.get("/people", params={"q": "ana nunez-o'b"}).text) == ["ana"]
