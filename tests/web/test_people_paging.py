@@ -123,3 +123,26 @@ def test_a_signed_in_account_pages_and_searches_only_the_people_it_may_see(tmp_p
     assert LISTED.findall(owner.get("/people", params={"q": "person"}).text) == []
     assert LISTED.findall(owner.get("/people", params={"q": DANA[:6]}).text) == []
     assert LISTED.findall(client_as(server, "admin").get("/people").text) == []
+
+
+def test_the_search_finds_a_name_typed_without_its_accents(many) -> None:
+    client, _ = many
+    assert LISTED.findall(client.get("/people", params={"q": "nunez"}).text) == ["ana"]
+    assert LISTED.findall(client.get("/people", params={"q": "URSULA"}).text) == ["ursula"]
+    assert LISTED.findall(client.get("/people", params={"q": "ana nunez-o'b"}).text) == ["ana"]
+
+
+def test_a_search_with_a_space_after_it_finds_and_shows_the_words_without_it(many) -> None:
+    client, _ = many
+    html = client.get("/people", params={"q": "núñez  "}).text
+    assert LISTED.findall(html) == ["ana"]
+    assert "1 person whose name holds “núñez”." in html
+    assert 'name="q" value="núñez"' in html
+
+
+def test_a_search_that_finds_no_one_says_what_to_try_next(many) -> None:
+    client, _ = many
+    html = client.get("/people", params={"q": "zzz"}).text
+    assert "Check the spelling, or try part of the name or the id." in html
+    assert '<a href="/people/start">add this person</a>' in html
+    assert "Find a person by name or id" in html

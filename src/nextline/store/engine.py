@@ -68,11 +68,20 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-SQLITE_FOLD = "nextline_fold"  # a SQL function on SQLite connections: case-folded text
+SQLITE_FOLD = "nextline_fold"  # a SQL function on SQLite connections: `fold_text`
+
+
+def fold_text(text: str) -> str:
+    """`text` case-folded and without accents, as people type a name: "nunez" finds
+    "Núñez", "strasse" finds "STRAẞE"."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _fold(value: object) -> str | None:
-    return None if value is None else str(value).casefold()
+    return None if value is None else fold_text(str(value))
 
 
 def create_db_engine(url: str) -> Engine:

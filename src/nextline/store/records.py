@@ -213,9 +213,9 @@ class RecordStore:
         only: Collection[str] | None = None,
     ) -> tuple[builtins.list[PersonSummary], int]:
         """One page of the people, by id, and how many there are in all: those whose name or
-        id holds `name` (any case; empty: everyone), among `only` when given (the people a
-        caller may see). Two indexed queries, so a program of 10,000 people is not read
-        whole to show 50 of them."""
+        id holds `name` (any case, and on SQLite with or without accents; empty: everyone),
+        among `only` when given (the people a caller may see). Two indexed queries, so a
+        program of 10,000 people is not read whole to show 50 of them."""
         from sqlalchemy import ColumnElement, func, or_
 
         if offset < 0 or limit < 1:
@@ -228,10 +228,10 @@ class RecordStore:
         if only is not None:
             wanted.append(Person.id.in_(sorted(only)))
         if self.engine.dialect.name == "sqlite":
-            from nextline.store.engine import SQLITE_FOLD
+            from nextline.store.engine import SQLITE_FOLD, fold_text
 
             fold = getattr(func, SQLITE_FOLD)
-            words = name.strip().casefold()
+            words = fold_text(name.strip())
         else:
             fold = func.lower
             words = name.strip().lower()

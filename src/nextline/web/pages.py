@@ -57,7 +57,7 @@ def people(request: Request) -> Response:
     from nextline.web.trial_pages import Page, read_page_number
 
     state = _state(request)
-    name = request.query_params.get("q", "")
+    name = request.query_params.get("q", "").strip()  # as typed, often with a space after
     if len(name) > NAME_LIMIT:
         raise HTTPException(422, f"q: a name of at most {NAME_LIMIT} characters")
     try:
