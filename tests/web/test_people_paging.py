@@ -81,7 +81,7 @@ def test_the_search_finds_names_in_any_case_and_keeps_the_search_in_the_page_lin
     client, _ = many
     html = client.get("/people", params={"q": "PERSON 11"}).text
     assert LISTED.findall(html) == ["p-011", *[f"p-{n}" for n in range(110, 120)]]
-    assert "11 people whose name holds “PERSON 11”." in html
+    assert "11 people whose name or id holds “PERSON 11”." in html
     assert LISTED.findall(client.get("/people", params={"q": "núñez"}).text) == ["ana"]
     assert LISTED.findall(client.get("/people", params={"q": "NÚÑEZ"}).text) == ["ana"]
     assert LISTED.findall(client.get("/people", params={"q": "úrsula"}).text) == ["ursula"]
@@ -90,7 +90,7 @@ def test_the_search_finds_names_in_any_case_and_keeps_the_search_in_the_page_lin
         f"p-00{n}" for n in range(10)
     ]  # the id too
     wide = client.get("/people", params={"q": "person 1"}).text  # 1, 10-19, 100-119: 31
-    assert "31 people whose name holds “person 1”.</p>" in wide  # one page: no "shown"
+    assert "31 people whose name or id holds “person 1”.</p>" in wide  # one page: no "shown"
     assert len(LISTED.findall(wide)) == 31
     paged = client.get("/people", params={"q": "person", "page": "2"}).text
     assert 'href="/people?page=3&amp;q=person" rel="next"' in paged
@@ -102,7 +102,9 @@ def test_search_wildcards_are_plain_characters(many) -> None:
     assert LISTED.findall(client.get("/people", params={"q": "100%"}).text) == ["under"]
     none = client.get("/people", params={"q": "zzz"}).text
     assert LISTED.findall(none) == []
-    assert "No one whose name holds “zzz”." in none
+    assert "No one whose name or id holds “zzz”." in none
+    assert none.count("Show everyone") == 1  # beside the search box, not again below it
+    assert 'href="/people/start">add this person</a>' in none
 
 
 def test_a_search_longer_than_a_name_is_refused_naming_the_field(many) -> None:
@@ -136,13 +138,13 @@ def test_a_search_with_a_space_after_it_finds_and_shows_the_words_without_it(man
     client, _ = many
     html = client.get("/people", params={"q": "núñez  "}).text
     assert LISTED.findall(html) == ["ana"]
-    assert "1 person whose name holds “núñez”." in html
+    assert "1 person whose name or id holds “núñez”." in html
     assert 'name="q" value="núñez"' in html
 
 
 def test_a_search_that_finds_no_one_says_what_to_try_next(many) -> None:
     client, _ = many
     html = client.get("/people", params={"q": "zzz"}).text
-    assert "Check the spelling, or try part of the name or the id." in html
+    assert "Check the spelling, try part of the name or the id, or <a" in html
     assert '<a href="/people/start">add this person</a>' in html
     assert "Find a person by name or id" in html
