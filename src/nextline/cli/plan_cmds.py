@@ -61,12 +61,14 @@ def match_trials_if_available(
 
 def questions(ref: Ref, as_of: AsOf = None, json_out: Json = False, trials: Trials = False) -> None:
     """The questions to bring to the next appointment, grouped, each with why."""
-    from nextline.plan import build_briefing
+    # Only the questions, not the whole briefing (milestones, goals, supportive care): the
+    # same questions `brief` shows, without building what is not printed here.
+    from nextline.plan.question_list import build_question_list
 
     day = parse_as_of(as_of)
     record, kb = _record(ref, day)
     found = match_trials_if_available(record, kb, day, trials)
-    briefing = build_briefing(record, kb, day, trials=found)
+    briefing = build_question_list(record, kb, day, trials=found)
     if json_out:
         print_json(
             {
