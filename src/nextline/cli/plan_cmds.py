@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from nextline.knowledge import Knowledge
     from nextline.plan import Question
     from nextline.record import PatientRecord
+    from nextline.report.inputs import ReportInputs
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
 Json = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
@@ -157,11 +158,30 @@ def report(
 
     day = parse_as_of(as_of)
     record, kb = _record(ref, day)
-    # The trial match (over the prepared catalog kept on disk) runs in a second process
-    # while the report draws its charts.
-    found = Aside(lambda: match_trials_if_available(record, kb, day)) if trials else None
-    written = write_report(record, kb, day, out, trials=found)
+    # The status, options, charts and trial match (over the prepared catalog kept on disk)
+    # are gathered in a second process while this one loads WeasyPrint and the template.
+    gathered = Aside(lambda: _gather_and_keep_notes(record, kb, day, trials))
+    written = write_report(record, kb, day, out, gathered=gathered)
     typer.echo(str(written))
+
+
+def _gather_and_keep_notes(
+    record: PatientRecord, kb: Knowledge, day: dt.date, trials: bool
+) -> ReportInputs:
+    """The report's inputs (`report.inputs.gather_inputs`), then the symptom notes read on
+    the way kept on disk as every command keeps them (`store.note_readings`): run in the
+    forked child, whose memory, and the readings in it, end with it."""
+    import sys
+
+    from nextline.report.inputs import gather_inputs
+
+    match = (lambda: match_trials_if_available(record, kb, day)) if trials else None
+    inputs = gather_inputs(record, kb, day, match)
+    if "nextline.store.note_readings" in sys.modules:
+        from nextline.store.note_readings import flush
+
+        flush()
+    return inputs
 
 
 def register(app: typer.Typer) -> None:

@@ -51,12 +51,13 @@ def engine_results(
 ) -> EngineResults:
     """Status and options computed here when not given; trials only when the caller matched
     them (it takes seconds), else `unavailable` names them."""
-    from nextline.assess import assess_status
-    from nextline.options import list_options
-
     if status is None:
+        from nextline.assess import assess_status
+
         status = assess_status(record, kb, as_of)
     if options is None:
+        from nextline.options import list_options
+
         options = list_options(record, kb, as_of)
     return EngineResults(
         status=status_data(status),
