@@ -94,7 +94,7 @@ def collector_paused_for(argv: list[str]) -> bool:
     engines' results, a report's layout) and the collector runs about a hundred times,
     walking them again and again, to free almost nothing: reference counting frees nearly
     everything at once, and what a cycle holds (a few MB for a report) goes when the
-    process exits, a second later. Measured at a tenth of `nextline questions`' CPU. Only
+    process exits, a second later. Measured at 7-10 % of `nextline questions`' CPU. Only
     these one-person, one-answer commands: the web app, a sync, a re-match, an import or a
     restore run long or over many records, and keep the collector."""
     return bool(argv) and argv[0] in ONE_PERSON_COMMANDS

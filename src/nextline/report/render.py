@@ -176,9 +176,10 @@ def cycle_collection_paused() -> Iterator[None]:
 
     Why: a render makes a million short-lived objects, so the collector runs hundreds of
     times, and each full pass walks every object the process holds (the knowledge base, the
-    record, WeasyPrint's own tables): measured at a tenth to a quarter of the render's CPU.
-    Reference counting still frees almost everything at once; the few cycles a render leaves
-    (about 10 MB) are collected as usual once the collector is back on. Nested or concurrent
+    record, WeasyPrint's own tables): measured at 3-20 % of the render's CPU, the more the
+    more the process holds. Reference counting still frees almost everything at once; the
+    few cycles a render leaves (about 10 MB) are collected as usual once the collector is
+    back on. Nested or concurrent
     renders (the web app's threads) share one pause: the collector comes back on when the
     last one ends, and only if it was on before the first began.
     """
