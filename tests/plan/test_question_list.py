@@ -54,6 +54,7 @@ def test_with_trial_matches_too(person: str, kb: Knowledge) -> None:
 
 def test_the_questions_path_imports_no_milestones_goals_or_supportive_care() -> None:
     unwanted = (
+        "nextline.plan.models",
         "nextline.plan.briefing",
         "nextline.plan.milestones",
         "nextline.plan.tradeoffs",
@@ -66,3 +67,10 @@ def test_the_questions_path_imports_no_milestones_goals_or_supportive_care() -> 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_question_classes_are_the_same_from_every_module() -> None:
+    from nextline.plan import PersonalQuestion, Question, models, question_models
+
+    assert models.Question is question_models.Question is Question
+    assert models.PersonalQuestion is question_models.PersonalQuestion is PersonalQuestion

@@ -21,14 +21,13 @@ if TYPE_CHECKING:
         ChangeSignal,
         GoalsTradeoffs,
         Milestone,
-        PersonalQuestion,
         Plan,
-        Question,
         SupportItem,
         SupportiveCare,
         TradeoffRow,
     )
     from nextline.plan.question_list import QuestionList, build_question_list
+    from nextline.plan.question_models import PersonalQuestion, Question
     from nextline.plan.questions import build_questions
     from nextline.plan.supportive import supportive_care
     from nextline.plan.tradeoffs import goals_tradeoffs
@@ -40,9 +39,9 @@ _WHERE = {
     "ChangeSignal": "models",
     "GoalsTradeoffs": "models",
     "Milestone": "models",
-    "PersonalQuestion": "models",
+    "PersonalQuestion": "question_models",
     "Plan": "models",
-    "Question": "models",
+    "Question": "question_models",
     "QuestionList": "question_list",
     "SupportItem": "models",
     "SupportiveCare": "models",

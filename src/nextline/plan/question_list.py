@@ -15,7 +15,7 @@ from typing import Any
 
 from nextline.knowledge import Knowledge
 from nextline.plan._inputs import options_data, status_data, trials_data
-from nextline.plan.models import PersonalQuestion, Question
+from nextline.plan.question_models import PersonalQuestion, Question
 from nextline.plan.questions import build_questions
 from nextline.record import PatientRecord
 
