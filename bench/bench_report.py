@@ -8,8 +8,9 @@ Two parts:
    HTML. Prints the wall median and best, and the CPU time (user + system of the process
    and the child it forks for the trial match, best of N: the machine is shared, so CPU is
    the steadier figure), with the aim beside it. The trial match is on, as by
-   default; it runs beside the charts and WeasyPrint's loading, so on two idle cores the
-   wall time is below the CPU time.
+   default; it runs in a forked child with the status, options, charts and briefing
+   (`report.inputs`) while the command loads WeasyPrint and the template, so on two idle
+   cores the wall time is below the CPU time.
 2. The steps in one process (median of N after a first run that pays for imports and
    fonts): record, briefing (assess + options + questions + plan, no trials), charts,
    HTML, PDF.

@@ -1,6 +1,6 @@
-"""`nextline.record`, `nextline.knowledge` and `nextline.assess` import their parts when a
-name is first asked for: every public name still resolves to the object its module defines,
-an unknown name is still an error, and importing one part loads none of the others."""
+"""`nextline.record`, `nextline.knowledge`, `nextline.assess` and `nextline.plan` import their
+parts when a name is first asked for: every public name still resolves to the object its module
+defines, an unknown name is still an error, and importing one part loads none of the others."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-PACKAGES = ("nextline.record", "nextline.knowledge", "nextline.assess")
+PACKAGES = ("nextline.record", "nextline.knowledge", "nextline.assess", "nextline.plan")
 DEFINED_HERE = {"nextline.record": {"load_record"}}  # functions of the package itself
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from nextline.knowledge import Knowledge
     from nextline.plan import Question
     from nextline.record import PatientRecord
+    from nextline.report.inputs import ReportInputs
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
 Json = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
@@ -61,12 +62,14 @@ def match_trials_if_available(
 
 def questions(ref: Ref, as_of: AsOf = None, json_out: Json = False, trials: Trials = False) -> None:
     """The questions to bring to the next appointment, grouped, each with why."""
-    from nextline.plan import build_briefing
+    # Only the questions, not the whole briefing (milestones, goals, supportive care): the
+    # same questions `brief` shows, without building what is not printed here.
+    from nextline.plan.question_list import build_question_list
 
     day = parse_as_of(as_of)
     record, kb = _record(ref, day)
     found = match_trials_if_available(record, kb, day, trials)
-    briefing = build_briefing(record, kb, day, trials=found)
+    briefing = build_question_list(record, kb, day, trials=found)
     if json_out:
         print_json(
             {
@@ -155,11 +158,30 @@ def report(
 
     day = parse_as_of(as_of)
     record, kb = _record(ref, day)
-    # The trial match (over the prepared catalog kept on disk) runs in a second process
-    # while the report draws its charts.
-    found = Aside(lambda: match_trials_if_available(record, kb, day)) if trials else None
-    written = write_report(record, kb, day, out, trials=found)
+    # The status, options, charts and trial match (over the prepared catalog kept on disk)
+    # are gathered in a second process while this one loads WeasyPrint and the template.
+    gathered = Aside(lambda: _gather_and_keep_notes(record, kb, day, trials))
+    written = write_report(record, kb, day, out, gathered=gathered)
     typer.echo(str(written))
+
+
+def _gather_and_keep_notes(
+    record: PatientRecord, kb: Knowledge, day: dt.date, trials: bool
+) -> ReportInputs:
+    """The report's inputs (`report.inputs.gather_inputs`), then the symptom notes read on
+    the way kept on disk as every command keeps them (`store.note_readings`): run in the
+    forked child, whose memory, and the readings in it, end with it."""
+    import sys
+
+    from nextline.report.inputs import gather_inputs
+
+    match = (lambda: match_trials_if_available(record, kb, day)) if trials else None
+    inputs = gather_inputs(record, kb, day, match)
+    if "nextline.store.note_readings" in sys.modules:
+        from nextline.store.note_readings import flush
+
+        flush()
+    return inputs
 
 
 def register(app: typer.Typer) -> None:

@@ -10,63 +10,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from nextline.plan.question_models import PersonalQuestion, Question
 
-@dataclass(frozen=True, slots=True)
-class Question:
-    """One suggested question: what to ask, why it is suggested, and where that comes from.
-
-    `id` is stable for a person and date (template id, plus what it is about), so a person's
-    own notes (`PatientFile.questions[].source_id`) can point at it.
-    """
-
-    id: str
-    template: str
-    group: str
-    text: str
-    why: str
-    details: tuple[str, ...] = ()
-    evidence: tuple[str, ...] = ()  # record paths or engine results it rests on
-    sources: tuple[str, ...] = ()
-    urgency: str | None = None  # "call_now" | "emergency" for a red flag
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "template": self.template,
-            "group": self.group,
-            "text": self.text,
-            "why": self.why,
-            "details": list(self.details),
-            "evidence": list(self.evidence),
-            "sources": list(self.sources),
-            "urgency": self.urgency,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class PersonalQuestion:
-    """A question as the person keeps it: generated or their own, in their order."""
-
-    text: str
-    order: int
-    answered: bool = False
-    answer: str | None = None
-    added: dt.date | None = None
-    source_id: str | None = None
-    why: str | None = None
-    group: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "order": self.order,
-            "answered": self.answered,
-            "answer": self.answer,
-            "added": self.added.isoformat() if self.added else None,
-            "source_id": self.source_id,
-            "why": self.why,
-            "group": self.group,
-        }
+__all__ = [
+    "Briefing",
+    "CareContact",
+    "ChangeSignal",
+    "GoalsTradeoffs",
+    "Milestone",
+    "PersonalQuestion",
+    "Plan",
+    "Question",
+    "SupportItem",
+    "SupportiveCare",
+    "TradeoffRow",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from nextline.plan._facts import (
     upcoming_events,
 )
 from nextline.plan._inputs import options_data, status_data, text_of, trials_data
-from nextline.plan.models import Question
+from nextline.plan.question_models import Question
 from nextline.record import PatientRecord
 
 _URGENCY_ORDER = {"emergency": 0, "call_now": 1}

@@ -1,30 +1,36 @@
 """Render the summary packet: HTML from the Jinja2 template, PDF through WeasyPrint.
 
 `build_report` gathers everything (briefing, context, charts) for one person; `render_html`
-and `render_pdf` turn it into a file; `write_report` does all of it, overlapping a trial
-match that runs aside (`report.aside`) with the work that does not need it. Jinja2 and
-WeasyPrint are imported inside the functions so the CLI starts fast.
+and `render_pdf` turn it into a file; `write_report` does all of it, overlapping the engines,
+charts and trial match, gathered aside (`report.inputs`, `report.aside`), with loading
+WeasyPrint and the template. Jinja2 and WeasyPrint are imported inside the functions so the
+CLI starts fast.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import functools
+import gc
 import logging
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nextline.errors import NextlineError
 from nextline.knowledge import Knowledge
-from nextline.plan import Briefing, build_briefing
 from nextline.record import PatientRecord
 from nextline.report.aside import Aside
 from nextline.report.context import VERDICT_WORDS, ReportContext, build_context
 from nextline.report.phrases import PHRASES
 
 if TYPE_CHECKING:
+    from nextline.plan import Briefing
     from nextline.report.charts import Chart
+    from nextline.report.inputs import ReportInputs
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -38,6 +44,8 @@ def build_report(
     charts: bool = True,
 ) -> ReportContext:
     """Everything the report shows for one person as of one date."""
+    from nextline.plan import build_briefing
+
     briefing = briefing or build_briefing(record, kb, as_of, trials=trials)
     context = build_context(record, kb, briefing)
     if charts:
@@ -152,9 +160,45 @@ def render_pdf(html: str) -> bytes:
     document = weasyprint.HTML(
         string=html, base_url=str(TEMPLATES), url_fetcher=_bundled_only_fetcher()
     )
-    pdf = document.write_pdf()
+    with cycle_collection_paused():
+        pdf = document.write_pdf()
     assert pdf is not None
     return bytes(pdf)
+
+
+_PAUSES = 0
+_PAUSES_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while WeasyPrint lays out and draws a report.
+
+    Why: a render makes a million short-lived objects, so the collector runs hundreds of
+    times, and each full pass walks every object the process holds (the knowledge base, the
+    record, WeasyPrint's own tables): measured at 3-20 % of the render's CPU, the more the
+    more the process holds. Reference counting still frees almost everything at once; the
+    few cycles a render leaves (about 10 MB) are collected as usual once the collector is
+    back on. Nested or concurrent
+    renders (the web app's threads) share one pause: the collector comes back on when the
+    last one ends, and only if it was on before the first began.
+    """
+    global _PAUSES
+    with _PAUSES_LOCK:
+        if _PAUSES == 0:
+            _resume_after.append(gc.isenabled())
+            gc.disable()
+        _PAUSES += 1
+    try:
+        yield
+    finally:
+        with _PAUSES_LOCK:
+            _PAUSES -= 1
+            if _PAUSES == 0 and _resume_after.pop():
+                gc.enable()
+
+
+_resume_after: list[bool] = []
 
 
 def write_report(
@@ -163,35 +207,38 @@ def write_report(
     as_of: dt.date,
     out: Path,
     trials: Any = None,
+    gathered: Aside[ReportInputs] | None = None,
 ) -> Path:
     """Write the report to `out` (.pdf or .html), all or nothing (a temp file, then a rename),
     readable only by its owner (0600).
 
-    `trials` is the match result, or an `Aside` still computing it in another process: the
-    work that does not need it (status, options, charts, loading WeasyPrint) is done first,
-    and only then is it waited for.
+    `gathered` is the briefing (status, options, trial match) and the charts still being
+    gathered in another process (`report.inputs`, the `nextline report` way): WeasyPrint is
+    loaded and the template compiled meanwhile, and only then is it waited for. Without it,
+    they are gathered here, and `trials` is the match result, or an `Aside` still computing
+    it (waited for after the loading too).
     """
+    from nextline.report.inputs import run_engines, with_trials
+
     try:
         suffix = out.suffix.lower()
         if suffix not in (".pdf", ".html", ".htm"):
             raise NextlineError(f"-o {out}: the file must end in .pdf or .html")
-        from nextline.assess import assess_status
-        from nextline.options import list_options
-        from nextline.plan._inputs import status_data
-
-        status = assess_status(record, kb, as_of)
-        options = list_options(record, kb, as_of)
-        charts = draw_charts(record, as_of, status_data(status))
+        engines = run_engines(record, kb, as_of) if gathered is None else None
         if suffix == ".pdf":
-            _weasyprint()  # loading it (fonts, Pango) overlaps the trial match too
+            _weasyprint()  # loading it (fonts, Pango) overlaps the work aside
         _template()  # so does compiling the template (Jinja2's import and the compile)
+        here: ReportInputs | None = gathered.result() if gathered is not None else None
         matches = trials.result() if isinstance(trials, Aside) else trials
     finally:
-        if isinstance(trials, Aside):
-            trials.cancel()
-    briefing = build_briefing(record, kb, as_of, status=status, options=options, trials=matches)
-    context = build_context(record, kb, briefing)
-    context.charts = charts
+        for aside in (trials, gathered):
+            if isinstance(aside, Aside):
+                aside.cancel()
+    if here is None:
+        assert engines is not None
+        here = with_trials(record, kb, as_of, engines, matches)
+    context = build_context(record, kb, here.briefing)
+    context.charts = here.charts
     html = render_html(context, kb)
     data = render_pdf(html) if suffix == ".pdf" else html.encode("utf-8")
     from nextline.store.files import write_private
