@@ -319,6 +319,66 @@ def load_average() -> str:
         return "unknown"
 
 
+def wait_until_up(base: str, path: str, server: subprocess.Popen[bytes]) -> bool:
+    """Ask for `path` until the server answers 200 (False: it exited or took 2 minutes)."""
+    import httpx
+
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(base + path, timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            return False
+        time.sleep(0.05)
+
+
+def measure_floor(workers: int, counts: list[int], requests: int, max_seconds: float) -> int:
+    """Time the floor (`bench/web_floor_app.py`): the same uvicorn settings, processes,
+    load generator and clients as the dashboard, an app that does nothing. Returns the
+    number of failed requests."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("web_floor_app.py")),
+            str(port),
+            str(workers),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    failed = 0
+    try:
+        base = f"http://127.0.0.1:{port}"
+        if not wait_until_up(base, "/", server):
+            print("the floor server did not start", file=sys.stderr)
+            return 1
+        paths = [f"floor-{n}" for n in range(max(requests, 2))]
+        asyncio.run(load(base, paths[:50], max(counts), max_seconds))  # warm up
+        for clients in counts:
+            cpu = server_cpu_seconds(server.pid)
+            done = asyncio.run(load(base, paths, clients, max_seconds))
+            used = server_cpu_seconds(server.pid)
+            failed += done.errors
+            per_request = (
+                (used - cpu) / len(done.latencies)
+                if cpu is not None and used is not None and done.latencies
+                else None
+            )
+            report(
+                done,
+                Run("the floor: a trivial ASGI app, same server", clients, 0, workers, per_request),
+                "raw",
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=1000)
@@ -338,6 +398,13 @@ def main() -> int:
         "a person sees; more: requests queue on the server's cores)",
     )
     parser.add_argument("--workers", type=int, default=2, help="`nextline serve --workers`")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time a trivial ASGI app under the same server settings, load generator "
+        "and clients (`bench/web_floor_app.py`): the least any answer costs here",
+    )
+    parser.add_argument("--only-floor", action="store_true", help="time the floor only")
     parser.add_argument("--max-seconds", type=float, default=120.0)
     parser.add_argument(
         "--load-generator",
@@ -348,6 +415,12 @@ def main() -> int:
     )
     args = parser.parse_args()
 
+    counts = [int(c) for c in args.clients.split(",")]
+    if args.floor or args.only_floor:
+        if measure_floor(args.workers, counts, args.requests, args.max_seconds):
+            return 1
+        if args.only_floor:
+            return 0
     with tempfile.TemporaryDirectory(prefix="nextline-bench-") as folder:
         home = args.home or Path(folder) / "home"
         began = time.perf_counter()
@@ -358,7 +431,6 @@ def main() -> int:
         rng.shuffle(unseen)
         warm_up, unseen = unseen[: 20 * args.workers], unseen[20 * args.workers :]
         working, unseen = unseen[: args.working_set], unseen[args.working_set :]
-        counts = [int(c) for c in args.clients.split(",")]
         plans = []  # per client count: (people computed by the server, people kept before)
         for _ in counts:
             computed, kept = unseen[: args.requests], unseen[args.requests : 2 * args.requests]

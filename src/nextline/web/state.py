@@ -21,6 +21,13 @@ if TYPE_CHECKING:
     from nextline.store.views import StoredViewKey, ViewRows
     from nextline.trials.prepared import PreparedCatalog
     from nextline.web.dashboard_view import DashboardView
+    from nextline.web.page_cache import KeptPage, PageKey
+
+
+def _page_cache() -> LruCache[PageKey, KeptPage]:
+    from nextline.web.page_cache import new_cache
+
+    return new_cache()
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,8 @@ class WebState:
     views: LruCache[ViewKey, PersonViews] = field(
         default_factory=lambda: LruCache(DEFAULT_SIZE), repr=False
     )
+    # (view key, viewer, trials box) -> the dashboard page as drawn (web/page_cache.py)
+    pages: LruCache[PageKey, KeptPage] = field(default_factory=lambda: _page_cache(), repr=False)
     # the dashboards kept in the database (`kept_views`), opened at first use
     _view_rows: ViewRows | None = field(default=None, repr=False)
     _view_rows_opened: bool = field(default=False, repr=False)
@@ -261,6 +270,10 @@ class WebState:
     def dashboard_views(self, person_id: str) -> PersonViews:
         """The latest version's views with its dashboard computed (the route passes them to
         the red-flag banner too, so one request reads the latest version once)."""
+        return self.latest_dashboard(person_id)[1]
+
+    def latest_dashboard(self, person_id: str) -> tuple[Latest, PersonViews]:
+        """The latest version, and its views with the dashboard computed."""
         from nextline.web.dashboard_view import build_dashboard
 
         latest, views = self.views_of(person_id)
@@ -274,7 +287,7 @@ class WebState:
 
                 kept = KeptDashboard.of(views.dashboard, self.red_flags(views))
                 rows.write(self.stored_key(latest.key), kept)
-        return views
+        return latest, views
 
     def keep_dashboards(self, person_ids: Iterable[str]) -> int:
         """Compute and keep today's dashboard of each of these people that has none kept for
