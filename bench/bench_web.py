@@ -22,12 +22,16 @@ server process reads the catalog before the dashboard is timed.)
   - first views, computed by the server: every request a person not shown since the server
     started and whose dashboard nobody computed today (a program's staff going through
     their list after a night's changes);
-  - first views, kept in the store by another process: people not shown by this server, but
-    whose dashboard another process computed earlier today and kept in the database
-    (`store.views`; the bench computes them before it starts the server);
+  - first views, kept beforehand: people not shown by this server, but whose dashboard
+    (content and drawn page) was kept in the database earlier today, as the nightly
+    `nextline web keep-views` or another server process does (`web.keep_views`,
+    `store.views`; the bench keeps them before it starts the server);
   - repeat views: people already shown (a working set of `--working-set` people), as a
     person or their navigator opens the same dashboard again during the day; the server
-    keeps each computed dashboard per record version and date (`web/view_cache.py`).
+    keeps each computed dashboard per record version and date (`web/view_cache.py`) and
+    each drawn page (`web/page_cache.py`), in memory and in the database.
+  `--floor` times a trivial ASGI app under the same server settings first
+  (`bench/web_floor_app.py`): the least any answer costs on this machine.
   Prints requests per second, p50/p95/p99 latency with the aims beside them (p95 under
   50 ms, p99 under 100 ms), and the server's CPU per request (all its processes, read from
   /proc), the figure that does not depend on what else the machine is doing.
@@ -85,20 +89,23 @@ def store_people(home: Path, people: int) -> list[str]:
 
 
 def keep_views(home: Path, people: list[str]) -> float:
-    """Start from no kept dashboards, then compute and keep those of `people` in this
-    process, as another server process showing them earlier today would (`store.views`).
-    Returns the CPU seconds per person it took."""
+    """Start from no kept dashboards, then keep those of `people` in this process as the
+    nightly `nextline web keep-views` does (`web.keep_views`: the computed content and the
+    local user's drawn page, in the database). Returns the CPU seconds per person it took."""
     from sqlalchemy import delete
 
     from nextline.settings import Settings
-    from nextline.store.tables import DashboardViewRow
+    from nextline.store.tables import DashboardPageRow, DashboardViewRow
     from nextline.web import create_app
+    from nextline.web.keep_views import keep_views as keep
 
-    state = create_app(Settings(home=home)).state.web
+    app = create_app(Settings(home=home))
+    state = app.state.web
     with state.store.engine.begin() as connection:
         connection.execute(delete(DashboardViewRow))
+        connection.execute(delete(DashboardPageRow))
     began = time.process_time()
-    state.keep_dashboards(people)
+    keep(app, people)
     took = (time.process_time() - began) / max(len(people), 1)
     state.store.engine.dispose()
     return took
@@ -427,7 +434,14 @@ def main() -> int:
         ids = store_people(home, args.people)
         print(f"stored {len(ids):,} people in {time.perf_counter() - began:.1f} s")
         rng = random.Random(7)
-        unseen = [p for p in ids if p != ids[0]]
+        from nextline.settings import Settings
+        from nextline.store import open_store
+        from nextline.web.keep_views import START_KEEP, recently_changed
+
+        store = open_store(Settings(home=home))
+        at_start = set(recently_changed(store, START_KEEP))  # the server keeps these itself
+        store.engine.dispose()
+        unseen = [p for p in ids if p != ids[0] and p not in at_start]
         rng.shuffle(unseen)
         warm_up, unseen = unseen[: 20 * args.workers], unseen[20 * args.workers :]
         working, unseen = unseen[: args.working_set], unseen[args.working_set :]
@@ -439,7 +453,9 @@ def main() -> int:
         per_view = keep_views(home, [p for _, kept in plans for p in kept])
         print(
             f"kept {sum(len(k) for _, k in plans):,} dashboards in the store beforehand, as "
-            f"another server process would ({per_view * 1000:.1f} ms CPU each to compute)"
+            f"`nextline web keep-views` does ({per_view * 1000:.1f} ms CPU each to compute "
+            "and draw); the server keeps the people changed last at start, and these are "
+            "left out of the first views it computes"
         )
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTLINE_")}
@@ -496,7 +512,7 @@ def main() -> int:
                 repeat = [rng.choice(working) for _ in range(args.requests)]
                 for kind, people in (
                     ("first views, computed by the server", computed),
-                    ("first views, kept in the store by another process", kept),
+                    ("first views, kept beforehand (`nextline web keep-views`)", kept),
                     ("repeat views", repeat),
                 ):
                     cpu = server_cpu_seconds(server.pid)

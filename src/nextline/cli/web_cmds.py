@@ -186,5 +186,49 @@ def worker_app() -> FastAPI:
     )
 
 
+web_app = typer.Typer(
+    name="web",
+    help="Prepare the web app's pages ahead of use.",
+    no_args_is_help=True,
+)
+
+
+@web_app.command("keep-views")
+def keep_views(
+    recent: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Only the N people changed most recently (default: everyone stored).",
+        ),
+    ] = None,
+) -> None:
+    """Compute and keep today's dashboards, so each one's first view in the web app is a
+    read, not a computation. Run it after `nextline trials rematch` in the nightly job;
+    people kept already for their latest version and today are passed over."""
+    import time
+
+    from nextline.settings import Settings
+    from nextline.web import create_app
+    from nextline.web import keep_views as keeping
+
+    began = time.perf_counter()
+    app = create_app(Settings())
+    state = app.state.web
+    if state.kept_views() is None:
+        typer.echo(
+            "nextline: the data folder cannot hold the views' key; nothing was kept", err=True
+        )
+        raise typer.Exit(1)
+    kept = keeping.keep_views(app, keeping.recently_changed(state.store, recent))
+    typer.echo(
+        f"Kept the dashboards of {kept.people} {'person' if kept.people == 1 else 'people'} "
+        f"for {state.today().isoformat()}: "
+        f"{kept.computed} computed, {kept.people - kept.computed} already kept, "
+        f"{kept.drawn} pages drawn ({time.perf_counter() - began:.1f} s)."
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.add_typer(web_app)

@@ -119,8 +119,9 @@ def create_app(
     `session_secret` signs the session cookies: server processes that share one (`nextline
     serve --workers N`) accept each other's sessions; by default each app makes its own.
     `warm_up` reads the knowledge base and the trial catalog in the background from the
-    start, so the first trials page does not wait for them (the server sets it; tests and
-    scripts that never show trials need not)."""
+    start, so the first trials page does not wait for them, and keeps the dashboards of the
+    people changed last (`web.keep_views`) (the server sets it; tests and scripts that never
+    show trials need not)."""
     from fastapi import FastAPI
     from fastapi.exceptions import RequestValidationError
     from fastapi.staticfiles import StaticFiles
@@ -271,6 +272,9 @@ def create_app(
     app.include_router(api.router, prefix="/api")
     if warm_up:
         app.state.web.warm_up()
+        from nextline.web.keep_views import keep_at_start
+
+        keep_at_start(app)  # first views of the people changed last cost a read
     return app
 
 

@@ -126,7 +126,7 @@ def kept_answer(request: Request, person_id: str) -> bytes | None:
     except NextlineError:
         return None
     key, _ = page_key(request, state, latest.key)
-    page = state.pages.get(key)
+    page = state.kept_page(key)
     if page is None:
         return None
     return page.join(str(request.state.csrf_token))

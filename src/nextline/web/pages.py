@@ -109,7 +109,7 @@ def dashboard(request: Request, person_id: str) -> Response:
         return _draw_dashboard(request, view, dashboard_changes(state, person_id, view.day))
     key, changes = page_key(request, state, latest.key)
     token = str(request.state.csrf_token)
-    page = state.pages.get(key)
+    page = state.kept_page(key)
     if page is None:
         request.state.csrf_token = TOKEN_STAND_IN
         try:
@@ -119,7 +119,7 @@ def dashboard(request: Request, person_id: str) -> Response:
         page = KeptPage.cut(bytes(drawn.body))
         if page is None or drawn.status_code != 200:  # nothing to keep apart: draw it
             return _draw_dashboard(request, view, changes)
-        state.pages.put(key, page)
+        state.keep_page(key, page)
     return HTMLResponse(page.join(token))
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from nextline.record import PatientFile, PatientRecord
     from nextline.settings import Settings
     from nextline.store import RecordStore, VersionInfo
-    from nextline.store.views import StoredViewKey, ViewRows
+    from nextline.store.views import PageRows, StoredPageKey, StoredViewKey, ViewRows
     from nextline.trials.prepared import PreparedCatalog
     from nextline.web.dashboard_view import DashboardView
     from nextline.web.page_cache import KeptPage, PageKey
@@ -122,6 +122,7 @@ class WebState:
     # the dashboards kept in the database (`kept_views`), opened at first use
     _view_rows: ViewRows | None = field(default=None, repr=False)
     _view_rows_opened: bool = field(default=False, repr=False)
+    _page_rows: PageRows | None = field(default=None, repr=False)
     # tests only: stands in for `web.view_cache.code_key()` (a new release or knowledge)
     view_code: str | None = field(default=None, repr=False)
 
@@ -216,12 +217,49 @@ class WebState:
         """The dashboards kept in the database (`store.views`); None when the data folder
         cannot hold the secret that signs them (then each process computes its own)."""
         if not self._view_rows_opened:
-            from nextline.store.views import ViewRows, view_secret
+            from nextline.store.views import PageRows, ViewRows, view_secret
 
             secret = view_secret(self.settings.data_dir)
             self._view_rows = None if secret is None else ViewRows(self.store.engine, secret)
+            self._page_rows = None if secret is None else PageRows(self.store.engine, secret)
             self._view_rows_opened = True
         return self._view_rows
+
+    def kept_pages(self) -> PageRows | None:
+        """The dashboard pages kept in the database (`store.views.PageRows`), with the
+        views' secret; None when the data folder cannot hold it."""
+        self.kept_views()
+        return self._page_rows
+
+    def stored_page_key(self, key: PageKey) -> StoredPageKey:
+        """The database's key for a drawn page (`web.page_cache.PageKey`)."""
+        import hashlib
+
+        from nextline.store.views import StoredPageKey
+
+        viewer = hashlib.sha256(repr(key.viewer).encode("utf-8")).hexdigest()
+        trials = hashlib.sha256(key.trials.encode("utf-8")).hexdigest()
+        return StoredPageKey(self.stored_key(key.view), viewer, trials)
+
+    def kept_page(self, key: PageKey) -> KeptPage | None:
+        """The drawn page for this key: from this process's pages, else as kept in the
+        database by any process (then kept here too), else None."""
+        page = self.pages.get(key)
+        if page is None and (rows := self.kept_pages()) is not None:
+            parts = rows.read(self.stored_page_key(key))
+            if parts is not None and len(parts) > 1:
+                from nextline.web.page_cache import KeptPage
+
+                page = KeptPage(parts)
+                self.pages.put(key, page)
+        return page
+
+    def keep_page(self, key: PageKey, page: KeptPage) -> None:
+        """Keep a page just drawn, here and in the database (for every other process)."""
+        self.pages.put(key, page)
+        rows = self.kept_pages()
+        if rows is not None:
+            rows.write(self.stored_page_key(key), page.parts)
 
     def stored_key(self, key: ViewKey) -> StoredViewKey:
         """The database's key for a view: this process's key with the code key in place of
