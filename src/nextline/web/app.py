@@ -274,7 +274,12 @@ def create_app(
         app.state.web.warm_up()
         from nextline.web.keep_views import keep_at_start
 
-        keep_at_start(app)  # first views of the people changed last cost a read
+        keeping = keep_at_start(app)  # first views of the people changed last cost a read
+        from nextline.web.gc_freeze import freeze_when
+
+        # once the catalog is read and the dashboards kept: out of full collections
+        state = app.state.web
+        freeze_when(lambda: state.trials_ready() and not keeping.is_alive())
     return app
 
 

@@ -146,7 +146,8 @@ def only_one(data_dir: Path) -> Iterator[bool]:
 
 def keep_at_start(app: FastAPI, limit: int = START_KEEP) -> threading.Thread:
     """In the background: keep the dashboards of the `limit` most recently changed people,
-    in the one server process that takes the lock."""
+    in the one server process that takes the lock (the thread ends when that is done, or at
+    once in the others)."""
 
     def _keep() -> None:
         state = app.state.web
