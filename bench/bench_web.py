@@ -438,8 +438,11 @@ def main() -> int:
         from nextline.store import open_store
         from nextline.web.keep_views import START_KEEP, recently_changed
 
+        # the server keeps the people changed last at start (`serve --keep-at-start`): left
+        # out of the first views it must compute (a tenth of a small bench's people)
+        keep_at_start = min(START_KEEP, len(ids) // 10)
         store = open_store(Settings(home=home))
-        at_start = set(recently_changed(store, START_KEEP))  # the server keeps these itself
+        at_start = set(recently_changed(store, keep_at_start))
         store.engine.dispose()
         unseen = [p for p in ids if p != ids[0] and p not in at_start]
         rng.shuffle(unseen)
@@ -463,7 +466,16 @@ def main() -> int:
         nextline = Path(sys.executable).with_name("nextline")
         launched = time.perf_counter()
         server = subprocess.Popen(
-            [str(nextline), "serve", "--port", str(port), "--workers", str(args.workers)],
+            [
+                str(nextline),
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--keep-at-start",
+                str(keep_at_start),
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

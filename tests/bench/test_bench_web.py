@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = (
     "first views, computed by the server",
-    "first views, kept in the store by another process",
+    "first views, kept beforehand \\(`nextline web keep-views`\\)",
     "repeat views",
 )
 

@@ -238,3 +238,22 @@ def test_packed_parts_read_back_and_a_cut_short_value_is_refused() -> None:
     assert unpack_parts(pack_parts(parts)) == parts
     with pytest.raises(ValueError, match="cut short"):
         unpack_parts(pack_parts(parts)[:-1])
+
+
+def test_serve_and_the_app_keep_as_many_at_start_as_the_module_says() -> None:
+    import inspect
+
+    from nextline.cli import web_cmds
+
+    assert web_cmds.KEEP_AT_START == keeping.START_KEEP
+    default = inspect.signature(create_app).parameters["keep_at_start"].default
+    assert default == keeping.START_KEEP
+
+
+def test_keeping_nothing_at_start_keeps_nothing(tmp_path: Path, work: dict[str, list[str]]) -> None:
+    home = tmp_path / "home"
+    make_app(home, trials=False)
+    app = create_app(Settings(home=home), as_of=AS_OF)
+    keeping.keep_at_start(app, limit=0).join(timeout=60)
+    assert _page_rows(app) == []
+    assert work["built"] == []

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from nextline.settings import Settings
 
 SECRET_VARIABLE = "NEXTLINE_SERVE_SESSION_SECRET"  # set for the worker processes only
+KEEP_VARIABLE = "NEXTLINE_SERVE_KEEP_AT_START"  # set for the worker processes only
+KEEP_AT_START = 200  # `web.keep_views.START_KEEP`, without importing the web app for --help
 
 
 def serve(
@@ -64,6 +66,14 @@ def serve(
         Path | None,
         typer.Option(help="The TLS certificate's private key (PEM); with --ssl-certfile."),
     ] = None,
+    keep_at_start: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Keep the dashboards of this many people, the most recently changed, in the "
+            "background at start, so their first view is quick (0: none).",
+        ),
+    ] = KEEP_AT_START,
     forwarded_allow_ips: Annotated[
         str | None,
         typer.Option(
@@ -98,7 +108,9 @@ def serve(
     if workers == 1:
         from nextline.web import create_app
 
-        target = create_app(settings, authentication=authentication, warm_up=True)
+        target = create_app(
+            settings, authentication=authentication, warm_up=True, keep_at_start=keep_at_start
+        )
         where = ""
     else:
         import secrets
@@ -109,6 +121,7 @@ def serve(
         os.environ["NEXTLINE_HOST"] = settings.host
         os.environ["NEXTLINE_PORT"] = str(settings.port)
         os.environ[SECRET_VARIABLE] = secrets.token_hex(32)
+        os.environ[KEEP_VARIABLE] = str(keep_at_start)
         target = "nextline.cli.web_cmds:worker_app"
         where = f" in {workers} processes"
     scheme = "https" if tls else "http"
@@ -178,11 +191,13 @@ def worker_app() -> FastAPI:
 
     settings = Settings()
     secret = os.environ.get(SECRET_VARIABLE)
+    keep = os.environ.get(KEEP_VARIABLE, "")
     return create_app(
         settings,
         authentication=server_mode(settings),
         session_secret=bytes.fromhex(secret) if secret else None,
         warm_up=True,
+        keep_at_start=int(keep) if keep.isdigit() else KEEP_AT_START,
     )
 
 

@@ -153,7 +153,7 @@ def keep_at_start(app: FastAPI, limit: int = START_KEEP) -> threading.Thread:
         state = app.state.web
         state.kept_views()  # makes the data folder where it is missing
         with only_one(state.settings.data_dir) as mine:
-            if mine:
+            if mine and limit > 0:
                 try:
                     keep_views(app, recently_changed(state.store, limit))
                 except Exception as exc:  # a start-up nicety, never fatal; no health data
