@@ -30,7 +30,7 @@ server process reads the catalog before the dashboard is timed.)
     person or their navigator opens the same dashboard again during the day; the server
     keeps each computed dashboard per record version and date (`web/view_cache.py`) and
     each drawn page (`web/page_cache.py`), in memory and in the database.
-  `--floor` times a trivial ASGI app under the same server settings first
+  First (unless `--no-floor`) it times a trivial ASGI app under the same server settings
   (`bench/web_floor_app.py`): the least any answer costs on this machine.
   Prints requests per second, p50/p95/p99 latency with the aims beside them (p95 under
   50 ms, p99 under 100 ms), and the server's CPU per request (all its processes, read from
@@ -407,9 +407,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="`nextline serve --workers`")
     parser.add_argument(
         "--floor",
-        action="store_true",
-        help="also time a trivial ASGI app under the same server settings, load generator "
-        "and clients (`bench/web_floor_app.py`): the least any answer costs here",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="first time a trivial ASGI app under the same server settings, load generator "
+        "and clients (`bench/web_floor_app.py`): the least any answer costs here "
+        "(default: on)",
     )
     parser.add_argument("--only-floor", action="store_true", help="time the floor only")
     parser.add_argument("--max-seconds", type=float, default=120.0)
