@@ -22,12 +22,16 @@ server process reads the catalog before the dashboard is timed.)
   - first views, computed by the server: every request a person not shown since the server
     started and whose dashboard nobody computed today (a program's staff going through
     their list after a night's changes);
-  - first views, kept in the store by another process: people not shown by this server, but
-    whose dashboard another process computed earlier today and kept in the database
-    (`store.views`; the bench computes them before it starts the server);
+  - first views, kept beforehand: people not shown by this server, but whose dashboard
+    (content and drawn page) was kept in the database earlier today, as the nightly
+    `nextline web keep-views` or another server process does (`web.keep_views`,
+    `store.views`; the bench keeps them before it starts the server);
   - repeat views: people already shown (a working set of `--working-set` people), as a
     person or their navigator opens the same dashboard again during the day; the server
-    keeps each computed dashboard per record version and date (`web/view_cache.py`).
+    keeps each computed dashboard per record version and date (`web/view_cache.py`) and
+    each drawn page (`web/page_cache.py`), in memory and in the database.
+  First (unless `--no-floor`) it times a trivial ASGI app under the same server settings
+  (`bench/web_floor_app.py`): the least any answer costs on this machine.
   Prints requests per second, p50/p95/p99 latency with the aims beside them (p95 under
   50 ms, p99 under 100 ms), and the server's CPU per request (all its processes, read from
   /proc), the figure that does not depend on what else the machine is doing.
@@ -85,20 +89,23 @@ def store_people(home: Path, people: int) -> list[str]:
 
 
 def keep_views(home: Path, people: list[str]) -> float:
-    """Start from no kept dashboards, then compute and keep those of `people` in this
-    process, as another server process showing them earlier today would (`store.views`).
-    Returns the CPU seconds per person it took."""
+    """Start from no kept dashboards, then keep those of `people` in this process as the
+    nightly `nextline web keep-views` does (`web.keep_views`: the computed content and the
+    local user's drawn page, in the database). Returns the CPU seconds per person it took."""
     from sqlalchemy import delete
 
     from nextline.settings import Settings
-    from nextline.store.tables import DashboardViewRow
+    from nextline.store.tables import DashboardPageRow, DashboardViewRow
     from nextline.web import create_app
+    from nextline.web.keep_views import keep_views as keep
 
-    state = create_app(Settings(home=home)).state.web
+    app = create_app(Settings(home=home))
+    state = app.state.web
     with state.store.engine.begin() as connection:
         connection.execute(delete(DashboardViewRow))
+        connection.execute(delete(DashboardPageRow))
     began = time.process_time()
-    state.keep_dashboards(people)
+    keep(app, people)
     took = (time.process_time() - began) / max(len(people), 1)
     state.store.engine.dispose()
     return took
@@ -319,6 +326,66 @@ def load_average() -> str:
         return "unknown"
 
 
+def wait_until_up(base: str, path: str, server: subprocess.Popen[bytes]) -> bool:
+    """Ask for `path` until the server answers 200 (False: it exited or took 2 minutes)."""
+    import httpx
+
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(base + path, timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            return False
+        time.sleep(0.05)
+
+
+def measure_floor(workers: int, counts: list[int], requests: int, max_seconds: float) -> int:
+    """Time the floor (`bench/web_floor_app.py`): the same uvicorn settings, processes,
+    load generator and clients as the dashboard, an app that does nothing. Returns the
+    number of failed requests."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("web_floor_app.py")),
+            str(port),
+            str(workers),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    failed = 0
+    try:
+        base = f"http://127.0.0.1:{port}"
+        if not wait_until_up(base, "/", server):
+            print("the floor server did not start", file=sys.stderr)
+            return 1
+        paths = [f"floor-{n}" for n in range(max(requests, 2))]
+        asyncio.run(load(base, paths[:50], max(counts), max_seconds))  # warm up
+        for clients in counts:
+            cpu = server_cpu_seconds(server.pid)
+            done = asyncio.run(load(base, paths, clients, max_seconds))
+            used = server_cpu_seconds(server.pid)
+            failed += done.errors
+            per_request = (
+                (used - cpu) / len(done.latencies)
+                if cpu is not None and used is not None and done.latencies
+                else None
+            )
+            report(
+                done,
+                Run("the floor: a trivial ASGI app, same server", clients, 0, workers, per_request),
+                "raw",
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=1000)
@@ -338,6 +405,15 @@ def main() -> int:
         "a person sees; more: requests queue on the server's cores)",
     )
     parser.add_argument("--workers", type=int, default=2, help="`nextline serve --workers`")
+    parser.add_argument(
+        "--floor",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="first time a trivial ASGI app under the same server settings, load generator "
+        "and clients (`bench/web_floor_app.py`): the least any answer costs here "
+        "(default: on)",
+    )
+    parser.add_argument("--only-floor", action="store_true", help="time the floor only")
     parser.add_argument("--max-seconds", type=float, default=120.0)
     parser.add_argument(
         "--load-generator",
@@ -348,17 +424,32 @@ def main() -> int:
     )
     args = parser.parse_args()
 
+    counts = [int(c) for c in args.clients.split(",")]
+    if args.floor or args.only_floor:
+        if measure_floor(args.workers, counts, args.requests, args.max_seconds):
+            return 1
+        if args.only_floor:
+            return 0
     with tempfile.TemporaryDirectory(prefix="nextline-bench-") as folder:
         home = args.home or Path(folder) / "home"
         began = time.perf_counter()
         ids = store_people(home, args.people)
         print(f"stored {len(ids):,} people in {time.perf_counter() - began:.1f} s")
         rng = random.Random(7)
-        unseen = [p for p in ids if p != ids[0]]
+        from nextline.settings import Settings
+        from nextline.store import open_store
+        from nextline.web.keep_views import START_KEEP, recently_changed
+
+        # the server keeps the people changed last at start (`serve --keep-at-start`): left
+        # out of the first views it must compute (a tenth of a small bench's people)
+        keep_at_start = min(START_KEEP, len(ids) // 10)
+        store = open_store(Settings(home=home))
+        at_start = set(recently_changed(store, keep_at_start))
+        store.engine.dispose()
+        unseen = [p for p in ids if p != ids[0] and p not in at_start]
         rng.shuffle(unseen)
         warm_up, unseen = unseen[: 20 * args.workers], unseen[20 * args.workers :]
         working, unseen = unseen[: args.working_set], unseen[args.working_set :]
-        counts = [int(c) for c in args.clients.split(",")]
         plans = []  # per client count: (people computed by the server, people kept before)
         for _ in counts:
             computed, kept = unseen[: args.requests], unseen[args.requests : 2 * args.requests]
@@ -367,7 +458,9 @@ def main() -> int:
         per_view = keep_views(home, [p for _, kept in plans for p in kept])
         print(
             f"kept {sum(len(k) for _, k in plans):,} dashboards in the store beforehand, as "
-            f"another server process would ({per_view * 1000:.1f} ms CPU each to compute)"
+            f"`nextline web keep-views` does ({per_view * 1000:.1f} ms CPU each to compute "
+            "and draw); the server keeps the people changed last at start, and these are "
+            "left out of the first views it computes"
         )
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTLINE_")}
@@ -375,7 +468,16 @@ def main() -> int:
         nextline = Path(sys.executable).with_name("nextline")
         launched = time.perf_counter()
         server = subprocess.Popen(
-            [str(nextline), "serve", "--port", str(port), "--workers", str(args.workers)],
+            [
+                str(nextline),
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--keep-at-start",
+                str(keep_at_start),
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -424,7 +526,7 @@ def main() -> int:
                 repeat = [rng.choice(working) for _ in range(args.requests)]
                 for kind, people in (
                     ("first views, computed by the server", computed),
-                    ("first views, kept in the store by another process", kept),
+                    ("first views, kept beforehand (`nextline web keep-views`)", kept),
                     ("repeat views", repeat),
                 ):
                     cpu = server_cpu_seconds(server.pid)

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = (
     "first views, computed by the server",
-    "first views, kept in the store by another process",
+    "first views, kept beforehand \\(`nextline web keep-views`\\)",
     "repeat views",
 )
 
@@ -54,3 +54,9 @@ def test_every_kind_of_dashboard_view_is_answered_without_an_error() -> None:
         assert found is not None, (kind, done.stdout)
         assert int(found.group(1)) > 0 and found.group(2) == "0"
     assert re.search(r"latency ms: p50 [\d.]+  p95 [\d.]+  p99 [\d.]+", done.stdout)
+    floor = re.search(
+        r"dashboard, the floor: a trivial ASGI app, same server: .*?1 concurrent client\(s\), "
+        r"0 errors",
+        done.stdout,
+    )
+    assert floor is not None, done.stdout

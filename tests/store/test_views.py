@@ -90,3 +90,39 @@ def test_a_page_of_people_with_a_name_search_and_only_those_a_caller_may_see(
     assert [p.id for p in store.list_page(offset=0, limit=5, name="%")[0]] == ["a-bo"]
     assert store.list_page(offset=0, limit=5, only={"c-ana", "a-bo"})[1] == 2
     assert store.list_page(offset=0, limit=5, only=set()) == ([], 0)
+
+
+def _page_key(person: str, viewer: str = "v" * 64, trials: str = "t" * 64, **change: object):
+    from nextline.store.views import StoredPageKey
+
+    return StoredPageKey(_key(person, **change), viewer, trials)
+
+
+def test_a_kept_page_is_read_back_only_for_its_exact_key_and_viewer(store: RecordStore) -> None:
+    from nextline.store.views import PageRows
+
+    person = _stored(store)
+    rows = PageRows(store.engine, b"s" * 32)
+    parts = (b"<p>", b"</p>")
+    assert rows.read(_page_key(person)) is None
+    assert rows.write(_page_key(person), parts) is True
+    assert rows.write(_page_key(person, viewer="w" * 64), (b"<b>", b"</b>")) is True
+    assert rows.read(_page_key(person)) == parts
+    assert rows.read(_page_key(person, viewer="w" * 64)) == (b"<b>", b"</b>")
+    for change in (
+        {"version": 2},
+        {"digest": "e" * 32},
+        {"day": DAY + dt.timedelta(days=1)},
+        {"code": "other"},
+        {"trials": "u" * 64},
+        {"viewer": "x" * 64},
+    ):
+        assert rows.read(_page_key(person, **change)) is None, change  # type: ignore[arg-type]
+    rows.write(_page_key(person, version=2), (b"new ", b""))  # replaces this viewer's row only
+    assert rows.read(_page_key(person)) is None
+    assert rows.read(_page_key(person, version=2)) == (b"new ", b"")
+    assert rows.read(_page_key(person, viewer="w" * 64)) == (b"<b>", b"</b>")
+    assert PageRows(store.engine, b"o" * 32).read(_page_key(person, version=2)) is None
+    assert PageRows(store.engine, b"s" * 32).write(_page_key("nobody"), parts) is False
+    store.delete(person)
+    assert rows.read(_page_key(person, version=2)) is None

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from nextline.settings import Settings
 
 SECRET_VARIABLE = "NEXTLINE_SERVE_SESSION_SECRET"  # set for the worker processes only
+KEEP_VARIABLE = "NEXTLINE_SERVE_KEEP_AT_START"  # set for the worker processes only
+KEEP_AT_START = 200  # `web.keep_views.START_KEEP`, without importing the web app for --help
 
 
 def serve(
@@ -64,6 +66,14 @@ def serve(
         Path | None,
         typer.Option(help="The TLS certificate's private key (PEM); with --ssl-certfile."),
     ] = None,
+    keep_at_start: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Keep the dashboards of this many people, the most recently changed, in the "
+            "background at start, so their first view is quick (0: none).",
+        ),
+    ] = KEEP_AT_START,
     forwarded_allow_ips: Annotated[
         str | None,
         typer.Option(
@@ -98,7 +108,9 @@ def serve(
     if workers == 1:
         from nextline.web import create_app
 
-        target = create_app(settings, authentication=authentication, warm_up=True)
+        target = create_app(
+            settings, authentication=authentication, warm_up=True, keep_at_start=keep_at_start
+        )
         where = ""
     else:
         import secrets
@@ -109,6 +121,7 @@ def serve(
         os.environ["NEXTLINE_HOST"] = settings.host
         os.environ["NEXTLINE_PORT"] = str(settings.port)
         os.environ[SECRET_VARIABLE] = secrets.token_hex(32)
+        os.environ[KEEP_VARIABLE] = str(keep_at_start)
         target = "nextline.cli.web_cmds:worker_app"
         where = f" in {workers} processes"
     scheme = "https" if tls else "http"
@@ -178,13 +191,59 @@ def worker_app() -> FastAPI:
 
     settings = Settings()
     secret = os.environ.get(SECRET_VARIABLE)
+    keep = os.environ.get(KEEP_VARIABLE, "")
     return create_app(
         settings,
         authentication=server_mode(settings),
         session_secret=bytes.fromhex(secret) if secret else None,
         warm_up=True,
+        keep_at_start=int(keep) if keep.isdigit() else KEEP_AT_START,
+    )
+
+
+web_app = typer.Typer(
+    name="web",
+    help="Prepare the web app's pages ahead of use.",
+    no_args_is_help=True,
+)
+
+
+@web_app.command("keep-views")
+def keep_views(
+    recent: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Only the N people changed most recently (default: everyone stored).",
+        ),
+    ] = None,
+) -> None:
+    """Compute and keep today's dashboards, so each one's first view in the web app is a
+    read, not a computation. Run it after `nextline trials rematch` in the nightly job;
+    people kept already for their latest version and today are passed over."""
+    import time
+
+    from nextline.settings import Settings
+    from nextline.web import create_app
+    from nextline.web import keep_views as keeping
+
+    began = time.perf_counter()
+    app = create_app(Settings())
+    state = app.state.web
+    if state.kept_views() is None:
+        typer.echo(
+            "nextline: the data folder cannot hold the views' key; nothing was kept", err=True
+        )
+        raise typer.Exit(1)
+    kept = keeping.keep_views(app, keeping.recently_changed(state.store, recent))
+    typer.echo(
+        f"Kept the dashboards of {kept.people} {'person' if kept.people == 1 else 'people'} "
+        f"for {state.today().isoformat()}: "
+        f"{kept.computed} computed, {kept.people - kept.computed} already kept, "
+        f"{kept.drawn} pages drawn ({time.perf_counter() - began:.1f} s)."
     )
 
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.add_typer(web_app)

@@ -271,7 +271,7 @@ class RecordStore:
         from sqlalchemy import delete
 
         from nextline.store.account_tables import Membership, OneTimeLink, ShareLink
-        from nextline.store.tables import DashboardViewRow
+        from nextline.store.tables import DashboardPageRow, DashboardViewRow
 
         with self._writing() as session:
             person = session.get(Person, person_id, with_for_update=True)
@@ -286,6 +286,7 @@ class RecordStore:
                 session.execute(delete(table).where(table.person_id == person_id))
             # the dashboard computed from the record goes with it (`store.views`)
             session.execute(delete(DashboardViewRow).where(DashboardViewRow.person_id == person_id))
+            session.execute(delete(DashboardPageRow).where(DashboardPageRow.person_id == person_id))
             session.delete(person)
             count = int(getattr(removed, "rowcount", 0) or 0)
         database = self.engine.url.database

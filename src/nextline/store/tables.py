@@ -51,3 +51,20 @@ class DashboardViewRow(Base):
     code: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DashboardPageRow(Base):
+    """A person's dashboard page as last drawn for one viewer, with what it was drawn from
+    (`store.views.PageRows`): one row per person and viewer, replaced when redrawn."""
+
+    __tablename__ = "dashboard_pages"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    viewer: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    day: Mapped[dt.date] = mapped_column(Date)
+    code: Mapped[str] = mapped_column(String(64))
+    trials: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+    page: Mapped[bytes] = mapped_column(LargeBinary)

@@ -199,4 +199,144 @@ def _select() -> Any:
     )
 
 
-__all__ = ["StoredViewKey", "ViewRows", "view_secret"]
+@dataclass(frozen=True)
+class StoredPageKey:
+    """What a kept dashboard page was drawn from: the view's key, a digest of the viewer
+    (who asks, as far as the page shows it) and a digest of the trials box's content."""
+
+    view: StoredViewKey
+    viewer: str
+    trials: str
+
+    def signed_part(self) -> bytes:
+        return self.view.signed_part() + f"\0page\0{self.viewer}\0{self.trials}".encode()
+
+
+def pack_parts(parts: tuple[bytes, ...]) -> bytes:
+    """A page cut where its token goes, as one value: each part after its length."""
+    return b"".join(len(part).to_bytes(4, "big") + part for part in parts)
+
+
+def unpack_parts(packed: bytes) -> tuple[bytes, ...]:
+    """`pack_parts` undone (ValueError for bytes it did not make)."""
+    parts: list[bytes] = []
+    at = 0
+    while at < len(packed):
+        if at + 4 > len(packed):
+            raise ValueError("page: cut short")
+        size = int.from_bytes(packed[at : at + 4], "big")
+        at += 4
+        if at + size > len(packed):
+            raise ValueError("page: cut short")
+        parts.append(packed[at : at + size])
+        at += size
+    return tuple(parts)
+
+
+class PageRows:
+    """Read and write the kept dashboard pages with the views' secret. A page is HTML put
+    out as it is, so a row that does not verify is never answered."""
+
+    def __init__(self, engine: Engine, secret: bytes) -> None:
+        self.engine = engine
+        self._secret = secret
+
+    def _mac(self, key: StoredPageKey, payload: bytes) -> str:
+        digest = hmac.new(self._secret, key.signed_part() + b"\0", hashlib.sha256)
+        digest.update(payload)
+        return digest.hexdigest()
+
+    def read(self, key: StoredPageKey) -> tuple[bytes, ...] | None:
+        """The page kept for exactly this key, cut where its token goes, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                _select_page(), {"person_id": key.view.person_id, "viewer": key.viewer}
+            ).one_or_none()
+        if row is None:
+            return None
+        version, digest, day, code, trials, mac, payload = row
+        view = key.view
+        if (version, digest, day, code, trials) != (
+            view.version,
+            view.digest,
+            view.day,
+            view.code,
+            key.trials,
+        ):
+            return None
+        if not hmac.compare_digest(str(mac), self._mac(key, bytes(payload))):
+            return None
+        try:
+            return unpack_parts(zlib.decompress(bytes(payload)))
+        except (ValueError, zlib.error):
+            return None
+
+    def write(self, key: StoredPageKey, parts: tuple[bytes, ...]) -> bool:
+        """Keep the page (replacing this viewer's other one). False, and nothing kept, when
+        the person is no longer stored or the database refuses the write."""
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
+        payload = zlib.compress(pack_parts(parts), 1)
+        view = key.view
+        values = {
+            "person_id": view.person_id,
+            "viewer": key.viewer,
+            "version": view.version,
+            "digest": view.digest,
+            "day": view.day,
+            "code": view.code,
+            "trials": key.trials,
+            "mac": self._mac(key, payload),
+            "page": payload,
+        }
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(_upsert_page(self.engine.dialect.name), values)
+        except (IntegrityError, OperationalError):
+            return False
+        return True
+
+
+_PAGE_CHANGED = ("version", "digest", "day", "code", "trials", "mac", "page")
+
+
+@functools.cache
+def _upsert_page(dialect: str) -> Any:
+    from nextline.store.tables import DashboardPageRow as Row
+
+    keys = [Row.person_id, Row.viewer]
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg = pg_insert(Row)
+        return pg.on_conflict_do_update(
+            index_elements=keys, set_={c: pg.excluded[c] for c in _PAGE_CHANGED}
+        )
+    from sqlalchemy.dialects.sqlite import insert as lite_insert
+
+    lite = lite_insert(Row)
+    return lite.on_conflict_do_update(
+        index_elements=keys, set_={c: lite.excluded[c] for c in _PAGE_CHANGED}
+    )
+
+
+@functools.cache
+def _select_page() -> Any:
+    from sqlalchemy import bindparam, select
+
+    from nextline.store.tables import DashboardPageRow as Row
+
+    return select(Row.version, Row.digest, Row.day, Row.code, Row.trials, Row.mac, Row.page).where(
+        (Row.person_id == bindparam("person_id")) & (Row.viewer == bindparam("viewer"))
+    )
+
+
+__all__ = [
+    "PageRows",
+    "StoredPageKey",
+    "StoredViewKey",
+    "ViewRows",
+    "pack_parts",
+    "unpack_parts",
+    "view_secret",
+]

@@ -140,6 +140,7 @@ def check(request: Request, source: CallerSource, engine: Engine) -> Decision | 
             return Decision(403, None)
         return None
     template = found.template
+    request.state.route_template = template  # the dashboard's kept page (`web.guard`)
     decision = decide(caller.principal, request.method, template, _params(found, path))
     if decision.rule is None:
         log.error("refused %s %s: the route has no access rule", request.method, template)

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
+    from nextline.web.access import Decision
+
 # Methods that carry a body: an API write must send it as JSON.
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -100,12 +102,16 @@ class Guard:
         the API's 415 for a write that is not JSON; None to run the route."""
         from starlette.concurrency import run_in_threadpool
 
-        from nextline.web.access_check import check, refusal
+        from nextline.web.access_check import refusal
 
         state = request.app.state
-        decision = await run_in_threadpool(
-            check, request, state.caller_source, state.web.store.engine
+        decision, kept = await run_in_threadpool(
+            _check_then_look, request, state.caller_source, state.web.store.engine
         )
+        if kept is not None:
+            from starlette.responses import HTMLResponse
+
+            return HTMLResponse(kept)
         if decision is not None and not decision.allowed:
             return refusal(request, decision, self.draw)
         if decision is not None and state.access_probe:
@@ -125,6 +131,35 @@ class Guard:
                 self.payload(415, "unsupported_media_type", "send JSON (application/json)"),
             )
         return None
+
+
+# The route whose page may be answered from the kept pages (`web.page_cache`).
+DASHBOARD = "/people/{person_id}"
+
+
+def _check_then_look(
+    request: Request, source: Any, engine: Any
+) -> tuple[Decision | None, bytes | None]:
+    """The access check (`web.access_check.check`: the decision, and the audit line), then,
+    only when it allowed a plain GET of a dashboard, that dashboard's kept page for this
+    request (`web.page_cache.kept_answer`; None: the route draws it). One trip to a worker
+    thread for both: each trip cost CPU, and more with many requests at once."""
+    from nextline.web.access_check import check
+
+    decision = check(request, source, engine)
+    if (
+        decision is None
+        or not decision.allowed
+        or decision.person_id is None
+        or request.method != "GET"
+        or request.scope.get("query_string")
+        or getattr(request.state, "route_template", None) != DASHBOARD
+        or request.app.state.access_probe
+    ):
+        return decision, None
+    from nextline.web.page_cache import kept_answer
+
+    return decision, kept_answer(request, decision.person_id)
 
 
 def _session_cookie(session: str, secure: bool) -> str:

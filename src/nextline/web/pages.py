@@ -92,13 +92,38 @@ def people(request: Request) -> Response:
 
 @router.get(_PERSON)
 def dashboard(request: Request, person_id: str) -> Response:
+    """The dashboard: its content computed once per record version and date
+    (`web.view_cache`), the page drawn once per view, viewer and trials box and kept as
+    bytes (`web.page_cache`); this request's form token is joined in. With a query (a
+    "saved" or "undone" notice) it is drawn afresh and not kept."""
+    from fastapi.responses import HTMLResponse
+
+    from nextline.web.page_cache import TOKEN_STAND_IN, KeptPage, page_key
+
     state = _state(request)
-    # computed once per record version and date (web/view_cache.py); what depends on this
-    # request or on the kept trial snapshot is added here every time
-    views = state.dashboard_views(person_id)
+    latest, views = state.latest_dashboard(person_id)
     request.state.person_views = (person_id, views)  # for the red-flag banner
     view = views.dashboard
     assert view is not None
+    if request.url.query:
+        return _draw_dashboard(request, view, dashboard_changes(state, person_id, view.day))
+    key, changes = page_key(request, state, latest.key)
+    token = str(request.state.csrf_token)
+    page = state.kept_page(key)
+    if page is None:
+        request.state.csrf_token = TOKEN_STAND_IN
+        try:
+            drawn = _draw_dashboard(request, view, changes)
+        finally:
+            request.state.csrf_token = token
+        page = KeptPage.cut(bytes(drawn.body))
+        if page is None or drawn.status_code != 200:  # nothing to keep apart: draw it
+            return _draw_dashboard(request, view, changes)
+        state.keep_page(key, page)
+    return HTMLResponse(page.join(token))
+
+
+def _draw_dashboard(request: Request, view: Any, changes: Any) -> Response:
     return render(
         request,
         "dashboard.html",
@@ -108,7 +133,7 @@ def dashboard(request: Request, person_id: str) -> Response:
         saved=request.query_params.get("saved"),
         undone=request.query_params.get("undone"),
         menopause_choices=MENOPAUSE_CHOICES,
-        trial_changes=dashboard_changes(state, person_id, view.day),
+        trial_changes=changes,
     )
 
 

@@ -19,13 +19,15 @@ at sign-in: a cookie planted before sign-in is never promoted (session fixation)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING, Any
 
 from nextline.accounts.principal import Kind, Principal, Role
 from nextline.web.access_check import Caller
 from nextline.web.security import served_publicly
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from starlette.requests import Request
     from starlette.responses import Response
 
@@ -46,8 +48,24 @@ def server_mode(request: Request) -> bool:
     never deleted), so only local mode asks the database on every request."""
     state = request.app.state
     if not getattr(state, "server_mode", False):
-        state.server_mode = account_store(request).any_accounts()
+        state.server_mode = _accounts_exist(account_store(request).engine)
     return bool(state.server_mode)
+
+
+def _accounts_exist(engine: Engine) -> bool:
+    """`AccountStore.any_accounts`, asked on every local-mode request: one prepared
+    statement on a plain connection (about a quarter of the ORM session's cost)."""
+    with engine.connect() as connection:
+        return connection.execute(_any_account()).first() is not None
+
+
+@functools.cache
+def _any_account() -> Any:
+    from sqlalchemy import select
+
+    from nextline.store.account_tables import Account
+
+    return select(Account.id).limit(1)
 
 
 def caller(request: Request) -> Caller:

@@ -18,9 +18,16 @@ if TYPE_CHECKING:
     from nextline.record import PatientFile, PatientRecord
     from nextline.settings import Settings
     from nextline.store import RecordStore, VersionInfo
-    from nextline.store.views import StoredViewKey, ViewRows
+    from nextline.store.views import PageRows, StoredPageKey, StoredViewKey, ViewRows
     from nextline.trials.prepared import PreparedCatalog
     from nextline.web.dashboard_view import DashboardView
+    from nextline.web.page_cache import KeptPage, PageKey
+
+
+def _page_cache() -> LruCache[PageKey, KeptPage]:
+    from nextline.web.page_cache import new_cache
+
+    return new_cache()
 
 
 @dataclass(frozen=True)
@@ -110,9 +117,12 @@ class WebState:
     views: LruCache[ViewKey, PersonViews] = field(
         default_factory=lambda: LruCache(DEFAULT_SIZE), repr=False
     )
+    # (view key, viewer, trials box) -> the dashboard page as drawn (web/page_cache.py)
+    pages: LruCache[PageKey, KeptPage] = field(default_factory=lambda: _page_cache(), repr=False)
     # the dashboards kept in the database (`kept_views`), opened at first use
     _view_rows: ViewRows | None = field(default=None, repr=False)
     _view_rows_opened: bool = field(default=False, repr=False)
+    _page_rows: PageRows | None = field(default=None, repr=False)
     # tests only: stands in for `web.view_cache.code_key()` (a new release or knowledge)
     view_code: str | None = field(default=None, repr=False)
 
@@ -207,12 +217,49 @@ class WebState:
         """The dashboards kept in the database (`store.views`); None when the data folder
         cannot hold the secret that signs them (then each process computes its own)."""
         if not self._view_rows_opened:
-            from nextline.store.views import ViewRows, view_secret
+            from nextline.store.views import PageRows, ViewRows, view_secret
 
             secret = view_secret(self.settings.data_dir)
             self._view_rows = None if secret is None else ViewRows(self.store.engine, secret)
+            self._page_rows = None if secret is None else PageRows(self.store.engine, secret)
             self._view_rows_opened = True
         return self._view_rows
+
+    def kept_pages(self) -> PageRows | None:
+        """The dashboard pages kept in the database (`store.views.PageRows`), with the
+        views' secret; None when the data folder cannot hold it."""
+        self.kept_views()
+        return self._page_rows
+
+    def stored_page_key(self, key: PageKey) -> StoredPageKey:
+        """The database's key for a drawn page (`web.page_cache.PageKey`)."""
+        import hashlib
+
+        from nextline.store.views import StoredPageKey
+
+        viewer = hashlib.sha256(repr(key.viewer).encode("utf-8")).hexdigest()
+        trials = hashlib.sha256(key.trials.encode("utf-8")).hexdigest()
+        return StoredPageKey(self.stored_key(key.view), viewer, trials)
+
+    def kept_page(self, key: PageKey) -> KeptPage | None:
+        """The drawn page for this key: from this process's pages, else as kept in the
+        database by any process (then kept here too), else None."""
+        page = self.pages.get(key)
+        if page is None and (rows := self.kept_pages()) is not None:
+            parts = rows.read(self.stored_page_key(key))
+            if parts is not None and len(parts) > 1:
+                from nextline.web.page_cache import KeptPage
+
+                page = KeptPage(parts)
+                self.pages.put(key, page)
+        return page
+
+    def keep_page(self, key: PageKey, page: KeptPage) -> None:
+        """Keep a page just drawn, here and in the database (for every other process)."""
+        self.pages.put(key, page)
+        rows = self.kept_pages()
+        if rows is not None:
+            rows.write(self.stored_page_key(key), page.parts)
 
     def stored_key(self, key: ViewKey) -> StoredViewKey:
         """The database's key for a view: this process's key with the code key in place of
@@ -261,6 +308,10 @@ class WebState:
     def dashboard_views(self, person_id: str) -> PersonViews:
         """The latest version's views with its dashboard computed (the route passes them to
         the red-flag banner too, so one request reads the latest version once)."""
+        return self.latest_dashboard(person_id)[1]
+
+    def latest_dashboard(self, person_id: str) -> tuple[Latest, PersonViews]:
+        """The latest version, and its views with the dashboard computed."""
         from nextline.web.dashboard_view import build_dashboard
 
         latest, views = self.views_of(person_id)
@@ -274,7 +325,7 @@ class WebState:
 
                 kept = KeptDashboard.of(views.dashboard, self.red_flags(views))
                 rows.write(self.stored_key(latest.key), kept)
-        return views
+        return latest, views
 
     def keep_dashboards(self, person_ids: Iterable[str]) -> int:
         """Compute and keep today's dashboard of each of these people that has none kept for
