@@ -51,12 +51,12 @@ FROM_GIVEN = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Given:
-    """One drug treatment as it stood on the as-of date."""
+class Given(NamedTuple):
+    """One drug treatment as it stood on the as-of date (a named tuple: quick to build, and
+    hashed in C, as the engine keys kept answers by the history: `_answers.history_token`)."""
 
     path: str
-    index: int
+    entry: int  # its index in `therapies`
     setting: str | None
     drugs: frozenset[str]  # drug ids, expanded with what a product contains
     names: tuple[str, ...]  # generic names as given, for reasons
@@ -249,7 +249,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         given.append(
             Given(
                 path=entry.path,
-                index=entry.index,
+                entry=entry.index,
                 setting=entry.setting,
                 drugs=frozenset(ids),
                 names=tuple(ref.name for ref in entry.drugs),

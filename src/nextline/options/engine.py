@@ -31,7 +31,7 @@ from nextline.knowledge.options_schema import (
 )
 from nextline.options._answers import Answers, Kept
 from nextline.options._facts import Facts, compute_facts
-from nextline.options._parts import Built, Cluster, merge, picker
+from nextline.options._parts import Built, Cluster, Lists, picker
 from nextline.options._same import same_key
 from nextline.options.models import (
     CautionNote,
@@ -50,7 +50,6 @@ from nextline.options.rules import (
     UNMET,
     Check,
     NeverGiven,
-    evaluate,
     never_given,
 )
 from nextline.record import PatientRecord
@@ -98,6 +97,8 @@ class _Compiled:
     memo: _Memo = field(default_factory=lambda: _Memo())
     # every approval date of an indication, sorted; the lab tests cautions name
     approval_dates: tuple[dt.date, ...] = ()
+    # each test to consider with the keys of its rules (all of them answered eagerly)
+    test_plans: tuple[tuple[TestToConsider, tuple[int, ...]], ...] = ()
     caution_labs: tuple[str, ...] = ()
     # Rule answers kept by the facts each rule reads (`_answers.py`; built from `always`).
     answers: Answers = field(default_factory=lambda: Answers([]))
@@ -110,6 +111,7 @@ class _Compiled:
     # (subtype, visceral crisis) -> a number for the group order, and the order
     orders: dict[tuple[str | None, bool], int] = field(default_factory=dict)
     order_list: list[dict[str, int]] = field(default_factory=list)  # by number
+    lists: Lists = field(default_factory=Lists)  # puts each new list together from parts
     picks: tuple[Callable[[Any], Hashable], ...] = ()  # of each cluster
     tables: tuple[dict[Hashable, Built], ...] = ()  # each cluster's kept parts
     caution_conditions: list[Any] = field(default_factory=list)  # distinct, in row order
@@ -318,6 +320,14 @@ def _compile(kb: Knowledge) -> _Compiled:
         if caution.condition.when in ("lab_missing", "lab_below", "lab_above")
     ]
     object.__setattr__(compiled, "caution_labs", tuple(dict.fromkeys(labs)))
+    object.__setattr__(
+        compiled,
+        "test_plans",
+        tuple(
+            (test, tuple(rule_keys[id(rule)] for rule in test.when))
+            for test in kb.options.tests.values()
+        ),
+    )
     _compile_parts(compiled)
     _COMPILED.clear()
     _COMPILED[id(kb)] = compiled
@@ -417,6 +427,8 @@ def _compile_parts(c: _Compiled) -> None:
     object.__setattr__(c, "width", position + 1)
     object.__setattr__(c, "default_numbers", tuple(default))
     c.memo.clusters = clusters
+    largest = max(len(order) + 1 for order in c.order_list) * 3 * (position + 1)
+    object.__setattr__(c, "lists", Lists(clusters, largest))
 
 
 def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
@@ -478,26 +490,6 @@ def _cite(c: _Compiled, refs: list[SourceRef]) -> tuple[SourceCite, ...]:
         )
         c.cites[key] = found
     return found
-
-
-class _Checks:
-    """Each distinct rule evaluated once per person (many options share their rules)."""
-
-    __slots__ = ("cache", "facts", "keys")
-
-    def __init__(self, c: _Compiled, facts: Facts) -> None:
-        self.keys = c.rule_keys
-        self.facts = facts
-        self.cache: dict[int, Check] = {}
-
-    def __call__(self, rule: Rule) -> Check:
-        return self.keyed(self.keys[id(rule)], rule)
-
-    def keyed(self, key: int, rule: Rule) -> Check:
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = evaluate(rule, self.facts)
-        return found
 
 
 def subtype_of(facts: Facts) -> str | None:
@@ -838,10 +830,12 @@ def _test_gap(test: TestToConsider, f: Facts) -> tuple[str, str | None] | None:
     return None
 
 
-def _tests(c: _Compiled, f: Facts, check: _Checks) -> tuple[TestSuggestion, ...]:
+def _tests(c: _Compiled, f: Facts, answers: dict[int, Check]) -> tuple[TestSuggestion, ...]:
+    """The tests to consider: each whose rules all hold (`answers`, by rule key) and whose
+    result is missing from the record (`_test_gap`)."""
     out: list[TestSuggestion] = []
-    for test in c.options.tests.values():
-        if not all(check(rule).status == MET for rule in test.when):
+    for test, keys in c.test_plans:
+        if any(answers[key][0] != MET for key in keys):  # Check.status, by index
             continue
         gap = _test_gap(test, f)
         if gap is None:
@@ -895,9 +889,7 @@ class _Person:
         )
 
     def tests(self) -> tuple[TestSuggestion, ...]:
-        check = _Checks(self.c, self.f)
-        check.cache = self.answers()
-        return _tests(self.c, self.f, check)
+        return _tests(self.c, self.f, self.answers())
 
 
 def _row(c: _Compiled, f: Facts) -> tuple[list[Any], _Person]:
@@ -954,7 +946,7 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     options = memo.lists.get(key)
     if options is None:
         memo.trim_lists()
-        options = memo.lists[key] = merge(parts, order_id, c.order_list[order_id], c.width)
+        options = memo.lists[key] = c.lists.merge(parts, order_id, c.order_list[order_id], c.width)
     test_key = c.test_pick(row)
     tests = memo.tests.get(test_key)
     if tests is None:
