@@ -26,7 +26,7 @@ from nextline.knowledge.options_schema import SymptomAtLeast
 from nextline.record import PatientRecord
 from nextline.record.file_models import SymptomReport, TumorTest
 from nextline.record.receptors import her2_category, receptor_status
-from nextline.record.record import Line, ReceptorReading
+from nextline.record.record import Line
 
 _OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
@@ -197,7 +197,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         else []
     )
     look = _lookups(kb)
-    lines = record.lines_as_of(as_of)
+    lines = _lines_as_of(record, as_of)
     growing_line = _line_growing_on_scans(record, kb, as_of, lines)
     for entry in record.therapies_as_of(as_of):
         if entry.kind == "surgery":
@@ -435,12 +435,21 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     )
 
 
-_NOT_TESTED = ReceptorReading("not_tested", None, None)
+class _Reading(NamedTuple):
+    """A receptor category and the tumor test it came from, as `record.ReceptorReading`
+    (a named tuple: three are built for every person)."""
+
+    status: str
+    date: dt.date | None
+    test_index: int | None
+
+
+_NOT_TESTED = _Reading("not_tested", None, None)
 
 
 def _receptors(
     tumor: list[tuple[int, TumorTest]],
-) -> tuple[ReceptorReading, ReceptorReading, ReceptorReading]:
+) -> tuple[_Reading, _Reading, _Reading]:
     """The newest ER, PR and HER2 readings among `tumor` (sorted by date, then index), as
     `record.er`, `record.pr` and `record.her2` find them, in one pass from the newest."""
     er = pr = her2 = _NOT_TESTED
@@ -448,18 +457,37 @@ def _receptors(
         if er is _NOT_TESTED:
             status = receptor_status(test.er)
             if status != "not_tested":
-                er = ReceptorReading(status, test.date, index)
+                er = _Reading(status, test.date, index)
         if pr is _NOT_TESTED:
             status = receptor_status(test.pr)
             if status != "not_tested":
-                pr = ReceptorReading(status, test.date, index)
+                pr = _Reading(status, test.date, index)
         if her2 is _NOT_TESTED:
             category = her2_category(test.her2)
             if category != "not_tested":
-                her2 = ReceptorReading(category, test.date, index)
+                her2 = _Reading(category, test.date, index)
         if er is not _NOT_TESTED and pr is not _NOT_TESTED and her2 is not _NOT_TESTED:
             break
     return er, pr, her2
+
+
+def _lines_as_of(record: PatientRecord, day: dt.date) -> list[Line]:
+    """`record.lines_as_of(day)`, without rebuilding a line that had stopped by `day` with
+    every entry started by then (`Line.seen_on` gives that line itself)."""
+    out: list[Line] = []
+    for line in record.lines:
+        if line.start > day:
+            continue
+        stop = line.stop
+        if stop is not None and stop <= day:
+            for entry in line.entries:
+                if not entry.start or entry.start > day:
+                    break
+            else:
+                out.append(line)
+                continue
+        out.append(line.seen_on(day))
+    return out
 
 
 def _line_growing_on_scans(

@@ -86,6 +86,9 @@ class _Compiled:
     # to evaluate with a handful of lookups, instead of three set tests for each such rule.
     always: list[_Eager] = field(default_factory=list)
     never_given_answers: dict[int, Check] = field(default_factory=dict)
+    # every rule key, with the never-given answer where there is one (`_Person.answers`
+    # copies it: a dict of the final size, so filling in the rest never grows it)
+    all_answers: dict[int, Check] = field(default_factory=dict)
     by_drug: dict[str, list[_Eager]] = field(default_factory=dict)
     by_class: dict[str, list[_Eager]] = field(default_factory=dict)
     by_family: dict[str, list[_Eager]] = field(default_factory=dict)
@@ -308,6 +311,8 @@ def _compile(kb: Knowledge) -> _Compiled:
             for name in names:
                 index.setdefault(name, []).append(eager)
     object.__setattr__(compiled, "answers", Answers(compiled.always, _GAP_FACTS))
+    compiled.all_answers.update({key: _NOT_YET for key, _, _ in compiled.always})
+    compiled.all_answers.update(compiled.never_given_answers)
     object.__setattr__(
         compiled,
         "approval_dates",
@@ -741,6 +746,8 @@ def _extra_reasons(option: NonDrugOption, f: Facts) -> list[Check]:
 
 
 _ANY_STAGE = Check(MET, "worth discussing at any stage")
+# In `_Compiled.all_answers` until the person's own answer replaces it (always, see there).
+_NOT_YET = Check(UNKNOWN, "not worked out yet")
 
 
 def _non_drug_option(
@@ -868,7 +875,8 @@ class _Person:
         """Every rule's answer: a rule about past treatment that names nothing this person
         had keeps its never-given answer; the others come from the kept groups."""
         if self._answers is None:
-            answers = dict(self.c.never_given_answers)
+            answers = self.c.all_answers.copy()  # every rule answered below, but for
+            # those about past treatment, which keep their never-given answer unless touched
             for found in self.kept:
                 answers.update(found[1])
             answers.update(self.plain)
