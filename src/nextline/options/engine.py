@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from nextline.errors import KnowledgeInvalid, Problem
@@ -55,6 +56,7 @@ from nextline.options.rules import (
 from nextline.record import PatientRecord
 
 _RANK: dict[str, int] = {"fits": 0, "may_fit": 1, "does_not_fit": 2}
+_TOKEN = attrgetter("token")  # of a kept part (`_parts.Built`)
 _DEFAULT_SUBTYPE = "hr_positive_her2_negative"
 
 
@@ -939,22 +941,21 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     row, person = _row(c, f)
     memo = c.memo
     keys = [pick(row) for pick in c.picks]
-    looked: list[Built | None] = list(map(dict.get, c.tables, keys))
-    orders, most = len(c.order_list), memo.LISTS_MAX
-    # a part no one had yet is built and kept
-    parts: list[Built] = [
-        part
-        if part is not None
-        else c.clusters[i].keep(keys[i], person.build(c.clusters[i]), orders, most)
-        for i, part in enumerate(looked)
-    ]
+    parts: list[Built | None] = list(map(dict.get, c.tables, keys))
+    if None in parts:  # a part no one had yet is built and kept
+        orders, most = len(c.order_list), memo.LISTS_MAX
+        for i, part in enumerate(parts):
+            if part is None:
+                cluster = c.clusters[i]
+                parts[i] = cluster.keep(keys[i], person.build(cluster), orders, most)
+    built: list[Built] = parts  # type: ignore[assignment]  # every None replaced above
     order_id = c.orders[(subtype, crisis)]
     # the whole list, kept by its parts and the order (a repeat person: one look-up)
-    key = (order_id, *[part.token for part in parts])
+    key = (order_id, *map(_TOKEN, built))
     options = memo.lists.get(key)
     if options is None:
         memo.trim_lists()
-        options = memo.lists[key] = c.lists.merge(parts, order_id, c.order_list[order_id], c.width)
+        options = memo.lists[key] = c.lists.merge(built, order_id, c.order_list[order_id], c.width)
     test_key = c.test_pick(row)
     tests = memo.tests.get(test_key)
     if tests is None:
