@@ -43,6 +43,11 @@ class EndocrineSensitivity:
         return {"status": self.status, "text": self.text, "rests_on": self.rests_on}
 
 
+# A read-only value (frozen), so every person without hormone therapy can share it.
+_NO_HORMONE_THERAPY = EndocrineSensitivity(
+    "no_hormone_therapy", "no hormone therapy on record yet", None
+)
+
 _ORDER: dict[Status, int] = {
     "primary_resistance": 0,
     "secondary_resistance": 1,
@@ -55,6 +60,8 @@ def endocrine_sensitivity(
     spans: Sequence[TreatmentSpan], metastatic_since: dt.date | None
 ) -> EndocrineSensitivity:
     """The most resistant finding over every hormone therapy on record."""
+    if not spans:  # most people: nothing to weigh
+        return _NO_HORMONE_THERAPY
     found: list[EndocrineSensitivity] = []
     first_metastatic = min(
         (s for s in spans if s.setting == "metastatic"), key=lambda s: s.start, default=None
@@ -124,5 +131,5 @@ def endocrine_sensitivity(
                     )
                 )
     if not found:
-        return EndocrineSensitivity("no_hormone_therapy", "no hormone therapy on record yet", None)
+        return _NO_HORMONE_THERAPY
     return min(found, key=lambda e: _ORDER[e.status])

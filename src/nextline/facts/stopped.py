@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 _DAYS_PER_MONTH = 30.4375
 
@@ -32,9 +31,9 @@ class Window(Protocol):
     def months(self) -> int: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Stopped:
-    """How we know a treatment stopped working; `confirmed` is False for scans alone."""
+class Stopped(NamedTuple):
+    """How we know a treatment stopped working; `confirmed` is False for scans alone (a
+    named tuple: quick to build, part of the history the options engine keys by)."""
 
     how: How
     text: str

@@ -116,6 +116,9 @@ class Answers:
         for group in self.groups:
             group.pick = picker([self.position[n] for n in group.names])
             group.keys = tuple(k for k, _, _ in group.rules)
+        # each group's picker and table, for the look-ups of `kept` in one pass each
+        self._picks = tuple(group.pick for group in self.groups)
+        self._tables = tuple(group.kept for group in self.groups)  # emptied in place only
         # each distinct answer seen, and the number that stands for it
         self.numbers: dict[Check, int] = {}
         # rules about past treatment a person had something of (`engine.list_options` picks
@@ -159,17 +162,16 @@ class Answers:
 
     def kept(self, row: Sequence[Any], f: Facts) -> list[Kept]:
         """Each group's kept answers for the person with facts `f` (and `row`, its values)."""
-        out: list[Kept] = []
-        for group in self.groups:
-            key = group.pick(row)
-            found = group.kept.get(key)
-            if found is None:
-                if len(group.kept) >= self.MAX:
-                    group.kept.clear()
-                answers = {k: ev(rule, f) for k, ev, rule in group.rules}
-                found = group.kept[key] = self._kept(group.keys, answers)
-            out.append(found)
-        return out
+        keys = [pick(row) for pick in self._picks]
+        out: list[Kept | None] = list(map(dict.get, self._tables, keys))
+        if None in out:  # a group meets these facts for the first time
+            for i, group in enumerate(self.groups):
+                if out[i] is None:
+                    if len(group.kept) >= self.MAX:
+                        group.kept.clear()
+                    answers = {k: ev(rule, f) for k, ev, rule in group.rules}
+                    out[i] = group.kept[keys[i]] = self._kept(group.keys, answers)
+        return out  # type: ignore[return-value]  # every None replaced above
 
     def plain_answers(self, f: Facts) -> list[tuple[int, Check]]:
         """The answers of the rules that read the record, worked out afresh."""

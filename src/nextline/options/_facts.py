@@ -26,7 +26,7 @@ from nextline.knowledge.options_schema import SymptomAtLeast
 from nextline.record import PatientRecord
 from nextline.record.file_models import SymptomReport, TumorTest
 from nextline.record.receptors import her2_category, receptor_status
-from nextline.record.record import Line, ReceptorReading
+from nextline.record.record import Line
 
 _OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
@@ -51,12 +51,12 @@ FROM_GIVEN = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Given:
-    """One drug treatment as it stood on the as-of date."""
+class Given(NamedTuple):
+    """One drug treatment as it stood on the as-of date (a named tuple: quick to build, and
+    hashed in C, as the engine keys kept answers by the history: `_answers.history_token`)."""
 
     path: str
-    index: int
+    entry: int  # its index in `therapies`
     setting: str | None
     drugs: frozenset[str]  # drug ids, expanded with what a product contains
     names: tuple[str, ...]  # generic names as given, for reasons
@@ -146,10 +146,12 @@ class _Lookups:
     families of a set of classes, the adjuvant window of a set of classes), worked out once
     per knowledge base and kept: the same few drugs and classes come back for every person."""
 
-    __slots__ = ("expanded", "families", "kb", "windows")
+    __slots__ = ("adjuvant", "expanded", "families", "kb", "windows")
 
     def __init__(self, kb: Knowledge) -> None:
         self.kb = kb
+        stopped = kb.options.stopped_working if kb.options else None
+        self.adjuvant = stopped.adjuvant_windows if stopped else []
         self.expanded: dict[str, frozenset[str]] = {}
         self.families: dict[frozenset[str], frozenset[str]] = {}
         self.windows: dict[tuple[frozenset[str], frozenset[str]], int | None] = {}
@@ -191,13 +193,9 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
 
     given: list[Given] = []
     suppression_path: str | None = None
-    windows = (
-        kb.options.stopped_working.adjuvant_windows
-        if kb.options and (kb.options.stopped_working)
-        else []
-    )
     look = _lookups(kb)
-    lines = record.lines_as_of(as_of)
+    windows = look.adjuvant
+    lines = _lines_as_of(record, as_of)
     growing_line = _line_growing_on_scans(record, kb, as_of, lines)
     for entry in record.therapies_as_of(as_of):
         if entry.kind == "surgery":
@@ -249,7 +247,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         given.append(
             Given(
                 path=entry.path,
-                index=entry.index,
+                entry=entry.index,
                 setting=entry.setting,
                 drugs=frozenset(ids),
                 names=tuple(ref.name for ref in entry.drugs),
@@ -301,29 +299,39 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     genes: dict[str, list[GeneResult]] = {}
     pdl1_cps: float | None = None
     pdl1_path: str | None = None
+    found_markers: list[tuple[int, dt.date, str | None, str | None, float | None]] = []
     for index, test in tumor:
+        # the fields as stored: plain dict reads (each attribute read of a record model goes
+        # through pydantic's `__getattr__` hook, and a test has a dozen fields read here)
+        values = vars(test)
         path = f"tumor_tests[{index}]"
+        day = values["date"]
         blood = False
-        if test.specimen or test.test_name:  # most tests name neither
-            what = f"{test.specimen or ''} {test.test_name or ''}".lower()
+        specimen, name = values["specimen"], values["test_name"]
+        if specimen or name:  # most tests name neither
+            what = f"{specimen or ''} {name or ''}".lower()
             blood = any(word in what for word in _BLOOD_WORDS)
-        for variant in test.variants:
+        for variant in values["variants"]:
             genes.setdefault(variant.gene.upper(), []).append(
                 GeneResult(
                     path,
-                    test.date,
+                    day,
                     True,
                     variant.alteration,
                     variant.origin == "germline",
                     blood,
                 )
             )
-        for gene in test.not_detected:
+        for gene in values["not_detected"]:
             genes.setdefault(gene.upper(), []).append(
-                GeneResult(path, test.date, False, None, False, blood)
+                GeneResult(path, day, False, None, False, blood)
             )
-        if test.pdl1 is not None and test.pdl1.cps is not None:
-            pdl1_cps, pdl1_path = test.pdl1.cps, path
+        pdl1 = values["pdl1"]
+        if pdl1 is not None and pdl1.cps is not None:
+            pdl1_cps, pdl1_path = pdl1.cps, path
+        msi, mmr, tmb = values["msi"], values["mmr"], values["tmb_mut_per_mb"]
+        if msi is not None or mmr is not None or tmb is not None:
+            found_markers.append((index, day, msi, mmr, tmb))
     germline_tested: dict[str, str] = {}
     for index, germ in enumerate(file.germline_tests):
         if germ.date > as_of:
@@ -346,20 +354,13 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
 
     symptoms = [(i, s.date, s) for i, s in enumerate(file.symptoms) if s.date <= as_of]
     symptoms.sort(key=lambda t: (t[1], t[0]))
-    esas = tuple(
-        [
-            (i, day, tuple([(name, getattr(report.esas, name)) for name in _ESAS_ASKED]))
-            for i, day, report in symptoms
-            if report.esas is not None
-        ]
-    )
-    markers = tuple(
-        [
-            (i, t.date, t.msi, t.mmr, t.tmb_mut_per_mb)
-            for i, t in tumor
-            if t.msi is not None or t.mmr is not None or t.tmb_mut_per_mb is not None
-        ]
-    )
+    found_esas: list[tuple[int, dt.date, tuple[tuple[str, int | None], ...]]] = []
+    for i, day, report in symptoms:
+        if report.esas is not None:
+            asked = vars(report.esas)  # plain dict reads, as for the tumor tests above
+            found_esas.append((i, day, tuple([(name, asked[name]) for name in _ESAS_ASKED])))
+    esas = tuple(found_esas)
+    markers = tuple(found_markers)
     comorbidities = [
         (i, name_key(c.condition))
         for i, c in enumerate(file.comorbidities)
@@ -435,12 +436,21 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     )
 
 
-_NOT_TESTED = ReceptorReading("not_tested", None, None)
+class _Reading(NamedTuple):
+    """A receptor category and the tumor test it came from, as `record.ReceptorReading`
+    (a named tuple: three are built for every person)."""
+
+    status: str
+    date: dt.date | None
+    test_index: int | None
+
+
+_NOT_TESTED = _Reading("not_tested", None, None)
 
 
 def _receptors(
     tumor: list[tuple[int, TumorTest]],
-) -> tuple[ReceptorReading, ReceptorReading, ReceptorReading]:
+) -> tuple[_Reading, _Reading, _Reading]:
     """The newest ER, PR and HER2 readings among `tumor` (sorted by date, then index), as
     `record.er`, `record.pr` and `record.her2` find them, in one pass from the newest."""
     er = pr = her2 = _NOT_TESTED
@@ -448,18 +458,37 @@ def _receptors(
         if er is _NOT_TESTED:
             status = receptor_status(test.er)
             if status != "not_tested":
-                er = ReceptorReading(status, test.date, index)
+                er = _Reading(status, test.date, index)
         if pr is _NOT_TESTED:
             status = receptor_status(test.pr)
             if status != "not_tested":
-                pr = ReceptorReading(status, test.date, index)
+                pr = _Reading(status, test.date, index)
         if her2 is _NOT_TESTED:
             category = her2_category(test.her2)
             if category != "not_tested":
-                her2 = ReceptorReading(category, test.date, index)
+                her2 = _Reading(category, test.date, index)
         if er is not _NOT_TESTED and pr is not _NOT_TESTED and her2 is not _NOT_TESTED:
             break
     return er, pr, her2
+
+
+def _lines_as_of(record: PatientRecord, day: dt.date) -> list[Line]:
+    """`record.lines_as_of(day)`, without rebuilding a line that had stopped by `day` with
+    every entry started by then (`Line.seen_on` gives that line itself)."""
+    out: list[Line] = []
+    for line in record.lines:
+        if line.start > day:
+            continue
+        stop = line.stop
+        if stop is not None and stop <= day:
+            for entry in line.entries:
+                if not entry.start or entry.start > day:
+                    break
+            else:
+                out.append(line)
+                continue
+        out.append(line.seen_on(day))
+    return out
 
 
 def _line_growing_on_scans(

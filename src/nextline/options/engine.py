@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from nextline.errors import KnowledgeInvalid, Problem
@@ -31,7 +32,7 @@ from nextline.knowledge.options_schema import (
 )
 from nextline.options._answers import Answers, Kept
 from nextline.options._facts import Facts, compute_facts
-from nextline.options._parts import Built, Cluster, merge, picker
+from nextline.options._parts import Built, Cluster, Lists, picker
 from nextline.options._same import same_key
 from nextline.options.models import (
     CautionNote,
@@ -50,12 +51,12 @@ from nextline.options.rules import (
     UNMET,
     Check,
     NeverGiven,
-    evaluate,
     never_given,
 )
 from nextline.record import PatientRecord
 
 _RANK: dict[str, int] = {"fits": 0, "may_fit": 1, "does_not_fit": 2}
+_TOKEN = attrgetter("token")  # of a kept part (`_parts.Built`)
 _DEFAULT_SUBTYPE = "hr_positive_her2_negative"
 
 
@@ -87,6 +88,9 @@ class _Compiled:
     # to evaluate with a handful of lookups, instead of three set tests for each such rule.
     always: list[_Eager] = field(default_factory=list)
     never_given_answers: dict[int, Check] = field(default_factory=dict)
+    # every rule key, with the never-given answer where there is one (`_Person.answers`
+    # copies it: a dict of the final size, so filling in the rest never grows it)
+    all_answers: dict[int, Check] = field(default_factory=dict)
     by_drug: dict[str, list[_Eager]] = field(default_factory=dict)
     by_class: dict[str, list[_Eager]] = field(default_factory=dict)
     by_family: dict[str, list[_Eager]] = field(default_factory=dict)
@@ -98,6 +102,8 @@ class _Compiled:
     memo: _Memo = field(default_factory=lambda: _Memo())
     # every approval date of an indication, sorted; the lab tests cautions name
     approval_dates: tuple[dt.date, ...] = ()
+    # each test to consider with the keys of its rules (all of them answered eagerly)
+    test_plans: tuple[tuple[TestToConsider, tuple[int, ...]], ...] = ()
     caution_labs: tuple[str, ...] = ()
     # Rule answers kept by the facts each rule reads (`_answers.py`; built from `always`).
     answers: Answers = field(default_factory=lambda: Answers([]))
@@ -110,6 +116,7 @@ class _Compiled:
     # (subtype, visceral crisis) -> a number for the group order, and the order
     orders: dict[tuple[str | None, bool], int] = field(default_factory=dict)
     order_list: list[dict[str, int]] = field(default_factory=list)  # by number
+    lists: Lists = field(default_factory=Lists)  # puts each new list together from parts
     picks: tuple[Callable[[Any], Hashable], ...] = ()  # of each cluster
     tables: tuple[dict[Hashable, Built], ...] = ()  # each cluster's kept parts
     caution_conditions: list[Any] = field(default_factory=list)  # distinct, in row order
@@ -306,6 +313,8 @@ def _compile(kb: Knowledge) -> _Compiled:
             for name in names:
                 index.setdefault(name, []).append(eager)
     object.__setattr__(compiled, "answers", Answers(compiled.always, _GAP_FACTS))
+    compiled.all_answers.update({key: _NOT_YET for key, _, _ in compiled.always})
+    compiled.all_answers.update(compiled.never_given_answers)
     object.__setattr__(
         compiled,
         "approval_dates",
@@ -318,6 +327,14 @@ def _compile(kb: Knowledge) -> _Compiled:
         if caution.condition.when in ("lab_missing", "lab_below", "lab_above")
     ]
     object.__setattr__(compiled, "caution_labs", tuple(dict.fromkeys(labs)))
+    object.__setattr__(
+        compiled,
+        "test_plans",
+        tuple(
+            (test, tuple(rule_keys[id(rule)] for rule in test.when))
+            for test in kb.options.tests.values()
+        ),
+    )
     _compile_parts(compiled)
     _COMPILED.clear()
     _COMPILED[id(kb)] = compiled
@@ -417,6 +434,8 @@ def _compile_parts(c: _Compiled) -> None:
     object.__setattr__(c, "width", position + 1)
     object.__setattr__(c, "default_numbers", tuple(default))
     c.memo.clusters = clusters
+    largest = max(len(order) + 1 for order in c.order_list) * 3 * (position + 1)
+    object.__setattr__(c, "lists", Lists(clusters, largest))
 
 
 def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
@@ -478,26 +497,6 @@ def _cite(c: _Compiled, refs: list[SourceRef]) -> tuple[SourceCite, ...]:
         )
         c.cites[key] = found
     return found
-
-
-class _Checks:
-    """Each distinct rule evaluated once per person (many options share their rules)."""
-
-    __slots__ = ("cache", "facts", "keys")
-
-    def __init__(self, c: _Compiled, facts: Facts) -> None:
-        self.keys = c.rule_keys
-        self.facts = facts
-        self.cache: dict[int, Check] = {}
-
-    def __call__(self, rule: Rule) -> Check:
-        return self.keyed(self.keys[id(rule)], rule)
-
-    def keyed(self, key: int, rule: Rule) -> Check:
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = evaluate(rule, self.facts)
-        return found
 
 
 def subtype_of(facts: Facts) -> str | None:
@@ -749,6 +748,8 @@ def _extra_reasons(option: NonDrugOption, f: Facts) -> list[Check]:
 
 
 _ANY_STAGE = Check(MET, "worth discussing at any stage")
+# In `_Compiled.all_answers` until the person's own answer replaces it (always, see there).
+_NOT_YET = Check(UNKNOWN, "not worked out yet")
 
 
 def _non_drug_option(
@@ -838,10 +839,12 @@ def _test_gap(test: TestToConsider, f: Facts) -> tuple[str, str | None] | None:
     return None
 
 
-def _tests(c: _Compiled, f: Facts, check: _Checks) -> tuple[TestSuggestion, ...]:
+def _tests(c: _Compiled, f: Facts, answers: dict[int, Check]) -> tuple[TestSuggestion, ...]:
+    """The tests to consider: each whose rules all hold (`answers`, by rule key) and whose
+    result is missing from the record (`_test_gap`)."""
     out: list[TestSuggestion] = []
-    for test in c.options.tests.values():
-        if not all(check(rule).status == MET for rule in test.when):
+    for test, keys in c.test_plans:
+        if any(answers[key][0] != MET for key in keys):  # Check.status, by index
             continue
         gap = _test_gap(test, f)
         if gap is None:
@@ -874,7 +877,8 @@ class _Person:
         """Every rule's answer: a rule about past treatment that names nothing this person
         had keeps its never-given answer; the others come from the kept groups."""
         if self._answers is None:
-            answers = dict(self.c.never_given_answers)
+            answers = self.c.all_answers.copy()  # every rule answered below, but for
+            # those about past treatment, which keep their never-given answer unless touched
             for found in self.kept:
                 answers.update(found[1])
             answers.update(self.plain)
@@ -895,9 +899,7 @@ class _Person:
         )
 
     def tests(self) -> tuple[TestSuggestion, ...]:
-        check = _Checks(self.c, self.f)
-        check.cache = self.answers()
-        return _tests(self.c, self.f, check)
+        return _tests(self.c, self.f, self.answers())
 
 
 def _row(c: _Compiled, f: Facts) -> tuple[list[Any], _Person]:
@@ -939,22 +941,21 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     row, person = _row(c, f)
     memo = c.memo
     keys = [pick(row) for pick in c.picks]
-    looked: list[Built | None] = list(map(dict.get, c.tables, keys))
-    orders, most = len(c.order_list), memo.LISTS_MAX
-    # a part no one had yet is built and kept
-    parts: list[Built] = [
-        part
-        if part is not None
-        else c.clusters[i].keep(keys[i], person.build(c.clusters[i]), orders, most)
-        for i, part in enumerate(looked)
-    ]
+    parts: list[Built | None] = list(map(dict.get, c.tables, keys))
+    if None in parts:  # a part no one had yet is built and kept
+        orders, most = len(c.order_list), memo.LISTS_MAX
+        for i, part in enumerate(parts):
+            if part is None:
+                cluster = c.clusters[i]
+                parts[i] = cluster.keep(keys[i], person.build(cluster), orders, most)
+    built: list[Built] = parts  # type: ignore[assignment]  # every None replaced above
     order_id = c.orders[(subtype, crisis)]
     # the whole list, kept by its parts and the order (a repeat person: one look-up)
-    key = (order_id, *[part.token for part in parts])
+    key = (order_id, *map(_TOKEN, built))
     options = memo.lists.get(key)
     if options is None:
         memo.trim_lists()
-        options = memo.lists[key] = merge(parts, order_id, c.order_list[order_id], c.width)
+        options = memo.lists[key] = c.lists.merge(built, order_id, c.order_list[order_id], c.width)
     test_key = c.test_pick(row)
     tests = memo.tests.get(test_key)
     if tests is None:

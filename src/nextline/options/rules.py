@@ -533,7 +533,7 @@ def _count(given: list[Given]) -> int:
         if g.line is not None
         else ("early", 0)
         if g.setting in ("adjuvant", "neoadjuvant")
-        else ("entry", g.index)
+        else ("entry", g.entry)
         for g in given
     }
     return len(keys)

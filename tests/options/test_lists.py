@@ -1,0 +1,96 @@
+"""A list put together from kept parts by sorting integer keys (`options/_parts.Lists`) is in
+the order the engine promises, and equals a fresh engine's list (issue 17).
+
+`Lists.merge` sorts one integer per option (its sort number shifted left, the part's serial
+in the low bits) and maps the keys back to options. These tests check:
+
+- every list is by group (in the subtype's order, fastest-acting groups first in a visceral
+  crisis), then verdict, then knowledge-base order, worked out here from the options alone;
+- with the keys forgotten every few parts (serials and stored keys run out all the time),
+  the lists of people hypothesis invents equal the lists a fresh engine builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nextline.knowledge import Knowledge
+from nextline.options import list_options
+from nextline.options._parts import Lists
+from nextline.options.engine import _compile
+from nextline.record import PatientRecord, build_record, validate_patient_data
+from tests.options.varied import DATES, varied_people, varied_person
+
+_VERDICTS = {"fits": 0, "may_fit": 1, "does_not_fit": 2}
+
+
+@pytest.fixture(scope="module")
+def people(kb: Knowledge) -> list[tuple[PatientRecord, dt.date]]:
+    return varied_people(kb, 120, seed=9191)
+
+
+def _fresh(kb: Knowledge, record: PatientRecord, as_of: dt.date) -> dict[str, Any]:
+    c = _compile(kb)
+    c.memo.clear()
+    c.answers.clear()
+    c.lists.forget()
+    return list_options(record, kb, as_of).to_json()
+
+
+def test_every_list_is_by_group_then_verdict_then_knowledge_base_order(
+    kb: Knowledge, people: list[tuple[PatientRecord, dt.date]]
+) -> None:
+    assert kb.options is not None
+    place = {oid: i for i, oid in enumerate([*kb.options.regimens, *kb.options.non_drug])}
+    c = _compile(kb)
+    crises = orders_seen = 0
+    for record, as_of in people:
+        c.memo.lists.clear()  # put together from parts, not the kept list
+        result = list_options(record, kb, as_of)
+        crisis = any("visceral crisis" in note for note in result.notes)
+        crises += crisis
+        order = c.order_list[c.orders[(result.subtype, crisis)]]
+        expected = sorted(
+            result.options,
+            key=lambda o: (order.get(o.group, len(order)), _VERDICTS[o.verdict], place[o.id]),
+        )
+        assert [o.id for o in result.options] == [o.id for o in expected], record.id
+        assert len({o.id for o in result.options}) == len(place)
+        orders_seen += 1
+    assert orders_seen == len(people) and crises > 0
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_lists_with_keys_forgotten_often_equal_a_fresh_engines(
+    kb: Knowledge,
+    people: list[tuple[PatientRecord, dt.date]],
+    data: st.DataObject,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    invented = []
+    for i in range(data.draw(st.integers(2, 8))):
+        rng = random.Random(data.draw(st.integers(0, 2**32 - 1)))
+        record = build_record(validate_patient_data(varied_person(rng, i)), kb, DATES[-1])
+        invented.append((record, data.draw(st.sampled_from(DATES))))
+    fresh = [_fresh(kb, record, as_of) for record, as_of in invented]
+    c = _compile(kb)
+    limit = data.draw(st.integers(20, 200))
+    monkeypatch.setattr(Lists, "MAX_OPTIONS", limit)
+    monkeypatch.setattr(c.lists, "max_serials", data.draw(st.integers(18, 60)))
+    kept: list[dict[str, Any]] = []
+    for record, as_of in [*people[:30], *reversed(invented)]:
+        c.memo.lists.clear()  # each list put together from the parts
+        kept.append(list_options(record, kb, as_of).to_json())
+        assert c.lists.serials <= c.lists.max_serials
+    assert list(reversed(kept[30:])) == fresh
