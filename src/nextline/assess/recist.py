@@ -329,11 +329,15 @@ def _baseline(
 ) -> Assessment | None:
     """The scan marked `baseline: true` nearest the line's start (after the previous line
     began, before this one ended), else the last assessment on or before the start."""
-    marked = [
-        a
-        for a in scans.marked
-        if (previous_start is None or a.date > previous_start) and a.date <= end
-    ]
+    marked = (
+        [
+            a
+            for a in scans.marked
+            if (previous_start is None or a.date > previous_start) and a.date <= end
+        ]
+        if scans.marked  # most records mark no scan: no list to build
+        else None
+    )
     if marked:
         return min(marked, key=lambda a: (abs((a.date - line.start).days), a.date))
     before = bisect_right(scans.dates, line.start)  # assessments on or before the start
@@ -782,17 +786,18 @@ def assess_line(
                 unconfirmed,  # unconfirmed_new_lesions
             )
         )
+    # Positional, in `LineResponse`'s field order (a keyword call costs more; see `Timepoint`)
     return LineResponse(
-        line=line.number,
-        baseline_date=base.date,
-        baseline_sum_mm=base_sum,
-        baseline_paths=base.scan_paths,
-        targets=tuple(targets),
-        non_targets=tuple(non_targets),
-        measurable=measurable,
-        timepoints=tuple(points),
-        best_overall=best_overall(points),
-        warnings=tuple(warnings),
+        line.number,  # line
+        base.date,  # baseline_date
+        base_sum,  # baseline_sum_mm
+        base.scan_paths,  # baseline_paths
+        tuple(targets),  # targets
+        tuple(non_targets),  # non_targets
+        measurable,  # measurable
+        tuple(points),  # timepoints
+        best_overall(points),  # best_overall
+        tuple(warnings),  # warnings
     )
 
 
