@@ -242,11 +242,13 @@ def group_assessments(
                     progressed.append((lesion_id, fields["role"], lesion_path((lesion, index, j))))
                 j += 1
             if j == len(lesions):  # no id twice on the scan (records never have)
+                path = _SCAN_PATHS.get(index) or scan_path(index)
                 out.append(
-                    _assessment(
+                    tuple.__new__(  # `_assessment`, inlined (one per scan of every record)
+                        Assessment,
                         (
                             scan["date"],
-                            (scan_path(index),),
+                            (path,),
                             lesions,
                             scan["baseline"],
                             tuple(new_ids) if new_ids else (),
@@ -254,7 +256,7 @@ def group_assessments(
                             too_small_mm,
                             sizes,
                             frozenset(lesions) if scan["modality"] == BONE_SCAN else _NONE,
-                        )
+                        ),
                     )
                 )
                 continue
