@@ -55,5 +55,21 @@ def cites(refs: Iterable[SourceRef]) -> tuple[Cite, ...]:
 
 
 def fmt(value: float) -> str:
-    """A number as people write it: no trailing .0, at most two decimals."""
-    return f"{round(value, 2):g}"
+    """A number as people write it: no trailing .0, at most two decimals.
+
+    Each value is worked out once per process (rounding and formatting a float cost about a
+    microsecond, and lab values come back record after record); the kept text is what the
+    format gave, byte for byte. Zero and NaN are never kept (-0.0 equals 0.0 as a key, NaN
+    equals nothing), and the kept values are dropped when there are too many."""
+    text = _FMT.get(value) if value else None
+    if text is None:
+        text = f"{round(value, 2):g}"
+        if value and value == value:
+            if len(_FMT) >= _MAX_KEPT:
+                _FMT.clear()
+            _FMT[value] = text
+    return text
+
+
+_MAX_KEPT = 20_000
+_FMT: dict[float, str] = {}

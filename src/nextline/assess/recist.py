@@ -242,11 +242,13 @@ def group_assessments(
                     progressed.append((lesion_id, fields["role"], lesion_path((lesion, index, j))))
                 j += 1
             if j == len(lesions):  # no id twice on the scan (records never have)
+                path = _SCAN_PATHS.get(index) or scan_path(index)
                 out.append(
-                    _assessment(
+                    tuple.__new__(  # `_assessment`, inlined (one per scan of every record)
+                        Assessment,
                         (
                             scan["date"],
-                            (scan_path(index),),
+                            (path,),
                             lesions,
                             scan["baseline"],
                             tuple(new_ids) if new_ids else (),
@@ -254,7 +256,7 @@ def group_assessments(
                             too_small_mm,
                             sizes,
                             frozenset(lesions) if scan["modality"] == BONE_SCAN else _NONE,
-                        )
+                        ),
                     )
                 )
                 continue
@@ -329,11 +331,15 @@ def _baseline(
 ) -> Assessment | None:
     """The scan marked `baseline: true` nearest the line's start (after the previous line
     began, before this one ended), else the last assessment on or before the start."""
-    marked = [
-        a
-        for a in scans.marked
-        if (previous_start is None or a.date > previous_start) and a.date <= end
-    ]
+    marked = (
+        [
+            a
+            for a in scans.marked
+            if (previous_start is None or a.date > previous_start) and a.date <= end
+        ]
+        if scans.marked  # most records mark no scan: no list to build
+        else None
+    )
     if marked:
         return min(marked, key=lambda a: (abs((a.date - line.start).days), a.date))
     before = bisect_right(scans.dates, line.start)  # assessments on or before the start
@@ -343,14 +349,15 @@ def _baseline(
 def _target_warnings(targets: dict[str, SeenLesion], rules: RecistRules) -> list[str]:
     """RECIST 1.1 §3.1 and §4.2 target rules; breaking one is a warning, never a failure."""
     warnings = []
-    if len(targets) > rules.max_targets.value:
+    numbers = _numbers(rules)
+    if len(targets) > numbers.max_targets:
         warnings.append(
             f"{len(targets)} target lesions at baseline; RECIST 1.1 allows at most "
-            f"{rules.max_targets.value:g}"
+            f"{numbers.max_targets:g}"
         )
     per_organ: dict[str, list[str]] = {}
-    min_node_mm = rules.min_node_short_axis_mm.value
-    min_mm = rules.min_measurable_mm.value
+    min_node_mm = numbers.min_node_mm
+    min_mm = numbers.min_mm
     for lesion_id, seen in targets.items():
         lesion = seen[0].__dict__  # the fields, read fast (see `group_assessments`)
         node = lesion["node"]
@@ -377,12 +384,14 @@ def _target_warnings(targets: dict[str, SeenLesion], rules: RecistRules) -> list
                 f"{lesion_path(seen)}: a bone lesion as a target; RECIST 1.1 counts bone lesions "
                 f"as measurable only when they have a soft-tissue part of at least {min_mm:g} mm"
             )
-    for organ, ids in per_organ.items():
-        if len(ids) > rules.max_targets_per_organ.value:
-            warnings.append(
-                f"{len(ids)} targets in {organ} ({', '.join(ids)}); RECIST 1.1 allows at most "
-                f"{rules.max_targets_per_organ.value:g} per organ"
-            )
+    # every organ holding one target cannot be over a limit of one or more: skip the walk
+    if len(per_organ) < len(targets) or numbers.max_per_organ < 1:
+        for organ, ids in per_organ.items():
+            if len(ids) > numbers.max_per_organ:
+                warnings.append(
+                    f"{len(ids)} targets in {organ} ({', '.join(ids)}); RECIST 1.1 allows at "
+                    f"most {numbers.max_per_organ:g} per organ"
+                )
     return warnings
 
 
@@ -604,7 +613,7 @@ def assess_line(
     # Without nodes, "every target gone" is `not any(sizes)`: every size 0, checked in C.
     has_nodes = any(spec_nodes)
     non_target_ids = list(non_targets)
-    pd_factor, pd_mm, pr_factor, node_normal = _numbers(rules)
+    pd_factor, pd_mm, pr_factor, node_normal = _numbers(rules)[:4]
     nadir = base_sum
     # the baseline sum as the words write it: the same for every follow-up of the line
     base_words = g(base_sum) if base_sum is not None else ""
@@ -693,11 +702,15 @@ def assess_line(
             missing_nt = absent = 0
             for lesion_id in non_target_ids:
                 read = seen_now.get(lesion_id)
-                if read is None or read[0].not_evaluated:
+                if read is None:
+                    missing_nt += 1
+                    continue
+                fields = read[0].__dict__  # one read of the fields (see `group_assessments`)
+                if fields["not_evaluated"]:
                     missing_nt += 1
                     continue
                 nt_paths.append(lesion_path(read))
-                if read[0].status == "absent":
+                if fields["status"] == "absent":
                     absent += 1
             if missing_nt:
                 non_target = "NE"
@@ -716,7 +729,24 @@ def assess_line(
         else:
             # scan paths and lesion paths never coincide: no need to drop repeats
             all_paths = current.scan_paths + tuple(nt_paths) if nt_paths else current.scan_paths
-        if new_ids or unconfirmed or overall == "PD":
+        if (
+            target == "PD"
+            and not new_ids
+            and not unconfirmed
+            and non_target != "PD"
+            and point_sum is not None
+            and change_base is not None
+            and change_nadir is not None
+            and nadir_then is not None
+        ):
+            # `_describe` for growth of the sum alone, inlined (the usual growth)
+            text = (
+                f"Growth: {signed_g(change_nadir)} % over the smallest total so far "
+                f"({g(nadir_then)} mm, the nadir) — the measured tumors add up to "
+                f"{g(point_sum)} mm ({signed_g(change_base)} % from {base_words} mm before "
+                "this treatment) (RECIST PD)."
+            )
+        elif new_ids or unconfirmed or overall == "PD":
             text = _describe(
                 overall,
                 point_sum,
@@ -758,17 +788,18 @@ def assess_line(
                 unconfirmed,  # unconfirmed_new_lesions
             )
         )
+    # Positional, in `LineResponse`'s field order (a keyword call costs more; see `Timepoint`)
     return LineResponse(
-        line=line.number,
-        baseline_date=base.date,
-        baseline_sum_mm=base_sum,
-        baseline_paths=base.scan_paths,
-        targets=tuple(targets),
-        non_targets=tuple(non_targets),
-        measurable=measurable,
-        timepoints=tuple(points),
-        best_overall=best_overall(points),
-        warnings=tuple(warnings),
+        line.number,  # line
+        base.date,  # baseline_date
+        base_sum,  # baseline_sum_mm
+        base.scan_paths,  # baseline_paths
+        tuple(targets),  # targets
+        tuple(non_targets),  # non_targets
+        measurable,  # measurable
+        tuple(points),  # timepoints
+        best_overall(points),  # best_overall
+        tuple(warnings),  # warnings
     )
 
 
@@ -803,6 +834,11 @@ class _Numbers(NamedTuple):
     pd_min_mm: float  # the PD absolute increase, less the rounding allowance
     pr_factor: float  # 100 - the PR decrease, in percent of the baseline
     node_normal_mm: float
+    # the target rules of §3.1 and §4.2 (`_target_warnings`)
+    max_targets: float
+    max_per_organ: float
+    min_mm: float  # a non-nodal target's longest diameter
+    min_node_mm: float  # a nodal target's short axis
 
 
 def _numbers(rules: RecistRules) -> _Numbers:
@@ -815,5 +851,9 @@ def _numbers(rules: RecistRules) -> _Numbers:
             rules.pd_min_absolute_mm.value - _EPS,
             100 - rules.pr_decrease_pct.value,
             rules.node_normal_below_mm.value,
+            rules.max_targets.value,
+            rules.max_targets_per_organ.value,
+            rules.min_measurable_mm.value,
+            rules.min_node_short_axis_mm.value,
         ),
     )

@@ -296,13 +296,17 @@ def _entries(
             )
         )
     for index, scan in enumerate(record.file.imaging):
-        words = " ".join(w for w in (scan.impression, scan.assessment) if w)
-        if not words or not recent(scan.date):
+        # Most scans hold no words: the fields are read once (`__dict__`, see
+        # `recist.group_assessments`) and nothing is joined for a scan without them.
+        fields = scan.__dict__
+        impression, label = fields["impression"], fields["assessment"]
+        if not (impression or label) or not recent(fields["date"]):
             continue
-        field = "impression" if scan.impression else "assessment"
+        words = f"{impression} {label}" if impression and label else impression or label
+        field = "impression" if impression else "assessment"
         out.append(
             _Entry(
-                date=scan.date,
+                date=fields["date"],
                 path=f"imaging[{index}]",
                 note_path=f"imaging[{index}].{field}",
                 signs=(),

@@ -82,11 +82,15 @@ def symptom_trends(
     """For each ESAS-r item: the latest score on or before `as_of` and the one before it."""
     seen: dict[str, list[tuple[dt.date, int, int]]] = {}
     for index, report in enumerate(record.file.symptoms):
-        if report.date > as_of or report.esas is None:
+        # the report's fields read once (`__dict__`: a pydantic model's attributes are slow
+        # to read, and the date was read again for every score)
+        fields = report.__dict__
+        day, esas = fields["date"], fields["esas"]
+        if day > as_of or esas is None:
             continue
-        for item, score in report.esas.__dict__.items():  # the ESAS-r items given
+        for item, score in esas.__dict__.items():  # the ESAS-r items given
             if score is not None:
-                seen.setdefault(item, []).append((report.date, score, index))
+                seen.setdefault(item, []).append((day, score, index))
     trends = []
     evidence = []
     sources = once_per(
