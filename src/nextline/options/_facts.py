@@ -160,6 +160,11 @@ class _Lookups:
 _LOOKUPS: dict[int, _Lookups] = {}
 
 
+def forget_lookups() -> None:
+    """Forget the kept lookups (`engine.forget_kept`: a fresh start, for benchmarks)."""
+    _LOOKUPS.clear()
+
+
 def _lookups(kb: Knowledge) -> _Lookups:
     found = _LOOKUPS.get(id(kb))
     if found is None or found.kb is not kb:
