@@ -1,5 +1,6 @@
-"""The commands that read one person and exit run without the cycle collector; every other
-command (the web app, sync, re-match, import, restore, help) keeps it."""
+"""The commands that read one person and exit (`trials match` too) run without the cycle
+collector; every other command (the web app, sync, re-match, import, restore, help) keeps
+it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from nextline.cli import ONE_PERSON_COMMANDS, collector_paused_for
         ["show", "someone"],
         ["options", "someone"],
         ["brief", "someone"],
+        ["trials", "match", "someone", "--json"],
     ],
 )
 def test_one_person_commands_pause_it(argv: list[str]) -> None:
@@ -37,6 +39,9 @@ def test_one_person_commands_pause_it(argv: list[str]) -> None:
         ["import", "file.yaml"],
         ["restore", "backup.tar"],
         ["kb", "options"],  # a sub-command named like a reading command
+        ["match", "someone"],  # `match` alone is no command
+        ["trials"],
+        ["trials", "search", "breast"],
         ["someone", "status"],
         ["Status", "someone"],
     ],
@@ -62,7 +67,8 @@ def test_a_reading_command_runs_with_it_off_and_help_with_it_on() -> None:
     )
     ran = [
         subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
-        for args in (["status", "--help"], ["--help"])
+        for args in (["status", "--help"], ["trials", "match", "--help"], ["--help"])
     ]
     assert "collector False" in ran[0].stderr
-    assert "collector True" in ran[1].stderr
+    assert "collector False" in ran[1].stderr
+    assert "collector True" in ran[2].stderr
