@@ -16,7 +16,7 @@ from typing import Any
 from nextline.knowledge import Knowledge
 from nextline.plan._inputs import options_data, status_data, trials_data
 from nextline.plan.question_models import PersonalQuestion, Question
-from nextline.plan.questions import build_questions
+from nextline.plan.questions import questions_from_data
 from nextline.record import PatientRecord
 
 
@@ -70,9 +70,10 @@ def engine_results(
 def questions_for(
     record: PatientRecord, kb: Knowledge, as_of: dt.date, results: EngineResults
 ) -> tuple[Question, ...]:
-    """The visit's questions from the engines' results (the briefing's and the command's)."""
+    """The visit's questions from the engines' results (the briefing's and the command's),
+    already in their `--json` shapes: not converted a second time."""
     return tuple(
-        build_questions(record, kb, as_of, results.status, results.options, results.trials)
+        questions_from_data(record, kb, as_of, results.status, results.options, results.trials)
     )
 
 
