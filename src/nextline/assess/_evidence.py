@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Literal
 
+from nextline.assess._format import kept_text
 from nextline.assess._value import value
 from nextline.knowledge.schema import SourceRef
 
@@ -54,22 +55,11 @@ def cites(refs: Iterable[SourceRef]) -> tuple[Cite, ...]:
     return tuple(seen.values())
 
 
-def fmt(value: float) -> str:
-    """A number as people write it: no trailing .0, at most two decimals.
-
-    Each value is worked out once per process (rounding and formatting a float cost about a
-    microsecond, and lab values come back record after record); the kept text is what the
-    format gave, byte for byte. Zero and NaN are never kept (-0.0 equals 0.0 as a key, NaN
-    equals nothing), and the kept values are dropped when there are too many."""
-    text = _FMT.get(value) if value else None
-    if text is None:
-        text = f"{round(value, 2):g}"
-        if value and value == value:
-            if len(_FMT) >= _MAX_KEPT:
-                _FMT.clear()
-            _FMT[value] = text
-    return text
+def _two_decimals(value: float) -> str:
+    """A number as people write it: no trailing .0, at most two decimals."""
+    return f"{round(value, 2):g}"
 
 
-_MAX_KEPT = 20_000
-_FMT: dict[float, str] = {}
+# Each value worked out once per process: lab values come back record after record
+# (`assess._format.kept_text`; the text is what `_two_decimals` gave, byte for byte).
+fmt = kept_text(_two_decimals)

@@ -11,30 +11,28 @@ the kept values are dropped when there are too many, so memory stays small.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 _MAX_KEPT = 20_000
-_PLAIN: dict[float, str] = {}
-_SIGNED: dict[float, str] = {}
 
 
-def g(x: float) -> str:
-    """`f"{x:g}"`."""
-    text = _PLAIN.get(x) if x else None
-    if text is None:
-        text = f"{x:g}"
-        if x and x == x:
-            if len(_PLAIN) >= _MAX_KEPT:
-                _PLAIN.clear()
-            _PLAIN[x] = text
-    return text
+def kept_text(write: Callable[[float], str]) -> Callable[[float], str]:
+    """`write`, each value's text worked out once per process (see the module docstring)."""
+    kept: dict[float, str] = {}
+
+    def text_of(x: float) -> str:
+        text = kept.get(x) if x else None
+        if text is None:
+            text = write(x)
+            if x and x == x:
+                if len(kept) >= _MAX_KEPT:
+                    kept.clear()
+                kept[x] = text
+        return text
+
+    return text_of
 
 
-def signed_g(x: float) -> str:
-    """`f"{x:+g}"`."""
-    text = _SIGNED.get(x) if x else None
-    if text is None:
-        text = f"{x:+g}"
-        if x and x == x:
-            if len(_SIGNED) >= _MAX_KEPT:
-                _SIGNED.clear()
-            _SIGNED[x] = text
-    return text
+# `f"{x:g}"` and `f"{x:+g}"`.
+g = kept_text(lambda x: f"{x:g}")
+signed_g = kept_text(lambda x: f"{x:+g}")
