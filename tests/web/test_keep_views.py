@@ -8,16 +8,14 @@ refuses."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 from typer.testing import CliRunner
 
 from nextline.examples import EXAMPLE_IDS, example_path
 from nextline.record import read_patient_file
-from nextline.settings import Settings
 from nextline.store.tables import DashboardPageRow
 from nextline.store.views import pack_parts, unpack_parts
 from nextline.web import create_app
@@ -26,16 +24,7 @@ from nextline.web import keep_views as keeping
 from nextline.web import pages as pages_module
 from tests.web.accounts_setup import DANA, Server, client_as, server_mode
 from tests.web.conftest import AS_OF, MARIA, csrf, make_app, make_client
-
-
-def _heading(html: str) -> str:
-    found = re.search(r"<h1>(.*?)</h1>", html)
-    assert found is not None
-    return found.group(1)
-
-
-def _renamed(name: str):
-    return lambda f: f.model_copy(update={"patient": f.patient.model_copy(update={"name": name})})
+from tests.web.kept_helpers import app_at, heading, kept_rows, renamed
 
 
 @pytest.fixture
@@ -57,18 +46,6 @@ def work(monkeypatch) -> dict[str, list[str]]:
     return done
 
 
-def _instance(home: Path, as_of: dt.date = AS_OF):
-    return create_app(Settings(home=home), as_of=as_of)
-
-
-def _page_rows(app) -> list[tuple[str, int, dt.date]]:
-    with app.state.web.store.engine.connect() as connection:
-        found = connection.execute(
-            select(DashboardPageRow.person_id, DashboardPageRow.version, DashboardPageRow.day)
-        ).all()
-    return sorted((p, v, d) for p, v, d in found)
-
-
 def test_kept_ahead_a_first_view_elsewhere_is_neither_computed_nor_drawn(
     tmp_path: Path, work: dict[str, list[str]]
 ) -> None:
@@ -78,9 +55,9 @@ def test_kept_ahead_a_first_view_elsewhere_is_neither_computed_nor_drawn(
     assert kept == keeping.Kept(len(EXAMPLE_IDS), len(EXAMPLE_IDS), len(EXAMPLE_IDS))
     assert keeping.keep_views(nightly, EXAMPLE_IDS) == keeping.Kept(len(EXAMPLE_IDS), 0, 0)
     assert sorted(work["built"]) == sorted(EXAMPLE_IDS)
-    assert [p for p, _, _ in _page_rows(nightly)] == sorted(EXAMPLE_IDS)
-    server = _instance(home)
-    fresh = _instance(tmp_path / "other")  # the same people drawn afresh, to compare
+    assert [p for p, _, _ in kept_rows(nightly, DashboardPageRow)] == sorted(EXAMPLE_IDS)
+    server = app_at(home)
+    fresh = app_at(tmp_path / "other")  # the same people drawn afresh, to compare
     for person in EXAMPLE_IDS:
         fresh.state.web.store.save(read_patient_file(example_path(person)), "import", base=None)
     with make_client(server) as client, make_client(fresh) as other:
@@ -100,21 +77,23 @@ def test_a_new_version_from_another_instance_is_drawn_afresh(
     home = tmp_path / "home"
     nightly = make_app(home, trials=False)
     keeping.keep_views(nightly, [MARIA])
-    _instance(home).state.web.store.update(MARIA, _renamed("Maria Since"), "renamed")
-    server = _instance(home)
+    app_at(home).state.web.store.update(MARIA, renamed("Maria Since"), "renamed")
+    server = app_at(home)
     with make_client(server) as client:
         page = client.get(f"/people/{MARIA}").text
-    assert _heading(page) == "Maria Since"
+    assert heading(page) == "Maria Since"
     assert "Last change: renamed" in page
     assert work["drawn"] == [MARIA, MARIA]
-    assert _page_rows(server) == [(MARIA, 2, AS_OF)]  # one row per viewer: the newest
+    assert kept_rows(server, DashboardPageRow) == [
+        (MARIA, 2, AS_OF)
+    ]  # one row per viewer: the newest
 
 
 def test_another_date_is_drawn_afresh(tmp_path: Path, work: dict[str, list[str]]) -> None:
     home = tmp_path / "home"
     keeping.keep_views(make_app(home, trials=False), [MARIA])
     later = dt.date(2025, 9, 15)
-    with make_client(_instance(home, later)) as client:
+    with make_client(app_at(home, later)) as client:
         assert "as of 15 Sep 2025" in client.get(f"/people/{MARIA}").text
     assert work["drawn"] == [MARIA, MARIA]
 
@@ -122,7 +101,7 @@ def test_another_date_is_drawn_afresh(tmp_path: Path, work: dict[str, list[str]]
 def test_new_code_or_knowledge_is_drawn_afresh(tmp_path: Path, work: dict[str, list[str]]) -> None:
     home = tmp_path / "home"
     keeping.keep_views(make_app(home, trials=False), [MARIA])
-    server = _instance(home)
+    server = app_at(home)
     server.state.web.view_code = "another release"
     with make_client(server) as client:
         assert client.get(f"/people/{MARIA}").status_code == 200
@@ -147,10 +126,10 @@ def test_a_kept_page_that_does_not_verify_is_never_answered(
             connection.execute(update(DashboardPageRow).values(mac="0" * 64))
     if damage == "secret":
         (nightly.state.web.settings.data_dir / "view-secret").write_bytes(b"y" * 32)
-    with make_client(_instance(home)) as client:
+    with make_client(app_at(home)) as client:
         page = client.get(f"/people/{MARIA}").text
     assert "planted" not in page
-    assert _heading(page) == read_patient_file(example_path(MARIA)).patient.name
+    assert heading(page) == read_patient_file(example_path(MARIA)).patient.name
     assert work["drawn"] == [MARIA, MARIA]
 
 
@@ -162,8 +141,8 @@ def test_a_kept_page_never_reaches_a_caller_who_may_not_read_the_person(tmp_path
     assert dana_name
     owner = client_as(server, "dana")
     assert dana_name in owner.get(f"/people/{DANA}").text  # drawn and kept in the database
-    assert DANA in [p for p, _, _ in _page_rows(app)]
-    other = _instance(home)  # another process: an empty memory, the kept page in the database
+    assert DANA in [p for p, _, _ in kept_rows(app, DashboardPageRow)]
+    other = app_at(home)  # another process: an empty memory, the kept page in the database
     server_other = Server(other, other.state.accounts, server.clock)
     for role in ("owner", "norole", "anonymous"):
         refused = client_as(server_other, role).get(f"/people/{DANA}", follow_redirects=False)
@@ -176,16 +155,16 @@ def test_a_kept_page_never_reaches_a_caller_who_may_not_read_the_person(tmp_path
 def test_a_deleted_person_takes_the_kept_pages_along(tmp_path: Path) -> None:
     app = make_app(tmp_path / "home", trials=False)
     keeping.keep_views(app, [MARIA, DANA])
-    assert [p for p, _, _ in _page_rows(app)] == sorted([MARIA, DANA])
+    assert [p for p, _, _ in kept_rows(app, DashboardPageRow)] == sorted([MARIA, DANA])
     app.state.web.store.delete(MARIA)
-    assert [p for p, _, _ in _page_rows(app)] == [DANA]
+    assert [p for p, _, _ in kept_rows(app, DashboardPageRow)] == [DANA]
     assert keeping.keep_views(app, [MARIA]).computed == 0  # no longer stored: passed over
 
 
 def test_recently_changed_puts_the_last_changed_first(tmp_path: Path) -> None:
     app = make_app(tmp_path / "home", trials=False)
     store = app.state.web.store
-    store.update(DANA, _renamed("Dana Now"), "renamed")
+    store.update(DANA, renamed("Dana Now"), "renamed")
     assert keeping.recently_changed(store, 1) == [DANA]
     assert keeping.recently_changed(store, None)[0] == DANA
     assert sorted(keeping.recently_changed(store, None)) == sorted(EXAMPLE_IDS)
@@ -207,9 +186,9 @@ def test_a_server_keeps_the_people_changed_last_at_start(
 ) -> None:
     home = tmp_path / "home"
     make_app(home, trials=False)
-    app = create_app(Settings(home=home), as_of=AS_OF)
+    app = app_at(home)
     keeping.keep_at_start(app, limit=2).join(timeout=120)
-    assert len(_page_rows(app)) == 2
+    assert len(kept_rows(app, DashboardPageRow)) == 2
     assert len(work["built"]) == 2
 
 
@@ -253,7 +232,7 @@ def test_serve_and_the_app_keep_as_many_at_start_as_the_module_says() -> None:
 def test_keeping_nothing_at_start_keeps_nothing(tmp_path: Path, work: dict[str, list[str]]) -> None:
     home = tmp_path / "home"
     make_app(home, trials=False)
-    app = create_app(Settings(home=home), as_of=AS_OF)
+    app = app_at(home)
     keeping.keep_at_start(app, limit=0).join(timeout=60)
-    assert _page_rows(app) == []
+    assert kept_rows(app, DashboardPageRow) == []
     assert work["built"] == []

@@ -10,26 +10,15 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
 from nextline.examples import example_path
 from nextline.record import read_patient_file
-from nextline.settings import Settings
 from nextline.store.tables import DashboardPageRow, DashboardViewRow
-from nextline.web import create_app
 from nextline.web import dashboard_view as dashboard_module
 from tests.web.accounts_setup import DANA, Server, client_as, server_mode
 from tests.web.conftest import AS_OF, MARIA, csrf, make_app, make_client
-
-
-def _heading(html: str) -> str:
-    found = re.search(r"<h1>(.*?)</h1>", html)
-    assert found is not None
-    return found.group(1)
-
-
-def _renamed(name: str):
-    return lambda f: f.model_copy(update={"patient": f.patient.model_copy(update={"name": name})})
+from tests.web.kept_helpers import app_at, heading, kept_rows, renamed
 
 
 @pytest.fixture
@@ -46,18 +35,6 @@ def builds(monkeypatch) -> list[str]:
     return built
 
 
-def _second_process(home: Path, as_of: dt.date = AS_OF):
-    return create_app(Settings(home=home), as_of=as_of)
-
-
-def _rows(app) -> list[tuple[str, int, dt.date]]:
-    with app.state.web.store.engine.connect() as connection:
-        found = connection.execute(
-            select(DashboardViewRow.person_id, DashboardViewRow.version, DashboardViewRow.day)
-        ).all()
-    return sorted((p, v, d) for p, v, d in found)
-
-
 def test_a_second_process_reads_the_kept_dashboard_and_shows_the_same_page(
     tmp_path: Path, builds: list[str]
 ) -> None:
@@ -65,8 +42,8 @@ def test_a_second_process_reads_the_kept_dashboard_and_shows_the_same_page(
     with make_client(first) as one:
         page_one = one.get(f"/people/{MARIA}").text
     assert builds == [MARIA]
-    assert _rows(first) == [(MARIA, 1, AS_OF)]
-    other = _second_process(tmp_path / "home")
+    assert kept_rows(first, DashboardViewRow) == [(MARIA, 1, AS_OF)]
+    other = app_at(tmp_path / "home")
     with make_client(other) as two:
         page_two = two.get(f"/people/{MARIA}").text
         token_two = csrf(two)
@@ -81,16 +58,18 @@ def test_a_save_from_another_process_is_computed_afresh_everywhere(
     tmp_path: Path, builds: list[str]
 ) -> None:
     first = make_app(tmp_path / "home", trials=False)
-    other = _second_process(tmp_path / "home")
+    other = app_at(tmp_path / "home")
     with make_client(first) as one, make_client(other) as two:
         one.get(f"/people/{MARIA}")
         two.get(f"/people/{MARIA}")
         assert builds == [MARIA]
-        other.state.web.store.update(MARIA, _renamed("Maria Again"), "renamed")
-        assert _heading(one.get(f"/people/{MARIA}").text) == "Maria Again"
-        assert _heading(two.get(f"/people/{MARIA}").text) == "Maria Again"
+        other.state.web.store.update(MARIA, renamed("Maria Again"), "renamed")
+        assert heading(one.get(f"/people/{MARIA}").text) == "Maria Again"
+        assert heading(two.get(f"/people/{MARIA}").text) == "Maria Again"
     assert builds == [MARIA, MARIA]  # the new version once, by the first to show it
-    assert _rows(first) == [(MARIA, 2, AS_OF)]  # one row per person: the newest
+    assert kept_rows(first, DashboardViewRow) == [
+        (MARIA, 2, AS_OF)
+    ]  # one row per person: the newest
 
 
 def test_another_date_is_computed_afresh_and_replaces_the_kept_row(
@@ -100,22 +79,22 @@ def test_another_date_is_computed_afresh_and_replaces_the_kept_row(
     with make_client(first) as one:
         one.get(f"/people/{MARIA}")
     later = dt.date(2025, 9, 15)
-    with make_client(_second_process(tmp_path / "home", later)) as two:
+    with make_client(app_at(tmp_path / "home", later)) as two:
         assert "as of 15 Sep 2025" in two.get(f"/people/{MARIA}").text
     assert builds == [MARIA, MARIA]
-    assert _rows(first) == [(MARIA, 1, later)]
+    assert kept_rows(first, DashboardViewRow) == [(MARIA, 1, later)]
 
 
 def test_new_code_or_knowledge_computes_afresh(tmp_path: Path, builds: list[str]) -> None:
     first = make_app(tmp_path / "home", trials=False)
     with make_client(first) as one:
         one.get(f"/people/{MARIA}")
-    other = _second_process(tmp_path / "home")
+    other = app_at(tmp_path / "home")
     other.state.web.view_code = "another release"
     with make_client(other) as two:
         assert two.get(f"/people/{MARIA}").status_code == 200
     assert builds == [MARIA, MARIA]
-    again = _second_process(tmp_path / "home")
+    again = app_at(tmp_path / "home")
     again.state.web.view_code = "another release"
     with make_client(again) as three:
         three.get(f"/people/{MARIA}")
@@ -151,10 +130,10 @@ def test_a_kept_row_that_does_not_verify_is_never_unpickled(
     if damage == "secret":
         secret = first.state.web.settings.data_dir / "view-secret"
         secret.write_bytes(b"x" * 32)  # another secret: the row was signed with the old one
-    other = _second_process(home)
+    other = app_at(home)
     with make_client(other) as two:
         assert (
-            _heading(two.get(f"/people/{MARIA}").text)
+            heading(two.get(f"/people/{MARIA}").text)
             == read_patient_file(example_path(MARIA)).patient.name
         )
     assert builds == [MARIA, MARIA]
@@ -176,9 +155,9 @@ def test_a_deleted_person_takes_the_kept_view_along(tmp_path: Path) -> None:
     app = make_app(tmp_path / "home", trials=False)
     with make_client(app) as one:
         one.get(f"/people/{MARIA}")
-    assert [r[0] for r in _rows(app)] == [MARIA]
+    assert [r[0] for r in kept_rows(app, DashboardViewRow)] == [MARIA]
     app.state.web.store.delete(MARIA)
-    assert _rows(app) == []
+    assert kept_rows(app, DashboardViewRow) == []
 
 
 def test_a_kept_view_never_reaches_a_caller_who_may_not_read_the_person(
@@ -189,13 +168,13 @@ def test_a_kept_view_never_reaches_a_caller_who_may_not_read_the_person(
     assert dana_name
     with make_client(app) as local:
         assert dana_name in local.get(f"/people/{DANA}").text  # computed and kept
-    assert DANA in [r[0] for r in _rows(app)]
+    assert DANA in [r[0] for r in kept_rows(app, DashboardViewRow)]
     server = server_mode(app)
     maria_owner = client_as(server, "owner")
     refused = maria_owner.get(f"/people/{DANA}")
     assert refused.status_code == 404
     assert dana_name not in refused.text
-    other = _second_process(tmp_path / "home")
+    other = app_at(tmp_path / "home")
     # the second process on the same database: its accounts are the same accounts
     server_other = Server(other, other.state.accounts, server.clock)
     refused_other = client_as(server_other, "owner").get(f"/people/{DANA}")
@@ -215,7 +194,7 @@ def test_keeping_dashboards_ahead_computes_each_once_and_the_next_process_only_r
     assert first.state.web.keep_dashboards(EXAMPLE_IDS) == len(EXAMPLE_IDS)
     assert first.state.web.keep_dashboards(EXAMPLE_IDS) == 0
     assert sorted(builds) == sorted(EXAMPLE_IDS)
-    other = _second_process(tmp_path / "home")
+    other = app_at(tmp_path / "home")
     assert other.state.web.keep_dashboards(EXAMPLE_IDS) == 0
     with make_client(other) as two:
         for person in EXAMPLE_IDS:

@@ -14,28 +14,17 @@ import pytest
 
 from nextline.examples import EXAMPLE_IDS, example_path
 from nextline.record import read_patient_file
-from nextline.settings import Settings
-from nextline.web import create_app
 from nextline.web.page_cache import TOKEN_STAND_IN, KeptPage
 from nextline.web.view_cache import LruCache
 from tests.web.accounts_setup import DANA, client_as, server_mode
-from tests.web.conftest import AS_OF, MARIA, csrf, make_app, make_client
+from tests.web.conftest import MARIA, csrf, make_app, make_client
+from tests.web.kept_helpers import app_at, heading, renamed
 
 TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 
 def _tokens(html: str) -> set[str]:
     return set(TOKEN.findall(html)) | set(re.findall(r'"X-CSRF-Token": "([0-9a-f]+)"', html))
-
-
-def _heading(html: str) -> str:
-    found = re.search(r"<h1>(.*?)</h1>", html)
-    assert found is not None
-    return found.group(1)
-
-
-def _renamed(name: str):
-    return lambda f: f.model_copy(update={"patient": f.patient.model_copy(update={"name": name})})
 
 
 @pytest.mark.parametrize("person", EXAMPLE_IDS)
@@ -131,15 +120,15 @@ def test_a_caller_refused_by_the_access_check_never_gets_a_kept_page(
 def test_a_save_from_another_app_instance_draws_the_page_again(tmp_path: Path) -> None:
     home = tmp_path / "home"
     first = make_app(home, trials=False)
-    other = create_app(Settings(home=home), as_of=AS_OF)  # a second process, one database
+    other = app_at(home)  # a second process, one database
     with make_client(first) as one:
         for _ in range(2):
             before = one.get(f"/people/{MARIA}").text
         assert first.state.web.pages.hits >= 1
-        other.state.web.store.update(MARIA, _renamed("Maria Elsewhere"), "renamed there")
+        other.state.web.store.update(MARIA, renamed("Maria Elsewhere"), "renamed there")
         after = one.get(f"/people/{MARIA}").text
-    assert _heading(before) != "Maria Elsewhere"
-    assert _heading(after) == "Maria Elsewhere"
+    assert heading(before) != "Maria Elsewhere"
+    assert heading(after) == "Maria Elsewhere"
     assert "Last change: renamed there" in after
 
 
