@@ -319,6 +319,24 @@ def all_workers_have_the_catalog(base: str, person: str, workers: int) -> None:
             time.sleep(0.2)
 
 
+def measured_load(
+    pid: int,
+    base: str,
+    people: list[str],
+    clients: int,
+    max_seconds: float,
+    generator: str = "raw",
+) -> tuple[Load, float | None]:
+    """One `load` run, and the server's CPU seconds per answered request over it (None when
+    /proc cannot be read or nothing was answered)."""
+    cpu = server_cpu_seconds(pid)
+    done = asyncio.run(load(base, people, clients, max_seconds, generator))
+    used = server_cpu_seconds(pid)
+    if cpu is None or used is None or not done.latencies:
+        return done, None
+    return done, (used - cpu) / len(done.latencies)
+
+
 def load_average() -> str:
     try:
         return f"{os.getloadavg()[0]:.1f}"
@@ -366,15 +384,8 @@ def measure_floor(workers: int, counts: list[int], requests: int, max_seconds: f
         paths = [f"floor-{n}" for n in range(max(requests, 2))]
         asyncio.run(load(base, paths[:50], max(counts), max_seconds))  # warm up
         for clients in counts:
-            cpu = server_cpu_seconds(server.pid)
-            done = asyncio.run(load(base, paths, clients, max_seconds))
-            used = server_cpu_seconds(server.pid)
+            done, per_request = measured_load(server.pid, base, paths, clients, max_seconds)
             failed += done.errors
-            per_request = (
-                (used - cpu) / len(done.latencies)
-                if cpu is not None and used is not None and done.latencies
-                else None
-            )
             report(
                 done,
                 Run("the floor: a trivial ASGI app, same server", clients, 0, workers, per_request),
@@ -529,17 +540,10 @@ def main() -> int:
                     ("first views, kept beforehand (`nextline web keep-views`)", kept),
                     ("repeat views", repeat),
                 ):
-                    cpu = server_cpu_seconds(server.pid)
-                    done = asyncio.run(
-                        load(base, people, clients, args.max_seconds, args.load_generator)
+                    done, per_request = measured_load(
+                        server.pid, base, people, clients, args.max_seconds, args.load_generator
                     )
-                    used = server_cpu_seconds(server.pid)
                     failed += done.errors
-                    per_request = (
-                        (used - cpu) / len(done.latencies)
-                        if cpu is not None and used is not None and done.latencies
-                        else None
-                    )
                     report(
                         done,
                         Run(kind, clients, len(ids), args.workers, per_request),
