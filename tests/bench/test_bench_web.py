@@ -1,6 +1,7 @@
 """A short profile of `bench/bench_web.py` so it cannot rot: a few stored people, one server
 process, one client; every kind of dashboard view is asked for and answered without an
-error, and the people list is read. Checks the output's figures, never a time."""
+error, the people list is read, and the keeper keeps everyone. Checks the output's figures,
+never a time."""
 
 from __future__ import annotations
 
@@ -60,3 +61,5 @@ def test_every_kind_of_dashboard_view_is_answered_without_an_error() -> None:
         done.stdout,
     )
     assert floor is not None, done.stdout
+    keeper = re.search(r"the server's keeper after a start .*?: (\d+) of 120 people's", done.stdout)
+    assert keeper is not None and keeper.group(1) == "120", done.stdout

@@ -137,3 +137,26 @@ def all_routes() -> list[tuple[str, str]]:
             for method in sorted(getattr(route, "methods", set()) - {"HEAD"}):
                 found.append((method, prefix + route.path))  # type: ignore[attr-defined]
     return found
+
+
+@pytest.fixture
+def work(monkeypatch) -> dict[str, list[str]]:
+    """The people whose dashboard was computed, and whose page was drawn, in order (kept
+    dashboards: `test_keep_views`, `test_keeper`)."""
+    done: dict[str, list[str]] = {"built": [], "drawn": []}
+    from nextline.web import dashboard_view as dashboard_module
+    from nextline.web import pages as pages_module
+
+    build, draw = dashboard_module.build_dashboard, pages_module._draw_dashboard
+
+    def building(record, kb, day, last_change):
+        done["built"].append(record.file.patient.id)
+        return build(record, kb, day, last_change)
+
+    def drawing(request, view, changes):
+        done["drawn"].append(view.record.file.patient.id)
+        return draw(request, view, changes)
+
+    monkeypatch.setattr(dashboard_module, "build_dashboard", building)
+    monkeypatch.setattr(pages_module, "_draw_dashboard", drawing)
+    return done

@@ -1,9 +1,9 @@
-"""Dashboards kept before anyone asks (`web.keep_views`: `nextline web keep-views`, and a
-server at start): a first view in another app instance is then a read of the kept page,
-neither computed nor drawn; anything that changes what the page would show (a new version
-from another instance, another date, new code or knowledge) is drawn afresh; a kept page
-that does not verify is never answered, and never reaches a caller the access check
-refuses."""
+"""Dashboards kept before anyone asks (`web.keep_views`: `nextline web keep-views`, and the
+server's keeper, `tests/web/test_keeper.py`): a first view in another app instance is then a
+read of the kept page, neither computed nor drawn; anything that changes what the page would
+show (a new version from another instance, another date, new code or knowledge) is drawn
+afresh; a kept page that does not verify is never answered, and never reaches a caller the
+access check refuses."""
 
 from __future__ import annotations
 
@@ -18,32 +18,10 @@ from nextline.examples import EXAMPLE_IDS, example_path
 from nextline.record import read_patient_file
 from nextline.store.tables import DashboardPageRow
 from nextline.store.views import pack_parts, unpack_parts
-from nextline.web import create_app
-from nextline.web import dashboard_view as dashboard_module
 from nextline.web import keep_views as keeping
-from nextline.web import pages as pages_module
 from tests.web.accounts_setup import DANA, Server, client_as, server_mode
 from tests.web.conftest import AS_OF, MARIA, csrf, make_app, make_client
 from tests.web.kept_helpers import app_at, heading, kept_rows, renamed
-
-
-@pytest.fixture
-def work(monkeypatch) -> dict[str, list[str]]:
-    """The people whose dashboard was computed, and whose page was drawn, in order."""
-    done: dict[str, list[str]] = {"built": [], "drawn": []}
-    build, draw = dashboard_module.build_dashboard, pages_module._draw_dashboard
-
-    def building(record, kb, day, last_change):
-        done["built"].append(record.file.patient.id)
-        return build(record, kb, day, last_change)
-
-    def drawing(request, view, changes):
-        done["drawn"].append(view.record.file.patient.id)
-        return draw(request, view, changes)
-
-    monkeypatch.setattr(dashboard_module, "build_dashboard", building)
-    monkeypatch.setattr(pages_module, "_draw_dashboard", drawing)
-    return done
 
 
 def test_kept_ahead_a_first_view_elsewhere_is_neither_computed_nor_drawn(
@@ -181,17 +159,6 @@ def test_only_one_process_keeps_at_start(tmp_path: Path) -> None:
         assert again  # released when the first one finished
 
 
-def test_a_server_keeps_the_people_changed_last_at_start(
-    tmp_path: Path, work: dict[str, list[str]]
-) -> None:
-    home = tmp_path / "home"
-    make_app(home, trials=False)
-    app = app_at(home)
-    keeping.keep_at_start(app, limit=2).join(timeout=120)
-    assert len(kept_rows(app, DashboardPageRow)) == 2
-    assert len(work["built"]) == 2
-
-
 def test_the_keep_views_command_keeps_and_then_passes_over(tmp_path: Path, monkeypatch) -> None:
     from nextline.cli import app as cli
 
@@ -217,22 +184,3 @@ def test_packed_parts_read_back_and_a_cut_short_value_is_refused() -> None:
     assert unpack_parts(pack_parts(parts)) == parts
     with pytest.raises(ValueError, match="cut short"):
         unpack_parts(pack_parts(parts)[:-1])
-
-
-def test_serve_and_the_app_keep_as_many_at_start_as_the_module_says() -> None:
-    import inspect
-
-    from nextline.cli import web_cmds
-
-    assert web_cmds.KEEP_AT_START == keeping.START_KEEP
-    default = inspect.signature(create_app).parameters["keep_at_start"].default
-    assert default == keeping.START_KEEP
-
-
-def test_keeping_nothing_at_start_keeps_nothing(tmp_path: Path, work: dict[str, list[str]]) -> None:
-    home = tmp_path / "home"
-    make_app(home, trials=False)
-    app = app_at(home)
-    keeping.keep_at_start(app, limit=0).join(timeout=60)
-    assert kept_rows(app, DashboardPageRow) == []
-    assert work["built"] == []

@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from nextline.settings import Settings
 
 SECRET_VARIABLE = "NEXTLINE_SERVE_SESSION_SECRET"  # set for the worker processes only
-KEEP_VARIABLE = "NEXTLINE_SERVE_KEEP_AT_START"  # set for the worker processes only
-KEEP_AT_START = 200  # `web.keep_views.START_KEEP`, without importing the web app for --help
 
 
 def serve(
@@ -67,13 +65,23 @@ def serve(
         typer.Option(help="The TLS certificate's private key (PEM); with --ssl-certfile."),
     ] = None,
     keep_at_start: Annotated[
-        int,
+        int | None,
         typer.Option(
             min=0,
-            help="Keep the dashboards of this many people, the most recently changed, in the "
-            "background at start, so their first view is quick (0: none).",
+            show_default=False,
+            help="Keep the dashboards of this many people, the most recently changed, ready "
+            "at start, in a background process at the lowest priority, so their first view "
+            "is quick (default: everyone; 0: none).",
         ),
-    ] = KEEP_AT_START,
+    ] = None,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            help="While serving, keep each person's dashboard ready as soon as their record "
+            "changes (from the web app or any command), and everyone's again when the date "
+            "turns.",
+        ),
+    ] = True,
     forwarded_allow_ips: Annotated[
         str | None,
         typer.Option(
@@ -108,9 +116,7 @@ def serve(
     if workers == 1:
         from nextline.web import create_app
 
-        target = create_app(
-            settings, authentication=authentication, warm_up=True, keep_at_start=keep_at_start
-        )
+        target = create_app(settings, authentication=authentication, warm_up=True)
         where = ""
     else:
         import secrets
@@ -121,7 +127,6 @@ def serve(
         os.environ["NEXTLINE_HOST"] = settings.host
         os.environ["NEXTLINE_PORT"] = str(settings.port)
         os.environ[SECRET_VARIABLE] = secrets.token_hex(32)
-        os.environ[KEEP_VARIABLE] = str(keep_at_start)
         target = "nextline.cli.web_cmds:worker_app"
         where = f" in {workers} processes"
     scheme = "https" if tls else "http"
@@ -134,26 +139,32 @@ def serve(
             "No certificate given: put a reverse proxy with TLS in front (docs/server.md), "
             "never open this address to people directly over plain HTTP."
         )
+    from nextline.web import keeper
     from nextline.web.no_delay import NoDelayHttpTools
 
-    uvicorn.run(
-        target,
-        host=settings.host,
-        port=settings.port,
-        factory=workers > 1,
-        workers=workers if workers > 1 else None,
-        log_level="warning",
-        # httptools, a dependency, parses requests (about 0.6 ms less CPU a request than the
-        # pure-Python parser), with Nagle's algorithm off on every connection: with several
-        # workers, every answer otherwise waited about 40 ms (web/no_delay.py)
-        http=NoDelayHttpTools,
-        access_log=False,  # paths carry person ids; logs never hold health data
-        server_header=False,
-        ssl_certfile=str(tls[0]) if tls else None,
-        ssl_keyfile=str(tls[1]) if tls else None,
-        proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
-    )
+    # dashboards kept ready in a process of its own at the lowest priority (web/keeper.py)
+    keeping = keeper.start(settings, at_start=keep_at_start, follow=follow)
+    try:
+        uvicorn.run(
+            target,
+            host=settings.host,
+            port=settings.port,
+            factory=workers > 1,
+            workers=workers if workers > 1 else None,
+            log_level="warning",
+            # httptools, a dependency, parses requests (about 0.6 ms less CPU a request than the
+            # pure-Python parser), with Nagle's algorithm off on every connection: with several
+            # workers, every answer otherwise waited about 40 ms (web/no_delay.py)
+            http=NoDelayHttpTools,
+            access_log=False,  # paths carry person ids; logs never hold health data
+            server_header=False,
+            ssl_certfile=str(tls[0]) if tls else None,
+            ssl_keyfile=str(tls[1]) if tls else None,
+            proxy_headers=True,
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
+    finally:
+        keeper.stop(keeping)
 
 
 def server_mode(settings: Settings) -> bool:
@@ -191,13 +202,11 @@ def worker_app() -> FastAPI:
 
     settings = Settings()
     secret = os.environ.get(SECRET_VARIABLE)
-    keep = os.environ.get(KEEP_VARIABLE, "")
     return create_app(
         settings,
         authentication=server_mode(settings),
         session_secret=bytes.fromhex(secret) if secret else None,
         warm_up=True,
-        keep_at_start=int(keep) if keep.isdigit() else KEEP_AT_START,
     )
 
 

@@ -108,7 +108,6 @@ def create_app(
     authentication: bool = False,
     session_secret: bytes | None = None,
     warm_up: bool = False,
-    keep_at_start: int = 200,
 ) -> FastAPI:
     """The web app for these settings. A non-loopback `settings.host` is refused
     (`ConfigError`) unless `authentication` says sign-in is on (an account exists).
@@ -120,9 +119,9 @@ def create_app(
     `session_secret` signs the session cookies: server processes that share one (`nextline
     serve --workers N`) accept each other's sessions; by default each app makes its own.
     `warm_up` reads the knowledge base and the trial catalog in the background from the
-    start, so the first trials page does not wait for them, and keeps the dashboards of the
-    `keep_at_start` people changed last (`web.keep_views`) (the server sets it; tests and
-    scripts that never show trials need not)."""
+    start, so the first trials page does not wait for them (the server sets it; tests and
+    scripts that never show trials need not). Dashboards are kept ahead by the server's
+    keeper process (`web.keeper`), not here."""
     from fastapi import FastAPI
     from fastapi.exceptions import RequestValidationError
     from fastapi.staticfiles import StaticFiles
@@ -273,15 +272,10 @@ def create_app(
     app.include_router(api.router, prefix="/api")
     if warm_up:
         app.state.web.warm_up()
-        from nextline.web.keep_views import keep_at_start as start_keeping
-
-        # first views of the people changed last cost a read
-        keeping = start_keeping(app, keep_at_start)
         from nextline.web.gc_freeze import freeze_when
 
-        # once the catalog is read and the dashboards kept: out of full collections
-        state = app.state.web
-        freeze_when(lambda: state.trials_ready() and not keeping.is_alive())
+        # once the catalog is read: out of full collections
+        freeze_when(app.state.web.trials_ready)
     return app
 
 

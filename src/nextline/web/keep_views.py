@@ -4,9 +4,9 @@ repeat view does: one read of the kept page (`store.views.PageRows`), not a comp
 Who calls it:
 - `nextline web keep-views`, the step a program's nightly job runs after `nextline trials
   rematch` (every stored person, or the most recently changed);
-- every `nextline serve` at start, in the background, for the most recently changed people
-  (`START_KEEP`): one server process does it (a lock file in the data folder), the others
-  read what it kept.
+- the keeper process beside every `nextline serve` (`web.keeper`): everyone at start, then
+  each person as they change; one keeper per data folder (a lock file in it), the server
+  processes read what it kept.
 
 What is kept: the dashboard's computed content (`store.views.ViewRows`, read by every
 process and any viewer) and, in local mode, the drawn page for the one local user. In
@@ -19,8 +19,6 @@ deleted with it.
 from __future__ import annotations
 
 import contextlib
-import logging
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +29,6 @@ if TYPE_CHECKING:
 
     from nextline.store import RecordStore
 
-log = logging.getLogger("nextline.web")
-
-# People whose dashboards a server keeps at start (the most recently changed first).
-START_KEEP = 200
 LOCK_FILE = "keep-views.lock"
 
 
@@ -144,24 +138,4 @@ def only_one(data_dir: Path) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def keep_at_start(app: FastAPI, limit: int = START_KEEP) -> threading.Thread:
-    """In the background: keep the dashboards of the `limit` most recently changed people,
-    in the one server process that takes the lock (the thread ends when that is done, or at
-    once in the others)."""
-
-    def _keep() -> None:
-        state = app.state.web
-        state.kept_views()  # makes the data folder where it is missing
-        with only_one(state.settings.data_dir) as mine:
-            if mine and limit > 0:
-                try:
-                    keep_views(app, recently_changed(state.store, limit))
-                except Exception as exc:  # a start-up nicety, never fatal; no health data
-                    log.warning("keeping dashboards at start stopped: %s", type(exc).__name__)
-
-    thread = threading.Thread(target=_keep, name="nextline-keep-views", daemon=True)
-    thread.start()
-    return thread
-
-
-__all__ = ["START_KEEP", "Kept", "keep_at_start", "keep_views", "only_one", "recently_changed"]
+__all__ = ["Kept", "keep_views", "only_one", "recently_changed"]
