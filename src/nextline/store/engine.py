@@ -68,9 +68,6 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-SQLITE_FOLD = "nextline_fold"  # a SQL function on SQLite connections: `fold_text`
-
-
 def fold_text(text: str) -> str:
     """`text` case-folded and without accents, as people type a name: "nunez" finds
     "Núñez", "strasse" finds "STRAẞE"."""
@@ -78,10 +75,6 @@ def fold_text(text: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _fold(value: object) -> str | None:
-    return None if value is None else fold_text(str(value))
 
 
 def create_db_engine(url: str) -> Engine:
@@ -95,9 +88,6 @@ def create_db_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
-            # SQLite's own lower() changes only A-Z: the people search folds every letter
-            # ("ÚRSULA" is found as "úrsula"), as PostgreSQL's lower() does
-            dbapi_connection.create_function(SQLITE_FOLD, 1, _fold, deterministic=True)
 
         return engine
     if url.startswith("postgresql://"):

@@ -28,7 +28,7 @@ from nextline.errors import Conflict, NotFound
 from nextline.record.export import patient_file_data
 from nextline.record.file_models import PatientFile
 from nextline.record.parse import validate_patient_data
-from nextline.store.engine import write_transaction
+from nextline.store.engine import fold_text, write_transaction
 from nextline.store.steps import Steps, redo_note, restore_note, undo_note, walk
 from nextline.store.tables import Person, RecordVersion
 
@@ -99,6 +99,7 @@ class RecordStore:
                     person = Person(
                         id=person_id,
                         name=file.patient.name,
+                        search_name=fold_text(file.patient.name or ""),
                         created_at=now,
                         updated_at=now,
                         latest_version=0,
@@ -121,6 +122,7 @@ class RecordStore:
         person.updated_at = now
         # the listed name follows the record (a rename, an undo or a restore of an older name)
         person.name = json.loads(content)["patient"].get("name")
+        person.search_name = fold_text(person.name or "")
         session.add(
             RecordVersion(
                 person_id=person.id,
@@ -213,7 +215,7 @@ class RecordStore:
         only: Collection[str] | None = None,
     ) -> tuple[builtins.list[PersonSummary], int]:
         """One page of the people, by id, and how many there are in all: those whose name or
-        id holds `name` (any case, and on SQLite with or without accents; empty: everyone),
+        id holds `name` (any case, with or without accents; empty: everyone),
         among `only` when given (the people a caller may see). Two indexed queries, so a
         program of 10,000 people is not read whole to show 50 of them."""
         from sqlalchemy import ColumnElement, func, or_
@@ -227,19 +229,12 @@ class RecordStore:
         wanted: builtins.list[ColumnElement[bool]] = []
         if only is not None:
             wanted.append(Person.id.in_(sorted(only)))
-        if self.engine.dialect.name == "sqlite":
-            from nextline.store.engine import SQLITE_FOLD, fold_text
-
-            fold = getattr(func, SQLITE_FOLD)
-            words = fold_text(name.strip())
-        else:
-            fold = func.lower
-            words = name.strip().lower()
-        if words:
+        words = fold_text(name.strip())
+        if words:  # ids are lower-case letters, digits, - and _: the folded words compare
             wanted.append(
                 or_(
-                    fold(Person.name).contains(words, autoescape=True),
-                    fold(Person.id).contains(words, autoescape=True),
+                    Person.search_name.contains(words, autoescape=True),
+                    Person.id.contains(words, autoescape=True),
                 )
             )
         with Session(self.engine) as session:

@@ -24,6 +24,9 @@ class Person(Base):
     created_at: Mapped[dt.datetime] = mapped_column()
     updated_at: Mapped[dt.datetime] = mapped_column()
     latest_version: Mapped[int] = mapped_column(Integer)
+    # the name as the people search compares it (`store.engine.fold_text`: any case, no
+    # accents), written with the name, so both databases search it with a plain LIKE
+    search_name: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class RecordVersion(Base):
