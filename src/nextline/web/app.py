@@ -272,6 +272,9 @@ def create_app(
     app.include_router(api.router, prefix="/api")
     if warm_up:
         app.state.web.warm_up()
+        from nextline.web.first_request import prepare_in_background
+
+        prepare_in_background(app)  # the route table and the first dashboard's reads
         from nextline.web.gc_freeze import freeze_when
 
         # once the catalog is read: out of full collections
