@@ -124,3 +124,24 @@ def test_people_stored_before_the_column_are_found_after_the_migration(
         folded = dict(connection.execute(text("SELECT id, search_name FROM people")).all())
     assert folded == {**{p: fold_text(n) for p, n in NAMES.items()}, "nameless": ""}
     engine.dispose()
+
+
+def test_an_offset_past_the_end_gives_the_last_page_when_asked(
+    database_url: str | None, tmp_path: Path
+) -> None:
+    engine = _engine(database_url, tmp_path)
+    migrate(engine)
+    store = RecordStore(engine)
+    assert store.list_page(offset=50, limit=3, past_end_last=True) == ([], 0)  # no one yet
+    for person, name in NAMES.items():
+        store.save(_file(person, name), "import", base=None)
+    everyone = sorted(NAMES)
+    for offset in (7, 8, 9, 300):
+        shown, total = store.list_page(offset=offset, limit=3, past_end_last=True)
+        assert ([p.id for p in shown], total) == (everyone[6:], 7)
+        assert store.list_page(offset=offset, limit=3) == ([], 7)
+    shown, _ = store.list_page(offset=3, limit=3, past_end_last=True)  # not past: as asked
+    assert [p.id for p in shown] == everyone[3:6]
+    shown, total = store.list_page(offset=40, limit=2, name="str", past_end_last=True)
+    assert ([p.id for p in shown], total) == (["ursula", "zoe"], 2)
+    engine.dispose()

@@ -213,11 +213,14 @@ class RecordStore:
         limit: int,
         name: str = "",
         only: Collection[str] | None = None,
+        past_end_last: bool = False,
     ) -> tuple[builtins.list[PersonSummary], int]:
         """One page of the people, by id, and how many there are in all: those whose name or
         id holds `name` (any case, with or without accents; empty: everyone),
         among `only` when given (the people a caller may see). Two indexed queries, so a
-        program of 10,000 people is not read whole to show 50 of them."""
+        program of 10,000 people is not read whole to show 50 of them. With
+        `past_end_last`, an offset past the end gives the last page (a link saved when the
+        list was longer), still in the same two queries."""
         from sqlalchemy import ColumnElement, func, or_
 
         if offset < 0 or limit < 1:
@@ -239,6 +242,8 @@ class RecordStore:
             )
         with Session(self.engine) as session:
             total = session.scalar(select(func.count()).select_from(Person).where(*wanted)) or 0
+            if past_end_last and total and offset >= total:
+                offset = (total - 1) // limit * limit
             rows = session.execute(
                 select(Person.id, Person.name, Person.latest_version, Person.updated_at)
                 .where(*wanted)

@@ -66,21 +66,19 @@ def people(request: Request) -> Response:
         raise HTTPException(422, str(exc)) from exc
     only = readable_people(principal_of(request))
     shown, total = state.store.list_page(
-        offset=(number - 1) * PEOPLE_PER_PAGE, limit=PEOPLE_PER_PAGE, name=name, only=only
+        offset=(number - 1) * PEOPLE_PER_PAGE,
+        limit=PEOPLE_PER_PAGE,
+        name=name,
+        only=only,
+        past_end_last=True,  # a link saved when the list was longer: its last page
     )
-    pages = max(1, -(-total // PEOPLE_PER_PAGE))
-    if number > pages:  # a link saved when the list was longer: its last page
-        number = pages
-        shown, total = state.store.list_page(
-            offset=(number - 1) * PEOPLE_PER_PAGE, limit=PEOPLE_PER_PAGE, name=name, only=only
-        )
-    first = (number - 1) * PEOPLE_PER_PAGE + 1 if shown else 0
+    number = min(number, max(1, -(-total // PEOPLE_PER_PAGE)))
     return render(
         request,
         "people.html",
         title="People",
         people=shown,
-        listing=Page(shown, number, pages, total, first, first + len(shown) - 1 if shown else 0),
+        listing=Page.window(shown, number, PEOPLE_PER_PAGE, total),
         search=name,
         section="people",
         examples=examples_to_try(

@@ -29,6 +29,13 @@ class Page(Generic[T]):
     first: int  # position of the first item shown, counted from 1 (0 when the list is empty)
     last: int  # position of the last item shown
 
+    @classmethod
+    def window(cls, shown: Sequence[T], number: int, per_page: int, total: int) -> Page[T]:
+        """Page `number` holding `shown`, of a list of `total` items `per_page` a page."""
+        start = (number - 1) * per_page
+        pages = max(1, -(-total // per_page))
+        return cls(shown, number, pages, total, start + 1 if shown else 0, start + len(shown))
+
     @property
     def next_page(self) -> int | None:
         return self.number + 1 if self.number < self.pages else None
@@ -57,18 +64,9 @@ def page_of(items: Sequence[T], number: int, per_page: int = PER_PAGE) -> Page[T
     the list was longer still shows studies, never an empty page."""
     if per_page < 1:
         raise ValueError("per_page must be at least 1")
-    pages = max(1, -(-len(items) // per_page))
-    number = min(max(1, number), pages)
+    number = min(max(1, number), max(1, -(-len(items) // per_page)))
     start = (number - 1) * per_page
-    shown = items[start : start + per_page]
-    return Page(
-        items=shown,
-        number=number,
-        pages=pages,
-        total=len(items),
-        first=start + 1 if shown else 0,
-        last=start + len(shown),
-    )
+    return Page.window(items[start : start + per_page], number, per_page, len(items))
 
 
 def filter_query(within_km: float | None, phase: str | None, include_ineligible: bool) -> str:
