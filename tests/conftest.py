@@ -61,3 +61,14 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
     with admin.begin() as connection:
         connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     admin.dispose()
+
+
+@pytest.fixture
+def fresh_knowledge_memo() -> Iterator[None]:
+    """A new knowledge object per test, so in-process memos kept on it (the symptom-note
+    reader's among them) start empty, as in a fresh process."""
+    from nextline.knowledge.base import _load_cached
+
+    _load_cached.cache_clear()
+    yield
+    _load_cached.cache_clear()

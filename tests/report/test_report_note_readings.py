@@ -6,7 +6,6 @@ dies with it.)"""
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,7 @@ runner = CliRunner()
 PERSON, IN_WINDOW = "triple-negative-brca", "2024-08-20"  # inside her symptom-note window
 
 
-@pytest.fixture(autouse=True)
-def _fresh_memo() -> Iterator[None]:
-    """A new knowledge object per test, so the reader's in-process memo starts empty."""
-    _load_cached.cache_clear()
-    yield
-    _load_cached.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_knowledge_memo")
 
 
 def _kept() -> dict[Any, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import pickle
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +28,7 @@ IN_WINDOW = {  # a date inside each example's symptom-note window
 }
 
 
-@pytest.fixture(autouse=True)
-def _fresh_memo() -> Iterator[None]:
-    """A new knowledge object per test, so the reader's in-process memo starts empty."""
-    _load_cached.cache_clear()
-    yield
-    _load_cached.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_knowledge_memo")
 
 
 def _import_all() -> None:
