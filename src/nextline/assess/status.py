@@ -122,13 +122,14 @@ def _line_ref(line: Line | None, as_of: dt.date) -> LineRef | None:
     if line is None:
         return None
     stopped = line.stop is not None and line.stop <= as_of
+    # positional, in `LineRef`'s field order (a keyword call costs more)
     return LineRef(
-        number=line.number,
-        drugs=tuple(line.drug_names),
-        start=line.start,
-        stop=line.stop if stopped else None,
-        stop_reason=line.stop_reason if stopped else None,
-        paths=tuple(entry.path for entry in line.entries),
+        line.number,  # number
+        tuple(line.drug_names),  # drugs
+        line.start,  # start
+        line.stop if stopped else None,  # stop
+        line.stop_reason if stopped else None,  # stop_reason
+        tuple([entry.path for entry in line.entries]),  # paths
     )
 
 
@@ -373,7 +374,9 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
     for item in evidence:
         for cite in item.sources:
             cited.setdefault(cite.id, None)
-    fired = {rule for r in responses for point in r.timepoints for rule in point.rules}
+    # the timepoints' rule tuples repeat (a few kinds per record): the set of tuples first
+    fired_sets = {point.rules for r in responses for point in r.timepoints}
+    fired = {rule for rules in fired_sets for rule in rules}
     for rule in sorted(fired):
         for cite in by_rule[rule]:
             cited.setdefault(cite.id, None)
@@ -389,27 +392,28 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
     )
     sources = tuple([infos[i] for i in cited if i in infos])
     current_ref = _line_ref(current, as_of)  # the last line too, most of the time
+    # positional, in `Status`'s field order (a keyword call of 21 fields costs more)
     return Status(
-        patient=record.id,
-        as_of=as_of,
-        overall=overall,
-        headline=headline,
-        current_line=current_ref,
-        last_line=current_ref if last is current else _line_ref(last, as_of),
+        record.id,  # patient
+        as_of,  # as_of
+        overall,  # overall
+        headline,  # headline
+        current_ref,  # current_line
+        current_ref if last is current else _line_ref(last, as_of),  # last_line
         # the last assessment is dated by the latest scan on or before as_of
-        latest_scan=grouped.dates[-1] if grouped.dates else None,
-        recist=tuple(responses),
-        markers=tuple(markers),
-        blood_counts=counts,
-        red_flags=tuple(flags),
-        symptoms=tuple(symptoms),
-        side_effects=tuple(side_effects),
-        new_sites=tuple(new_sites),
-        clinician=view,
-        evidence=tuple(evidence),
-        warnings=tuple(warnings),
-        sources=sources,
-        watch_for=watching,
+        grouped.dates[-1] if grouped.dates else None,  # latest_scan
+        tuple(responses),  # recist
+        tuple(markers),  # markers
+        counts,  # blood_counts
+        tuple(flags),  # red_flags
+        tuple(symptoms),  # symptoms
+        tuple(side_effects),  # side_effects
+        tuple(new_sites),  # new_sites
+        view,  # clinician
+        tuple(evidence),  # evidence
+        tuple(warnings),  # warnings
+        sources,  # sources
+        watching,  # watch_for
     )
 
 
