@@ -26,7 +26,13 @@ from nextline.assess._evidence import Cite, Evidence, cites
 from nextline.assess._value import value
 from nextline.assess.blood_counts import BloodCounts, assess_blood_counts
 from nextline.assess.clinician import ClinicianView, clinician_view
-from nextline.assess.recist import RULE_SOURCES, LineResponse, Timepoint, assess_lines
+from nextline.assess.recist import (
+    RULE_SOURCES,
+    LineResponse,
+    Timepoint,
+    assess_grouped,
+    grouped_scans,
+)
 from nextline.assess.red_flags import RedFlagHit, find_red_flags
 from nextline.assess.symptoms import (
     SideEffectChange,
@@ -116,13 +122,14 @@ def _line_ref(line: Line | None, as_of: dt.date) -> LineRef | None:
     if line is None:
         return None
     stopped = line.stop is not None and line.stop <= as_of
+    # positional, in `LineRef`'s field order (a keyword call costs more)
     return LineRef(
-        number=line.number,
-        drugs=tuple(line.drug_names),
-        start=line.start,
-        stop=line.stop if stopped else None,
-        stop_reason=line.stop_reason if stopped else None,
-        paths=tuple(entry.path for entry in line.entries),
+        line.number,  # number
+        tuple(line.drug_names),  # drugs
+        line.start,  # start
+        line.stop if stopped else None,  # stop
+        line.stop_reason if stopped else None,  # stop_reason
+        tuple([entry.path for entry in line.entries]),  # paths
     )
 
 
@@ -142,8 +149,17 @@ def rule_sources(rule: str, rules: RecistRules) -> tuple[Cite, ...]:
     return cites(refs)
 
 
-def _recist_evidence(point: Timepoint, line: int, by_rule: dict[str, tuple[Cite, ...]]) -> Evidence:
-    sources = tuple(c for rule in point.rules for c in by_rule[rule])
+def _recist_evidence(
+    point: Timepoint, line: int, by_rule: dict[str, tuple[Cite, ...]], rules: RecistRules
+) -> Evidence:
+    # a timepoint's rules come from a few dozen combinations: their sources, each once,
+    # are worked out once per combination (hashing citations is most of the cost)
+    by_rules = once_per(rules, "cites_by_rules", dict[tuple[str, ...], tuple[Cite, ...]])
+    sources = by_rules.get(point.rules)
+    if sources is None:
+        sources = by_rules[point.rules] = tuple(
+            dict.fromkeys(c for rule in point.rules for c in by_rule[rule])
+        )
     points_to = {
         "PD": "not_working",
         "NE": "neither",
@@ -156,7 +172,7 @@ def _recist_evidence(point: Timepoint, line: int, by_rule: dict[str, tuple[Cite,
         text=f"Line {line}, scan on {point.date}: {point.text}",
         paths=point.paths,
         rule=point.rule,
-        sources=tuple(dict.fromkeys(sources)),
+        sources=sources,
         points_to=points_to,  # type: ignore[arg-type]
     )
 
@@ -261,17 +277,18 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
             (line.start for line in lines if line.number == focus.number - 1), None
         )
 
-    responses = assess_lines(lines, record.imaging, know.recist, as_of)
+    # the scans grouped once: for every line's response and for the latest scan's date
+    grouped = grouped_scans(record.imaging, know.recist, as_of)
+    responses = assess_grouped(lines, grouped, know.recist, as_of)
     by_rule = _cites_by_rule(know.recist)
     response = next((r for r in responses if focus and r.line == focus.number), None)
     latest = response.timepoints[-1] if response and response.timepoints else None
-    scan_dates = [scan.date for scan in record.imaging if scan.date <= as_of]
 
     evidence: list[Evidence] = []
     flags, flag_evidence = find_red_flags(record, know, as_of)
     evidence += flag_evidence
     if latest is not None and response is not None:
-        evidence.append(_recist_evidence(latest, response.line, by_rule))
+        evidence.append(_recist_evidence(latest, response.line, by_rule, know.recist))
     if focus is not None and focus.stop is not None and focus.stop <= as_of:
         why = _STOP_WORDS.get(focus.stop_reason or "", "")
         evidence.append(
@@ -357,7 +374,9 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
     for item in evidence:
         for cite in item.sources:
             cited.setdefault(cite.id, None)
-    fired = {rule for r in responses for point in r.timepoints for rule in point.rules}
+    # the timepoints' rule tuples repeat (a few kinds per record): the set of tuples first
+    fired_sets = {point.rules for r in responses for point in r.timepoints}
+    fired = {rule for rules in fired_sets for rule in rules}
     for rule in sorted(fired):
         for cite in by_rule[rule]:
             cited.setdefault(cite.id, None)
@@ -373,26 +392,28 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
     )
     sources = tuple([infos[i] for i in cited if i in infos])
     current_ref = _line_ref(current, as_of)  # the last line too, most of the time
+    # positional, in `Status`'s field order (a keyword call of 21 fields costs more)
     return Status(
-        patient=record.id,
-        as_of=as_of,
-        overall=overall,
-        headline=headline,
-        current_line=current_ref,
-        last_line=current_ref if last is current else _line_ref(last, as_of),
-        latest_scan=max(scan_dates) if scan_dates else None,
-        recist=tuple(responses),
-        markers=tuple(markers),
-        blood_counts=counts,
-        red_flags=tuple(flags),
-        symptoms=tuple(symptoms),
-        side_effects=tuple(side_effects),
-        new_sites=tuple(new_sites),
-        clinician=view,
-        evidence=tuple(evidence),
-        warnings=tuple(warnings),
-        sources=sources,
-        watch_for=watching,
+        record.id,  # patient
+        as_of,  # as_of
+        overall,  # overall
+        headline,  # headline
+        current_ref,  # current_line
+        current_ref if last is current else _line_ref(last, as_of),  # last_line
+        # the last assessment is dated by the latest scan on or before as_of
+        grouped.dates[-1] if grouped.dates else None,  # latest_scan
+        tuple(responses),  # recist
+        tuple(markers),  # markers
+        counts,  # blood_counts
+        tuple(flags),  # red_flags
+        tuple(symptoms),  # symptoms
+        tuple(side_effects),  # side_effects
+        tuple(new_sites),  # new_sites
+        view,  # clinician
+        tuple(evidence),  # evidence
+        tuple(warnings),  # warnings
+        sources,  # sources
+        watching,  # watch_for
     )
 
 
