@@ -26,7 +26,7 @@ from nextline.knowledge.options_schema import SymptomAtLeast
 from nextline.record import PatientRecord
 from nextline.record.file_models import SymptomReport, TumorTest
 from nextline.record.receptors import her2_category, receptor_status
-from nextline.record.record import Line
+from nextline.record.record import Line, TherapyEntry
 
 _OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
@@ -146,7 +146,7 @@ class _Lookups:
     families of a set of classes, the adjuvant window of a set of classes), worked out once
     per knowledge base and kept: the same few drugs and classes come back for every person."""
 
-    __slots__ = ("adjuvant", "expanded", "families", "kb", "windows")
+    __slots__ = ("adjuvant", "expanded", "families", "histories", "kb", "windows")
 
     def __init__(self, kb: Knowledge) -> None:
         self.kb = kb
@@ -155,6 +155,7 @@ class _Lookups:
         self.expanded: dict[str, frozenset[str]] = {}
         self.families: dict[frozenset[str], frozenset[str]] = {}
         self.windows: dict[tuple[frozenset[str], frozenset[str]], int | None] = {}
+        self.histories: dict[tuple[object, ...], _History] = {}
 
 
 _LOOKUPS: dict[int, _Lookups] = {}
@@ -196,82 +197,19 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     if metastatic_since is not None and metastatic_since > as_of:
         metastatic_since = None
 
-    given: list[Given] = []
-    suppression_path: str | None = None
     look = _lookups(kb)
-    windows = look.adjuvant
     lines = _lines_as_of(record, as_of)
     growing_line = _line_growing_on_scans(record, kb, as_of, lines)
-    for entry in record.therapies_as_of(as_of):
-        if entry.kind == "surgery":
-            text = (entry.technique or "").lower()
-            if any(word in text for word in _OVARIAN_SURGERY_WORDS):
-                suppression_path = entry.path
-            continue
-        if entry.kind != "drug" or entry.start is None:
-            continue
-        ids: set[str] = set()
-        classes: set[str] = set()
-        items: list[tuple[str, frozenset[str], frozenset[str], frozenset[str]]] = []
-        for ref in entry.drugs:
-            if ref.drug_id is None:
-                continue
-            expanded = look.expanded.get(ref.drug_id)
-            if expanded is None:
-                expanded = look.expanded[ref.drug_id] = _expand(kb, ref.drug_id)
-            items.append(
-                (
-                    ref.name,
-                    expanded,
-                    ref.classes,
-                    _kept_families(look, ref.classes - _SUPPRESSION_CLASSES),
-                )
-            )
-            ids |= expanded
-            classes |= ref.classes
-        if "gnrh_agonist" in classes and entry.active_on(as_of):
-            suppression_path = suppression_path or entry.path
-        treating = frozenset(classes) - _SUPPRESSION_CLASSES
-        families = _kept_families(look, treating)
-        window_key = (treating, families - {"supportive"})
-        if window_key in look.windows:
-            window = look.windows[window_key]
-        else:
-            window = look.windows[window_key] = adjuvant_window_months(
-                treating, window_key[1], windows
-            )
-        stopped = stopped_working(
-            setting=entry.setting,
-            start=entry.start,
-            stop=entry.stop,
-            stop_reason=entry.stop_reason,
-            window_months=window,
-            metastatic_since=metastatic_since,
-            growing_on_scans=growing_line is not None and entry.line == growing_line,
+    entries = record.therapies_as_of(as_of)
+    # the history as the rules read it, kept by everything it is worked out from
+    key = (as_of, metastatic_since, growing_line, *entries)
+    history = look.histories.get(key)
+    if history is None:
+        if len(look.histories) >= _HISTORIES_MAX:
+            look.histories.clear()
+        history = look.histories[key] = _history(
+            look, entries, as_of, metastatic_since, growing_line
         )
-        given.append(
-            Given(
-                path=entry.path,
-                entry=entry.index,
-                setting=entry.setting,
-                drugs=frozenset(ids),
-                names=tuple(ref.name for ref in entry.drugs),
-                items=tuple(items),
-                classes=frozenset(classes),
-                families=families,
-                start=entry.start,
-                stop=entry.stop,
-                stop_reason=entry.stop_reason,
-                line=entry.line,
-                progressed=stopped is not None and stopped.confirmed,
-                stopped=stopped,
-            )
-        )
-
-    progressions = [g.stop for g in given if g.progressed and g.stop is not None]
-    if metastatic_since is not None:
-        progressions.append(metastatic_since)
-    last_progression = max(progressions) if progressions else None
 
     tumor = sorted(
         ((i, t) for i, t in enumerate(file.tumor_tests) if t.date <= as_of),
@@ -392,31 +330,22 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     if scores:
         _, i, score = max(scores, key=lambda t: (t[0], t[1]))
         ecog = (score, f"performance[{i}]")
-    endocrine = endocrine_sensitivity(
-        [
-            TreatmentSpan(g.path, g.setting, g.start, g.stop, g.progressed)
-            for g in given
-            if "endocrine" in g.families
-        ],
-        metastatic_since,
-    )
-
     return Facts(
         record=record,
         as_of=as_of,
         sex=file.patient.sex,
         menopausal=file.patient.menopausal_status,
-        suppression_path=suppression_path,
+        suppression_path=history.suppression_path,
         hr=hr,
         hr_path=hr_path,
         hr_text=hr_text,
         her2=her2.status,
         her2_path=None if her2.test_index is None else f"tumor_tests[{her2.test_index}]",
         her2_date=her2.date,
-        given=tuple(given),
+        given=history.given,
         metastatic_lines=len(lines),
         metastatic_since=metastatic_since,
-        last_progression=last_progression,
+        last_progression=history.last_progression,
         genes=genes,
         germline_tested=germline_tested,
         pdl1_cps=pdl1_cps,
@@ -427,6 +356,126 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         markers=markers,
         esas=esas,
         side_effect_drugs=side_effect_drugs,
+        given_drugs=history.given_drugs,
+        given_classes=history.given_classes,
+        given_families=history.given_families,
+        stopped_for_side_effects=history.stopped_for_side_effects,
+        probably_stopped=history.probably_stopped,
+        endocrine=history.endocrine,
+        er_low_path=er_low_path,
+        visceral_crisis_path=crisis_path,
+        ecog=ecog,
+    )
+
+
+class _History(NamedTuple):
+    """What the rules read of the treatment history, worked out once per distinct history
+    (`compute_facts` keeps it: the same few histories come back for many people)."""
+
+    given: tuple[Given, ...]
+    suppression_path: str | None
+    last_progression: dt.date | None
+    given_drugs: frozenset[str]
+    given_classes: frozenset[str]
+    given_families: frozenset[str]
+    stopped_for_side_effects: tuple[Given, ...]
+    probably_stopped: tuple[Given, ...]
+    endocrine: EndocrineSensitivity | None
+
+
+# Kept histories per knowledge base: emptied when full, so memory stays bounded (a history
+# is a few hundred bytes: about 2 MB at most).
+_HISTORIES_MAX = 5_000
+
+
+def _history(
+    look: _Lookups,
+    entries: list[TherapyEntry],
+    as_of: dt.date,
+    metastatic_since: dt.date | None,
+    growing_line: int | None,
+) -> _History:
+    """The treatment history as the rules read it: a pure function of the entries as seen
+    on `as_of`, that date, when the cancer spread and which line grows on scans (the key
+    `compute_facts` keeps it by)."""
+    given: list[Given] = []
+    suppression_path: str | None = None
+    windows = look.adjuvant
+    for entry in entries:
+        if entry.kind == "surgery":
+            text = (entry.technique or "").lower()
+            if any(word in text for word in _OVARIAN_SURGERY_WORDS):
+                suppression_path = entry.path
+            continue
+        if entry.kind != "drug" or entry.start is None:
+            continue
+        ids: set[str] = set()
+        classes: set[str] = set()
+        items: list[tuple[str, frozenset[str], frozenset[str], frozenset[str]]] = []
+        for ref in entry.drugs:
+            if ref.drug_id is None:
+                continue
+            expanded = look.expanded.get(ref.drug_id)
+            if expanded is None:
+                expanded = look.expanded[ref.drug_id] = _expand(look.kb, ref.drug_id)
+            items.append(
+                (
+                    ref.name,
+                    expanded,
+                    ref.classes,
+                    _kept_families(look, ref.classes - _SUPPRESSION_CLASSES),
+                )
+            )
+            ids |= expanded
+            classes |= ref.classes
+        if "gnrh_agonist" in classes and entry.active_on(as_of):
+            suppression_path = suppression_path or entry.path
+        treating = frozenset(classes) - _SUPPRESSION_CLASSES
+        families = _kept_families(look, treating)
+        window_key = (treating, families - {"supportive"})
+        if window_key in look.windows:
+            window = look.windows[window_key]
+        else:
+            window = look.windows[window_key] = adjuvant_window_months(
+                treating, window_key[1], windows
+            )
+        stopped = stopped_working(
+            setting=entry.setting,
+            start=entry.start,
+            stop=entry.stop,
+            stop_reason=entry.stop_reason,
+            window_months=window,
+            metastatic_since=metastatic_since,
+            growing_on_scans=growing_line is not None and entry.line == growing_line,
+        )
+        given.append(
+            Given(
+                path=entry.path,
+                entry=entry.index,
+                setting=entry.setting,
+                drugs=frozenset(ids),
+                names=tuple(ref.name for ref in entry.drugs),
+                items=tuple(items),
+                classes=frozenset(classes),
+                families=families,
+                start=entry.start,
+                stop=entry.stop,
+                stop_reason=entry.stop_reason,
+                line=entry.line,
+                progressed=stopped is not None and stopped.confirmed,
+                stopped=stopped,
+            )
+        )
+
+    progressions = [g.stop for g in given if g.progressed and g.stop is not None]
+    if metastatic_since is not None:
+        progressions.append(metastatic_since)
+    last_progression = max(progressions) if progressions else None
+
+    return _History(
+        given=tuple(given),
+        suppression_path=suppression_path,
+        last_progression=last_progression,
         given_drugs=frozenset().union(*(g.drugs for g in given)),
         given_classes=frozenset().union(*(g.classes for g in given)),
         given_families=frozenset().union(*(g.families for g in given)),
@@ -434,10 +483,14 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         probably_stopped=tuple(
             g for g in given if g.stopped is not None and not g.stopped.confirmed
         ),
-        endocrine=endocrine,
-        er_low_path=er_low_path,
-        visceral_crisis_path=crisis_path,
-        ecog=ecog,
+        endocrine=endocrine_sensitivity(
+            [
+                TreatmentSpan(g.path, g.setting, g.start, g.stop, g.progressed)
+                for g in given
+                if "endocrine" in g.families
+            ],
+            metastatic_since,
+        ),
     )
 
 
