@@ -24,7 +24,7 @@ from nextline.facts import (
 from nextline.knowledge import Knowledge, name_key
 from nextline.knowledge.options_schema import SymptomAtLeast
 from nextline.record import PatientRecord
-from nextline.record.file_models import SymptomReport, TumorTest
+from nextline.record.file_models import TumorTest
 from nextline.record.receptors import her2_category, receptor_status
 from nextline.record.record import Line, TherapyEntry
 
@@ -37,6 +37,11 @@ _BLOOD_WORDS = ("blood", "plasma", "ctdna", "cfdna", "liquid", "guardant", "foun
 
 # The ESAS symptoms option rules can ask about (`symptom_at_least`).
 _ESAS_ASKED: tuple[str, ...] = get_args(SymptomAtLeast.model_fields["symptom"].annotation)
+
+
+def _by_date_then_index(t: tuple[int, dt.date, object]) -> tuple[dt.date, int]:
+    return t[1], t[0]
+
 
 # Facts worked out from `Facts.given` alone (see `compute_facts`): a rule that reads them is
 # keyed by the history itself (`options/_answers.py`).
@@ -92,7 +97,7 @@ class GeneResult(NamedTuple):
     blood: bool = False  # a blood (ctDNA) test, not tissue
 
 
-@dataclass
+@dataclass(slots=True)
 class Facts:
     """What the rules need, computed once."""
 
@@ -116,7 +121,6 @@ class Facts:
     pdl1_cps: float | None
     pdl1_path: str | None
     sites: dict[str, tuple[int, int | None]]  # site -> (metastases index, lesions)
-    symptoms: list[tuple[int, dt.date, SymptomReport]]
     comorbidities: list[tuple[int, str]]
     # tumor tests that report MSI, MMR or TMB, oldest first: (index, date, msi, mmr, TMB)
     markers: tuple[tuple[int, dt.date, str | None, str | None, float | None], ...] = ()
@@ -193,7 +197,10 @@ def _kept_families(look: _Lookups, classes: frozenset[str]) -> frozenset[str]:
 def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts:
     """Everything the option rules ask, as of `as_of`."""
     file = record.file
-    metastatic_since = file.diagnosis.metastatic_since
+    # the file's fields as stored: plain dict reads (each attribute read of a record model
+    # goes through pydantic's `__getattr__` hook)
+    fields = vars(file)
+    metastatic_since = fields["diagnosis"].metastatic_since
     if metastatic_since is not None and metastatic_since > as_of:
         metastatic_since = None
 
@@ -212,7 +219,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         )
 
     tumor = sorted(
-        ((i, t) for i, t in enumerate(file.tumor_tests) if t.date <= as_of),
+        ((i, t) for i, t in enumerate(fields["tumor_tests"]) if t.date <= as_of),
         key=lambda pair: (pair[1].date, pair[0]),
     )
     er, pr, her2 = _receptors(tumor)
@@ -276,7 +283,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         if msi is not None or mmr is not None or tmb is not None:
             found_markers.append((index, day, msi, mmr, tmb))
     germline_tested: dict[str, str] = {}
-    for index, germ in enumerate(file.germline_tests):
+    for index, germ in enumerate(fields["germline_tests"]):
         if germ.date > as_of:
             continue
         path = f"germline_tests[{index}]"
@@ -289,52 +296,54 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
                 )
 
     sites: dict[str, tuple[int, int | None]] = {}
-    for index, met in enumerate(file.metastases):
+    for index, met in enumerate(fields["metastases"]):
         if (met.since is None or met.since <= as_of) and (
             met.resolved is None or met.resolved > as_of
         ):
             sites.setdefault(met.site, (index, met.lesions))
 
-    symptoms = [(i, s.date, s) for i, s in enumerate(file.symptoms) if s.date <= as_of]
-    symptoms.sort(key=lambda t: (t[1], t[0]))
     found_esas: list[tuple[int, dt.date, tuple[tuple[str, int | None], ...]]] = []
-    for i, day, report in symptoms:
-        if report.esas is not None:
-            asked = vars(report.esas)  # plain dict reads, as for the tumor tests above
+    for i, report in enumerate(fields["symptoms"]):
+        said = vars(report)  # plain dict reads, as for the tumor tests above
+        day, scores = said["date"], said["esas"]
+        if scores is not None and day <= as_of:
+            asked = vars(scores)
             found_esas.append((i, day, tuple([(name, asked[name]) for name in _ESAS_ASKED])))
+    found_esas.sort(key=_by_date_then_index)
     esas = tuple(found_esas)
     markers = tuple(found_markers)
     comorbidities = [
         (i, name_key(c.condition))
-        for i, c in enumerate(file.comorbidities)
+        for i, c in enumerate(fields["comorbidities"])
         if c.since is None or c.since <= as_of
     ]
     side_effect_drugs: list[tuple[dt.date, str]] = []
-    for effect in file.side_effects:
+    for effect in fields["side_effects"]:
         if effect.therapy and effect.date <= as_of:
             drug = kb.find_drug(effect.therapy)
             if drug is not None:
                 side_effect_drugs.append((effect.date, drug.id))
 
     crisis_path: str | None = None
-    said = [
+    crises = [
         (a.date, i, a.visceral_crisis)
-        for i, a in enumerate(file.assessments)
+        for i, a in enumerate(fields["assessments"])
         if a.date <= as_of and a.visceral_crisis is not None
     ]
-    if said:
-        _, i, crisis = max(said, key=lambda t: (t[0], t[1]))
+    if crises:
+        _, i, crisis = max(crises, key=lambda t: (t[0], t[1]))
         crisis_path = f"assessments[{i}]" if crisis else None
-    scores = [(p.date, i, p.ecog) for i, p in enumerate(file.performance) if p.date <= as_of]
+    scores = [(p.date, i, p.ecog) for i, p in enumerate(fields["performance"]) if p.date <= as_of]
     ecog: tuple[int, str] | None = None
     if scores:
         _, i, score = max(scores, key=lambda t: (t[0], t[1]))
         ecog = (score, f"performance[{i}]")
+    patient = fields["patient"]
     return Facts(
         record=record,
         as_of=as_of,
-        sex=file.patient.sex,
-        menopausal=file.patient.menopausal_status,
+        sex=patient.sex,
+        menopausal=patient.menopausal_status,
         suppression_path=history.suppression_path,
         hr=hr,
         hr_path=hr_path,
@@ -351,7 +360,6 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         pdl1_cps=pdl1_cps,
         pdl1_path=pdl1_path,
         sites=sites,
-        symptoms=symptoms,
         comorbidities=comorbidities,
         markers=markers,
         esas=esas,
