@@ -15,6 +15,7 @@ import pytest
 
 from nextline.knowledge import Knowledge
 from nextline.knowledge.options_schema import AnyOf, Rule
+from nextline.options import _answers
 from nextline.options._answers import Answers, key_names
 from nextline.options._facts import FROM_GIVEN, Facts, compute_facts
 from nextline.options.engine import _compile
@@ -147,3 +148,16 @@ def test_a_key_changes_with_each_fact_a_rule_reads(kb: Knowledge) -> None:
             f = compute_facts(record, kb, as_of)
             answers = {key: evaluate(rule, f) for key, _, rule in group.rules}
             assert by_key.setdefault(group.pick(kept.values(f)), answers) == answers
+
+
+def test_each_container_is_frozen_as_the_general_rule_freezes_it(facts: list[Facts]) -> None:
+    """`Answers.values` freezes each container fact by its own path (`_answers._FREEZE`):
+    the key must be the tuple `_frozen` gives, for every container and person."""
+    assert set(_answers._FREEZE) == _answers._CONTAINERS
+    reached: set[str] = set()
+    for f in facts:
+        for name, freeze in _answers._FREEZE.items():
+            value = getattr(f, name)
+            assert freeze(value) == _answers._frozen(value), name
+            reached |= {name} if value else set()
+    assert reached == _answers._CONTAINERS  # each container seen holding something

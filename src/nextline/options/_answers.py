@@ -60,6 +60,26 @@ def _frozen(value: Any) -> Hashable:
     return hashable
 
 
+def _frozen_lists(value: dict[Any, list[Any]]) -> Hashable:
+    """`_frozen` of a dict of lists (the gene results), without asking each value's type."""
+    return tuple([(k, tuple(v)) for k, v in value.items()])
+
+
+def _frozen_items(value: dict[Any, Any]) -> Hashable:
+    """`_frozen` of a dict of hashable values."""
+    return tuple(value.items())
+
+
+# How each container fact is frozen for a key: the same tuples `_frozen` gives, each by the
+# one path its values take (`Answers.values` freezes every container for every person).
+_FREEZE: dict[str, Callable[[Any], Hashable]] = {
+    "genes": _frozen_lists,
+    "germline_tested": _frozen_items,
+    "sites": _frozen_items,
+    "comorbidities": tuple,
+}
+
+
 def key_of(names: tuple[str, ...]) -> Callable[[Facts], Hashable]:
     """The function that gives the key of a person's facts for rules reading `names` (the
     facts themselves, containers as tuples; `Answers` uses the one-row form instead)."""
@@ -111,7 +131,9 @@ class Answers:
         self.names: tuple[str, ...] = tuple(sorted(every))
         self.position = {name: i for i, name in enumerate(self.names)}
         self._row: Callable[[Facts], tuple[Any, ...]] = attrgetter(*self.names)
-        self._containers = tuple(self.position[n] for n in sorted(_CONTAINERS & every))
+        self._containers = tuple(
+            (self.position[n], _FREEZE[n]) for n in sorted(_CONTAINERS & every)
+        )
         self._given = self.position["given"]
         for group in self.groups:
             group.pick = picker([self.position[n] for n in group.names])
@@ -155,8 +177,8 @@ class Answers:
         """Every fact the groups (and `extra`) read, in `names` order, each hashable: the
         containers as tuples, the history as its token."""
         row = list(self._row(f))
-        for i in self._containers:
-            row[i] = _frozen(row[i])
+        for i, freeze in self._containers:
+            row[i] = freeze(row[i])
         row[self._given] = self.history_token(row[self._given])
         return row
 

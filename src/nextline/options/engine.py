@@ -444,14 +444,20 @@ def _compile_parts(c: _Compiled) -> None:
         reads = {at[key] for key in plan.keys} | {tail + _EXTRAS}
         by_group.setdefault((plan.group_id,), []).append((position, plan, reads))
         position += 1
+    chunks = [
+        chunk
+        for members in by_group.values()
+        for chunk in (members[i : i + _PART_SIZE] for i in range(0, len(members), _PART_SIZE))
+    ]
+    slots = [sum(len(chunk) for chunk in chunks[:i]) for i in range(len(chunks))]
     clusters = tuple(
         Cluster(
             tuple(sorted(set().union(*(reads for _, _, reads in chunk)))),
             tuple(at for at, _, _ in chunk),
             tuple(item for _, item, _ in chunk),
+            slot,
         )
-        for members in by_group.values()
-        for chunk in (members[i : i + _PART_SIZE] for i in range(0, len(members), _PART_SIZE))
+        for chunk, slot in zip(chunks, slots, strict=True)
     )
     test_reads = {at[c.rule_keys[id(r)]] for t in c.options.tests.values() for r in t.when}
     test_reads.update(a.position[name] for name in _GAP_FACTS)
@@ -478,8 +484,7 @@ def _compile_parts(c: _Compiled) -> None:
     object.__setattr__(c, "width", position + 1)
     object.__setattr__(c, "default_numbers", tuple(default))
     c.memo.clusters = clusters
-    largest = max(len(order) + 1 for order in c.order_list) * 3 * (position + 1)
-    object.__setattr__(c, "lists", Lists(clusters, largest))
+    object.__setattr__(c, "lists", Lists(clusters))
 
 
 def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
