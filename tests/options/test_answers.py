@@ -15,7 +15,7 @@ import pytest
 
 from nextline.knowledge import Knowledge
 from nextline.knowledge.options_schema import AnyOf, Rule
-from nextline.options import _answers
+from nextline.options import _answers, list_options
 from nextline.options._answers import Answers, key_names
 from nextline.options._facts import FROM_GIVEN, Facts, compute_facts
 from nextline.options.engine import _compile
@@ -161,3 +161,31 @@ def test_each_container_is_frozen_as_the_general_rule_freezes_it(facts: list[Fac
             assert freeze(value) == _answers._frozen(value), name
             reached |= {name} if value else set()
     assert reached == _answers._CONTAINERS  # each container seen holding something
+
+
+def test_answers_kept_in_tables_emptied_often_are_a_fresh_engines(
+    kb: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every table of `Answers` (each group's answers, the histories' and the gene results'
+    tokens, the answers' numbers) stays within its bound, and a token that stood for gene
+    results once never stands for others: with the tables emptied every few people, each
+    list is the list a fresh engine gives."""
+    people = varied_people(kb, 60, seed=2929)
+    c = _compile(kb)
+
+    def cold(record: PatientRecord, as_of: dt.date) -> dict[str, Any]:
+        c.memo.clear()
+        c.answers.clear()
+        return list_options(record, kb, as_of).to_json()
+
+    fresh = [cold(record, as_of) for record, as_of in people]
+    monkeypatch.setattr(Answers, "MAX", 3)
+    c.memo.clear()
+    c.answers.clear()
+    kept = []
+    for record, as_of in reversed(people):
+        kept.append(list_options(record, kb, as_of).to_json())
+        a = c.answers
+        assert len(a.gene_sets) <= 3 and len(a.histories) <= 3
+        assert all(len(group.kept) <= 3 for group in a.groups)
+    assert list(reversed(kept)) == fresh
