@@ -13,9 +13,11 @@ figure for people new to the engine, steadier than one pass on a busy machine.
 chunks, and prints the best chunk rate: on a shared machine a single pass swings by a third,
 while the best chunk is close to what one idle core does.
 
-The engine keeps what it works out (rule answers by the facts they read; parts of the list,
-each up to six options of one group, by the numbers of their rules' answers and the few
-other facts they read; each person's whole list by its parts): the first pass meets every
+The engine keeps what it works out (the treatment history as the rules read it, by the
+treatments themselves; rule answers by the facts they read; parts of the list, each up to
+six options of one group, by the numbers of their rules' answers and the few other facts
+they read; each test to consider by what it reads; each person's whole list by its parts;
+every table bounded): the first pass meets every
 person for the first time, but most of each new person's list is parts already built for
 others; the later passes meet people whose answers the engine already holds (what a
 dashboard or a nightly re-match sees for people whose record did not change). Both figures

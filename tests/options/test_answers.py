@@ -15,6 +15,7 @@ import pytest
 
 from nextline.knowledge import Knowledge
 from nextline.knowledge.options_schema import AnyOf, Rule
+from nextline.options import _answers, list_options
 from nextline.options._answers import Answers, key_names
 from nextline.options._facts import FROM_GIVEN, Facts, compute_facts
 from nextline.options.engine import _compile
@@ -147,3 +148,44 @@ def test_a_key_changes_with_each_fact_a_rule_reads(kb: Knowledge) -> None:
             f = compute_facts(record, kb, as_of)
             answers = {key: evaluate(rule, f) for key, _, rule in group.rules}
             assert by_key.setdefault(group.pick(kept.values(f)), answers) == answers
+
+
+def test_each_container_is_frozen_as_the_general_rule_freezes_it(facts: list[Facts]) -> None:
+    """`Answers.values` freezes each container fact by its own path (`_answers._FREEZE`):
+    the key must be the tuple `_frozen` gives, for every container and person."""
+    assert set(_answers._FREEZE) == _answers._CONTAINERS
+    reached: set[str] = set()
+    for f in facts:
+        for name, freeze in _answers._FREEZE.items():
+            value = getattr(f, name)
+            assert freeze(value) == _answers._frozen(value), name
+            reached |= {name} if value else set()
+    assert reached == _answers._CONTAINERS  # each container seen holding something
+
+
+def test_answers_kept_in_tables_emptied_often_are_a_fresh_engines(
+    kb: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every table of `Answers` (each group's answers, the histories' and the gene results'
+    tokens, the answers' numbers) stays within its bound, and a token that stood for gene
+    results once never stands for others: with the tables emptied every few people, each
+    list is the list a fresh engine gives."""
+    people = varied_people(kb, 60, seed=2929)
+    c = _compile(kb)
+
+    def cold(record: PatientRecord, as_of: dt.date) -> dict[str, Any]:
+        c.memo.clear()
+        c.answers.clear()
+        return list_options(record, kb, as_of).to_json()
+
+    fresh = [cold(record, as_of) for record, as_of in people]
+    monkeypatch.setattr(Answers, "MAX", 3)
+    c.memo.clear()
+    c.answers.clear()
+    kept = []
+    for record, as_of in reversed(people):
+        kept.append(list_options(record, kb, as_of).to_json())
+        a = c.answers
+        assert len(a.gene_sets) <= 3 and len(a.histories) <= 3
+        assert all(len(group.kept) <= 3 for group in a.groups)
+    assert list(reversed(kept)) == fresh

@@ -1,13 +1,14 @@
 """A list put together from kept parts by sorting integer keys (`options/_parts.Lists`) is in
 the order the engine promises, and equals a fresh engine's list (issue 17).
 
-`Lists.merge` sorts one integer per option (its sort number shifted left, the part's serial
-in the low bits) and maps the keys back to options. These tests check:
+`Lists.merge` sorts one integer per option (its sort number shifted left, the option's place
+among the person's parts in the low bits) and maps the keys back to options. These tests
+check:
 
 - every list is by group (in the subtype's order, fastest-acting groups first in a visceral
   crisis), then verdict, then knowledge-base order, worked out here from the options alone;
-- with the keys forgotten every few parts (serials and stored keys run out all the time),
-  the lists of people hypothesis invents equal the lists a fresh engine builds.
+- with the kept parts (and the sort keys they carry) emptied every few people, the lists of
+  people hypothesis invents equal the lists a fresh engine builds.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from hypothesis import strategies as st
 
 from nextline.knowledge import Knowledge
 from nextline.options import list_options
-from nextline.options._parts import Lists
-from nextline.options.engine import _compile
+from nextline.options._facts import forget_lookups
+from nextline.options.engine import _compile, _Memo
 from nextline.record import PatientRecord, build_record, validate_patient_data
 from tests.options.varied import DATES, varied_people, varied_person
 
@@ -39,7 +40,7 @@ def _fresh(kb: Knowledge, record: PatientRecord, as_of: dt.date) -> dict[str, An
     c = _compile(kb)
     c.memo.clear()
     c.answers.clear()
-    c.lists.forget()
+    forget_lookups()
     return list_options(record, kb, as_of).to_json()
 
 
@@ -72,7 +73,7 @@ def test_every_list_is_by_group_then_verdict_then_knowledge_base_order(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_lists_with_keys_forgotten_often_equal_a_fresh_engines(
+def test_lists_with_parts_emptied_often_equal_a_fresh_engines(
     kb: Knowledge,
     people: list[tuple[PatientRecord, dt.date]],
     data: st.DataObject,
@@ -85,12 +86,11 @@ def test_lists_with_keys_forgotten_often_equal_a_fresh_engines(
         invented.append((record, data.draw(st.sampled_from(DATES))))
     fresh = [_fresh(kb, record, as_of) for record, as_of in invented]
     c = _compile(kb)
-    limit = data.draw(st.integers(20, 200))
-    monkeypatch.setattr(Lists, "MAX_OPTIONS", limit)
-    monkeypatch.setattr(c.lists, "max_serials", data.draw(st.integers(18, 60)))
+    limit = data.draw(st.integers(1, 12))
+    monkeypatch.setattr(_Memo, "LISTS_MAX", limit)
     kept: list[dict[str, Any]] = []
     for record, as_of in [*people[:30], *reversed(invented)]:
         c.memo.lists.clear()  # each list put together from the parts
         kept.append(list_options(record, kb, as_of).to_json())
-        assert c.lists.serials <= c.lists.max_serials
+        assert all(len(cluster.kept) <= limit for cluster in c.clusters)
     assert list(reversed(kept[30:])) == fresh

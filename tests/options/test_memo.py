@@ -17,6 +17,7 @@ import pytest
 
 from nextline.knowledge import Knowledge
 from nextline.options import list_options
+from nextline.options._facts import forget_lookups
 from nextline.options.engine import _compile
 from nextline.record import PatientRecord, build_record, validate_patient_data
 from tests.options.varied import varied_people
@@ -30,6 +31,7 @@ def people(kb: Knowledge) -> list[tuple[PatientRecord, dt.date]]:
 def _cold(kb: Knowledge, record: PatientRecord, as_of: dt.date) -> dict[str, Any]:
     _compile(kb).memo.clear()
     _compile(kb).answers.clear()
+    forget_lookups()  # the kept histories too (`_facts._History`)
     return list_options(record, kb, as_of).to_json()
 
 

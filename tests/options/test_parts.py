@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from nextline.knowledge import Knowledge
 from nextline.options import list_options
-from nextline.options._facts import compute_facts
+from nextline.options._facts import compute_facts, forget_lookups
 from nextline.options.engine import _compile, _row
 from nextline.record import PatientRecord, build_record, validate_patient_data
 from tests.options.varied import DATES, varied_people, varied_person
@@ -36,6 +36,7 @@ def _cold(kb: Knowledge, record: PatientRecord, as_of: dt.date) -> dict[str, Any
     c = _compile(kb)
     c.memo.clear()
     c.answers.clear()
+    forget_lookups()  # the kept histories too (`_facts._History`)
     return list_options(record, kb, as_of).to_json()
 
 

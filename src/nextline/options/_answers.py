@@ -60,6 +60,26 @@ def _frozen(value: Any) -> Hashable:
     return hashable
 
 
+def _frozen_lists(value: dict[Any, list[Any]]) -> Hashable:
+    """`_frozen` of a dict of lists (the gene results), without asking each value's type."""
+    return tuple([(k, tuple(v)) for k, v in value.items()])
+
+
+def _frozen_items(value: dict[Any, Any]) -> Hashable:
+    """`_frozen` of a dict of hashable values."""
+    return tuple(value.items())
+
+
+# How each container fact is frozen for a key: the same tuples `_frozen` gives, each by the
+# one path its values take (`Answers.values` freezes every container for every person).
+_FREEZE: dict[str, Callable[[Any], Hashable]] = {
+    "genes": _frozen_lists,
+    "germline_tested": _frozen_items,
+    "sites": _frozen_items,
+    "comorbidities": tuple,
+}
+
+
 def key_of(names: tuple[str, ...]) -> Callable[[Facts], Hashable]:
     """The function that gives the key of a person's facts for rules reading `names` (the
     facts themselves, containers as tuples; `Answers` uses the one-row form instead)."""
@@ -111,8 +131,11 @@ class Answers:
         self.names: tuple[str, ...] = tuple(sorted(every))
         self.position = {name: i for i, name in enumerate(self.names)}
         self._row: Callable[[Facts], tuple[Any, ...]] = attrgetter(*self.names)
-        self._containers = tuple(self.position[n] for n in sorted(_CONTAINERS & every))
+        self._containers = tuple(
+            (self.position[n], _FREEZE[n]) for n in sorted(_CONTAINERS & every)
+        )
         self._given = self.position["given"]
+        self._genes = self.position.get("genes")
         for group in self.groups:
             group.pick = picker([self.position[n] for n in group.names])
             group.keys = tuple(k for k, _, _ in group.rules)
@@ -126,6 +149,10 @@ class Answers:
         self.history: dict[Hashable, Kept] = {}
         # each distinct treatment history seen, and the token that stands for it
         self.histories: dict[Hashable, int] = {}
+        # each distinct set of gene results seen (frozen), and the token that stands for it:
+        # several groups' keys and the tests' read the gene results, so the row holds one
+        # number for them, hashed once per person instead of once per key
+        self.gene_sets: dict[Hashable, int] = {}
 
     def history_token(self, given: Hashable) -> int:
         """The number that stands for this treatment history (equal histories, one number,
@@ -135,6 +162,15 @@ class Answers:
             if len(self.histories) >= self.MAX:
                 self.histories.clear()
             token = self.histories[given] = next(_TOKENS)
+        return token
+
+    def genes_token(self, genes: Hashable) -> int:
+        """The number that stands for these gene results (frozen), as `history_token`."""
+        token = self.gene_sets.get(genes)
+        if token is None:
+            if len(self.gene_sets) >= self.MAX:
+                self.gene_sets.clear()
+            token = self.gene_sets[genes] = next(_TOKENS)
         return token
 
     def number(self, answer: Check) -> int:
@@ -153,11 +189,13 @@ class Answers:
 
     def values(self, f: Facts) -> list[Any]:
         """Every fact the groups (and `extra`) read, in `names` order, each hashable: the
-        containers as tuples, the history as its token."""
+        containers as tuples, the history and the gene results as their tokens."""
         row = list(self._row(f))
-        for i in self._containers:
-            row[i] = _frozen(row[i])
+        for i, freeze in self._containers:
+            row[i] = freeze(row[i])
         row[self._given] = self.history_token(row[self._given])
+        if self._genes is not None:
+            row[self._genes] = self.genes_token(row[self._genes])
         return row
 
     def kept(self, row: Sequence[Any], f: Facts) -> list[Kept]:
@@ -214,4 +252,5 @@ class Answers:
             group.kept.clear()
         self.history.clear()
         self.histories.clear()
+        self.gene_sets.clear()
         self.numbers.clear()

@@ -24,9 +24,9 @@ from nextline.facts import (
 from nextline.knowledge import Knowledge, name_key
 from nextline.knowledge.options_schema import SymptomAtLeast
 from nextline.record import PatientRecord
-from nextline.record.file_models import SymptomReport, TumorTest
+from nextline.record.file_models import TumorTest
 from nextline.record.receptors import her2_category, receptor_status
-from nextline.record.record import Line
+from nextline.record.record import Line, TherapyEntry
 
 _OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
@@ -37,6 +37,11 @@ _BLOOD_WORDS = ("blood", "plasma", "ctdna", "cfdna", "liquid", "guardant", "foun
 
 # The ESAS symptoms option rules can ask about (`symptom_at_least`).
 _ESAS_ASKED: tuple[str, ...] = get_args(SymptomAtLeast.model_fields["symptom"].annotation)
+
+
+def _by_date_then_index(t: tuple[int, dt.date, object]) -> tuple[dt.date, int]:
+    return t[1], t[0]
+
 
 # Facts worked out from `Facts.given` alone (see `compute_facts`): a rule that reads them is
 # keyed by the history itself (`options/_answers.py`).
@@ -92,7 +97,7 @@ class GeneResult(NamedTuple):
     blood: bool = False  # a blood (ctDNA) test, not tissue
 
 
-@dataclass
+@dataclass(slots=True)
 class Facts:
     """What the rules need, computed once."""
 
@@ -116,7 +121,6 @@ class Facts:
     pdl1_cps: float | None
     pdl1_path: str | None
     sites: dict[str, tuple[int, int | None]]  # site -> (metastases index, lesions)
-    symptoms: list[tuple[int, dt.date, SymptomReport]]
     comorbidities: list[tuple[int, str]]
     # tumor tests that report MSI, MMR or TMB, oldest first: (index, date, msi, mmr, TMB)
     markers: tuple[tuple[int, dt.date, str | None, str | None, float | None], ...] = ()
@@ -146,7 +150,7 @@ class _Lookups:
     families of a set of classes, the adjuvant window of a set of classes), worked out once
     per knowledge base and kept: the same few drugs and classes come back for every person."""
 
-    __slots__ = ("adjuvant", "expanded", "families", "kb", "windows")
+    __slots__ = ("adjuvant", "expanded", "families", "histories", "kb", "windows")
 
     def __init__(self, kb: Knowledge) -> None:
         self.kb = kb
@@ -155,6 +159,7 @@ class _Lookups:
         self.expanded: dict[str, frozenset[str]] = {}
         self.families: dict[frozenset[str], frozenset[str]] = {}
         self.windows: dict[tuple[frozenset[str], frozenset[str]], int | None] = {}
+        self.histories: dict[tuple[object, ...], _History] = {}
 
 
 _LOOKUPS: dict[int, _Lookups] = {}
@@ -192,89 +197,29 @@ def _kept_families(look: _Lookups, classes: frozenset[str]) -> frozenset[str]:
 def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts:
     """Everything the option rules ask, as of `as_of`."""
     file = record.file
-    metastatic_since = file.diagnosis.metastatic_since
+    # the file's fields as stored: plain dict reads (each attribute read of a record model
+    # goes through pydantic's `__getattr__` hook)
+    fields = vars(file)
+    metastatic_since = fields["diagnosis"].metastatic_since
     if metastatic_since is not None and metastatic_since > as_of:
         metastatic_since = None
 
-    given: list[Given] = []
-    suppression_path: str | None = None
     look = _lookups(kb)
-    windows = look.adjuvant
     lines = _lines_as_of(record, as_of)
     growing_line = _line_growing_on_scans(record, kb, as_of, lines)
-    for entry in record.therapies_as_of(as_of):
-        if entry.kind == "surgery":
-            text = (entry.technique or "").lower()
-            if any(word in text for word in _OVARIAN_SURGERY_WORDS):
-                suppression_path = entry.path
-            continue
-        if entry.kind != "drug" or entry.start is None:
-            continue
-        ids: set[str] = set()
-        classes: set[str] = set()
-        items: list[tuple[str, frozenset[str], frozenset[str], frozenset[str]]] = []
-        for ref in entry.drugs:
-            if ref.drug_id is None:
-                continue
-            expanded = look.expanded.get(ref.drug_id)
-            if expanded is None:
-                expanded = look.expanded[ref.drug_id] = _expand(kb, ref.drug_id)
-            items.append(
-                (
-                    ref.name,
-                    expanded,
-                    ref.classes,
-                    _kept_families(look, ref.classes - _SUPPRESSION_CLASSES),
-                )
-            )
-            ids |= expanded
-            classes |= ref.classes
-        if "gnrh_agonist" in classes and entry.active_on(as_of):
-            suppression_path = suppression_path or entry.path
-        treating = frozenset(classes) - _SUPPRESSION_CLASSES
-        families = _kept_families(look, treating)
-        window_key = (treating, families - {"supportive"})
-        if window_key in look.windows:
-            window = look.windows[window_key]
-        else:
-            window = look.windows[window_key] = adjuvant_window_months(
-                treating, window_key[1], windows
-            )
-        stopped = stopped_working(
-            setting=entry.setting,
-            start=entry.start,
-            stop=entry.stop,
-            stop_reason=entry.stop_reason,
-            window_months=window,
-            metastatic_since=metastatic_since,
-            growing_on_scans=growing_line is not None and entry.line == growing_line,
+    entries = record.therapies_as_of(as_of)
+    # the history as the rules read it, kept by everything it is worked out from
+    key = (as_of, metastatic_since, growing_line, *entries)
+    history = look.histories.get(key)
+    if history is None:
+        if len(look.histories) >= _HISTORIES_MAX:
+            look.histories.clear()
+        history = look.histories[key] = _history(
+            look, entries, as_of, metastatic_since, growing_line
         )
-        given.append(
-            Given(
-                path=entry.path,
-                entry=entry.index,
-                setting=entry.setting,
-                drugs=frozenset(ids),
-                names=tuple(ref.name for ref in entry.drugs),
-                items=tuple(items),
-                classes=frozenset(classes),
-                families=families,
-                start=entry.start,
-                stop=entry.stop,
-                stop_reason=entry.stop_reason,
-                line=entry.line,
-                progressed=stopped is not None and stopped.confirmed,
-                stopped=stopped,
-            )
-        )
-
-    progressions = [g.stop for g in given if g.progressed and g.stop is not None]
-    if metastatic_since is not None:
-        progressions.append(metastatic_since)
-    last_progression = max(progressions) if progressions else None
 
     tumor = sorted(
-        ((i, t) for i, t in enumerate(file.tumor_tests) if t.date <= as_of),
+        ((i, t) for i, t in enumerate(fields["tumor_tests"]) if t.date <= as_of),
         key=lambda pair: (pair[1].date, pair[0]),
     )
     er, pr, her2 = _receptors(tumor)
@@ -338,7 +283,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         if msi is not None or mmr is not None or tmb is not None:
             found_markers.append((index, day, msi, mmr, tmb))
     germline_tested: dict[str, str] = {}
-    for index, germ in enumerate(file.germline_tests):
+    for index, germ in enumerate(fields["germline_tests"]):
         if germ.date > as_of:
             continue
         path = f"germline_tests[{index}]"
@@ -351,82 +296,194 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
                 )
 
     sites: dict[str, tuple[int, int | None]] = {}
-    for index, met in enumerate(file.metastases):
+    for index, met in enumerate(fields["metastases"]):
         if (met.since is None or met.since <= as_of) and (
             met.resolved is None or met.resolved > as_of
         ):
             sites.setdefault(met.site, (index, met.lesions))
 
-    symptoms = [(i, s.date, s) for i, s in enumerate(file.symptoms) if s.date <= as_of]
-    symptoms.sort(key=lambda t: (t[1], t[0]))
     found_esas: list[tuple[int, dt.date, tuple[tuple[str, int | None], ...]]] = []
-    for i, day, report in symptoms:
-        if report.esas is not None:
-            asked = vars(report.esas)  # plain dict reads, as for the tumor tests above
+    for i, report in enumerate(fields["symptoms"]):
+        said = vars(report)  # plain dict reads, as for the tumor tests above
+        day, scores = said["date"], said["esas"]
+        if scores is not None and day <= as_of:
+            asked = vars(scores)
             found_esas.append((i, day, tuple([(name, asked[name]) for name in _ESAS_ASKED])))
+    found_esas.sort(key=_by_date_then_index)
     esas = tuple(found_esas)
     markers = tuple(found_markers)
     comorbidities = [
         (i, name_key(c.condition))
-        for i, c in enumerate(file.comorbidities)
+        for i, c in enumerate(fields["comorbidities"])
         if c.since is None or c.since <= as_of
     ]
     side_effect_drugs: list[tuple[dt.date, str]] = []
-    for effect in file.side_effects:
+    for effect in fields["side_effects"]:
         if effect.therapy and effect.date <= as_of:
             drug = kb.find_drug(effect.therapy)
             if drug is not None:
                 side_effect_drugs.append((effect.date, drug.id))
 
     crisis_path: str | None = None
-    said = [
+    crises = [
         (a.date, i, a.visceral_crisis)
-        for i, a in enumerate(file.assessments)
+        for i, a in enumerate(fields["assessments"])
         if a.date <= as_of and a.visceral_crisis is not None
     ]
-    if said:
-        _, i, crisis = max(said, key=lambda t: (t[0], t[1]))
+    if crises:
+        _, i, crisis = max(crises, key=lambda t: (t[0], t[1]))
         crisis_path = f"assessments[{i}]" if crisis else None
-    scores = [(p.date, i, p.ecog) for i, p in enumerate(file.performance) if p.date <= as_of]
+    scores = [(p.date, i, p.ecog) for i, p in enumerate(fields["performance"]) if p.date <= as_of]
     ecog: tuple[int, str] | None = None
     if scores:
         _, i, score = max(scores, key=lambda t: (t[0], t[1]))
         ecog = (score, f"performance[{i}]")
-    endocrine = endocrine_sensitivity(
-        [
-            TreatmentSpan(g.path, g.setting, g.start, g.stop, g.progressed)
-            for g in given
-            if "endocrine" in g.families
-        ],
-        metastatic_since,
-    )
-
+    patient = fields["patient"]
     return Facts(
         record=record,
         as_of=as_of,
-        sex=file.patient.sex,
-        menopausal=file.patient.menopausal_status,
-        suppression_path=suppression_path,
+        sex=patient.sex,
+        menopausal=patient.menopausal_status,
+        suppression_path=history.suppression_path,
         hr=hr,
         hr_path=hr_path,
         hr_text=hr_text,
         her2=her2.status,
         her2_path=None if her2.test_index is None else f"tumor_tests[{her2.test_index}]",
         her2_date=her2.date,
-        given=tuple(given),
+        given=history.given,
         metastatic_lines=len(lines),
         metastatic_since=metastatic_since,
-        last_progression=last_progression,
+        last_progression=history.last_progression,
         genes=genes,
         germline_tested=germline_tested,
         pdl1_cps=pdl1_cps,
         pdl1_path=pdl1_path,
         sites=sites,
-        symptoms=symptoms,
         comorbidities=comorbidities,
         markers=markers,
         esas=esas,
         side_effect_drugs=side_effect_drugs,
+        given_drugs=history.given_drugs,
+        given_classes=history.given_classes,
+        given_families=history.given_families,
+        stopped_for_side_effects=history.stopped_for_side_effects,
+        probably_stopped=history.probably_stopped,
+        endocrine=history.endocrine,
+        er_low_path=er_low_path,
+        visceral_crisis_path=crisis_path,
+        ecog=ecog,
+    )
+
+
+class _History(NamedTuple):
+    """What the rules read of the treatment history, worked out once per distinct history
+    (`compute_facts` keeps it: the same few histories come back for many people)."""
+
+    given: tuple[Given, ...]
+    suppression_path: str | None
+    last_progression: dt.date | None
+    given_drugs: frozenset[str]
+    given_classes: frozenset[str]
+    given_families: frozenset[str]
+    stopped_for_side_effects: tuple[Given, ...]
+    probably_stopped: tuple[Given, ...]
+    endocrine: EndocrineSensitivity | None
+
+
+# Kept histories per knowledge base: emptied when full, so memory stays bounded (a history
+# is a few hundred bytes: about 2 MB at most).
+_HISTORIES_MAX = 5_000
+
+
+def _history(
+    look: _Lookups,
+    entries: list[TherapyEntry],
+    as_of: dt.date,
+    metastatic_since: dt.date | None,
+    growing_line: int | None,
+) -> _History:
+    """The treatment history as the rules read it: a pure function of the entries as seen
+    on `as_of`, that date, when the cancer spread and which line grows on scans (the key
+    `compute_facts` keeps it by)."""
+    given: list[Given] = []
+    suppression_path: str | None = None
+    windows = look.adjuvant
+    for entry in entries:
+        if entry.kind == "surgery":
+            text = (entry.technique or "").lower()
+            if any(word in text for word in _OVARIAN_SURGERY_WORDS):
+                suppression_path = entry.path
+            continue
+        if entry.kind != "drug" or entry.start is None:
+            continue
+        ids: set[str] = set()
+        classes: set[str] = set()
+        items: list[tuple[str, frozenset[str], frozenset[str], frozenset[str]]] = []
+        for ref in entry.drugs:
+            if ref.drug_id is None:
+                continue
+            expanded = look.expanded.get(ref.drug_id)
+            if expanded is None:
+                expanded = look.expanded[ref.drug_id] = _expand(look.kb, ref.drug_id)
+            items.append(
+                (
+                    ref.name,
+                    expanded,
+                    ref.classes,
+                    _kept_families(look, ref.classes - _SUPPRESSION_CLASSES),
+                )
+            )
+            ids |= expanded
+            classes |= ref.classes
+        if "gnrh_agonist" in classes and entry.active_on(as_of):
+            suppression_path = suppression_path or entry.path
+        treating = frozenset(classes) - _SUPPRESSION_CLASSES
+        families = _kept_families(look, treating)
+        window_key = (treating, families - {"supportive"})
+        if window_key in look.windows:
+            window = look.windows[window_key]
+        else:
+            window = look.windows[window_key] = adjuvant_window_months(
+                treating, window_key[1], windows
+            )
+        stopped = stopped_working(
+            setting=entry.setting,
+            start=entry.start,
+            stop=entry.stop,
+            stop_reason=entry.stop_reason,
+            window_months=window,
+            metastatic_since=metastatic_since,
+            growing_on_scans=growing_line is not None and entry.line == growing_line,
+        )
+        given.append(
+            Given(
+                path=entry.path,
+                entry=entry.index,
+                setting=entry.setting,
+                drugs=frozenset(ids),
+                names=tuple(ref.name for ref in entry.drugs),
+                items=tuple(items),
+                classes=frozenset(classes),
+                families=families,
+                start=entry.start,
+                stop=entry.stop,
+                stop_reason=entry.stop_reason,
+                line=entry.line,
+                progressed=stopped is not None and stopped.confirmed,
+                stopped=stopped,
+            )
+        )
+
+    progressions = [g.stop for g in given if g.progressed and g.stop is not None]
+    if metastatic_since is not None:
+        progressions.append(metastatic_since)
+    last_progression = max(progressions) if progressions else None
+
+    return _History(
+        given=tuple(given),
+        suppression_path=suppression_path,
+        last_progression=last_progression,
         given_drugs=frozenset().union(*(g.drugs for g in given)),
         given_classes=frozenset().union(*(g.classes for g in given)),
         given_families=frozenset().union(*(g.families for g in given)),
@@ -434,10 +491,14 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         probably_stopped=tuple(
             g for g in given if g.stopped is not None and not g.stopped.confirmed
         ),
-        endocrine=endocrine,
-        er_low_path=er_low_path,
-        visceral_crisis_path=crisis_path,
-        ecog=ecog,
+        endocrine=endocrine_sensitivity(
+            [
+                TreatmentSpan(g.path, g.setting, g.start, g.stop, g.progressed)
+                for g in given
+                if "endocrine" in g.families
+            ],
+            metastatic_since,
+        ),
     )
 
 

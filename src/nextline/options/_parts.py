@@ -52,31 +52,37 @@ class Built:
     each group order (by number) the sort keys of its options (`Lists`), worked out the
     first time a list in that order needs them."""
 
-    __slots__ = ("keys", "options", "positions", "serial", "token")
+    __slots__ = ("keys", "options", "positions", "slot", "token")
 
     def __init__(
-        self, options: tuple[Option, ...], positions: tuple[int, ...], orders: int
+        self, options: tuple[Option, ...], positions: tuple[int, ...], orders: int, slot: int
     ) -> None:
         self.token = next(_TOKENS)
         self.options = options
         self.positions = positions
         self.keys: list[tuple[int, ...] | None] = [None] * orders
-        self.serial = -1  # its number in `Lists` (given when its keys are first worked out)
+        self.slot = slot  # where its options start in a person's parts, one after another
 
 
 class Cluster:
     """Options that read the same facts: `reads` are their positions in the person's row
     (`engine.list_options`), `positions` the options' places in the knowledge base, `items`
-    what the engine builds them from."""
+    what the engine builds them from; `slot` is where its options start when every
+    cluster's options are put one after another (`Lists`)."""
 
-    __slots__ = ("items", "kept", "pick", "positions", "reads")
+    __slots__ = ("items", "kept", "pick", "positions", "reads", "slot")
 
     def __init__(
-        self, reads: tuple[int, ...], positions: tuple[int, ...], items: tuple[Any, ...]
+        self,
+        reads: tuple[int, ...],
+        positions: tuple[int, ...],
+        items: tuple[Any, ...],
+        slot: int = 0,
     ) -> None:
         self.reads = reads
         self.positions = positions
         self.items = items
+        self.slot = slot
         self.pick = picker(reads)
         self.kept: dict[Hashable, Built] = {}
 
@@ -84,7 +90,7 @@ class Cluster:
         """Keeps the part built for `key` (the table is emptied first when full)."""
         if len(self.kept) >= max_kept:
             self.kept.clear()
-        built = self.kept[key] = Built(options, self.positions, orders)
+        built = self.kept[key] = Built(options, self.positions, orders, self.slot)
         return built
 
 
@@ -94,61 +100,44 @@ class Lists:
     Why: sorting (number, option) pairs, or filling a dict by number, costs about twice
     what sorting integers does, and a person new to the engine (one whose list is not kept)
     pays it once per list. Each option of a part gets a sort key: its sort number
-    (`sort_number`, unique within a person's list) shifted left by `shift`, with the part's
-    serial in the low bits, so the key also says which part's option it is; `options` maps
-    each key to its option. Keys sort exactly as the sort numbers do (the numbers differ
-    within a list, so the low bits never decide). `shift` is chosen so that keys stay under
-    2**30, where Python sorts integers fastest. Serials are given out afresh, and every
-    part's keys forgotten, when the serials run out or `options` holds `MAX_OPTIONS`: memory
-    stays bounded."""
+    (`sort_number`, unique within a person's list) shifted left by `shift`, with the
+    option's place among the person's options (every part's options one after another, in
+    cluster order: `Cluster.slot`) in the low bits, so the key also says which option it
+    is. Keys sort exactly as the sort numbers do (the numbers differ within a list, so the
+    low bits never decide). Nothing is kept but each part's keys (on the part itself), so
+    putting a list together reads only the person's own parts."""
 
-    MAX_OPTIONS = 300_000
+    __slots__ = ("mask", "shift")
 
-    __slots__ = ("clusters", "max_serials", "options", "serials", "shift")
-
-    def __init__(self, clusters: Sequence[Cluster] = (), largest: int = 1) -> None:
-        """`largest`: more than any sort number (`sort_number`) a list can hold."""
-        self.clusters = tuple(clusters)
-        self.shift = max(16, 30 - largest.bit_length())
-        self.max_serials = 1 << self.shift
-        self.options: dict[int, Option] = {}
-        self.serials = 0
+    def __init__(self, clusters: Sequence[Cluster] = ()) -> None:
+        total = sum(len(cluster.items) for cluster in clusters)
+        self.shift = max(1, total.bit_length())
+        self.mask = (1 << self.shift) - 1
 
     def _keys_for(
         self, part: Built, order_id: int, order: dict[str, int], width: int
     ) -> tuple[int, ...]:
         """The sort keys of `part`'s options in a list with this group order."""
-        if part.serial < 0:
-            part.serial = self.serials
-            self.serials += 1
-        serial, shift, options = part.serial, self.shift, self.options
-        keys: list[int] = []
-        for option, at in zip(part.options, part.positions, strict=True):
-            key = sort_number(option, order, width, at) << shift | serial
-            options[key] = option
-            keys.append(key)
-        found = part.keys[order_id] = tuple(keys)
+        shift, slot = self.shift, part.slot
+        found = part.keys[order_id] = tuple(
+            [
+                sort_number(option, order, width, at) << shift | slot + i
+                for i, (option, at) in enumerate(zip(part.options, part.positions, strict=True))
+            ]
+        )
         return found
-
-    def forget(self) -> None:
-        """Every kept part's keys and serial forgotten (worked out again when next needed)."""
-        self.options.clear()
-        self.serials = 0
-        for cluster in self.clusters:
-            for part in cluster.kept.values():
-                part.serial = -1
-                part.keys = [None] * len(part.keys)
 
     def merge(
         self, parts: Sequence[Built], order_id: int, order: dict[str, int], width: int
     ) -> tuple[Option, ...]:
         """The parts' options in one list: by group, then verdict, then knowledge-base order.
-        Every part must be kept in one of `clusters` (so `forget` reaches it)."""
-        if self.serials + len(parts) > self.max_serials or len(self.options) >= self.MAX_OPTIONS:
-            self.forget()  # before any key is read, so no key of this list is stale
+        `parts` are one per cluster, in cluster order (their slots, `Cluster.slot`)."""
         keys: list[int] = []
+        options: list[Option] = []
         for part in parts:
             found = part.keys[order_id]
             keys += found if found is not None else self._keys_for(part, order_id, order, width)
+            options += part.options
         keys.sort()
-        return tuple(map(self.options.__getitem__, keys))
+        mask = self.mask
+        return tuple([options[key & mask] for key in keys])

@@ -112,6 +112,10 @@ class _Compiled:
     # (`list_options`: the facts `answers` reads, then what `_Row` adds).
     clusters: tuple[Cluster, ...] = ()
     test_pick: Callable[[Any], Hashable] = field(default=lambda row: ())
+    # each test to consider with its rules' keys, the picker of what it reads (its rules'
+    # answer numbers, the facts its `missing` kind reads: `_GAP_READS`) and its kept
+    # suggestions by that key (None: not suggested), for a person whose tests are not kept
+    test_parts: tuple[_TestPart, ...] = ()
     width: int = 1  # more than the number of options (sort numbers, `_parts.Built`)
     # (subtype, visceral crisis) -> a number for the group order, and the order
     orders: dict[tuple[str | None, bool], int] = field(default_factory=dict)
@@ -146,12 +150,23 @@ class _Memo:
     MAX = 20_000  # options, with and without cautions
     LISTS_MAX = 10_000  # people's lists
 
-    __slots__ = ("caution_hits", "cautions", "clusters", "lists", "notes", "options", "tests")
+    __slots__ = (
+        "caution_hits",
+        "cautions",
+        "clusters",
+        "lists",
+        "notes",
+        "options",
+        "test_parts",
+        "tests",
+    )
 
     def __init__(self) -> None:
         self.lists: dict[tuple[Any, ...], tuple[Option, ...]] = {}
         self.tests: dict[Hashable, tuple[TestSuggestion, ...]] = {}
         self.clusters: tuple[Cluster, ...] = ()  # emptied with the rest (`clear`)
+        # each test to consider's kept suggestions (`_Compiled.test_parts`), emptied too
+        self.test_parts: tuple[dict[Hashable, TestSuggestion | None], ...] = ()
         self.caution_hits: dict[Hashable, list[tuple[str | None] | None]] = {}
         self.options: dict[tuple[Any, ...], Option] = {}
         self.cautions: dict[tuple[Any, ...], Option] = {}
@@ -177,6 +192,8 @@ class _Memo:
         self.caution_hits.clear()
         for cluster in self.clusters:
             cluster.kept.clear()
+        for kept in self.test_parts:
+            kept.clear()
         self.options.clear()
         self.cautions.clear()
         self.notes.clear()
@@ -353,17 +370,25 @@ def _compile(kb: Knowledge) -> _Compiled:
     return compiled
 
 
-# What `_test_gap` reads of a person (besides the answers of the tests' rules).
-_GAP_FACTS = (
-    "genes",
-    "germline_tested",
-    "her2",
-    "her2_date",
-    "her2_path",
-    "last_progression",
-    "metastatic_since",
-    "pdl1_cps",
-)
+# What `_test_gap` reads of a person for each kind of missing result, besides the answers
+# of the test's rules (tests/options/test_tests_kept.py proves it reads nothing else).
+_GAP_READS: dict[str, tuple[str, ...]] = {
+    "genes": ("genes", "last_progression"),
+    "germline_genes": ("genes", "germline_tested"),
+    "pdl1": ("pdl1_cps",),
+    "her2_ihc_score": ("her2", "her2_path"),
+    "her2_ultralow": ("her2", "her2_path"),
+    "her2_on_metastasis": ("her2_date", "her2_path", "metastatic_since"),
+}
+_GAP_FACTS = tuple(sorted({name for names in _GAP_READS.values() for name in names}))
+# one test to consider: the test, its rules' keys, the picker of its key out of the row and
+# its kept suggestions by that key
+_TestPart = tuple[
+    TestToConsider,
+    tuple[int, ...],
+    Callable[[Any], Hashable],
+    dict[Hashable, "TestSuggestion | None"],
+]
 # What the row of a person holds after the facts `Answers` reads (`Answers.names`) and the
 # number of each rule's answer (by rule key, `Answers.number`); then whether each caution
 # condition holds (`_caution_hit`, one position per distinct condition):
@@ -419,14 +444,20 @@ def _compile_parts(c: _Compiled) -> None:
         reads = {at[key] for key in plan.keys} | {tail + _EXTRAS}
         by_group.setdefault((plan.group_id,), []).append((position, plan, reads))
         position += 1
+    chunks = [
+        chunk
+        for members in by_group.values()
+        for chunk in (members[i : i + _PART_SIZE] for i in range(0, len(members), _PART_SIZE))
+    ]
+    slots = [sum(len(chunk) for chunk in chunks[:i]) for i in range(len(chunks))]
     clusters = tuple(
         Cluster(
             tuple(sorted(set().union(*(reads for _, _, reads in chunk)))),
             tuple(at for at, _, _ in chunk),
             tuple(item for _, item, _ in chunk),
+            slot,
         )
-        for members in by_group.values()
-        for chunk in (members[i : i + _PART_SIZE] for i in range(0, len(members), _PART_SIZE))
+        for chunk, slot in zip(chunks, slots, strict=True)
     )
     test_reads = {at[c.rule_keys[id(r)]] for t in c.options.tests.values() for r in t.when}
     test_reads.update(a.position[name] for name in _GAP_FACTS)
@@ -443,11 +474,17 @@ def _compile_parts(c: _Compiled) -> None:
     object.__setattr__(c, "picks", tuple(cluster.pick for cluster in clusters))
     object.__setattr__(c, "tables", tuple(cluster.kept for cluster in clusters))
     object.__setattr__(c, "test_pick", picker(sorted(test_reads)))
+    test_parts: list[_TestPart] = []
+    for test, keys in c.test_plans:
+        reads = {at[key] for key in keys}
+        reads.update(a.position[name] for name in _GAP_READS[test.missing])
+        test_parts.append((test, keys, picker(sorted(reads)), {}))
+    object.__setattr__(c, "test_parts", tuple(test_parts))
+    c.memo.test_parts = tuple(kept for _, _, _, kept in test_parts)
     object.__setattr__(c, "width", position + 1)
     object.__setattr__(c, "default_numbers", tuple(default))
     c.memo.clusters = clusters
-    largest = max(len(order) + 1 for order in c.order_list) * 3 * (position + 1)
-    object.__setattr__(c, "lists", Lists(clusters, largest))
+    object.__setattr__(c, "lists", Lists(clusters))
 
 
 def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
@@ -851,21 +888,38 @@ def _test_gap(test: TestToConsider, f: Facts) -> tuple[str, str | None] | None:
     return None
 
 
-def _tests(c: _Compiled, f: Facts, answers: dict[int, Check]) -> tuple[TestSuggestion, ...]:
-    """The tests to consider: each whose rules all hold (`answers`, by rule key) and whose
-    result is missing from the record (`_test_gap`)."""
+def _tests(c: _Compiled, person: _Person, row: list[Any]) -> tuple[TestSuggestion, ...]:
+    """The tests to consider: each whose rules all hold and whose result is missing from the
+    record (`_test_gap`). Each test's suggestion is kept by what it reads (its rules' answer
+    numbers and the facts `_GAP_READS` names for it, picked out of `row`): across people
+    those repeat far more than the whole set of tests does."""
     out: list[TestSuggestion] = []
-    for test, keys in c.test_plans:
-        if any(answers[key][0] != MET for key in keys):  # Check.status, by index
-            continue
-        gap = _test_gap(test, f)
-        if gap is None:
-            continue
-        detail, path = gap
-        out.append(
-            TestSuggestion(test.id, test.name, test.why, detail, path, _cite(c, test.sources))
-        )
+    most = c.memo.LISTS_MAX
+    for test, keys, pick, kept in c.test_parts:
+        key = pick(row)
+        if key in kept:
+            found = kept[key]
+        else:
+            if len(kept) >= most:
+                kept.clear()
+            found = kept[key] = _suggestion(c, test, keys, person.f, person.answers())
+        if found is not None:
+            out.append(found)
     return tuple(out)
+
+
+def _suggestion(
+    c: _Compiled, test: TestToConsider, keys: tuple[int, ...], f: Facts, answers: dict[int, Check]
+) -> TestSuggestion | None:
+    """The test suggested when its rules all hold (`answers`, by rule key) and its result
+    is missing from the record (`_test_gap`); else None."""
+    if any(answers[key][0] != MET for key in keys):  # Check.status, by index
+        return None
+    gap = _test_gap(test, f)
+    if gap is None:
+        return None
+    detail, path = gap
+    return TestSuggestion(test.id, test.name, test.why, detail, path, _cite(c, test.sources))
 
 
 class _Person:
@@ -910,8 +964,8 @@ class _Person:
             ]
         )
 
-    def tests(self) -> tuple[TestSuggestion, ...]:
-        return _tests(self.c, self.f, self.answers())
+    def tests(self, row: list[Any]) -> tuple[TestSuggestion, ...]:
+        return _tests(self.c, self, row)
 
 
 def _row(c: _Compiled, f: Facts) -> tuple[list[Any], _Person]:
@@ -972,7 +1026,7 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
     tests = memo.tests.get(test_key)
     if tests is None:
         memo.trim_lists()
-        tests = memo.tests[test_key] = person.tests()
+        tests = memo.tests[test_key] = person.tests(row)
     notes: list[str] = []
     if f.probably_stopped:
         notes.append(
