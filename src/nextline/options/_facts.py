@@ -9,6 +9,8 @@ Pure: reads the record and the knowledge base, never the clock.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import NamedTuple, get_args
 
@@ -21,6 +23,7 @@ from nextline.facts import (
     endocrine_sensitivity,
     stopped_working,
 )
+from nextline.facts.stopped import months_between
 from nextline.knowledge import Knowledge, name_key
 from nextline.knowledge.options_schema import SymptomAtLeast
 from nextline.record import PatientRecord
@@ -113,6 +116,10 @@ class Facts:
     her2_path: str | None
     her2_date: dt.date | None
     given: tuple[Given, ...]
+    # `given` as the rules read it, without the dates no rule reads (`_history_key`): the
+    # engine keeps answers by this, so people whose histories differ only in such dates
+    # share them
+    history_key: Hashable
     metastatic_lines: int
     metastatic_since: dt.date | None
     last_progression: dt.date | None
@@ -352,6 +359,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         her2_path=None if her2.test_index is None else f"tumor_tests[{her2.test_index}]",
         her2_date=her2.date,
         given=history.given,
+        history_key=history.key,
         metastatic_lines=len(lines),
         metastatic_since=metastatic_since,
         last_progression=history.last_progression,
@@ -381,6 +389,7 @@ class _History(NamedTuple):
     (`compute_facts` keeps it: the same few histories come back for many people)."""
 
     given: tuple[Given, ...]
+    key: Hashable  # `_history_key(given, ...)`
     suppression_path: str | None
     last_progression: dt.date | None
     given_drugs: frozenset[str]
@@ -482,6 +491,7 @@ def _history(
 
     return _History(
         given=tuple(given),
+        key=_history_key(given, metastatic_since),
         suppression_path=suppression_path,
         last_progression=last_progression,
         given_drugs=frozenset().union(*(g.drugs for g in given)),
@@ -500,6 +510,47 @@ def _history(
             metastatic_since,
         ),
     )
+
+
+_EARLY = ("adjuvant", "neoadjuvant")
+
+
+def _history_key(given: list[Given], metastatic_since: dt.date | None) -> Hashable:
+    """The treatment history as the rules and the options read it: each treatment without
+    its start and stop dates, which only two readers read:
+
+    - `rules.relapse_within_months_of_adjuvant` reads the dates of treatment before or after
+      surgery against the date the cancer spread (only when that date is on record): whether
+      it came back during the treatment or after its stop, the months from the stop (against
+      a whole number of months, so their ceiling; and rounded, in its text) and which of
+      these treatments stopped (or started) last; the key holds just these;
+    - `engine._side_effect_check` reads the dates of a treatment stopped for side effects
+      against the dates of the side effects: the engine keys that check by which side
+      effects fall within each such treatment (`engine._row_tail`), not by this key.
+
+    Everything else about a treatment (what was given, setting, line, how it stopped, and
+    whether it stopped working, already worked out from the dates) is in the key as it is.
+    A new reader of the dates must be added here (tests/options/test_history_key.py)."""
+    early = [] if metastatic_since is None else [g for g in given if g.setting in _EARLY]
+    if not early:  # the usual case: no date is read
+        return tuple([g[:8] + g[10:] for g in given])  # every field but `start`, `stop`
+    assert metastatic_since is not None  # for mypy: `early` is empty without it
+    back = metastatic_since
+    ends = sorted({g.stop or g.start for g in early})
+    out: list[Hashable] = []
+    for g in given:
+        fixed = g[:8] + g[10:]
+        if g.setting not in _EARLY:
+            out.append(fixed)
+            continue
+        during = g.start <= back and (g.stop is None or back <= g.stop)
+        rank = ends.index(g.stop or g.start)
+        if g.stop is None:
+            out.append((fixed, during, rank))
+            continue
+        months = months_between(g.stop, back)
+        out.append((fixed, during, back > g.stop, math.ceil(months), f"{months:.0f}", rank))
+    return tuple(out)
 
 
 class _Reading(NamedTuple):
