@@ -30,7 +30,7 @@ from nextline.options import list_options
 from nextline.options._facts import compute_facts, forget_lookups
 from nextline.options.engine import _compile
 from nextline.record import PatientRecord, build_record, validate_patient_data
-from tests.options.builders import AS_OF, drug, person
+from tests.options.builders import AS_OF, drug, person, tumor
 from tests.options.varied import DATES, varied_person
 
 
@@ -196,3 +196,61 @@ def test_a_side_effect_inside_or_outside_its_treatment_is_told_apart(kb: Knowled
             for o in list_options(record, kb, AS_OF).to_json()["options"]
         }
         assert warm == cold
+
+
+def _grew_on(kb: Knowledge, stop: str, spread: str = "2021-01-01") -> PatientRecord:
+    """Grew on a first line on `stop`; an ESR1/PIK3CA test (nothing found) on 2023-07-01."""
+    return person(
+        kb,
+        metastatic_since=spread,
+        tumor_tests=[
+            tumor(),
+            {"date": "2023-07-01", "specimen": "liver biopsy", "not_detected": ["ESR1", "PIK3CA"]},
+        ],
+        therapies=[
+            drug("letrozole", "palbociclib", start="2021-02-01", stop=stop, reason="progression")
+        ],
+    )
+
+
+def test_the_last_progression_is_kept_by_its_place_among_the_gene_tests(kb: Knowledge) -> None:
+    """Growth on two days before the same gene test shares the kept answers and tests to
+    consider; growth after it makes the test stale (a new test is asked for), as afresh."""
+    before, sooner, after = (
+        _grew_on(kb, "2023-06-20"),
+        _grew_on(kb, "2023-03-01", spread="2020-11-15"),
+        _grew_on(kb, "2023-07-15"),
+    )
+    results = {}
+    for name, record in (("before", before), ("sooner", sooner), ("after", after)):
+        cold = _cold(kb, record, AS_OF)
+        results[name] = cold
+    assert results["before"] == {**results["sooner"], "patient": results["before"]["patient"]}
+    assert results["before"]["tests_to_consider"] != results["after"]["tests_to_consider"]
+    assert _answers_of(results["before"]) != _answers_of(results["after"])
+    for record, name in (
+        (before, "before"),
+        (after, "after"),
+        (sooner, "sooner"),
+        (after, "after"),
+    ):
+        assert list_options(record, kb, AS_OF).to_json() == results[name]
+
+
+def _answers_of(result: dict[str, Any]) -> dict[str, Any]:
+    return {o["id"]: (o["verdict"], o["reasons"]) for o in result["options"]}
+
+
+def test_her2_tested_before_or_after_the_spread_is_told_apart(kb: Knowledge) -> None:
+    """HER2 last tested before the cancer spread asks for a new test; after, it does not:
+    the spread is kept by which side of it the HER2 test falls, not by its date."""
+
+    def one(spread: str) -> PatientRecord:
+        return person(kb, metastatic_since=spread, tumor_tests=[tumor("2021-01-05")])
+
+    early, earlier, late = one("2021-02-01"), one("2021-03-20"), one("2020-12-01")
+    cold = {n: _cold(kb, r, AS_OF) for n, r in (("a", early), ("b", earlier), ("c", late))}
+    assert cold["a"]["tests_to_consider"] == cold["b"]["tests_to_consider"]
+    assert cold["a"]["tests_to_consider"] != cold["c"]["tests_to_consider"]
+    for record, name in ((early, "a"), (late, "c"), (earlier, "b"), (late, "c")):
+        assert list_options(record, kb, AS_OF).to_json() == cold[name]

@@ -94,6 +94,29 @@ def key_of(names: tuple[str, ...]) -> Callable[[Facts], Hashable]:
     return key
 
 
+def progression_place(f: Facts) -> int | None:
+    """What the readers of `last_progression` read of it, for a key: its place among the
+    dates of the person's gene results (how many come before it), or None when there is no
+    progression on record. Its only readers (`rules.alteration_detected`, the engine's
+    `_test_gap`) compare it with the dates of gene results alone, and the key holds those
+    (the gene results' token), so the place answers every such comparison as the date does,
+    while people whose cancer grew on different days but between the same tests share it."""
+    last = f.last_progression
+    if last is None:
+        return None
+    return sum(1 for day in {r.date for results in f.genes.values() for r in results} if day < last)
+
+
+def spread_place(f: Facts) -> tuple[bool, bool]:
+    """What the readers of `metastatic_since` read of it, for a key: whether it is on
+    record, and whether HER2 was last tested before it (the engine's `_test_gap`). The one
+    rule that reads it (`rules.relapse_within_months_of_adjuvant`) compares it with the
+    dates of treatment before or after surgery, which the history's key holds as it reads
+    them (`Facts.history_key`), and with nothing else."""
+    since, her2 = f.metastatic_since, f.her2_date
+    return since is None, since is not None and her2 is not None and her2 < since
+
+
 class _Group:
     """Rules that read the same facts, with their answers kept per distinct set of values."""
 
@@ -137,6 +160,8 @@ class Answers:
         )
         self._given = self.position["given"]
         self._genes = self.position.get("genes")
+        self._progression = self.position.get("last_progression")
+        self._spread = self.position.get("metastatic_since")
         for group in self.groups:
             group.pick = picker([self.position[n] for n in group.names])
             group.keys = tuple(k for k, _, _ in group.rules)
@@ -199,6 +224,10 @@ class Answers:
         row[self._given] = self.history_token(f.history_key)
         if self._genes is not None:
             row[self._genes] = self.genes_token(row[self._genes])
+        if self._progression is not None:
+            row[self._progression] = progression_place(f)
+        if self._spread is not None:
+            row[self._spread] = spread_place(f)
         return row
 
     def kept(self, row: Sequence[Any], f: Facts) -> list[Kept]:

@@ -359,7 +359,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         her2_path=None if her2.test_index is None else f"tumor_tests[{her2.test_index}]",
         her2_date=her2.date,
         given=history.given,
-        history_key=history.key,
+        history_key=history.history_key,
         metastatic_lines=len(lines),
         metastatic_since=metastatic_since,
         last_progression=history.last_progression,
@@ -389,7 +389,7 @@ class _History(NamedTuple):
     (`compute_facts` keeps it: the same few histories come back for many people)."""
 
     given: tuple[Given, ...]
-    key: Hashable  # `_history_key(given, ...)`
+    history_key: Hashable  # `_history_key(given, metastatic_since)`
     suppression_path: str | None
     last_progression: dt.date | None
     given_drugs: frozenset[str]
@@ -491,7 +491,7 @@ def _history(
 
     return _History(
         given=tuple(given),
-        key=_history_key(given, metastatic_since),
+        history_key=_history_key(given, metastatic_since),
         suppression_path=suppression_path,
         last_progression=last_progression,
         given_drugs=frozenset().union(*(g.drugs for g in given)),
