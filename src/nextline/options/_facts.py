@@ -29,7 +29,7 @@ from nextline.knowledge.options_schema import SymptomAtLeast
 from nextline.record import PatientRecord
 from nextline.record.file_models import TumorTest
 from nextline.record.receptors import her2_category, receptor_status
-from nextline.record.record import Line, TherapyEntry
+from nextline.record.record import DrugRef, Line, TherapyEntry
 
 _OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
@@ -157,7 +157,7 @@ class _Lookups:
     families of a set of classes, the adjuvant window of a set of classes), worked out once
     per knowledge base and kept: the same few drugs and classes come back for every person."""
 
-    __slots__ = ("adjuvant", "expanded", "families", "histories", "kb", "windows")
+    __slots__ = ("adjuvant", "drugs", "expanded", "families", "histories", "kb", "windows")
 
     def __init__(self, kb: Knowledge) -> None:
         self.kb = kb
@@ -167,6 +167,7 @@ class _Lookups:
         self.families: dict[frozenset[str], frozenset[str]] = {}
         self.windows: dict[tuple[frozenset[str], frozenset[str]], int | None] = {}
         self.histories: dict[tuple[object, ...], _History] = {}
+        self.drugs: dict[tuple[DrugRef, ...], _Drugs] = {}  # by an entry's drugs (`_drugs`)
 
 
 _LOOKUPS: dict[int, _Lookups] = {}
@@ -405,6 +406,54 @@ class _History(NamedTuple):
 _HISTORIES_MAX = 5_000
 
 
+# What one entry's drugs give a history (`_drugs`): the drug ids with what each contains,
+# the generic names, one item per drug, the classes, the families, the adjuvant window.
+_Drugs = tuple[
+    frozenset[str],
+    tuple[str, ...],
+    tuple[tuple[str, frozenset[str], frozenset[str], frozenset[str]], ...],
+    frozenset[str],
+    frozenset[str],
+    int | None,
+]
+
+
+def _drugs(look: _Lookups, refs: tuple[DrugRef, ...]) -> _Drugs:
+    """What the drugs of one entry give its `Given`, apart from its dates: a pure function
+    of the drugs as written and the knowledge base, so `_Lookups.drugs` keeps it (people
+    with histories of their own still had the same few regimens)."""
+    ids: set[str] = set()
+    classes: set[str] = set()
+    items: list[tuple[str, frozenset[str], frozenset[str], frozenset[str]]] = []
+    for ref in refs:
+        if ref.drug_id is None:
+            continue
+        expanded = look.expanded.get(ref.drug_id)
+        if expanded is None:
+            expanded = look.expanded[ref.drug_id] = _expand(look.kb, ref.drug_id)
+        items.append(
+            (
+                ref.name,
+                expanded,
+                ref.classes,
+                _kept_families(look, ref.classes - _SUPPRESSION_CLASSES),
+            )
+        )
+        ids |= expanded
+        classes |= ref.classes
+    treating = frozenset(classes) - _SUPPRESSION_CLASSES
+    families = _kept_families(look, treating)
+    window_key = (treating, families - {"supportive"})
+    if window_key in look.windows:
+        window = look.windows[window_key]
+    else:
+        window = look.windows[window_key] = adjuvant_window_months(
+            treating, window_key[1], look.adjuvant
+        )
+    names = tuple(ref.name for ref in refs)
+    return frozenset(ids), names, tuple(items), frozenset(classes), families, window
+
+
 def _history(
     look: _Lookups,
     entries: list[TherapyEntry],
@@ -417,7 +466,6 @@ def _history(
     `compute_facts` keeps it by)."""
     given: list[Given] = []
     suppression_path: str | None = None
-    windows = look.adjuvant
     for entry in entries:
         if entry.kind == "surgery":
             text = (entry.technique or "").lower()
@@ -426,36 +474,14 @@ def _history(
             continue
         if entry.kind != "drug" or entry.start is None:
             continue
-        ids: set[str] = set()
-        classes: set[str] = set()
-        items: list[tuple[str, frozenset[str], frozenset[str], frozenset[str]]] = []
-        for ref in entry.drugs:
-            if ref.drug_id is None:
-                continue
-            expanded = look.expanded.get(ref.drug_id)
-            if expanded is None:
-                expanded = look.expanded[ref.drug_id] = _expand(look.kb, ref.drug_id)
-            items.append(
-                (
-                    ref.name,
-                    expanded,
-                    ref.classes,
-                    _kept_families(look, ref.classes - _SUPPRESSION_CLASSES),
-                )
-            )
-            ids |= expanded
-            classes |= ref.classes
+        drugs = look.drugs.get(entry.drugs)
+        if drugs is None:
+            if len(look.drugs) >= _HISTORIES_MAX:
+                look.drugs.clear()
+            drugs = look.drugs[entry.drugs] = _drugs(look, entry.drugs)
+        ids, names, items, classes, families, window = drugs
         if "gnrh_agonist" in classes and entry.active_on(as_of):
             suppression_path = suppression_path or entry.path
-        treating = frozenset(classes) - _SUPPRESSION_CLASSES
-        families = _kept_families(look, treating)
-        window_key = (treating, families - {"supportive"})
-        if window_key in look.windows:
-            window = look.windows[window_key]
-        else:
-            window = look.windows[window_key] = adjuvant_window_months(
-                treating, window_key[1], windows
-            )
         stopped = stopped_working(
             setting=entry.setting,
             start=entry.start,
@@ -467,20 +493,20 @@ def _history(
         )
         given.append(
             Given(
-                path=entry.path,
-                entry=entry.index,
-                setting=entry.setting,
-                drugs=frozenset(ids),
-                names=tuple(ref.name for ref in entry.drugs),
-                items=tuple(items),
-                classes=frozenset(classes),
-                families=families,
-                start=entry.start,
-                stop=entry.stop,
-                stop_reason=entry.stop_reason,
-                line=entry.line,
-                progressed=stopped is not None and stopped.confirmed,
-                stopped=stopped,
+                entry.path,
+                entry.index,
+                entry.setting,
+                ids,
+                names,
+                items,
+                classes,
+                families,
+                entry.start,
+                entry.stop,
+                entry.stop_reason,
+                entry.line,
+                stopped is not None and stopped.confirmed,  # progressed
+                stopped,
             )
         )
 
