@@ -98,7 +98,6 @@ def test_the_people_share_keys_but_not_dates(
     ]
     shared = [a for a, b in pairs if a.history_key == b.history_key]
     early = [a for a in shared if any(g.setting == "adjuvant" for g in a.given)]
-    print(len(pairs), len(dates), len(shared), len(early))
     assert len(dates) > 0.9 * len(pairs)  # the two of a pair rarely share every date
     assert len(shared) > len(pairs) / 2 and early  # yet most share the key
     assert any(g.setting == "adjuvant" for f in facts for g in f.given)
@@ -134,10 +133,12 @@ def _adjuvant_then(kb: Knowledge, stop: str, line_start: str, line_stop: str) ->
 
 
 def test_dates_no_rule_reads_share_the_key_and_every_answer(kb: Knowledge) -> None:
-    one = _adjuvant_then(kb, "2019-06-01", "2021-02-01", "2023-06-01")
-    other = _adjuvant_then(kb, "2019-06-01", "2021-03-10", "2023-04-20")
+    """The metastatic line weeks apart, hormone therapy after surgery stopped two days apart
+    (both 19 months, rounded, before the cancer came back, and under 19 months)."""
+    one = _adjuvant_then(kb, "2019-06-03", "2021-02-01", "2023-06-01")
+    other = _adjuvant_then(kb, "2019-06-05", "2021-03-10", "2023-04-20")
     f1, f2 = compute_facts(one, kb, AS_OF), compute_facts(other, kb, AS_OF)
-    assert [g.start for g in f1.given] != [g.start for g in f2.given]
+    assert [(g.start, g.stop) for g in f1.given] != [(g.start, g.stop) for g in f2.given]
     assert f1.history_key == f2.history_key
     a1, a2 = _answers(kb, one), _answers(kb, other)
     # the reasons name record entries, never the dates of the metastatic line
@@ -148,15 +149,20 @@ def test_a_date_a_rule_reads_changes_the_key_and_the_answers_exactly_there(
     kb: Knowledge,
 ) -> None:
     """Hormone therapy after surgery finished 5 months (inside the 12-month window of
-    regimens.yaml) or 13 months before the cancer came back: the endocrine-resistant options
-    answer differently, and the key differs."""
+    regimens.yaml) or 13 months before the cancer came back: it stopped working, or not, and
+    the options that read that answer differently; the key differs."""
     soon = _adjuvant_then(kb, "2020-08-01", "2021-02-01", "2023-06-01")
     later = _adjuvant_then(kb, "2019-12-01", "2021-02-01", "2023-06-01")
     f1, f2 = compute_facts(soon, kb, AS_OF), compute_facts(later, kb, AS_OF)
     assert f1.history_key != f2.history_key
     a1, a2 = _answers(kb, soon), _answers(kb, later)
     differ = {k for k in a1 if a1[k] != a2[k]}
-    assert differ  # some option reads how soon the cancer came back
+    # some options read how soon the cancer came back (the hormone therapy after surgery
+    # stopped working, or not; it came back within 12 months, or not), and only those
+    # differ: by what they say of it
+    assert differ
+    assert all("anastrozole" in str(a1[k]) + str(a2[k]) for k in differ)
+    assert any("came back 13 months after finishing anastrozole" in str(a2[k]) for k in differ)
     # warm: each person's kept answers are their own
     for record, cold in ((soon, a1), (later, a2), (soon, a1)):
         warm = {
