@@ -24,6 +24,8 @@ import random
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nextline.knowledge import Knowledge
 from nextline.options import list_options
@@ -260,3 +262,23 @@ def test_her2_tested_before_or_after_the_spread_is_told_apart(kb: Knowledge) -> 
     assert cold["a"]["tests_to_consider"] != cold["c"]["tests_to_consider"]
     for record, name in ((early, "a"), (late, "c"), (earlier, "b"), (late, "c")):
         assert list_options(record, kb, AS_OF).to_json() == cold[name]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_any_person_after_another_with_the_same_story_on_other_dates(
+    kb: Knowledge, seed: int
+) -> None:
+    """The second of two people with the same story on dates of their own gets, from what
+    the first left kept, the result worked out afresh."""
+    rng = random.Random(seed)
+    base = varied_person(rng, seed % 1000)
+    first, second = (
+        build_record(validate_patient_data(_own_dates(rng, base)), kb, DATES[-1]) for _ in range(2)
+    )
+    as_of = DATES[seed % len(DATES)]
+    cold = _cold(kb, second, as_of)
+    _cold(kb, first, as_of)  # everything forgotten, then the first person kept
+    assert list_options(second, kb, as_of).to_json() == cold
