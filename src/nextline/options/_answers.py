@@ -10,7 +10,8 @@ fact its entry in `READS` leaves out).
 
 The facts every group reads are read off the person in one pass (`Answers.values`): the
 containers (dicts, lists) as tuples, the treatment history as a number that stands for it
-(`history_token`), so each group's key is picked out of that one row without hashing the
+(`history_token`, of `Facts.history_key`: the history without the dates no rule reads), so
+each group's key is picked out of that one row without hashing the
 history again. Each kept set of answers carries a number of its own (a token, never given
 twice), so what is built from the answers (the engine's options) can be kept by a few
 numbers instead of the answers themselves.
@@ -93,6 +94,29 @@ def key_of(names: tuple[str, ...]) -> Callable[[Facts], Hashable]:
     return key
 
 
+def progression_place(f: Facts) -> int | None:
+    """What the readers of `last_progression` read of it, for a key: its place among the
+    dates of the person's gene results (how many come before it), or None when there is no
+    progression on record. Its only readers (`rules.alteration_detected`, the engine's
+    `_test_gap`) compare it with the dates of gene results alone, and the key holds those
+    (the gene results' token), so the place answers every such comparison as the date does,
+    while people whose cancer grew on different days but between the same tests share it."""
+    last = f.last_progression
+    if last is None:
+        return None
+    return sum(1 for day in {r.date for results in f.genes.values() for r in results} if day < last)
+
+
+def spread_place(f: Facts) -> tuple[bool, bool]:
+    """What the readers of `metastatic_since` read of it, for a key: whether it is on
+    record, and whether HER2 was last tested before it (the engine's `_test_gap`). The one
+    rule that reads it (`rules.relapse_within_months_of_adjuvant`) compares it with the
+    dates of treatment before or after surgery, which the history's key holds as it reads
+    them (`Facts.history_key`), and with nothing else."""
+    since, her2 = f.metastatic_since, f.her2_date
+    return since is None, since is not None and her2 is not None and her2 < since
+
+
 class _Group:
     """Rules that read the same facts, with their answers kept per distinct set of values."""
 
@@ -136,6 +160,8 @@ class Answers:
         )
         self._given = self.position["given"]
         self._genes = self.position.get("genes")
+        self._progression = self.position.get("last_progression")
+        self._spread = self.position.get("metastatic_since")
         for group in self.groups:
             group.pick = picker([self.position[n] for n in group.names])
             group.keys = tuple(k for k, _, _ in group.rules)
@@ -145,7 +171,9 @@ class Answers:
         # each distinct answer seen, and the number that stands for it
         self.numbers: dict[Check, int] = {}
         # rules about past treatment a person had something of (`engine.list_options` picks
-        # them): every one reads the history and at most the date the cancer spread
+        # them), by the history's token: every one reads the history and at most the date
+        # the cancer spread, which the history's key holds where they read it
+        # (`_facts._history_key`)
         self.history: dict[Hashable, Kept] = {}
         # each distinct treatment history seen, and the token that stands for it
         self.histories: dict[Hashable, int] = {}
@@ -193,9 +221,13 @@ class Answers:
         row = list(self._row(f))
         for i, freeze in self._containers:
             row[i] = freeze(row[i])
-        row[self._given] = self.history_token(row[self._given])
+        row[self._given] = self.history_token(f.history_key)
         if self._genes is not None:
             row[self._genes] = self.genes_token(row[self._genes])
+        if self._progression is not None:
+            row[self._progression] = progression_place(f)
+        if self._spread is not None:
+            row[self._spread] = spread_place(f)
         return row
 
     def kept(self, row: Sequence[Any], f: Facts) -> list[Kept]:
@@ -233,18 +265,19 @@ class Answers:
         self, f: Facts, pick: Callable[[Facts], list[Eager]], token: int | None = None
     ) -> Kept:
         """The answers of the rules `pick` finds for `f`'s treatment history (rules about
-        what was given): all read the history (`FROM_GIVEN`) and the date the cancer spread.
+        what was given): all read the history (`FROM_GIVEN`) and the date the cancer spread,
+        only against the dates of treatment before or after surgery, which the history's key
+        (`Facts.history_key`) holds as days from that date: the token alone keys them.
         `token` is the history's (`history_token`), when the caller has it."""
         if token is None:
-            token = self.history_token(f.given)
-        key = (token, f.metastatic_since)
-        found = self.history.get(key)
+            token = self.history_token(f.history_key)
+        found = self.history.get(token)
         if found is None:
             if len(self.history) >= self.MAX:
                 self.history.clear()
             touched = pick(f)
             answers = {k: ev(rule, f) for k, ev, rule in touched}
-            found = self.history[key] = self._kept(tuple(k for k, _, _ in touched), answers)
+            found = self.history[token] = self._kept(tuple(k for k, _, _ in touched), answers)
         return found
 
     def clear(self) -> None:

@@ -9,6 +9,8 @@ Pure: reads the record and the knowledge base, never the clock.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import NamedTuple, get_args
 
@@ -21,12 +23,13 @@ from nextline.facts import (
     endocrine_sensitivity,
     stopped_working,
 )
+from nextline.facts.stopped import months_between
 from nextline.knowledge import Knowledge, name_key
 from nextline.knowledge.options_schema import SymptomAtLeast
 from nextline.record import PatientRecord
 from nextline.record.file_models import TumorTest
 from nextline.record.receptors import her2_category, receptor_status
-from nextline.record.record import Line, TherapyEntry
+from nextline.record.record import DrugRef, Line, TherapyEntry
 
 _OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
@@ -113,6 +116,10 @@ class Facts:
     her2_path: str | None
     her2_date: dt.date | None
     given: tuple[Given, ...]
+    # `given` as the rules read it, without the dates no rule reads (`_history_key`): the
+    # engine keeps answers by this, so people whose histories differ only in such dates
+    # share them
+    history_key: Hashable
     metastatic_lines: int
     metastatic_since: dt.date | None
     last_progression: dt.date | None
@@ -150,7 +157,7 @@ class _Lookups:
     families of a set of classes, the adjuvant window of a set of classes), worked out once
     per knowledge base and kept: the same few drugs and classes come back for every person."""
 
-    __slots__ = ("adjuvant", "expanded", "families", "histories", "kb", "windows")
+    __slots__ = ("adjuvant", "drugs", "expanded", "families", "histories", "kb", "windows")
 
     def __init__(self, kb: Knowledge) -> None:
         self.kb = kb
@@ -160,6 +167,7 @@ class _Lookups:
         self.families: dict[frozenset[str], frozenset[str]] = {}
         self.windows: dict[tuple[frozenset[str], frozenset[str]], int | None] = {}
         self.histories: dict[tuple[object, ...], _History] = {}
+        self.drugs: dict[tuple[DrugRef, ...], _Drugs] = {}  # by an entry's drugs (`_drugs`)
 
 
 _LOOKUPS: dict[int, _Lookups] = {}
@@ -352,6 +360,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         her2_path=None if her2.test_index is None else f"tumor_tests[{her2.test_index}]",
         her2_date=her2.date,
         given=history.given,
+        history_key=history.history_key,
         metastatic_lines=len(lines),
         metastatic_since=metastatic_since,
         last_progression=history.last_progression,
@@ -381,6 +390,7 @@ class _History(NamedTuple):
     (`compute_facts` keeps it: the same few histories come back for many people)."""
 
     given: tuple[Given, ...]
+    history_key: Hashable  # `_history_key(given, metastatic_since)`
     suppression_path: str | None
     last_progression: dt.date | None
     given_drugs: frozenset[str]
@@ -396,6 +406,54 @@ class _History(NamedTuple):
 _HISTORIES_MAX = 5_000
 
 
+# What one entry's drugs give a history (`_drugs`): the drug ids with what each contains,
+# the generic names, one item per drug, the classes, the families, the adjuvant window.
+_Drugs = tuple[
+    frozenset[str],
+    tuple[str, ...],
+    tuple[tuple[str, frozenset[str], frozenset[str], frozenset[str]], ...],
+    frozenset[str],
+    frozenset[str],
+    int | None,
+]
+
+
+def _drugs(look: _Lookups, refs: tuple[DrugRef, ...]) -> _Drugs:
+    """What the drugs of one entry give its `Given`, apart from its dates: a pure function
+    of the drugs as written and the knowledge base, so `_Lookups.drugs` keeps it (people
+    with histories of their own still had the same few regimens)."""
+    ids: set[str] = set()
+    classes: set[str] = set()
+    items: list[tuple[str, frozenset[str], frozenset[str], frozenset[str]]] = []
+    for ref in refs:
+        if ref.drug_id is None:
+            continue
+        expanded = look.expanded.get(ref.drug_id)
+        if expanded is None:
+            expanded = look.expanded[ref.drug_id] = _expand(look.kb, ref.drug_id)
+        items.append(
+            (
+                ref.name,
+                expanded,
+                ref.classes,
+                _kept_families(look, ref.classes - _SUPPRESSION_CLASSES),
+            )
+        )
+        ids |= expanded
+        classes |= ref.classes
+    treating = frozenset(classes) - _SUPPRESSION_CLASSES
+    families = _kept_families(look, treating)
+    window_key = (treating, families - {"supportive"})
+    if window_key in look.windows:
+        window = look.windows[window_key]
+    else:
+        window = look.windows[window_key] = adjuvant_window_months(
+            treating, window_key[1], look.adjuvant
+        )
+    names = tuple(ref.name for ref in refs)
+    return frozenset(ids), names, tuple(items), frozenset(classes), families, window
+
+
 def _history(
     look: _Lookups,
     entries: list[TherapyEntry],
@@ -408,7 +466,6 @@ def _history(
     `compute_facts` keeps it by)."""
     given: list[Given] = []
     suppression_path: str | None = None
-    windows = look.adjuvant
     for entry in entries:
         if entry.kind == "surgery":
             text = (entry.technique or "").lower()
@@ -417,36 +474,14 @@ def _history(
             continue
         if entry.kind != "drug" or entry.start is None:
             continue
-        ids: set[str] = set()
-        classes: set[str] = set()
-        items: list[tuple[str, frozenset[str], frozenset[str], frozenset[str]]] = []
-        for ref in entry.drugs:
-            if ref.drug_id is None:
-                continue
-            expanded = look.expanded.get(ref.drug_id)
-            if expanded is None:
-                expanded = look.expanded[ref.drug_id] = _expand(look.kb, ref.drug_id)
-            items.append(
-                (
-                    ref.name,
-                    expanded,
-                    ref.classes,
-                    _kept_families(look, ref.classes - _SUPPRESSION_CLASSES),
-                )
-            )
-            ids |= expanded
-            classes |= ref.classes
+        drugs = look.drugs.get(entry.drugs)
+        if drugs is None:
+            if len(look.drugs) >= _HISTORIES_MAX:
+                look.drugs.clear()
+            drugs = look.drugs[entry.drugs] = _drugs(look, entry.drugs)
+        ids, names, items, classes, families, window = drugs
         if "gnrh_agonist" in classes and entry.active_on(as_of):
             suppression_path = suppression_path or entry.path
-        treating = frozenset(classes) - _SUPPRESSION_CLASSES
-        families = _kept_families(look, treating)
-        window_key = (treating, families - {"supportive"})
-        if window_key in look.windows:
-            window = look.windows[window_key]
-        else:
-            window = look.windows[window_key] = adjuvant_window_months(
-                treating, window_key[1], windows
-            )
         stopped = stopped_working(
             setting=entry.setting,
             start=entry.start,
@@ -458,20 +493,20 @@ def _history(
         )
         given.append(
             Given(
-                path=entry.path,
-                entry=entry.index,
-                setting=entry.setting,
-                drugs=frozenset(ids),
-                names=tuple(ref.name for ref in entry.drugs),
-                items=tuple(items),
-                classes=frozenset(classes),
-                families=families,
-                start=entry.start,
-                stop=entry.stop,
-                stop_reason=entry.stop_reason,
-                line=entry.line,
-                progressed=stopped is not None and stopped.confirmed,
-                stopped=stopped,
+                entry.path,
+                entry.index,
+                entry.setting,
+                ids,
+                names,
+                items,
+                classes,
+                families,
+                entry.start,
+                entry.stop,
+                entry.stop_reason,
+                entry.line,
+                stopped is not None and stopped.confirmed,  # progressed
+                stopped,
             )
         )
 
@@ -482,6 +517,7 @@ def _history(
 
     return _History(
         given=tuple(given),
+        history_key=_history_key(given, metastatic_since),
         suppression_path=suppression_path,
         last_progression=last_progression,
         given_drugs=frozenset().union(*(g.drugs for g in given)),
@@ -500,6 +536,47 @@ def _history(
             metastatic_since,
         ),
     )
+
+
+_EARLY = ("adjuvant", "neoadjuvant")
+
+
+def _history_key(given: list[Given], metastatic_since: dt.date | None) -> Hashable:
+    """The treatment history as the rules and the options read it: each treatment without
+    its start and stop dates, which only two readers read:
+
+    - `rules.relapse_within_months_of_adjuvant` reads the dates of treatment before or after
+      surgery against the date the cancer spread (only when that date is on record): whether
+      it came back during the treatment or after its stop, the months from the stop (against
+      a whole number of months, so their ceiling; and rounded, in its text) and which of
+      these treatments stopped (or started) last; the key holds just these;
+    - `engine._side_effect_check` reads the dates of a treatment stopped for side effects
+      against the dates of the side effects: the engine keys that check by which side
+      effects fall within each such treatment (`engine._row_tail`), not by this key.
+
+    Everything else about a treatment (what was given, setting, line, how it stopped, and
+    whether it stopped working, already worked out from the dates) is in the key as it is.
+    A new reader of the dates must be added here (tests/options/test_history_key.py)."""
+    early = [] if metastatic_since is None else [g for g in given if g.setting in _EARLY]
+    if not early:  # the usual case: no date is read
+        return tuple([g[:8] + g[10:] for g in given])  # every field but `start`, `stop`
+    assert metastatic_since is not None  # for mypy: `early` is empty without it
+    back = metastatic_since
+    ends = sorted({g.stop or g.start for g in early})
+    out: list[Hashable] = []
+    for g in given:
+        fixed = g[:8] + g[10:]
+        if g.setting not in _EARLY:
+            out.append(fixed)
+            continue
+        during = g.start <= back and (g.stop is None or back <= g.stop)
+        rank = ends.index(g.stop or g.start)
+        if g.stop is None:
+            out.append((fixed, during, rank))
+            continue
+        months = months_between(g.stop, back)
+        out.append((fixed, during, back > g.stop, math.ceil(months), f"{months:.0f}", rank))
+    return tuple(out)
 
 
 class _Reading(NamedTuple):

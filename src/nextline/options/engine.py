@@ -489,8 +489,9 @@ def _compile_parts(c: _Compiled) -> None:
 
 def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
     """What options read of a person besides the rules' answers (in `_APPROVALS`... order):
-    which approval dates have passed, the side effects (the drugs named in them and the
-    history, when a drug was stopped for them: `history` is its token), what the
+    which approval dates have passed, the side effects (when a drug was stopped for them:
+    the history, `history` is its token, and the drugs named in the side effects within each
+    treatment stopped for them, `_side_effects_within`), what the
     always-available options read (goals, palliative care); then whether each caution
     condition holds, kept by what the conditions read (comorbidities, ECOG, the latest
     result of each lab test a caution names, the history)."""
@@ -511,7 +512,7 @@ def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
         ]
     return [
         bisect_right(c.approval_dates, f.as_of),
-        (history, tuple(f.side_effect_drugs)) if f.stopped_for_side_effects else (),
+        (history, _side_effects_within(f)) if f.stopped_for_side_effects else (),
         (
             None
             if goals is None
@@ -520,6 +521,22 @@ def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
         ),
         *hits,
     ]
+
+
+def _side_effects_within(f: Facts) -> tuple[frozenset[str], ...]:
+    """What `_side_effect_check` reads of the dates: for each treatment stopped for side
+    effects, the drugs named in the side effects dated within it (the history's key leaves
+    its dates out: `_facts._history_key`)."""
+    return tuple(
+        [
+            frozenset(
+                drug
+                for day, drug in f.side_effect_drugs
+                if g.start <= day and (g.stop is None or day <= g.stop)
+            )
+            for g in f.stopped_for_side_effects
+        ]
+    )
 
 
 def _touched(c: _Compiled, f: Facts) -> list[_Eager]:
