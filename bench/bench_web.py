@@ -185,8 +185,9 @@ class ProcessWatcher:
                     command = (Path("/proc") / str(process) / "cmdline").read_bytes()
                 except OSError:
                     continue
-                # neither multiprocessing's helper nor the keeper (`web.keeper`) serves
-                if b"resource_tracker" not in command and b"nextline.web.keeper" not in command:
+                # uvicorn's workers only: not multiprocessing's helper, nor the keeper
+                # (`web.keeper`, which for a moment after its fork still reads as the server)
+                if b"spawn_main" in command:
                     self._seen.add(process)
 
     def stop(self) -> None:
@@ -511,6 +512,7 @@ def main() -> int:
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTLINE_")}
         env["NEXTLINE_HOME"] = str(home)
         nextline = Path(sys.executable).with_name("nextline")
+        server_log = (Path(folder) / "server.log").open("wb")
         launched = time.perf_counter()
         server = subprocess.Popen(
             [
@@ -526,7 +528,9 @@ def main() -> int:
             ],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            # a file, not a pipe nobody reads: a full pipe would stop every server process
+            # at its next line of log (printed at the end when something went wrong)
+            stderr=server_log,
         )
         failed = 0
         watcher = ProcessWatcher(server.pid)
@@ -588,12 +592,19 @@ def main() -> int:
             watcher.stop()
             server.terminate()
             server.wait(timeout=30)
+            server_log.close()
             replaced = watcher.processes_seen - args.workers
             print(
                 f"\nserver processes started beyond the {args.workers} asked for: "
                 f"{max(replaced, 0)} (a worker that misses uvicorn's health check is killed "
                 "and started again)"
             )
+            said = (Path(folder) / "server.log").read_text(errors="replace").strip()
+            if failed or replaced > 0:
+                print(
+                    "the server's own log (its last 40 lines):\n"
+                    + "\n".join(said.splitlines()[-40:])
+                )
         if args.keeper:
             wall, cpu, kept = keeper_catch_up(home)
             print(

@@ -151,7 +151,13 @@ def start(settings: Settings, *, at_start: int | None, follow: bool) -> subproce
         command += ["--at-start", str(at_start)]
     if not follow:
         command.append("--no-follow")
-    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    return subprocess.Popen(
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
