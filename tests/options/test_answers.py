@@ -21,22 +21,7 @@ from nextline.options._facts import FROM_GIVEN, Facts, compute_facts
 from nextline.options.engine import _compile
 from nextline.options.rules import READS, Check, evaluate, never_given, reads
 from nextline.record import PatientRecord
-from tests.options.varied import varied_people
-
-# A method of `Facts` and the fact it reads.
-_METHODS = {"gene_results": "genes"}
-
-
-class _Recording:
-    """`Facts` that writes down the name of every fact read."""
-
-    def __init__(self, facts: Facts) -> None:
-        self._facts = facts
-        self.read: set[str] = set()
-
-    def __getattr__(self, name: str) -> Any:
-        self.read.add(_METHODS.get(name, name))
-        return getattr(self._facts, name)
+from tests.options.varied import Recording, varied_people
 
 
 def _every_rule(kb: Knowledge) -> list[Rule]:
@@ -79,7 +64,7 @@ def test_no_evaluator_reads_a_fact_its_entry_leaves_out(kb: Knowledge, facts: li
         if names is None:
             continue
         for f in facts:
-            proxy = _Recording(f)
+            proxy = Recording(f)
             assert evaluate(rule, proxy) == evaluate(rule, f)  # type: ignore[arg-type]
             checked += 1
             for name in proxy.read - set(names):

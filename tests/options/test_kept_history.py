@@ -29,7 +29,7 @@ from nextline.options import _facts
 from nextline.options._facts import Facts, compute_facts, forget_lookups
 from nextline.record import PatientFile, PatientRecord, build_record, validate_patient_data
 from tests.bench_scripts import load_bench
-from tests.options.varied import DATES, varied_people, varied_person
+from tests.options.varied import invented_people, varied_people
 
 # Every fact worked out from the history (`_facts._History`).
 _FROM_HISTORY = _facts._History._fields
@@ -141,11 +141,7 @@ def test_kept_histories_equal_fresh_ones_for_invented_people_with_the_table_boun
     data: st.DataObject,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    invented = []
-    for i in range(data.draw(st.integers(2, 8))):
-        rng = random.Random(data.draw(st.integers(0, 2**32 - 1)))
-        record = build_record(validate_patient_data(varied_person(rng, i)), kb, DATES[-1])
-        invented.append((record, data.draw(st.sampled_from(DATES))))
+    invented = invented_people(kb, data)
     fresh = [_fresh(record, kb, as_of) for record, as_of in invented]
     limit = data.draw(st.integers(1, 30))
     monkeypatch.setattr(_facts, "_HISTORIES_MAX", limit)

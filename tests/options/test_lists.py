@@ -14,7 +14,6 @@ check:
 from __future__ import annotations
 
 import datetime as dt
-import random
 from typing import Any
 
 import pytest
@@ -25,8 +24,8 @@ from nextline.knowledge import Knowledge
 from nextline.options import list_options
 from nextline.options._facts import forget_lookups
 from nextline.options.engine import _compile, _Memo
-from nextline.record import PatientRecord, build_record, validate_patient_data
-from tests.options.varied import DATES, varied_people, varied_person
+from nextline.record import PatientRecord
+from tests.options.varied import invented_people, varied_people
 
 _VERDICTS = {"fits": 0, "may_fit": 1, "does_not_fit": 2}
 
@@ -79,11 +78,7 @@ def test_lists_with_parts_emptied_often_equal_a_fresh_engines(
     data: st.DataObject,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    invented = []
-    for i in range(data.draw(st.integers(2, 8))):
-        rng = random.Random(data.draw(st.integers(0, 2**32 - 1)))
-        record = build_record(validate_patient_data(varied_person(rng, i)), kb, DATES[-1])
-        invented.append((record, data.draw(st.sampled_from(DATES))))
+    invented = invented_people(kb, data)
     fresh = [_fresh(kb, record, as_of) for record, as_of in invented]
     c = _compile(kb)
     limit = data.draw(st.integers(1, 12))

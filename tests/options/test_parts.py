@@ -29,7 +29,7 @@ from nextline.options import list_options
 from nextline.options._facts import compute_facts, forget_lookups
 from nextline.options.engine import _compile, _row
 from nextline.record import PatientRecord, build_record, validate_patient_data
-from tests.options.varied import DATES, varied_people, varied_person
+from tests.options.varied import DATES, invented_people, varied_people, varied_person
 
 
 def _cold(kb: Knowledge, record: PatientRecord, as_of: dt.date) -> dict[str, Any]:
@@ -122,11 +122,7 @@ def test_one_changed_fact_changes_the_key_of_every_part_it_changes(kb: Knowledge
 def test_kept_answers_equal_a_fresh_engine_for_invented_people(
     kb: Knowledge, people: list[tuple[PatientRecord, dt.date]], data: st.DataObject
 ) -> None:
-    invented = []
-    for i in range(data.draw(st.integers(2, 8))):
-        rng = random.Random(data.draw(st.integers(0, 2**32 - 1)))
-        record = build_record(validate_patient_data(varied_person(rng, i)), kb, DATES[-1])
-        invented.append((record, data.draw(st.sampled_from(DATES))))
+    invented = invented_people(kb, data)
     cold = [_cold(kb, record, as_of) for record, as_of in invented]
     for record, as_of in [*people[:40], *invented]:  # kept answers others could share
         list_options(record, kb, as_of)

@@ -17,25 +17,10 @@ import pytest
 
 from nextline.knowledge import Knowledge, options_schema
 from nextline.options import list_options
-from nextline.options._facts import Facts, compute_facts, forget_lookups
+from nextline.options._facts import compute_facts, forget_lookups
 from nextline.options.engine import _GAP_READS, _compile, _Memo, _test_gap
 from nextline.record import PatientRecord
-from tests.options.varied import varied_people
-
-# A method of `Facts` and the fact it reads.
-_METHODS = {"gene_results": "genes"}
-
-
-class _Recording:
-    """`Facts` that writes down the name of every fact read."""
-
-    def __init__(self, facts: Facts) -> None:
-        self._facts = facts
-        self.read: set[str] = set()
-
-    def __getattr__(self, name: str) -> Any:
-        self.read.add(_METHODS.get(name, name))
-        return getattr(self._facts, name)
+from tests.options.varied import Recording, varied_people
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +42,7 @@ def test_a_missing_result_is_worked_out_from_what_its_kind_names_alone(
     for record, as_of in people:
         facts = compute_facts(record, kb, as_of)
         for test in kb.options.tests.values():
-            proxy = _Recording(facts)
+            proxy = Recording(facts)
             if _test_gap(test, proxy) is not None:  # type: ignore[arg-type]
                 suggested.add(test.id)
             beyond |= {(test.id, name) for name in proxy.read - set(_GAP_READS[test.missing])}

@@ -164,3 +164,32 @@ def varied_people(kb: Knowledge, n: int, seed: int = 1717) -> list[tuple[Patient
         )
         for i in range(n)
     ]
+
+
+def invented_people(kb: Knowledge, data: Any) -> list[tuple[PatientRecord, dt.date]]:
+    """Two to eight people drawn by hypothesis (`data`: its `st.data()`), each from
+    `varied_person` with a seed it draws, at one of `DATES` it draws."""
+    from hypothesis import strategies as st
+
+    invented = []
+    for i in range(data.draw(st.integers(2, 8))):
+        rng = random.Random(data.draw(st.integers(0, 2**32 - 1)))
+        record = build_record(validate_patient_data(varied_person(rng, i)), kb, DATES[-1])
+        invented.append((record, data.draw(st.sampled_from(DATES))))
+    return invented
+
+
+# A method of `Facts` and the fact it reads (`Recording`).
+READ_BY_METHOD = {"gene_results": "genes"}
+
+
+class Recording:
+    """`Facts` that writes down the name of every fact read."""
+
+    def __init__(self, facts: Any) -> None:
+        self._facts = facts
+        self.read: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        self.read.add(READ_BY_METHOD.get(name, name))
+        return getattr(self._facts, name)
