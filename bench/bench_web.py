@@ -92,22 +92,32 @@ def store_people(home: Path, people: int) -> list[str]:
     return ids
 
 
+def forget_kept_dashboards(home: Path) -> None:
+    """Delete every kept dashboard (content and drawn pages) in the store in `home`."""
+    from sqlalchemy import delete
+
+    from nextline.settings import Settings
+    from nextline.store import open_store
+    from nextline.store.tables import DashboardPageRow, DashboardViewRow
+
+    store = open_store(Settings(home=home))
+    with store.engine.begin() as connection:
+        connection.execute(delete(DashboardViewRow))
+        connection.execute(delete(DashboardPageRow))
+    store.engine.dispose()
+
+
 def keep_views(home: Path, people: list[str]) -> float:
     """Start from no kept dashboards, then keep those of `people` in this process as the
     nightly `nextline web keep-views` does (`web.keep_views`: the computed content and the
     local user's drawn page, in the database). Returns the CPU seconds per person it took."""
-    from sqlalchemy import delete
-
     from nextline.settings import Settings
-    from nextline.store.tables import DashboardPageRow, DashboardViewRow
     from nextline.web import create_app
     from nextline.web.keep_views import keep_views as keep
 
+    forget_kept_dashboards(home)
     app = create_app(Settings(home=home))
     state = app.state.web
-    with state.store.engine.begin() as connection:
-        connection.execute(delete(DashboardViewRow))
-        connection.execute(delete(DashboardPageRow))
     began = time.process_time()
     keep(app, people)
     took = (time.process_time() - began) / max(len(people), 1)
@@ -121,16 +131,14 @@ def keeper_catch_up(home: Path) -> tuple[float, float, int]:
     wall seconds, its CPU seconds, and how many dashboards were kept then."""
     import resource
 
-    from sqlalchemy import delete, func, select
+    from sqlalchemy import func, select
 
     from nextline.settings import Settings
     from nextline.store import open_store
-    from nextline.store.tables import DashboardPageRow, DashboardViewRow
+    from nextline.store.tables import DashboardViewRow
 
+    forget_kept_dashboards(home)
     store = open_store(Settings(home=home))
-    with store.engine.begin() as connection:
-        connection.execute(delete(DashboardViewRow))
-        connection.execute(delete(DashboardPageRow))
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTLINE_")}
     env["NEXTLINE_HOME"] = str(home)
     command = [sys.executable, "-m", "nextline.web.keeper", "--parent", str(os.getpid())]

@@ -25,7 +25,6 @@ import typer
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from nextline.settings import Settings
 
 SECRET_VARIABLE = "NEXTLINE_SERVE_SESSION_SECRET"  # set for the worker processes only
 
@@ -92,7 +91,7 @@ def serve(
 ) -> None:
     """Start the web app and print its address."""
     from nextline.settings import Settings
-    from nextline.web.security import check_bind_address, is_loopback
+    from nextline.web.security import check_bind_address, is_loopback, sign_in_on
 
     settings = Settings()
     updates: dict[str, object] = {}
@@ -106,7 +105,7 @@ def serve(
         updates["port"] = port
     settings = settings.model_copy(update=updates)
     tls = tls_files(ssl_certfile, ssl_keyfile)
-    authentication = server_mode(settings)
+    authentication = sign_in_on(settings)
     check_bind_address(settings.host, authentication)  # before anything opens: exit 1
 
     import uvicorn
@@ -167,18 +166,6 @@ def serve(
         keeper.stop(keeping)
 
 
-def server_mode(settings: Settings) -> bool:
-    """Whether sign-in is on (an account exists); asked only for a non-loopback address,
-    so local mode never opens the store here."""
-    from nextline.web.security import is_loopback
-
-    if is_loopback(settings.host):
-        return False
-    from nextline.accounts.mode import accounts_exist
-
-    return accounts_exist(settings)
-
-
 def tls_files(certfile: Path | None, keyfile: Path | None) -> tuple[Path, Path] | None:
     """The certificate and key to serve HTTPS with, both or neither, each a readable file."""
     if certfile is None and keyfile is None:
@@ -199,12 +186,13 @@ def worker_app() -> FastAPI:
     """The app one `serve --workers N` process runs (uvicorn calls this in each)."""
     from nextline.settings import Settings
     from nextline.web import create_app
+    from nextline.web.security import sign_in_on
 
     settings = Settings()
     secret = os.environ.get(SECRET_VARIABLE)
     return create_app(
         settings,
-        authentication=server_mode(settings),
+        authentication=sign_in_on(settings),
         session_secret=bytes.fromhex(secret) if secret else None,
         warm_up=True,
     )

@@ -43,18 +43,32 @@ class Kept:
 
 def recently_changed(store: RecordStore, limit: int | None) -> list[str]:
     """Stored people's ids, the one whose latest version was stored last first (all of them
-    when `limit` is None). By the versions' row ids, which only grow: exact, where the
+    when `limit` is None)."""
+    return [person for person, _ in changed_after(store, 0, limit)]
+
+
+def changed_after(
+    store: RecordStore, after: int, limit: int | None = None
+) -> list[tuple[str, int]]:
+    """The people with a version stored after row id `after`, the one whose latest version
+    was stored last first, each with that version's row id (the keeper's next look starts
+    from the first one's). By the versions' row ids, which only grow: exact, where the
     people's `updated_at` holds whole seconds."""
     from sqlalchemy import func, select
 
     from nextline.store.tables import RecordVersion
 
     last = func.max(RecordVersion.id)
-    query = select(RecordVersion.person_id).group_by(RecordVersion.person_id).order_by(last.desc())
+    query = (
+        select(RecordVersion.person_id, last)
+        .where(RecordVersion.id > after)
+        .group_by(RecordVersion.person_id)
+        .order_by(last.desc())
+    )
     if limit is not None:
         query = query.limit(limit)
     with store.engine.connect() as connection:
-        return [str(row[0]) for row in connection.execute(query)]
+        return [(str(person), int(newest)) for person, newest in connection.execute(query)]
 
 
 def keep_views(app: FastAPI, person_ids: Iterable[str]) -> Kept:
@@ -138,4 +152,4 @@ def only_one(data_dir: Path) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-__all__ = ["Kept", "keep_views", "only_one", "recently_changed"]
+__all__ = ["Kept", "changed_after", "keep_views", "only_one", "recently_changed"]

@@ -58,25 +58,6 @@ def newest_version(store: RecordStore) -> int:
     return int(found or 0)
 
 
-def changed_since(store: RecordStore, after: int) -> tuple[list[str], int]:
-    """The people with a version stored after row id `after` (the one changed last first),
-    and the newest row id among them (`after` when none)."""
-    from sqlalchemy import func, select
-
-    from nextline.store.tables import RecordVersion
-
-    last = func.max(RecordVersion.id)
-    query = (
-        select(RecordVersion.person_id, last)
-        .where(RecordVersion.id > after)
-        .group_by(RecordVersion.person_id)
-        .order_by(last.desc())
-    )
-    with store.engine.connect() as connection:
-        rows = [(str(person), int(newest)) for person, newest in connection.execute(query)]
-    return [person for person, _ in rows], max((n for _, n in rows), default=after)
-
-
 def _while(alive: Callable[[], bool], people: Iterable[str]) -> Iterator[str]:
     for person in people:
         if not alive():
@@ -96,7 +77,7 @@ def keep_and_follow(
     """Keep the `at_start` people changed last (None: everyone), then, while `follow` and
     `alive()`, the people changed since, and everyone again when the date turns. Returns how
     many dashboards it computed (the ones it found kept already are read, not computed)."""
-    from nextline.web.keep_views import keep_views, recently_changed
+    from nextline.web.keep_views import changed_after, keep_views, recently_changed
 
     state = app.state.web
     store = state.store
@@ -104,7 +85,8 @@ def keep_and_follow(
     day = state.today()
     newest = newest_version(store)  # before the list: a save meanwhile is seen next round
     if at_start != 0:
-        computed += keep_views(app, _while(alive, recently_changed(store, at_start))).computed
+        everyone = recently_changed(store, at_start)
+        computed += keep_views(app, _while(alive, everyone)).computed
     while follow and alive():
         sleep(every)
         if not alive():
@@ -115,20 +97,22 @@ def keep_and_follow(
             everyone = recently_changed(store, at_start)
             computed += keep_views(app, _while(alive, everyone)).computed
             continue
-        changed, newest = changed_since(store, newest)
+        changed = changed_after(store, newest)
         if changed:
-            computed += keep_views(app, _while(alive, changed)).computed
+            newest = changed[0][1]  # the one stored last comes first
+            people = [person for person, _ in changed]
+            computed += keep_views(app, _while(alive, people)).computed
     return computed
 
 
 def run(settings: Settings, *, at_start: int | None, follow: bool, parent: int) -> int:
     """The keeper process's work: take the data folder's lock (or leave at once: another
     keeper has it), then keep and follow until the `parent` process is gone."""
-    from nextline.cli.web_cmds import server_mode
     from nextline.web import create_app
     from nextline.web.keep_views import only_one
+    from nextline.web.security import sign_in_on
 
-    app = create_app(settings, authentication=server_mode(settings))
+    app = create_app(settings, authentication=sign_in_on(settings))
     state = app.state.web
     if state.kept_views() is None:  # the data folder cannot hold the views' key
         return 0

@@ -25,8 +25,12 @@ import hmac
 import ipaddress
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 from nextline.errors import ConfigError
+
+if TYPE_CHECKING:
+    from nextline.settings import Settings
 
 CSRF_COOKIE = "nextline_csrf"
 CSRF_FIELD = "csrf_token"
@@ -78,6 +82,16 @@ def served_publicly(host: str) -> bool:
     """Whether the app listens beyond this machine: its cookies are then `Secure` and its
     answers carry HSTS (the connection must be TLS, through a proxy or uvicorn's own)."""
     return not is_loopback(host)
+
+
+def sign_in_on(settings: Settings) -> bool:
+    """Whether sign-in is on (an account exists); asked only for a non-loopback address,
+    so local mode never opens the store here (`nextline serve`, its workers, its keeper)."""
+    if is_loopback(settings.host):
+        return False
+    from nextline.accounts.mode import accounts_exist
+
+    return accounts_exist(settings)
 
 
 def check_bind_address(host: str, authentication: bool = False) -> None:
