@@ -19,6 +19,7 @@ note do not pay for them.
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from dataclasses import dataclass
@@ -30,6 +31,11 @@ from nextline.knowledge.symptom_schema import SymptomVocabularyFile
 # Reading stops here: a note is a few lines; a pasted document is read in its first part,
 # which keeps the tokenizer's time bounded whatever is pasted.
 MAX_NOTE_CHARS = 20_000
+# A long note is read in pieces of at least this many tokens (`_Reader._pieces`).
+PIECE_TOKENS = 200
+# A sentence that runs on past this many tokens without a full stop or a line break is cut
+# at its next punctuation mark (or, with none, at twice this many): `_run_on_cuts`.
+LONG_SENTENCE = 120
 
 _CONTRACTIONS = re.compile(
     r"\b(do|does|did|have|has|had|is|are|was|were|could|would|should|must)nt\b", re.IGNORECASE
@@ -46,6 +52,11 @@ _GROUP = "nextline_signs"
 _PEOPLE = frozenset({"FAMILY", "OTHER_MALE", "OTHER_FEMALE"})
 _TEMPERATURE = "temperature value"
 _NOT = "not:"
+_NEGATED = "NEGATED_EXISTENCE"
+# Words between a negation and a sign that may mean the sign is said apart from it, and the
+# words that make a list one negation is said of (`_said_of_another`).
+_LIST_BREAKS = frozenset({",", "and", "&", "+", "plus", "also"})
+_LIST_OR = frozenset({"or", "nor"})
 _INNER_NEGATION = frozenset(
     {"no", "not", "n't", "never", "nor", "without", "fine", "ok", "okay", "normal", "good"}
 )
@@ -92,6 +103,27 @@ _WHY = {
 }
 
 
+def _said_of_another(modifier: Any, span: Any) -> bool:
+    """Whether a negation reaches a sign only over a comma or an "and": "not eating, vomiting
+    blood" and "no fever and vomiting blood" say the vomiting is there, as people write.
+    Such a sign is kept as possible (asked about), never dropped: a safety net asks rather
+    than stays silent. A list joined by "or" or "nor" is one negation said of each sign
+    ("no fever, chills or cough", "denies fever or rigors"), as ConText reads it."""
+    doc = span.doc
+    start, end = modifier.modifier_span
+    if end <= span.start:
+        between = doc[end : span.start]
+    elif span.end <= start:
+        between = doc[span.end : start]
+    else:
+        return False
+    if not any(token.lower_ in _LIST_BREAKS for token in between):
+        return False
+    sentence = doc[start].sent
+    first = min(start, span.start)
+    return not any(token.lower_ in _LIST_OR for token in doc[first : sentence.end])
+
+
 def _negated_inside(span: Any) -> bool:
     """Whether a negation word inside a matched word pair turns it around: "legs don't feel
     numb" (the negation within three words before the pair's last word), not "legs feel like
@@ -100,10 +132,22 @@ def _negated_inside(span: Any) -> bool:
     return any(t.lower_ in _INNER_NEGATION for t in inner[-3:])
 
 
+# A run of this many characters without a space is no word a person writes (a pasted link,
+# a line of brackets); the tokenizer strips its leading and trailing marks one at a time,
+# each time searching the rest again, so such a run costs the square of its length
+# (20,000 "(" took 40 s). A space is put after each mark inside it instead.
+_LONG_RUN = re.compile(r"\S{100,}")
+_MARK = re.compile(r"([^\w\s])")
+
+
+def _spaced(run: re.Match[str]) -> str:
+    return _MARK.sub(r"\1 ", run.group(0))
+
+
 def tidy(text: str) -> str:
     """The note with apostrophes unified and contractions spelt the way the tokenizer splits
     them ("dont" → "don't", "cannot" → "can not")."""
-    text = text[:MAX_NOTE_CHARS].translate(_APOSTROPHES)
+    text = _LONG_RUN.sub(_spaced, text[:MAX_NOTE_CHARS].translate(_APOSTROPHES))
     text = _CONTRACTIONS.sub(lambda m: m.group(1) + "n't", text)
     text = _CANNOT.sub("can not", text)
     return _WONT.sub("won't", text)
@@ -196,6 +240,28 @@ class _Reader:
         )
         self.suppress = frozenset(vocab.suppress)
         self.implies = {c.id: tuple(c.implies) for c in vocab.concepts if c.implies}
+        # each ConText trigger as the words it matches (`may_cut_after`)
+        self._triggers: list[list[dict[str, Any]]] = [
+            r.pattern or [{"LOWER": t.lower_} for t in self.nlp.make_doc(r.literal)]
+            for r in vocab.context
+        ]
+        self._cut_after: dict[str, bool] = {}
+        self.cuts_allowed = True  # False reads every text whole (the tests compare the two)
+
+    def may_cut_after(self, text: str) -> bool:
+        """Whether a text may be cut into pieces after a token `text`: no ConText trigger
+        matches that token followed by more words, so none can run over the cut. Cautious:
+        a pattern token is taken to match unless it says otherwise (`_may_match`)."""
+        known = self._cut_after.get(text)
+        if known is None:
+            known = not any(
+                _may_match(token, text)
+                for tokens in self._triggers
+                for token in tokens[: None if _repeats(tokens[-1]) else -1]
+            )
+            if len(self._cut_after) < 10_000:
+                self._cut_after[text] = known
+        return known
 
     def _stem_word(self, word: str) -> str:
         return self.stems(word)
@@ -210,34 +276,177 @@ class _Reader:
         return pattern
 
     def read(self, text: str, sex: str | None) -> tuple[list[Finding], list[Dismissed], Any]:
-        doc = self.nlp.make_doc(text)
-        for token in doc:
-            token.lemma_ = self.stems(token.text)
-        for _, component in self.nlp.pipeline:
-            doc = component(doc)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            doc = self.matcher(doc)
-            _add_temperatures(doc)
-            doc = self.context(doc)
+        """The signs the text affirms, those it mentions without affirming, and its
+        temperatures (each with whether it counts). A long text is read in pieces of whole
+        sentences (`_pieces`): the same reading, in time that grows with the text's length."""
         suppress: set[str] = set(self.suppress)
         if sex == "female":
             suppress.add("OTHER_MALE")  # "my husband has a cough": not her
         elif sex == "male":
             suppress.add("OTHER_FEMALE")
+        found: dict[str, Finding] = {}
+        dismissed: list[Dismissed] = []
+        temperatures: list[tuple[Any, bool]] = []
+        doc = self._signs(self._sentences(text))
+        pieces = self._pieces(doc) if len(doc) > PIECE_TOKENS and self.cuts_allowed else None
+        if pieces is None:
+            self._read_doc(doc, suppress, found, dismissed, temperatures)
+        else:
+            for piece in pieces:
+                self._read_doc(self._signs(piece), suppress, found, dismissed, temperatures)
+        return list(found.values()), dismissed, temperatures
+
+    def _tokens(self, text: str) -> Any:
+        """The text's tokens, each with its lemma-like form."""
+        doc = self.nlp.make_doc(text)
+        for token in doc:
+            token.lemma_ = self.stems(token.text)
+        return doc
+
+    def _sentences(self, text: str) -> Any:
+        """The text's tokens split into sentences: at full stops (the sentencizer), at line
+        breaks, and in a sentence that runs on past `LONG_SENTENCE` tokens, at its next
+        punctuation mark (`_run_on_cuts`)."""
+        doc = self._tokens(text)
+        for _, component in self.nlp.pipeline:
+            doc = component(doc)
+        # A line break ends a sentence: in a list of signs, one to a line, "No fever" must not
+        # reach the next line's "I had a fit" (the sentencizer splits at full stops only).
+        for token in doc[:-1]:
+            if token.is_space and "\n" in token.text:
+                doc[token.i + 1].is_sent_start = True
+        for start in self._run_on_cuts(doc):
+            doc[start].is_sent_start = True
+        return doc
+
+    def _run_on_cuts(self, doc: Any) -> list[int]:
+        """Where a sentence that runs on is cut: past `LONG_SENTENCE` tokens, after its next
+        punctuation mark that no trigger runs over (`may_cut_after`), or past twice that
+        many tokens with none, after the next token no trigger runs over.
+
+        Why: ConText's time grows with the square of the triggers it is given (20,000
+        characters of "no fever, no pain, " took 6 s), and no trigger reaches that far: the
+        longest reach in the vocabulary is 30 words (`max_scope`), and a note that runs on
+        for a hundred words without a full stop or a line break has moved on to other
+        things. A run-on sentence that long is a pasted document."""
+        cuts = []
+        length = 0
+        for token in doc[:-1]:
+            length = 1 if token.is_sent_start else length + 1
+            if (
+                length > LONG_SENTENCE
+                and (token.is_punct or length >= 2 * LONG_SENTENCE)
+                and self.may_cut_after(token.text)
+            ):
+                cuts.append(token.i + 1)
+                length = 0
+        return cuts
+
+    def _signs(self, doc: Any) -> Any:
+        """The doc with the signs and temperatures it names in its span group."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            doc = self.matcher(doc)
+        _add_temperatures(doc)
+        return doc
+
+    def _pieces(self, doc: Any) -> list[Any] | None:
+        """The doc (its signs found) as pieces of whole sentences, each to be read alone, or
+        None to read it whole.
+
+        Why: medspaCy's ConText weighs every sign against every trigger word of the whole
+        text, and every trigger against every other, so a pasted page took seconds (a 20,000
+        character note of short sentences, 11 s). A trigger only ever reaches within its own
+        sentence, so reading a run of sentences alone gives the same reading, provided no
+        match is cut in two. A cut is made only:
+        - at the start of a sentence, once a piece holds `PIECE_TOKENS` tokens, after a
+          space, a line break or a mark that leaves numbers whole (`_apart`);
+        - where no sign and no temperature runs across it (found on the whole text first);
+        - where no ConText trigger can run across it (`may_cut_after`);
+        - where the temperature check beside the words (which reads back to the last full
+          stop or line break, and on to the next) would read other words once cut: unless
+          the cut follows a full stop or a line break, no temperature is in those words;
+        - where each piece's tokens are the whole text's, checked here; if not, the text is
+          read whole. Each piece keeps the whole text's sentences."""
+        blocked: set[int] = set()  # a cut before one of these token indices splits a match
+        temperatures: list[tuple[int, int]] = []
+        for span in doc.spans[_GROUP]:
+            blocked.update(range(span.start + 1, span.end))
+            if span.label_ == _TEMPERATURE:
+                temperatures.append((span.start_char, span.end_char))
+        text = doc.text
+        cuts: list[int] = []
+        last_cut = 0
+        for token in doc[1:]:
+            start = token.i
+            if not token.is_sent_start or start - last_cut < PIECE_TOKENS or start in blocked:
+                continue
+            before = doc[start - 1]
+            breaks = before.is_space and "\n" in before.text
+            if not self.may_cut_after(before.text) or not (
+                before.whitespace_ or breaks or _apart(text[token.idx - 1], text[token.idx])
+            ):
+                continue
+            ends = before.text == "." or breaks
+            if not ends and temperatures:
+                at = token.idx
+                region = (
+                    max(text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1,
+                    min(
+                        [i for i in (text.find(".", at), text.find("\n", at)) if i >= 0]
+                        or [len(text)]
+                    ),
+                )
+                if any(a < region[1] and region[0] < b for a, b in temperatures):
+                    continue
+            cuts.append(start)
+            last_cut = start
+        if not cuts:
+            return None
+        pieces = []
+        bounds = [0, *cuts, len(doc)]
+        for first, after in itertools.pairwise(bounds):
+            begin = doc[first].idx
+            end = doc[after].idx if after < len(doc) else len(text)
+            piece = self._tokens(text[begin:end])
+            if [t.text for t in piece] != [t.text for t in doc[first:after]]:
+                return None
+            for mine, theirs in zip(piece, doc[first:after], strict=True):
+                mine.is_sent_start = theirs.is_sent_start
+            pieces.append(piece)
+        return pieces
+
+    def _read_doc(
+        self,
+        doc: Any,
+        suppress: set[str],
+        found: dict[str, Finding],
+        dismissed: list[Dismissed],
+        temperatures: list[tuple[Any, bool]],
+    ) -> None:
+        """Read one doc (a whole text or a piece of it, its signs found) into the findings
+        so far."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            doc = self.context(doc)
         spans = list(doc.spans[_GROUP])
         refused = [
             (s.start, s.end, s.label_[len(_NOT) :]) for s in spans if s.label_.startswith(_NOT)
         ]
-        found: dict[str, Finding] = {}
-        dismissed: list[Dismissed] = []
-        temperatures: list[tuple[Any, bool]] = []
         for ent in spans:
             if ent.label_.startswith(_NOT):
                 continue
             if any(a <= ent.start and ent.end <= b and c == ent.label_ for a, b, c in refused):
                 continue  # inside a longer wording that does not mean the sign
-            categories = {m.category for m in ent._.modifiers}
+            categories = set()
+            unsure = False  # a negation reaching over a comma or "and" (`_said_of_another`)
+            for modifier in ent._.modifiers:
+                if modifier.category == _NEGATED and _said_of_another(modifier, ent):
+                    unsure = True
+                else:
+                    categories.add(modifier.category)
+            if unsure and _NEGATED not in categories:
+                categories.add("POSSIBLE_EXISTENCE")
             rule = ent._.target_rule
             paired = rule is not None and rule.literal.endswith(_PAIR)
             if paired and _negated_inside(ent):
@@ -254,7 +463,37 @@ class _Reader:
                 held = found.get(concept)
                 if held is None or (held.possible and not possible):
                     found[concept] = Finding(concept, ent.text, possible)
-        return list(found.values()), dismissed, temperatures
+
+
+def _apart(left: str, right: str) -> bool:
+    """Whether two touching characters may be cut apart without changing a temperature the
+    text gives (a number, its decimals and its unit stay whole)."""
+    return not (left.isdigit() or left == "." or right.isdigit() or right == ".")
+
+
+def _repeats(token: dict[str, Any]) -> bool:
+    """Whether a pattern token may match more than one token in a row."""
+    op = str(token.get("OP", ""))
+    return op not in ("", "!", "?") and op not in ("{0,1}", "{1}", "{1,1}")
+
+
+def _may_match(token: dict[str, Any], text: str) -> bool:
+    """Whether one spaCy token pattern could match the token `text`; cautious: True unless
+    a word, a list of words, a regex or the kind of token rules it out."""
+    if token.get("IS_ALPHA") is True and not text.isalpha():
+        return False
+    if token.get("IS_DIGIT") is True and not text.isdigit():
+        return False
+    for key, probe in (("ORTH", text), ("TEXT", text), ("LOWER", text.lower())):
+        wanted = token.get(key)
+        if isinstance(wanted, str) and wanted != probe:
+            return False
+        if isinstance(wanted, dict):
+            if "IN" in wanted and probe not in wanted["IN"]:
+                return False
+            if "REGEX" in wanted and not re.search(wanted["REGEX"], probe):
+                return False
+    return True
 
 
 def _reader(vocab: SymptomVocabularyFile) -> _Reader:
