@@ -49,7 +49,7 @@ def _reading(reader: Any, text: str, sex: str | None) -> tuple[Any, ...]:
     )
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(20))
 def test_a_long_note_read_in_pieces_reads_as_it_does_whole(
     kb: Knowledge, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -163,3 +163,19 @@ def test_a_temperature_across_a_sentence_end_is_never_cut_in_two(
         whole = _reading(reader, text, "female")
     assert in_pieces == whole
     assert whole[2] == (("Temp. 38.4", True),)
+
+
+@pytest.mark.parametrize(
+    ("text", "celsius"),
+    [
+        ("So hot in the room! Temp 38.5 and shivery", 38.5),  # the room is another sentence
+        ("the room was 38 degrees today", None),
+        ("bath water 39c, lovely", None),
+        ("temp 38.2\nsat in the sun all day", 38.2),  # the sun is on the next line
+    ],
+)
+def test_the_words_around_a_temperature_are_read_in_its_own_sentence(
+    kb: Knowledge, text: str, celsius: float | None
+) -> None:
+    assert kb.assess is not None
+    assert read_note(text, kb.assess.vocabulary, "female").temperature_c == celsius

@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -363,17 +364,13 @@ class _Reader:
           space, a line break or a mark that leaves numbers whole (`_apart`);
         - where no sign and no temperature runs across it (found on the whole text first);
         - where no ConText trigger can run across it (`may_cut_after`);
-        - where the temperature check beside the words (which reads back to the last full
-          stop or line break, and on to the next) would read other words once cut: unless
-          the cut follows a full stop or a line break, no temperature is in those words;
+        - (the words around a temperature that make it the weather or a bath are read in its
+          own sentence, which a cut never splits);
         - where each piece's tokens are the whole text's, checked here; if not, the text is
           read whole. Each piece keeps the whole text's sentences."""
         blocked: set[int] = set()  # a cut before one of these token indices splits a match
-        temperatures: list[tuple[int, int]] = []
         for span in doc.spans[_GROUP]:
             blocked.update(range(span.start + 1, span.end))
-            if span.label_ == _TEMPERATURE:
-                temperatures.append((span.start_char, span.end_char))
         text = doc.text
         cuts: list[int] = []
         last_cut = 0
@@ -387,18 +384,6 @@ class _Reader:
                 before.whitespace_ or breaks or _apart(text[token.idx - 1], text[token.idx])
             ):
                 continue
-            ends = before.text == "." or breaks
-            if not ends and temperatures:
-                at = token.idx
-                region = (
-                    max(text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1,
-                    min(
-                        [i for i in (text.find(".", at), text.find("\n", at)) if i >= 0]
-                        or [len(text)]
-                    ),
-                )
-                if any(a < region[1] and region[0] < b for a, b in temperatures):
-                    continue
             cuts.append(start)
             last_cut = start
         if not cuts:
@@ -536,12 +521,16 @@ _AMBIENT = re.compile(
 )
 
 
-def _temperature_matches(text: str) -> list[tuple[int, int, float]]:
+def _temperature_matches(
+    text: str, sentence: Callable[[int, int], tuple[int, int]] | None = None
+) -> list[tuple[int, int, float]]:
     """(start, end, °C) of every body temperature the text gives (°F converted:
     (F − 32) × 5/9). A bare number counts only beside a word for temperature or a unit; a
-    sentence about the weather, a room or a bath gives none."""
+    sentence about the weather, a room or a bath gives none. `sentence` gives the sentence
+    around a match (its first and last character) where the text has been split into
+    sentences; else a sentence runs from one full stop or line break to the next."""
     out = []
-    for match in _TEMP.finditer(text[:MAX_NOTE_CHARS]):
+    for match in _TEMP.finditer(text if sentence else text[:MAX_NOTE_CHARS]):
         number = float(match.group(1).replace(",", "."))
         unit = (match.group(2) or "").lower().replace(" ", "")
         worded = _TEMP_WORD.match(match.group(0)) is not None
@@ -553,9 +542,15 @@ def _temperature_matches(text: str) -> list[tuple[int, int, float]]:
             celsius = number
         if not 34.0 <= celsius <= 43.5:  # not a body temperature: some other number
             continue
-        start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-        stops = [i for i in (text.find(".", match.end()), text.find("\n", match.end())) if i >= 0]
-        if _AMBIENT.search(text[start : min(stops) if stops else len(text)]):
+        if sentence is not None:
+            start, stop = sentence(match.start(), match.end())
+        else:
+            start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+            stops = [
+                i for i in (text.find(".", match.end()), text.find("\n", match.end())) if i >= 0
+            ]
+            stop = min(stops) if stops else len(text)
+        if _AMBIENT.search(text[start:stop]):
             continue
         out.append((match.start(), match.end(), round(celsius, 1)))
     return out
@@ -575,7 +570,12 @@ def _add_temperatures(doc: Any) -> None:
     """Each temperature in the text as a target span, so ConText judges it like any sign
     ("ring if temp goes above 38" is advice; "my husband had 38.5" is someone else)."""
     group = doc.spans[_GROUP]
-    for start, end, _ in _temperature_matches(doc.text):
+
+    def sentence(start: int, end: int) -> tuple[int, int]:
+        words = doc.char_span(start, end, alignment_mode="expand")
+        return doc[words.start].sent.start_char, doc[words.end - 1].sent.end_char
+
+    for start, end, _ in _temperature_matches(doc.text, sentence):
         span = doc.char_span(start, end, label=_TEMPERATURE, alignment_mode="expand")
         if span is not None:
             group.append(span)
