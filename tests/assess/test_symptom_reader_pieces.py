@@ -151,7 +151,7 @@ def test_a_run_on_sentence_is_cut_where_no_trigger_runs_over(kb: Knowledge) -> N
 def test_a_temperature_across_a_sentence_end_is_never_cut_in_two(
     kb: Knowledge, shift: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """"Temp. 38.4": the number starts a sentence, and a cut there would leave a bare number
+    """ "Temp. 38.4": the number starts a sentence, and a cut there would leave a bare number
     that counts as no temperature. Shifting the note a token at a time puts the first cut
     that could be made right at it."""
     assert kb.assess is not None

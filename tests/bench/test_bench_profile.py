@@ -106,3 +106,15 @@ def test_bench_options_with_own_dates_gives_each_person_dates_of_their_own(
     out = capsys.readouterr().out
     assert re.search(r"records per second of CPU time .*\| aim ≥ 10,000/s on one core: ", out)
     assert "stored before the speed-up" not in out  # other people: nothing to compare with
+
+
+def test_bench_note_reader_prints_each_shape_beside_its_aim_and_finds_the_last_sign(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bench = _bench("bench_note_reader")
+    bench.main(["--chars", "1500", "--repeats", "1"])
+    out = capsys.readouterr().out
+    for shape in bench.SHAPES:
+        line = next(line for line in out.splitlines() if line.strip().startswith(shape))
+        assert re.search(r"\d+\.\d\d s \| aim < 1 s at 20,000 characters: (met|not yet)", line)
+        assert "'seizure'" in line  # the sign at the end of every note is found

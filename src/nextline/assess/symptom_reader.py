@@ -33,7 +33,7 @@ from nextline.knowledge.symptom_schema import SymptomVocabularyFile
 # which keeps the tokenizer's time bounded whatever is pasted.
 MAX_NOTE_CHARS = 20_000
 # A long note is read in pieces of at least this many tokens (`_Reader._pieces`).
-PIECE_TOKENS = 200
+PIECE_TOKENS = 60
 # A sentence that runs on past this many tokens without a full stop or a line break is cut
 # at its next punctuation mark (or, with none, at twice this many): `_run_on_cuts`.
 LONG_SENTENCE = 120
