@@ -125,6 +125,17 @@ def _said_of_another(modifier: Any, span: Any) -> bool:
     return not any(token.lower_ in _LIST_OR for token in doc[first : sentence.end])
 
 
+def _the_person_word(matcher: Any, doc: Any, i: int, matches: list[Any]) -> None:
+    """A person-trigger ("my husband had", "neighbour can") whose later word begins a sign
+    keeps only its first word. The word after the person is there to tell "husband had" from
+    "husband says", and may be the first word of the sign ("had a fit", "can't walk",
+    "fainted"); ConText drops a trigger that overlaps a sign, so "my husband had a fit"
+    counted as the writer's fit. The person word alone overlaps no sign and reaches it."""
+    key, start, end = matches[i][:3]
+    if end - start > 1 and any(start < span.start < end for span in doc.spans.get(_GROUP, ())):
+        matches[i] = (key, start, start + 1, *matches[i][3:])
+
+
 def _negated_inside(span: Any) -> bool:
     """Whether a negation word inside a matched word pair turns it around: "legs don't feel
     numb" (the negation within three words before the pair's last word), not "legs feel like
@@ -161,7 +172,12 @@ class _Stems:
         from nltk.stem.snowball import EnglishStemmer
 
         self._stemmer = EnglishStemmer()
-        self._irregular = {k.lower(): v.lower() for k, v in irregular.items()}
+        # Each irregular form leads to the stem of its word, the form that word takes when
+        # typed: "tummy" → "belly" → "belli", where "belly" itself goes ("tummy ache" meets
+        # "belly ache"; "tingling" meets "tingles").
+        self._irregular = {
+            k.lower(): str(self._stemmer.stem(v.lower())) for k, v in irregular.items()
+        }
 
         self._known: dict[str, str] = {}
 
@@ -235,6 +251,7 @@ class _Reader:
                     max_scope=1 if r.category == "TERMINATE" else r.max_scope,
                     terminated_by={"TERMINATE", *r.terminated_by}
                     | (set() if r.category in _PEOPLE else {"CLAUSE"}),
+                    on_match=_the_person_word if r.category in _PEOPLE else None,
                 )
                 for r in vocab.context
             ]
@@ -493,6 +510,13 @@ _TEMP = re.compile(
     re.IGNORECASE,
 )
 _TEMP_WORD = re.compile(r"temp(?:erature)?|fever|febrile|thermometer", re.IGNORECASE)
+# A number read off a thermometer named after it ("38.1 on the ear thermometer", "38.6 by
+# the forehead thermometer"): the words are part of the temperature's span.
+_THERMOMETER_AFTER = re.compile(
+    r"\s*(?:on|by|with|from|according\s+to)\s+(?:the\s+|my\s+|her\s+|his\s+|a\s+)?"
+    r"(?:[a-z]+\s+)?(?:thermometer|temp\b)",
+    re.IGNORECASE,
+)
 _COUNT_WORDS = (
     r"(?:stools?|bowel movements?|bms?|bo|poos?|motions?|times|episodes?|bouts?"
     r"|trips to the (?:loo|toilet))"
@@ -534,6 +558,10 @@ def _temperature_matches(
         number = float(match.group(1).replace(",", "."))
         unit = (match.group(2) or "").lower().replace(" ", "")
         worded = _TEMP_WORD.match(match.group(0)) is not None
+        end = match.end()
+        after = None if unit or worded else _THERMOMETER_AFTER.match(text, end)
+        if after is not None:
+            worded, end = True, after.end()
         if not unit and not worded:
             continue
         if unit.endswith("f") or (not unit.endswith("c") and 93 <= number <= 110):
@@ -543,16 +571,14 @@ def _temperature_matches(
         if not 34.0 <= celsius <= 43.5:  # not a body temperature: some other number
             continue
         if sentence is not None:
-            start, stop = sentence(match.start(), match.end())
+            start, stop = sentence(match.start(), end)
         else:
             start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-            stops = [
-                i for i in (text.find(".", match.end()), text.find("\n", match.end())) if i >= 0
-            ]
+            stops = [i for i in (text.find(".", end), text.find("\n", end)) if i >= 0]
             stop = min(stops) if stops else len(text)
         if _AMBIENT.search(text[start:stop]):
             continue
-        out.append((match.start(), match.end(), round(celsius, 1)))
+        out.append((match.start(), end, round(celsius, 1)))
     return out
 
 
