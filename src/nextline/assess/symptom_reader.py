@@ -202,15 +202,20 @@ class _Reader:
         import spacy
         from medspacy.context import ConText, ConTextRule
         from medspacy.ner import TargetMatcher, TargetRule
+        from spacy.matcher import Matcher
 
         self.vocab = vocab
         self.stems = _Stems(vocab.irregular)
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
         rules = []
+        # The written wordings alone, to tell a wording from a word pair over the same words:
+        # the target matcher keeps one rule for both (`_a_wording_says`).
+        self.wordings = Matcher(self.nlp.vocab)
         for concept in vocab.concepts:
             for phrase in concept.phrases:
                 rules.append(TargetRule(phrase, concept.id, pattern=self._phrase_pattern(phrase)))
+                self.wordings.add(concept.id, [self._phrase_pattern(phrase)])
             for phrase in concept.not_phrases:
                 pattern = self._phrase_pattern(phrase)
                 rules.append(TargetRule(phrase, _NOT + concept.id, pattern=pattern))
@@ -451,7 +456,7 @@ class _Reader:
                 categories.add("POSSIBLE_EXISTENCE")
             rule = ent._.target_rule
             paired = rule is not None and rule.literal.endswith(_PAIR)
-            if paired and _negated_inside(ent):
+            if paired and _negated_inside(ent) and not self._a_wording_says(ent):
                 categories.add("NEGATED_EXISTENCE")
             stopped = sorted(categories & suppress)
             if ent.label_ == _TEMPERATURE:
@@ -465,6 +470,15 @@ class _Reader:
                 held = found.get(concept)
                 if held is None or (held.possible and not possible):
                     found[concept] = Finding(concept, ent.text, possible)
+
+    def _a_wording_says(self, span: Any) -> bool:
+        """Whether a written wording of the span's sign covers exactly its words: then a
+        negation inside is part of the wording ("breathless, can't even talk"), not a "not"
+        that turns a word pair around ("legs don't feel numb")."""
+        return any(
+            (self.nlp.vocab.strings[key], start, end) == (span.label_, span.start, span.end)
+            for key, start, end in self.wordings(span.doc)
+        )
 
 
 def _apart(left: str, right: str) -> bool:
