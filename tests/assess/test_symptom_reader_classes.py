@@ -69,6 +69,23 @@ def test_a_temperature_named_by_the_thermometer_after_it(text: str, celsius: flo
     assert (found[0] if found else None) == celsius
 
 
+@pytest.mark.parametrize(
+    ("text", "celsius"),
+    [
+        ("my temp is 37.9 then 38.2", 38.2),
+        ("temp 38.1, 38.4 now", 38.4),
+        ("temp 37.5 at 6am then 38.3 at 9", 38.3),
+        ("temp 37.5, 40 minutes later it was 37.6", 37.5),
+        ("temp 37.1, 39 mg of something", 37.1),
+        ("temp 36.8. 39 is my age", 36.8),
+    ],
+)
+def test_readings_in_a_row_are_all_temperatures(text: str, celsius: float) -> None:
+    found = read_temperature(text)
+    assert found is not None
+    assert found[0] == celsius
+
+
 def test_a_thermometer_reading_about_someone_else_does_not_count(kb: Knowledge) -> None:
     assert kb.assess is not None
     vocab = kb.assess.vocabulary

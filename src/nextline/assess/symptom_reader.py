@@ -524,6 +524,18 @@ _TEMP = re.compile(
     re.IGNORECASE,
 )
 _TEMP_WORD = re.compile(r"temp(?:erature)?|fever|febrile|thermometer", re.IGNORECASE)
+# The words between two readings in a row ("temp 37.9 then 38.2", "38.1, 38.4 now"): the
+# second is a temperature too, read with the first.
+_THEN = re.compile(
+    r"[\s,;/>→-]*(?:(?:then|and|now|to|up|rising|went|going|later|an hour later|is|was|it's"
+    r"|at\s+\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)?)[\s,;/>→-]+){0,4}",
+    re.IGNORECASE,
+)
+# A number that counts something else ("temp 37.5, 40 minutes later") is no reading.
+_COUNTS_ELSE = re.compile(
+    r"\s*(?:min|hour|hr|sec|day|week|month|year|mg|mcg|kg|g\b|ml|%|people|times|x\b|tablet|pill)",
+    re.IGNORECASE,
+)
 # A number read off a thermometer named after it ("38.1 on the ear thermometer", "38.6 by
 # the forehead thermometer"): the words are part of the temperature's span.
 _THERMOMETER_AFTER = re.compile(
@@ -567,7 +579,7 @@ def _temperature_matches(
     sentence about the weather, a room or a bath gives none. `sentence` gives the sentence
     around a match (its first and last character) where the text has been split into
     sentences; else a sentence runs from one full stop or line break to the next."""
-    out = []
+    out: list[tuple[int, int, float]] = []
     for match in _TEMP.finditer(text if sentence else text[:MAX_NOTE_CHARS]):
         number = float(match.group(1).replace(",", "."))
         unit = (match.group(2) or "").lower().replace(" ", "")
@@ -576,6 +588,15 @@ def _temperature_matches(
         after = None if unit or worded else _THERMOMETER_AFTER.match(text, end)
         if after is not None:
             worded, end = True, after.end()
+        begin = match.start()
+        if (
+            not unit
+            and not worded
+            and out
+            and _THEN.fullmatch(text, out[-1][1], begin)
+            and not _COUNTS_ELSE.match(text, match.end(1))
+        ):
+            worded, begin = True, out[-1][0]  # read with the reading before it
         if not unit and not worded:
             continue
         if unit.endswith("f") or (not unit.endswith("c") and 93 <= number <= 110):
@@ -585,14 +606,14 @@ def _temperature_matches(
         if not 34.0 <= celsius <= 43.5:  # not a body temperature: some other number
             continue
         if sentence is not None:
-            start, stop = sentence(match.start(), end)
+            start, stop = sentence(begin, end)
         else:
             start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
             stops = [i for i in (text.find(".", end), text.find("\n", end)) if i >= 0]
             stop = min(stops) if stops else len(text)
         if _AMBIENT.search(text[start:stop]):
             continue
-        out.append((match.start(), end, round(celsius, 1)))
+        out.append((begin, end, round(celsius, 1)))
     return out
 
 
