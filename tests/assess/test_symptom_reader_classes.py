@@ -124,3 +124,33 @@ def test_what_a_sign_can_mean_in_general_is_not_the_sign(
     assert kb.assess is not None
     reading = read_note(text, kb.assess.vocabulary, "female")
     assert bool(reading.findings) is found, reading.findings
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "found"),
+    [
+        ("she had a fit that went away after 2 minutes", "seizure", True),
+        ("the fit has stopped but she's very sleepy", "seizure", True),
+        ("her face drooped but it's gone now", "speech_or_face_change", True),
+        ("the fever has gone", "fever_or_chills", False),
+        ("headache has settled", "severe_headache", False),
+    ],
+)
+def test_a_fit_or_a_face_change_that_has_stopped_still_happened(
+    kb: Knowledge, text: str, concept: str, found: bool
+) -> None:
+    assert kb.assess is not None
+    reading = read_note(text, kb.assess.vocabulary, "female")
+    assert (reading.has(concept) is not None) is found
+
+
+def test_a_rule_that_names_an_unknown_sign_in_not_for_is_refused(kb: Knowledge) -> None:
+    from pydantic import ValidationError
+
+    from nextline.knowledge.symptom_schema import SymptomVocabularyFile
+
+    assert kb.assess is not None
+    data = kb.assess.vocabulary.model_dump()
+    data["context"][0]["not_for"] = ["seizure", "a_fit_of_giggles"]
+    with pytest.raises(ValidationError, match=r"not_for names no sign.*a_fit_of_giggles"):
+        SymptomVocabularyFile.model_validate(data)

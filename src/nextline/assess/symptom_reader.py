@@ -257,6 +257,7 @@ class _Reader:
                     terminated_by={"TERMINATE", *r.terminated_by}
                     | (set() if r.category in _PEOPLE else {"CLAUSE"}),
                     on_match=_the_person_word if r.category in _PEOPLE else None,
+                    excluded_types=set(r.not_for) or None,
                 )
                 for r in vocab.context
             ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from nextline.knowledge.schema import Slug, SourceRef, Strict
 
@@ -70,6 +70,10 @@ class ContextRuleData(Strict):
     terminated_by: list[ContextCategory] = Field(
         default=[], description="categories besides TERMINATE that end this rule's reach"
     )
+    not_for: list[Slug] = Field(
+        default=[],
+        description="signs this rule leaves as they are: a fit that 'has stopped' still happened",
+    )
 
 
 class SymptomVocabularyFile(Strict):
@@ -85,3 +89,14 @@ class SymptomVocabularyFile(Strict):
     context: list[ContextRuleData] = Field(min_length=1)
     context_sources: Annotated[list[SourceRef], Field(min_length=1)]
     concepts: list[Concept] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _not_for_names_signs(self) -> SymptomVocabularyFile:
+        known = {c.id for c in self.concepts}
+        for rule in self.context:
+            unknown = sorted(set(rule.not_for) - known)
+            if unknown:
+                raise ValueError(
+                    f"context rule {rule.literal!r}: not_for names no sign in concepts: {unknown}"
+                )
+        return self
