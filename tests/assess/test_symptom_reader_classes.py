@@ -116,6 +116,10 @@ def test_a_negation_inside_a_written_wording_is_the_wording(
         ("confusion can be a sign of high calcium", False),
         ("face drooping is a sign of a stroke", False),
         ("mum is very confused, which can be a sign of high calcium", True),
+        ("mum had a fit, could mean the cancer has spread", True),
+        ("she's confused, may mean her calcium is high", True),
+        ("face drooping is listed in the leaflet", False),
+        ("mum had a fit, the website says call 999", True),
     ],
 )
 def test_what_a_sign_can_mean_in_general_is_not_the_sign(

@@ -136,6 +136,15 @@ def _the_person_word(matcher: Any, doc: Any, i: int, matches: list[Any]) -> None
         matches[i] = (key, start, start + 1, *matches[i][3:])
 
 
+def _within_its_clause(target: Any, modifier: Any, _between: Any) -> bool:
+    """Whether a worry or a general statement reaching back ("confusion can be a sign of
+    high calcium", "face drooping is listed in the leaflet") reaches the sign without
+    crossing a comma: "mum had a fit, could mean the cancer has spread" tells of her fit."""
+    if target.end > modifier.start:
+        return True  # the sign comes after: the reach forward is not changed
+    return not any(token.text == "," for token in target.doc[target.end : modifier.start])
+
+
 def _negated_inside(span: Any) -> bool:
     """Whether a negation word inside a matched word pair turns it around: "legs don't feel
     numb" (the negation within three words before the pair's last word), not "legs feel like
@@ -258,6 +267,9 @@ class _Reader:
                     | (set() if r.category in _PEOPLE else {"CLAUSE"}),
                     on_match=_the_person_word if r.category in _PEOPLE else None,
                     excluded_types=set(r.not_for) or None,
+                    on_modifies=_within_its_clause
+                    if r.category == "HYPOTHETICAL" and r.direction != "FORWARD"
+                    else None,
                 )
                 for r in vocab.context
             ]
