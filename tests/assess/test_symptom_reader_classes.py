@@ -158,3 +158,26 @@ def test_a_rule_that_names_an_unknown_sign_in_not_for_is_refused(kb: Knowledge) 
     data["context"][0]["not_for"] = ["seizure", "a_fit_of_giggles"]
     with pytest.raises(ValidationError, match=r"not_for names no sign.*a_fit_of_giggles"):
         SymptomVocabularyFile.model_validate(data)
+
+
+def test_every_wording_stays_whole_when_tidied(kb: Knowledge) -> None:
+    """A wording is tidied as a note is: a run of 100 characters without a space would be
+    cut at its marks, and "a|b|c" alternatives would no longer be read as one word."""
+    assert kb.assess is not None
+    too_long = [
+        phrase
+        for concept in kb.assess.vocabulary.concepts
+        for phrase in (*concept.phrases, *concept.not_phrases)
+        if any(len(word) >= 100 for word in phrase.split())
+    ]
+    assert too_long == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the oxycodone isn't touching it", "tramadol not helping", "fentanyl isn't working"],
+)
+def test_one_wording_names_several_medicines(kb: Knowledge, text: str) -> None:
+    assert kb.assess is not None
+    reading = read_note(text, kb.assess.vocabulary, "female")
+    assert reading.has("uncontrolled_pain") is not None

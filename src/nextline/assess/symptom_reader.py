@@ -303,10 +303,17 @@ class _Reader:
         return self.stems(word)
 
     def _phrase_pattern(self, phrase: str) -> list[dict[str, Any]]:
+        """A written wording as a token pattern: "*" is up to two words of any kind, and
+        "a|b" either word ("morphine|oxycodone * not helping": one pattern, not one for
+        each medicine; the matcher's time grows with the number of patterns). A wording is
+        tidied as a note is, so it stays under 100 characters without a space (`_LONG_RUN`)."""
         pattern: list[dict[str, Any]] = []
         for token in self.nlp.make_doc(tidy(phrase)):
             if token.text == "*":
                 pattern.append({"OP": "{0,2}", "IS_SENT_START": False})
+            elif "|" in token.text.strip("|"):
+                words = sorted({self.stems(w) for w in token.text.split("|") if w})
+                pattern.append({"LEMMA": {"IN": words}})
             else:
                 pattern.append({"LEMMA": self.stems(token.text)})
         return pattern
