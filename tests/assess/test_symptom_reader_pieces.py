@@ -40,8 +40,8 @@ def _note(rng: random.Random, joins: tuple[str, ...] = JOINS) -> str:
     return out
 
 
-def _reading(reader: Any, text: str, sex: str | None) -> tuple[Any, ...]:
-    findings, dismissed, temperatures = reader.read(tidy(text), sex)
+def _reading(reader: Any, text: str, sex: str | None, whole: bool = False) -> tuple[Any, ...]:
+    findings, dismissed, temperatures = reader.read(tidy(text), sex, whole)
     return (
         tuple(findings),
         tuple(dismissed),
@@ -50,9 +50,7 @@ def _reading(reader: Any, text: str, sex: str | None) -> tuple[Any, ...]:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_a_long_note_read_in_pieces_reads_as_it_does_whole(
-    kb: Knowledge, seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_long_note_read_in_pieces_reads_as_it_does_whole(kb: Knowledge, seed: int) -> None:
     assert kb.assess is not None
     reader = _reader(kb.assess.vocabulary)
     rng = random.Random(seed)
@@ -64,9 +62,7 @@ def test_a_long_note_read_in_pieces_reads_as_it_does_whole(
         pieces = reader._pieces(reader._signs(reader._sentences(tidy(text))))
         cut += pieces is not None and len(pieces) > 1
         in_pieces = _reading(reader, text, sex)
-        with monkeypatch.context() as m:
-            m.setattr(reader, "cuts_allowed", False)
-            whole = _reading(reader, text, sex)
+        whole = _reading(reader, text, sex, whole=True)
         assert in_pieces == whole
         assert whole[0] or whole[1]  # the notes name signs: the comparison is not empty
     assert cut >= 3
@@ -148,9 +144,7 @@ def test_a_run_on_sentence_is_cut_where_no_trigger_runs_over(kb: Knowledge) -> N
 
 
 @pytest.mark.parametrize("shift", range(4))
-def test_a_temperature_across_a_sentence_end_is_never_cut_in_two(
-    kb: Knowledge, shift: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_temperature_across_a_sentence_end_is_never_cut_in_two(kb: Knowledge, shift: int) -> None:
     """ "Temp. 38.4": the number starts a sentence, and a cut there would leave a bare number
     that counts as no temperature. Shifting the note a token at a time puts the first cut
     that could be made right at it."""
@@ -158,9 +152,7 @@ def test_a_temperature_across_a_sentence_end_is_never_cut_in_two(
     reader = _reader(kb.assess.vocabulary)
     text = "so " * shift + "I feel tired. " * 49 + "Temp. 38.4 and shivery. " + "Tired. " * 150
     in_pieces = _reading(reader, text, "female")
-    with monkeypatch.context() as m:
-        m.setattr(reader, "cuts_allowed", False)
-        whole = _reading(reader, text, "female")
+    whole = _reading(reader, text, "female", whole=True)
     assert in_pieces == whole
     assert whole[2] == (("Temp. 38.4", True),)
 

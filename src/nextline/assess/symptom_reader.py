@@ -282,7 +282,6 @@ class _Reader:
             for r in vocab.context
         ]
         self._cut_after: dict[str, bool] = {}
-        self.cuts_allowed = True  # False reads every text whole (the tests compare the two)
 
     def may_cut_after(self, text: str) -> bool:
         """Whether a text may be cut into pieces after a token `text`: no ConText trigger
@@ -318,10 +317,13 @@ class _Reader:
                 pattern.append({"LEMMA": self.stems(token.text)})
         return pattern
 
-    def read(self, text: str, sex: str | None) -> tuple[list[Finding], list[Dismissed], Any]:
+    def read(
+        self, text: str, sex: str | None, whole: bool = False
+    ) -> tuple[list[Finding], list[Dismissed], Any]:
         """The signs the text affirms, those it mentions without affirming, and its
         temperatures (each with whether it counts). A long text is read in pieces of whole
-        sentences (`_pieces`): the same reading, in time that grows with the text's length."""
+        sentences (`_pieces`): the same reading, in time that grows with the text's length;
+        `whole` reads it in one (the tests compare the two)."""
         suppress: set[str] = set(self.suppress)
         if sex == "female":
             suppress.add("OTHER_MALE")  # "my husband has a cough": not her
@@ -331,7 +333,7 @@ class _Reader:
         dismissed: list[Dismissed] = []
         temperatures: list[tuple[Any, bool]] = []
         doc = self._signs(self._sentences(text))
-        pieces = self._pieces(doc) if len(doc) > PIECE_TOKENS and self.cuts_allowed else None
+        pieces = None if whole or len(doc) <= PIECE_TOKENS else self._pieces(doc)
         if pieces is None:
             self._read_doc(doc, suppress, found, dismissed, temperatures)
         else:
@@ -538,12 +540,13 @@ def _reader(vocab: SymptomVocabularyFile) -> _Reader:
 
 # A temperature: a number with a degree sign or C/F, or a number right after a word for
 # temperature ("temp 38.4", "fever of 101").
+_TEMP_WORDS = r"temp(?:erature)?|fever|febrile|thermometer"
 _TEMP = re.compile(
-    r"(?:(?:temp(?:erature)?|fever|febrile|thermometer)\D{0,12}?)?"
+    r"(?:(?:" + _TEMP_WORDS + r")\D{0,12}?)?"
     r"(?<![\d.])(\d{2,3}(?:[.,]\d{1,2})?)\s*(°\s*[cf]?|º\s*[cf]?|degrees?\s*[cf]?|deg\s*[cf]?|[cf]\b)?",
     re.IGNORECASE,
 )
-_TEMP_WORD = re.compile(r"temp(?:erature)?|fever|febrile|thermometer", re.IGNORECASE)
+_TEMP_WORD = re.compile(_TEMP_WORDS, re.IGNORECASE)
 # The words between two readings in a row ("temp 37.9 then 38.2", "38.1, 38.4 now"): the
 # second is a temperature too, read with the first.
 _THEN = re.compile(
