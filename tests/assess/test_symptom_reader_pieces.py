@@ -90,6 +90,30 @@ def test_a_long_run_without_spaces_is_spaced_at_its_marks() -> None:
 
 
 @pytest.mark.parametrize(
+    ("run", "as_if"),
+    [
+        ("." * 200, ". "),
+        (",;" * 100, ", ; "),  # the semicolon, which ends a negation's reach, is kept
+        ("!?" * 50 + "))" * 50, "! ? ) "),
+        ("-" * 150 + "/" * 50, "- / "),
+    ],
+)
+def test_marks_in_a_row_inside_a_long_run_read_as_one_of_each(
+    kb: Knowledge, run: str, as_if: str
+) -> None:
+    """A run of 100+ characters without a space keeps one of each mark in a row: the reading
+    is the reading of the note with those marks written once, spaced as such a run is."""
+    assert kb.assess is not None
+    vocab = kb.assess.vocabulary
+    for before, after in [("No fever", "I had a fit"), ("my legs are weak", "no bleeding")]:
+        long_one = read_note(before + run + after, vocab, "female")
+        short_one = read_note(before + as_if + after, vocab, "female")
+        assert long_one.findings == short_one.findings, (before, run[:8], after)
+        assert long_one.findings  # each pair holds a sign that counts
+        assert len(tidy(before + run + after)) < 60
+
+
+@pytest.mark.parametrize(
     ("text", "may"),
     [
         (".", True),

@@ -156,19 +156,52 @@ def _negated_inside(span: Any) -> bool:
 # A run of this many characters without a space is no word a person writes (a pasted link,
 # a line of brackets); the tokenizer strips its leading and trailing marks one at a time,
 # each time searching the rest again, so such a run costs the square of its length
-# (20,000 "(" took 40 s). A space is put after each mark inside it instead.
+# (20,000 "(" took 40 s). A space is put after each mark inside it instead. Marks in a row
+# inside such a run keep one of each kind, in order ("((((;;" -> "(;"): a row of the same
+# mark says no more than one does, and each mark left is a word of its own to the context
+# rules, which weigh every such word against every other in a sentence (20,000 brackets
+# spaced one by one took 2-3 s).
 _LONG_RUN = re.compile(r"\S{100,}")
 _MARK = re.compile(r"([^\w\s])")
+_MARKS_IN_A_ROW = re.compile(r"[^\w\s]{2,}")
+
+
+def _one_of_each(marks: re.Match[str]) -> str:
+    return "".join(dict.fromkeys(marks.group(0)))
 
 
 def _spaced(run: re.Match[str]) -> str:
-    return _MARK.sub(r"\1 ", run.group(0))
+    return _MARK.sub(r"\1 ", _MARKS_IN_A_ROW.sub(_one_of_each, run.group(0)))
+
+
+# Marks the tokenizer leaves on a word's edge ("weak-", "-fever", "fit~", "numb|"), where
+# the word then matches no wording: a list typed with a dash for a bullet, a note that trails
+# off with a dash or a tilde. Each is set apart from the letters it touches, at a word's
+# start or end ("and/or", "weak-numb", "8/10" and "-2" stay as written; "|", "+", "^" and a
+# backslash between two words are set apart too, as the tokenizer sets "/" and "-"). A dash
+# or a slash set apart then ends a negation's reach, as a spaced one always did.
+_GLUED_AFTER = re.compile(r"(?<=[^\W\d_])([-/~=+^\\|%@]+)(?!\S)")
+_GLUED_BEFORE = re.compile(r"(?<!\S)([-/~=^\\|%@]+)(?=[^\W\d_])")
+# between two words the tokenizer splits "/", "-", "~" and "=" itself, but not these
+_GLUED_BETWEEN = re.compile(r"(?<=[^\W\d_])([|+^\\]+)(?=[^\W\d_])")
 
 
 def tidy(text: str) -> str:
-    """The note with apostrophes unified and contractions spelt the way the tokenizer splits
-    them ("dont" → "don't", "cannot" → "can not")."""
+    """The note with apostrophes unified, contractions spelt the way the tokenizer splits
+    them ("dont" → "don't", "cannot" → "can not") and marks on a word's edge set apart."""
     text = _LONG_RUN.sub(_spaced, text[:MAX_NOTE_CHARS].translate(_APOSTROPHES))
+    text = _GLUED_BETWEEN.sub(r" \1 ", text)
+    return _spelt(_GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(r" \1", text)))
+
+
+def _tidy_words(text: str) -> str:
+    """`tidy` without setting marks apart: for the vocabulary's wordings, whose "|" joins
+    the words a pattern token may be ("leg|legs")."""
+    return _spelt(_LONG_RUN.sub(_spaced, text[:MAX_NOTE_CHARS].translate(_APOSTROPHES)))
+
+
+def _spelt(text: str) -> str:
+    """Contractions spelt the way the tokenizer splits them."""
     text = _CONTRACTIONS.sub(lambda m: m.group(1) + "n't", text)
     text = _CANNOT.sub("can not", text)
     return _WONT.sub("won't", text)
@@ -307,7 +340,7 @@ class _Reader:
         each medicine; the matcher's time grows with the number of patterns). A wording is
         tidied as a note is, so it stays under 100 characters without a space (`_LONG_RUN`)."""
         pattern: list[dict[str, Any]] = []
-        for token in self.nlp.make_doc(tidy(phrase)):
+        for token in self.nlp.make_doc(_tidy_words(phrase)):
             if token.text == "*":
                 pattern.append({"OP": "{0,2}", "IS_SENT_START": False})
             elif "|" in token.text.strip("|"):
