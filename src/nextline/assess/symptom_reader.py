@@ -184,14 +184,31 @@ _GLUED_AFTER = re.compile(r"(?<=[^\W\d_])([-/~=+^\\|%@]+)(?!\S)")
 _GLUED_BEFORE = re.compile(r"(?<!\S)([-/~=^\\|%@]+)(?=[^\W\d_])")
 # between two words the tokenizer splits "/", "-", "~" and "=" itself, but not these
 _GLUED_BETWEEN = re.compile(r"(?<=[^\W\d_])([|+^\\]+)(?=[^\W\d_])")
+# A full stop, semicolon or colon typed with no space before the next word ("no fever.had a
+# fit", "fever;39.4", "pain:started"): a space after it. A full stop needs two letters each
+# side, so "e.g.", "a.m." and "38.5" stay as written; a colon between two numbers is a time.
+_GLUED_STOP = re.compile(
+    r"(?<=[^\W\d_]{2})(\.+)(?=[^\W\d_]{2})"
+    r"|(?<=[^\W\d_])([;:]+)(?=\w)|(?<=\d)([;:]+)(?=[^\W\d_])"
+)
+# A bracket against a word ("fit(2x)", "(no)had"): a space on its outer side.
+_GLUED_OPENING = re.compile(r"(?<=\w)([(\[{])(?=\w)")
+_GLUED_CLOSING = re.compile(r"(?<=\w)([)\]}])(?=\w)")
+
+
+def _set_apart(text: str) -> str:
+    """Marks on a word's edge set apart (see `_GLUED_AFTER` and the patterns below it)."""
+    text = _GLUED_BETWEEN.sub(r" \1 ", text)
+    text = _GLUED_STOP.sub(lambda m: m.group(0) + " ", text)
+    text = _GLUED_OPENING.sub(r" \1", _GLUED_CLOSING.sub(r"\1 ", text))
+    return _GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(r" \1", text))
 
 
 def tidy(text: str) -> str:
     """The note with apostrophes unified, contractions spelt the way the tokenizer splits
     them ("dont" → "don't", "cannot" → "can not") and marks on a word's edge set apart."""
     text = _LONG_RUN.sub(_spaced, text[:MAX_NOTE_CHARS].translate(_APOSTROPHES))
-    text = _GLUED_BETWEEN.sub(r" \1 ", text)
-    return _spelt(_GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(r" \1", text)))
+    return _spelt(_set_apart(text))
 
 
 def _tidy_words(text: str) -> str:
@@ -222,19 +239,45 @@ class _Stems:
         }
 
         self._known: dict[str, str] = {}
+        # the stems the vocabulary's wordings are made of, once they are all built (`keep`)
+        self._wanted: set[str] = set()
+        self.wanted: frozenset[str] = frozenset()
 
     def __call__(self, word: str) -> str:
         word = word.lower()
         known = self._known.get(word)
         if known is None:
-            if word in self._irregular:
-                known = self._irregular[word]
+            if not self.wanted or not _HELD_DOWN.search(word):
+                known = self._stem(word)
+                self._wanted.add(known)
             else:
-                stem: str = self._stemmer.stem(word)
-                known = self._irregular.get(stem, stem)
+                known = self._held_down(word)
             if len(self._known) < 100_000:
                 self._known[word] = known
         return known
+
+    def keep(self) -> None:
+        """The wordings are built: the stems seen so far are the vocabulary's."""
+        self.wanted = frozenset(self._wanted)
+
+    def _stem(self, word: str) -> str:
+        if word in self._irregular:
+            return self._irregular[word]
+        stem: str = self._stemmer.stem(word)
+        return self._irregular.get(stem, stem)
+
+    def _held_down(self, word: str) -> str:
+        """A word with a letter held down ("numbbb", "bloood", "confuseddd") as the word it
+        stands for: each such letter twice, else once, whichever is a word of the vocabulary
+        (no English word has a letter three times in a row); else once."""
+        twice = self._stem(_HELD_DOWN.sub(r"\1\1", word))
+        if twice in self.wanted:
+            return twice
+        return self._stem(_HELD_DOWN.sub(r"\1", word))
+
+
+# A letter three or more times in a row: held down for feeling, as in "painnn".
+_HELD_DOWN = re.compile(r"([^\W\d_])\1{2,}")
 
 
 class _Reader:
@@ -278,6 +321,7 @@ class _Reader:
             self.nlp, result_type="group", span_group_name=_GROUP, prune=False
         )
         self.matcher.add(rules)
+        self.stems.keep()  # every wording's stems are in: a held-down letter is read by them
         self.context = ConText(
             self.nlp,
             rules=None,
