@@ -239,26 +239,37 @@ class _Stems:
         }
 
         self._known: dict[str, str] = {}
-        # the stems the vocabulary's wordings are made of, once they are all built (`keep`)
+        # the stems and words the vocabulary's wordings are made of, once they are all built
+        # (`keep`)
         self._wanted: set[str] = set()
+        self._words: set[str] = set()
         self.wanted: frozenset[str] = frozenset()
+        self._spelling: _Spelling | None = None
 
     def __call__(self, word: str) -> str:
         word = word.lower()
         known = self._known.get(word)
         if known is None:
-            if not self.wanted or not _HELD_DOWN.search(word):
+            if not self.wanted:  # the vocabulary's own words, as its wordings are built
                 known = self._stem(word)
                 self._wanted.add(known)
-            else:
+                self._words.add(word)
+            elif _HELD_DOWN.search(word):
                 known = self._held_down(word)
+            else:
+                known = self._stem(word)
+                if known not in self.wanted and self._spelling is not None:
+                    meant = self._spelling.meant(word)
+                    known = known if meant is None else self._stem(meant)
             if len(self._known) < 100_000:
                 self._known[word] = known
         return known
 
     def keep(self) -> None:
-        """The wordings are built: the stems seen so far are the vocabulary's."""
+        """The wordings are built: the stems seen so far are the vocabulary's, and a word
+        misspelt near one of its words is read as that word (`_Spelling`)."""
         self.wanted = frozenset(self._wanted)
+        self._spelling = _Spelling(self._words, self._stem)
 
     def _stem(self, word: str) -> str:
         if word in self._irregular:
@@ -278,6 +289,57 @@ class _Stems:
 
 # A letter three or more times in a row: held down for feeling, as in "painnn".
 _HELD_DOWN = re.compile(r"([^\W\d_])\1{2,}")
+
+# An English word at least this often in pyspellchecker's English word counts (a share of all
+# words counted) is a word, never a misspelling: "rota" and "beetroot" are above it; rare
+# forms that are mostly misspellings ("seizer") are below.
+ENGLISH_WORD_SHARE = 1e-7
+
+
+class _Spelling:
+    """A misspelt word of the vocabulary, read as the word it is near.
+
+    Why: a note typed in a hurry misspells the very words that matter ("siezure",
+    "confussed", "vommiting"), and a sign misspelt was a sign missed. A word is read as a
+    vocabulary word when it is no English word (`ENGLISH_WORD_SHARE`), has only letters, and
+    is one edit away (a letter left out, added, changed, or two side by side swapped) from
+    vocabulary words that all have one stem; a word of eight letters or more may be two
+    edits away. Four-letter words only by a swap ("pian"), and shorter ones never: short
+    words are too near each other. Real words are never changed ("never" is not "fever")."""
+
+    def __init__(self, words: set[str], stem: Callable[[str], str]) -> None:
+        from spellchecker import SpellChecker
+
+        self._stem = stem
+        self._vocabulary = SpellChecker(language=None, distance=1)
+        self._vocabulary.word_frequency.load_words(
+            [w for w in words if len(w) >= 4 and w.isalpha()]
+        )
+        self._english: frozenset[str] | None = None
+
+    def _is_english(self, word: str) -> bool:
+        if self._english is None:  # read once, when a note first holds a word not in it
+            from spellchecker import SpellChecker
+
+            counts = SpellChecker(language="en").word_frequency
+            least = counts.total_words * ENGLISH_WORD_SHARE
+            self._english = frozenset(w for w, n in counts.dictionary.items() if n >= least)
+        return word in self._english
+
+    def meant(self, word: str) -> str | None:
+        """The vocabulary word `word` is a misspelling of, or None."""
+        if len(word) < 4 or not word.isalpha() or word in self._vocabulary:
+            return None
+        if self._is_english(word):
+            return None
+        near = self._vocabulary.known(self._vocabulary.edit_distance_1(word))
+        if len(word) == 4:
+            near = {w for w in near if sorted(w) == sorted(word)}  # a swap only
+        elif not near and len(word) >= 8:
+            near = self._vocabulary.known(self._vocabulary.edit_distance_2(word))
+        if not near:
+            return None
+        return min(near) if len({self._stem(w) for w in near}) == 1 else None
 
 
 class _Reader:
