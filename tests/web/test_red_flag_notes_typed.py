@@ -32,3 +32,14 @@ def test_a_plain_no_still_means_no(client) -> None:
     page = client.get(response.headers["location"]).text
     assert 'data-kind="neurological_change"' not in page
     assert TRIPLE in page
+
+
+def test_a_bulleted_misspelt_note_raises_the_emergency(client) -> None:
+    """A list typed with dashes, a full stop with no space, a misspelt sign (ninth wave)."""
+    note = "-no fever.legs gone numbbb\r\n-had a siezure at tea time\r\n"
+    response = _post_symptoms(client, [("date", "2025-05-30"), ("notes", note)])
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert _first_section(page).startswith("red-flags")
+    assert 'data-kind="neurological_change"' in page
+    assert 'data-kind="possible_febrile_neutropenia"' not in page  # "no fever" still means no
