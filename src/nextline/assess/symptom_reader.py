@@ -601,6 +601,8 @@ class _Reader:
         refused = [
             (s.start, s.end, s.label_[len(_NOT) :]) for s in spans if s.label_.startswith(_NOT)
         ]
+        # a checklist's "no" answers the sign before it, and denies nothing after it
+        answers = {i for ent in spans if (i := _answer_to(ent)) is not None}
         for ent in spans:
             if ent.label_.startswith(_NOT):
                 continue
@@ -609,6 +611,10 @@ class _Reader:
             categories = set()
             unsure = False  # a negation reaching over a comma or "and" (`_said_of_another`)
             for modifier in ent._.modifiers:
+                if modifier.category == _NEGATED and modifier.modifier_span[0] in answers:
+                    if modifier.modifier_span[0] > ent.start:
+                        categories.add(_NEGATED)  # the sign's own answer
+                    continue  # another sign's answer: "Fever: No Seizure: Yes"
                 if modifier.category == _NEGATED and _said_of_another(modifier, ent):
                     unsure = True
                 else:
@@ -619,6 +625,8 @@ class _Reader:
             paired = rule is not None and rule.literal.endswith(_PAIR)
             if paired and _negated_inside(ent) and not self._a_wording_says(ent):
                 categories.add("NEGATED_EXISTENCE")
+            if ent.label_ != _TEMPERATURE and _answer_to(ent) is not None:
+                categories.add(_NEGATED)  # "Fever: No", a checklist's answer
             stopped = sorted(categories & suppress)
             if ent.label_ == _TEMPERATURE:
                 temperatures.append((ent, not stopped))
@@ -640,6 +648,38 @@ class _Reader:
             (self.nlp.vocab.strings[key], start, end) == (span.label_, span.start, span.end)
             for key, start, end in self.wordings(span.doc)
         )
+
+
+# A checklist's answer after a sign ("Fever: No", "Seizures: none", "Fever N, Chills N"): the
+# marks that may stand between, and the answers that deny it.
+_ANSWER_MARKS = frozenset({":", "-", "=", "–", "—"})
+_NO_ANSWERS = frozenset({"no", "n", "none", "nil", "negative", "neg", "absent", "denies", "denied"})
+
+
+def _answer_to(span: Any) -> int | None:
+    """Where a sign is answered "no" right after it, as a checklist does, or None: an answer
+    from `_NO_ANSWERS` after the sign (a mark from `_ANSWER_MARKS` may stand between, on the
+    same line), ending its clause: the text ends, or a mark, a line break or a new label
+    ("Fever: No Seizure: Yes", "Chills - N  Confusion - Y") follows. Words that go on ("no
+    idea why", "no one saw", "no better") are no answer."""
+    doc = span.doc
+    i: int = span.end
+    if i < len(doc) and doc[i].text in _ANSWER_MARKS:
+        i += 1
+    if i >= len(doc) or doc[i].lower_ not in _NO_ANSWERS:
+        return None
+    after = i + 1
+    while after < len(doc) and doc[after].is_space and "\n" not in doc[after].text:
+        after += 1  # spaces between the answers of one line
+    if after >= len(doc):
+        return i
+    nxt = doc[after]
+    if nxt.is_punct or nxt.is_space or nxt.is_sent_start:
+        return i
+    # a new label: a capitalised word with its mark within the next three words
+    if nxt.is_title and any(t.text in _ANSWER_MARKS for t in doc[after + 1 : after + 4]):
+        return i
+    return None
 
 
 def _apart(left: str, right: str) -> bool:
