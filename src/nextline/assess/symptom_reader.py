@@ -718,8 +718,13 @@ def _reader(vocab: SymptomVocabularyFile) -> _Reader:
 
 
 # A temperature: a number with a degree sign or C/F, or a number right after a word for
-# temperature ("temp 38.4", "fever of 101").
-_TEMP_WORDS = r"temp(?:erature)?|fever|febrile|thermometer"
+# temperature ("temp 38.4", "fever of 101", "pyrexia 38.7"), a thermometer's site
+# ("tympanic 38.2", "axillary", "forehead") or a nurse's "T" ("T 39", "T=38.9": the letter
+# alone, right before its number).
+_TEMP_WORDS = (
+    r"temp(?:erature)?|fever|febrile|thermometer|pyrexi(?:a|al)|tympanic|axillary|forehead"
+    r"|\bt\b(?=\s*[=:]?\s*\d)"
+)
 _TEMP = re.compile(
     r"(?:(?:" + _TEMP_WORDS + r")\D{0,12}?)?"
     r"(?<![\d.])(\d{2,3}(?:[.,]\d{1,2})?)\s*(°\s*[cf]?|º\s*[cf]?|degrees?\s*[cf]?|deg\s*[cf]?|[cf]\b)?",
