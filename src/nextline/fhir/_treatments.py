@@ -65,8 +65,25 @@ def _stop_reason(imp: ImportState, m: dict[str, Any], ref: str) -> str | None:
     return None
 
 
+# MedicationRequest.intent values that are not an order to give the medicine (FHIR R4
+# medicationrequest-intent): a proposal, a plan or an option was never given.
+_NOT_GIVEN_INTENTS = {
+    "proposal": "a proposal",
+    "plan": "a plan",
+    "option": "an option",
+}
+
+
 def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
     ref = fd.ref_of(m)
+    intent = m.get("intent")
+    if m["resourceType"] == "MedicationRequest" and intent in _NOT_GIVEN_INTENTS:
+        imp.skip(
+            ref,
+            f"intent is {intent}: {_NOT_GIVEN_INTENTS[intent]}, not an order that was given; "
+            "not imported",
+        )
+        return
     raw_start, raw_stop = _dates(m)
     start, why_start = fd.parse_date(raw_start)
     other = imp.other_cancer_of(m, start, treatment=True)
@@ -88,9 +105,15 @@ def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
         why = why_start
         imp.skip(ref, f"medication without a start date{': ' + why if why else ''}")
         return
+    if imp.in_future(ref, start, "its start"):
+        return
     stop, why = fd.parse_date(raw_stop)
     if why:
         imp.odd(ref, f"stop {why}; left out")
+    if stop is not None and stop > imp.today:
+        # An order written to run until a later day: it is still going on.
+        imp.odd(ref, f"its end ({stop}) is still to come; kept as ongoing")
+        stop = None
     if stop is not None and stop < start:
         imp.odd(ref, f"stops ({stop}) before it starts ({start}); stop left out")
         stop = None
@@ -285,6 +308,11 @@ def map_procedure(imp: ImportState, p: dict[str, Any]) -> None:
     if start is None:
         imp.skip(ref, f"{kind} without a date{': ' + why if why else ''}")
         return
+    if imp.in_future(ref, start, f"the {kind}"):
+        return
+    if stop is not None and stop > imp.today:
+        imp.odd(ref, f"its end ({stop}) is still to come; kept without an end")
+        stop = None
     item: dict[str, Any] = {"kind": kind}
     if stop is None or stop == start:
         item["date"] = start.isoformat()
