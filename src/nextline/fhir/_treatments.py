@@ -12,7 +12,7 @@ from typing import Any
 from nextline.fhir import _fhirdata as fd
 from nextline.fhir._state import ImportState, Med
 from nextline.fhir.report import Note
-from nextline.fhir.tables import SNOMED_SYSTEM
+from nextline.fhir.tables import RXNORM_SYSTEM, SNOMED_SYSTEM
 
 
 def _concept(imp: ImportState, m: dict[str, Any], ref: str) -> Any:
@@ -25,11 +25,30 @@ def _concept(imp: ImportState, m: dict[str, Any], ref: str) -> Any:
     if target.startswith("#"):
         for contained in m.get("contained") or []:
             if isinstance(contained, dict) and contained.get("id") == target[1:]:
-                return contained.get("code")
+                return _medication_code(imp, contained)
     elif target in imp.by_ref:
-        return imp.by_ref[target].get("code")
+        return _medication_code(imp, imp.by_ref[target])
     imp.skip(ref, f"its medication {target} is not in the bundle (dangling reference)")
     return None
+
+
+def _medication_code(imp: ImportState, medication: dict[str, Any]) -> Any:
+    """A Medication's code; when it has no RxNorm coding (an EHR's own code, or only a
+    name), the RxNorm code of its one active ingredient (`ingredient.itemCodeableConcept`).
+    With several ingredients the code stays as it is (and is reported): a combination is
+    never taken for one of its drugs."""
+    code = medication.get("code")
+    if any(system == RXNORM_SYSTEM for system, _, _ in fd.codings(code)):
+        return code
+    items = [
+        i.get("itemCodeableConcept")
+        for i in medication.get("ingredient") or []
+        if isinstance(i, dict) and i.get("isActive", True) is not False
+    ]
+    coded = [c for c in items if any(s == RXNORM_SYSTEM for s, _, _ in fd.codings(c))]
+    if len(coded) == 1 and len(items) == 1:
+        return coded[0]
+    return code
 
 
 def _dates(m: dict[str, Any]) -> tuple[Any, Any]:
