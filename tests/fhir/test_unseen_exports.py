@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from nextline.cli import app
 from nextline.errors import RecordInvalid
 from nextline.fhir import ImportOptions, ImportResult, import_fhir, read_fhir
 from nextline.knowledge import Knowledge
@@ -151,3 +153,24 @@ def test_the_table_covers_enough_inputs() -> None:
     files = {case["file"] for case in CASES}
     assert len(files) >= 25
     assert all((UNSEEN / name).exists() for name in files)
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "person"),
+    [
+        ("05_transaction_no_ids.json", [], "0d4f6c4e-1b2a-4c1e-9d6e-5f00a1b2c301"),
+        ("21_future_dates.json", [], "f21"),
+        ("26_bulk_folder", ["--patient", "reg-002"], "reg-002"),
+    ],
+)
+def test_nextline_import_stores_them(name: str, extra: list[str], person: str) -> None:
+    """The same files through the command itself: stored, the report printed, no
+    traceback (a future date no longer refuses the whole record)."""
+    runner = CliRunner(env={"COLUMNS": "200"})
+    args = ["import", str(UNSEEN / name), "--menopausal-status", "premenopausal", *extra]
+    result = runner.invoke(app, [*args, "--as-of", TABLE["as_of"]])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == person
+    assert "Traceback" not in result.stderr
+    shown = runner.invoke(app, ["export", person, "--format", "json"])
+    assert shown.exit_code == 0, shown.stderr
