@@ -186,7 +186,8 @@ def _receptor(
     if meaning in ("positive", "negative"):
         value["result"] = meaning
     elif (words := receptor_words(_value_text(o))) is not None:
-        value["result"] = words.result
+        if words.result is not None:
+            value["result"] = words.result
         if words.percent is not None:
             value["percent"] = words.percent
     quantity = o.get("valueQuantity")

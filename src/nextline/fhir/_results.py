@@ -25,6 +25,7 @@ _IHC = r"(?:ihc\s*)?(?:score\s*(?:of\s*)?)?(?P<ihc>0|[1-3]\s*\+)"
 _END = r"\s*\)?\s*\.?\s*"
 
 _RECEPTOR = re.compile(rf"\s*{_WORD}(?:{_SEP}{_PERCENT})?{_END}", re.IGNORECASE)
+_PERCENT_ONLY = re.compile(rf"\s*{_PERCENT}{_END}", re.IGNORECASE)
 _HER2_WORD = re.compile(rf"\s*{_WORD}(?:{_SEP}{_IHC})?{_END}", re.IGNORECASE)
 _HER2_SCORE = re.compile(rf"\s*{_IHC}{_END}", re.IGNORECASE)
 _WORDS = {"pos": "positive", "neg": "negative"}
@@ -50,8 +51,15 @@ class Written:
 
 
 def receptor_words(text: str) -> Written | None:
-    """ER or PR in words: "Positive", "Positive (95%)", "Negative (<1%)", "Positive, 5%".
-    A percent written with `<` or `>` is a limit, not a number: the word is kept alone."""
+    """ER or PR in words: "Positive", "Positive (95%)", "Negative (<1%)", "Positive, 5%", or
+    a percent alone ("95%": the share of cells staining). A percent written with `<` or `>`
+    is a limit, not a number: the word is kept alone (and a limit alone is not read)."""
+    only = _PERCENT_ONLY.fullmatch(text or "")
+    if only is not None:
+        value = float(only.group("pct"))
+        if only.group("cmp") or value > 100:
+            return None
+        return Written(percent=value)
     match = _RECEPTOR.fullmatch(text or "")
     if match is None:
         return None
