@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from nextline.fhir.tables import MCODE
+from nextline.fhir.tables import MCODE, SYSTEM_OIDS
 
 
 def codings(concept: Any) -> list[tuple[str, str, str]]:
@@ -20,9 +20,9 @@ def codings(concept: Any) -> list[tuple[str, str, str]]:
     out = []
     for coding in concept.get("coding") or []:
         if isinstance(coding, dict) and coding.get("code") is not None:
-            out.append(
-                (str(coding.get("system", "")), str(coding["code"]), str(coding.get("display", "")))
-            )
+            system = str(coding.get("system", ""))
+            system = SYSTEM_OIDS.get(system, system)  # an OID names the same code system
+            out.append((system, str(coding["code"]), str(coding.get("display", ""))))
     return out
 
 

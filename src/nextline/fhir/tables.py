@@ -29,6 +29,17 @@ HGNC_SYSTEMS = ("http://www.genenames.org/geneId", "http://www.genenames.org")
 ICD10_SYSTEMS = ("http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10")
 ICDO3_SYSTEM = "http://terminology.hl7.org/CodeSystem/icd-o-3"
 INTERPRETATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+# The same code systems named by their OIDs, as exports converted from C-CDA often write them
+# (`urn:oid:2.16.840.1.113883.6.96`). From the FHIR R4 list of terminology identifiers
+# (https://hl7.org/fhir/r4/namingsystem-terminologies.html) and, for ICD-10-CM, HL7
+# Terminology's CodeSystem icd10CM (identifier urn:oid:2.16.840.1.113883.6.90).
+SYSTEM_OIDS = {
+    "urn:oid:2.16.840.1.113883.6.96": SNOMED_SYSTEM,
+    "urn:oid:2.16.840.1.113883.6.1": LOINC_SYSTEM,
+    "urn:oid:2.16.840.1.113883.6.88": RXNORM_SYSTEM,
+    "urn:oid:2.16.840.1.113883.6.3": ICD10_SYSTEMS[1],
+    "urn:oid:2.16.840.1.113883.6.90": ICD10_SYSTEMS[0],
+}
 # Facts the patient file holds that no confirmed standard code carries (menopausal status,
 # Ki-67, PD-L1 scores, HER2 IHC score and ISH): exported under this local code system so that
 # export -> import gives the same record. Other systems will ignore these codes.
