@@ -179,7 +179,17 @@ def _primary(
         and row.meaning in ("left", "right")
     }
     if said is not None and said.side:
-        sides.add(said.side)
+        if sides and said.side not in sides:
+            # The code says one breast and the body site the other: not both breasts, but
+            # a contradiction, so neither is taken from this condition.
+            imp.odd(
+                ref,
+                f"the code says the {said.side} breast but the body site says the "
+                f"{' and '.join(sorted(sides))}; laterality not taken from it",
+            )
+            sides = set()
+        else:
+            sides.add(said.side)
     held = imp.diagnosis.get("laterality")
     if held == "bilateral":
         sides |= {"left", "right"}
