@@ -31,8 +31,10 @@ def test_mbc_patient01_without_help_reports_what_it_needs(kb: Knowledge) -> None
     needs = [n.reason for n in result.report.needs]
     assert needs[0].startswith("menopausal status is not in the bundle and is never guessed")
     assert "kept as unknown" in needs[0]
-    assert needs[1].startswith("the bundle shows metastatic disease but not since when")
-    assert needs[2].startswith("5 tumor test result(s) have no date")
+    # The breast cancer Condition has no onset: the date it was found is asked for.
+    assert needs[1].startswith("the date the breast cancer was first diagnosed is not in")
+    assert needs[2].startswith("the bundle shows metastatic disease but not since when")
+    assert needs[3].startswith("5 tumor test result(s) have no date")
     assert reasons(result)["Observation/mCODETrialMatchingTumorMarkerPatientExample01"] == (
         "ER positive: no date in the bundle"
     )
@@ -155,7 +157,11 @@ def test_jenny_m_full_bundle(kb: Knowledge) -> None:
     result = import_path(JENNY, kb)
     assert result.file is not None
     data = result.data
-    assert data["diagnosis"] == {"first_diagnosed": "2018-03-16", "stage_at_first_diagnosis": "IIB"}
+    assert data["diagnosis"] == {
+        "first_diagnosed": "2018-03-16",
+        "stage_at_first_diagnosis": "IIB",
+        "laterality": "left",  # SNOMED CT 353431000119107: "... of female left breast"
+    }
     assert data["tumor_tests"] == [
         {
             "date": "2018-03-10",
@@ -229,7 +235,9 @@ def test_jenny_m_split_bundles_skip_the_empty_resources_one_by_one(kb: Knowledge
         counts[name] = (len(invalid), len(result.report.mapped))
     assert counts == {
         "assessmentBundle": (3, 3),
-        "diseaseBundle": (7, 5),  # the primary cancer is read leniently (a bad extension date)
+        # the primary cancer is read leniently (a bad extension date); its code says the
+        # left breast (laterality)
+        "diseaseBundle": (7, 6),
         "genomicsBundle": (3, 3),
         "outcomeBundle": (2, 3),
         "treatmentBundle": (4, 5),  # the doxorubicin dose joins its request

@@ -41,6 +41,7 @@ def test_merge_adds_new_entries_and_keeps_stored_values_on_conflict(kb: Knowledg
         "first_diagnosed": "2018-03-16",
         "histology": "lobular",
         "stage_at_first_diagnosis": "IIB",
+        "laterality": "left",  # from the code: "female left breast"
     }
     assert merged["performance"] == [{"date": "2018-04-12", "ecog": 1}]
     assert len(merged["tumor_tests"]) == 2  # the same test once, the variant test added

@@ -94,6 +94,7 @@ def import_fhir_file(
         metastatic_since=_date(metastatic_since, "--metastatic-since"),
         undated_tests_on=_date(undated_tests_date, "--undated-tests-date"),
         patient=patient,
+        today=as_of,  # a fact dated after the as-of date is reported, not imported
     )
     kb = load_knowledge()
     result = import_fhir(read_fhir(file), kb, options)

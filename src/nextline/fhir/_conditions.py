@@ -10,9 +10,9 @@ import re
 from typing import Any
 
 from nextline.fhir import _fhirdata as fd
-from nextline.fhir._state import ImportState, OtherCancer, site_from_words
+from nextline.fhir._state import CancerCode, ImportState, OtherCancer, site_from_words
 from nextline.fhir.report import Mapped
-from nextline.fhir.tables import SNOMED_SYSTEM
+from nextline.fhir.tables import ICDO3_SYSTEM, SNOMED_SYSTEM
 
 # Words that make a condition's name a cancer (used only to keep facts out, never to map in).
 _CANCER_WORDS = re.compile(
@@ -27,13 +27,16 @@ def note_cancer(imp: ImportState, c: dict[str, Any]) -> None:
     """First pass over the Conditions: which one is the breast cancer, which are other
     cancers (so the second pass, and every later fact, can tell them apart)."""
     ref = fd.ref_of(c)
+    if _not_a_fact(c) is not None:
+        return
     code = c.get("code")
-    if fd.code_in(code, SNOMED_SYSTEM, imp.t.primary_breast) is not None:
+    said = imp.cancer_code(code)
+    if said is not None and said.kind == "breast":
         imp.breast_refs.add(ref)
         return
     if _is_secondary(imp, c):
         return
-    generic = fd.code_in(code, SNOMED_SYSTEM, imp.t.primary_generic) is not None
+    generic = said is not None and said.kind == "generic"
     if generic and _breast_site(imp, c) is not None:
         imp.breast_refs.add(ref)
         return
@@ -45,6 +48,7 @@ def note_cancer(imp: ImportState, c: dict[str, Any]) -> None:
     )
     if (
         generic
+        or (said is not None and said.kind == "other")
         or cancer_named
         or (fd.has_profile(c, "mcode-primary-cancer-condition") and "breast" not in text.lower())
     ):
@@ -59,26 +63,45 @@ def note_cancer(imp: ImportState, c: dict[str, Any]) -> None:
             name = f"{name} of {where}"
         elif generic:
             name = f"{name} (no body site given)"
-        cancer = OtherCancer(ref, name, onset, frozenset(sites))
+        codes = frozenset((system, value) for system, value, _ in fd.codings(code))
+        cancer = OtherCancer(ref, name, onset, frozenset(sites), codes)
         for key in {ref, *(k for k, v in imp.by_ref.items() if v is c)}:
             imp.other_cancers[key] = cancer
+
+
+# Condition.verificationStatus values that say the condition is not a fact about the person
+# (FHIR R4 condition-ver-status): it was ruled out, or recorded by mistake.
+_NOT_FACTS = {"refuted": "it was ruled out", "entered-in-error": "it was recorded by mistake"}
+
+
+def _not_a_fact(c: dict[str, Any]) -> str | None:
+    for _, code, _ in fd.codings(c.get("verificationStatus")):
+        if code in _NOT_FACTS:
+            return f"verification status is {code} ({_NOT_FACTS[code]}): not a fact"
+    return None
 
 
 def map_condition(imp: ImportState, c: dict[str, Any]) -> None:
     ref = fd.ref_of(c)
     code = c.get("code")
+    not_fact = _not_a_fact(c)
+    if not_fact is not None:
+        imp.skip(ref, not_fact)
+        return
     onset, why = imp.date_of(c, "onsetDateTime", "onsetPeriod")
     if why:
         imp.odd(ref, f"onset {why}; left out")
+    if imp.in_future(ref, onset, "its onset"):
+        return
     if fd.has_profile(c, "mcode-comorbid-condition"):
         _comorbidity(imp, c, ref, onset)  # another cancer may well be a comorbidity
         return
     if ref in imp.other_cancers:
         imp.skip(ref, f"other cancer: not imported ({imp.other_cancers[ref].name})")
         return
-    primary = fd.code_in(code, SNOMED_SYSTEM, imp.t.primary_breast)
-    if primary is not None:
-        _primary(imp, c, ref, primary.histology, onset)
+    said = imp.cancer_code(code)
+    if said is not None and said.kind == "breast":
+        _primary(imp, c, ref, said, onset)
         return
     if ref in imp.breast_refs:  # a generic cancer code with a breast body site
         _primary(imp, c, ref, None, onset)
@@ -88,7 +111,7 @@ def map_condition(imp: ImportState, c: dict[str, Any]) -> None:
         if why_other:
             imp.skip(ref, f"other cancer: not imported ({why_other})")
             return
-        row = fd.code_in(code, SNOMED_SYSTEM, imp.t.secondary_sites)
+        row = said.site if said is not None else None
         _secondary(imp, c, ref, row, onset)
     else:
         systems = sorted({s for s, _, _ in fd.codings(code)}) or ["no coding"]
@@ -101,27 +124,42 @@ def map_condition(imp: ImportState, c: dict[str, Any]) -> None:
 
 
 def _is_secondary(imp: ImportState, c: dict[str, Any]) -> bool:
-    code = c.get("code")
-    return (
-        fd.code_in(code, SNOMED_SYSTEM, imp.t.secondary_sites) is not None
-        or fd.code_in(code, SNOMED_SYSTEM, imp.t.secondary_generic) is not None
-        or fd.has_profile(c, "mcode-secondary-cancer-condition")
+    said = imp.cancer_code(c.get("code"))
+    return (said is not None and said.kind == "secondary") or fd.has_profile(
+        c, "mcode-secondary-cancer-condition"
     )
 
 
 def _breast_site(imp: ImportState, c: dict[str, Any]) -> Any:
-    """The breast body-site row of a Condition, or None."""
+    """The breast body-site row of a Condition (SNOMED CT, or an ICD-O-3 breast topography
+    as mCODE asks registries to write it), or None."""
     for system, code, _ in fd.codings(c.get("bodySite")):
         row = imp.t.body_sites.get(code) if system == SNOMED_SYSTEM else None
         if row is not None and row.location == "breast":
             return row
+        if system == ICDO3_SYSTEM and imp.t.icdo3_breast(code):
+            return code
+    return None
+
+
+def _morphology(imp: ImportState, c: dict[str, Any]) -> str | None:
+    """The histology of an ICD-O-3 morphology (mCODE histology-morphology-behavior)."""
+    value = fd.extension_value(c, "mcode-histology-morphology-behavior")
+    for system, code, _ in fd.codings(value):
+        if system == ICDO3_SYSTEM:
+            found = imp.t.icdo3_histology(code)
+            if found:
+                return found
     return None
 
 
 def _primary(
-    imp: ImportState, c: dict[str, Any], ref: str, histology: str | None, onset: dt.date | None
+    imp: ImportState, c: dict[str, Any], ref: str, said: CancerCode | None, onset: dt.date | None
 ) -> None:
     imp.breast_refs.add(ref)
+    histology = (said.histology if said else None) or _morphology(imp, c)
+    if onset is None and not imp.diagnosis.get("first_diagnosed"):
+        imp.undated_breast.append((ref, c.get("recordedDate"), c.get("onsetString")))
     if onset is not None:
         old = imp.diagnosis.get("first_diagnosed")
         if old is None or onset.isoformat() < old:
@@ -140,6 +178,18 @@ def _primary(
         and row.location == "breast"
         and row.meaning in ("left", "right")
     }
+    if said is not None and said.side:
+        if sides and said.side not in sides:
+            # The code says one breast and the body site the other: not both breasts, but
+            # a contradiction, so neither is taken from this condition.
+            imp.odd(
+                ref,
+                f"the code says the {said.side} breast but the body site says the "
+                f"{' and '.join(sorted(sides))}; laterality not taken from it",
+            )
+            sides = set()
+        else:
+            sides.add(said.side)
     held = imp.diagnosis.get("laterality")
     if held == "bilateral":
         sides |= {"left", "right"}
@@ -198,6 +248,20 @@ def _secondary(
         item = detail
     imp.metastatic_shown.append((onset, ref))
     when = f" since {onset}" if onset else " (no date)"
+    for held, held_ref, _ in imp.sections.get("metastases", []):
+        if (
+            held.get("site") == site
+            and held.get("location") == item.get("location")
+            and not held.get("resolved")
+            and not item.get("resolved")
+        ):
+            # The same metastasis on the problem list and as an encounter diagnosis (often
+            # in two code systems): one site, found on the earlier date.
+            earlier = min((d for d in (held.get("since"), item.get("since")) if d), default=None)
+            if earlier:
+                held["since"] = earlier
+            imp.skip(ref, f"the same {site} metastasis as {held_ref}; kept once (since {earlier})")
+            return
     imp.add("metastases", item, ref, f"{site}{when}")
 
 

@@ -5,9 +5,10 @@ fields and this keeps it fast."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from nextline.fhir.tables import MCODE
+from nextline.fhir.tables import MCODE, SYSTEM_OIDS
 
 
 def codings(concept: Any) -> list[tuple[str, str, str]]:
@@ -19,9 +20,9 @@ def codings(concept: Any) -> list[tuple[str, str, str]]:
     out = []
     for coding in concept.get("coding") or []:
         if isinstance(coding, dict) and coding.get("code") is not None:
-            out.append(
-                (str(coding.get("system", "")), str(coding["code"]), str(coding.get("display", "")))
-            )
+            system = str(coding.get("system", ""))
+            system = SYSTEM_OIDS.get(system, system)  # an OID names the same code system
+            out.append((system, str(coding["code"]), str(coding.get("display", ""))))
     return out
 
 
@@ -77,9 +78,14 @@ def ref_of(resource: dict[str, Any]) -> str:
 
 
 def reference(value: Any) -> str | None:
+    """The reference a Reference names, without a version (`Patient/1/_history/3` is
+    `Patient/1`: a version-specific reference names the same resource)."""
     if isinstance(value, dict) and isinstance(value.get("reference"), str):
-        return str(value["reference"])
+        return _HISTORY.sub("", str(value["reference"]))
     return None
+
+
+_HISTORY = re.compile(r"/_history/[^/]*$")
 
 
 def extension_value(resource: dict[str, Any], url_suffix: str) -> Any:

@@ -7,9 +7,15 @@ import datetime as dt
 from typing import Any
 
 from nextline.fhir import _fhirdata as fd
-from nextline.fhir._state import ImportState, TumorFact, hgnc_gene
+from nextline.fhir._results import her2_words, receptor_words
+from nextline.fhir._state import ImportState, TumorFact, ajcc_stage, hgnc_gene
 from nextline.fhir.report import Mapped, Note
-from nextline.fhir.tables import LOINC_SYSTEM, NEXTLINE_SYSTEM, SNOMED_SYSTEM
+from nextline.fhir.tables import (
+    INTERPRETATION_SYSTEM,
+    LOINC_SYSTEM,
+    NEXTLINE_SYSTEM,
+    SNOMED_SYSTEM,
+)
 
 # What the patient format has no place for, and why that is said in the report.
 _NOT_IN_FORMAT = {
@@ -39,9 +45,12 @@ def _written(o: dict[str, Any]) -> str:
     return value[:80] if isinstance(value, str) and value.strip() else "no value"
 
 
-def _meaning(imp: ImportState, concept: Any, written: Any = None) -> str | None:
+def _meaning(
+    imp: ImportState, concept: Any, written: Any = None, interpretation: Any = None
+) -> str | None:
     """The meaning of a result: from its LOINC answer or SNOMED CT code; without a code we
-    know, from a text (or `valueString`) that is exactly one plain word."""
+    know, from a text (or `valueString`) that is exactly one plain word; with no value at
+    all, from the `interpretation` (HL7 POS / NEG, or one plain word)."""
     row = fd.code_in(concept, LOINC_SYSTEM, imp.t.answers) or fd.code_in(
         concept, SNOMED_SYSTEM, imp.t.qualifiers
     )
@@ -53,7 +62,22 @@ def _meaning(imp: ImportState, concept: Any, written: Any = None) -> str | None:
             word = _WORDS.get(text.strip().rstrip(".").strip().lower())
             if word is not None:
                 return word
+    if concept is None and written is None and interpretation:
+        row = fd.code_in(interpretation, INTERPRETATION_SYSTEM, imp.t.interpretations)
+        if row is not None:
+            return str(row.meaning)
+        word = _WORDS.get(fd.concept_text(interpretation).strip().rstrip(".").lower())
+        if word is not None:
+            return word
     return None
+
+
+def _value_text(o: dict[str, Any]) -> str:
+    """The result as written: `valueString`, else the value concept's text."""
+    value = o.get("valueString")
+    if isinstance(value, str) and value.strip():
+        return value
+    return fd.concept_text(o.get("valueCodeableConcept"))
 
 
 def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
@@ -61,6 +85,8 @@ def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
     day, why = imp.date_of(o, "effectiveDateTime", "effectivePeriod", "issued")
     if why:
         imp.odd(ref, f"effective {why}")
+    if imp.in_future(ref, day, "its date"):
+        return
     other = imp.other_cancer_of(o, day)
     if other:
         imp.skip(ref, f"other cancer: not imported ({other})")
@@ -69,11 +95,10 @@ def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
     if local:
         _local(imp, o, ref, local[0], day)
         return
-    row = fd.code_in(o.get("code"), LOINC_SYSTEM, imp.t.loinc) or fd.code_in(
-        o.get("code"), SNOMED_SYSTEM, imp.t.observation_codes
-    )
+    row = _row(imp, o.get("code"))
     if row is None:
-        _lab(imp, o, ref, day)
+        if not _components(imp, o, ref, day):
+            _lab(imp, o, ref, day)
         return
     kind = str(row.kind)
     if kind in _NOT_IN_FORMAT:
@@ -103,6 +128,41 @@ def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
         imp.skip(ref, f"{row.name}: not read")
 
 
+def _row(imp: ImportState, code: Any) -> Any:
+    return fd.code_in(code, LOINC_SYSTEM, imp.t.loinc) or fd.code_in(
+        code, SNOMED_SYSTEM, imp.t.observation_codes
+    )
+
+
+# Results a panel may carry as components, each read as if it were its own Observation.
+_COMPONENT_KINDS = {"er", "pr", "her2", "her2_ish"}
+
+
+def _components(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> bool:
+    """A panel (one Observation whose code nextline does not read) with receptor results as
+    components: each known component is read on its own, with the panel's date; the others
+    are reported. False when no component is one nextline reads."""
+    parts = [c for c in o.get("component") or [] if isinstance(c, dict)]
+    known = [(i, c, _row(imp, c.get("code"))) for i, c in enumerate(parts)]
+    if not any(row is not None and row.kind in _COMPONENT_KINDS for _, _, row in known):
+        return False
+    for i, part, row in known:
+        where = f"{ref} component[{i}]"
+        if row is None or row.kind not in _COMPONENT_KINDS:
+            name = fd.concept_text(part.get("code")) or "no name"
+            imp.skip(where, f"panel component {name!r} is not a result nextline reads")
+            continue
+        one = {k: v for k, v in part.items() if k != "code"}
+        one.update({"resourceType": "Observation", "id": o.get("id"), "code": part["code"]})
+        if row.kind in ("er", "pr"):
+            _receptor(imp, one, where, day, str(row.kind))
+        elif row.kind == "her2":
+            _her2(imp, one, where, day)
+        else:
+            _her2_ish(imp, one, where, day)
+    return True
+
+
 def _fact(
     imp: ImportState,
     day: dt.date | None,
@@ -119,10 +179,17 @@ def _receptor(
     imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None, kind: str
 ) -> None:
     detail = imp.detail(o)
-    meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
+    meaning = _meaning(
+        imp, o.get("valueCodeableConcept"), o.get("valueString"), o.get("interpretation")
+    )
     value: dict[str, Any] = {}
     if meaning in ("positive", "negative"):
         value["result"] = meaning
+    elif (words := receptor_words(_value_text(o))) is not None:
+        if words.result is not None:
+            value["result"] = words.result
+        if words.percent is not None:
+            value["percent"] = words.percent
     quantity = o.get("valueQuantity")
     if isinstance(quantity, dict) and quantity.get("value") is not None:
         unit = str(quantity.get("code") or quantity.get("unit") or "")
@@ -149,14 +216,30 @@ def _receptor(
 
 def _her2(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     detail = imp.detail(o)
-    meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
-    if meaning not in ("positive", "negative"):
+    meaning = _meaning(
+        imp, o.get("valueCodeableConcept"), o.get("valueString"), o.get("interpretation")
+    )
+    value: dict[str, Any] = {}
+    if meaning in ("positive", "negative"):
+        value["result"] = meaning
+    else:
+        words = her2_words(_value_text(o))
+        if words is not None and words.problem:
+            imp.odd(ref, f"HER2 result {_value_text(o)!r} {words.problem}; not imported")
+            imp.skip(ref, "HER2 result and its IHC score disagree")
+            return
+        if words is not None:
+            if words.result:
+                value["result"] = words.result
+            if words.ihc:
+                value["ihc"] = words.ihc
+    if not value:
         text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"HER2 result {text!r} is not a positive or negative nextline can read")
         return
-    value: dict[str, Any] = {"result": meaning}
+    meaning = value.get("result") or f"IHC {value.get('ihc')}"
     if detail is not None and isinstance(detail.get("value"), dict):
-        if detail["value"].get("result") in (None, meaning):
+        if detail["value"].get("result") in (None, value.get("result")):
             value = detail["value"]
         else:
             imp.odd(ref, "HER2 coded value and nextline's detail disagree; coded value kept")
@@ -166,7 +249,9 @@ def _her2(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) ->
 def _her2_ish(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     # HER2 "presence by FISH": a positive test is HER2 gene amplification, a negative one no
     # amplification (the ISH field of the patient file).
-    meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
+    meaning = _meaning(
+        imp, o.get("valueCodeableConcept"), o.get("valueString"), o.get("interpretation")
+    )
     ish = {"positive": "amplified", "negative": "not_amplified"}.get(meaning or "")
     if ish is None:
         text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
@@ -242,6 +327,8 @@ def _disease_status(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date 
 
 def _stage(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     text = imp.stage_text(o.get("valueCodeableConcept"))
+    if text is None and isinstance(o.get("valueString"), str):
+        text = ajcc_stage("", o["valueString"])
     if text is None:
         imp.skip(ref, "clinical stage group without an AJCC stage nextline can read")
         return
@@ -288,6 +375,19 @@ def _lab(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> 
         imp.skip(ref, f"{test.name} without a date")
         return
     unit = quantity.get("code") or quantity.get("unit")
+    comparator = quantity.get("comparator")
+    if comparator:
+        shown = f"{comparator}{quantity['value']} {unit or ''}".strip()
+        imp.skip(
+            ref,
+            f"{test.name} is {shown}: a limit, not a measured number (the patient file "
+            "keeps exact numbers); not imported",
+        )
+        return
+    problem = _unit_problem(test, unit)
+    if problem:
+        imp.skip(ref, f"{test.name} {quantity['value']}: {problem}; not imported")
+        return
     item: dict[str, Any] = {"date": day.isoformat(), "test": test.name, "value": quantity["value"]}
     if unit:
         item["unit"] = str(unit)
@@ -302,6 +402,22 @@ def _lab(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> 
     if detail is not None and detail.get("value") == item["value"]:
         item = detail
     imp.add("labs", item, ref, f"{test.name} {quantity['value']} {unit or ''}".strip())
+
+
+def _unit_problem(test: Any, unit: Any) -> str | None:
+    """Why a lab's unit cannot be stored (the record converts every lab to its test's unit,
+    and one it cannot convert would refuse the whole patient file), or None."""
+    from nextline.record.units import UnitError, conversion_factor
+
+    if not unit:
+        if test.canonical_unit == "%":
+            return None
+        return f"no unit is given (the patient file needs one, e.g. {test.canonical_unit})"
+    try:
+        conversion_factor(str(unit), test.canonical_unit, test.molar_mass_g_per_mol)
+    except UnitError:
+        return f"its unit {unit!r} cannot be converted to {test.canonical_unit}"
+    return None
 
 
 def _local(imp: ImportState, o: dict[str, Any], ref: str, code: str, day: dt.date | None) -> None:

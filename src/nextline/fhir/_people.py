@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nextline.errors import Problem, RecordInvalid
-from nextline.fhir.reading import FhirInput, LineFilter
+from nextline.fhir.reading import FhirInput, LineFilter, with_id
 
 # How many people the error lists before "and N more".
 _LISTED = 20
@@ -66,6 +66,7 @@ def find_people(source: FhirInput) -> People:
         resource = entry.resource
         if not isinstance(resource, dict) or resource.get("resourceType") != "Patient":
             continue
+        resource = with_id(resource, entry.full_url)
         pid = resource.get("id")
         if not isinstance(pid, str) or not pid:
             continue

@@ -19,9 +19,12 @@ from nextline.fhir.report import ImportReport, Note
 from nextline.fhir.tables import (
     AJCC_SYSTEM,
     HGNC_SYSTEMS,
+    ICD10_SYSTEMS,
+    ICDO3_SYSTEM,
     NEXTLINE_SYSTEM,
     RXNORM_SYSTEM,
     SNOMED_SYSTEM,
+    CodeRow,
     CodeTables,
 )
 from nextline.knowledge import Knowledge
@@ -46,6 +49,9 @@ class ImportOptions:
     metastatic_since: dt.date | None = None
     undated_tests_on: dt.date | None = None
     patient: str | None = None  # which Patient of a multi-person export (its FHIR id)
+    # The day of the import: a fact dated after it is reported, not imported (a typo such as
+    # 2091, or a planned start). None means the machine's date.
+    today: dt.date | None = None
 
 
 @dataclass
@@ -81,6 +87,21 @@ class OtherCancer:
     name: str
     onset: dt.date | None
     sites: frozenset[str]  # patient-file site words of where it is (lung, bone, ...)
+    codes: frozenset[tuple[str, str]] = frozenset()  # its (system, code) pairs
+
+
+@dataclass(frozen=True)
+class CancerCode:
+    """What a condition code (SNOMED CT, ICD-10(-CM) or ICD-O-3 topography) says.
+
+    `kind`: "breast" (a breast primary), "generic" (a cancer that does not say where),
+    "secondary" (a metastasis; `site` the site row when the code says where) or "other" (a
+    primary cancer elsewhere)."""
+
+    kind: str
+    histology: str | None = None
+    side: str | None = None  # left | right, when the code says which breast
+    site: CodeRow | None = None
 
 
 def slug(text: str) -> str:
@@ -143,6 +164,9 @@ class ImportState:
         self.condition_stage: tuple[str, str] | None = None
         self.breast_refs: set[str] = set()  # the breast cancer's own Conditions
         self.other_cancers: dict[str, OtherCancer] = {}
+        # Breast cancer Conditions without a full onset date: (ref, recordedDate, onsetString)
+        self.undated_breast: list[tuple[str, Any, Any]] = []
+        self.today = options.today or dt.date.today()
         self._drug_words = [
             (re.compile(r"\b" + re.escape(name.lower()) + r"\b"), drug.id)
             for drug in kb.drugs.values()
@@ -160,6 +184,15 @@ class ImportState:
 
     def add(self, section: str, item: dict[str, Any], ref: str, what: str) -> None:
         self.sections.setdefault(section, []).append((item, ref, what))
+
+    def in_future(self, ref: str, day: dt.date | None, what: str) -> bool:
+        """Whether a fact is dated after today; if so it is reported and not imported (a
+        typo such as 2091 for 2019, or a start that is only planned). One such date would
+        otherwise make the whole patient file invalid."""
+        if day is None or day <= self.today:
+            return False
+        self.skip(ref, f"{what} ({day}) is in the future: not imported; check the date")
+        return True
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -197,6 +230,48 @@ class ImportState:
             return data if isinstance(data, dict) else None
         return None
 
+    def cancer_code(self, concept: Any) -> CancerCode | None:
+        """What the codes of a concept say about a cancer, from the offline tables; None when
+        no code is one nextline reads. A breast code wins over the others in one concept
+        (an EHR may send SNOMED CT and ICD-10-CM side by side)."""
+        t = self.t
+        found: list[CancerCode] = []
+        for system, code, _ in fd.codings(concept):
+            if system == SNOMED_SYSTEM:
+                if code in t.primary_breast:
+                    row = t.primary_breast[code]
+                    side = row.meaning if row.meaning in ("left", "right") else None
+                    found.append(CancerCode("breast", row.histology, side))
+                elif code in t.secondary_sites:
+                    found.append(CancerCode("secondary", site=t.secondary_sites[code]))
+                elif code in t.secondary_generic:
+                    found.append(CancerCode("secondary"))
+                elif code in t.primary_generic:
+                    found.append(CancerCode("generic"))
+            elif system in ICD10_SYSTEMS:
+                said = t.icd10_kind(code)
+                if said is not None:
+                    name, icd_row = said
+                    if name == "breast":
+                        side = icd_row.meaning if icd_row else None
+                        found.append(CancerCode("breast", side=side))
+                    elif name == "secondary":
+                        found.append(CancerCode("secondary", site=icd_row))
+                    else:
+                        found.append(CancerCode("other"))
+            elif system == ICDO3_SYSTEM and t.icdo3_breast(code):
+                found.append(CancerCode("breast"))
+        breast = [f for f in found if f.kind == "breast"]
+        if breast:
+            histology = next((f.histology for f in breast if f.histology), None)
+            side = next((f.side for f in breast if f.side), None)
+            return CancerCode("breast", histology, side)
+        for wanted in ("secondary", "other", "generic"):
+            same = [f for f in found if f.kind == wanted]
+            if same:
+                return next((f for f in same if f.site is not None), same[0])
+        return None
+
     def stage_text(self, concept: Any) -> str | None:
         """An AJCC stage group from an AJCC-coded or SNOMED CT-coded CodeableConcept."""
         for system, code, display in fd.codings(concept):
@@ -206,6 +281,12 @@ class ImportState:
                     return stage
             elif system == SNOMED_SYSTEM and code in self.t.stage_groups:
                 return self.t.stage_groups[code].meaning
+        # A stage written in words ("Stage IIB") as the text, or as the display of a local
+        # code (an EHR's own code is never read as a stage itself: "12" is not I2).
+        for text in [fd.concept_text(concept), *(d for _, _, d in fd.codings(concept))]:
+            stage = ajcc_stage("", text) if text else None
+            if stage is not None:
+                return stage
         return None
 
     # -- which cancer a fact belongs to ----------------------------------------------------
@@ -228,7 +309,7 @@ class ImportState:
            cancer had been found by then. Tests are not judged by date: a biopsy's receptor
            result is often dated days before the diagnosis is recorded.
         """
-        if not self.other_cancers:
+        if not self.other_cancers and not resource.get("reasonCode"):
             return None
         linked = [
             fd.reference(r)
@@ -243,6 +324,17 @@ class ImportState:
                 return f"tied to {self.other_cancers[target].name} ({target})"
             if target in self.breast_refs:
                 breast_linked = True
+        for concept in _listed(resource.get("reasonCode")):
+            said = self.cancer_code(concept)
+            codes = {(system, code) for system, code, _ in fd.codings(concept)}
+            if said is not None and said.kind == "breast":
+                breast_linked = True
+                continue
+            for cancer in self.other_cancers.values():
+                if codes & cancer.codes:
+                    return f"its reason is {cancer.name} ({cancer.ref})"
+            if said is not None and said.kind == "other":
+                return f"its reason is another cancer ({fd.concept_text(concept) or 'coded'})"
         if breast_linked:
             return None
         sites = self.sites_of(resource.get("bodySite")) if by_site else set()

@@ -12,7 +12,7 @@ from typing import Any
 from nextline.fhir import _fhirdata as fd
 from nextline.fhir._state import ImportState, Med
 from nextline.fhir.report import Note
-from nextline.fhir.tables import SNOMED_SYSTEM
+from nextline.fhir.tables import RXNORM_SYSTEM, SNOMED_SYSTEM
 
 
 def _concept(imp: ImportState, m: dict[str, Any], ref: str) -> Any:
@@ -25,11 +25,30 @@ def _concept(imp: ImportState, m: dict[str, Any], ref: str) -> Any:
     if target.startswith("#"):
         for contained in m.get("contained") or []:
             if isinstance(contained, dict) and contained.get("id") == target[1:]:
-                return contained.get("code")
+                return _medication_code(imp, contained)
     elif target in imp.by_ref:
-        return imp.by_ref[target].get("code")
+        return _medication_code(imp, imp.by_ref[target])
     imp.skip(ref, f"its medication {target} is not in the bundle (dangling reference)")
     return None
+
+
+def _medication_code(imp: ImportState, medication: dict[str, Any]) -> Any:
+    """A Medication's code; when it has no RxNorm coding (an EHR's own code, or only a
+    name), the RxNorm code of its one active ingredient (`ingredient.itemCodeableConcept`).
+    With several ingredients the code stays as it is (and is reported): a combination is
+    never taken for one of its drugs."""
+    code = medication.get("code")
+    if any(system == RXNORM_SYSTEM for system, _, _ in fd.codings(code)):
+        return code
+    items = [
+        i.get("itemCodeableConcept")
+        for i in medication.get("ingredient") or []
+        if isinstance(i, dict) and i.get("isActive", True) is not False
+    ]
+    coded = [c for c in items if any(s == RXNORM_SYSTEM for s, _, _ in fd.codings(c))]
+    if len(coded) == 1 and len(items) == 1:
+        return coded[0]
+    return code
 
 
 def _dates(m: dict[str, Any]) -> tuple[Any, Any]:
@@ -65,8 +84,25 @@ def _stop_reason(imp: ImportState, m: dict[str, Any], ref: str) -> str | None:
     return None
 
 
+# MedicationRequest.intent values that are not an order to give the medicine (FHIR R4
+# medicationrequest-intent): a proposal, a plan or an option was never given.
+_NOT_GIVEN_INTENTS = {
+    "proposal": "a proposal",
+    "plan": "a plan",
+    "option": "an option",
+}
+
+
 def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
     ref = fd.ref_of(m)
+    intent = m.get("intent")
+    if m["resourceType"] == "MedicationRequest" and intent in _NOT_GIVEN_INTENTS:
+        imp.skip(
+            ref,
+            f"intent is {intent}: {_NOT_GIVEN_INTENTS[intent]}, not an order that was given; "
+            "not imported",
+        )
+        return
     raw_start, raw_stop = _dates(m)
     start, why_start = fd.parse_date(raw_start)
     other = imp.other_cancer_of(m, start, treatment=True)
@@ -88,9 +124,15 @@ def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
         why = why_start
         imp.skip(ref, f"medication without a start date{': ' + why if why else ''}")
         return
+    if imp.in_future(ref, start, "its start"):
+        return
     stop, why = fd.parse_date(raw_stop)
     if why:
         imp.odd(ref, f"stop {why}; left out")
+    if stop is not None and stop > imp.today:
+        # An order written to run until a later day: it is still going on.
+        imp.odd(ref, f"its end ({stop}) is still to come; kept as ongoing")
+        stop = None
     if stop is not None and stop < start:
         imp.odd(ref, f"stops ({stop}) before it starts ({start}); stop left out")
         stop = None
@@ -285,6 +327,11 @@ def map_procedure(imp: ImportState, p: dict[str, Any]) -> None:
     if start is None:
         imp.skip(ref, f"{kind} without a date{': ' + why if why else ''}")
         return
+    if imp.in_future(ref, start, f"the {kind}"):
+        return
+    if stop is not None and stop > imp.today:
+        imp.odd(ref, f"its end ({stop}) is still to come; kept without an end")
+        stop = None
     item: dict[str, Any] = {"kind": kind}
     if stop is None or stop == start:
         item["date"] = start.isoformat()

@@ -26,7 +26,7 @@ from nextline.fhir._observations import map_observation, tumor_tests_from_facts
 from nextline.fhir._people import People, choose_person, find_people
 from nextline.fhir._state import DETAIL_URL, ImportOptions, ImportState, slug
 from nextline.fhir._treatments import map_medication, map_procedure, therapies_from_meds
-from nextline.fhir.reading import FhirInput, RawEntry
+from nextline.fhir.reading import FhirInput, RawEntry, with_id
 from nextline.fhir.report import ImportReport, Mapped, Note
 from nextline.fhir.tables import LOINC_SYSTEM, NEXTLINE_SYSTEM, SNOMED_SYSTEM, load_tables
 from nextline.knowledge import Knowledge
@@ -88,6 +88,7 @@ class _Importer(ImportState):
             note_cancer(self, resource)
         for resource in conditions:
             map_condition(self, resource)
+        self._diagnosis_date()
         for resource in mine:
             kind = resource["resourceType"]
             if kind == "Observation":
@@ -173,7 +174,7 @@ class _Importer(ImportState):
         if entry.problem is not None or entry.resource is None:
             self.skip(entry.where, entry.problem or "empty entry")
             return None
-        resource = entry.resource
+        resource = with_id(entry.resource, entry.full_url)
         kind = resource.get("resourceType")
         if not isinstance(kind, str):
             self.skip(entry.where, "no resourceType: not a FHIR resource")
@@ -245,6 +246,14 @@ class _Importer(ImportState):
             self.report.mapped.append(Mapped("patient.birth_year", ref, f"born in {birth}"))
         else:
             self.report.needs.append(Note(ref, "no birth date"))
+        died = patient.get("deceasedDateTime") or patient.get("deceasedBoolean")
+        if died:
+            when = f" on {str(died)[:10]}" if isinstance(died, str) else ""
+            self.skip(
+                ref,
+                f"the record says this person died{when} (deceased); the patient file keeps "
+                "no date of death, so this is not imported",
+            )
         gender = patient.get("gender")
         if gender in ("female", "male"):
             self.patient_data["sex"] = gender
@@ -288,6 +297,26 @@ class _Importer(ImportState):
         else:
             self.add(section, detail, ref, section)
 
+    def _diagnosis_date(self) -> None:
+        """Ask for the date the breast cancer was found when no Condition gives it. A
+        `recordedDate` is when someone wrote it down, not when it was found: never used."""
+        if self.diagnosis.get("first_diagnosed") or not self.undated_breast:
+            return
+        ref, recorded, words = self.undated_breast[0]
+        hints = []
+        if isinstance(words, str) and words.strip():
+            hints.append(f"the onset is written as {words.strip()[:40]!r}")
+        if isinstance(recorded, str) and recorded:
+            hints.append(f"it was recorded on {recorded[:10]}, which may be later")
+        extra = f" ({'; '.join(hints)})" if hints else ""
+        self.report.needs.append(
+            Note(
+                ref,
+                "the date the breast cancer was first diagnosed is not in the bundle"
+                f"{extra}; add diagnosis.first_diagnosed to the patient file",
+            )
+        )
+
     # -- stage and dates of metastatic disease ---------------------------------------------
 
     def _condition_stage(self) -> None:
@@ -298,6 +327,13 @@ class _Importer(ImportState):
         if stage is None:
             self.diagnosis["stage_at_first_diagnosis"] = text
             self.report.mapped.append(Mapped("diagnosis.stage_at_first_diagnosis", ref, text))
+            if text == "IV" and "presentation" not in self.diagnosis:
+                # Stage IV when the cancer was found is metastatic disease at first diagnosis,
+                # as for a stage group Observation (and so the export reads back the same).
+                self.diagnosis["presentation"] = "de_novo"
+                self.report.mapped.append(
+                    Mapped("diagnosis.presentation", ref, "de novo (stage IV)")
+                )
         elif stage != text:
             self.odd(
                 ref,

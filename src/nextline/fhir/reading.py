@@ -208,6 +208,18 @@ def fhir_from_data(data: Any, source: str = "") -> FhirInput:
     )
 
 
+def with_id(resource: dict[str, Any], full_url: str | None) -> dict[str, Any]:
+    """The resource with an id: a transaction Bundle may send new resources with none, only
+    a `fullUrl` (`urn:uuid:...`). The id is then the fullUrl's last part, so the report can
+    name the resource and two resources without ids are never taken for one."""
+    if resource.get("id") or not full_url:
+        return resource
+    tail = re.split(r"[/:]", full_url.rstrip("/"))[-1]
+    if not re.fullmatch(r"[A-Za-z0-9\-.]{1,64}", tail):
+        return resource
+    return {**resource, "id": tail}
+
+
 def _ndjson_input(path: Path) -> FhirInput:
     return FhirInput(
         str(path),

@@ -25,6 +25,21 @@ SNOMED_SYSTEM = "http://snomed.info/sct"
 LOINC_SYSTEM = "http://loinc.org"
 AJCC_SYSTEM = "http://cancerstaging.org"
 HGNC_SYSTEMS = ("http://www.genenames.org/geneId", "http://www.genenames.org")
+# ICD-10-CM (US) and WHO ICD-10: the same codes to four characters, so one table reads both.
+ICD10_SYSTEMS = ("http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10")
+ICDO3_SYSTEM = "http://terminology.hl7.org/CodeSystem/icd-o-3"
+INTERPRETATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+# The same code systems named by their OIDs, as exports converted from C-CDA often write them
+# (`urn:oid:2.16.840.1.113883.6.96`). From the FHIR R4 list of terminology identifiers
+# (https://hl7.org/fhir/r4/namingsystem-terminologies.html) and, for ICD-10-CM, HL7
+# Terminology's CodeSystem icd10CM (identifier urn:oid:2.16.840.1.113883.6.90).
+SYSTEM_OIDS = {
+    "urn:oid:2.16.840.1.113883.6.96": SNOMED_SYSTEM,
+    "urn:oid:2.16.840.1.113883.6.1": LOINC_SYSTEM,
+    "urn:oid:2.16.840.1.113883.6.88": RXNORM_SYSTEM,
+    "urn:oid:2.16.840.1.113883.6.3": ICD10_SYSTEMS[1],
+    "urn:oid:2.16.840.1.113883.6.90": ICD10_SYSTEMS[0],
+}
 # Facts the patient file holds that no confirmed standard code carries (menopausal status,
 # Ki-67, PD-L1 scores, HER2 IHC score and ISH): exported under this local code system so that
 # export -> import gives the same record. Other systems will ignore these codes.
@@ -81,6 +96,22 @@ class SnomedFile(Strict):
     stop_reasons: list[CodeRow]
 
 
+class IcdFile(Strict):
+    format_version: Literal[1]
+    primary_breast: list[CodeRow]
+    breast_sides: list[CodeRow]
+    secondary_sites: list[CodeRow]
+    secondary_generic: list[CodeRow]
+    other_primary: list[CodeRow]
+    icdo3_breast_topography: list[CodeRow]
+    icdo3_histology: list[CodeRow]
+
+
+class Hl7File(Strict):
+    format_version: Literal[1]
+    interpretations: list[CodeRow]
+
+
 class CodeFile(Strict):
     format_version: Literal[1]
     codes: list[CodeRow]
@@ -112,6 +143,40 @@ class CodeTables:
     loinc: dict[str, CodeRow]
     answers: dict[str, CodeRow]
     hgnc: dict[str, CodeRow]
+    icd: IcdFile
+    interpretations: dict[str, CodeRow]
+
+    def icd10_kind(self, code: str) -> tuple[str, CodeRow | None] | None:
+        """What an ICD-10(-CM) code says about a cancer: ("breast", side row or None),
+        ("secondary", site row or None) or ("other", None); None when it is not a cancer
+        code nextline reads."""
+        dotted = icd10_dotted(code)
+        category = dotted[:3]
+        if any(category == row.code for row in self.icd.primary_breast):
+            digits = dotted[4:]
+            side = None
+            if len(digits) == 3:
+                side = next((r for r in self.icd.breast_sides if r.code == digits[2]), None)
+            return "breast", side
+        site = next((r for r in self.icd.secondary_sites if r.code == dotted), None)
+        if site is not None:
+            return "secondary", site
+        if any(category == row.code for row in self.icd.secondary_generic):
+            return "secondary", None
+        for row in self.icd.other_primary:
+            low, high = row.code.split("-")
+            if low <= category <= high:
+                return "other", None
+        return None
+
+    def icdo3_breast(self, code: str) -> bool:
+        """Whether an ICD-O-3 topography code is the breast (C50.x)."""
+        category = icd10_dotted(code)[:3]
+        return any(category == row.code for row in self.icd.icdo3_breast_topography)
+
+    def icdo3_histology(self, code: str) -> str | None:
+        row = next((r for r in self.icd.icdo3_histology if r.code == code.strip()), None)
+        return row.histology if row is not None else None
 
     def drug_for_rxnorm(self, code: str) -> str | None:
         """The knowledge-base drug id an RxNorm code contains, or None when unconfirmed."""
@@ -131,6 +196,12 @@ class CodeTables:
                 if row.drug == drug_id and row.level == level:
                     return row.code
         return None
+
+
+def icd10_dotted(code: str) -> str:
+    """An ICD-10 code in its dotted, upper-case form: `c50911` and `C50.911` are `C50.911`."""
+    text = code.strip().upper().replace(".", "")
+    return text[:3] + "." + text[3:] if len(text) > 3 else text
 
 
 def _read(name: str, problems: list[Problem]) -> object:
@@ -174,6 +245,8 @@ def _load(kb: Knowledge) -> CodeTables:
         sn = SnomedFile.model_validate(_read("snomed.yaml", problems))
         lo = LoincFile.model_validate(_read("loinc.yaml", problems))
         hg = CodeFile.model_validate(_read("hgnc.yaml", problems))
+        icd = IcdFile.model_validate(_read("icd.yaml", problems))
+        hl7 = Hl7File.model_validate(_read("hl7.yaml", problems))
     except ValidationError as exc:
         problems += [Problem("fhir/data", str(e["loc"]) + ": " + e["msg"]) for e in exc.errors()]
         raise KnowledgeInvalid(problems) from exc
@@ -184,6 +257,10 @@ def _load(kb: Knowledge) -> CodeTables:
             all_rows += [(f"snomed.yaml {section}", r) for r in getattr(sn, section)]
     all_rows += [("loinc.yaml", r) for r in lo.codes + lo.answers]
     all_rows += [("hgnc.yaml", r) for r in hg.codes]
+    for section in type(icd).model_fields:
+        if section != "format_version":
+            all_rows += [(f"icd.yaml {section}", r) for r in getattr(icd, section)]
+    all_rows += [("hl7.yaml", r) for r in hl7.interpretations]
     for where, row in all_rows:
         if row.source not in source_ids:
             problems.append(Problem(where, f"code {row.code}: unknown source {row.source!r}"))
@@ -217,6 +294,8 @@ def _load(kb: Knowledge) -> CodeTables:
         loinc=_index(lo.codes, "loinc.yaml", problems),
         answers=_index(lo.answers, "loinc.yaml", problems),
         hgnc=_index(hg.codes, "hgnc.yaml", problems),
+        icd=icd,
+        interpretations=_index(hl7.interpretations, "hl7.yaml", problems),
     )
     if problems:
         raise KnowledgeInvalid(problems)
