@@ -184,8 +184,11 @@ class _Stems:
         # Each irregular form leads to the stem of its word, the form that word takes when
         # typed: "tummy" → "belly" → "belli", where "belly" itself goes ("tummy ache" meets
         # "belly ache"; "tingling" meets "tingles").
+        # A form that leads to itself is kept apart from its stem ("confusing: confusing":
+        # a confusing form is not a confused person).
         self._irregular = {
-            k.lower(): str(self._stemmer.stem(v.lower())) for k, v in irregular.items()
+            k.lower(): v.lower() if k.lower() == v.lower() else str(self._stemmer.stem(v.lower()))
+            for k, v in irregular.items()
         }
 
         self._known: dict[str, str] = {}
