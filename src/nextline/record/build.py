@@ -7,6 +7,7 @@ Pure: the knowledge base and the as-of date are arguments. Errors make `build_re
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
@@ -131,7 +132,7 @@ def resolve_drugs(kb: Knowledge, written: str) -> tuple[tuple[DrugRef, ...], tup
             part = " ".join(words[i : i + n])
             ref = resolve_drug(kb, part)
             if ref.drug_id is not None:
-                found.setdefault(ref.drug_id, ref)
+                found.setdefault(ref.drug_id, dataclasses.replace(ref, written=written))
                 i += n
                 break
         else:
