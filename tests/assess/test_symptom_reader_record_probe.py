@@ -2,7 +2,8 @@
 (`test_red_flags_unseen_records.py`), each on a class of notes: a thing that is confusing is
 not a confused person; "his"/"her" before a sign is another person's body when that is the
 other sex; a severe pain score written in a note; red urine or black stools with a food or
-medicine that colours them named in the same sentence."""
+medicine that colours them named in the same sentence; CTCAE terms, as side effects are
+recorded."""
 
 from __future__ import annotations
 
@@ -49,6 +50,19 @@ CASES = [
     ("no beetroot but my wee is red", "female", "bleeding", True),
     ("ate beetroot yesterday but there is blood in my wee today", "female", "bleeding", True),
     ("iron tablets and gums bleeding", "female", "bleeding", True),
+    # CTCAE terms, as a side effect is recorded
+    ("Pyrexia", "female", "fever_or_chills", True),
+    ("Dyspnoea", "male", "breathlessness", True),
+    ("Syncope", "female", "fainting_or_palpitations", True),
+    ("Epistaxis", "female", "bleeding", True),
+    ("Haematuria", "female", "bleeding", True),
+    ("Keratitis", "female", "eye_pain", True),
+    ("Osteonecrosis of jaw", "female", "jaw_pain", True),
+    ("Muscle weakness lower limb", "female", "leg_weakness_or_numbness", True),
+    ("Urinary retention", "male", "bladder_or_bowel_change", True),
+    ("no dyspnoea at rest or on exertion", "female", "breathlessness", False),
+    ("denies epistaxis or haematuria", "female", "bleeding", False),
+    ("syncope in 2019", "female", "fainting_or_palpitations", False),
 ]
 
 

@@ -79,6 +79,7 @@ class _Entry:
     stools_per_day: int | None
     esas: Esas | None
     spo2_percent: float | None = None
+    says: str = "the note says"
 
 
 class _Context:
@@ -110,7 +111,7 @@ def _sign(c: SignCondition, ctx: _Context) -> Match:
             if found is not None:
                 maybe = "may mean" if found.possible else "means"
                 name = ctx.names.get(sign, sign)
-                return f"the note says “{found.words}” ({maybe} {name})", entry.note_path
+                return f"{entry.says} “{found.words}” ({maybe} {name})", entry.note_path
     return None
 
 
@@ -303,7 +304,8 @@ def _holds(condition: Condition, ctx: _Context) -> Match:
 def _entries(
     record: PatientRecord, vocab: SymptomVocabularyFile, window_days: int, as_of: dt.date
 ) -> list[_Entry]:
-    """The symptom reports and scan impressions of the look-back window, oldest first."""
+    """The symptom reports, side effects and scan impressions of the look-back window,
+    oldest first."""
     out: list[_Entry] = []
     sex = record.file.patient.sex
 
@@ -325,6 +327,25 @@ def _entries(
                 stools_per_day=report.stools_per_day,
                 esas=report.esas,
                 spo2_percent=report.spo2_percent,
+            )
+        )
+    for index, effect in enumerate(record.file.side_effects):
+        # A side effect recorded in the window (a CTCAE term: "Fever", "Diarrhea", "Cough")
+        # is the sign as surely as a symptom report, unless it had resolved by the as-of date.
+        if not recent(effect.date) or (effect.resolved is not None and effect.resolved <= as_of):
+            continue
+        words = f"{effect.term}. {effect.notes}" if effect.notes else effect.term
+        out.append(
+            _Entry(
+                date=effect.date,
+                path=f"side_effects[{index}]",
+                note_path=f"side_effects[{index}].term",
+                signs=(),
+                reading=read_note(words, vocab, sex),
+                temperature_c=None,
+                stools_per_day=None,
+                esas=None,
+                says="the side effect recorded is",
             )
         )
     for index, scan in enumerate(record.file.imaging):
