@@ -45,7 +45,6 @@ _FILLER = frozenset(
         "and",
         "with",
         "plus",
-        "then",
         "or",
         "also",
         "a",
