@@ -79,18 +79,25 @@ class _Entry:
     stools_per_day: int | None
     esas: Esas | None
     spo2_percent: float | None = None
+    says: str = "the note says"
 
 
 class _Context:
     """What the evaluators read for one entry."""
 
     def __init__(
-        self, record: PatientRecord, entry: _Entry, names: dict[str, str], know: AssessKnowledge
+        self,
+        record: PatientRecord,
+        entry: _Entry,
+        names: dict[str, str],
+        know: AssessKnowledge,
+        as_of: dt.date,
     ) -> None:
         self.record = record
         self.entry = entry
         self.names = names
         self.know = know
+        self.as_of = as_of
 
 
 def _sign(c: SignCondition, ctx: _Context) -> Match:
@@ -104,7 +111,7 @@ def _sign(c: SignCondition, ctx: _Context) -> Match:
             if found is not None:
                 maybe = "may mean" if found.possible else "means"
                 name = ctx.names.get(sign, sign)
-                return f"the note says “{found.words}” ({maybe} {name})", entry.note_path
+                return f"{entry.says} “{found.words}” ({maybe} {name})", entry.note_path
     return None
 
 
@@ -142,19 +149,23 @@ def _spo2_below(c: Spo2BelowCondition, ctx: _Context) -> Match:
 
 
 def _site(c: SiteCondition, ctx: _Context) -> Match:
-    day = ctx.entry.date
+    """A site that supports the sign. What is known by the as-of date counts, not only what
+    was known on the entry's day: bone metastases found two days after "my legs keep giving
+    way" were there when it was written. A site resolved by then does not."""
+    day, known_by = ctx.entry.date, ctx.as_of
     for i, site in enumerate(ctx.record.file.metastases):
         if site.site not in c.any:
             continue
-        if (site.since is None or site.since <= day) and (
+        if (site.since is None or site.since <= known_by) and (
             site.resolved is None or site.resolved > day
         ):
             return f"known cancer in the {site.site.replace('_', ' ')}", f"metastases[{i}]"
-    if not c.organ_words:
-        return None
+    found = _site_in_scan_words(c, ctx)
+    if found is not None or not c.organ_words:
+        return found
     words = tuple(w.lower() for w in c.organ_words)
     for s, scan in enumerate(ctx.record.file.imaging):
-        if scan.date > day:
+        if scan.date > known_by:
             continue
         for li, lesion in enumerate(scan.lesions):
             organ = (lesion.organ or "").lower()
@@ -166,9 +177,31 @@ def _site(c: SiteCondition, ctx: _Context) -> Match:
                 )
     for entry in ctx.record.therapies:
         site_text = (entry.site or "").lower()
-        started = entry.start is not None and entry.start <= day
+        started = entry.start is not None and entry.start <= known_by
         if entry.kind == "radiation" and started and any(w in site_text for w in words):
             return f"radiation to the {site_text}", entry.path
+    return None
+
+
+def _site_in_scan_words(c: SiteCondition, ctx: _Context) -> Match:
+    """The site in a scan's written impression ("new lytic metastasis in the L2 vertebral
+    body"), read by the note reader: "no evidence of bone metastases" does not count."""
+    if not c.scan_signs:
+        return None
+    sex = ctx.record.file.patient.sex
+    for s, scan in enumerate(ctx.record.file.imaging):
+        words = scan.impression
+        if not words or scan.date > ctx.as_of:
+            continue
+        reading = read_note(words, ctx.know.vocabulary, sex)
+        for sign in c.scan_signs:
+            found = reading.has(sign)
+            if found is not None:
+                return (
+                    f"the {scan.modality} of {scan.date} says “{found.words}” "
+                    "(not yet confirmed as a site)",
+                    f"imaging[{s}].impression",
+                )
     return None
 
 
@@ -271,7 +304,8 @@ def _holds(condition: Condition, ctx: _Context) -> Match:
 def _entries(
     record: PatientRecord, vocab: SymptomVocabularyFile, window_days: int, as_of: dt.date
 ) -> list[_Entry]:
-    """The symptom reports and scan impressions of the look-back window, oldest first."""
+    """The symptom reports, side effects and scan impressions of the look-back window,
+    oldest first."""
     out: list[_Entry] = []
     sex = record.file.patient.sex
 
@@ -293,6 +327,25 @@ def _entries(
                 stools_per_day=report.stools_per_day,
                 esas=report.esas,
                 spo2_percent=report.spo2_percent,
+            )
+        )
+    for index, effect in enumerate(record.file.side_effects):
+        # A side effect recorded in the window (a CTCAE term: "Fever", "Diarrhea", "Cough")
+        # is the sign as surely as a symptom report, unless it had resolved by the as-of date.
+        if not recent(effect.date) or (effect.resolved is not None and effect.resolved <= as_of):
+            continue
+        words = f"{effect.term}. {effect.notes}" if effect.notes else effect.term
+        out.append(
+            _Entry(
+                date=effect.date,
+                path=f"side_effects[{index}]",
+                note_path=f"side_effects[{index}].term",
+                signs=(),
+                reading=read_note(words, vocab, sex),
+                temperature_c=None,
+                stools_per_day=None,
+                esas=None,
+                says="the side effect recorded is",
             )
         )
     for index, scan in enumerate(record.file.imaging):
@@ -353,7 +406,7 @@ def find_red_flags(
     names = once_per(vocab, "concept_names", lambda: {c.id: c.name for c in vocab.concepts})
     hits: dict[str, RedFlagHit] = {}
     for entry in _entries(record, vocab, window_days, as_of):
-        ctx = _Context(record, entry, names, know)
+        ctx = _Context(record, entry, names, know, as_of)
         for flag in flags:
             matched = _rule_match(flag, ctx)
             if matched is None:

@@ -58,6 +58,8 @@ _NEGATED = "NEGATED_EXISTENCE"
 # words that make a list one negation is said of (`_said_of_another`).
 _LIST_BREAKS = frozenset({",", "and", "&", "+", "plus", "also"})
 _LIST_OR = frozenset({"or", "nor"})
+# words just before an explaining food or medicine that deny it (`_Reader._explained`)
+_EXPLAIN_DENIED = frozenset({"no", "not", "n't", "never", "without", "nor", "stopped"})
 _INNER_NEGATION = frozenset(
     {"no", "not", "n't", "never", "nor", "without", "fine", "ok", "okay", "normal", "good"}
 )
@@ -101,6 +103,7 @@ _WHY = {
     "FAMILY": "about someone else",
     "OTHER_MALE": "about someone else",
     "OTHER_FEMALE": "about someone else",
+    "EXPLAINED": "explained by a food or medicine named beside it",
 }
 
 
@@ -234,8 +237,11 @@ class _Stems:
         # Each irregular form leads to the stem of its word, the form that word takes when
         # typed: "tummy" → "belly" → "belli", where "belly" itself goes ("tummy ache" meets
         # "belly ache"; "tingling" meets "tingles").
+        # A form that leads to itself is kept apart from its stem ("confusing: confusing":
+        # a confusing form is not a confused person).
         self._irregular = {
-            k.lower(): str(self._stemmer.stem(v.lower())) for k, v in irregular.items()
+            k.lower(): v.lower() if k.lower() == v.lower() else str(self._stemmer.stem(v.lower()))
+            for k, v in irregular.items()
         }
 
         self._known: dict[str, str] = {}
@@ -415,6 +421,11 @@ class _Reader:
         )
         self.suppress = frozenset(vocab.suppress)
         self.implies = {c.id: tuple(c.implies) for c in vocab.concepts if c.implies}
+        self.explained_by = {
+            c.id: frozenset(self.stems(w) for w in c.explained_by)
+            for c in vocab.concepts
+            if c.explained_by
+        }
         # each ConText trigger as the words it matches (`may_cut_after`)
         self._triggers: list[list[dict[str, Any]]] = [
             r.pattern or [{"LOWER": t.lower_} for t in self.nlp.make_doc(r.literal)]
@@ -631,6 +642,8 @@ class _Reader:
             if ent.label_ == _TEMPERATURE:
                 temperatures.append((ent, not stopped))
                 continue
+            if self._explained(ent):
+                stopped = ["EXPLAINED"]
             if stopped:
                 dismissed.append(Dismissed(ent.label_, ent.text, _WHY.get(stopped[0], stopped[0])))
                 continue
@@ -639,6 +652,20 @@ class _Reader:
                 held = found.get(concept)
                 if held is None or (held.possible and not possible):
                     found[concept] = Finding(concept, ent.text, possible)
+
+    def _explained(self, span: Any) -> bool:
+        """Whether the sign's sentence names a food or medicine that explains it ("beetroot
+        for tea and now my wee is red"), not denied ("not on iron tablets, poo is black")."""
+        explains = self.explained_by.get(span.label_)
+        if not explains:
+            return False
+        doc = span.doc
+        for token in span.sent:
+            if token.lemma_ in explains:
+                before = doc[max(token.i - 3, span.sent.start) : token.i]
+                if not any(t.lower_ in _EXPLAIN_DENIED for t in before):
+                    return True
+        return False
 
     def _a_wording_says(self, span: Any) -> bool:
         """Whether a written wording of the span's sign covers exactly its words: then a

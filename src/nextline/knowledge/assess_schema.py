@@ -146,12 +146,15 @@ class StoolsCondition(Strict):
 
 
 class SiteCondition(Strict):
-    """A known metastatic site on the day of the report; `organ_words` also find it in a scan's
-    lesion organs or a radiation site (seen, awaiting confirmation)."""
+    """A metastatic site known by the as-of date and not resolved before the report (the
+    cancer was there before it was found); `organ_words` also find it in a scan's lesion
+    organs or a radiation site, and `scan_signs` in a scan's written impression read by the
+    note reader (seen, awaiting confirmation)."""
 
     type: Literal["site"]
     any: list[str] = Field(min_length=1)
     organ_words: list[str] = []
+    scan_signs: list[str] = []
 
 
 class EsasCondition(Strict):
@@ -441,10 +444,14 @@ def load_assess(
                 condition.test not in lab_tests
             ):
                 problems.append(Problem(where, f"unknown lab test {condition.test!r}"))
+            signs: list[str] = []
             if isinstance(condition, SignCondition):
-                for sign in condition.any:
-                    if sign not in concepts:
-                        problems.append(Problem(where, f"unknown sign {sign!r}"))
+                signs = condition.any
+            elif isinstance(condition, SiteCondition):
+                signs = condition.scan_signs
+            for sign in signs:
+                if sign not in concepts:
+                    problems.append(Problem(where, f"unknown sign {sign!r}"))
             if isinstance(condition, OnTreatmentCondition):
                 for drug in condition.drugs:
                     if drug not in drugs:

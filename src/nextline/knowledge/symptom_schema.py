@@ -53,6 +53,10 @@ class Concept(Strict):
     implies: list[Slug] = Field(
         default=[], description="signs this one always includes (breathless at rest: breathless)"
     )
+    explained_by: list[str] = Field(
+        default=[],
+        description='words that, in its sentence, explain the sign away ("beetroot": red urine)',
+    )
     sources: Annotated[list[SourceRef], Field(min_length=1)]
 
 

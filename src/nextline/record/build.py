@@ -7,12 +7,15 @@ Pure: the knowledge base and the as-of date are arguments. Errors make `build_re
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
 from nextline.errors import Problem, RecordInvalid
 from nextline.knowledge import Knowledge
+from nextline.knowledge.base import name_key
 from nextline.record.file_models import Lab, PatientFile, Therapy
 from nextline.record.lines import LineCandidate, number_lines
 from nextline.record.plausible import plausibility_warnings
@@ -33,6 +36,112 @@ def resolve_drug(kb: Knowledge, written: str) -> DrugRef:
         classes=frozenset(kb.drug_class_ids(drug)),
         family=kb.family_of(drug),
     )
+
+
+# Words a drug entry may hold beside the names: joins, doses, routes and schedules
+# ("Kisqali + Femara", "Xeloda 1000 mg/m2 twice daily", "letrozole tablets").
+_FILLER = frozenset(
+    [
+        "and",
+        "with",
+        "plus",
+        "or",
+        "also",
+        "a",
+        "an",
+        "of",
+        "the",
+        "x",
+        "mg",
+        "mcg",
+        "ug",
+        "g",
+        "ml",
+        "kg",
+        "m2",
+        "iu",
+        "unit",
+        "units",
+        "dose",
+        "doses",
+        "daily",
+        "weekly",
+        "monthly",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "every",
+        "once",
+        "twice",
+        "bd",
+        "bid",
+        "od",
+        "qd",
+        "tds",
+        "tid",
+        "q2w",
+        "q3w",
+        "q4w",
+        "po",
+        "iv",
+        "sc",
+        "im",
+        "oral",
+        "tablet",
+        "tablets",
+        "tabs",
+        "tab",
+        "capsule",
+        "capsules",
+        "caps",
+        "injection",
+        "injections",
+        "infusion",
+        "infusions",
+        "cycle",
+        "cycles",
+        "co",
+        "pack",
+        "copack",
+    ]
+)
+_LONGEST_NAME_WORDS = 6
+
+
+def resolve_drugs(kb: Knowledge, written: str) -> tuple[tuple[DrugRef, ...], tuple[str, ...]]:
+    """One written entry of `drugs` as the drugs it names, and the words left unread.
+
+    Why: people and letters write several drugs, or a name with its dose, in one entry
+    ("Kisqali + Femara", "alpelisib (Piqray)", "Enhertu 5.4 mg/kg"); read as one unknown
+    name, the drug-aware red flags could not see what is running. The whole entry is tried
+    first (a known name with "and" or a comma in it stays whole); otherwise the longest known
+    names are taken from left to right, each drug once. Joins, doses and schedule words are
+    not names; any other word left is returned to be reported. No name found: the entry
+    stays one unknown drug, as written."""
+    whole = resolve_drug(kb, written)
+    if whole.drug_id is not None:
+        return (whole,), ()
+    words = [w for w in re.split(r"[^\w%]+", name_key(written)) if w]
+    found: dict[str, DrugRef] = {}
+    left: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_LONGEST_NAME_WORDS, len(words) - i), 0, -1):
+            part = " ".join(words[i : i + n])
+            ref = resolve_drug(kb, part)
+            if ref.drug_id is not None:
+                found.setdefault(ref.drug_id, dataclasses.replace(ref, written=written))
+                i += n
+                break
+        else:
+            word = words[i]
+            if word not in _FILLER and not re.fullmatch(r"[\d.%]+\w{0,3}", word):
+                left.append(word)
+            i += 1
+    if not found:
+        return (whole,), ()
+    return tuple(found.values()), tuple(left)
 
 
 _DATE_FIELDS = ("date", "start", "stop", "since", "resolved")
@@ -158,16 +267,28 @@ def _therapies(
 ) -> tuple[tuple[TherapyEntry, ...], tuple[Line, ...]]:
     resolved: list[tuple[int, Therapy, tuple[DrugRef, ...], str | None]] = []
     for i, therapy in enumerate(file.therapies):
-        drugs = tuple(resolve_drug(kb, name) for name in therapy.drugs)
-        for j, ref in enumerate(drugs):
-            if ref.drug_id is None:
+        refs: list[DrugRef] = []
+        for j, name in enumerate(therapy.drugs):
+            read, left = resolve_drugs(kb, name)
+            refs.extend(read)
+            if read[0].drug_id is None:
                 problems.append(
                     Problem(
                         f"therapies[{i}].drugs[{j}]",
-                        f"unknown drug {ref.written!r}: kept as written; not used by the engines",
+                        f"unknown drug {name!r}: kept as written; not used by the engines",
                         "warning",
                     )
                 )
+            elif left:
+                named = " + ".join(r.name for r in read)
+                problems.append(
+                    Problem(
+                        f"therapies[{i}].drugs[{j}]",
+                        f"{name!r} read as {named}; not recognised: {' '.join(left)!r}",
+                        "warning",
+                    )
+                )
+        drugs = tuple(refs)
         for j, dose in enumerate(therapy.doses):
             if kb.find_drug(dose.drug) is None:
                 problems.append(

@@ -80,6 +80,8 @@ def fold_unit(unit: str) -> str:
     """Fold a unit spelling: case, spaces, µ/u, ×/x and `*`/`^` powers do not matter."""
     text = unit.strip().lower().replace("µ", "u").replace("μ", "u").replace("×", "x")
     text = text.replace(" ", "").replace("**", "^").replace("10*", "10^")
+    # a power of ten as labs print it: x10E3/uL, 10e9/L, x10^3/mm3 (the "x" is only "times")
+    text = re.sub(r"^x?10(?:e|\^)(\d+)", r"10^\1", text)
     return re.sub(r"\bcumm\b", "mm3", text)
 
 
