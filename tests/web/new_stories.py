@@ -231,6 +231,11 @@ def daniel(s: Story) -> None:
             "lesions[2].status": "present",
         },
     )
+    s.add(
+        "upcoming-event",
+        {"upcoming_events[0].date": "2025-07-16"},
+        what="the graduation is a day later",
+    )
     s.correct("therapies", 2, {"stop_reason": "toxicity"}, "T-DM1 stopped for side effects")
     s.correct("metastases", 1, {"stable": "true", "on_steroids": "false"}, "brain now stable")
     s.delete("metastases", 0, "lung taken off the list by mistake")
@@ -664,6 +669,17 @@ def margaret(s: Story) -> None:
         },
     )
     # --- corrections ---
+    s.add(
+        "upcoming-event",
+        {"upcoming_events[0].what": "", "upcoming_events[0].date": "2025-06-28"},
+        what="an important date with its name emptied (expected: say what)",
+    )
+    s.add(
+        "upcoming-event",
+        {"upcoming_events[0].what": "", "upcoming_events[0].date": ""},
+        what="the wedding taken off the list",
+    )
+    s.step("undo")
     s.delete("metastases", 1, "the liver was never affected")
     s.correct("therapies", 3, {"start": "2024-11-04"}, "fulvestrant started on the 4th")
     s.correct("care_team", 0, {"phone": "0113 496 0001"}, "the GP's number")
@@ -679,6 +695,7 @@ REFUSED = (
     "ANC in the wrong unit (expected: is this right?)",
     "calcium in the wrong unit (expected: is this right?)",
     "misspelt in a correction",
+    "an important date with its name emptied (expected: say what)",
 )
 
 __all__ = ["REFUSED", "STORIES"]

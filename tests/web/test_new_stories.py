@@ -159,6 +159,23 @@ def test_brain_details_and_a_new_lymph_node_are_stored(told) -> None:
     assert told["priya"].stored()["imaging"][1]["date"] == "2025-01-14"
 
 
+def test_important_dates_are_corrected_and_taken_off(told) -> None:
+    events = told["daniel"].stored()["goals"]["upcoming_events"]
+    assert events == [{"date": "2025-07-16", "what": "daughter's graduation"}]
+    margaret = told["margaret"]
+    said = next(s for s in margaret.steps if s.what.startswith("an important date with"))
+    assert said.errors == {"upcoming_events-0-what": "required field is missing"}
+    store = margaret.app.state.web.store
+    history = store.history(margaret.person)
+    notes = [v.note for v in history]
+    removed_at = max(i for i, n in enumerate(notes) if n == "added or changed an important date")
+    removed = store.get(margaret.person, history[removed_at].version)
+    assert removed.goals is None or removed.goals.upcoming_events == []
+    assert notes[removed_at + 1].startswith("undo")
+    # the removal was undone: the wedding is back
+    assert margaret.stored()["goals"]["upcoming_events"][0]["what"] == "granddaughter's wedding"
+
+
 def test_a_lesion_moved_to_the_right_scan(told) -> None:
     scans = told["daniel"].stored()["imaging"]
     ids = {s["date"]: [x["id"] for x in s["lesions"]] for s in scans}

@@ -77,15 +77,36 @@ def _radiation(data: dict[str, Any], _file: PatientFile) -> Built:
 
 
 def _upcoming_event(data: dict[str, Any], file: PatientFile) -> Built:
+    """Add an important date, and correct or take off the ones already noted.
+
+    The page shows the noted events as rows and says how many (`events_shown`): a row it
+    showed that comes back empty was emptied, so that event is taken off. A sender that did
+    not show them (no `events_shown`) only adds."""
     goals = _dumped(file.goals) if file.goals is not None else {}
     events = list(goals.get("upcoming_events", []))
-    rows = data.get("upcoming_events")
-    index = len(events)
-    row = rows.get(index) if isinstance(rows, dict) else None
-    if not isinstance(row, dict) or not row:
-        return None, None, [Problem(f"upcoming_events[{index}].what", "say what the event is")]
-    goals["upcoming_events"] = [*events, row]
+    sent = data.get("upcoming_events")
+    rows = {k: v for k, v in sent.items() if isinstance(k, int)} if isinstance(sent, dict) else {}
+    if str(data.get("events_shown", "")) != str(len(events)):
+        # Not shown (or shown when the list was different): the noted events stay as they are.
+        rows = {**dict(enumerate(events)), **{k: v for k, v in rows.items() if k >= len(events)}}
+    kept = [rows[k] for k in sorted(rows) if isinstance(rows[k], dict) and rows[k]]
+    if kept == events:
+        return (
+            None,
+            None,
+            [Problem(f"upcoming_events[{len(events)}].what", "say what the event is")],
+        )
+    goals["upcoming_events"] = kept
     return goals, None, []
+
+
+def _event_initial(file: PatientFile, _today: dt.date) -> dict[str, str]:
+    events = file.goals.upcoming_events if file.goals is not None else []
+    values = {}
+    for i, event in enumerate(events):
+        values[f"upcoming_events[{i}].what"] = event.what
+        values[f"upcoming_events[{i}].date"] = event.date.isoformat()
+    return values
 
 
 def _question(data: dict[str, Any], _file: PatientFile) -> Built:
@@ -384,15 +405,15 @@ def record_forms(existing: dict[str, FormSpec]) -> dict[str, FormSpec]:
         ),
         FormSpec(
             "upcoming-event",
-            "Add an important date",
+            "Important dates",
             "forms/upcoming_event.html",
             "goals",
             "Something coming up in your life (a wedding, a trip, a birthday), so the questions "
-            "can include timing treatment around it.",
+            "can include timing treatment around it. Add one, or correct those noted.",
             build=_upcoming_event,
-            note="added an important date",
+            note="added or changed an important date",
             context=_event_context,
-            initial=_no_initial,
+            initial=_event_initial,
         ),
         FormSpec(
             "palliative-care",
