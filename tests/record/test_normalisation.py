@@ -287,6 +287,38 @@ def _drug(
             ],
             [1, 2],
         ),
+        # replaced on the very day it stopped for side effects (the web's "it replaces
+        # it"): a different class is a new line, the same class is not
+        (
+            [
+                _drug(["olaparib"], "2023-02-01", "2024-06-01", "toxicity"),
+                _drug(["sacituzumab govitecan"], "2024-06-01"),
+            ],
+            [1, 2],
+        ),
+        (
+            [
+                _drug(["palbociclib", "letrozole"], "2023-02-01", "2023-05-01", "toxicity"),
+                _drug(["ribociclib", "letrozole"], "2023-05-01"),
+            ],
+            [1, 1],
+        ),
+        # a drug of the combination dropped on the day the combination stopped: same line
+        (
+            [
+                _drug(["paclitaxel", "bevacizumab"], "2022-01-01", "2022-05-01", "toxicity"),
+                _drug(["bevacizumab"], "2022-05-01"),
+            ],
+            [1, 1],
+        ),
+        # a different drug the day a planned break began is a switch, not a restart
+        (
+            [
+                _drug(["capecitabine"], "2022-01-01", "2022-03-01", "patient_choice"),
+                _drug(["eribulin"], "2022-03-01"),
+            ],
+            [1, 2],
+        ),
         # same drugs after a planned break, however long: same line
         (
             [

@@ -356,7 +356,7 @@ BAD = [
             "lesions[4].longest_mm": "9",
         },
         "lesions-4-id",
-        "required field is missing",
+        "give this lesion a name (for example L3), or clear its row",
     ),
     (
         "scan",

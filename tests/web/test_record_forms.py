@@ -127,7 +127,7 @@ def test_an_appointment_may_be_in_the_future_and_upcoming_events_keep_the_goals(
     assert {k: v for k, v in goals.items() if k != "upcoming_events"} == {
         k: v for k, v in goals_before.items() if k != "upcoming_events"
     }
-    assert app.state.web.store.history(MARIA)[-1].note == "added an important date"
+    assert app.state.web.store.history(MARIA)[-1].note == "added or changed an important date"
 
 
 def test_the_event_form_names_its_inputs_after_the_next_row(client) -> None:

@@ -36,8 +36,10 @@ def _same_treatment_continues(
     last = max(previous, key=lambda c: (c.stop or dt.date.max, c.index))
     if last.stop_reason == "progression" and last.stop is not None and entry.start >= last.stop:
         return False  # a switch after progression is a new line
-    if line_stop is None or entry.start <= line_stop:
+    if line_stop is None or entry.start < line_stop:
         return True  # added while the combination was still running
+    # Started on the day the combination stopped: a switch (the web form's "it replaces it"
+    # writes exactly that), judged by the rules below, not an addition to a running line.
     gap = entry.start - line_stop
     if last.stop_reason != "break" and gap > _MAX_GAP:
         return False

@@ -34,6 +34,28 @@ REPLACE_REASONS = [
     ("patient_choice", "My choice"),
     ("other", "Another reason"),
 ]
+# Why a treatment stopped, and the best response, as the stop form words them.
+STOP_REASONS = [
+    ("progression", "the cancer grew (progression)"),
+    ("toxicity", "side effects"),
+    ("completed", "completed as planned"),
+    ("patient_choice", "my choice"),
+    ("break", "a planned break"),
+    ("other", "another reason"),
+]
+BEST_RESPONSES = [
+    ("CR", "no cancer could be seen (complete response)"),
+    ("PR", "it shrank (partial response)"),
+    ("SD", "it stayed about the same (stable)"),
+    ("PD", "it grew (progression)"),
+    ("NE", "it could not be told"),
+]
+DOSE_CHANGES = [
+    ("reduced", "lowered"),
+    ("held", "paused"),
+    ("resumed", "restarted"),
+    ("increased", "raised"),
+]
 # Settings in which a new medicine continues or replaces the line that treats the spread.
 _LINE_SETTINGS = (None, "metastatic")
 
@@ -95,8 +117,15 @@ def _treatment_start(data: dict[str, Any], file: PatientFile) -> Built:
                         "the name, or tick the box to keep it as typed.",
                     )
                 )
+    if data.get("stop") and not data.get("stop_reason"):
+        problems.append(Problem("stop_reason", "say why the treatment stopped"))
+    if data.get("stop_reason") and not data.get("stop"):
+        problems.append(Problem("stop", "give the date it stopped"))
     entry = {"kind": "drug", **data}
-    running = running_treatments(file) if data.get("setting") in _LINE_SETTINGS else []
+    # A treatment entered as already stopped is history: it neither replaces nor joins the
+    # running one.
+    past = bool(data.get("stop"))
+    running = running_treatments(file) if data.get("setting") in _LINE_SETTINGS and not past else []
     start = _date(data.get("start"))
     if running and choice not in ("replace", "join"):
         names = " and ".join(name for _, name, _ in running)
@@ -133,6 +162,11 @@ def _treatment_context(state: WebState, file: PatientFile) -> dict[str, Any]:
         "drug_names": known_drug_names(state.kb),
         "running": running_treatments(file),
         "replace_reasons": REPLACE_REASONS,
+        "stop_reasons": STOP_REASONS,
+        "best_responses": BEST_RESPONSES,
+        "dose_change_kinds": DOSE_CHANGES,
+        "dose_rows": 3,
+        "change_rows": 2,
     }
 
 
@@ -150,4 +184,11 @@ def checked_forms(existing: dict[str, FormSpec]) -> dict[str, FormSpec]:
     return out
 
 
-__all__ = ["REPLACE_REASONS", "checked_forms", "running_treatments"]
+__all__ = [
+    "BEST_RESPONSES",
+    "DOSE_CHANGES",
+    "REPLACE_REASONS",
+    "STOP_REASONS",
+    "checked_forms",
+    "running_treatments",
+]

@@ -23,6 +23,7 @@ from nextline.web.forms import (
     rows_to_lists,
     with_entry,
 )
+from nextline.web.scan_rows import prepare_lesion_rows
 from nextline.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
 from nextline.web.state import WebState
 from nextline.web.vocab import (
@@ -198,6 +199,7 @@ FORMS: dict[str, FormSpec] = {
             "therapies",
             "A new medicine or combination the care team has started.",
             list_fields=("drugs",),
+            rows={"doses": (), "dose_changes": ()},
             build=_treatment_start,
             note="started a treatment",
             confirms=("confirm_drugs",),
@@ -326,6 +328,10 @@ def form_context(
         context["variant_rows"] = max(3, recorded + 1)
     if spec.context is not None:
         context.update(spec.context(state, file))
+    if spec.key == "treatment-start" and correcting is not None:
+        # Every recorded dose and dose change, and a blank row to add one.
+        context["dose_rows"] = len(correcting.doses) + 1
+        context["change_rows"] = len(correcting.dose_changes) + 1
     return context
 
 
@@ -431,9 +437,14 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
     base = base_version(pairs)
     data, typed = parse_form(pairs, spec.list_fields)
     data.pop("base_version", None)
+    rows_extra: list[Problem] = []
+    if spec.key == "scan":
+        last = max(file.imaging, key=lambda s: s.date, default=None)
+        rows_extra = prepare_lesion_rows(data, len(last.lesions) if last else 0, False)
     rows_of = rows_to_lists(data, spec.rows)
     assert spec.build is not None
     entry, index, extra = spec.build(data, file)
+    extra = [*rows_extra, *extra]
     if entry is None or extra:
         result = problems_to_form(extra, "", typed)
         return _render_form(request, spec, file, result, 422, base or latest)

@@ -34,6 +34,7 @@ from nextline.web.editing import (
 )
 from nextline.web.entry_words import entry_words
 from nextline.web.forms import FormResult, parse_form, problems_to_form, rows_to_lists, with_entry
+from nextline.web.scan_rows import prepare_lesion_rows
 
 router = APIRouter(include_in_schema=False)
 
@@ -202,6 +203,10 @@ def _built(
     data, typed = parse_form(pairs, spec.list_fields)
     for extra in ("base_version", "next"):
         data.pop(extra, None)
+    row_problems: list[Any] = []
+    if spec.key == "scan":
+        recorded = len(_entry(file, section, index).lesions)
+        row_problems = prepare_lesion_rows(data, recorded, True)
     # A row holding a recorded item (a lesion, by its name) stays unless its name is emptied,
     # even with no size typed: "too small to measure" has no input but is a finding.
     rows_of = rows_to_lists(
@@ -214,6 +219,7 @@ def _built(
     # The build sees the whole entry (a radiation given on one `date` has no `start` input).
     whole = keep_unshown(original, data, posted, rows_of=rows_of)
     entry, _, problems = spec.build(whole, correction_view(file, section, index))
+    problems = [*row_problems, *problems]
     if entry is not None and not problems:
         entry = keep_unshown(original, entry, posted, rows_of=rows_of)
     return entry, typed, rows_of, problems

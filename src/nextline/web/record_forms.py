@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from nextline.errors import Problem
 from nextline.record import PatientFile
 from nextline.web.record_vocab import (
+    BRAIN_TREATMENTS,
     DISEASE_STATUS,
     ECOG,
     HISTOLOGY,
@@ -76,15 +77,36 @@ def _radiation(data: dict[str, Any], _file: PatientFile) -> Built:
 
 
 def _upcoming_event(data: dict[str, Any], file: PatientFile) -> Built:
+    """Add an important date, and correct or take off the ones already noted.
+
+    The page shows the noted events as rows and says how many (`events_shown`): a row it
+    showed that comes back empty was emptied, so that event is taken off. A sender that did
+    not show them (no `events_shown`) only adds."""
     goals = _dumped(file.goals) if file.goals is not None else {}
     events = list(goals.get("upcoming_events", []))
-    rows = data.get("upcoming_events")
-    index = len(events)
-    row = rows.get(index) if isinstance(rows, dict) else None
-    if not isinstance(row, dict) or not row:
-        return None, None, [Problem(f"upcoming_events[{index}].what", "say what the event is")]
-    goals["upcoming_events"] = [*events, row]
+    sent = data.get("upcoming_events")
+    rows = {k: v for k, v in sent.items() if isinstance(k, int)} if isinstance(sent, dict) else {}
+    if str(data.get("events_shown", "")) != str(len(events)):
+        # Not shown (or shown when the list was different): the noted events stay as they are.
+        rows = {**dict(enumerate(events)), **{k: v for k, v in rows.items() if k >= len(events)}}
+    kept = [rows[k] for k in sorted(rows) if isinstance(rows[k], dict) and rows[k]]
+    if kept == events:
+        return (
+            None,
+            None,
+            [Problem(f"upcoming_events[{len(events)}].what", "say what the event is")],
+        )
+    goals["upcoming_events"] = kept
     return goals, None, []
+
+
+def _event_initial(file: PatientFile, _today: dt.date) -> dict[str, str]:
+    events = file.goals.upcoming_events if file.goals is not None else []
+    values = {}
+    for i, event in enumerate(events):
+        values[f"upcoming_events[{i}].what"] = event.what
+        values[f"upcoming_events[{i}].date"] = event.date.isoformat()
+    return values
 
 
 def _question(data: dict[str, Any], _file: PatientFile) -> Built:
@@ -92,6 +114,93 @@ def _question(data: dict[str, Any], _file: PatientFile) -> Built:
     # page's job. A question is never blank.
     problems = [] if data.get("text") else [Problem("text", "write the question")]
     return data, None, problems
+
+
+def drug_treatments(file: PatientFile) -> list[tuple[str, str]]:
+    """Every medicine treatment on record, newest first: (index, words)."""
+    out = []
+    for i, therapy in enumerate(file.therapies):
+        start = therapy.start or therapy.date
+        if therapy.kind == "drug" and therapy.drugs:
+            when = f" (since {_nice(start.isoformat())})" if start else ""
+            stopped = f", stopped {_nice(therapy.stop.isoformat())}" if therapy.stop else ""
+            out.append((str(i), f"{' + '.join(therapy.drugs)}{when}{stopped}"))
+    return out[::-1]
+
+
+def _dose_change(data: dict[str, Any], file: PatientFile) -> Built:
+    """A dose change is kept on its treatment (`therapies[i].dose_changes`): the form picks
+    the treatment and appends the change to it."""
+    chosen = data.pop("therapy", None)
+    offered = dict(drug_treatments(file))
+    if chosen not in offered:
+        return None, None, [Problem("therapy", "choose the treatment whose dose changed")]
+    problems = []
+    if not data.get("date"):
+        problems.append(Problem("date", "give the date of the change"))
+    if not data.get("change"):
+        problems.append(Problem("change", "say what changed: lowered, paused, restarted or raised"))
+    index = int(str(chosen))
+    therapy = _dumped(file.therapies[index])
+    drug = data.get("drug")
+    if isinstance(drug, str) and drug.lower() not in {
+        d.lower() for d in file.therapies[index].drugs
+    }:
+        names = ", ".join(file.therapies[index].drugs)
+        problems.append(Problem("drug", f"{drug} is not part of this treatment ({names})"))
+    if problems:
+        return None, None, problems
+    therapy["dose_changes"] = [*therapy.get("dose_changes", []), data]
+    return therapy, index, []
+
+
+PERSON_FIELDS = ("name", "birth_date", "birth_year", "sex", "menopausal_status", "location")
+MENOPAUSE = [
+    ("premenopausal", "before menopause"),
+    ("perimenopausal", "around menopause"),
+    ("postmenopausal", "after menopause"),
+    ("unknown", "not sure"),
+]
+
+
+def _person(data: dict[str, Any], file: PatientFile) -> Built:
+    """The person's own details; the record's id is kept (it names the record, never asked)."""
+    kept = {k: v for k, v in _dumped(file.patient).items() if k not in PERSON_FIELDS}
+    written = data.pop("birth", None)
+    entry = {**kept, **data}
+    if written is None:
+        return entry, None, []
+    year = int(written[:4]) if written[:4].isdigit() else 0
+    if len(written) == 4 and 1900 <= year <= dt.date.today().year:
+        return {**entry, "birth_year": year}, None, []
+    try:
+        born = dt.date.fromisoformat(written)
+    except ValueError:
+        born = None
+    if born is not None and born.year >= 1900 and born <= dt.date.today():
+        return {**entry, "birth_date": born.isoformat()}, None, []
+    return (
+        None,
+        None,
+        [Problem("birth", "write the year (1964) or the full date as year-month-day (1964-03-12)")],
+    )
+
+
+def _person_initial(file: PatientFile, _today: dt.date) -> dict[str, str]:
+    person = file.patient
+    values: dict[str, str] = {"sex": person.sex}
+    if person.name:
+        values["name"] = person.name
+    if person.birth_date is not None:
+        values["birth"] = person.birth_date.isoformat()
+    elif person.birth_year is not None:
+        values["birth"] = str(person.birth_year)
+    if person.menopausal_status:
+        values["menopausal_status"] = person.menopausal_status
+    if person.location is not None:
+        for key, value in _dumped(person.location).items():
+            values[f"location.{key}"] = str(value)
+    return values
 
 
 def _plain(data: dict[str, Any], _file: PatientFile) -> Built:
@@ -128,6 +237,7 @@ def _metastasis_context(_state: WebState, file: PatientFile) -> dict[str, Any]:
         "listed": [m for m in file.metastases if m.resolved is None],
         "site_words": SITE_WORDS,
         "yes_no": YES_NO,
+        "brain_treatments": BRAIN_TREATMENTS,
     }
 
 
@@ -160,6 +270,17 @@ def _diagnosis_initial(file: PatientFile, _today: dt.date) -> dict[str, str]:
     return {k: str(current[k]) for k in DIAGNOSIS_FIELDS if k in current}
 
 
+def _dose_change_context(state: WebState, file: PatientFile) -> dict[str, Any]:
+    from nextline.web.checked_forms import DOSE_CHANGES
+    from nextline.web.plausibility import known_drug_names
+
+    return {
+        "drug_treatments": drug_treatments(file),
+        "dose_change_kinds": DOSE_CHANGES,
+        "drug_names": known_drug_names(state.kb),
+    }
+
+
 def _event_context(_state: WebState, file: PatientFile) -> dict[str, Any]:
     events = file.goals.upcoming_events if file.goals is not None else []
     return {"events": events, "row": len(events)}
@@ -182,6 +303,17 @@ def record_forms(existing: dict[str, FormSpec]) -> dict[str, FormSpec]:
     from nextline.web.editing import FormSpec
 
     specs = [
+        FormSpec(
+            "person",
+            "About the person",
+            "forms/person.html",
+            "patient",
+            "Name, birth, sex and menopause, to correct or bring up to date.",
+            build=_person,
+            note="updated the person's details",
+            context=_choices(menopause=MENOPAUSE),
+            initial=_person_initial,
+        ),
         FormSpec(
             "metastasis",
             "Where the cancer has spread",
@@ -273,15 +405,15 @@ def record_forms(existing: dict[str, FormSpec]) -> dict[str, FormSpec]:
         ),
         FormSpec(
             "upcoming-event",
-            "Add an important date",
+            "Important dates",
             "forms/upcoming_event.html",
             "goals",
             "Something coming up in your life (a wedding, a trip, a birthday), so the questions "
-            "can include timing treatment around it.",
+            "can include timing treatment around it. Add one, or correct those noted.",
             build=_upcoming_event,
-            note="added an important date",
+            note="added or changed an important date",
             context=_event_context,
-            initial=_no_initial,
+            initial=_event_initial,
         ),
         FormSpec(
             "palliative-care",
@@ -305,6 +437,17 @@ def record_forms(existing: dict[str, FormSpec]) -> dict[str, FormSpec]:
             build=_plain,
             note="added another health condition",
             initial=_no_initial,
+        ),
+        FormSpec(
+            "dose-change",
+            "Change a dose",
+            "forms/dose_change.html",
+            "therapies",
+            "A dose lowered, paused, restarted or raised, for example after side effects.",
+            build=_dose_change,
+            note="recorded a dose change",
+            context=_dose_change_context,
+            initial=_dated(),
         ),
         FormSpec(
             "question",

@@ -27,6 +27,14 @@ SITE_WORDS = dict(METASTASIS_SITES)
 
 YES_NO = [("true", "Yes"), ("false", "No")]
 
+# How spread to the brain was treated (patient format `metastases[].treated`).
+BRAIN_TREATMENTS = [
+    ("SRS", "Focused radiation to each spot (stereotactic radiosurgery, SRS)"),
+    ("WBRT", "Radiation to the whole brain (WBRT)"),
+    ("surgery", "An operation to remove it"),
+    ("none", "Not treated yet"),
+]
+
 LATERALITY = [("left", "Left breast"), ("right", "Right breast"), ("bilateral", "Both breasts")]
 PRESENTATION = [
     ("de_novo", "The spread was found when the cancer was first found (de novo)"),
@@ -72,6 +80,7 @@ THERAPY_SETTING = [
 ]
 
 __all__ = [
+    "BRAIN_TREATMENTS",
     "DISEASE_STATUS",
     "ECOG",
     "HISTOLOGY",

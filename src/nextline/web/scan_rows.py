@@ -1,0 +1,65 @@
+"""The lesion rows of the scan form, read as the person meant them before the importer checks
+the scan.
+
+Why: the rows below the recorded lesions are new ones, typed from scratch. There the person
+says whether a lesion is a lymph node (its size is then the short axis, as RECIST 1.1
+measures nodes), and a row with a name but no size, or a size but no name, is asked about
+instead of being dropped or refused with "required field is missing". A recorded lesion whose
+name is emptied is taken out of the scan, as the form's hint says.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nextline.errors import Problem
+
+_FINDINGS = ("longest_mm", "short_axis_mm", "status")
+_PRESET = ("role", "node")  # filled by the form itself on a blank row
+
+
+def prepare_lesion_rows(data: dict[str, Any], recorded: int, correcting: bool) -> list[Problem]:
+    """Shape `data["lesions"]` (rows keyed by form row) in place; `recorded` is the number of
+    rows holding an already recorded lesion. Returns the problems, named by form input.
+
+    A recorded lesion's row with its name emptied is taken out of the scan when correcting
+    (the row still shows the recorded size). When adding a scan the sizes are typed fresh, so
+    a size typed beside an emptied name is asked about instead."""
+    rows = data.get("lesions")
+    if not isinstance(rows, dict):
+        return []
+    problems: list[Problem] = []
+    for number in sorted(k for k in rows if isinstance(k, int)):
+        row = rows[number]
+        if not isinstance(row, dict):
+            continue
+        size = row.pop("size_mm", None)
+        if size is not None:
+            row.setdefault("short_axis_mm" if row.get("node") == "true" else "longest_mm", size)
+        carried = number < recorded
+        # A recorded lesion's row arrives with its name, place and kind filled in: only a
+        # finding there is the person's typing.
+        typed = [k for k in row if k in _FINDINGS or (not carried and k not in _PRESET)]
+        if carried and (correcting or row.get("id")):
+            if not row.get("id"):
+                del rows[number]  # the name emptied: not on this scan
+            continue
+        if typed and not row.get("id"):
+            problems.append(
+                Problem(
+                    f"lesions[{number}].id",
+                    "give this lesion a name (for example L3), or clear its row",
+                )
+            )
+        elif not carried and row.get("id") and not any(k in row for k in _FINDINGS):
+            problems.append(
+                Problem(
+                    f"lesions[{number}].size_mm",
+                    "give its size in millimetres, or choose what was seen "
+                    "(still there, gone, clearly grown)",
+                )
+            )
+    return problems
+
+
+__all__ = ["prepare_lesion_rows"]
