@@ -371,6 +371,41 @@ def test_ovaries_removed_counts_as_ovarian_suppression(kb: Knowledge) -> None:
     assert result.option("letrozole_ribociclib").verdict == "fits"
 
 
+@pytest.mark.parametrize(
+    ("entry", "suppressed"),
+    [
+        ({"kind": "surgery", "site": "both ovaries", "technique": "laparoscopic BSO"}, True),
+        ({"kind": "surgery", "technique": "bilateral salpingo-oophorectomy"}, True),
+        ({"kind": "surgery", "site": "ovaries", "technique": "removed"}, True),
+        ({"kind": "radiation", "site": "ovaries", "technique": "ovarian ablation"}, True),
+        ({"kind": "surgery", "site": "left ovary", "technique": "oophorectomy"}, False),
+        ({"kind": "surgery", "site": "ovary", "technique": "ovarian cystectomy"}, False),
+        ({"kind": "surgery", "site": "left breast", "technique": "mastectomy"}, False),
+        ({"kind": "radiation", "site": "spine T10", "technique": "SBRT"}, False),
+    ],
+)
+def test_ovaries_removed_or_ablated_however_written(
+    kb: Knowledge, entry: dict[str, str], suppressed: bool
+) -> None:
+    """Surgery or radiation that ends the ovaries' work, in the words letters use for it;
+    one ovary or a cyst is not ovarian suppression (ABC4: ovarian ablation or suppression)."""
+    result = options_for(
+        kb, menopausal="premenopausal", therapies=[{**entry, "date": "2021-01-20"}]
+    )
+    assert result.option("letrozole_ribociclib").verdict == ("fits" if suppressed else "may_fit")
+
+
+@pytest.mark.parametrize("name", ["Lupron", "Eligard", "Camcevi", "leuprolide acetate", "Zoladex"])
+def test_gnrh_agonists_by_brand_count_as_ovarian_suppression(kb: Knowledge, name: str) -> None:
+    result = options_for(
+        kb,
+        menopausal="premenopausal",
+        therapies=[drug(name, start="2021-01-10"), AI_PALBO_PROGRESSED],
+    )
+    assert result.option("fulvestrant_abemaciclib").verdict == "fits"
+    assert result.option("alpelisib_fulvestrant").verdict != "fits"  # studied after menopause
+
+
 def test_men_are_covered_where_the_label_says_so(kb: Knowledge) -> None:
     esr1 = tumor("2023-06-20", er=None, pr=None, ihc=None, variants=[{"gene": "ESR1"}])
     result = options_for(

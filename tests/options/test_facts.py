@@ -107,6 +107,26 @@ def _span(
             [_span("adjuvant", "2016-01-01", "2021-01-01"), _span("adjuvant", "2024-03-01")],
             "primary_resistance",  # the most resistant finding wins
         ),
+        (
+            # tamoxifen for 2 years, then an aromatase inhibitor: one course, 3.4 years in
+            [_span("adjuvant", "2022-01-01", "2024-01-01"), _span("adjuvant", "2024-01-02")],
+            "secondary_resistance",
+        ),
+        (
+            # NATALEE: ribociclib + anastrozole for 3 years, then anastrozole alone
+            [_span("adjuvant", "2022-01-10", "2025-01-10"), _span("adjuvant", "2025-01-11")],
+            "secondary_resistance",
+        ),
+        (
+            # overlapping entries (a partner drug finished, the hormone therapy goes on)
+            [_span("adjuvant", "2023-09-01"), _span("adjuvant", "2024-03-01", "2025-01-01")],
+            "primary_resistance",
+        ),
+        (
+            # more than 90 days apart: a new course, counted from its own start
+            [_span("adjuvant", "2020-01-01", "2023-01-01"), _span("adjuvant", "2024-02-01")],
+            "primary_resistance",
+        ),
     ],
 )
 def test_endocrine_sensitivity_follows_the_abc_definitions(

@@ -56,6 +56,41 @@ _ORDER: dict[Status, int] = {
 }
 
 
+# A next hormone therapy after surgery that starts within this long of the last one's stop
+# carries on the same course (a switch from tamoxifen to an aromatase inhibitor, a partner
+# drug finished while the hormone therapy goes on, a new entry for a new prescription).
+_SAME_COURSE_GAP_DAYS = 90
+
+
+def _course_starts(spans: Sequence[TreatmentSpan]) -> dict[int, dt.date]:
+    """The start of the whole course of hormone therapy after surgery that each span belongs
+    to. Why: ABC's "first 2 years of adjuvant endocrine therapy" counts from the start of
+    the course, not from the latest entry of it (tamoxifen for 2 years then anastrozole is
+    one course; NATALEE's ribociclib + anastrozole then anastrozole alone is one course)."""
+    early = sorted(
+        (i for i, s in enumerate(spans) if s.setting in ("adjuvant", "neoadjuvant")),
+        key=lambda i: spans[i].start,
+    )
+    starts: dict[int, dt.date] = {}
+    course: dt.date | None = None
+    reach: dt.date | None = None  # the latest stop so far; None while one runs on
+    running = False
+    for i in early:
+        span = spans[i]
+        joins = course is not None and (
+            running or (reach is not None and (span.start - reach).days <= _SAME_COURSE_GAP_DAYS)
+        )
+        if not joins:
+            course, reach, running = span.start, None, False
+        assert course is not None  # for mypy: set just above when not joining
+        starts[i] = course
+        if span.stop is None:
+            running = True
+        elif reach is None or span.stop > reach:
+            reach = span.stop
+    return starts
+
+
 def endocrine_sensitivity(
     spans: Sequence[TreatmentSpan], metastatic_since: dt.date | None
 ) -> EndocrineSensitivity:
@@ -66,11 +101,12 @@ def endocrine_sensitivity(
     first_metastatic = min(
         (s for s in spans if s.setting == "metastatic"), key=lambda s: s.start, default=None
     )
-    for span in spans:
+    course_start = _course_starts(spans)
+    for i, span in enumerate(spans):
         if span.setting in ("adjuvant", "neoadjuvant") and metastatic_since is not None:
             back = metastatic_since
             if span.start <= back and (span.stop is None or back <= span.stop):
-                years = months_between(span.start, back) / 12
+                years = months_between(course_start[i], back) / 12
                 if years < 2:
                     found.append(
                         EndocrineSensitivity(

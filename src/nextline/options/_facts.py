@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import NamedTuple, get_args
@@ -31,7 +32,13 @@ from nextline.record.file_models import TumorTest
 from nextline.record.receptors import her2_category, receptor_status
 from nextline.record.record import DrugRef, Line, TherapyEntry
 
-_OVARIAN_SURGERY_WORDS = ("oophorectomy", "ovariectomy", "ovaries removed")
+# Removal of the ovaries, or radiation to them (ovarian ablation), as people and letters
+# write it: "bilateral oophorectomy", "laparoscopic BSO" with the site "both ovaries",
+# "ovaries removed", "ovarian ablation". Suppression is permanent after it (ABC4: ovarian
+# ablation or suppression). One ovary, or a cyst taken out, is not.
+_OVARIAN_REMOVAL = re.compile(r"\b(?:b?so|\w*oophorectom\w*|ovariectom\w*)\b")
+_OVARY = re.compile(r"\bovar(?:y|ies|ian)\b")
+_NOT_BOTH_OVARIES = re.compile(r"\b(?:unilateral|(?:one|single|left|right) ovary|cyst\w*)\b")
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
 _SUPPRESSION_CLASSES = frozenset({"gnrh_agonist"})
 # A tumor test on blood (liquid biopsy, ctDNA): its "not detected" can miss a change.
@@ -79,6 +86,9 @@ class Given(NamedTuple):
     # confirmed: stopped for progression, or the cancer came back during or soon after it
     progressed: bool
     stopped: Stopped | None = None  # how we know; `scans` alone is not confirmed
+    # later metastatic lines that began while this treatment ran on (trastuzumab continued
+    # with a new partner is part of that line's regimen too: labels count regimens)
+    later_lines: tuple[int, ...] = ()
 
     def where(self) -> str:
         if self.setting == "metastatic":
@@ -454,6 +464,44 @@ def _drugs(look: _Lookups, refs: tuple[DrugRef, ...]) -> _Drugs:
     return frozenset(ids), names, tuple(items), frozenset(classes), families, window
 
 
+def _with_later_lines(given: list[Given]) -> list[Given]:
+    """Each metastatic treatment with the later lines that began while it ran on."""
+    starts: dict[int, dt.date] = {}
+    for g in given:
+        if (
+            g.setting == "metastatic"
+            and g.line is not None
+            and (g.line not in starts or g.start < starts[g.line])
+        ):
+            starts[g.line] = g.start
+    if len(starts) < 2:  # the usual case: nothing can run on into a later line
+        return given
+    out: list[Given] = []
+    for g in given:
+        if g.setting == "metastatic" and g.line is not None:
+            line = g.line
+            later = tuple(
+                n
+                for n, start in sorted(starts.items())
+                if n > line and g.start <= start and (g.stop is None or start < g.stop)
+            )
+            if later:
+                g = g._replace(later_lines=later)
+        out.append(g)
+    return out
+
+
+def _ovaries_removed_or_ablated(entry: TherapyEntry) -> bool:
+    """Whether a surgery or radiation entry ended the ovaries' work for good: the words of
+    its site and technique name the ovaries (or their removal) and not just one of them."""
+    text = f"{entry.site or ''} {entry.technique or ''}".lower()
+    if _NOT_BOTH_OVARIES.search(text):
+        return False
+    if entry.kind == "surgery" and _OVARIAN_REMOVAL.search(text):
+        return True
+    return _OVARY.search(text) is not None
+
+
 def _history(
     look: _Lookups,
     entries: list[TherapyEntry],
@@ -467,9 +515,8 @@ def _history(
     given: list[Given] = []
     suppression_path: str | None = None
     for entry in entries:
-        if entry.kind == "surgery":
-            text = (entry.technique or "").lower()
-            if any(word in text for word in _OVARIAN_SURGERY_WORDS):
+        if entry.kind in ("surgery", "radiation"):
+            if _ovaries_removed_or_ablated(entry):
                 suppression_path = entry.path
             continue
         if entry.kind != "drug" or entry.start is None:
@@ -510,6 +557,7 @@ def _history(
             )
         )
 
+    given = _with_later_lines(given)
     progressions = [g.stop for g in given if g.progressed and g.stop is not None]
     if metastatic_since is not None:
         progressions.append(metastatic_since)

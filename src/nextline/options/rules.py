@@ -536,7 +536,16 @@ def _count(given: list[Given]) -> int:
         else ("entry", g.entry)
         for g in given
     }
+    # a drug carried on into a later line (trastuzumab with a new partner after growth) is
+    # part of that line's regimen as well
+    keys.update(("line", n) for g in given for n in g.later_lines)
     return len(keys)
+
+
+def _growing_on_scans(given: Iterable[Given]) -> list[Given]:
+    """The running treatments that the latest scans suggest have stopped working (not yet
+    confirmed by a recorded stop)."""
+    return [g for g in given if g.stopped is not None and not g.stopped.confirmed]
 
 
 def prior_class_received(rule: PriorClassReceived, f: Facts) -> Check:
@@ -555,6 +564,17 @@ def prior_class_received(rule: PriorClassReceived, f: Facts) -> Check:
                 _confirm_needs(probable),
             )
     if _count(hits) >= rule.min_count:
+        growing = _growing_on_scans(hits)
+        if growing and _count([g for g in hits if g not in growing]) < rule.min_count:
+            # "after" a treatment that is still running: it counts only once it has stopped
+            # working, which the scans suggest and the team has not yet confirmed
+            names = _matching_names(growing, rule.drugs, rule.classes, rule.families)
+            return Check(
+                UNKNOWN,
+                f"the latest scans suggest {names} has stopped working: this fits {_CONFIRM}",
+                _paths(growing),
+                _confirm_needs(growing),
+            )
         names = _matching_names(hits, rule.drugs, rule.classes, rule.families)
         where = hits[0].where()
         where = f" {where}" if where else ""
@@ -718,6 +738,20 @@ def min_prior_lines(rule: MinPriorLines, f: Facts) -> Check:
     ok = count >= rule.count and len(lines) >= rule.min_metastatic
     text = f"{count} earlier treatment{'s' if count != 1 else ''}"
     if ok:
+        # a line still running counts once it has stopped working: when the scans suggest
+        # it has and the count needs it, the team's confirmation settles it
+        growing = [n for n, gs in lines.items() if _growing_on_scans(gs)]
+        if growing and (
+            count - len(growing) < rule.count or len(lines) - len(growing) < rule.min_metastatic
+        ):
+            probable = [g for n in growing for g in _growing_on_scans(lines[n])]
+            return Check(
+                UNKNOWN,
+                f"{text}, counting one the latest scans suggest has stopped working: "
+                f"this fits {_CONFIRM}",
+                _paths(probable),
+                _confirm_needs(probable),
+            )
         return Check(MET, text, paths or None)
     return Check(UNMET, f"{text}: this needs {rule.label}", paths or None)
 

@@ -5,7 +5,8 @@ to or dropped from a running combination does not start a new line; a switch aft
 progression does. Two further rules used by oncology real-world-data groups and stated here
 so they can be questioned: a drug replaced by one of the same class after side effects is the
 same line (intolerance is not progression), and resuming the same drugs after a planned break
-is the same line.
+is the same line. A new drug started after part of a combination stopped for growth starts a
+new line even when another drug carries on (trastuzumab continued with a new partner).
 """
 
 from __future__ import annotations
@@ -36,6 +37,14 @@ def _same_treatment_continues(
     last = max(previous, key=lambda c: (c.stop or dt.date.max, c.index))
     if last.stop_reason == "progression" and last.stop is not None and entry.start >= last.stop:
         return False  # a switch after progression is a new line
+    given = frozenset().union(*(c.drug_keys for c in previous))
+    if not entry.drug_keys <= given and any(
+        c.stop_reason == "progression" and c.stop is not None and entry.start >= c.stop
+        for c in previous
+    ):
+        # a new drug after part of the combination stopped for growth is a new line, even
+        # when a drug of the old line carries on (trastuzumab continued with a new partner)
+        return False
     if line_stop is None or entry.start < line_stop:
         return True  # added while the combination was still running
     # Started on the day the combination stopped: a switch (the web form's "it replaces it"
