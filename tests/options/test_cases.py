@@ -542,7 +542,8 @@ def test_a_combination_stopped_for_side_effects_asks_which_drug(kb: Knowledge) -
     result = options_for(kb, therapies=therapies)
     option = result.option("fulvestrant_palbociclib")
     assert option.verdict == "may_fit"
-    assert option.needs == ("which drug of therapies[0] caused the side effects",)
+    # in plain words, not the record's path (the web page and the command line alike)
+    assert option.needs == ("which drug of letrozole + palbociclib caused the side effects",)
 
 
 # --- min_prior_lines ---------------------------------------------------------------------------

@@ -262,5 +262,5 @@ def test_a_combination_stopped_for_side_effects_asks_in_plain_words(tmp_path) ->
         )
         assert [x for x in s.steps if x.status != 303] == []
         options = _text(s.page("/options"))
-    assert "which drug of your letrozole + palbociclib" in options
+    assert "which drug of letrozole + palbociclib" in options
     assert "therapies[" not in options

@@ -616,7 +616,7 @@ def _side_effect_check(regimen: Regimen, f: Facts) -> Check | None:
                     f"{', '.join(g.names)} stopped for side effects; which drug caused them "
                     "is not on record",
                     g.path,
-                    f"which drug of {g.path} caused the side effects",
+                    f"which drug of {' + '.join(g.names)} caused the side effects",
                 )
         if culprits:
             names = ", ".join(n for n, ids, _, _ in g.items if ids & culprits)
