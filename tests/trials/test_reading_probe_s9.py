@@ -562,3 +562,55 @@ def test_a_new_sentence_reads_as_a_nurse_would(
 def test_the_probe_is_broad() -> None:
     assert len(ROWS) >= 60
     assert len({name for _, _, expected in ROWS for name in expected}) == 3
+
+
+# --- cohort-scoped criteria: a study with parts is judged per part --------------------------
+COHORT_TEXTS = {
+    "headings": (
+        "Inclusion Criteria:\n\nCohort A (HR+/HER2-):\n\n"
+        "* ER-positive and/or PR-positive, HER2-negative breast cancer\n"
+        "* Progressed on a CDK4/6 inhibitor\n\nCohort B (TNBC):\n\n"
+        "* Triple-negative breast cancer\n"
+        "* At least one prior line of chemotherapy for metastatic disease\n\n"
+        "Cohort C (HER2+):\n\n* HER2-positive breast cancer\n"
+        "* No prior systemic therapy for metastatic disease\n\n"
+        "Exclusion Criteria:\n\n* Leptomeningeal disease\n"
+    ),
+    "inline parts": (
+        "Inclusion Criteria:\n\n* Metastatic breast cancer\n"
+        "* Part 1 (dose escalation): any subtype, at least 2 prior lines of therapy for "
+        "metastatic disease\n"
+        "* Part 2 (expansion, HER2-low): HER2 IHC 1+ or 2+/ISH-negative, 1 to 3 prior lines\n"
+        "* Part 3 (expansion, HER2-positive): HER2-positive, untreated metastatic disease\n"
+    ),
+    "arms": (
+        "Inclusion Criteria:\n\n* Histologically confirmed metastatic breast cancer\n"
+        "* Arm 1: premenopausal women with ER+ disease receiving ovarian suppression\n"
+        "* Arm 2: men with ER-positive breast cancer\n"
+        "* Arm 3: postmenopausal women with triple-negative disease\n"
+    ),
+}
+# (study, person): {cohort key: verdict a nurse would give}
+COHORT_ROWS: dict[tuple[str, str], dict[str, str]] = {
+    ("headings", "amy"): {"cohort a": "likely_eligible", "cohort b": "likely_ineligible"},
+    ("headings", "bea"): {"cohort a": "likely_ineligible", "cohort b": "likely_eligible"},
+    ("headings", "cal"): {"cohort b": "likely_ineligible", "cohort c": "likely_eligible"},
+    ("inline parts", "amy"): {"part 2": "likely_ineligible", "part 3": "likely_ineligible"},
+    ("inline parts", "bea"): {"part 2": "likely_eligible", "part 3": "likely_ineligible"},
+    ("inline parts", "cal"): {"part 1": "likely_ineligible", "part 3": "likely_eligible"},
+    ("arms", "amy"): {"arm 2": "likely_ineligible", "arm 3": "likely_ineligible"},
+    ("arms", "bea"): {"arm 1": "likely_ineligible", "arm 3": "likely_eligible"},
+    ("arms", "cal"): {"arm 2": "likely_eligible", "arm 3": "likely_ineligible"},
+}
+
+
+@pytest.mark.parametrize(("study", "who"), sorted(COHORT_ROWS))
+def test_each_cohort_is_judged_on_its_own_criteria(
+    kb: Knowledge, people: dict[str, PatientRecord], study: str, who: str
+) -> None:
+    found = match_one(people[who], make_trial(COHORT_TEXTS[study]), kb)
+    got = {c.key: c.verdict for c in found.cohorts}
+    for key, want in COHORT_ROWS[(study, who)].items():
+        assert got[key] == want, f"{study} / {who} / {key}: {got}"
+    assert found.verdict == "likely_eligible"  # the best part fits, and is named
+    assert found.cohort is not None

@@ -146,7 +146,15 @@ def find_menopause(reading: Reading) -> list[Found]:
     ]
 
 
+# "Arm 2: men with ER-positive breast cancer": the part's label comes before who it is for
+_PART_LABEL = re.compile(
+    r"^\W*(?:arm|cohort|part|group|stratum|sub-?study)\s*[\w.-]{1,4}\s*(?:\([^)]*\)\s*)?[:.–-]\s*",
+    re.IGNORECASE,
+)
+
+
 def _sex(text: str) -> Constraint | None:
+    text = _PART_LABEL.sub("", text, count=1)
     if _SEX_CONDITION.search(text):
         return None
     female = bool(_SEX_FEMALE.search(text))
