@@ -20,7 +20,6 @@ from nextline.record.build import build_record
 from nextline.record.file_models import PatientFile
 from nextline.trials.catalog import load_default_catalog
 from nextline.trials.matching import match_trials
-from nextline.trials.models import Trial
 from tests.trials.new_people_s9 import AS_OF, PEOPLE
 
 # (person, trial, why a nurse would say no)
@@ -46,14 +45,17 @@ BUILT_FOR = [
 
 
 @pytest.fixture(scope="module")
-def catalog() -> dict[str, Trial]:
-    return {t.nct_id: t for t in load_default_catalog().trials}
-
-
-def _verdict(kb: Knowledge, catalog: dict[str, Trial], person: str, nct: str) -> str:
-    record = build_record(PatientFile.model_validate(PEOPLE[person]), kb, AS_OF)
-    found = match_trials(record, kb, [catalog[nct]], AS_OF, include_ineligible=True)
-    return str(found[0].verdict)
+def verdicts(kb: Knowledge) -> dict[tuple[str, str], str]:
+    """Each listed person's verdict for each listed trial, one match per person."""
+    wanted = {nct for _, nct, _ in CANNOT_JOIN + BUILT_FOR}
+    trials = [t for t in load_default_catalog().trials if t.nct_id in wanted]
+    assert len(trials) == len(wanted)
+    out: dict[tuple[str, str], str] = {}
+    for person in sorted({p for p, _, _ in CANNOT_JOIN + BUILT_FOR}):
+        record = build_record(PatientFile.model_validate(PEOPLE[person]), kb, AS_OF)
+        for found in match_trials(record, kb, trials, AS_OF, include_ineligible=True):
+            out[(person, found.trial.nct_id)] = str(found.verdict)
+    return out
 
 
 def test_the_reading_covers_twelve_people() -> None:
@@ -63,13 +65,13 @@ def test_the_reading_covers_twelve_people() -> None:
 
 @pytest.mark.parametrize(("person", "nct", "why"), CANNOT_JOIN)
 def test_a_trial_she_cannot_join_is_not_called_likely(
-    kb: Knowledge, catalog: dict[str, Trial], person: str, nct: str, why: str
+    verdicts: dict[tuple[str, str], str], person: str, nct: str, why: str
 ) -> None:
-    assert _verdict(kb, catalog, person, nct) != "likely_eligible", why
+    assert verdicts[(person, nct)] != "likely_eligible", why
 
 
 @pytest.mark.parametrize(("person", "nct", "why"), BUILT_FOR)
 def test_a_trial_built_for_her_is_not_called_unlikely(
-    kb: Knowledge, catalog: dict[str, Trial], person: str, nct: str, why: str
+    verdicts: dict[tuple[str, str], str], person: str, nct: str, why: str
 ) -> None:
-    assert _verdict(kb, catalog, person, nct) != "likely_ineligible", why
+    assert verdicts[(person, nct)] != "likely_ineligible", why
