@@ -25,6 +25,11 @@ AS_OF = {
 # (NCT id, start of the deciding criterion's text, its type, its verdict)
 RULED_OUT = {
     "hr-positive-esr1": [
+        # "advanced solid tumor ... for which there are no further standard therapeutic
+        # options available" (the criterion is named by its first constraint, the stage; the
+        # part not met is the standard options: fulvestrant-based ones remain for her). Moved
+        # from FITS in session 9, when the wording was first read.
+        ("NCT05546268", "Have a selected advanced solid tumor", "disease_stage", "not_met"),
         ("NCT05086692", "Breast cancer studied: Triple Negative", "triple_negative", "not_met"),
         ("NCT05826964", "Prior exposure to CDK4/6i ≤12 months", "prior_therapy", "met"),
         ("NCT04090567", "Study title: Overcoming PARP Inhibitor", "alteration", "not_met"),
@@ -100,6 +105,13 @@ RULED_OUT = {
         ("NCT06760637", "Study title: AN INTERVENTIONAL, OPEN-LABEL", "her2", "not_met"),
     ],
     "triple-negative-brca": [
+        # "progressed despite all standard therapies": sacituzumab govitecan remains for her
+        (
+            "NCT05827614",
+            "Locally advanced or metastatic non-resectable",
+            "standard_options",
+            "not_met",
+        ),
         # "refractory to all standard therapies" while standard options fit (options engine)
         (
             "NCT06625515",
@@ -164,7 +176,6 @@ FITS = {
         ),
         ("NCT06188520", "Breast cancer studied: ER+ HER2- Advanced", "her2"),
         ("NCT06016738", "ER+, HER2- locally advanced or metastatic breast cancer", "her2"),
-        ("NCT05546268", "Breast cancer studied: HR-positive, HER2-negative", "her2"),
         ("NCT06374459", "Study title: A Phase Ib/II Trial of Zunsemetinib", "her2"),
         ("NCT06590857", "Histologically confirmed, ER+, HER2-negative", "her2"),
         ("NCT04862663", "Histologically confirmed HR+/ HER2- breast cancer", "her2"),
@@ -187,11 +198,6 @@ FITS = {
         ("NCT05086692", "Breast cancer studied: Triple Negative", "triple_negative"),
         ("NCT06657222", "Breast cancer studied: TNBC", "triple_negative"),
         ("NCT04389632", "Breast cancer studied: HER2 Negative Breast Neoplasms", "her2"),
-        (
-            "NCT05827614",
-            "Breast cancer studied: Triple Negative Breast Cancer (TNBC); ER+",
-            "triple_negative",
-        ),
         (
             "NCT06400472",
             "Breast cancer studied: Triple Negative Breast Neoplasms",

@@ -154,6 +154,15 @@ class PatientFacts:
         if category == "not_tested":
             return Answer("unknown", None, "no HER2 result in the record")
         any_unknown = False
+        if "ihc2_not_amplified" in c.statuses:
+            # IHC 2+ without amplification: one part of HER2-low, told apart by the IHC score
+            test = self.record.file.tumor_tests[reading.test_index or 0].her2
+            ihc = test.ihc if test is not None else None
+            if category == "low" and ihc == "2+":
+                return Answer("met", path, "HER2 IHC 2+, not amplified")
+            if category != "low" or ihc in ("0", "1+"):
+                return Answer("not_met", path, detail + (f" (IHC {ihc})" if ihc else ""))
+            any_unknown = True
         for status in c.statuses:
             meets, fails = _HER2_RULES.get(status, (frozenset(), frozenset()))
             if category in meets:
@@ -413,7 +422,8 @@ class PatientFacts:
                 if any(
                     wanted & e.families or classes & e.class_ids
                     for e in self.entries
-                    if e.entry in line.entries
+                    # goserelin given alongside chemotherapy does not make it an endocrine line
+                    if e.entry in line.entries and not e.suppression_only
                 )
             ]
         else:
@@ -475,6 +485,20 @@ class PatientFacts:
         return Answer("unknown", path, detail)
 
     def measurable_disease(self, c: Constraint) -> Answer:
+        measured = self._measurable()
+        if measured.verdict == "met" or not {"bone_only", "bone_only_qualified"} & set(c.statuses):
+            return measured
+        # "measurable or bone-only disease": bone-only disease is the other way in
+        sites = {m.site for m in self.record.metastatic_sites(self.as_of)}
+        if sites == {"bone"}:
+            if "bone_only" in c.statuses:
+                return Answer("met", "metastases", "bone-only disease")
+            return Answer(
+                "unknown", "metastases", "bone-only disease; the study accepts only some kinds"
+            )
+        return measured
+
+    def _measurable(self) -> Answer:
         scans = [(i, s) for i, s in enumerate(self.record.imaging) if s.date <= self.as_of]
         scans = [(i, s) for i, s in scans if s.lesions]
         if not scans:
@@ -541,9 +565,8 @@ class PatientFacts:
             return Answer("unknown", None, "no ECOG score in the record")
         index = self.record.file.performance.index(ecog)
         ok = _in_range(float(ecog.ecog), c)
-        return Answer(
-            "met" if ok else "not_met", f"performance[{index}]", f"ECOG {ecog.ecog} on {ecog.date}"
-        )
+        verdict: Verdict = "met" if ok else ("unknown" if c.soft else "not_met")
+        return Answer(verdict, f"performance[{index}]", f"ECOG {ecog.ecog} on {ecog.date}")
 
     def age(self, c: Constraint) -> Answer:
         age = self.record.age_on(self.as_of)

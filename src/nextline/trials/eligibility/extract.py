@@ -20,11 +20,15 @@ import re
 from nextline.knowledge import Knowledge
 from nextline.trials.eligibility.asides import inside, part_label_spans, unknown_result_spans
 from nextline.trials.eligibility.grammar import clause, sentence_of, window_days
-from nextline.trials.eligibility.logic import requirement_text, split_alternatives
+from nextline.trials.eligibility.logic import (
+    requirement_text,
+    split_alternatives,
+    subject_condition,
+)
 from nextline.trials.eligibility.models import Constraint, Criterion
 from nextline.trials.eligibility.nlp import scope
 from nextline.trials.eligibility.readers.base import Found, Reading
-from nextline.trials.eligibility.readers.brain import BRAIN_CONDITIONS
+from nextline.trials.eligibility.readers.brain import BRAIN_CONDITIONS, neurological_spans
 from nextline.trials.eligibility.readers.lines import ANTI_HER2
 from nextline.trials.eligibility.readers.other_cancers import about_other_cancers
 from nextline.trials.eligibility.readers.receptors import receptor_groups
@@ -74,6 +78,10 @@ _ASIDE_LABELS = frozenset({"GENE", "RECEPTOR", "HER2_ALTERED"})
 # lower case only, as before: an upper-case title ("TRIPLE-NEGATIVE OR ER-LOW") keeps its old
 # reading until the conditions it exposes are read (see the issue 18 report)
 _CONNECTIVE = re.compile(r"\band/or\b|\bor\b|\band\b")
+_HALF_LIVES = re.compile(r"\bhalf[- ]?li(?:fe|ves)\b", re.IGNORECASE)
+_ALLOWANCE_ASIDE = re.compile(
+    r"\([^()]*\b(?:allowed|permitted|eligible|acceptable)\b[^()]*\)", re.IGNORECASE
+)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _NEW_SENTENCE = re.compile(r"[.;](?:\s|$)")
 
@@ -120,6 +128,43 @@ def _either(raw: RawCriterion, cohort: str | None, kb: Knowledge) -> Criterion |
     )
 
 
+def _if_then(raw: RawCriterion, cohort: str | None, kb: Knowledge) -> Criterion | None:
+    """ "Patients who are <condition> must <requirement>": met by anyone without the
+    condition, or with it and the requirement (an inclusion); it excludes only those with
+    the condition who meet the requirement (an exclusion). None when the criterion has no
+    such subject or its condition could not be read (then it is read whole)."""
+    split = subject_condition(raw.text)
+    if split is None:
+        return None
+    condition_text, requirement = split
+    condition = read_criterion(
+        RawCriterion(text=condition_text, section="inclusion", group=None, cohort=None), kb
+    )
+    if len(condition.groups) != 1 or condition.topics:
+        return None
+    rest = read_criterion(
+        RawCriterion(text=requirement, section=raw.section, group=None, cohort=None), kb
+    )
+    (needs,) = condition.groups
+    groups: tuple[tuple[Constraint, ...], ...]
+    if raw.section == "inclusion":
+        if not rest.groups:
+            groups = ()
+        else:
+            unless = tuple((c.model_copy(update={"negated": not c.negated}),) for c in needs)
+            groups = (*unless, *rest.groups)
+    else:
+        groups = tuple((*needs, *g) for g in rest.groups)
+    return Criterion(
+        text=raw.text,
+        section=raw.section,
+        group=raw.group,
+        cohort=cohort,
+        groups=groups,
+        topics=rest.topics if groups or rest.topics else (),
+    )
+
+
 def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     """One criterion's constraints (see the module docstring)."""
     read = requirement_text(raw.text)
@@ -136,6 +181,9 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
         return Criterion(text=text, section=section, group=raw.group, cohort=cohort)
     if cohort is None and about_other_cancers(text):
         cohort = "other cancer types"  # a basket trial's criterion for another tumour
+    conditional = _if_then(raw, cohort, kb)
+    if conditional is not None:
+        return conditional
     if section == "inclusion":
         either = _either(raw, cohort, kb)
         if either is not None:
@@ -167,9 +215,12 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
         s.mention.label == "BRAIN" and (s.allowed or s.conditional) for s in scoped
     ) or bool(BRAIN_CONDITIONS.search(text))
     setting: str | None = None
-    if METASTATIC_SETTING.search(text) and not EARLY_SETTING.search(text):
+    # "in the metastatic setting (prior CDK4/6 inhibitors permitted in the adjuvant
+    # setting)": the setting an allowance in brackets names is not the one asked about
+    settled = _ALLOWANCE_ASIDE.sub(" ", text)
+    if METASTATIC_SETTING.search(settled) and not EARLY_SETTING.search(settled):
         setting = "metastatic"
-    elif EARLY_SETTING.search(text) and not METASTATIC_SETTING.search(text):
+    elif EARLY_SETTING.search(settled) and not METASTATIC_SETTING.search(settled):
         setting = "early"
 
     therapies: list[tuple[Constraint, int, int]] = []
@@ -226,6 +277,11 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
                 # "X, or any other Y in the 3 weeks before the first dose": the window at
                 # the end of the sentence bounds every therapy it lists
                 days, counted_from = window_days(sentence_of(text, item.mention.start))
+            if counted_from is None and _HALF_LIVES.search(sentence_of(text, item.mention.start)):
+                # "within 5 half-lives before the first dose": a waiting time whose length
+                # depends on the drug; asked about, never read as a lifetime rule
+                skipped.add(kind)
+                continue
             if counted_from == "reverse":
                 skipped.add(kind)
                 continue
@@ -302,12 +358,19 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     constraints = list(dict.fromkeys(constraints))
     flat = {c.type for g in constraints for c in g}
     topic_text = text
-    for a, b in labels:  # "the ESR1m arm" names a part of the study, not a topic to ask
+    for a, b in [*labels, *neurological_spans(text)]:
+        # "the ESR1m arm" names a part of the study, "CNS disease such as stroke" an illness
+        # that is not the cancer: neither is a topic to ask
         topic_text = topic_text[:a] + " " * (b - a) + topic_text[b:]
     topic_text = ANTI_HER2.sub(" ", topic_text)
     if "her2" in flat:
         topic_text = re.sub(
-            r"(?:her-?2|erbb2)\s+(?:gene\s+)?amplification", " ", topic_text, flags=re.I
+            # "HER2 IHC 3+ or gene amplification (ISH ratio ≥ 2.0)": the amplification is
+            # HER2's, already read (another gene's, "MYC amplification", names its gene)
+            r"(?:(?:her-?2|erbb2)\s+)?(?:gene\s+)?amplification",
+            " ",
+            topic_text,
+            flags=re.I,
         )
     for read_variant in (c for g in constraints for c in g if c.variants):
         # "HER2 exon 20 insertion", "KRAS G12C" were read: not an unread topic any more

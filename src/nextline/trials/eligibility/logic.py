@@ -77,3 +77,35 @@ def requirement_text(text: str) -> str:
         if i == 0 or not (_CONDITIONAL.search(p) or _ALLOWANCE.search(p))
     ]
     return " ".join(kept)
+
+
+# "Patients who are postmenopausal must ...", "Participants with brain metastases must have
+# completed local therapy": the subject names who the requirement binds, so it reads
+# "if <condition> then <requirement>", never "<condition> and <requirement>".
+_SUBJECT_CONDITION = re.compile(
+    r"^\W*(?:all\s+)?(?:patients|participants|subjects|women|men|those|individuals|people|"
+    r"persons)\s+(?:who\s+(?:are|have|has|had|were)|with|whose|that\s+(?:are|have))\b"
+    r"(?P<condition>[^.;:]{3,140}?)\s*,?\s+(?:must|should|need to|are required to|"
+    r"will (?:need|be required) to|have to|shall)\b(?P<requirement>[^.;]*)[.;]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def subject_condition(text: str) -> tuple[str, str] | None:
+    """The condition and the requirement of a one-sentence criterion whose subject says who
+    it binds (see `_SUBJECT_CONDITION`); None for any other criterion."""
+    m = _SUBJECT_CONDITION.match(text)
+    if m is None:
+        return None
+    # the subject stays with its condition: "patients with brain metastases" is how the
+    # readers know the metastases are had, not merely mentioned
+    condition = text[: m.end("condition")].strip(" ,")
+    requirement = text[m.start("requirement") - len(_verb(text, m)) :].strip()
+    return condition, requirement
+
+
+def _verb(text: str, m: re.Match[str]) -> str:
+    """The modal verb before the requirement ("must", "should"), kept with it so that "must
+    not" still reads as a prohibition."""
+    head = text[m.end("condition") : m.start("requirement")]
+    return head.strip(" ,")

@@ -172,7 +172,9 @@ def describe_constraint(c: Constraint) -> str:
     elif t == "hormone_receptor":
         text = f"{(c.receptor or 'hr').upper()} {' or '.join(c.statuses)}"
     elif t == "her2":
-        text = f"HER2 {' or '.join(c.statuses)}"
+        text = f"HER2 {' or '.join(c.statuses)}".replace(
+            "ihc2_not_amplified", "IHC 2+ not amplified"
+        )
     elif t == "triple_negative":
         text = "triple-negative"
     elif t == "alteration":
@@ -209,6 +211,10 @@ def describe_constraint(c: Constraint) -> str:
         }.get(state, "brain metastases")
     elif t == "measurable_disease":
         text = "measurable disease (RECIST 1.1)"
+        if "bone_only" in c.statuses:
+            text += " or bone-only disease"
+        elif "bone_only_qualified" in c.statuses:
+            text += " or some kinds of bone-only disease"
     elif t == "performance_status":
         text = f"{(c.scale or 'ecog').upper()} {_range(c)}"
     elif t == "age":

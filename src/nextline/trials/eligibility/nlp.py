@@ -13,6 +13,7 @@ nothing leaves the machine. spaCy and medspaCy are imported here only, on first 
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -233,10 +234,52 @@ def scope(text: str, mentions: list[Mention]) -> list[Scoped]:
         # medspaCy warns that its (unused) target matcher has no patterns: we give it spans
         warnings.simplefilter("ignore", UserWarning)
         doc = context(doc)
+    brackets = _bracket_spans(text)
     found: dict[tuple[int, int], frozenset[str]] = {
-        (ent.start, ent.end): frozenset(m.category for m in ent._.modifiers) for ent in doc.ents
+        (ent.start, ent.end): frozenset(
+            m.category
+            for m in ent._.modifiers
+            if not _aside_elsewhere(doc, m.modifier_span, ent, m.category, brackets)
+        )
+        for ent in doc.ents
     }
     return [
         Scoped(mention, found.get(key, frozenset()) if key is not None else frozenset())
         for mention, key in placed
     ]
+
+
+# Categories whose cue, written inside brackets, speaks only about the words in the same
+# brackets: "Endocrine therapy within 2 weeks (ongoing GnRH agonist is permitted)" allows the
+# GnRH agonist, not the endocrine therapy outside. (An "unless" or "if" in brackets often
+# does bind the words before it, "brain metastases (unless treated)", so those keep their
+# reach.)
+_BRACKETED_ONLY = frozenset({"ALLOWED"})
+_OPEN_CLOSE = re.compile(r"[()]")
+
+
+def _bracket_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of each innermost-to-outermost bracketed aside "( ... )"."""
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for m in _OPEN_CLOSE.finditer(text):
+        if m.group(0) == "(":
+            stack.append(m.start())
+        elif stack:
+            spans.append((stack.pop(), m.end()))
+    return spans
+
+
+def _aside_elsewhere(
+    doc: Any, cue: tuple[int, int], ent: Any, category: str, brackets: list[tuple[int, int]]
+) -> bool:
+    """Whether a cue sits in brackets that do not also hold the mention (see
+    `_BRACKETED_ONLY`)."""
+    if category not in _BRACKETED_ONLY or not brackets:
+        return False
+    cue_start, cue_end = doc[cue[0]].idx, doc[cue[1] - 1].idx + len(doc[cue[1] - 1])
+    ent_start, ent_end = ent.start_char, ent.end_char
+    return any(
+        a <= cue_start and cue_end <= b and not (a <= ent_start and ent_end <= b)
+        for a, b in brackets
+    )

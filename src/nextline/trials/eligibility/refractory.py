@@ -29,7 +29,37 @@ _NO_STANDARD = re.compile(
     r"standard (?:of care |treatment |therapy )?(?:options )?(?:has|have) "
     r"(?:failed|been exhausted)|"
     r"(?:not|no longer) (?:a )?candidates? for (?:any )?(?:available )?standard|"
-    r"relapsed(?: or |/| and/or )refractory",
+    r"relapsed(?: or |/| and/or )refractory|"
+    # "no available therapeutic options known to confer clinical benefit", "no standard
+    # therapeutic option" (but "no curative treatment options" is true of every metastatic
+    # breast cancer, and says nothing about standard treatment)
+    r"\bno (?:other |further |effective |available |approved |satisfactory )*"
+    r"(?:standard(?:[- ]of[- ]care)? )?(?:therapeutic|treatment) (?:options?|alternatives?)\b|"
+    r"\bno (?:other |further |effective |available |approved )*standard(?:[- ]of[- ]care)? "
+    r"(?:options?|alternatives?)\b|"
+    # "standard of care therapy that prolongs survival is unavailable or unsuitable"
+    r"(?:standard|conventional)(?:[- ]of[- ]care)? (?:therapy|therapies|treatments?)"
+    r"(?: \w+){0,4} (?:is|are) (?:unavailable|unsuitable|not available|not suitable|"
+    r"not appropriate|contraindicated)|"
+    # "for whom conventional therapy is not effective or tolerable"
+    r"(?:standard|conventional|established)(?: of care)? (?:systemic )?(?:therapy|therapies|"
+    r"treatments?) (?:is|are|has been|have been|was|were) (?:not|no longer) (?:effective|"
+    r"tolerable|tolerated|available|appropriate|suitable|an option)|"
+    r"(?:not amenable|unresponsive|resistant) to (?:all |any )?(?:available |approved )?"
+    r"(?:standard|conventional)|"
+    r"(?:failed|failure of|progressed (?:on|after|despite|following)) all (?:available |"
+    r"approved |established )?(?:standard|conventional)",
+    re.IGNORECASE,
+)
+
+# "have progressed despite standard therapies", "after failure of standard therapy": often
+# no option left, but "progressed on standard therapy" can also mean one line; while standard
+# options remain, such a criterion is asked about (unknown), never failed.
+_AFTER_STANDARD = re.compile(
+    r"(?:failed|failure of|progress\w* (?:on|after|despite|following|through)) "
+    r"(?:the |their |prior )?"
+    r"(?:available |approved |established )?(?:standard|conventional)(?: of care)? "
+    r"(?:systemic )?(?:therapy|therapies|treatments?|regimens?)",
     re.IGNORECASE,
 )
 
@@ -49,9 +79,12 @@ _TRIAL_BEST = re.compile(
 def standard_options_constraint(text: str) -> Constraint | None:
     """`standard_options` when the text asks that no standard option be left (`soft` when
     the investigator may judge a trial the better choice anyway)."""
-    m = _NO_STANDARD.search(text) or _TRIAL_BEST.search(text)
+    m = _NO_STANDARD.search(text) or _TRIAL_BEST.search(text) or _AFTER_STANDARD.search(text)
     if m is None:
         return None
+    hard = _NO_STANDARD.search(text)
     return Constraint(
-        type="standard_options", words=m.group(0), soft=bool(_TRIAL_BEST.search(text))
+        type="standard_options",
+        words=m.group(0),
+        soft=hard is None or bool(_TRIAL_BEST.search(text)),
     )

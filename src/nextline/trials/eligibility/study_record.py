@@ -68,6 +68,17 @@ def _subtype_groups(text: str, kb: Knowledge) -> tuple[tuple[Constraint, ...], .
     return tuple(groups)
 
 
+_ENDOCRINE_REFRACTORY = re.compile(
+    r"\b(?:hormone|endocrine|hormonal)(?:[- ]therapy)?[- ](?:refractory|resistant|resistance|"
+    r"pretreated|pre-treated)\b(?=[\s,-]+(?:(?:\w+|[a-z]+\+)[\s,/-]+){0,3}(?:breast|cancer|"
+    r"carcinoma|disease|mbc|abc))|\b(?:refractory|resistant) to (?:endocrine|hormon\w*)",
+    re.IGNORECASE,
+)
+_PREVENTS = re.compile(
+    r"\b(?:prevent\w*|delay\w*|before)\s+(?:\w+\s+){0,2}(?:endocrine|hormon)", re.I
+)
+
+
 def study_record_criteria(trial: Trial, kb: Knowledge) -> list[Criterion]:
     """The study-record criteria of one trial (see the module docstring)."""
     out = [
@@ -100,13 +111,48 @@ def study_record_criteria(trial: Trial, kb: Knowledge) -> list[Criterion]:
             )
         )
     no_standard = standard_options_constraint(trial.title)
+    told = f"Study title: {trial.title}"
+    if no_standard is None and trial.summary:
+        # "in participants with relapsed or refractory solid tumors", "who have exhausted
+        # all standard therapy": the summary says who the study is for
+        no_standard = standard_options_constraint(trial.summary)
+        if no_standard is not None:
+            told = f"Study summary: ... {no_standard.words} ..."
     if no_standard is not None:
         out.append(
             Criterion(
-                text=f"Study title: {trial.title}",
+                text=told,
                 section="inclusion",
                 group="study record",
                 groups=((no_standard,),),
+            )
+        )
+    refractory = next(
+        (
+            text
+            for text in (trial.title, *trial.conditions)
+            if _ENDOCRINE_REFRACTORY.search(text) and not _PREVENTS.search(text)
+        ),
+        None,
+    )
+    if refractory is not None:
+        # "Hormone Refractory", "Endocrine-Resistant" breast cancer: the cancer grew on (or
+        # came back after) hormone therapy, so someone who never had it is not the person
+        # the study is for
+        out.append(
+            Criterion(
+                text=f"Study title or conditions: {refractory}",
+                section="inclusion",
+                group="study record",
+                groups=(
+                    (
+                        Constraint(
+                            type="prior_therapy",
+                            families=("endocrine",),
+                            words=_ENDOCRINE_REFRACTORY.search(refractory).group(0),  # type: ignore[union-attr]
+                        ),
+                    ),
+                ),
             )
         )
     breast_conditions = [c for c in trial.conditions if _BREAST.search(c)]

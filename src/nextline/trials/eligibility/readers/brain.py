@@ -32,6 +32,24 @@ _BRAIN_CARVE_OUT = re.compile(
     re.IGNORECASE,
 )
 
+# "treated or untreated", "whether or not treated", "regardless of treatment": every state,
+# so the state words inside do not make it "active"
+_ANY_STATE = re.compile(
+    r"\b(?:treated (?:or|and/or) untreated|untreated (?:or|and/or) (?:previously )?treated|"
+    r"whether (?:or not )?(?:they have been |previously )?treated|regardless of (?:prior )?"
+    r"(?:treatment|therapy|whether)|irrespective of (?:prior )?(?:treatment|therapy)|"
+    r"(?:stable|active) or (?:unstable|stable|active|inactive)|"
+    r"symptomatic or asymptomatic|asymptomatic or symptomatic)\b",
+    re.IGNORECASE,
+)
+
+# illnesses of the nervous system that are not cancer, named right after "CNS disease"
+_NEUROLOGICAL = re.compile(
+    r"stroke|epilep|seizure|dementia|alzheimer|parkinson|neurodegenerat|vasculitis|"
+    r"multiple sclerosis|encephalitis|cerebrovascular|psychiatric",
+    re.IGNORECASE,
+)
+
 BRAIN_CONDITIONS = re.compile(
     r"must (?:have been|be) (?:\w+ ){0,2}(?:treated|stable|asymptomatic)|"
     r"(?:if|provided|as long as) (?:they|the|it|brain|cns|lesions?)\b[^.;]{0,60}"
@@ -40,12 +58,25 @@ BRAIN_CONDITIONS = re.compile(
 )
 
 
+def neurological_spans(text: str) -> list[tuple[int, int]]:
+    """Where "CNS disease" names an illness of the nervous system that is not the cancer
+    ("CNS disease such as stroke or epilepsy"): neither a reading nor a topic to ask."""
+    return [
+        (m.start(), m.end())
+        for m in BRAIN_RE.finditer(text)
+        if "metasta" not in m.group(0).lower() and _NEUROLOGICAL.search(text, m.end(), m.end() + 80)
+    ]
+
+
 def find_brain(reading: Reading) -> list[Found]:
     """Brain and leptomeningeal metastases, with their state (active, any)."""
     text = reading.text
     found = []
     carve_out = bool(_BRAIN_CARVE_OUT.search(text))
+    neurological = neurological_spans(text)
     for m in BRAIN_RE.finditer(text):
+        if (m.start(), m.end()) in neurological:
+            continue  # "CNS disease such as stroke or epilepsy": not the cancer
         if "lepto" in m.group(0).lower() or "mening" in m.group(0).lower():
             state = "leptomeningeal"
         else:
@@ -57,6 +88,8 @@ def find_brain(reading: Reading) -> list[Found]:
             )
             # "corticosteroids for symptoms of brain metastases": metastases needing steroids
             state = "active" if (_BRAIN_ACTIVE.search(near) or carve_out or steroids) else "any"
+            if _ANY_STATE.search(near):
+                state = "any"
         found.append(
             Found(
                 Mention(m.start(), m.end(), "BRAIN"),

@@ -43,6 +43,16 @@ _LINES_BETWEEN = re.compile(
     re.IGNORECASE,
 )
 
+# "between one and three prior regimens", "from 1 to 3 prior lines": both ends count
+_LINES_FROM_TO = re.compile(
+    r"\b(?:between|from)\s+(?P<a>"
+    + NUM
+    + r")\s*(?:\(\d+\)\s*)?(?:and|to|-|–)\s*(?P<b>"
+    + NUM
+    + r")\s*(?:\(\d+\)\s*)?(?:\w+\s+){0,4}?(?:lines?|regimens?)\b",
+    re.IGNORECASE,
+)
+
 ANTI_HER2 = re.compile(r"anti-?\s?her-?2|her-?2[- ](?:targeted|directed)", re.IGNORECASE)
 _PROGRESSED_ON_PRIOR = re.compile(
     r"progress\w*\s+(?:on|after|following|during)\s+(?:or (?:after|following)\s+)?"
@@ -84,9 +94,12 @@ def _lines(
     progressed = False
     if not _LINES_HINT.search(text):
         return None, spans
+    ranges = [(m.start(), m.end()) for m in _LINES_FROM_TO.finditer(text)]
     for m in _LINES_RE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue  # counted as drugs ("2 endocrine agents")
+        if any(a <= m.start() < b for a, b in ranges):
+            continue  # the upper end of "between one and three regimens", read below
         what = m.group("what") or ""
         head = text[max(0, m.start() - 40) : m.start()]
         phrase = m.group(0)
@@ -137,6 +150,20 @@ def _lines(
             families = ("chemotherapy",)
             if re.search(r"\badcs?\b|antibody[- ]drug conjugate", scope_words):
                 families = ("chemotherapy", "adc")
+        elif re.search(r"endocrine|hormon", scope_words):
+            families = ("endocrine",)
+    for m in _LINES_FROM_TO.finditer(text):
+        a, b = number(m.group("a")), number(m.group("b"))
+        if a is None or b is None or max(a, b) > 15:
+            continue
+        first, second = a, b
+        low = min(first, second) if low is None else max(low, min(first, second))
+        high = max(first, second) if high is None else min(high, max(first, second))
+        spans.append((m.start(), m.end()))
+        words.append(m.group(0))
+        scope_words = m.group(0).lower()
+        if re.search(r"chemo|cytotoxic", scope_words):
+            families = ("chemotherapy",)
         elif re.search(r"endocrine|hormon", scope_words):
             families = ("endocrine",)
     for m in _LINES_BETWEEN.finditer(text):

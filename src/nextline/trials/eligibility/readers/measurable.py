@@ -24,15 +24,40 @@ _BONE_ONLY_IF_MEASURABLE = re.compile(
 )
 
 
+# "measurable disease or bone-only disease": either is enough (but "measurable or
+# evaluable" lets in anyone with metastases, so it is not read at all)
+_OR_BONE_ONLY = re.compile(
+    r"measurable[^.;]{0,80}?\bor\b[^.;]{0,40}?bone[- ]only|"
+    r"bone[- ]only[^.;]{0,60}?\bor\b[^.;]{0,60}?measurable",
+    re.IGNORECASE,
+)
+_EVALUABLE = re.compile(r"non-?measurable|evaluable|or not measurable", re.IGNORECASE)
+# bone-only disease accepted only of one kind ("with a lytic lesion"): the record cannot say
+_BONE_QUALIFIED = re.compile(r"lytic|blastic|sclerotic|mixed|soft[- ]tissue", re.IGNORECASE)
+
+
 def find_measurable(reading: Reading) -> list[Found]:
-    """An inclusion asking for measurable disease (strictly: not "measurable or evaluable")."""
+    """An inclusion asking for measurable disease (strictly: not "measurable or evaluable");
+    "measurable or bone-only" is read with bone-only disease as the other way in."""
     text = reading.text
     m = _MEASURABLE_RE.search(text)
+    if m is None or reading.section != "inclusion":
+        return []
     if (
-        m is None
-        or reading.section != "inclusion"
-        or (_NOT_STRICTLY_MEASURABLE.search(text) and not _BONE_ONLY_IF_MEASURABLE.search(text))
+        _OR_BONE_ONLY.search(text)
+        and not _EVALUABLE.search(text)
+        and not _BONE_ONLY_IF_MEASURABLE.search(text)
     ):
+        bone = "bone_only_qualified" if _BONE_QUALIFIED.search(text) else "bone_only"
+        return [
+            Found(
+                Mention(m.start(), m.end(), "MEASURABLE"),
+                Constraint(
+                    type="measurable_disease", statuses=("measurable", bone), words=m.group(0)
+                ),
+            )
+        ]
+    if _NOT_STRICTLY_MEASURABLE.search(text) and not _BONE_ONLY_IF_MEASURABLE.search(text):
         return []
     return [
         Found(

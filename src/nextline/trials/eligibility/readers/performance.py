@@ -90,4 +90,11 @@ def read_performance(reading: Reading) -> list[Constraint]:
                         words=kps.group(0),
                     )
                 )
+    scales = [c.scale for c in out]
+    if "ecog" in scales and "karnofsky" in scales and ecog is not None and kps is not None:
+        a, b = sorted((ecog.start(), kps.start()))
+        if re.search(r"\bor\b|/|\bequivalent\b", text[a:b], re.IGNORECASE):
+            # "ECOG ≤ 2 or Karnofsky ≥ 60": either scale is enough, and the record keeps
+            # ECOG; failing it leaves the Karnofsky way in open (unknown, not "not met")
+            out = [c.model_copy(update={"soft": True}) for c in out if c.scale == "ecog"]
     return out

@@ -14,6 +14,10 @@ from nextline.trials.eligibility.nlp import Mention
 from nextline.trials.eligibility.readers.base import Found, Reading
 
 _MENO_RE = re.compile(r"\b(post|pre|peri)[- ]?menopaus\w*", re.IGNORECASE)
+_ELIDED_MENO = re.compile(
+    r"\b(post|pre|peri)-(?=\s*(?:,|/|or\b|and\b|and/or\b)[^.;]{0,30}?menopaus)",
+    re.IGNORECASE,
+)
 _OFS_RE = re.compile(
     r"suppression|ablation|gnrh|lhrh|goserelin|leuprolide|oophorectomy", re.IGNORECASE
 )
@@ -104,11 +108,30 @@ def _age(text: str) -> Constraint | None:
 def find_menopause(reading: Reading) -> list[Found]:
     """Menopausal status asked for (any status when ovarian suppression is offered)."""
     text = reading.text
+    definition = _MENO_DEFINITION.search(text)
+    offered = text  # where ovarian suppression offered to everyone would be written
+    if (
+        definition is not None
+        and definition.group(0).lower() == "defin"
+        # "A postmenopausal state is defined as ...": a definition, not a requirement
+        and not re.search(r"\b(?:is|are|was|were|be|being)\s*$", text[: definition.start()])
+    ):
+        # "Postmenopausal status, defined as ...": the status asked for comes first, the
+        # definition after it (its ages, months and oophorectomy are not limits of their
+        # own); a bracketed definition ends at its bracket, and the sentence may go on
+        end = re.compile(r"\)" if "(" in text[: definition.start()] else r"$").search(
+            text, definition.start()
+        )
+        offered = text[: definition.start()] + (text[end.end() :] if end else "")
+        text = text[: definition.start()]
+        definition = None
     mentions = list(_MENO_RE.finditer(text))
-    if not mentions or _MENO_DEFINITION.search(text):
+    if not mentions or definition is not None:
         return []
     statuses = {f"{m.group(1).lower()}menopausal" for m in mentions}
-    if _OFS_RE.search(text):
+    # "pre- or perimenopausal", "pre-/peri-menopausal": a prefix standing for the word
+    statuses |= {f"{m.group(1).lower()}menopausal" for m in _ELIDED_MENO.finditer(text)}
+    if _OFS_RE.search(offered):
         statuses = {"premenopausal", "perimenopausal", "postmenopausal"}
     first, last = mentions[0], mentions[-1]
     return [
@@ -123,7 +146,15 @@ def find_menopause(reading: Reading) -> list[Found]:
     ]
 
 
+# "Arm 2: men with ER-positive breast cancer": the part's label comes before who it is for
+_PART_LABEL = re.compile(
+    r"^\W*(?:arm|cohort|part|group|stratum|sub-?study)\s*[\w.-]{1,4}\s*(?:\([^)]*\)\s*)?[:.–-]\s*",
+    re.IGNORECASE,
+)
+
+
 def _sex(text: str) -> Constraint | None:
+    text = _PART_LABEL.sub("", text, count=1)
     if _SEX_CONDITION.search(text):
         return None
     female = bool(_SEX_FEMALE.search(text))

@@ -36,6 +36,13 @@ _HER2_RE = re.compile(
     + r"\s*(?:status\s*)?(?:by\s*|of\s*)?ihc\s*(?:score\s*(?:of\s*)?)?(?P<ihc>0|1\+|2\+|3\+)",
     re.IGNORECASE,
 )
+# after "IHC 2+": the ISH test found no amplification
+_ISH_NEGATIVE = re.compile(
+    r"\s*(?:/|,|and|with|plus)?\s*(?:(?:a\s+)?(?:negative|non-?amplified)\s+(?:f|c|s)?ish|"
+    r"(?:f|c|s)?ish\s*(?:-|−|negative|non-?amplified|not amplified|without amplification)|"
+    r"(?:no|without)\s+(?:evidence of\s+)?(?:her2\s+)?(?:gene\s+)?amplification)",
+    re.IGNORECASE,
+)
 _HER2_ALTERED_RE = re.compile(
     HER2 + r"[- ]?(?:gene\s+)?(?:mutations?|mutant|mutated|alterations?|altered|aberrations?|"
     r"activating mutations?)",
@@ -169,10 +176,23 @@ def find_receptors(reading: Reading) -> list[Found]:
             ihc = m.group("ihc")
             status = {"0": "zero", "1+": "low", "2+": "low", "3+": "positive"}[ihc]
             if ihc == "2+":
-                continue  # 2+ needs the ISH result to mean anything
+                # 2+ needs the ISH result to mean anything: "IHC 2+ and ISH not amplified"
+                # alone is one HER2-low group (not 1+); "1+ or 2+/ISH-" is read as HER2-low
+                before = text[max(0, m.start() - 30) : m.start()]
+                if "1+" in before or not _ISH_NEGATIVE.match(text, m.end()):
+                    continue
+                status = "ihc2_not_amplified"
         else:
             status = _fold_status(m.group("status") or m.group("pre") or m.group("pre2") or "")
-        if status not in ("positive", "negative", "low", "ultralow", "zero", "expressing"):
+        if status not in (
+            "positive",
+            "negative",
+            "low",
+            "ultralow",
+            "zero",
+            "expressing",
+            "ihc2_not_amplified",
+        ):
             continue
         found.append(
             Found(
