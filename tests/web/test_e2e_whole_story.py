@@ -83,7 +83,7 @@ def test_the_whole_story_from_an_empty_store(story_page, empty_server) -> None:
     page.fill("#f-lesions-0-id", "liver-1")
     page.fill("#f-lesions-0-organ", "liver")
     page.select_option("#f-lesions-0-role", "target")
-    page.fill("#f-lesions-0-longest_mm", "20")
+    page.fill("#f-lesions-0-size_mm", "20")
     page.fill("#f-lesions-1-id", "bone-1")
     page.fill("#f-lesions-1-organ", "T12 vertebra")
     page.select_option("#f-lesions-1-role", "non_target")

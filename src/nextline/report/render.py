@@ -13,14 +13,13 @@ import base64
 import contextlib
 import datetime as dt
 import functools
-import gc
 import logging
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nextline.errors import NextlineError
+from nextline.gc_pause import collector_paused
 from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
 from nextline.report.aside import Aside
@@ -166,10 +165,6 @@ def render_pdf(html: str) -> bytes:
     return bytes(pdf)
 
 
-_PAUSES = 0
-_PAUSES_LOCK = threading.Lock()
-
-
 @contextlib.contextmanager
 def cycle_collection_paused() -> Iterator[None]:
     """Python's cycle collector paused while WeasyPrint lays out and draws a report.
@@ -179,26 +174,12 @@ def cycle_collection_paused() -> Iterator[None]:
     record, WeasyPrint's own tables): measured at 3-20 % of the render's CPU, the more the
     more the process holds. Reference counting still frees almost everything at once; the
     few cycles a render leaves (about 10 MB) are collected as usual once the collector is
-    back on. Nested or concurrent
-    renders (the web app's threads) share one pause: the collector comes back on when the
-    last one ends, and only if it was on before the first began.
+    back on. Nested or concurrent renders (the web app's threads) share one pause with
+    every other pause of the process (`nextline.gc_pause`): the collector comes back on when
+    the last one ends, and only if it was on before the first began.
     """
-    global _PAUSES
-    with _PAUSES_LOCK:
-        if _PAUSES == 0:
-            _resume_after.append(gc.isenabled())
-            gc.disable()
-        _PAUSES += 1
-    try:
+    with collector_paused():
         yield
-    finally:
-        with _PAUSES_LOCK:
-            _PAUSES -= 1
-            if _PAUSES == 0 and _resume_after.pop():
-                gc.enable()
-
-
-_resume_after: list[bool] = []
 
 
 def write_report(

@@ -20,13 +20,13 @@ No I/O, no clock: the as-of date is an argument; parsed criteria come in or are 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from types import MappingProxyType
 from typing import Literal
 
+from nextline.gc_pause import collector_paused
 from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
 from nextline.trials._facts import Answer, PatientFacts, Verdict
@@ -714,9 +714,7 @@ def match_trials(
     # Many small objects and no cycles: the cyclic garbage collector would otherwise walk
     # the whole catalog again and again while the list is built and sorted (half the time
     # at 10,000).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         # in NCT id order: the last tie-break of the ranking
         for plan in prepared.by_id if include_ineligible else prepared.enrolling:
             match = matcher.match(plan, include_ineligible)
@@ -737,7 +735,4 @@ def match_trials(
         # order as one sort on (group, score, NCT id), without building a key per trial.
         matches.sort(key=_BY_RANK)
         matches.sort(key=_BY_GROUP)
-    finally:
-        if collecting:
-            gc.enable()
     return matches[:limit] if limit is not None else matches

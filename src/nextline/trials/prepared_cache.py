@@ -20,7 +20,6 @@ prepared catalog holds trials and medicine, no health data.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import sys
@@ -29,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nextline.gc_pause import collector_back_on, collector_paused
 from nextline.trials.prepared import PreparedCatalog
 
 if TYPE_CHECKING:
@@ -125,32 +125,23 @@ def ready_catalog(
         except OSError:
             catalog_key = ""
 
-    collecting = gc.isenabled()
-
     def build() -> ReadyCatalog:
         from nextline.trials.catalog import load_default_catalog
 
-        if collecting:  # parsing criteria makes garbage with cycles: collect as usual
-            gc.enable()
-        try:
+        # parsing criteria makes garbage with cycles: collect as usual meanwhile
+        with collector_back_on():
             catalog = stored.load_catalog() if stored is not None else load_default_catalog()
             if before_build is not None:
                 before_build(catalog)
             return ReadyCatalog(prepare(catalog, kb, _data_dir(settings)), catalog.metadata())
-        finally:
-            gc.disable()
 
     # Unpickling makes about a hundred thousand small objects and no garbage: the cyclic
     # collector, run again and again while they appear, would add a third to the read.
-    gc.disable()
-    try:
+    with collector_paused():
         if not catalog_key:
             return build()
         key = cache_key(catalog_key, described)
         return cached_as(CACHE_NAME, key, ReadyCatalog, build)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _data_dir(settings: Settings | None) -> Path:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nextline.errors import NextlineError
+from nextline.gc_pause import collector_paused
 from nextline.trials.rematch import (
     PersonRematch,
     RematchSummary,
@@ -85,13 +86,8 @@ class _Worker:
         # A person's match makes thousands of small objects and no cycles: reference
         # counting frees them, and the cyclic collector (which would walk them again and
         # again) waits until the chunk is done.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             self._run(ids, out)
-        finally:
-            if collecting:
-                gc.enable()
         return out
 
     def _run(self, ids: list[str], out: list[PersonRematch]) -> None:
