@@ -208,3 +208,68 @@ def test_a_save_after_another_tab_deleted_the_person_says_so(app, client) -> Non
     message = str(refused.value)
     assert MARIA in message and "deleted" in message and "nothing was stored" in message
     assert not store.exists(MARIA)
+
+
+def _unknown_menopause(app, person: str) -> None:
+    from nextline.record import PatientFile
+
+    data = patient_file_data(app.state.web.store.get(person))
+    data["patient"]["menopausal_status"] = "unknown"
+    app.state.web.store.save(PatientFile.model_validate(data), "imported", base=None)
+
+
+def _menopause_form(page: str) -> dict[str, str]:
+    section = page.split('id="ask-menopause"', 1)[1].split("</form>", 1)[0]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', section))
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "refused"),
+    [
+        ("premenopausal", "postmenopausal", True),  # two different answers: the later is refused
+        ("perimenopausal", "perimenopausal", False),  # the same answer: nothing to refuse
+        (None, "postmenopausal", False),  # an unrelated save meanwhile: both kept
+    ],
+)
+def test_two_tabs_answering_the_menopause_question(
+    app, first: str | None, second: str, refused: bool
+) -> None:
+    person = "triple-negative-brca"
+    _unknown_menopause(app, person)
+    tabs = [make_client(app), make_client(app)]
+    forms = []
+    for tab in tabs:
+        tab.get("/people")
+        forms.append(_menopause_form(tab.get(f"/people/{person}").text))
+    store = app.state.web.store
+    if first is None:
+        other = tabs[0].post(
+            f"/api/people/{person}/entries/labs",
+            json={"date": "2025-01-02", "test": "CA 15-3", "value": 12, "unit": "U/mL"},
+        )
+        assert other.status_code == 201
+    else:
+        answered = tabs[0].post(
+            f"/people/{person}/menopausal-status",
+            data={**forms[0], "menopausal_status": first},
+            follow_redirects=False,
+        )
+        assert answered.status_code == 303
+    before = store.latest_version(person)
+    late = tabs[1].post(
+        f"/people/{person}/menopausal-status",
+        data={**forms[1], "menopausal_status": second},
+        follow_redirects=False,
+    )
+    status = store.get(person).patient.menopausal_status
+    if refused:
+        assert late.status_code == 409
+        assert "changed since you opened it" in late.text
+        assert "added the menopausal status" in late.text  # what changed is named
+        assert store.latest_version(person) == before
+        assert status == first
+    else:
+        assert late.status_code == 303
+        assert status == second
+        if first is None:  # the lab saved meanwhile is kept
+            assert 12 in [lab.value for lab in store.get(person).labs]
