@@ -104,6 +104,11 @@ class Conflict(NextlineError):
         self.latest = latest
         if base == 0:
             what = f"someone is already stored as {person_id!r} (version {latest})"
+        elif latest == 0:
+            what = (
+                f"the record of {person_id!r} was deleted since this change was started "
+                f"on version {base}"
+            )
         else:
             what = (
                 f"the record of {person_id!r} changed: this change was made on version {base}, "

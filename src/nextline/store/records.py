@@ -146,8 +146,9 @@ class RecordStore:
         """
         for _ in range(OPTIMISTIC_ATTEMPTS):
             file, version = self.get_latest(person_id)
+            changed = change(file)  # a Conflict raised by `change` itself is not a lost race
             try:
-                return self.save(change(file), note, base=version)[1]
+                return self.save(changed, note, base=version)[1]
             except Conflict:
                 continue
         with self._writing() as session:

@@ -31,14 +31,32 @@ async def set_menopausal_status(request: Request, person_id: str) -> Response:
     chosen = next((v for k, v in pairs if k == "menopausal_status"), "")
     if chosen not in CHOICES:
         raise HTTPException(422, "Choose one of the answers offered.")
+    from nextline.errors import Conflict
     from nextline.record import PatientFile
     from nextline.record.validate import validate_record
+    from nextline.web.editing import base_version, changed_since
+
+    # The question was asked on the version the page showed; if the answer it had then was
+    # changed since (another tab answered), this answer is refused, never written over it.
+    base = base_version(pairs)
+    asked = state.store.get(person_id, base).patient.menopausal_status if base else None
 
     def answer(file: PatientFile) -> PatientFile:
+        if base is not None and file.patient.menopausal_status not in (asked, chosen):
+            raise Conflict(person_id, base, state.store.latest_version(person_id))
         data = patient_file_data(file)
         data["patient"]["menopausal_status"] = chosen
         validated: PatientFile = validate_record(data, state.kb, state.today()).file
         return validated
 
-    version = state.store.update(person_id, answer, "added the menopausal status")
+    try:
+        version = state.store.update(person_id, answer, "added the menopausal status")
+    except Conflict as exc:
+        changes = "; ".join(changed_since(state, person_id, exc.base)) if exc.latest else ""
+        raise HTTPException(
+            409,
+            "The record changed since you opened it, so your answer was not saved. "
+            + (f"Here is what changed: {changes}. " if changes else "")
+            + "Look at the dashboard again.",
+        ) from exc
     return RedirectResponse(f"/people/{person_id}?saved={version}", status_code=303)

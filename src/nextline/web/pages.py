@@ -101,6 +101,7 @@ def dashboard(request: Request, person_id: str) -> Response:
     state = _state(request)
     latest, views = state.latest_dashboard(person_id)
     request.state.person_views = (person_id, views)  # for the red-flag banner
+    request.state.base_version = latest.key.version  # the version the page's forms change
     view = views.dashboard
     assert view is not None
     if request.url.query:
@@ -132,6 +133,7 @@ def _draw_dashboard(request: Request, view: Any, changes: Any) -> Response:
         undone=request.query_params.get("undone"),
         menopause_choices=MENOPAUSE_CHOICES,
         trial_changes=changes,
+        base_version=getattr(request.state, "base_version", ""),
     )
 
 
