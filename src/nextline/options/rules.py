@@ -548,33 +548,33 @@ def _growing_on_scans(given: Iterable[Given]) -> list[Given]:
     return [g for g in given if g.stopped is not None and not g.stopped.confirmed]
 
 
+def _fits_once_confirmed(rule: PriorClassReceived, growing: list[Given]) -> Check:
+    """Unknown until the team confirms that treatments the scans show growing on have
+    stopped working (the rule needs them received, or grown on)."""
+    names = _matching_names(growing, rule.drugs, rule.classes, rule.families)
+    return Check(
+        UNKNOWN,
+        f"the latest scans suggest {names} has stopped working: this fits {_CONFIRM}",
+        _paths(growing),
+        _confirm_needs(growing),
+    )
+
+
 def prior_class_received(rule: PriorClassReceived, f: Facts) -> Check:
     if _never_given(f, rule.drugs, rule.classes, rule.families):
         return _nothing_given(rule)
     matching = _given_in(f, rule.settings, rule.drugs, rule.classes, rule.families)
     hits = [g for g in matching if g.progressed] if rule.progressed else matching
     if rule.progressed and _count(hits) < rule.min_count:
-        probable = [g for g in matching if g.stopped is not None and not g.stopped.confirmed]
+        probable = _growing_on_scans(matching)
         if probable and _count(hits + probable) >= rule.min_count:
-            names = _matching_names(probable, rule.drugs, rule.classes, rule.families)
-            return Check(
-                UNKNOWN,
-                f"the latest scans suggest {names} has stopped working: this fits {_CONFIRM}",
-                _paths(probable),
-                _confirm_needs(probable),
-            )
+            return _fits_once_confirmed(rule, probable)
     if _count(hits) >= rule.min_count:
         growing = _growing_on_scans(hits)
         if growing and _count([g for g in hits if g not in growing]) < rule.min_count:
             # "after" a treatment that is still running: it counts only once it has stopped
             # working, which the scans suggest and the team has not yet confirmed
-            names = _matching_names(growing, rule.drugs, rule.classes, rule.families)
-            return Check(
-                UNKNOWN,
-                f"the latest scans suggest {names} has stopped working: this fits {_CONFIRM}",
-                _paths(growing),
-                _confirm_needs(growing),
-            )
+            return _fits_once_confirmed(rule, growing)
         names = _matching_names(hits, rule.drugs, rule.classes, rule.families)
         where = hits[0].where()
         where = f" {where}" if where else ""
