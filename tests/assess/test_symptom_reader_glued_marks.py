@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import pytest
 
-from nextline.assess.symptom_reader import read_note, tidy
+from nextline.assess.symptom_reader import tidy
 from nextline.knowledge import Knowledge
+from tests.assess.note_signs import assert_signs
 
 # (note, signs it must find, signs it must not find)
 CASES: list[tuple[str, set[str], set[str]]] = [
@@ -60,11 +61,7 @@ CASES: list[tuple[str, set[str], set[str]]] = [
 def test_a_mark_against_a_word_does_not_hide_it(
     kb: Knowledge, note: str, must: set[str], must_not: set[str]
 ) -> None:
-    assert kb.assess is not None
-    reading = read_note(note, kb.assess.vocabulary, "female")
-    found = {f.concept for f in reading.findings}
-    assert must <= found, (note, reading.findings, reading.dismissed)
-    assert not (must_not & found), (note, reading.findings)
+    assert_signs(kb, note, must, must_not)
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from nextline.assess.symptom_reader import read_note
 from nextline.knowledge import Knowledge
+from tests.assess.note_signs import assert_signs
 
 # (note, sex, signs it must find, signs it must not find)
 CASES: list[tuple[str, str, set[str], set[str]]] = [
@@ -50,8 +50,4 @@ CASES: list[tuple[str, str, set[str], set[str]]] = [
 def test_a_misspelt_sign_is_read_as_the_sign(
     kb: Knowledge, note: str, sex: str, must: set[str], must_not: set[str]
 ) -> None:
-    assert kb.assess is not None
-    reading = read_note(note, kb.assess.vocabulary, sex)
-    found = {f.concept for f in reading.findings}
-    assert must <= found, (note, reading.findings, reading.dismissed)
-    assert not (must_not & found), (note, reading.findings)
+    assert_signs(kb, note, must, must_not, sex)
