@@ -49,7 +49,14 @@ def test_a_dose_given_under_an_imported_request_joins_it(kb: Knowledge) -> None:
     data["entry"] = load_json(folder / "patientBundle.json")["entry"] + data["entry"]
     result = import_data(data, kb)
     drugs = [t for t in result.data["therapies"] if t.get("drugs")]
-    assert drugs == [{"drugs": ["doxorubicin"], "start": "2018-04-01"}]
+    # The request's dose (doseAndRate.doseQuantity) is read since the third probe (s10).
+    assert drugs == [
+        {
+            "drugs": ["doxorubicin"],
+            "start": "2018-04-01",
+            "doses": [{"drug": "doxorubicin", "dose": 105.96, "unit": "mg"}],
+        }
+    ]
     provenance = [m.resource for m in result.report.mapped if m.path.startswith("therapies")]
     assert (
         "MedicationRequest/cancer-related-medication-request-doxorubicin-jenny-m, "

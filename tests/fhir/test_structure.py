@@ -15,7 +15,8 @@ ALLOWED = {
     "_lenient": set(),
     "_people": {"reading"},
     "_conditions": {"_fhirdata", "_state", "report", "tables"},
-    "_observations": {"_fhirdata", "_results", "_state", "report", "tables"},
+    "_observations": {"_fhirdata", "_results", "_state", "_vitals", "report", "tables"},
+    "_vitals": {"_state"},
     "_results": set(),
     "_treatments": {"_fhirdata", "_state", "report", "tables"},
 }

@@ -11,8 +11,8 @@ from typing import Any
 
 from nextline.fhir import _fhirdata as fd
 from nextline.fhir._state import CancerCode, ImportState, OtherCancer, site_from_words
-from nextline.fhir.report import Mapped
-from nextline.fhir.tables import ICDO3_SYSTEM, SNOMED_SYSTEM
+from nextline.fhir.report import Mapped, Note
+from nextline.fhir.tables import ICD10_SYSTEMS, ICDO3_SYSTEM, SNOMED_SYSTEM
 
 # Words that make a condition's name a cancer (used only to keep facts out, never to map in).
 _CANCER_WORDS = re.compile(
@@ -230,19 +230,29 @@ def _secondary(
         site = body.site if body is not None else None
     if site is None:
         site = site_from_words(fd.concept_text(c.get("bodySite")))
+    own = imp.detail(c)
+    if site is None and own is not None and isinstance(own.get("site"), str):
+        # nextline's own export of a site no code names (`other`, with its location): the
+        # generic code and the body site's words say no more, and nothing contradicts it.
+        site = own["site"]
     if site is None:
-        text = fd.concept_text(c.get("code")) or fd.concept_text(c.get("bodySite"))
-        imp.skip(ref, f"secondary cancer {text!r}: the site is not one nextline knows")
+        imp.skip(ref, _unknown_site(imp, c))
         imp.metastatic_shown.append((onset, ref))
         return
+    if row is not None and row.note:
+        imp.report.needs.append(Note(ref, row.note))
     item: dict[str, Any] = {"site": site}
     if onset is not None:
         item["since"] = onset.isoformat()
     if location:
         item["location"] = location
-    abatement, _ = imp.date_of(c, "abatementDateTime")
+    abatement, _ = imp.date_of(c, "abatementDateTime", "abatementPeriod")
     if abatement is not None:
         item["resolved"] = abatement.isoformat()
+    else:
+        _ask_resolved(imp, c, ref, site)
+    if onset is None:
+        _ask_onset(imp, c, ref, site)
     detail = imp.detail(c)
     if detail and detail.get("site") == site:
         item = detail
@@ -263,6 +273,67 @@ def _secondary(
             imp.skip(ref, f"the same {site} metastasis as {held_ref}; kept once (since {earlier})")
             return
     imp.add("metastases", item, ref, f"{site}{when}")
+
+
+# Clinical statuses that say a condition is over (FHIR R4 condition-clinical).
+_OVER = {"resolved", "remission", "inactive"}
+
+
+def _ask_resolved(imp: ImportState, c: dict[str, Any], ref: str, site: str) -> None:
+    """A metastasis the record calls resolved or in remission without the day it went: kept
+    as it is (no day is guessed) and the day asked for."""
+    status = [code for _, code, _ in fd.codings(c.get("clinicalStatus")) if code in _OVER]
+    words = c.get("abatementString")
+    if not status and not isinstance(words, str):
+        return
+    said = f"'{words.strip()[:60]}'" if isinstance(words, str) and words.strip() else status[0]
+    imp.report.needs.append(
+        Note(
+            ref,
+            f"the record says this {site} metastasis is {said} ({', '.join(status) or 'status'})"
+            " but gives no date; it is kept as it is. If it has gone, add "
+            "metastases[].resolved with the date",
+        )
+    )
+
+
+def _ask_onset(imp: ImportState, c: dict[str, Any], ref: str, site: str) -> None:
+    """A metastasis with no onset date: when the record writes the onset another way (an age,
+    words, a range), the words are named so the person can give the date."""
+    age = c.get("onsetAge")
+    words = c.get("onsetString")
+    if isinstance(age, dict) and age.get("value") is not None:
+        how = f"given as an age ({float(age['value']):g} {age.get('unit') or 'years'})"
+    elif isinstance(words, str) and words.strip():
+        how = f"written as '{words.strip()[:60]}'"
+    elif isinstance(c.get("onsetRange"), dict):
+        how = "given as a range of ages"
+    else:
+        return
+    imp.report.needs.append(
+        Note(
+            ref,
+            f"the date this {site} metastasis was found is not in the bundle (its onset is "
+            f"{how}); add metastases[].since with the date",
+        )
+    )
+
+
+def _unknown_site(imp: ImportState, c: dict[str, Any]) -> str:
+    """Why a secondary cancer's site was not read, naming the code (a parent code that names
+    two sites says which two)."""
+    icd = [code for system, code, _ in fd.codings(c.get("code")) if system in ICD10_SYSTEMS]
+    for code in icd:
+        wide = imp.t.icd10_wide(code)
+        if wide is not None:
+            return (
+                f"secondary cancer ICD-10 {code} ({wide.name}) {wide.note}, and no body site "
+                "says which; the site is not imported: add it to the patient file"
+            )
+    text = fd.concept_text(c.get("code")) or fd.concept_text(c.get("bodySite"))
+    if not text:
+        text = ", ".join(code for _, code, _ in fd.codings(c.get("code"))) or "no code"
+    return f"secondary cancer {text!r}: the site is not one nextline knows"
 
 
 def _comorbidity(imp: ImportState, c: dict[str, Any], ref: str, onset: dt.date | None) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from nextline.fhir import _fhirdata as fd
 from nextline.fhir._results import her2_words, receptor_words
 from nextline.fhir._state import ImportState, TumorFact, ajcc_stage, hgnc_gene
+from nextline.fhir._vitals import read_vital
 from nextline.fhir.report import Mapped, Note
 from nextline.fhir.tables import (
     INTERPRETATION_SYSTEM,
@@ -91,14 +92,26 @@ def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
     if other:
         imp.skip(ref, f"other cancer: not imported ({other})")
         return
+    absent = _absent(o)
+    if absent is not None:
+        imp.skip(ref, absent)
+        return
     local = [c for s, c, _ in fd.codings(o.get("code")) if s == NEXTLINE_SYSTEM]
     if local:
         _local(imp, o, ref, local[0], day)
         return
     row = _row(imp, o.get("code"))
     if row is None:
-        if not _components(imp, o, ref, day):
-            _lab(imp, o, ref, day)
+        if _components(imp, o, ref, day):
+            return
+        if o.get("hasMember") and not _has_value(o):
+            name = fd.concept_text(o.get("code")) or "a panel"
+            imp.skip(
+                ref,
+                f"{name!r} is a panel that groups other results; its members are read one by one",
+            )
+            return
+        _lab(imp, o, ref, day)
         return
     kind = str(row.kind)
     if kind in _NOT_IN_FORMAT:
@@ -117,6 +130,8 @@ def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
         _disease_status(imp, o, ref, day)
     elif kind == "stage_clinical":
         _stage(imp, o, ref, day)
+    elif kind in _VITAL_KINDS:
+        read_vital(imp, o, ref, day, kind)
     elif kind == "distant_metastases":
         codes = [c for _, c, _ in fd.codings(o.get("valueCodeableConcept"))]
         if any("M1" in c for c in codes):
@@ -128,20 +143,38 @@ def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
         imp.skip(ref, f"{row.name}: not read")
 
 
+def _has_value(o: dict[str, Any]) -> bool:
+    return any(key.startswith("value") for key in o)
+
+
+def _absent(o: dict[str, Any]) -> str | None:
+    """Why an Observation holds no result, when it says so (`dataAbsentReason`: not
+    performed, unknown, error, asked but declined, ...) and has no value or component."""
+    reason = o.get("dataAbsentReason")
+    if not reason or _has_value(o) or o.get("component"):
+        return None
+    why = fd.concept_text(reason) or ", ".join(c for _, c, _ in fd.codings(reason)) or "no reason"
+    name = fd.concept_text(o.get("code")) or "observation"
+    return f"{name!r} has no result: the record says {why!r} (dataAbsentReason); not imported"
+
+
 def _row(imp: ImportState, code: Any) -> Any:
     return fd.code_in(code, LOINC_SYSTEM, imp.t.loinc) or fd.code_in(
         code, SNOMED_SYSTEM, imp.t.observation_codes
     )
 
 
+# Vital signs the safety net reads (`_vitals`): they become `symptoms` entries.
+_VITAL_KINDS = {"body_temperature", "oxygen_saturation"}
+
 # Results a panel may carry as components, each read as if it were its own Observation.
-_COMPONENT_KINDS = {"er", "pr", "her2", "her2_ish"}
+_COMPONENT_KINDS = {"er", "pr", "her2", "her2_ish", *_VITAL_KINDS}
 
 
 def _components(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> bool:
-    """A panel (one Observation whose code nextline does not read) with receptor results as
-    components: each known component is read on its own, with the panel's date; the others
-    are reported. False when no component is one nextline reads."""
+    """A panel (one Observation whose code nextline does not read) with receptor results or
+    vital signs as components: each known component is read on its own, with the panel's
+    date; the others are reported. False when no component is one nextline reads."""
     parts = [c for c in o.get("component") or [] if isinstance(c, dict)]
     known = [(i, c, _row(imp, c.get("code"))) for i, c in enumerate(parts)]
     if not any(row is not None and row.kind in _COMPONENT_KINDS for _, _, row in known):
@@ -154,7 +187,13 @@ def _components(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | No
             continue
         one = {k: v for k, v in part.items() if k != "code"}
         one.update({"resourceType": "Observation", "id": o.get("id"), "code": part["code"]})
-        if row.kind in ("er", "pr"):
+        absent = _absent(one)
+        if absent is not None:
+            imp.skip(where, absent)
+            continue
+        if row.kind in _VITAL_KINDS:
+            read_vital(imp, one, where, day, str(row.kind))
+        elif row.kind in ("er", "pr"):
             _receptor(imp, one, where, day, str(row.kind))
         elif row.kind == "her2":
             _her2(imp, one, where, day)

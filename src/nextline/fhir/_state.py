@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from nextline.fhir import _fhirdata as fd
@@ -65,6 +65,8 @@ class Med:
     ref: str
     detail: dict[str, Any] | None = None
     completed: bool = False  # the resource says the course is over, with or without a stop
+    # Each dose the orders give (`doseQuantity`: amount and unit), in the order found.
+    doses: list[tuple[float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -161,6 +163,7 @@ class ImportState:
         self.admins: list[Any] = []  # `_treatments.Dose`, folded into `meds` at assembly
         self.sections: dict[str, list[tuple[dict[str, Any], str, str]]] = {}
         self.metastatic_shown: list[tuple[dt.date | None, str]] = []
+        self.vitals: list[Any] = []  # `_vitals.Reading`, folded into `symptoms` at assembly
         self.condition_stage: tuple[str, str] | None = None
         self.breast_refs: set[str] = set()  # the breast cancer's own Conditions
         self.other_cancers: dict[str, OtherCancer] = {}

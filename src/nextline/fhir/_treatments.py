@@ -67,6 +67,32 @@ def _dates(m: dict[str, Any]) -> tuple[Any, Any]:
     return m.get("effectiveDateTime"), None
 
 
+def _dose(m: dict[str, Any]) -> tuple[float, str] | None:
+    """The dose an order, statement or administration gives as a quantity with a unit
+    (`doseAndRate.doseQuantity`, or an administration's `dosage.dose`). A range, a rate or a
+    dose written only as text is not read (the patient file keeps one amount and a unit)."""
+    kind = m["resourceType"]
+    if kind == "MedicationAdministration":
+        dosage = m.get("dosage")
+        quantities = [dosage.get("dose")] if isinstance(dosage, dict) else []
+    else:
+        key = "dosageInstruction" if kind == "MedicationRequest" else "dosage"
+        quantities = [
+            rate.get("doseQuantity")
+            for dosage in m.get(key) or []
+            if isinstance(dosage, dict)
+            for rate in dosage.get("doseAndRate") or []
+            if isinstance(rate, dict)
+        ]
+    for quantity in quantities:
+        if not isinstance(quantity, dict) or quantity.get("comparator"):
+            continue
+        value, unit = quantity.get("value"), quantity.get("unit") or quantity.get("code")
+        if isinstance(value, (int, float)) and value >= 0 and isinstance(unit, str) and unit:
+            return float(value), unit.strip()
+    return None
+
+
 def _stop_reason(imp: ImportState, m: dict[str, Any], ref: str) -> str | None:
     concepts = []
     reason = m.get("statusReason")
@@ -137,14 +163,16 @@ def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
         imp.odd(ref, f"stops ({stop}) before it starts ({start}); stop left out")
         stop = None
     status = m.get("status")
+    amount = _dose(m) if detail is None else None
     if m["resourceType"] == "MedicationAdministration" and detail is None:
         request = fd.reference(m.get("request"))
-        imp.admins.append(_Dose(drug_id, start, ref, request))
+        imp.admins.append(_Dose(drug_id, start, ref, request, amount))
         return
     ended = stop is None and status in ("completed", "stopped") and detail is None
-    imp.meds.append(
-        Med(drug_id, start, stop, _stop_reason(imp, m, ref), ref, detail, completed=ended)
-    )
+    med = Med(drug_id, start, stop, _stop_reason(imp, m, ref), ref, detail, completed=ended)
+    if amount is not None:
+        med.doses.append(amount)
+    imp.meds.append(med)
 
 
 @dataclass(frozen=True)
@@ -155,6 +183,7 @@ class _Dose:
     day: dt.date
     ref: str
     request: str | None
+    amount: tuple[float, str] | None = None
 
 
 # Doses of one drug more than this far apart are two courses (the record's line rules use
@@ -172,6 +201,8 @@ def _fold_doses(imp: ImportState) -> None:
         med = by_ref.get(dose.request or "")
         if med is not None and med.drug_id == dose.drug_id:
             med.ref += f", {dose.ref}"
+            if dose.amount is not None and dose.amount not in med.doses:
+                med.doses.append(dose.amount)
         else:
             loose.setdefault(dose.drug_id, []).append(dose)
     for drug_id, doses in loose.items():
@@ -185,7 +216,11 @@ def _fold_doses(imp: ImportState) -> None:
             last = n == len(courses) - 1
             stop = None if last else course[-1].day
             refs = ", ".join(d.ref for d in course)
-            imp.meds.append(Med(drug_id, course[0].day, stop, None, refs))
+            med = Med(drug_id, course[0].day, stop, None, refs)
+            for dose in course:
+                if dose.amount is not None and dose.amount not in med.doses:
+                    med.doses.append(dose.amount)
+            imp.meds.append(med)
 
 
 def _close_completed(imp: ImportState) -> None:
@@ -259,6 +294,19 @@ def _close_completed(imp: ImportState) -> None:
         imp.report.needs.append(Note(course.ref, why))
 
 
+def _doses_of(imp: ImportState, meds: list[Med]) -> list[dict[str, Any]]:
+    """The patient file's `doses` of one therapy entry: each drug's amounts, each once (a
+    changed dose is a second amount, in the order the orders gave them)."""
+    out: list[dict[str, Any]] = []
+    for med in meds:
+        name = imp.kb.drugs[med.drug_id].name
+        for value, unit in med.doses:
+            dose = {"drug": name, "dose": value, "unit": unit}
+            if dose not in out:
+                out.append(dose)
+    return out
+
+
 def therapies_from_meds(imp: ImportState) -> None:
     """Group medication facts into therapy entries and add them to the `therapies` section."""
     _fold_doses(imp)
@@ -285,6 +333,9 @@ def therapies_from_meds(imp: ImportState) -> None:
             if name not in names:
                 names.append(name)
         item: dict[str, Any] = {"drugs": names, "start": start.isoformat()}
+        doses = _doses_of(imp, meds)
+        if doses:
+            item["doses"] = doses
         if supportive:
             item["setting"] = "supportive"
         elif since is not None and start >= since:

@@ -26,6 +26,7 @@ from nextline.fhir._observations import map_observation, tumor_tests_from_facts
 from nextline.fhir._people import People, choose_person, find_people
 from nextline.fhir._state import DETAIL_URL, ImportOptions, ImportState, slug
 from nextline.fhir._treatments import map_medication, map_procedure, therapies_from_meds
+from nextline.fhir._vitals import symptoms_from_vitals
 from nextline.fhir.reading import FhirInput, RawEntry, with_id
 from nextline.fhir.report import ImportReport, Mapped, Note
 from nextline.fhir.tables import LOINC_SYSTEM, NEXTLINE_SYSTEM, SNOMED_SYSTEM, load_tables
@@ -74,6 +75,15 @@ class _Importer(ImportState):
 
         self.report.source = source.source
         self.report.bundle_id = source.bundle_id
+        if source.next_page:
+            self.report.needs.append(
+                Note(
+                    "(bundle)",
+                    "this file is one page of a search result and says there is a next page; "
+                    "the facts on the later pages are not in it. Export the whole record (or "
+                    "every page) and import it again",
+                )
+            )
         people = find_people(source)
         chosen = choose_person(people, self.opt.patient, source.source)
         resources = self._read(source, people, chosen, get_fhir_model_class)
@@ -371,6 +381,7 @@ class _Importer(ImportState):
         data["diagnosis"] = self.diagnosis
         tumor_tests_from_facts(self, data)
         therapies_from_meds(self)
+        symptoms_from_vitals(self)
         for section, items in self.sections.items():
             if section in ("goals", "palliative_care"):
                 data[section] = items[0][0]

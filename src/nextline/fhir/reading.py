@@ -6,12 +6,20 @@ Size is checked before anything is read. A JSON Bundle is parsed whole, so it ha
 about 5-10 times its size in memory and then each resource is validated; beyond 50 MB the
 file is almost certainly a population export, which FHIR Bulk Data writes as NDJSON.
 NDJSON is read one line at a time, so it has no total limit, only a per-line one.
+
+Any of these may come gzipped (`.ndjson.gz`, `.json.gz`, as bulk-export servers and portals
+send them): a file that starts with the gzip signature is read through `gzip` (stdlib), the
+limits apply to the unpacked text, and a damaged archive is a clear error naming the file,
+before anything is stored.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +33,10 @@ MAX_NDJSON_LINE_BYTES = 10_000_000  # one resource; a 10 MB Observation is not a
 # 64 leaves room for any real one and refuses input built to exhaust the stack.
 MAX_DEPTH = 64
 _SNIFF_BYTES = 65_536
+_GZIP_MAGIC = b"\x1f\x8b"
+# What a damaged or truncated gzip archive raises while it is read (`gzip.BadGzipFile` is an
+# OSError; a cut-off archive ends in EOFError; a corrupt stream in zlib.error).
+_GZIP_ERRORS = (OSError, EOFError, zlib.error)
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,9 @@ class FhirInput:
     bundle_type: str | None
     read: _Reader
     read_patients: Callable[[], Iterator[RawEntry]]
+    # A searchset Bundle that is one page of a search result says where the next page is
+    # (`link` with relation `next`): the facts on later pages are not in this input.
+    next_page: bool = False
 
     @property
     def entries(self) -> Iterator[RawEntry]:
@@ -68,11 +83,15 @@ class FhirInput:
 class BundleTooLarge(InputTooLarge):
     """A JSON Bundle over `MAX_BUNDLE_BYTES`; refused before it is read."""
 
-    def __init__(self, size: int, limit: int, source: str = "") -> None:
+    def __init__(self, size: int, limit: int, source: str = "", unpacked: bool = False) -> None:
         super().__init__(size, limit, source)
         head = f"{source}: " if source else ""
+        amount = "more than" if unpacked else ""
+        size_words = f"{amount} {size / 1_000_000:.1f} MB".strip()
+        if unpacked:
+            size_words += " once unpacked"
         self.args = (
-            f"{head}this FHIR bundle is {size / 1_000_000:.1f} MB, over the "
+            f"{head}this FHIR bundle is {size_words}, over the "
             f"{limit / 1_000_000:.0f} MB limit for one JSON bundle; nothing was read or stored. "
             "Export it as NDJSON (FHIR Bulk Data, one resource per line), which is read line "
             "by line with no total limit.",
@@ -83,22 +102,58 @@ def sniff(path: Path) -> str | None:
     """ "bundle", "resource", "ndjson" or "folder" when the file looks like FHIR, else None.
 
     Reads only the first 64 KB, so a huge file is recognised before the size check refuses it.
-    A folder is taken for a bulk export ("folder"); `read_fhir` says so if it holds no NDJSON."""
+    A folder is taken for a bulk export ("folder"); `read_fhir` says so if it holds no NDJSON.
+    A gzip archive is judged by what it holds; one that is damaged or holds no FHIR is
+    "gzip", so the import (not the patient-file reader) says what is wrong with it."""
     if path.is_dir():
         return "folder"
+    packed = is_gzip(path)
     try:
-        with path.open("rb") as handle:
+        with open_input(path) as handle:
             head = handle.read(_SNIFF_BYTES)
-    except OSError:
-        return None
+    except _GZIP_ERRORS:
+        # A damaged archive, or one whose first bytes cannot be unpacked: `read_fhir` says so.
+        return "gzip" if packed else None
     text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
     if not text.startswith("{") or '"resourceType"' not in text:
-        return None
+        return "gzip" if packed else None
     first_line = text.split("\n", 1)[0]
-    if path.suffix.lower() == ".ndjson" or ("\n" in text.strip() and _is_json_object(first_line)):
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith(".ndjson") or ("\n" in text.strip() and _is_json_object(first_line)):
         return "ndjson"
     compact = text.replace(" ", "").replace("\n", "").replace("\t", "").replace("\r", "")
     return "bundle" if '"resourceType":"Bundle"' in compact else "resource"
+
+
+def is_gzip(path: Path) -> bool:
+    """Whether a file starts with the gzip signature (the name is not trusted)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(2) == _GZIP_MAGIC
+    except OSError:
+        return False
+
+
+def open_input(path: Path) -> io.BufferedIOBase:
+    """The file's bytes, unpacked on the fly when it is a gzip archive."""
+    if is_gzip(path):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def _damaged(path: Path, exc: BaseException, where: str = "") -> RecordInvalid:
+    reason = str(exc).strip() or type(exc).__name__
+    at = f" {where}" if where else ""
+    return RecordInvalid(
+        [
+            Problem(
+                "",
+                f"this gzip archive is damaged or cut short{at} ({reason}); nothing was "
+                "stored. Download or copy the file again",
+            )
+        ],
+        str(path),
+    )
 
 
 def _is_json_object(line: str) -> bool:
@@ -159,17 +214,23 @@ def read_fhir(path: Path) -> FhirInput:
         size = path.stat().st_size
     except OSError as exc:
         raise RecordInvalid([Problem("", f"cannot read {path}: {exc.strerror}")], source) from exc
+    packed = is_gzip(path)
+    if packed:
+        _check_archive(path)
     kind = sniff(path)
-    if kind is None:
+    if kind is None or kind == "gzip":
+        inside = " inside the gzip archive" if packed else ""
         raise RecordInvalid(
-            [Problem("", "not a FHIR resource or Bundle: no `resourceType` at the top")], source
+            [Problem("", f"not a FHIR resource or Bundle{inside}: no `resourceType` at the top")],
+            source,
         )
     if kind == "ndjson":
         return _ndjson_input(path)
     if size > MAX_BUNDLE_BYTES:
         raise BundleTooLarge(size, MAX_BUNDLE_BYTES, source)
     try:
-        data = loads(path.read_bytes().decode("utf-8-sig"))
+        raw = _unpacked(path) if packed else path.read_bytes()
+        data = loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise RecordInvalid([Problem("", "not UTF-8 text")], source) from exc
     except ValueError as exc:
@@ -180,6 +241,28 @@ def read_fhir(path: Path) -> FhirInput:
             return _ndjson_input(path)
         raise RecordInvalid([Problem("", str(exc))], source) from exc
     return fhir_from_data(data, source)
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a gzip archive whose start cannot be unpacked (not gzip after all, or damaged)."""
+    try:
+        with gzip.open(path, "rb") as handle:
+            handle.read(_SNIFF_BYTES)
+    except _GZIP_ERRORS as exc:
+        raise _damaged(path, exc) from exc
+
+
+def _unpacked(path: Path) -> bytes:
+    """A gzipped Bundle unpacked, refused once it passes `MAX_BUNDLE_BYTES` (a small archive
+    may unpack to gigabytes, so the limit is on what is unpacked, read in pieces)."""
+    try:
+        with gzip.open(path, "rb") as handle:
+            data = handle.read(MAX_BUNDLE_BYTES + 1)
+    except _GZIP_ERRORS as exc:
+        raise _damaged(path, exc) from exc
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise BundleTooLarge(len(data), MAX_BUNDLE_BYTES, str(path), unpacked=True)
+    return data
 
 
 def fhir_from_data(data: Any, source: str = "") -> FhirInput:
@@ -198,6 +281,10 @@ def fhir_from_data(data: Any, source: str = "") -> FhirInput:
         raise RecordInvalid([Problem("entry", "Bundle.entry is not a list")], source)
     bundle_id = data.get("id") if isinstance(data.get("id"), str) else None
     bundle_type = data.get("type") if isinstance(data.get("type"), str) else None
+    links = data.get("link")
+    next_page = isinstance(links, list) and any(
+        isinstance(k, dict) and k.get("relation") == "next" for k in links
+    )
     return FhirInput(
         source,
         "bundle",
@@ -205,6 +292,7 @@ def fhir_from_data(data: Any, source: str = "") -> FhirInput:
         bundle_type,
         lambda _f: _bundle_entries(entries),
         lambda: _bundle_entries(entries),
+        next_page,
     )
 
 
@@ -247,7 +335,7 @@ def _folder(path: Path) -> FhirInput:
         p
         for p in path.iterdir()
         if p.is_file()
-        and p.name.lower().endswith((".ndjson", ".jsonl"))
+        and p.name.lower().endswith((".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz"))
         and not p.name.startswith(".")
     )
     if not files:
@@ -255,8 +343,9 @@ def _folder(path: Path) -> FhirInput:
             [
                 Problem(
                     "",
-                    "this folder has no .ndjson files; a FHIR bulk export folder holds one "
-                    "NDJSON file per resource type (Patient.ndjson, Observation.ndjson, ...)",
+                    "this folder has no .ndjson files (nor .ndjson.gz); a FHIR bulk export "
+                    "folder holds one NDJSON file per resource type (Patient.ndjson, "
+                    "Observation.ndjson, ...)",
                 )
             ],
             str(path),
@@ -288,35 +377,58 @@ def _bundle_entries(entries: list[Any]) -> Iterator[RawEntry]:
 def _ndjson_entries(
     path: Path, prefix: str = "", keep: LineFilter | None = None
 ) -> Iterator[RawEntry]:
+    if is_gzip(path):
+        yield from _gzipped_entries(path, prefix, keep)
+        return
     with path.open("rb") as handle:
-        number = 0
-        while True:
-            line = handle.readline(MAX_NDJSON_LINE_BYTES + 1)
-            if not line:
-                return
-            number += 1
-            where = f"{prefix}line {number}"
-            if len(line) > MAX_NDJSON_LINE_BYTES and not line.endswith(b"\n"):
-                while line and not line.endswith(b"\n"):  # skip the rest of the long line
-                    line = handle.readline(MAX_NDJSON_LINE_BYTES)
-                limit = MAX_NDJSON_LINE_BYTES // 1_000_000
-                yield RawEntry(where, None, problem=f"one line is over {limit} MB; skipped")
-                continue
-            text = line.strip()
-            if not text:
-                continue
-            if keep is not None and not keep(text):
-                yield RawEntry(where, None, filtered=True)
-                continue
-            try:
-                resource = loads(text.decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                yield RawEntry(where, None, problem="not a JSON object: not UTF-8 text")
-                continue
-            except ValueError as exc:
-                yield RawEntry(where, None, problem=f"not a JSON object: {exc}")
-                continue
-            if not isinstance(resource, dict):
-                yield RawEntry(where, None, problem="not a JSON object")
-                continue
-            yield RawEntry(where, resource)
+        yield from _lines(handle, prefix, keep)
+
+
+def _gzipped_entries(path: Path, prefix: str, keep: LineFilter | None) -> Iterator[RawEntry]:
+    """NDJSON in a gzip archive, unpacked as it is read; a damaged archive stops the import
+    with the line it was damaged after (both passes read every file before anything is
+    stored, so nothing half-read is ever stored)."""
+    count = [0]
+    try:
+        with gzip.open(path, "rb") as handle:
+            yield from _lines(handle, prefix, keep, count)
+    except _GZIP_ERRORS as exc:
+        raise _damaged(path, exc, f"after line {count[0]}") from exc
+
+
+def _lines(
+    handle: io.BufferedIOBase, prefix: str, keep: LineFilter | None, count: list[int] | None = None
+) -> Iterator[RawEntry]:
+    number = 0
+    while True:
+        line = handle.readline(MAX_NDJSON_LINE_BYTES + 1)
+        if count is not None:
+            count[0] = number
+        if not line:
+            return
+        number += 1
+        where = f"{prefix}line {number}"
+        if len(line) > MAX_NDJSON_LINE_BYTES and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the long line
+                line = handle.readline(MAX_NDJSON_LINE_BYTES)
+            limit = MAX_NDJSON_LINE_BYTES // 1_000_000
+            yield RawEntry(where, None, problem=f"one line is over {limit} MB; skipped")
+            continue
+        text = line.strip()
+        if not text:
+            continue
+        if keep is not None and not keep(text):
+            yield RawEntry(where, None, filtered=True)
+            continue
+        try:
+            resource = loads(text.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            yield RawEntry(where, None, problem="not a JSON object: not UTF-8 text")
+            continue
+        except ValueError as exc:
+            yield RawEntry(where, None, problem=f"not a JSON object: {exc}")
+            continue
+        if not isinstance(resource, dict):
+            yield RawEntry(where, None, problem="not a JSON object")
+            continue
+        yield RawEntry(where, resource)

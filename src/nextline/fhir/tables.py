@@ -101,6 +101,7 @@ class IcdFile(Strict):
     primary_breast: list[CodeRow]
     breast_sides: list[CodeRow]
     secondary_sites: list[CodeRow]
+    secondary_wide: list[CodeRow] = []
     secondary_generic: list[CodeRow]
     other_primary: list[CodeRow]
     icdo3_breast_topography: list[CodeRow]
@@ -168,6 +169,11 @@ class CodeTables:
             if low <= category <= high:
                 return "other", None
         return None
+
+    def icd10_wide(self, code: str) -> CodeRow | None:
+        """The row of a secondary-cancer parent code that names two sites (C79.3), or None."""
+        dotted = icd10_dotted(code)
+        return next((r for r in self.icd.secondary_wide if r.code == dotted), None)
 
     def icdo3_breast(self, code: str) -> bool:
         """Whether an ICD-O-3 topography code is the breast (C50.x)."""
