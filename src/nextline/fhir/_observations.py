@@ -83,7 +83,9 @@ def _value_text(o: dict[str, Any]) -> str:
 
 def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
     ref = fd.ref_of(o)
-    day, why = imp.date_of(o, "effectiveDateTime", "effectivePeriod", "issued")
+    # effective[x] as a dateTime, an instant (devices, vital signs) or a period; else the
+    # day the result was issued.
+    day, why = imp.date_of(o, "effectiveDateTime", "effectiveInstant", "effectivePeriod", "issued")
     if why:
         imp.odd(ref, f"effective {why}")
     if imp.in_future(ref, day, "its date"):

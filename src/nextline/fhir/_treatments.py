@@ -93,6 +93,21 @@ def _dose(m: dict[str, Any]) -> tuple[float, str] | None:
     return None
 
 
+def _dose_range(m: dict[str, Any]) -> str | None:
+    """A dose given only as a range ("1000 to 1500 mg"), in words, or None."""
+    key = {"MedicationRequest": "dosageInstruction", "MedicationStatement": "dosage"}.get(
+        m["resourceType"]
+    )
+    for dosage in m.get(key or "") or []:
+        for rate in (dosage.get("doseAndRate") or []) if isinstance(dosage, dict) else []:
+            span = rate.get("doseRange") if isinstance(rate, dict) else None
+            if isinstance(span, dict):
+                low, high = span.get("low") or {}, span.get("high") or {}
+                unit = high.get("unit") or low.get("unit") or ""
+                return f"{low.get('value', '?')} to {high.get('value', '?')} {unit}".strip()
+    return None
+
+
 def _stop_reason(imp: ImportState, m: dict[str, Any], ref: str) -> str | None:
     concepts = []
     reason = m.get("statusReason")
@@ -164,6 +179,13 @@ def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
         stop = None
     status = m.get("status")
     amount = _dose(m) if detail is None else None
+    span = _dose_range(m) if amount is None and detail is None else None
+    if span is not None:
+        imp.skip(
+            ref,
+            f"the dose is given as a range ({span}); the patient file keeps one amount, so "
+            "the dose is not imported (the medicine is)",
+        )
     if m["resourceType"] == "MedicationAdministration" and detail is None:
         request = fd.reference(m.get("request"))
         imp.admins.append(_Dose(drug_id, start, ref, request, amount))

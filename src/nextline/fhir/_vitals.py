@@ -12,6 +12,7 @@ is reported and not imported, never guessed."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,10 +20,11 @@ from nextline.fhir._state import ImportState
 
 # UCUM codes (FHIR vital signs profiles use `Cel` and `[degF]`) and the ways units are
 # written as text by EHRs that send no code.
-_CELSIUS = {"cel", "°c", "c", "degc", "deg c", "celsius", "℃"}
-_FAHRENHEIT = {"[degf]", "°f", "f", "degf", "deg f", "fahrenheit", "℉"}
+_CELSIUS = {"cel", "°c", "c", "degc", "celsius", "℃"}
+_FAHRENHEIT = {"[degf]", "°f", "f", "degf", "fahrenheit", "℉"}
 _KELVIN = {"k", "kelvin"}  # UCUM `K`, rare on a ward but a temperature all the same
-_PERCENT = {"%", "percent"}
+_PERCENT = {"%", "percent", "%o2"}
+_FRACTION = {"1", "{fraction}", "fraction"}
 # The patient file's limits for `symptoms[].temperature_c` (file_models.SymptomReport).
 _LOWEST_C, _HIGHEST_C = 25.0, 45.0
 
@@ -76,14 +78,24 @@ def read_vital(
             return
         imp.vitals.append(Reading(day, "temperature_c", celsius, ref, shown))
         return
-    if unit.lower() not in _PERCENT or not 0 <= value <= 100:
+    if unit.lower() in _FRACTION and 0 <= value <= 1:
+        value = round(value * 100, 1)  # UCUM `1`: a fraction (0.91 is 91 %)
+    elif unit.lower() not in _PERCENT or not 0 <= value <= 100:
         imp.skip(ref, f"oxygen saturation {shown}: not a percentage from 0 to 100; not imported")
         return
     imp.vitals.append(Reading(day, "spo2_percent", value, ref, shown))
 
 
+def _unit_words(unit: str) -> str:
+    """A unit as EHRs write it, reduced: "degrees Celsius", "deg. F", "° C" -> "celsius",
+    "f", "°c"."""
+    words = unit.strip().lower().replace("degrees", "").replace("degree", "")
+    words = re.sub(r"^deg\.?\s*", "", words.strip())
+    return re.sub(r"\s+", "", words) or unit.strip().lower()
+
+
 def _celsius(value: float, unit: str) -> float | None:
-    words = unit.lower()
+    words = _unit_words(unit)
     if words in _CELSIUS:
         return round(value, 1)
     if words in _FAHRENHEIT:
