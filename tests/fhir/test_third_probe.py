@@ -262,3 +262,55 @@ def test_the_probe_folder_is_not_touched(tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(PROBE, copy)
     assert sorted(p.name for p in copy.iterdir()) == sorted(p.name for p in PROBE.iterdir())
+
+
+def test_gzipped_ndjson_on_standard_input_is_imported() -> None:
+    packed = gzip.compress((HERE / "unseen" / "06_bulk_one_file.ndjson").read_bytes())
+    result = runner.invoke(
+        app,
+        ["import", "-", "--menopausal-status", "postmenopausal", "--as-of", TABLE["as_of"]],
+        input=packed,
+    )
+    assert result.exit_code == 0, result.stderr
+    shown = runner.invoke(app, ["export", result.stdout.strip(), "--format", "json"])
+    data = json.loads(shown.stdout)
+    assert [m["site"] for m in data["metastases"]] == ["lung"]
+    assert data["therapies"][0]["drugs"] == ["capecitabine"]
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("C79.3", "Secondary malignant neoplasm of brain and cerebral meninges"),
+        ("C795", "Secondary malignant neoplasm of bone and bone marrow"),
+        ("C79", "Secondary malignant neoplasm of other and unspecified sites"),
+        ("C79.9", "Secondary malignant neoplasm of other and unspecified sites"),
+        ("C78", "Secondary malignant neoplasm of respiratory and digestive organs"),
+    ],
+)
+def test_a_secondary_code_that_names_no_one_site_is_reported_by_name(
+    code: str, words: str, kb: Knowledge
+) -> None:
+    data = json.loads((PROBE / "15_icd10_c79_subcodes.json").read_text(encoding="utf-8"))
+    data["entry"] = [
+        e for e in data["entry"] if e["resource"]["id"] in ("icd-15", "i15-breast", "i15-bone")
+    ]
+    data["entry"].append(
+        {
+            "resource": {
+                "resourceType": "Condition",
+                "id": "wide",
+                "subject": {"reference": "Patient/icd-15"},
+                "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code}]},
+                "onsetDateTime": "2024-01-01",
+            }
+        }
+    )
+    result = import_fhir(
+        fhir_reading.fhir_from_data(data, "wide.json"),
+        kb,
+        ImportOptions(menopausal_status="postmenopausal", today=AS_OF),
+    )
+    assert metastasis_lines(result.data) == ["bone 2023-03-03"]
+    said = [n.reason for n in result.report.not_mapped if n.resource == "Condition/wide"]
+    assert len(said) == 1 and words in said[0] and code in said[0], said

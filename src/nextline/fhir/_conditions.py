@@ -330,6 +330,14 @@ def _unknown_site(imp: ImportState, c: dict[str, Any]) -> str:
                 f"secondary cancer ICD-10 {code} ({wide.name}) {wide.note}, and no body site "
                 "says which; the site is not imported: add it to the patient file"
             )
+    for code in icd:
+        group = next((r for r in imp.t.icd.secondary_generic if r.code == code[:3]), None)
+        if group is not None:
+            return (
+                f"secondary cancer ICD-10 {code} ({group.name}): the code does not say which "
+                "site, and no body site nextline knows says it; the site is not imported: add "
+                "it to the patient file"
+            )
     text = fd.concept_text(c.get("code")) or fd.concept_text(c.get("bodySite"))
     if not text:
         text = ", ".join(code for _, code, _ in fd.codings(c.get("code"))) or "no code"
