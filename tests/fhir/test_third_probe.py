@@ -314,3 +314,14 @@ def test_a_secondary_code_that_names_no_one_site_is_reported_by_name(
     assert metastasis_lines(result.data) == ["bone 2023-03-03"]
     said = [n.reason for n in result.report.not_mapped if n.resource == "Condition/wide"]
     assert len(said) == 1 and words in said[0] and code in said[0], said
+
+
+def test_importing_the_same_temperatures_again_changes_nothing() -> None:
+    args = ["import", str(PROBE / "11_temperatures.json"), "--as-of", TABLE["as_of"]]
+    first = runner.invoke(app, [*args, "--menopausal-status", "postmenopausal"])
+    assert first.exit_code == 0, first.stderr
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.stderr
+    assert "(version 2)" not in again.stderr
+    shown = runner.invoke(app, ["export", "tmp-11", "--format", "json"])
+    assert len(json.loads(shown.stdout)["symptoms"]) == 5
