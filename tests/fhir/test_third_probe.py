@@ -325,3 +325,16 @@ def test_importing_the_same_temperatures_again_changes_nothing() -> None:
     assert "(version 2)" not in again.stderr
     shown = runner.invoke(app, ["export", "tmp-11", "--format", "json"])
     assert len(json.loads(shown.stdout)["symptoms"]) == 5
+
+
+def test_a_low_oxygen_imported_from_a_vital_signs_panel_is_an_emergency() -> None:
+    args = ["import", str(PROBE / "20_vitals_components.json"), "--as-of", TABLE["as_of"]]
+    imported = runner.invoke(app, [*args, "--menopausal-status", "postmenopausal"])
+    assert imported.exit_code == 0, imported.stderr
+    status = runner.invoke(app, ["status", "comp-20", "--as-of", TABLE["as_of"], "--json"])
+    flags = json.loads(status.stdout)["red_flags"]
+    low = [f for f in flags if f["kind"] == "severe_breathlessness"]
+    assert len(low) == 1 and low[0]["urgency"] == "emergency", flags
+    assert "86" in json.dumps(low[0]["because"])
+    # 37.9 °C that day is under the 38.0 °C a fever needs (and no treatment is on record).
+    assert "possible_febrile_neutropenia" not in [f["kind"] for f in flags]
