@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 _DAY_MONTH = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
+_ISO_SHAPED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_FIRST = re.compile(r"^\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})\s*$")
 _QUOTES = "\"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb"
 _GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+$")
@@ -56,6 +57,8 @@ def date_hint(text: str) -> str | None:
     stripped = text.strip().strip(_QUOTES).strip()
     if stripped != text.strip() and _day_from_iso(stripped) is not None:
         return f"remove the quotation marks around the date: write {stripped}"
+    if _ISO_SHAPED.match(text):
+        return None  # written as the file needs; the schema says what is wrong (no 30 Feb)
     match = _DAY_MONTH.match(stripped)
     if match:
         first, second, year_text = (int(part) for part in match.groups())

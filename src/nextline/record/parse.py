@@ -333,7 +333,11 @@ def read_patient_data(path: Path) -> Any:
         ) from exc
     if size > MAX_FILE_BYTES:
         raise InputTooLarge(size, MAX_FILE_BYTES, str(path))
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # a failing disk, a share gone, a folder given as a file
+        reason = f"cannot read {path}: {exc.strerror or exc}"
+        raise RecordInvalid([Problem("", reason)], str(path)) from exc
     return decode_patient_data(raw, str(path), is_json=path.suffix.lower() == ".json")
 
 
