@@ -318,3 +318,72 @@ def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path: Path, stored: dict)
     assert isinstance(result.exception, SystemExit)
     assert "52.4 mb, over the 10 mb limit" in result.stderr.lower()
     assert open_store().latest_version(MARIA) == 1
+
+
+# --- FHIR files as people's systems and editors save them -----------------------------------
+
+FHIR_OPTIONS = ["--menopausal-status", "postmenopausal"]
+
+
+def _fhir_text() -> str:
+    from tests.fhir.helpers import MBC1
+
+    return json.dumps(json.loads(MBC1.read_text(encoding="utf-8")), indent=2, ensure_ascii=False)
+
+
+FHIR_REFUSED: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "a Windows-1252 accent in the family name": (
+        _fhir_text().replace('"family": "', '"family": "Café', 1).encode("cp1252"),
+        ("utf-8", "line ", "caf"),
+    ),
+    "a JSON key twice (the first value would be lost)": (
+        _fhir_text()
+        .replace('"gender": "female"', '"gender": "male", "gender": "female"', 1)
+        .encode(),
+        ("gender", "twice"),
+    ),
+    "UTF-16 from Notepad": (_fhir_text().encode("utf-16"), ("utf-16", "utf-8")),
+}
+
+
+@pytest.fixture
+def fhir_stored(tmp_path: Path) -> tuple[str, dict]:
+    path = tmp_path / "clean.json"
+    path.write_text(_fhir_text(), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(path), *FHIR_OPTIONS])
+    assert result.exit_code == 0, result.output
+    person_id = result.stdout.strip().splitlines()[-1]
+    return person_id, patient_file_data(open_store().get(person_id))
+
+
+@pytest.mark.parametrize("key", list(FHIR_REFUSED))
+def test_a_refused_fhir_file_names_the_reason_and_keeps_the_old_version(
+    tmp_path: Path, fhir_stored: tuple[str, dict], key: str
+) -> None:
+    person_id, before = fhir_stored
+    raw, says = FHIR_REFUSED[key]
+    path = tmp_path / "export.json"
+    path.write_bytes(raw)
+    result = runner.invoke(app, ["import", str(path), *FHIR_OPTIONS])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    message = result.stderr.lower()
+    assert "nothing was stored" in message
+    assert [part for part in says if part not in message] == []
+    store = open_store()
+    assert store.latest_version(person_id) == 1
+    assert patient_file_data(store.get(person_id)) == before
+
+
+@pytest.mark.parametrize("edit", ["bom", "crlf"])
+def test_a_fhir_file_with_a_bom_or_crlf_imports_as_the_clean_file_does(
+    tmp_path: Path, fhir_stored: tuple[str, dict], edit: str
+) -> None:
+    person_id, before = fhir_stored
+    text = _fhir_text()
+    raw = b"\xef\xbb\xbf" + text.encode() if edit == "bom" else text.replace("\n", "\r\n").encode()
+    path = tmp_path / "export.json"
+    path.write_bytes(raw)
+    result = runner.invoke(app, ["import", str(path), *FHIR_OPTIONS])
+    assert result.exit_code == 0, result.output
+    assert patient_file_data(open_store().get(person_id)) == before  # the same record

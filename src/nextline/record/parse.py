@@ -227,11 +227,14 @@ def _text(raw: bytes, source: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        reason = f"not UTF-8 text: byte {exc.start} on line {line} cannot be read; save as UTF-8"
-        raise RecordInvalid(
-            [Problem("", reason + _line_shown(raw, exc.start, line))], source
-        ) from exc
+        raise RecordInvalid([Problem("", not_utf8_reason(raw, exc))], source) from exc
+
+
+def not_utf8_reason(raw: bytes, exc: UnicodeDecodeError) -> str:
+    """Where a file stops being UTF-8, with that line as Windows-1252 would show it."""
+    line = raw[: exc.start].count(b"\n") + 1
+    reason = f"not UTF-8 text: byte {exc.start} on line {line} cannot be read; save as UTF-8"
+    return reason + _line_shown(raw, exc.start, line)
 
 
 def _mostly_nul_pairs(head: bytes) -> bool:
