@@ -35,12 +35,21 @@ settings.register_profile(
 # value mutations) make 100,000 files; two trial targets (text and values, over all four
 # loaders) make 6,000.
 LONG_EXAMPLES = {"patient": 50_000, "trial": 3_000}
+# The end-to-end import (file -> CLI -> store, with the store compared before and after) is
+# slower per input: a few dozen in `make test`, thousands in `make fuzz`.
+IMPORT_EXAMPLES = {
+    "short": int(os.environ.get("NEXTLINE_FUZZ_IMPORT_EXAMPLES", "40")),
+    "long": 3_000,
+}
 
 COUNTS: Counter[tuple[str, str]] = Counter()
 
 
 def fuzz_settings(target: str) -> Any:
     """The settings for one fuzz target under the chosen profile."""
+    if target.startswith("import"):
+        profile = settings.get_profile("fuzz-long" if LONG else "fuzz-short")
+        return settings(profile, max_examples=IMPORT_EXAMPLES["long" if LONG else "short"])
     if LONG:
         kind = "patient" if target.startswith("patient") else "trial"
         return settings(settings.get_profile("fuzz-long"), max_examples=LONG_EXAMPLES[kind])

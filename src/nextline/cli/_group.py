@@ -39,6 +39,10 @@ class NextlineGroup(TyperGroup):
         except NextlineError as exc:
             sys.stderr.write(f"nextline: {exc}\n")
             ctx.exit(1)
+        except OSError as exc:  # a full disk, a file that cannot be read or written
+            where = f" ({exc.filename})" if exc.filename else ""
+            sys.stderr.write(f"nextline: {exc.strerror or exc}{where}; nothing was written\n")
+            ctx.exit(1)
         finally:
             if "nextline.store.note_readings" in sys.modules:
                 from nextline.store.note_readings import flush

@@ -174,11 +174,26 @@ def _finite(text: str) -> float:
     return value
 
 
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """One JSON object; a key written twice is refused (JSON readers keep the last one, so
+    the first value would be lost without a word)."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"key {key!r} appears twice in one object; keep one")
+            seen.add(key)
+    return data
+
+
 def loads(text: str | bytes) -> Any:
     """JSON as FHIR allows it: `ValueError` (with a plain reason) for malformed JSON, NaN or
     Infinity, a number too large to hold, or nesting deeper than `MAX_DEPTH`."""
     try:
-        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        data = json.loads(
+            text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_unique
+        )
     except json.JSONDecodeError as exc:
         raise ValueError(
             f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
@@ -228,11 +243,13 @@ def read_fhir(path: Path) -> FhirInput:
         return _ndjson_input(path)
     if size > MAX_BUNDLE_BYTES:
         raise BundleTooLarge(size, MAX_BUNDLE_BYTES, source)
+    raw = _unpacked(path) if packed else path.read_bytes()
     try:
-        raw = _unpacked(path) if packed else path.read_bytes()
         data = loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise RecordInvalid([Problem("", "not UTF-8 text")], source) from exc
+        from nextline.record.parse import not_utf8_reason
+
+        raise RecordInvalid([Problem("", not_utf8_reason(raw, exc))], source) from exc
     except ValueError as exc:
         cause = exc.__cause__
         extra = isinstance(cause, json.JSONDecodeError) and cause.msg == "Extra data"

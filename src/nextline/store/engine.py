@@ -130,6 +130,7 @@ def write_transaction(engine: Engine, *, expire_on_commit: bool = True) -> Itera
     reading the same row and one failing on commit (PostgreSQL: the caller's `FOR UPDATE`
     or conditional UPDATEs decide). A busy or unreachable database is a StoreError.
     """
+    from sqlalchemy.exc import InternalError
     from sqlalchemy.orm import Session
 
     with Session(engine, expire_on_commit=expire_on_commit) as session:
@@ -138,9 +139,45 @@ def write_transaction(engine: Engine, *, expire_on_commit: bool = True) -> Itera
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()
-        except OperationalError as exc:
-            session.rollback()
-            raise StoreError(f"the database is busy or unavailable: {exc.orig}") from exc
+        except (OperationalError, InternalError) as exc:
+            _rollback(session)
+            raise StoreError(write_failure(str(exc.orig))) from exc
+        except OSError as exc:
+            _rollback(session)
+            raise StoreError(write_failure(exc.strerror or str(exc), exc.errno)) from exc
         except BaseException:
-            session.rollback()
+            _rollback(session)
             raise
+
+
+def _rollback(session: Session) -> None:
+    """Roll back; a database that fails even that (a vanished disk) has stored nothing of
+    this transaction either, so the first error is the one to report."""
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        session.rollback()
+
+
+def write_failure(reason: str, code: int | None = None) -> str:
+    """A refused write in words a person can act on: a full disk, a read-only database, a
+    busy one, or the driver's own reason. Always says that nothing was stored."""
+    import errno
+
+    said = reason.lower()
+    if code == errno.ENOSPC or "disk is full" in said or "no space left" in said:
+        what = "the disk is full; free some space and try again"
+    elif (
+        code in (errno.EROFS, errno.EACCES, errno.EPERM)
+        or "readonly" in said
+        or ("read-only" in said)
+    ):
+        what = (
+            "the database is read-only (its file, its folder or the disk cannot be written); "
+            f"ask whoever set it up ({reason})"
+        )
+    elif "locked" in said or "busy" in said:
+        what = f"the database is busy; try again in a moment ({reason})"
+    else:
+        what = f"the database could not be written: {reason}"
+    return f"{what}; nothing was stored"

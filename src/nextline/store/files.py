@@ -47,6 +47,10 @@ def write_private(out: Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+    except OSError as exc:  # a full disk: say which file could not be written
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise OSError(exc.errno, exc.strerror or str(exc), str(out)) from exc
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -93,22 +93,54 @@ def view_secret(data_dir: Path) -> bytes | None:
         else:
             if len(data) == SECRET_BYTES and (os.stat(path).st_mode & 0o077) == 0:
                 return data
-            return None  # damaged or readable by others: not trusted
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        except FileExistsError:
-            continue  # another process made it meanwhile: read theirs
-        except OSError:
+            if not _left_by_a_killed_process(path, data):
+                return None  # damaged or readable by others: not trusted
+            with contextlib.suppress(OSError):
+                path.unlink()
+        if not _write_once(path):
             return None
-        try:
-            os.write(fd, secrets.token_bytes(SECRET_BYTES))
-        finally:
-            os.close(fd)
     with contextlib.suppress(OSError):
         data = path.read_bytes()
         if len(data) == SECRET_BYTES:
             return data
     return None
+
+
+# An older nextline wrote the secret into the file it had just created, so a process killed
+# between the two left it short; after this long no writer can still be finishing it.
+STALE_AFTER_S = 60
+
+
+def _left_by_a_killed_process(path: Path, data: bytes) -> bool:
+    import time
+
+    try:
+        age = time.time() - os.stat(path).st_mtime
+    except OSError:
+        return False
+    return len(data) < SECRET_BYTES and age > STALE_AFTER_S
+
+
+def _write_once(path: Path) -> bool:
+    """Write a new secret whole, then give it its name only if none exists (a hard link
+    fails on an existing name), so no process ever reads a half-written secret. False when
+    the folder cannot hold it; True also when another process's secret landed first."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            os.write(fd, secrets.token_bytes(SECRET_BYTES))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        with contextlib.suppress(FileExistsError):  # another process's landed first: theirs
+            os.link(tmp, path)
+        return True
+    except OSError:
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 class ViewRows:

@@ -44,7 +44,7 @@ _KIND_STATUS: dict[type[NextlineError], tuple[int, str]] = {
     RecordInvalid: (422, "record_invalid"),
     InputTooLarge: (413, "too_large"),
     KnowledgeInvalid: (500, "knowledge_invalid"),
-    StoreError: (500, "store_error"),
+    StoreError: (503, "store_error"),  # a full disk, a read-only or busy database: not now
     ConfigError: (500, "config_error"),
 }
 
@@ -58,6 +58,7 @@ _TITLES = {
     415: "That kind of content is not accepted",
     422: "Some of what was sent is not right",
     500: "Something went wrong",
+    503: "This cannot be saved right now",
 }
 
 

@@ -443,6 +443,9 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
         rows_extra = prepare_lesion_rows(data, len(last.lesions) if last else 0, False)
     rows_of = rows_to_lists(data, spec.rows)
     assert spec.build is not None
+    if base is not None and base != latest and already_added(state, person_id, spec, data, base):
+        # The same form posted twice (a double click, a re-sent request): the first landed.
+        return RedirectResponse(f"/people/{person_id}?saved={latest}", status_code=303)
     entry, index, extra = spec.build(data, file)
     extra = [*rows_extra, *extra]
     if entry is None or extra:
@@ -478,6 +481,43 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
                 request, spec, file, result, 409, state.store.latest_version(person_id)
             )
     return RedirectResponse(f"/people/{person_id}?saved={version}", status_code=303)
+
+
+def already_added(
+    state: WebState, person_id: str, spec: FormSpec, data: dict[str, Any], base: int
+) -> bool:
+    """Whether the entry this form adds on version `base` was already added since: the
+    latest record holds it more often than `base` did. That is the same form posted twice
+    (a double click, or a browser re-sending a slow post), not a second reading: the same
+    entry added again from a fresh page names the newer version as its base and is stored.
+    The entry is built on `base`, as the person saw it (on the latest record the first post's
+    entry may already be running and ask a question)."""
+    import copy
+    import json
+
+    if not isinstance(PatientFile.model_fields[spec.section].default, list):
+        return False
+    assert spec.build is not None
+    try:
+        base_file = state.store.get(person_id, base)
+        entry, index, extra = spec.build(copy.deepcopy(data), base_file)
+        if entry is None or index is not None or extra:
+            return False
+        added, _ = with_entry(base_file, spec.section, entry, None)
+        on_base = _validate(state, added).file
+    except (NotFound, RecordInvalid):
+        return False
+
+    def entries(file: PatientFile) -> list[str]:
+        items = patient_file_data(file).get(spec.section) or []
+        return [json.dumps(item, sort_keys=True) for item in items]
+
+    before = entries(base_file)
+    new = [item for item in entries(on_base) if before.count(item) < entries(on_base).count(item)]
+    if not new:
+        return False
+    now = entries(state.store.get(person_id))
+    return all(now.count(item) > before.count(item) for item in set(new))
 
 
 def _validate(state: WebState, data: dict[str, Any]) -> Any:

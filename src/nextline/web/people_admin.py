@@ -97,9 +97,50 @@ async def start_person(request: Request) -> Response:
         rename = {"patient.birth_date": _BIRTH, "patient.birth_year": _BIRTH}
         result = problems_to_form(exc.problems, "", typed, rename=rename)
         return _render_start(request, result, 422)
+    twin = _just_created(request, state, record.file, data["patient"].get("name"))
+    if twin is not None:  # the same form posted twice (a double click): the first landed
+        return RedirectResponse(f"/people/{twin}", status_code=303)
     new_id, _ = state.store.save(record.file, "created in the web app", base=0)
     claim(request, new_id)
     return RedirectResponse(f"/people/{new_id}", status_code=303)
+
+
+CREATED_NOTE = "created in the web app"
+# How recent a person made from the same form must be to count as the same post sent twice.
+TWIN_WINDOW_S = 120
+
+
+def _just_created(request: Request, state: WebState, file: Any, name: str | None) -> str | None:
+    """The id of a person this caller created from this form moments ago with exactly this
+    record (only the id differs), or None. Names never collide on purpose (`derive_id`), so
+    without this a double click on "Create" made `ana` and `ana-2`; a second person of the
+    same name and details made minutes later is still made."""
+    import datetime as dt
+
+    from nextline.record import patient_file_data
+
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    wanted = patient_file_data(file)
+    candidates: list[str] = []
+
+    def taken(candidate: str) -> bool:
+        candidates.append(candidate)
+        return state.store.exists(candidate)
+
+    derive_id(name, taken)
+    for candidate in candidates[:-1]:  # every id taken on the way to the free one
+        if not principal(request).can_read(candidate):
+            continue
+        history = state.store.history(candidate)
+        if len(history) != 1 or history[0].note != CREATED_NOTE:
+            continue
+        if (now - history[0].created_at).total_seconds() > TWIN_WINDOW_S:
+            continue
+        stored = patient_file_data(state.store.get(candidate))
+        stored["patient"]["id"] = wanted["patient"]["id"]
+        if stored == wanted:
+            return candidate
+    return None
 
 
 @router.post("/people/examples")
