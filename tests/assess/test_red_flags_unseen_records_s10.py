@@ -1,5 +1,6 @@
 """Twenty whole records the safety net has never seen, told by a carer or a nurse, in phone
-shorthand, over several days or as a question (issue 11, third probe): each read through
+shorthand, over several days or as a question (issue 11, third probe), and six more whose
+signs are told over several entries (written after the fixes): each read through
 `nextline status FILE --as-of ... --json` must raise exactly the red-flag kinds it lists,
 each with its urgency. Written before the fixes; how many failed then is in the CHANGELOG."""
 
@@ -29,7 +30,7 @@ def patient_file(case: dict[str, Any]) -> dict[str, Any]:
     case's `patient` adds to the default one)."""
     data: dict[str, Any] = {"nextline": 1, **copy.deepcopy(TABLE["defaults"])}
     for key, section in case.items():
-        if key in ("id", "expect", "open"):
+        if key in ("id", "expect", "expect_date", "open"):
             continue
         if key == "patient":
             data[key] = {**data[key], **section}
@@ -62,3 +63,5 @@ def test_record_raises_exactly_its_flags(tmp_path: Path, case: dict[str, Any]) -
     for flag in flags:
         assert flag["because"] and flag["sources"], flag
         assert flag["date"] <= AS_OF
+    for kind, day in case.get("expect_date", {}).items():
+        assert next(f["date"] for f in flags if f["kind"] == kind) == day

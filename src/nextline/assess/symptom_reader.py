@@ -244,7 +244,6 @@ _SHORTHAND = {
     "SOB": "breathless",
     "SOBOE": "breathless on exertion",
     "DIB": "breathless",
-    "CP": "chest pain",
     "LOC": "blackout",
     "BLE": "legs",
     "BLLs": "legs",
@@ -253,6 +252,13 @@ _SHORTHAND = {
     "BNO": "constipated",
 }
 _SHORTHAND_WORD = re.compile(r"(?<![\w/])(" + "|".join(_SHORTHAND) + r")(?![\w/])")
+# "CP" is chest pain only where a nurse would write it so ("c/o CP", "denies CP", "CP
+# radiating to L arm"): alone it is as often a care plan.
+_CHEST_PAIN = re.compile(
+    r"(?<![\w/])((?i:c/o|complains of|has|denies|denied|no|nil|reports|reported|new|central"
+    r"|pleuritic|with|and|\+|,)\s*)CP(?![\w/])"
+    r"|(?<![\w/])CP(?=\s+(?i:radiating|on exertion|at rest|worse|since|x\s*\d|\d+/7))"
+)
 # "c/o" (complains of) and phone spellings, in any case: "cnt" and "cant" are "can't",
 # "nt" is "not", "dnt" is "don't", "havnt" is "haven't".
 _PHONE = (
@@ -269,6 +275,7 @@ def _shorthand(text: str) -> str:
     letters = [c for c in text if c.isalpha()]
     if sum(c.isupper() for c in letters) <= 0.6 * len(letters):
         text = _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1)], text)
+        text = _CHEST_PAIN.sub(lambda m: (m.group(1) or "") + "chest pain", text)
     for pattern, plain in _PHONE:
         text = pattern.sub(plain, text)
     return text
