@@ -7,7 +7,9 @@ cancer.
 Each row of `data/voices_s10.csv` is one note in a record with the drug and site given, and
 must raise exactly the red-flag kinds listed, each with its urgency: a kind missing is a
 missed emergency, a wrong urgency a wrong answer, any other kind a false alarm. The rows were
-written before the fixes; how many failed then is in the CHANGELOG."""
+written before the fixes, in rounds: 190 first, then 25 guards of the new rules (class
+`guard`), then 32 more in the same classes, written after the first fixes and before
+running them; how many failed then is in the CHANGELOG."""
 
 from __future__ import annotations
 
@@ -58,6 +60,12 @@ OPEN = {
     "told apart from the writer's own",
     "Dad (my carer) had chest pain yesterday": "'my' inside a bracket after 'Dad' is read as "
     "the writer coming back in",
+    "no back pain before, but since Thursday it's terrible and my legs are numb": "'it' "
+    "refers back to a negated sign; the reader does not resolve what 'it' stands for",
+    "fever last week, none since": "a sign said to be over after a comma is kept as possible "
+    "and asked about (the eighth wave's rule, as for 'was confused yesterday, fine now'); "
+    "whether a fever a week ago, gone since, should still raise an emergency is a clinical "
+    "choice left open",
 }
 
 
