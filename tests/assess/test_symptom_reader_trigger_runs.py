@@ -17,9 +17,9 @@ import pytest
 
 from nextline.assess.symptom_reader import (
     _SAFE_CUTS,
-    LONG_SENTENCE,
     MAX_NOTE_CHARS,
     PIECE_TOKENS,
+    SAFE_CUT_AFTER,
     _reader,
     read_note,
     tidy,
@@ -36,12 +36,15 @@ RUNS = ("no ", "fine ", "not ", "no, ", "never ", "n't ")
 
 def _notes(rng: random.Random) -> tuple[str, str]:
     """A note of four of the table's notes with long runs of trigger words between them,
-    and the same note with each run only 40 words long."""
+    and the same note with each run only 40 words long. A long run is 270 to 300 words: one
+    cut is made in it, past `SAFE_CUT_AFTER`, and what is left of the run and the next note
+    stay short of the other run-on cuts (which may part a trigger from a sign)."""
     parts = [row["text"] for row in rng.sample(ROWS, 4)]
     long_note = short_note = parts[0]
     for part in parts[1:]:
         run = rng.choice(RUNS)
-        long_note += " " + run * rng.randint(250, 300) + part
+        words = len(run.split()) + run.count(",")
+        long_note += " " + run * (rng.randint(270, 300) // words) + part
         short_note += " " + run * 40 + part
     return long_note, short_note
 
@@ -49,9 +52,7 @@ def _notes(rng: random.Random) -> tuple[str, str]:
 @pytest.mark.parametrize("seed", range(6))
 def test_a_run_of_trigger_words_is_cut_and_read_as_a_short_run_is(kb: Knowledge, seed: int) -> None:
     """Cut, the note reads as the same note with short runs (which no cut touches): the
-    words far from a sign change nothing. Uncut, medspaCy's reading of such a sentence drifts
-    (with 150 "no," before it, "My sister had a seizure last week" counted as the writer's
-    fit; with 60, as hers): the cut is what makes the long note read as the short one."""
+    words far from a sign change nothing, in pieces as whole."""
     assert kb.assess is not None
     reader = _reader(kb.assess.vocabulary)
     long_note, short_note = _notes(random.Random(seed))
@@ -85,19 +86,19 @@ def test_a_sign_beside_a_run_reads_as_it_should(kb: Knowledge, text: str, sign: 
 def test_a_pasted_run_of_trigger_words_is_read_in_pieces_of_bounded_size(
     kb: Knowledge, unit: str
 ) -> None:
-    """The whole 20,000 characters, in sentences no longer than twice `LONG_SENTENCE` and
-    pieces no longer than that plus `PIECE_TOKENS`: ConText's work grows with the square of
+    """The whole 20,000 characters, in sentences no longer than `SAFE_CUT_AFTER` and pieces
+    no longer than that plus `PIECE_TOKENS`: ConText's work grows with the square of
     a piece, not of the note."""
     assert kb.assess is not None
     reader = _reader(kb.assess.vocabulary)
     text = tidy((unit * (MAX_NOTE_CHARS // len(unit) + 1))[:MAX_NOTE_CHARS])
     doc = reader._signs(reader._sentences(text))
     starts = [t.i for t in doc if t.is_sent_start] + [len(doc)]
-    assert max(b - a for a, b in itertools.pairwise(starts)) <= 2 * LONG_SENTENCE + 1
+    assert max(b - a for a, b in itertools.pairwise(starts)) <= SAFE_CUT_AFTER + 1
     pieces = reader._pieces(doc)
     assert pieces is not None
     assert sum(len(p) for p in pieces) == len(doc)
-    assert max(len(p) for p in pieces) <= 2 * LONG_SENTENCE + PIECE_TOKENS
+    assert max(len(p) for p in pieces) <= SAFE_CUT_AFTER + PIECE_TOKENS
 
 
 def test_no_note_of_the_phrasing_table_is_cut_this_way(kb: Knowledge) -> None:
