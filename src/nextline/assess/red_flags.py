@@ -92,27 +92,44 @@ class _Context:
         names: dict[str, str],
         know: AssessKnowledge,
         as_of: dt.date,
+        earlier: tuple[_Entry, ...] = (),
     ) -> None:
         self.record = record
         self.entry = entry
         self.names = names
         self.know = know
         self.as_of = as_of
+        # the look-back's entries before this one, latest first: a sign told in one of them
+        # completes a rule this entry's own sign begins (`_rule_match`)
+        self.earlier = earlier
+        self.reach_back = False
+        self.reached_back = False
 
 
-def _sign(c: SignCondition, ctx: _Context) -> Match:
-    entry = ctx.entry
+def _sign_in(c: SignCondition, ctx: _Context, entry: _Entry, when: str = "") -> Match:
+    """A sign of `c` ticked or written in `entry`; `when` ("on 2025-11-17, ") dates an
+    earlier entry's."""
     for sign in c.any:
         if sign in entry.signs:
-            return f"you ticked “{ctx.names.get(sign, sign)}”", f"{entry.path}.signs"
+            return f"{when}you ticked “{ctx.names.get(sign, sign)}”", f"{entry.path}.signs"
     if entry.reading is not None and entry.note_path is not None:
         for sign in c.any:
             found = entry.reading.has(sign)
             if found is not None:
                 maybe = "may mean" if found.possible else "means"
                 name = ctx.names.get(sign, sign)
-                return f"{entry.says} “{found.words}” ({maybe} {name})", entry.note_path
+                return f"{when}{entry.says} “{found.words}” ({maybe} {name})", entry.note_path
     return None
+
+
+def _sign(c: SignCondition, ctx: _Context) -> Match:
+    found = _sign_in(c, ctx, ctx.entry)
+    if found is None and ctx.reach_back:
+        for entry in ctx.earlier:
+            found = _sign_in(c, ctx, entry, f"on {entry.date}, ")
+            if found is not None:
+                break
+    return found
 
 
 def _fever(c: FeverCondition, ctx: _Context) -> Match:
@@ -374,9 +391,36 @@ def _entries(
 
 
 def _rule_match(flag: RedFlag, ctx: _Context) -> tuple[Urgency, list[str], list[str]] | None:
-    """The most urgent rule of `flag` that holds for this entry, with its reasons."""
+    """The most urgent rule of `flag` that holds for this entry, with its reasons: the
+    entry's own signs first; then, for a rule of several signs, with signs told in the
+    look-back's earlier entries too, when one of the signs is this entry's own.
+
+    Why: people tell a story over days ("Mum's back has been sore for a week" on Monday,
+    "she can't move her legs" on Wednesday); a triage nurse puts the two together (NICE
+    NG234: back pain with a new neurological sign), and the flag is dated by the entry that
+    completes it. `ctx.reached_back` tells whether it did: such a match only ever raises a
+    flag's urgency (`find_red_flags`), never moves an earlier flag as urgent to this date."""
+    ctx.reach_back = ctx.reached_back = False
+    best = _most_urgent(flag, ctx)
+    if ctx.earlier and (best is None or best[0] != "emergency"):
+        ctx.reach_back = True
+        together = _most_urgent(flag, ctx, own=ctx.entry.path)
+        ctx.reach_back = False
+        if together is not None and (best is None or _RANK[together[0]] > _RANK[best[0]]):
+            best = together
+            ctx.reached_back = True
+    return best
+
+
+def _most_urgent(
+    flag: RedFlag, ctx: _Context, own: str | None = None
+) -> tuple[Urgency, list[str], list[str]] | None:
+    """The most urgent rule of `flag` that holds; with `own`, only a rule with at least two
+    groups of signs, one of them met by the entry at that path."""
     best: tuple[Urgency, list[str], list[str]] | None = None
     for rule in flag.rules:
+        if own is not None and sum(all(c.type == "sign" for c in group) for group in rule.when) < 2:
+            continue
         if best is not None and _RANK[rule.urgency] <= _RANK[best[0]]:
             continue
         reasons: list[str] = []
@@ -390,6 +434,10 @@ def _rule_match(flag: RedFlag, ctx: _Context) -> tuple[Urgency, list[str], list[
             if found[1] not in paths:
                 paths.append(found[1])
         else:
+            if own is not None and not any(
+                p == own or p.startswith((own + ".", own + "[")) for p in paths
+            ):
+                continue  # every sign from earlier entries: those entries raised it
             best = (rule.urgency, reasons, paths)
     return best
 
@@ -405,8 +453,9 @@ def find_red_flags(
     # the vocabulary's names, once per (immutable) vocabulary rather than once per record
     names = once_per(vocab, "concept_names", lambda: {c.id: c.name for c in vocab.concepts})
     hits: dict[str, RedFlagHit] = {}
-    for entry in _entries(record, vocab, window_days, as_of):
-        ctx = _Context(record, entry, names, know, as_of)
+    entries = _entries(record, vocab, window_days, as_of)
+    for i, entry in enumerate(entries):
+        ctx = _Context(record, entry, names, know, as_of, tuple(reversed(entries[:i])))
         for flag in flags:
             matched = _rule_match(flag, ctx)
             if matched is None:
@@ -422,6 +471,7 @@ def find_red_flags(
             if held_hit is not None and (
                 _RANK[held_hit.urgency] > _RANK[urgency]
                 or (held_hit.urgency == urgency and held_hit.date > entry.date)
+                or (held_hit.urgency == urgency and ctx.reached_back)
             ):
                 continue
             hits[flag.kind] = RedFlagHit(

@@ -19,6 +19,7 @@ note do not pay for them.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import warnings
@@ -37,6 +38,10 @@ PIECE_TOKENS = 60
 # A sentence that runs on past this many tokens without a full stop or a line break is cut
 # at its next punctuation mark (or, with none, at twice this many): `_run_on_cuts`.
 LONG_SENTENCE = 120
+# ... and where every word may begin a trigger ("no no no ..."), past this many, where no
+# trigger is parted from a sign it reaches (`_safe_cuts`): a little past twice
+# `LONG_SENTENCE`, so that the cut above, cheaper to find, is made first where it can be.
+SAFE_CUT_AFTER = 2 * LONG_SENTENCE + 30
 
 _CONTRACTIONS = re.compile(
     r"\b(do|does|did|have|has|had|is|are|was|were|could|would|should|must)nt\b", re.IGNORECASE
@@ -53,11 +58,20 @@ _GROUP = "nextline_signs"
 _PEOPLE = frozenset({"FAMILY", "OTHER_MALE", "OTHER_FEMALE"})
 _TEMPERATURE = "temperature value"
 _NOT = "not:"
+# the run-on cuts made where no trigger is parted from a sign it reaches (`_safe_cuts`)
+_SAFE_CUTS = "nextline_safe_cuts"
+# a trigger with no `max_scope` reaches its whole sentence: farther than any sentence runs
+_WHOLE = 1_000_000
 _NEGATED = "NEGATED_EXISTENCE"
 # Words between a negation and a sign that may mean the sign is said apart from it, and the
 # words that make a list one negation is said of (`_said_of_another`).
 _LIST_BREAKS = frozenset({",", "and", "&", "+", "plus", "also"})
 _LIST_OR = frozenset({"or", "nor"})
+# Negations a nurse or a checklist says of a whole list, commas and all ("pt denies CP, SOB,
+# fever", "negative for fever, rigors"): never "said of another".
+_LIST_NEGATIONS = frozenset(
+    {"denies", "denied", "deny", "negative for", "free of", "no sign of", "no signs of"}
+)
 # words just before an explaining food or medicine that deny it (`_Reader._explained`)
 _EXPLAIN_DENIED = frozenset({"no", "not", "n't", "never", "without", "nor", "stopped"})
 _INNER_NEGATION = frozenset(
@@ -123,6 +137,8 @@ def _said_of_another(modifier: Any, span: Any) -> bool:
         return False
     if not any(token.lower_ in _LIST_BREAKS for token in between):
         return False
+    if modifier.rule.literal.lower() in _LIST_NEGATIONS:
+        return False  # "denies chest pain, breathless, fever": a list denied as one
     sentence = doc[start].sent
     first = min(start, span.start)
     return not any(token.lower_ in _LIST_OR for token in doc[first : sentence.end])
@@ -208,10 +224,144 @@ def _set_apart(text: str) -> str:
 
 
 def tidy(text: str) -> str:
-    """The note with apostrophes unified, contractions spelt the way the tokenizer splits
-    them ("dont" → "don't", "cannot" → "can not") and marks on a word's edge set apart."""
+    """The note with apostrophes unified, quotation marks taken off, a nurse's shorthand
+    and phone spellings written out, numbers written in words as figures, contractions
+    spelt the way the tokenizer splits them ("dont" → "don't", "cannot" → "can not") and
+    marks on a word's edge set apart."""
     text = _LONG_RUN.sub(_spaced, text[:MAX_NOTE_CHARS].translate(_APOSTROPHES))
-    return _spelt(_set_apart(text))
+    text = _QUOTES.sub(" ", text)
+    text = _shorthand(text)
+    return _spelt(_set_apart(_figures(text)))
+
+
+# Quotation marks around words ("legs 'feel like jelly'", "she said “I can't walk”"): not
+# a break between clauses, yet a mark, which a word pair may not reach over. An apostrophe
+# inside a word ("can't", "mum's") stays.
+_QUOTES = re.compile(r"[\"“”„«»]|(?<!\w)'|'(?!\w)")
+
+# A nurse's or a letter's shorthand, as written in capitals (a capital word is no everyday
+# word; "I had a good sob" is crying, "pt c/o SOB" is breathlessness): each as the plain
+# word the vocabulary holds, one word where one will do, so a list of them ("denies SOB,
+# CP, fever") stays within the reach of its negation. Not in a note written all in
+# capitals, where every word is in capitals.
+_SHORTHAND = {
+    "SOB": "breathless",
+    "SOBOE": "breathless on exertion",
+    "DIB": "breathless",
+    "LOC": "blackout",
+    "BLE": "legs",
+    "BLLs": "legs",
+    "LLE": "left leg",
+    "RLE": "right leg",
+    "BNO": "constipated",
+}
+_SHORTHAND_WORD = re.compile(r"(?<![\w/])(" + "|".join(_SHORTHAND) + r")(?![\w/])")
+# "CP" is chest pain only where a nurse would write it so ("c/o CP", "denies CP", "CP
+# radiating to L arm"): alone it is as often a care plan.
+_CHEST_PAIN = re.compile(
+    r"(?<![\w/])((?i:c/o|complains of|has|denies|denied|no|nil|reports|reported|new|central"
+    r"|pleuritic|with|and|\+|,)\s*)CP(?![\w/])"
+    r"|(?<![\w/])CP(?=\s+(?i:radiating|on exertion|at rest|worse|since|x\s*\d|\d+/7))"
+)
+# "c/o" (complains of) and phone spellings, in any case: "cnt" and "cant" are "can't",
+# "nt" is "not", "dnt" is "don't", "havnt" is "haven't".
+_PHONE = (
+    (re.compile(r"(?<![\w/])c/o(?![\w/])", re.IGNORECASE), "has"),
+    (re.compile(r"\bcnt\b", re.IGNORECASE), "can not"),
+    (re.compile(r"\bnt\b", re.IGNORECASE), "not"),
+    (re.compile(r"\bdnt\b", re.IGNORECASE), "don't"),
+    (re.compile(r"\bhavnt\b", re.IGNORECASE), "haven't"),
+)
+
+
+def _shorthand(text: str) -> str:
+    """A nurse's shorthand and phone spellings written out (`_SHORTHAND`, `_PHONE`)."""
+    letters = [c for c in text if c.isalpha()]
+    if sum(c.isupper() for c in letters) <= 0.6 * len(letters):
+        text = _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1)], text)
+        text = _CHEST_PAIN.sub(lambda m: (m.group(1) or "") + "chest pain", text)
+    for pattern, plain in _PHONE:
+        text = pattern.sub(plain, text)
+    return text
+
+
+# Numbers written in words, as figures: a temperature ("thirty nine degrees", "thirty-eight
+# point five", "temp one oh one", "a hundred and one"), a count of stools ("ten loose
+# stools") or a score ("eight out of ten"). A word from one to twenty alone stays a word
+# ("one side of my face", "no one") unless a count or "out of ten" follows it.
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2
+    )
+}
+_DIGIT = r"(one|two|three|four|five|six|seven|eight|nine)"
+_HUNDRED = re.compile(
+    r"\b(?:a|one)\s+hundred(?:\s+and)?(?:\s+" + _DIGIT + r"\b)?"
+    r"|\bone\s+(?:oh|o|zero)\s+" + _DIGIT + r"\b",
+    re.IGNORECASE,
+)
+_TENS_WORDS = re.compile(r"\b(" + "|".join(_TENS) + r")(?:[\s-]+" + _DIGIT + r")?\b", re.IGNORECASE)
+_COUNTED = (
+    r"(?=\s+(?:loose|watery|runny|liquid|times|stools?|poos?|bowel|motions?|episodes?|bouts?"
+    r"|trips|x\b|out\s+of\s+(?:ten|10)\b))"
+)
+_SMALL_COUNTED = re.compile(r"\b(" + "|".join(_UNITS) + r")\b" + _COUNTED, re.IGNORECASE)
+_OUT_OF_TEN = re.compile(r"\bout\s+of\s+ten\b", re.IGNORECASE)
+_POINT = re.compile(r"\b(\d{2,3})\s+point\s+(\d|" + _DIGIT[1:-1] + r"|zero)\b", re.IGNORECASE)
+_AND_A_HALF = re.compile(r"\b(\d{2,3})\s+and\s+a\s+half\b", re.IGNORECASE)
+
+
+def _word_number(word: str) -> int:
+    return _UNITS[word.lower()]
+
+
+def _figures(text: str) -> str:
+    """Numbers written in words as figures (see `_UNITS`)."""
+    text = _HUNDRED.sub(
+        lambda m: str(100 + (_word_number(m.group(1) or m.group(2) or "zero"))), text
+    )
+    text = _TENS_WORDS.sub(
+        lambda m: str(_TENS[m.group(1).lower()] + (_word_number(m.group(2)) if m.group(2) else 0)),
+        text,
+    )
+    text = _SMALL_COUNTED.sub(lambda m: str(_word_number(m.group(1))), text)
+    text = _OUT_OF_TEN.sub("out of 10", text)
+    text = _POINT.sub(
+        lambda m: (
+            f"{m.group(1)}.{m.group(2) if m.group(2).isdigit() else _word_number(m.group(2))}"
+        ),
+        text,
+    )
+    return _AND_A_HALF.sub(r"\1.5", text)
 
 
 def _tidy_words(text: str) -> str:
@@ -432,6 +582,16 @@ class _Reader:
             for r in vocab.context
         ]
         self._cut_after: dict[str, bool] = {}
+        # the same triggers, to find where each one is in a run-on sentence (`_safe_cuts`):
+        # key i is rule i, with how far it reaches back and forward
+        self.trigger_matcher = Matcher(self.nlp.vocab)
+        self._reach: list[tuple[int, int]] = []
+        for i, (rule, tokens) in enumerate(zip(vocab.context, self._triggers, strict=True)):
+            self.trigger_matcher.add(str(i), [tokens])
+            scope = 1 if rule.category == "TERMINATE" else (rule.max_scope or _WHOLE)
+            back = scope if rule.direction in ("BACKWARD", "BIDIRECTIONAL") else 0
+            forward = scope if rule.direction in ("FORWARD", "BIDIRECTIONAL") else 0
+            self._reach.append((back, forward))
 
     def may_cut_after(self, text: str) -> bool:
         """Whether a text may be cut into pieces after a token `text`: no ConText trigger
@@ -517,25 +677,81 @@ class _Reader:
     def _run_on_cuts(self, doc: Any) -> list[int]:
         """Where a sentence that runs on is cut: past `LONG_SENTENCE` tokens, after its next
         punctuation mark that no trigger runs over (`may_cut_after`), or past twice that
-        many tokens with none, after the next token no trigger runs over.
+        many tokens with none, after the next token no trigger runs over; past
+        `SAFE_CUT_AFTER` where every word may begin a trigger ("no no no ...", "fine fine
+        ..."), at the next place where no trigger is cut from a sign it reaches
+        (`_safe_cuts`). (The first two may part a trigger from a sign it reaches: "my
+        sister had | a seizure" in a sentence of 260 words; a note that runs on that far
+        is a pasted document, and the parting only ever makes a sign count.)
 
         Why: ConText's time grows with the square of the triggers it is given (20,000
-        characters of "no fever, no pain, " took 6 s), and no trigger reaches that far: the
-        longest reach in the vocabulary is 30 words (`max_scope`), and a note that runs on
-        for a hundred words without a full stop or a line break has moved on to other
-        things. A run-on sentence that long is a pasted document."""
+        characters of "no fever, no pain, " took 6 s; of "no no no", 13 s), and no trigger
+        reaches that far: the longest reach in the vocabulary is 30 words (`max_scope`), and
+        a note that runs on for a hundred words without a full stop or a line break has moved
+        on to other things. A run-on sentence that long is a pasted document. The cuts made
+        at a safe place are kept in `doc.user_data` for `_pieces`."""
         cuts = []
+        safe_cuts: set[int] = set()
+        safe: bytearray | None = None
         length = 0
         for token in doc[:-1]:
             length = 1 if token.is_sent_start else length + 1
-            if (
-                length > LONG_SENTENCE
-                and (token.is_punct or length >= 2 * LONG_SENTENCE)
-                and self.may_cut_after(token.text)
-            ):
+            if length <= LONG_SENTENCE:
+                continue
+            if (token.is_punct or length >= 2 * LONG_SENTENCE) and self.may_cut_after(token.text):
                 cuts.append(token.i + 1)
                 length = 0
+            elif length >= SAFE_CUT_AFTER:
+                if safe is None:
+                    safe = self._safe_cuts(doc)
+                if safe[token.i + 1]:
+                    cuts.append(token.i + 1)
+                    safe_cuts.add(token.i + 1)
+                    length = 0
+        doc.user_data[_SAFE_CUTS] = frozenset(safe_cuts)
         return cuts
+
+    def _safe_cuts(self, doc: Any) -> bytearray:
+        """For each token index p, 1 when a cut before token p splits no sign, no
+        temperature and no ConText trigger, and parts no trigger from a sign or temperature
+        within its reach (`max_scope` back or forward, from anywhere in the trigger: the
+        reach of a trigger shortened by `_the_person_word` is within it). Such a cut changes
+        no sign's modifiers: a trigger's scope is only ever shortened by another trigger, and
+        shortened only where it reaches no sign across the cut. Cautious: a cut is allowed
+        only where this holds for every trigger the words match.
+
+        Why: a run-on sentence of words that may each begin a trigger ("no no no ...") has
+        no place `may_cut_after` allows, and ConText weighed all its triggers against each
+        other (20,000 characters of "no no no" took 13 s of CPU)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            self.matcher(doc)
+        _add_temperatures(doc)
+        signs = sorted((span.start, span.end) for span in doc.spans[_GROUP])
+        del doc.spans[_GROUP]  # found again, in the cut sentences, by `_signs`
+        safe = bytearray(b"\x01") * (len(doc) + 1)
+        safe[0] = safe[len(doc)] = 0
+
+        def block(first: int, last: int) -> None:  # no cut before tokens first..last
+            for p in range(max(first, 1), min(last, len(doc)) + 1):
+                safe[p] = 0
+
+        starts = [start for start, _ in signs]
+        ends = sorted(end for _, end in signs)
+        for start, end in signs:
+            block(start + 1, end - 1)
+        for key, start, end in self.trigger_matcher(doc):
+            back, forward = self._reach[int(self.nlp.vocab.strings[key])]
+            block(start + 1, end - 1)
+            if forward:  # the farthest sign starting within reach after the trigger's start
+                i = bisect.bisect_left(starts, end + forward) - 1
+                if i >= 0 and starts[i] > start:
+                    block(start + 1, starts[i])
+            if back:  # the nearest sign ending within reach before the trigger's end
+                i = bisect.bisect_right(ends, start - back)
+                if i < len(ends) and ends[i] < end:
+                    block(ends[i], end - 1)
+        return safe
 
     def _signs(self, doc: Any) -> Any:
         """The doc with the signs and temperatures it names in its span group."""
@@ -557,12 +773,14 @@ class _Reader:
         - at the start of a sentence, once a piece holds `PIECE_TOKENS` tokens, after a
           space, a line break or a mark that leaves numbers whole (`_apart`);
         - where no sign and no temperature runs across it (found on the whole text first);
-        - where no ConText trigger can run across it (`may_cut_after`);
+        - where no ConText trigger can run across it (`may_cut_after`), or at a cut made in
+          a run-on sentence where no trigger is parted from a sign it reaches (`_safe_cuts`);
         - (the words around a temperature that make it the weather or a bath are read in its
           own sentence, which a cut never splits);
         - where each piece's tokens are the whole text's, checked here; if not, the text is
           read whole. Each piece keeps the whole text's sentences."""
         blocked: set[int] = set()  # a cut before one of these token indices splits a match
+        safe_cuts: frozenset[int] = doc.user_data.get(_SAFE_CUTS, frozenset())
         for span in doc.spans[_GROUP]:
             blocked.update(range(span.start + 1, span.end))
         text = doc.text
@@ -574,7 +792,8 @@ class _Reader:
                 continue
             before = doc[start - 1]
             breaks = before.is_space and "\n" in before.text
-            if not self.may_cut_after(before.text) or not (
+            may_cut = self.may_cut_after(before.text) or start in safe_cuts
+            if not may_cut or not (
                 before.whitespace_ or breaks or _apart(text[token.idx - 1], text[token.idx])
             ):
                 continue
@@ -758,6 +977,7 @@ _TEMP = re.compile(
     re.IGNORECASE,
 )
 _TEMP_WORD = re.compile(_TEMP_WORDS, re.IGNORECASE)
+_DECIMALS = re.compile(r"[.,]\d+$")
 # The words between two readings in a row ("temp 37.9 then 38.2", "38.1, 38.4 now"): the
 # second is a temperature too, read with the first.
 _THEN = re.compile(
@@ -788,7 +1008,8 @@ _STOOLS = re.compile(
     r"(?:" + _COUNT_WORDS + r"\b)?\s*"
     r"(?:of\s+diarrh\w*\s*)?(?:\w+\s+){0,2}?"
     r"(?:(?:a|per|each|every|in(?:\s+(?:a|the\s+last))?|/)\s*(?:day|24\s*h\w*)"
-    r"|today|since\s+(?:this\s+)?morning|since\s+last\s+night|overnight|so\s+far)",
+    r"|today|since\s+(?:this\s+)?morning|since\s+last\s+night|overnight|so\s+far"
+    r"|since\s+(?:breakfast|brekkie|lunch|i\s+got\s+up|waking))",
     re.IGNORECASE,
 )
 # "BMs x 9 today", "BO x8", "stools x 8"
@@ -831,7 +1052,8 @@ def _temperature_matches(
             and not _COUNTS_ELSE.match(text, match.end(1))
         ):
             worded, begin = True, out[-1][0]  # read with the reading before it
-        if not unit and not worded:
+        decimal = not unit and not worded and _DECIMALS.search(match.group(1)) is not None
+        if not unit and not worded and not decimal:
             continue
         if unit.endswith("f") or (not unit.endswith("c") and 93 <= number <= 110):
             celsius = (number - 32) * 5 / 9
@@ -846,6 +1068,13 @@ def _temperature_matches(
             stops = [i for i in (text.find(".", end), text.find("\n", end)) if i >= 0]
             stop = min(stops) if stops else len(text)
         if _AMBIENT.search(text[start:stop]):
+            continue
+        # A number with decimals, far from the word for temperature in its sentence ("no
+        # fever until tonight, now 38.9"), is the temperature the sentence speaks of; one
+        # that counts something else ("38.5 kg") is not.
+        if decimal and (
+            not _TEMP_WORD.search(text[start:stop]) or _COUNTS_ELSE.match(text, match.end(1))
+        ):
             continue
         out.append((begin, end, round(celsius, 1)))
     return out
@@ -870,8 +1099,12 @@ def _add_temperatures(doc: Any) -> None:
         words = doc.char_span(start, end, alignment_mode="expand")
         return doc[words.start].sent.start_char, doc[words.end - 1].sent.end_char
 
-    for start, end, _ in _temperature_matches(doc.text, sentence):
-        span = doc.char_span(start, end, label=_TEMPERATURE, alignment_mode="expand")
+    for start, end, celsius in _temperature_matches(doc.text, sentence):
+        # the reading kept with its words: a number read by its sentence ("no fever until
+        # tonight, now 38.9") is no temperature in its own words
+        span = doc.char_span(
+            start, end, label=_TEMPERATURE, kb_id=str(celsius), alignment_mode="expand"
+        )
         if span is not None:
             group.append(span)
 
@@ -895,9 +1128,9 @@ def _read(text: str, vocab: SymptomVocabularyFile, sex: str | None) -> NoteReadi
     findings, dismissed, temperatures = _reader(vocab).read(tidied, sex)
     best: tuple[float, str] | None = None
     for span, affirmed in temperatures:
-        value = read_temperature(span.text)
-        if affirmed and value is not None and (best is None or value[0] > best[0]):
-            best = (value[0], span.text.strip())
+        celsius = float(span.kb_id_)
+        if affirmed and (best is None or celsius > best[0]):
+            best = (celsius, span.text.strip())
     return NoteReading(
         findings=tuple(findings),
         dismissed=tuple(dismissed),
