@@ -47,10 +47,16 @@ __all__ = ["planned_therapy", "read_criterion"]
 # A reverse window that is not a gap since the last dose: a relapse-free interval ("relapse
 # more than 12 months after adjuvant therapy"), time on a current therapy, or since menses
 _NOT_A_WASHOUT = re.compile(
-    r"relaps|recurr|progress|menses|menstrua|amenorr|currently|current (?:use|treatment)|"
+    r"relaps|recurr|progress|disease[- ]free|menses|menstrua|amenorr|currently|"
+    r"current (?:use|treatment)|"
     r"\btaking\b|must be (?:on|receiving)",
     re.IGNORECASE,
 )
+# "de novo disease, or relapse more than 12 months after adjuvant therapy": the interval is
+# one way in of several, which this reading would make everyone's requirement
+_DE_NOVO = re.compile(r"de[- ]?novo", re.IGNORECASE)
+_PROGRESSION = re.compile(r"progress", re.IGNORECASE)
+_RELAPSE_AFTER = re.compile(r"relaps|recurr|disease[- ]free", re.IGNORECASE)
 _WASHOUT_WORDS = re.compile(
     r"last (?:dose|administration)|washout|wash-out|\belapsed\b|since (?:the |their )?last",
     re.IGNORECASE,
@@ -82,6 +88,7 @@ _HALF_LIVES = re.compile(r"\bhalf[- ]?li(?:fe|ves)\b", re.IGNORECASE)
 _ALLOWANCE_ASIDE = re.compile(
     r"\([^()]*\b(?:allowed|permitted|eligible|acceptable)\b[^()]*\)", re.IGNORECASE
 )
+_INCLUDING = re.compile(r"\binclud(?:ing|es?)\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _NEW_SENTENCE = re.compile(r"[.;](?:\s|$)")
 
@@ -100,6 +107,8 @@ def _or_between(between: str) -> bool:
         if unbracketed == flat:
             break
         flat = unbracketed
+    if _INCLUDING.search(flat):
+        return True  # "TNBC, including ER-low tumours": the second widens the first
     words = _CONNECTIVE.findall(flat)
     return bool(words) and words[-1].lower() != "and"
 
@@ -282,13 +291,32 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
                 # depends on the drug; asked about, never read as a lifetime rule
                 skipped.add(kind)
                 continue
-            if counted_from == "reverse":
+            if (
+                counted_from == "reverse"
+                and days
+                and section == "inclusion"
+                and _RELAPSE_AFTER.search(clause(text, item.mention.start, item.mention.end))
+                and not _DE_NOVO.search(text)
+            ):
+                # "relapse at least 12 months after completing adjuvant therapy": a
+                # treatment-free interval, judged on the relapse date
+                c = c.model_copy(update={"relapse_after_days": days, "setting": setting})
+            elif counted_from == "reverse":
                 skipped.add(kind)
                 continue
-            field = {"after_stop": "relapse_within_days", "after_start": "progressed_within_days"}
-            c = c.model_copy(
-                update={field.get(counted_from or "", "within_days"): days, "setting": setting}
-            )
+            else:
+                words = clause(text, item.mention.start, item.mention.end)
+                field = {
+                    # "progression on or within 12 months of X": any growth counts, not
+                    # only the first relapse
+                    "after_stop": "progressed_on_within_days"
+                    if _PROGRESSION.search(words) and not _RELAPSE_AFTER.search(words)
+                    else "relapse_within_days",
+                    "after_start": "progressed_within_days",
+                }
+                c = c.model_copy(
+                    update={field.get(counted_from or "", "within_days"): days, "setting": setting}
+                )
         if kind == "measurable_disease" and negated:
             skipped.add(kind)
             continue
