@@ -430,6 +430,23 @@ ROWS: list[tuple[str, str, dict[str, str]]] = [
         "therapy for advanced disease",
         {"gia": "not_met", "hana": "met", "ivy": "not_met"},
     ),
+    # --- grew on it, not only received it ---------------------------------------------------
+    (
+        INC,
+        "Had disease progression on or after prior trastuzumab deruxtecan",
+        {"gia": "not_met", "hana": "not_met", "ivy": "not_met"},
+    ),
+    (
+        INC,
+        "Documented progression on or after a CDK4/6 inhibitor",
+        {"gia": "not_met", "hana": "met", "ivy": "not_met"},
+    ),
+    (INC, "Disease refractory to a PARP inhibitor", {"gia": "not_met", "ivy": "met"}),
+    (
+        INC,
+        "Progressed on prior taxane-based chemotherapy",
+        {"gia": "met", "hana": "not_met", "ivy": "met"},
+    ),
     # --- age bounds ------------------------------------------------------------------------
     (
         INC,
@@ -561,6 +578,11 @@ ROWS: list[tuple[str, str, dict[str, str]]] = [
         INC,
         "BRCA1 or BRCA2 mutation, germline or somatic",
         {"gia": "unknown", "hana": "met", "ivy": "met"},
+    ),
+    (
+        INC,
+        "HER2-negative, BRCA germline mutation positive advanced breast cancer",
+        {"gia": "not_met", "hana": "not_met", "ivy": "met"},
     ),
     (
         EXC,

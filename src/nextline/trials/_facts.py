@@ -317,6 +317,8 @@ class PatientFacts:
                 e, c.relapse_within_days
             ):
                 continue
+            if c.progressed_on and not self._progressed_on(e, None):
+                continue
             if c.progressed_on_within_days is not None and not self._progressed_on(
                 e, c.progressed_on_within_days
             ):
@@ -367,7 +369,7 @@ class PatientFacts:
             return False
         return stop is None or (relapse - stop).days <= days
 
-    def _progressed_on(self, e: _Entry, days: int) -> bool:
+    def _progressed_on(self, e: _Entry, days: int | None) -> bool:
         """The cancer came back or grew while on the treatment or within `days` after it
         ("progression on or within 12 months of a CDK4/6 inhibitor"): the first spread
         counts, and so does each treatment stopped because the cancer grew."""
@@ -379,7 +381,7 @@ class PatientFacts:
         return any(
             event is not None
             and start <= event <= self.as_of
-            and (stop is None or (event - stop).days <= days)
+            and (stop is None or days is None or (event - stop).days <= days)
             for event in events
         )
 
@@ -454,13 +456,35 @@ class PatientFacts:
                 "relapse_after_days": None,
                 "progressed_on_within_days": None,
                 "progressed_within_days": None,
+                "progressed_on": False,
             }
         )
         if timed != c and (untimed := self._matching_entries(timed)):
             # received, but not at the time the criterion asks about
             e = untimed[-1]
             names = ", ".join(d.name for d in e.entry.drugs)
-            if c.within_days is not None and e.entry.stop is not None:
+            if c.progressed_on and all(
+                u.entry.stop is not None and u.entry.stop_reason is None for u in untimed
+            ):
+                # stopped, the reason not written down: whether it grew is for the team
+                return Answer(
+                    "unknown", e.entry.path, f"{names}: why it was stopped is not recorded"
+                )
+            if c.progressed_on and any(
+                u.entry.stop is None
+                and u.entry.start is not None
+                and any(
+                    a.disease_status in ("worsened", "mixed")
+                    and u.entry.start <= a.date <= self.as_of
+                    for a in self.record.file.assessments
+                )
+                for u in untimed
+            ):
+                # still taken, but the team's last look found growth: for them to confirm
+                return Answer("unknown", e.entry.path, f"{names}: growth noted while taking it")
+            if c.progressed_on:
+                when = "no growth of the cancer recorded on it or since"
+            elif c.within_days is not None and e.entry.stop is not None:
                 when = f"last given {e.entry.stop}, more than {c.within_days} days ago"
             else:
                 when = "not with the timing the study asks for"

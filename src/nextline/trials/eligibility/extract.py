@@ -56,6 +56,14 @@ _NOT_A_WASHOUT = re.compile(
 # one way in of several, which this reading would make everyone's requirement
 _DE_NOVO = re.compile(r"de[- ]?novo", re.IGNORECASE)
 _PROGRESSION = re.compile(r"progress", re.IGNORECASE)
+# "progressed on, or could not tolerate, X": stopping for side effects is another way in
+_INTOLERANT = re.compile(r"intoleran|intolerable|toxicit|unable to tolerate", re.IGNORECASE)
+_PROGRESSED_ON = re.compile(
+    r"\bprogress(?:ed|ion|ing)?\s+(?:(?:of\s+disease|disease)\s+)?(?:on|after|during|while|"
+    r"following|despite|through)\b|\b(?:refractory|resistant|resistance)\s+to\b|"
+    r"\b(?:relapsed?|recurred|recurrence)\s+(?:on|during|while)\b",
+    re.IGNORECASE,
+)
 _RELAPSE_AFTER = re.compile(r"relaps|recurr|disease[- ]free", re.IGNORECASE)
 _WASHOUT_WORDS = re.compile(
     r"last (?:dose|administration)|washout|wash-out|\belapsed\b|since (?:the |their )?last",
@@ -304,6 +312,16 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
             elif counted_from == "reverse":
                 skipped.add(kind)
                 continue
+            elif (
+                counted_from is None
+                and section == "inclusion"
+                and not negated
+                and _PROGRESSED_ON.search(clause(text, item.mention.start, item.mention.end))
+                and not _INTOLERANT.search(text)
+            ):
+                # "progression on or after a CDK4/6 inhibitor": the cancer must have grown
+                # on it or since, not only have met it
+                c = c.model_copy(update={"progressed_on": True, "setting": setting})
             else:
                 words = clause(text, item.mention.start, item.mention.end)
                 field = {

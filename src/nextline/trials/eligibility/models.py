@@ -89,6 +89,9 @@ class Constraint(BaseModel):
     # the cancer grew (or first came back) while on it or within this many days after it
     # stopped ("progression on or within 12 months of completing trastuzumab")
     progressed_on_within_days: int | None = None
+    # the cancer grew on it or at some time after starting it ("progression on or after a
+    # CDK4/6 inhibitor", "refractory to endocrine therapy"): receiving it is not enough
+    progressed_on: bool = False
     # the cancer came back only this many days or more after it stopped ("relapse at least
     # 12 months after completing adjuvant endocrine therapy")
     relapse_after_days: int | None = None
@@ -207,6 +210,8 @@ def describe_constraint(c: Constraint) -> str:
             text = f"if {text}, stopped at least {c.since_stop_days} days ago"
         if c.progressed_within_days is not None:
             text += f", with progression within {c.progressed_within_days} days of starting it"
+        if c.progressed_on:
+            text += ", with the cancer growing on it or after it"
         if c.progressed_on_within_days is not None:
             text += f", with growth during it or within {c.progressed_on_within_days} days after"
         if c.relapse_after_days is not None:
