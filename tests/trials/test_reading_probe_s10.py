@@ -296,6 +296,16 @@ ROWS: list[tuple[str, str, dict[str, str]]] = [
         {"gia": "not_met", "hana": "not_met", "ivy": "met"},
     ),
     (INC, "ER and/or PR ≥ 10%", {"gia": "not_met", "hana": "met", "ivy": "not_met"}),
+    (
+        INC,
+        "Histologically confirmed ER+ (any PR and HER2 status is allowed) metastatic breast cancer",
+        {"gia": "!met", "hana": "met", "ivy": "not_met"},
+    ),
+    (
+        INC,
+        "ER-positive breast cancer, regardless of HER2 status",
+        {"gia": "!met", "hana": "met", "ivy": "not_met"},
+    ),
     # --- negation scope across lists --------------------------------------------------------
     (
         EXC,

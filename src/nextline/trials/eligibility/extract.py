@@ -96,6 +96,12 @@ _HALF_LIVES = re.compile(r"\bhalf[- ]?li(?:fe|ves)\b", re.IGNORECASE)
 _ALLOWANCE_ASIDE = re.compile(
     r"\([^()]*\b(?:allowed|permitted|eligible|acceptable)\b[^()]*\)", re.IGNORECASE
 )
+_ANY_STATUS_ALLOWED = re.compile(
+    r"\bany\b[^.;()]{0,120}?\bstatus(?:es)?\b[^.;()]{0,20}?\b(?:is|are)\s+(?:allowed|"
+    r"permitted|eligible|acceptable)|\b(?:regardless of|irrespective of)\b[^.;()]{0,80}?"
+    r"\bstatus(?:es)?\b",
+    re.IGNORECASE,
+)
 _INCLUDING = re.compile(r"\binclud(?:ing|es?)\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _NEW_SENTENCE = re.compile(r"[.;](?:\s|$)")
@@ -409,6 +415,8 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
         # that is not the cancer: neither is a topic to ask
         topic_text = topic_text[:a] + " " * (b - a) + topic_text[b:]
     topic_text = ANTI_HER2.sub(" ", topic_text)
+    # "(any PR and HER2 status is allowed)": no requirement, so nothing to ask
+    topic_text = _ANY_STATUS_ALLOWED.sub(" ", topic_text)
     if "her2" in flat:
         topic_text = re.sub(
             # "HER2 IHC 3+ or gene amplification (ISH ratio ≥ 2.0)": the amplification is
