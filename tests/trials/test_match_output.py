@@ -33,11 +33,12 @@ PEOPLE = {
     "triple-negative-brca": dt.date(2024, 8, 25),
 }
 DIGESTS = {
-    # changed on purpose once more: a washout is a waiting time (a running treatment under a
-    # short gap is asked about, not counted against the person)
-    "her2-positive-brain": "0aff9ceefa0257968b10c67aa91dd9dc5d8017f0db1eaa73c55bda2c54b9dcc0",
-    "hr-positive-esr1": "3275d9fe6c967db006b676218437de6572a2ab74a516a08019b74e0342226edd",
-    "triple-negative-brca": "23b3a10064be8bd065d17d40bdf551aeeb26fd508c288ed43be6bf1604c7a5c6",
+    # changed on purpose once more (session 10): a treatment received, but not within the
+    # time a criterion asks about, is named ("letrozole, palbociclib: last given 2024-03-28,
+    # more than 14 days ago") instead of "not in the treatment history"; no verdict changed
+    "her2-positive-brain": "2784d8cceee05501da525b34b25507b04109b6baf78a0c671eb4a213b7560880",
+    "hr-positive-esr1": "aef9a55691b7b3e68572d58ed3fe7d0ef2c8db7cff00ac9515f17333466c93b2",
+    "triple-negative-brca": "252cd4ccc4902a34c68bb8bae4addfe26df3d974ea35e156b3f5482e1cb688ad",
 }
 
 

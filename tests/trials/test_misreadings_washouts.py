@@ -122,6 +122,11 @@ def test_intervals_that_are_not_washouts_do_not_fail_a_running_therapy(
     kb: Knowledge, text: str
 ) -> None:
     running = [
+        # adjuvant letrozole, completed two years before the relapse (2022-01-10): meets the
+        # relapse interval, which is read since session 10 (it used to be left to ask)
+        _entry(
+            ["letrozole"], "2015-01-10", "2020-01-10", setting="adjuvant", stop_reason="completed"
+        ),
         _entry(["paclitaxel"], "2024-09-01", None),
         _entry(["letrozole"], "2024-09-01", None),
     ]

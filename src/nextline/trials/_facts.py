@@ -117,8 +117,52 @@ class PatientFacts:
         path = f"tumor_tests[{reading.test_index}]" if reading.test_index is not None else None
         return reading.status, path, f"{which.upper()} {reading.status.replace('_', ' ')}"
 
+    def _percent_range(self, which: str) -> tuple[tuple[float, float] | None, str | None, str]:
+        """The share of stained cells the record allows, as (lowest, highest): the percent
+        when written, else the category's range (ASCO/CAP: under 1 % negative, 1-10 % low;
+        "positive" without a percent is taken as any share from 1 %, since reports before
+        the ER-low category called 1-10 % positive)."""
+        status, path, detail = self._receptor(which)
+        reading = self.record.er(self.as_of) if which == "er" else self.record.pr(self.as_of)
+        test = (
+            self.record.file.tumor_tests[reading.test_index]
+            if reading.test_index is not None
+            else None
+        )
+        value = getattr(test, which, None) if test is not None else None
+        if value is not None and value.percent is not None:
+            return (value.percent, value.percent), path, f"{which.upper()} {value.percent:g} %"
+        ranges = {"negative": (0.0, 0.99), "low": (1.0, 10.0), "positive": (1.0, 100.0)}
+        return ranges.get(status), path, detail
+
+    def _percent(self, which: str, c: Constraint) -> Answer:
+        span, path, detail = self._percent_range(which)
+        if span is None:
+            return Answer("unknown", None, f"{which.upper()} not in the record")
+        low, high = span
+        if _in_range(low, c) and _in_range(high, c):
+            return Answer("met", path, detail)
+        below = c.minimum is not None and (high <= c.minimum if c.strict else high < c.minimum)
+        above = c.maximum is not None and (low >= c.maximum if c.strict else low > c.maximum)
+        return Answer("not_met" if below or above else "unknown", path, detail)
+
     def hormone_receptor(self, c: Constraint) -> Answer:
         wanted = set(c.statuses)
+        if "percent" in wanted:
+            if c.receptor in ("er", "pr"):
+                return self._percent(c.receptor, c)
+            # "ER and/or PR ≥ 1 %": either is enough; "ER/PR < 10 %", "ER and PR 1-10 %":
+            # both must be
+            er_answer, pr_answer = self._percent("er", c), self._percent("pr", c)
+            detail = f"{er_answer.detail}, {pr_answer.detail}"
+            path = er_answer.path or pr_answer.path
+            verdicts = (er_answer.verdict, pr_answer.verdict)
+            either = c.maximum is None
+            if ("met" in verdicts) if either else (verdicts == ("met", "met")):
+                return Answer("met", path, detail)
+            if (verdicts == ("not_met", "not_met")) if either else ("not_met" in verdicts):
+                return Answer("not_met", path, detail)
+            return Answer("unknown", path, detail)
         if c.receptor in ("er", "pr"):
             status, path, detail = self._receptor(c.receptor)
             if status == "not_tested":
@@ -273,6 +317,16 @@ class PatientFacts:
                 e, c.relapse_within_days
             ):
                 continue
+            if c.progressed_on and not self._progressed_on(e, None):
+                continue
+            if c.progressed_on_within_days is not None and not self._progressed_on(
+                e, c.progressed_on_within_days
+            ):
+                continue
+            if c.relapse_after_days is not None and not self._relapsed_late(
+                e, c.relapse_after_days
+            ):
+                continue
             if c.progressed_within_days is not None and not self._progressed_early(
                 e, c.progressed_within_days
             ):
@@ -301,12 +355,35 @@ class PatientFacts:
             event = e.entry.stop if e.entry.stop_reason == "progression" else None
         return event is not None and start <= event and (event - start).days <= days
 
+    def _relapsed_late(self, e: _Entry, days: int) -> bool:
+        """The cancer first came back at least `days` after the treatment stopped."""
+        relapse, stop = self.relapse_date(), e.entry.stop
+        if relapse is None or stop is None or e.entry.start is None or relapse < e.entry.start:
+            return False
+        return (relapse - stop).days >= days
+
     def _relapsed_on(self, e: _Entry, days: int) -> bool:
         relapse = self.relapse_date()
         start, stop = e.entry.start, e.entry.stop
         if relapse is None or start is None or relapse < start:
             return False
         return stop is None or (relapse - stop).days <= days
+
+    def _progressed_on(self, e: _Entry, days: int | None) -> bool:
+        """The cancer came back or grew while on the treatment or within `days` after it
+        ("progression on or within 12 months of a CDK4/6 inhibitor"): the first spread
+        counts, and so does each treatment stopped because the cancer grew."""
+        start, stop = e.entry.start, e.entry.stop
+        if start is None:
+            return False
+        events = [x.entry.stop for x in self.entries if x.entry.stop_reason == "progression"]
+        events.append(self.relapse_date())
+        return any(
+            event is not None
+            and start <= event <= self.as_of
+            and (stop is None or days is None or (event - stop).days <= days)
+            for event in events
+        )
 
     def _stopped_long_enough(self, c: Constraint) -> Answer:
         """A washout ("at least 14 days since the last dose of chemotherapy"): every such
@@ -372,6 +449,52 @@ class PatientFacts:
             return Answer("met", e.entry.path, f"{names}, {when}")
         if any(e.unresolved for e in self.entries):
             return Answer("unknown", None, "a treatment name in the record is not recognised")
+        timed = c.model_copy(
+            update={
+                "within_days": None,
+                "relapse_within_days": None,
+                "relapse_after_days": None,
+                "progressed_on_within_days": None,
+                "progressed_within_days": None,
+                "progressed_on": False,
+            }
+        )
+        if timed != c and (untimed := self._matching_entries(timed)):
+            # received, but not at the time the criterion asks about
+            e = untimed[-1]
+            names = ", ".join(d.name for d in e.entry.drugs)
+            if c.progressed_on and all(
+                u.entry.stop is not None and u.entry.stop_reason is None for u in untimed
+            ):
+                # stopped, the reason not written down: whether it grew is for the team
+                return Answer(
+                    "unknown", e.entry.path, f"{names}: why it was stopped is not recorded"
+                )
+            if c.progressed_on and any(
+                u.entry.stop is None
+                and u.entry.start is not None
+                and any(
+                    a.disease_status in ("worsened", "mixed")
+                    and u.entry.start <= a.date <= self.as_of
+                    for a in self.record.file.assessments
+                )
+                for u in untimed
+            ):
+                # still taken, but the team's last look found growth: for them to confirm
+                return Answer("unknown", e.entry.path, f"{names}: growth noted while taking it")
+            if c.progressed_on:
+                when = "no growth of the cancer recorded on it or since"
+            elif c.within_days is not None and e.entry.stop is not None:
+                when = f"last given {e.entry.stop}, more than {c.within_days} days ago"
+            else:
+                when = "not with the timing the study asks for"
+            return Answer("not_met", e.entry.path, f"{names}: {when}")
+        if c.soft:  # "unless contraindicated": whether it was is for the team to say
+            return Answer(
+                "unknown",
+                None,
+                "not in the treatment history; the study also takes people who could not have it",
+            )
         return Answer("not_met", None, "not in the treatment history")
 
     def _agents(self, c: Constraint) -> Answer:
@@ -485,11 +608,28 @@ class PatientFacts:
         return Answer("unknown", path, detail)
 
     def measurable_disease(self, c: Constraint) -> Answer:
+        sites = {m.site for m in self.record.metastatic_sites(self.as_of)}
+        if "is_bone_only" in c.statuses:  # an exclusion of bone-only disease
+            if not sites:
+                return Answer(
+                    "unknown", "metastases", "where the cancer has spread is not recorded"
+                )
+            if sites == {"bone"}:
+                return Answer("met", "metastases", "bone-only disease")
+            return Answer("not_met", "metastases", f"spread to: {', '.join(sorted(sites))}")
         measured = self._measurable()
+        if measured.verdict != "met" and {"bone", "bone_qualified"} & set(c.statuses):
+            # "measurable disease or evaluable bone lesions": any bone metastasis
+            if "bone" in sites:
+                if "bone" in c.statuses:
+                    return Answer("met", "metastases", "bone metastases")
+                return Answer(
+                    "unknown", "metastases", "bone metastases; the study accepts only some kinds"
+                )
+            return measured
         if measured.verdict == "met" or not {"bone_only", "bone_only_qualified"} & set(c.statuses):
             return measured
         # "measurable or bone-only disease": bone-only disease is the other way in
-        sites = {m.site for m in self.record.metastatic_sites(self.as_of)}
         if sites == {"bone"}:
             if "bone_only" in c.statuses:
                 return Answer("met", "metastases", "bone-only disease")
@@ -525,6 +665,14 @@ class PatientFacts:
         )
         if not metastatic:
             return Answer("unknown", "diagnosis", "metastatic spread not recorded")
+        if "de_novo" in c.statuses:  # spread already when the cancer was first found
+            # only as the record states it: dates alone would need a cut-off no source gives
+            presentation = self.record.file.diagnosis.presentation
+            if presentation is None:
+                return Answer("unknown", "diagnosis", "whether it had spread when first found")
+            de_novo = presentation == "de_novo"
+            words = "spread when first found" if de_novo else "came back after earlier treatment"
+            return Answer("met" if de_novo else "not_met", "diagnosis", words)
         meets = "advanced" in c.statuses
         return Answer("met" if meets else "not_met", "diagnosis", "metastatic breast cancer")
 
@@ -606,6 +754,11 @@ class PatientFacts:
         detail = f"{name} {shown} on {latest.date}"
         if age_days > LAB_MAX_AGE_DAYS:
             return Answer("unknown", latest.path, f"{detail} (older than {LAB_MAX_AGE_DAYS} days)")
+        if c.liver_maximum is not None:
+            sites = {m.site for m in self.record.metastatic_sites(self.as_of)}
+            if "liver" in sites:  # the study's higher limit for liver metastases
+                c = c.model_copy(update={"maximum": c.liver_maximum})
+                detail += " (the limit for liver metastases)"
         ok = _in_range(value, c)
         if not ok and c.soft:
             return Answer("unknown", latest.path, detail)

@@ -47,10 +47,24 @@ __all__ = ["planned_therapy", "read_criterion"]
 # A reverse window that is not a gap since the last dose: a relapse-free interval ("relapse
 # more than 12 months after adjuvant therapy"), time on a current therapy, or since menses
 _NOT_A_WASHOUT = re.compile(
-    r"relaps|recurr|progress|menses|menstrua|amenorr|currently|current (?:use|treatment)|"
+    r"relaps|recurr|progress|disease[- ]free|menses|menstrua|amenorr|currently|"
+    r"current (?:use|treatment)|"
     r"\btaking\b|must be (?:on|receiving)",
     re.IGNORECASE,
 )
+# "de novo disease, or relapse more than 12 months after adjuvant therapy": the interval is
+# one way in of several, which this reading would make everyone's requirement
+_DE_NOVO = re.compile(r"de[- ]?novo", re.IGNORECASE)
+_PROGRESSION = re.compile(r"progress", re.IGNORECASE)
+# "progressed on, or could not tolerate, X": stopping for side effects is another way in
+_INTOLERANT = re.compile(r"intoleran|intolerable|toxicit|unable to tolerate", re.IGNORECASE)
+_PROGRESSED_ON = re.compile(
+    r"\bprogress(?:ed|ion|ing)?\s+(?:(?:of\s+disease|disease)\s+)?(?:on|after|during|while|"
+    r"following|despite|through)\b|\b(?:refractory|resistant|resistance)\s+to\b|"
+    r"\b(?:relapsed?|recurred|recurrence)\s+(?:on|during|while)\b",
+    re.IGNORECASE,
+)
+_RELAPSE_AFTER = re.compile(r"relaps|recurr|disease[- ]free", re.IGNORECASE)
 _WASHOUT_WORDS = re.compile(
     r"last (?:dose|administration)|washout|wash-out|\belapsed\b|since (?:the |their )?last",
     re.IGNORECASE,
@@ -82,6 +96,13 @@ _HALF_LIVES = re.compile(r"\bhalf[- ]?li(?:fe|ves)\b", re.IGNORECASE)
 _ALLOWANCE_ASIDE = re.compile(
     r"\([^()]*\b(?:allowed|permitted|eligible|acceptable)\b[^()]*\)", re.IGNORECASE
 )
+_ANY_STATUS_ALLOWED = re.compile(
+    r"\bany\b[^.;()]{0,120}?\bstatus(?:es)?\b[^.;()]{0,20}?\b(?:is|are)\s+(?:allowed|"
+    r"permitted|eligible|acceptable)|\b(?:regardless of|irrespective of)\b[^.;()]{0,80}?"
+    r"\bstatus(?:es)?\b",
+    re.IGNORECASE,
+)
+_INCLUDING = re.compile(r"\binclud(?:ing|es?)\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _NEW_SENTENCE = re.compile(r"[.;](?:\s|$)")
 
@@ -100,6 +121,8 @@ def _or_between(between: str) -> bool:
         if unbracketed == flat:
             break
         flat = unbracketed
+    if _INCLUDING.search(flat):
+        return True  # "TNBC, including ER-low tumours": the second widens the first
     words = _CONNECTIVE.findall(flat)
     return bool(words) and words[-1].lower() != "and"
 
@@ -282,13 +305,42 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
                 # depends on the drug; asked about, never read as a lifetime rule
                 skipped.add(kind)
                 continue
-            if counted_from == "reverse":
+            if (
+                counted_from == "reverse"
+                and days
+                and section == "inclusion"
+                and _RELAPSE_AFTER.search(clause(text, item.mention.start, item.mention.end))
+                and not _DE_NOVO.search(text)
+            ):
+                # "relapse at least 12 months after completing adjuvant therapy": a
+                # treatment-free interval, judged on the relapse date
+                c = c.model_copy(update={"relapse_after_days": days, "setting": setting})
+            elif counted_from == "reverse":
                 skipped.add(kind)
                 continue
-            field = {"after_stop": "relapse_within_days", "after_start": "progressed_within_days"}
-            c = c.model_copy(
-                update={field.get(counted_from or "", "within_days"): days, "setting": setting}
-            )
+            elif (
+                counted_from is None
+                and section == "inclusion"
+                and not negated
+                and _PROGRESSED_ON.search(clause(text, item.mention.start, item.mention.end))
+                and not _INTOLERANT.search(text)
+            ):
+                # "progression on or after a CDK4/6 inhibitor": the cancer must have grown
+                # on it or since, not only have met it
+                c = c.model_copy(update={"progressed_on": True, "setting": setting})
+            else:
+                words = clause(text, item.mention.start, item.mention.end)
+                field = {
+                    # "progression on or within 12 months of X": any growth counts, not
+                    # only the first relapse
+                    "after_stop": "progressed_on_within_days"
+                    if _PROGRESSION.search(words) and not _RELAPSE_AFTER.search(words)
+                    else "relapse_within_days",
+                    "after_start": "progressed_within_days",
+                }
+                c = c.model_copy(
+                    update={field.get(counted_from or "", "within_days"): days, "setting": setting}
+                )
         if kind == "measurable_disease" and negated:
             skipped.add(kind)
             continue
@@ -363,6 +415,8 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
         # that is not the cancer: neither is a topic to ask
         topic_text = topic_text[:a] + " " * (b - a) + topic_text[b:]
     topic_text = ANTI_HER2.sub(" ", topic_text)
+    # "(any PR and HER2 status is allowed)": no requirement, so nothing to ask
+    topic_text = _ANY_STATUS_ALLOWED.sub(" ", topic_text)
     if "her2" in flat:
         topic_text = re.sub(
             # "HER2 IHC 3+ or gene amplification (ISH ratio ≥ 2.0)": the amplification is

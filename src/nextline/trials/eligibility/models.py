@@ -86,6 +86,15 @@ class Constraint(BaseModel):
     since_stop_days: int | None = None
     relapse_within_days: int | None = None  # the cancer came back during it or within this
     # many days after it stopped
+    # the cancer grew (or first came back) while on it or within this many days after it
+    # stopped ("progression on or within 12 months of completing trastuzumab")
+    progressed_on_within_days: int | None = None
+    # the cancer grew on it or at some time after starting it ("progression on or after a
+    # CDK4/6 inhibitor", "refractory to endocrine therapy"): receiving it is not enough
+    progressed_on: bool = False
+    # the cancer came back only this many days or more after it stopped ("relapse at least
+    # 12 months after completing adjuvant endocrine therapy")
+    relapse_after_days: int | None = None
     progressed_within_days: int | None = None  # the cancer grew within this many days of
     # starting it
     # ranges: age (years), performance status, number of prior lines, lab thresholds
@@ -95,6 +104,9 @@ class Constraint(BaseModel):
     test_id: str | None = None  # lab test id in the knowledge base
     unit: str | None = None  # the lab's canonical unit, or "xULN"
     strict: bool = False  # ">"/"<" rather than ">="/"<="
+    # a higher upper limit for people with liver metastases ("≤ 5 × ULN if liver
+    # metastases are present"), in the same unit as `maximum`
+    liver_maximum: float | None = None
     soft: bool = False  # an alternative the parser did not read exists ("or creatinine
     # clearance ≥ 60"): failing this constraint then leaves the criterion unknown
     words: str = ""  # the words it was read from
@@ -167,8 +179,13 @@ def describe_constraint(c: Constraint) -> str:
         text = f"cancer type: {', '.join(c.statuses)}"
     elif t == "standard_options":
         text = "no standard treatment option left"
+    elif t == "disease_stage" and c.statuses == ("de_novo",):
+        text = "disease: metastatic when first found (de novo)"
     elif t == "disease_stage":
         text = f"disease: {', '.join(c.statuses)}"
+    elif t == "hormone_receptor" and "percent" in c.statuses:
+        name = {"er": "ER", "pr": "PR"}.get(c.receptor or "", "ER or PR")
+        text = f"{name} staining {_range(c)} %"
     elif t == "hormone_receptor":
         text = f"{(c.receptor or 'hr').upper()} {' or '.join(c.statuses)}"
     elif t == "her2":
@@ -193,6 +210,12 @@ def describe_constraint(c: Constraint) -> str:
             text = f"if {text}, stopped at least {c.since_stop_days} days ago"
         if c.progressed_within_days is not None:
             text += f", with progression within {c.progressed_within_days} days of starting it"
+        if c.progressed_on:
+            text += ", with the cancer growing on it or after it"
+        if c.progressed_on_within_days is not None:
+            text += f", with growth during it or within {c.progressed_on_within_days} days after"
+        if c.relapse_after_days is not None:
+            text += f", with relapse at least {c.relapse_after_days} days after it stopped"
         if c.relapse_within_days is not None:
             text += f", with relapse during it or within {c.relapse_within_days} days after"
     elif t == "prior_lines" and c.count == "agents":
@@ -209,8 +232,14 @@ def describe_constraint(c: Constraint) -> str:
             "active": "active brain metastases",
             "leptomeningeal": "leptomeningeal disease",
         }.get(state, "brain metastases")
+    elif t == "measurable_disease" and "is_bone_only" in c.statuses:
+        text = "bone-only disease"
     elif t == "measurable_disease":
         text = "measurable disease (RECIST 1.1)"
+        if "bone" in c.statuses:
+            text += " or bone metastases"
+        elif "bone_qualified" in c.statuses:
+            text += " or some kinds of bone metastases"
         if "bone_only" in c.statuses:
             text += " or bone-only disease"
         elif "bone_only_qualified" in c.statuses:

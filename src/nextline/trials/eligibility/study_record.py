@@ -149,6 +149,9 @@ def study_record_criteria(trial: Trial, kb: Knowledge) -> list[Criterion]:
                         Constraint(
                             type="prior_therapy",
                             families=("endocrine",),
+                            # refractory or resistant: it grew on hormone therapy (or came
+                            # back after it); "pretreated" asks only that it was given
+                            progressed_on=not re.search(r"pre-?treated", refractory, re.I),
                             words=_ENDOCRINE_REFRACTORY.search(refractory).group(0),  # type: ignore[union-attr]
                         ),
                     ),

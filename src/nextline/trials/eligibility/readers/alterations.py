@@ -33,6 +33,7 @@ _NAMES_A_DRUG = re.compile(
 )
 _TARGETING = re.compile(r"(?:targeting|against|inhibitors? of|directed at)\s+$", re.IGNORECASE)
 _GERMLINE = re.compile(r"germ-?line|inherited|hereditary", re.IGNORECASE)
+_GERMLINE_AFTER = re.compile(r"[\s(-]*(?:germ-?line|inherited|hereditary)\b", re.IGNORECASE)
 
 
 def find_alterations(reading: Reading) -> list[Found]:
@@ -66,7 +67,9 @@ def find_alterations(reading: Reading) -> list[Found]:
         else:
             genes = (gene,)
         germline = m.group("g") == "g" or bool(
+            # "germline BRCA", "BRCA germline mutation", "BRCA1/2 (germline)"
             _GERMLINE.search(text[max(0, m.start() - 30) : m.end() + 5])
+            or _GERMLINE_AFTER.match(text, m.end())
         )
         found.append(
             Found(

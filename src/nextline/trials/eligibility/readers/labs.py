@@ -164,6 +164,12 @@ def read_labs(reading: Reading) -> list[Constraint]:
                 unit = test.canonical_unit
             seen.add(test_id)
             tail = rest[cmp_.end() :]
+            liver = _LIVER_LIMIT.search(tail) if unit == "xULN" and is_max else None
+            if liver is not None and tail[: liver.start()].strip(" ,") != "":
+                liver = None  # a later lab's own limit for liver metastases
+            liver_maximum = float(liver.group("a") or liver.group("b")) if liver else None
+            if liver is not None:
+                tail = tail[: liver.start()] + " " + tail[liver.end() :]
             soft = bool(_LAB_ALTERNATIVE.search(tail))
             out.append(
                 Constraint(
@@ -174,12 +180,40 @@ def read_labs(reading: Reading) -> list[Constraint]:
                     soft=soft,
                     minimum=canonical if is_min else None,
                     maximum=canonical if is_max else None,
+                    liver_maximum=liver_maximum,
                     words=(name.group(0) + " " + rest[: cmp_.end() + 12]).strip(),
                 )
             )
     return out
 
 
+# "(≤ 5 × ULN if liver metastases are present)", "or ≤ 5 × ULN for patients with liver
+# metastases", "(in case of liver involvement: ≤ 5 x ULN)": the limit for people whose cancer
+# has spread to the liver
+_ULN = r"(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|upper limit(?:s)? of normal)"
+_LE = r"(?:≤|<=|=<|<|up to|no (?:more|greater) than|not (?:more|greater) than|not exceeding)"
+_LIVER = (
+    r"(?:liver|hepatic)\s+(?:metasta\w*|involvement|lesions?|disease)|"
+    r"metasta\w*\s+(?:to|in|of)\s+the\s+liver"
+)
+_LIVER_LIMIT = re.compile(
+    r"(?:\bor\b|\()?\s*"
+    + _LE
+    + r"\s*(?P<a>\d+(?:\.\d+)?)\s*"
+    + _ULN
+    + r"[^.;()]{0,50}?(?:"
+    + _LIVER
+    + r")\s*(?:are|is)?\s*(?:present)?\)?|"
+    r"\(?\s*(?:if|for|in)\s+(?:patients|subjects|participants|those|case of|the presence of)?"
+    r"[^.;()]{0,25}?(?:"
+    + _LIVER
+    + r")[^.;()\d]{0,20}?"
+    + _LE
+    + r"\s*(?P<b>\d+(?:\.\d+)?)\s*"
+    + _ULN
+    + r"\)?",
+    re.IGNORECASE,
+)
 _LAB_ALTERNATIVE = re.compile(
     r"\bor\b|\bif\b|\bunless\b|\bexcept\b|(?:for|in) (?:patients|subjects|participants|"
     r"those|case)|gilbert|liver metasta|hepatic metasta|bone metasta",

@@ -68,6 +68,14 @@ AGE_IN_DEFINITION = re.compile(
 )
 
 
+# an age that belongs to someone or something else: a relative, a death, a diagnosis in the
+# family
+_SOMEONE_ELSE = re.compile(
+    r"family history|relatives?\b|\bdeath\b|\bdied\b|\bsibling|\bparent|\bmother|\bfather",
+    re.IGNORECASE,
+)
+
+
 def _age(text: str) -> Constraint | None:
     if not _AGE_CONTEXT.search(text):
         return None
@@ -84,6 +92,8 @@ def _age(text: str) -> Constraint | None:
             re.IGNORECASE,
         ):
             continue
+        if _SOMEONE_ELSE.search(text[max(0, m.start() - 60) : m.start()]):
+            continue  # "family history of sudden death under 40 years of age"
         op = (m.group("op") or "").lower()
         post = (m.group("post") or "").lower()
         b = m.group("b")

@@ -43,6 +43,22 @@ _ISH_NEGATIVE = re.compile(
     r"(?:no|without)\s+(?:evidence of\s+)?(?:her2\s+)?(?:gene\s+)?amplification)",
     re.IGNORECASE,
 )
+# after "IHC 2+": the ISH test found amplification (HER2-positive, ASCO/CAP)
+_ISH_POSITIVE = re.compile(
+    r"\s*(?:/|,|and|with|plus)?\s*(?:(?:a\s+)?(?:positive|amplified)\s+(?:f|c|s)?ish|"
+    r"(?:(?:f|c|s)?ish|in[- ]situ hybridi[sz]ation)\s*(?:\+|positive|amplified|"
+    r"(?:showing|confirming|demonstrating|with)\s+(?:gene\s+)?amplification|amplification)|"
+    r"(?:gene\s+)?amplification\s+(?:by|on)\s+(?:f|c|s)?ish)",
+    re.IGNORECASE,
+)
+# "HER2 gene amplification", "HER2/CEP17 ratio ≥ 2.0": HER2-positive in other words
+_HER2_AMPLIFIED_RE = re.compile(
+    HER2
+    + r"\s+gene\s+(?:amplification|amplified)|"
+    + HER2
+    + r"\s*/\s*cep\s*-?17\s*(?:ratio\s*)?(?:(?:of|is)\s*)?(?:≥|>=|>|at least)\s*2(?:\.0)?",
+    re.IGNORECASE,
+)
 _HER2_ALTERED_RE = re.compile(
     HER2 + r"[- ]?(?:gene\s+)?(?:mutations?|mutant|mutated|alterations?|altered|aberrations?|"
     r"activating mutations?)",
@@ -71,6 +87,96 @@ TNBC_RE = re.compile(
     + r"\s*[-−–]",
     re.IGNORECASE,
 )
+
+
+# A hormone receptor with a staining threshold or range ("ER ≥ 10 %", "ER and/or PR ≥ 1 %",
+# "estrogen receptor expression in < 10 % of tumour cells", "ER 1-10 %"). The names are the
+# ones `_HR_RE` knows; the words between name and number are the usual fillers.
+_PERCENT_NAMES = (
+    r"(?P<which>(?-i:ER)\s*(?:and/or|and|or|/)\s*(?-i:PR|PgR)|(?-i:ER|PR|PgR)|"
+    r"estrogen[- ]receptors?|oestrogen[- ]receptors?|progesterone[- ]receptors?)"
+)
+_PERCENT_FILLER = (
+    r"(?:[\s:,-]*(?:-?\s*(?:positive|positivity|low|expression|staining|status|level|"
+    r"expressing)|\(?(?-i:ER|PR|PgR)\)?))*\s*(?:(?:in|of|by|with|at|is)\s+)*"
+)
+_OP = r"(?P<op>≥|>=|=>|≤|<=|=<|>|<|at least|more than|greater than|less than|up to|below|above)"
+_NUMBER = r"(?P<v>\d+(?:\.\d+)?)\s*%"
+_HR_PERCENT_RE = re.compile(
+    r"(?<![\w-])"
+    + _PERCENT_NAMES
+    + _PERCENT_FILLER
+    + r"(?:"
+    + _OP
+    + r"\s*"
+    + _NUMBER
+    + r"|\(?(?P<lo>\d+(?:\.\d+)?)\s*%?\s*(?:-|–|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*%)",
+    re.IGNORECASE,
+)
+# a receptor status restated by its threshold: "ER-positive defined as ≥ 10 % of tumour
+# cells staining", "HR-positive (ER and/or PR ≥ 1 %)", "ER-low (ER 1-10 %)"
+_DEFINED_BY = re.compile(
+    r"^[\s,:]*(?:(?:status|disease|expression|tumou?rs?|breast cancer)\s*)?"
+    r"(?:\(|\[|defined as|i\.e\.,?|by|with|as|:)?[\s(]*(?:defined as\s*)?"
+    r"(?:(?:estrogen|oestrogen|progesterone)[- ]receptors?|(?-i:ER|PR|PgR|HR))?\s*"
+    r"(?:expression|staining)?\s*(?:in|of)?\s*$",
+    re.IGNORECASE,
+)
+
+
+# "ER-positive defined as ≥ 10 % of tumour cells", "ER-low (1-10 % staining)": the
+# threshold, with no receptor named again, right after a status
+_BARE_THRESHOLD = re.compile(
+    r"[\s,:]*(?:\(|\[|defined as|i\.e\.,?|:)\s*(?:defined as\s*)?(?:(?:expression|staining)\s*)?"
+    r"(?:(?:in|of)\s+)?(?:"
+    + _OP
+    + r"\s*"
+    + _NUMBER
+    + r"|(?P<lo>\d+(?:\.\d+)?)\s*%?\s*(?:-|–|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*%)",
+    re.IGNORECASE,
+)
+
+
+def _threshold(m: re.Match[str]) -> tuple[float | None, float | None, bool]:
+    """(minimum, maximum, strict) of an operator and number, or of a range."""
+    if m.group("op"):
+        op = m.group("op").lower()
+        value = float(m.group("v"))
+        strict = op in (">", "<", "more than", "greater than", "less than", "below", "above")
+        if op in ("≤", "<=", "=<", "<", "less than", "up to", "below"):
+            return None, value, strict
+        return value, None, strict
+    return float(m.group("lo")), float(m.group("hi")), False
+
+
+def _percent_receptor(which: str) -> str:
+    w = which.lower()
+    if re.search(r"and|/|\bor\b", w):
+        return "hr"
+    return "pr" if w.startswith(("pr", "pgr", "prog")) else "er"
+
+
+def _hr_percents(text: str) -> list[Found]:
+    """Hormone receptors with a staining threshold, as a range of percents."""
+    out: list[Found] = []
+    for m in _HR_PERCENT_RE.finditer(text):
+        receptor = _percent_receptor(m.group("which"))
+        low, high, strict = _threshold(m)
+        out.append(
+            Found(
+                Mention(m.start(), m.end(), "RECEPTOR"),
+                Constraint(
+                    type="hormone_receptor",
+                    receptor=receptor,
+                    statuses=("percent",),
+                    minimum=low,
+                    maximum=high,
+                    strict=strict,
+                    words=m.group(0),
+                ),
+            )
+        )
+    return out
 
 
 def _fold_status(status: str) -> str:
@@ -166,6 +272,16 @@ def find_receptors(reading: Reading) -> list[Found]:
                     extra={"or_gene": "ERBB2"},
                 )
             )
+    for m in _HER2_AMPLIFIED_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        taken.append((m.start(), m.end()))
+        found.append(
+            Found(
+                Mention(m.start(), m.end(), "RECEPTOR"),
+                Constraint(type="her2", statuses=("positive",), words=m.group(0)),
+            )
+        )
     for m in _HER2_RE.finditer(text):
         if not free(m.start(), m.end()):
             continue
@@ -179,9 +295,12 @@ def find_receptors(reading: Reading) -> list[Found]:
                 # 2+ needs the ISH result to mean anything: "IHC 2+ and ISH not amplified"
                 # alone is one HER2-low group (not 1+); "1+ or 2+/ISH-" is read as HER2-low
                 before = text[max(0, m.start() - 30) : m.start()]
-                if "1+" in before or not _ISH_NEGATIVE.match(text, m.end()):
+                if _ISH_POSITIVE.match(text, m.end()) and "1+" not in before:
+                    status = "positive"  # IHC 2+ with ISH amplified is HER2-positive
+                elif "1+" in before or not _ISH_NEGATIVE.match(text, m.end()):
                     continue
-                status = "ihc2_not_amplified"
+                else:
+                    status = "ihc2_not_amplified"
         else:
             status = _fold_status(m.group("status") or m.group("pre") or m.group("pre2") or "")
         if status not in (
@@ -200,9 +319,19 @@ def find_receptors(reading: Reading) -> list[Found]:
                 Constraint(type="her2", statuses=(status,), words=m.group(0)),
             )
         )
+    percents = _hr_percents(text)
+    for p in percents:
+        if free(p.mention.start, p.mention.end):
+            taken.append((p.mention.start, p.mention.end))
+            found.append(p)
     for m in _HR_RE.finditer(text):
         if not free(m.start(), m.end()):
             continue
+        if any(
+            p.mention.start >= m.end() and _DEFINED_BY.match(text[m.end() : p.mention.start])
+            for p in percents
+        ):
+            continue  # the status is restated by its threshold, which is read instead
         which_text = m.group("which").lower()
         if (
             "and" in which_text
@@ -216,6 +345,25 @@ def find_receptors(reading: Reading) -> list[Found]:
             receptor = "pr"
         else:
             receptor = "er"
+        bare = _BARE_THRESHOLD.match(text, m.end())
+        if bare is not None and _fold_status(m.group("status")) in ("positive", "negative", "low"):
+            low, high, strict = _threshold(bare)
+            taken.append((m.start(), bare.end()))
+            found.append(
+                Found(
+                    Mention(m.start(), bare.end(), "RECEPTOR"),
+                    Constraint(
+                        type="hormone_receptor",
+                        receptor=receptor,
+                        statuses=("percent",),
+                        minimum=low,
+                        maximum=high,
+                        strict=strict,
+                        words=text[m.start() : bare.end()],
+                    ),
+                )
+            )
+            continue
         status = _fold_status(m.group("status"))
         if status == "poor":
             status = "low"
@@ -295,7 +443,8 @@ def _hormone_alternative(a: Constraint, b: Constraint) -> bool:
 
 def _same_kind(a: Constraint, b: Constraint) -> bool:
     return (
-        a.type == b.type
+        "percent" not in (*a.statuses, *b.statuses)
+        and a.type == b.type
         and a.receptor == b.receptor
         and a.negated == b.negated
         and a.type != "triple_negative"
@@ -303,12 +452,29 @@ def _same_kind(a: Constraint, b: Constraint) -> bool:
 
 
 def _key(c: Constraint) -> tuple[object, ...]:
-    return (c.type, c.receptor, c.statuses, c.negated)
+    return (c.type, c.receptor, c.statuses, c.negated, c.minimum, c.maximum)
 
 
 def _dedupe(group: list[Constraint]) -> list[Constraint]:
+    """Each constraint once; "HR-positive" is dropped where the group also gives the
+    threshold that defines it ("HR+ status defined as ER ≥ 10 %")."""
     out: list[Constraint] = []
+    threshold = any(
+        c.type == "hormone_receptor"
+        and "percent" in c.statuses
+        and c.minimum is not None
+        and c.maximum is None
+        and not c.negated
+        for c in group
+    )
     for c in group:
+        if (
+            threshold
+            and c.type == "hormone_receptor"
+            and c.statuses == ("positive",)
+            and not c.negated
+        ):
+            continue
         if all(_key(o) != _key(c) for o in out):
             out.append(c)
     return out

@@ -41,10 +41,31 @@ _STAGE_HINT = re.compile(
 )
 
 
+# "de novo metastatic disease", "stage IV at first diagnosis": spread already when the cancer
+# was found. Read only where no relapse is offered as another way in ("de novo, or relapsed
+# after ...", unless the alternatives were split apart first), which would make it everyone's
+# requirement
+_DE_NOVO_RE = re.compile(
+    r"de[- ]?novo\s+(?:stage\s+iv|metastatic|advanced|mbc|abc|(?:\w+\s+){0,3}?(?:metastatic|"
+    r"advanced) (?:breast cancer|disease))|(?:metastatic|stage iv)[^.;]{0,40}?\bat (?:the time of "
+    r")?(?:initial |first |primary )?diagnosis",
+    re.IGNORECASE,
+)
+_RELAPSE_ALTERNATIVE = re.compile(r"relaps|recurr", re.IGNORECASE)
+
+
 def find_stage(reading: Reading) -> list[Found]:
     """Early or advanced disease (see the module docstring)."""
     text, section = reading.text, reading.section
     out: list[Found] = []
+    de_novo = _DE_NOVO_RE.search(text)
+    if de_novo and section == "inclusion" and not _RELAPSE_ALTERNATIVE.search(text):
+        return [
+            Found(
+                Mention(de_novo.start(), de_novo.end(), "STAGE"),
+                Constraint(type="disease_stage", statuses=("de_novo",), words=de_novo.group(0)),
+            )
+        ]
     if not _STAGE_HINT.search(text) or _NOT_STAGE_CONTEXT.search(text):
         return out
     if section == "inclusion":

@@ -41,7 +41,8 @@ _NOT_HISTORY = re.compile(
     r"candidates? for|eligible for|willing|agree|planned|plan to|will receive|"
     r"to receive|study (?:drug|treatment|intervention)|investigational|strong (?:cyp|inducer|"
     r"inhibitor)|cyp3a|p-gp|unable to|able to (?:take|swallow)|suitable for|appropriate for|"
-    r"contracepti|pregnan|breast-?feed|donate|childbearing",
+    r"contracepti|pregnan|breast-?feed|donate|childbearing|father(?:ing)? (?:a )?child|"
+    r"\bconceive|sperm|\bcondoms?\b|\blactat",
     re.IGNORECASE,
 )
 METASTATIC_SETTING = re.compile(
@@ -67,6 +68,17 @@ _STUDY_START = re.compile(
     r"\b(?:(?:the\s+)?first dose|dose|start|initiation|beginning|day 1|cycle 1)\s+of\s+"
     r"(?:the\s+)?(?:study|investigational|trial)\s+(?:drugs?|treatments?|interventions?|"
     r"medications?|therap(?:y|ies)|products?|agents?)",
+    re.IGNORECASE,
+)
+
+
+# "unless contraindicated", "unless unsuitable", "if clinically indicated" (a "not" is left
+# alone: ConText would read it as negating the therapy): the
+# history is asked for unless it did not suit the person, which the record cannot tell
+_UNLESS_UNSUITABLE = re.compile(
+    r"[,(]?\s*\b(?:unless|except (?:if|when|where))\s+(?:(?:it (?:was|is)|medically|clinically|"
+    r"otherwise)\s+)*(?:contraindicated|ineligible|unsuitable|inappropriate)\b[^.;)]*\)?|"
+    r"[,(]?\s*\bif (?:clinically |medically )?(?:indicated|appropriate)\b\)?",
     re.IGNORECASE,
 )
 
@@ -99,8 +111,11 @@ def find_therapies(reading: Reading) -> list[Found]:
         return all(b <= s or a >= e for s, e in spans)
 
     for offset, sentence in sentences(text):
-        if not _PRIOR_CUE.search(sentence) or _NOT_HISTORY.search(
-            _STUDY_START.sub("first dose", sentence)
+        # "prior taxane, unless contraindicated": a history asked for, with a way round it
+        waived = _UNLESS_UNSUITABLE.search(sentence)
+        checked = _UNLESS_UNSUITABLE.sub(" ", sentence)
+        if not _PRIOR_CUE.search(checked) or _NOT_HISTORY.search(
+            _STUDY_START.sub("first dose", checked)
         ):
             continue
         for pattern, class_ids, families in vocab.class_patterns:
@@ -116,6 +131,7 @@ def find_therapies(reading: Reading) -> list[Found]:
                             type="prior_therapy",
                             class_ids=class_ids,
                             families=families,
+                            soft=bool(waived),
                             words=m.group(0),
                         ),
                     )
@@ -131,7 +147,12 @@ def find_therapies(reading: Reading) -> list[Found]:
             found.append(
                 Found(
                     Mention(a, b, "THERAPY"),
-                    Constraint(type="prior_therapy", drug_ids=(drug_id,), words=m.group(0)),
+                    Constraint(
+                        type="prior_therapy",
+                        drug_ids=(drug_id,),
+                        soft=bool(waived),
+                        words=m.group(0),
+                    ),
                 )
             )
     return found
@@ -147,6 +168,9 @@ _NARROWED_BY = re.compile(
     r"which contain(?:s|ed)|with)\s+(?:an?\s+|the\s+)?",
     re.IGNORECASE,
 )
+
+
+_QUALIFIES = re.compile(r"[\s-]*(?:based|containing|including)?[\s-]*", re.IGNORECASE)
 
 
 def merge_therapies(text: str, found: list[tuple[Constraint, int, int]]) -> list[Constraint]:
@@ -172,6 +196,18 @@ def merge_therapies(text: str, found: list[tuple[Constraint, int, int]]) -> list
                 # what is asked, not any chemotherapy
                 out[-1] = constraint.model_copy(
                     update={"words": text[start - len(between) - len(prev.words) : end]}
+                )
+                last_end = end
+                continue
+            if (
+                _QUALIFIES.fullmatch(between)
+                and (prev.drug_ids or prev.class_ids)
+                and not (constraint.drug_ids or constraint.class_ids)
+            ):
+                # "platinum-based chemotherapy", "taxane-containing regimen": the class is
+                # what is asked, not any chemotherapy
+                out[-1] = prev.model_copy(
+                    update={"words": f"{prev.words}{between}{text[start:end]}"}
                 )
                 last_end = end
                 continue
