@@ -97,6 +97,10 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         person(note("nosebleed that won't stop"), labs=LOW_PLATELETS),
         person(note("no bleeding"), labs=LOW_PLATELETS),
     ),
+    "coughing_or_vomiting_blood": (
+        person(note("threw up blood this morning"), therapies=on("letrozole")),
+        person(note("no blood when I was sick"), therapies=on("letrozole")),
+    ),
     "possible_jaw_osteonecrosis": (
         person(note("jaw ache and a loose tooth"), therapies=on("letrozole", "denosumab")),
         person(note("no jaw pain"), therapies=on("letrozole", "denosumab")),

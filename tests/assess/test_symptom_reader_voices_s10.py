@@ -42,6 +42,7 @@ KINDS = {
     "breathless": "severe_breathlessness",
     "pain": "uncontrolled_pain",
     "bleeding": "bleeding_with_low_platelets",
+    "blood_up": "coughing_or_vomiting_blood",
 }
 URGENCY = {"E": "emergency", "C": "call_now"}
 # Rows still read wrong, each kept as a test that fails until it is fixed (strict xfail: a

@@ -49,6 +49,7 @@ RED_FLAG_KINDS = [
     "severe_breathlessness",
     "uncontrolled_pain",
     "bleeding_with_low_platelets",
+    "coughing_or_vomiting_blood",
     "possible_jaw_osteonecrosis",
     "eye_problem",
     "immune_side_effect",
