@@ -137,6 +137,20 @@ def test_the_pages_agree_with_the_command_line_on_the_exported_file(told, name, 
         assert " + ".join(option["drugs"]) in options or option["kind"] != "drug", option["id"]
 
 
+def test_the_dashboard_reads_back_the_markers(told) -> None:
+    amara = _text(told["amara"].page())
+    assert "HER2-ultralow (tested 10 Feb 2023)" in amara
+    assert "Markers for immunotherapy" not in amara  # none tested
+    grace = _text(told["grace"].page())
+    assert (
+        "Markers for immunotherapy PD-L1 CPS 12 (22C3) · MSI-high · "
+        "mismatch repair deficient (dMMR) · TMB 14 mutations/Mb"
+    ) in grace
+    # Tomás: MSS on the first test; the newest TMB (3, from the blood test) counts.
+    tomas = _text(told["tomas"].page())
+    assert "microsatellite stable (MSS) · TMB 3 mutations/Mb" in tomas
+
+
 def _running(status: dict[str, Any]) -> dict[str, Any]:
     """The RECIST reading of the running line."""
     number = status["current_line"]["number"]
