@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from nextline.web import engines
+from nextline.web.marker_words import immune_markers
 from nextline.web.scan_sites import unconfirmed_sites
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def build_dashboard(
         "er": record.er(day),
         "pr": record.pr(day),
         "her2": record.her2(day),
+        "markers": immune_markers(record.file, day),
         "sites": record.metastatic_sites(day),
         "latest_scan": max(record.file.imaging, key=lambda s: s.date, default=None),
         "status": status,

@@ -103,6 +103,21 @@ def _treatment_start(
     return entry, None, []
 
 
+def _tumor_test(data: dict[str, Any], _file: PatientFile) -> tuple[Any, int | None, list[Problem]]:
+    """A tumor test as typed, with the one contradiction the importer does not look for:
+    HER2-ultralow (faint staining in up to 10 % of cells) is a kind of HER2 IHC 0 (ASCO/CAP),
+    so "ultralow" beside another IHC score is asked about rather than quietly ignored."""
+    her2 = data.get("her2")
+    ihc = her2.get("ihc") if isinstance(her2, dict) else None
+    if isinstance(her2, dict) and her2.get("ultralow") == "true" and ihc not in (None, "0"):
+        reason = (
+            f"HER2-ultralow is a kind of IHC score 0, but this test says {ihc}. "
+            "Check the report, and choose 'not stated' if it does not say ultralow."
+        )
+        return None, None, [Problem("her2.ultralow", reason)]
+    return data, None, []
+
+
 def _ongoing_therapies(file: PatientFile) -> list[tuple[int, str]]:
     out = []
     for i, therapy in enumerate(file.therapies):
@@ -221,7 +236,7 @@ FORMS: dict[str, FormSpec] = {
             "Results from a biopsy or a blood (liquid biopsy) test of the cancer.",
             list_fields=("not_detected",),
             rows={"variants": ("origin",)},
-            build=_plain_entry,
+            build=_tumor_test,
             note="added a tumor test",
         ),
         FormSpec(

@@ -23,6 +23,7 @@ from nextline.web.record_vocab import (
     HISTOLOGY,
     LATERALITY,
     METASTASIS_SITES,
+    PATHOLOGIC_RESPONSE,
     PRESENTATION,
     SIDE_EFFECT_GRADES,
     SITE_WORDS,
@@ -170,6 +171,10 @@ def _person(data: dict[str, Any], file: PatientFile) -> Built:
     entry = {**kept, **data}
     if written is None:
         return entry, None, []
+    if written == _person_initial(file, dt.date.today()).get("birth"):
+        # Unchanged: a file may hold both the date and the year; the form shows one of them.
+        given = {k: v for k, v in _dumped(file.patient).items() if k.startswith("birth_")}
+        return {**entry, **given}, None, []
     year = int(written[:4]) if written[:4].isdigit() else 0
     if len(written) == 4 and 1900 <= year <= dt.date.today().year:
         return {**entry, "birth_year": year}, None, []
@@ -214,6 +219,7 @@ DIAGNOSIS_FIELDS = (
     "metastatic_since",
     "presentation",
     "histology",
+    "pathologic_response",
 )
 
 
@@ -334,7 +340,12 @@ def record_forms(existing: dict[str, FormSpec]) -> dict[str, FormSpec]:
             "When and how the cancer was found, from your pathology or clinic letters.",
             build=_diagnosis,
             note="updated the diagnosis",
-            context=_choices(laterality=LATERALITY, presentation=PRESENTATION, histology=HISTOLOGY),
+            context=_choices(
+                laterality=LATERALITY,
+                presentation=PRESENTATION,
+                histology=HISTOLOGY,
+                pathologic_response=PATHOLOGIC_RESPONSE,
+            ),
             initial=_diagnosis_initial,
         ),
         FormSpec(

@@ -47,6 +47,12 @@ HISTOLOGY = [
     ("other", "Another type"),
 ]
 
+# What surgery after treatment before surgery found (patient format `pathologic_response`).
+PATHOLOGIC_RESPONSE = [
+    ("pCR", "No cancer was left (complete response, pCR)"),
+    ("residual", "Some cancer was left (residual disease)"),
+]
+
 # ECOG 0-4 (5 is death and is never asked). Source: ECOG-ACRIN, see the module docstring.
 ECOG = [
     ("0", "0: Fully active. I can do everything I did before I was ill"),
@@ -86,6 +92,7 @@ __all__ = [
     "HISTOLOGY",
     "LATERALITY",
     "METASTASIS_SITES",
+    "PATHOLOGIC_RESPONSE",
     "PRESENTATION",
     "SIDE_EFFECT_GRADES",
     "SITE_WORDS",

@@ -14,7 +14,8 @@ from typing import Any
 
 from nextline.errors import Problem
 
-_FINDINGS = ("longest_mm", "short_axis_mm", "status")
+# A lesion "too small to measure" or "not checked" is a finding without a size (RECIST 1.1).
+_FINDINGS = ("longest_mm", "short_axis_mm", "status", "too_small_to_measure", "not_evaluated")
 _PRESET = ("role", "node")  # filled by the form itself on a blank row
 
 
