@@ -123,6 +123,10 @@ def judge(vignette: dict[str, Any], result: OptionsResult, kb: Knowledge) -> Row
             text.startswith(LATER) for text in reasons.get(option_id, [])
         ):
             violations.append(f"{option_id}: expected may_fit {LATER!r}")
+    cautions = {o.id: {c.id for c in o.cautions} for o in result.options}
+    for option_id, caution in vignette.get("cautions", {}).items():
+        if caution not in cautions.get(option_id, set()):
+            violations.append(f"{option_id}: expected the caution {caution}")
     for option_id, verdict in vignette.get("verdicts", {}).items():
         if verdicts.get(option_id) != verdict:
             violations.append(f"{option_id}: expected {verdict}, got {verdicts.get(option_id)}")

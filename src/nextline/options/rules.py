@@ -633,7 +633,8 @@ def prior_class_received(rule: PriorClassReceived, f: Facts) -> Check:
         waiting = [g for g in matching if g.running]
         if waiting and _count(hits + waiting) >= rule.min_count:
             # it needs the running treatment to have stopped working, and it still works
-            return later(waiting)
+            # (said of the whole running treatment, as the engine says it of every option)
+            return later(f.working)
         names = _matching_names(matching, rule.drugs, rule.classes, rule.families)
         return Check(
             UNMET,
