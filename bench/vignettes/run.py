@@ -27,6 +27,7 @@ if str(ROOT / "src") not in sys.path:
 
 from nextline.knowledge import Knowledge, load_knowledge  # noqa: E402
 from nextline.options import OptionsResult, list_options  # noqa: E402
+from nextline.options.rules import LATER  # noqa: E402
 from nextline.record import PatientRecord, build_record, validate_patient_data  # noqa: E402
 
 VIGNETTES = Path(__file__).resolve().parent / "vignettes.yaml"
@@ -73,6 +74,8 @@ def person(spec: dict[str, Any], kb: Knowledge, as_of: dt.date) -> PatientRecord
     spec = dict(spec)
     patient: dict[str, Any] = {"id": "vignette", "sex": spec.pop("sex", "female")}
     menopausal = spec.pop("menopausal", "postmenopausal" if patient["sex"] == "female" else None)
+    if "birth_year" in spec:
+        patient["birth_year"] = spec.pop("birth_year")
     if menopausal is not None:
         patient["menopausal_status"] = menopausal
     data: dict[str, Any] = {
@@ -95,7 +98,8 @@ def judge(vignette: dict[str, Any], result: OptionsResult, kb: Knowledge) -> Row
     """Check one vignette's expectations against the engine's result."""
     violations: list[str] = []
     sources: dict[str, str] = vignette.get("sources", {})
-    include = vignette.get("must_include", [])
+    later = vignette.get("for_later", [])
+    include = [*vignette.get("must_include", []), *later]
     exclude = vignette.get("must_exclude", [])
     verdicts = {o.id: o.verdict for o in result.options}
     for option_id in [*include, *exclude]:
@@ -112,6 +116,17 @@ def judge(vignette: dict[str, Any], result: OptionsResult, kb: Knowledge) -> Row
     for option_id in exclude:
         if verdicts.get(option_id) != "does_not_fit":
             violations.append(f"must exclude {option_id}, got {verdicts.get(option_id)}")
+    reasons = {o.id: [r.text for r in o.reasons] for o in result.options}
+    for option_id in later:
+        # on the table, but not now: the treatment running now has not stopped working
+        if verdicts.get(option_id) != "may_fit" or not any(
+            text.startswith(LATER) for text in reasons.get(option_id, [])
+        ):
+            violations.append(f"{option_id}: expected may_fit {LATER!r}")
+    cautions = {o.id: {c.id for c in o.cautions} for o in result.options}
+    for option_id, caution in vignette.get("cautions", {}).items():
+        if caution not in cautions.get(option_id, set()):
+            violations.append(f"{option_id}: expected the caution {caution}")
     for option_id, verdict in vignette.get("verdicts", {}).items():
         if verdicts.get(option_id) != verdict:
             violations.append(f"{option_id}: expected {verdict}, got {verdicts.get(option_id)}")

@@ -83,17 +83,21 @@ def test_the_facts_worked_out_from_the_history_are_worked_out_from_it_alone(
         "given_families",
         "stopped_for_side_effects",
         "probably_stopped",
+        "working",
+        "switch_drugs",
     } == FROM_GIVEN
     for f in facts:
         assert f.given_drugs == union(*(g.drugs for g in f.given))
         assert f.given_classes == union(*(g.classes for g in f.given))
         assert f.given_families == union(*(g.families for g in f.given))
         assert f.stopped_for_side_effects == tuple(
-            g for g in f.given if g.stop_reason == "toxicity"
+            g for g in f.given if g.stop_reason == "toxicity" and not g.resumed
         )
         assert f.probably_stopped == tuple(
             g for g in f.given if g.stopped is not None and not g.stopped.confirmed
         )
+        assert f.working == tuple(g for g in f.given if g.running)
+        assert not f.switch_drugs or f.switch_drugs <= union(*(g.drugs for g in f.working))
     assert any(f.stopped_for_side_effects for f in facts)
     assert any(f.given for f in facts) and any(not f.given for f in facts)
 

@@ -713,8 +713,12 @@ def test_the_engine_is_pure_and_the_as_of_date_decides(kb: Knowledge) -> None:
     earlier = list_options(record, kb, dt.date(2022, 1, 1))
     assert first == again
     assert first.option("fulvestrant_abemaciclib").verdict == "fits"
-    # on 2022-01-01 letrozole + palbociclib was still running: nothing had stopped working
-    assert earlier.option("fulvestrant_abemaciclib").verdict == "does_not_fit"
+    # on 2022-01-01 letrozole + palbociclib was still running: nothing had stopped working,
+    # so fulvestrant + abemaciclib was for later
+    assert earlier.option("fulvestrant_abemaciclib").verdict == "may_fit"
+    assert any(
+        r.text.startswith("for later") for r in earlier.option("fulvestrant_abemaciclib").reasons
+    )
 
 
 def test_a_drug_given_before_without_progression_is_shown_with_its_entry(kb: Knowledge) -> None:

@@ -114,6 +114,7 @@ def test_esr1_groups_follow_the_hr_positive_order(kb: Knowledge) -> None:
         "supportive",
         "trials",
         "care",
+        "current",  # nothing running now: "carry on" does not apply, so it goes last
     ]
     assert result.subtype == "hr_positive_her2_negative"
     assert result.next_line == 2

@@ -134,15 +134,25 @@ def test_growth_on_scans_makes_post_progression_options_may_fit(kb: Knowledge) -
     assert result.to_json()["notes"] == list(result.notes)
 
 
-def test_no_growth_on_scans_keeps_post_progression_options_closed(kb: Knowledge) -> None:
+def test_no_growth_on_scans_keeps_post_progression_options_for_later(kb: Knowledge) -> None:
+    """Without growth the running line still works: options for after it are for later
+    (`may_fit` with why), never `fits`, and carrying on with it comes first."""
     running = drug("letrozole", "palbociclib", start="2025-06-10")
     result = _opts(
         kb,
         therapies=[running],
         imaging=[_scan("2025-06-03", 30, baseline=True), _scan("2026-09-01", 28)],
     )
-    assert result.option("fulvestrant_abemaciclib").verdict == "does_not_fit"
-    assert result.notes == ()
+    option = result.option("fulvestrant_abemaciclib")
+    assert option.verdict == "may_fit"
+    assert any(
+        t.startswith("for later, if your current treatment stops working")
+        for t in texts(result, "fulvestrant_abemaciclib")
+    )
+    assert result.options[0].id == "continue_current_treatment"
+    assert result.options[0].verdict == "fits"
+    assert not any("may have stopped working" in note for note in result.notes)
+    assert any("has not stopped working" in note for note in result.notes)
 
 
 # --- menopause, ovarian suppression, men ---------------------------------------------------------

@@ -58,7 +58,13 @@ def test_every_list_is_by_group_then_verdict_then_knowledge_base_order(
         order = c.order_list[c.orders[(result.subtype, crisis)]]
         expected = sorted(
             result.options,
-            key=lambda o: (order.get(o.group, len(order)), _VERDICTS[o.verdict], place[o.id]),
+            key=lambda o: (
+                len(order)
+                if o.group == "current" and o.verdict == "does_not_fit"
+                else order.get(o.group, len(order)),
+                _VERDICTS[o.verdict],
+                place[o.id],
+            ),
         )
         assert [o.id for o in result.options] == [o.id for o in expected], record.id
         assert len({o.id for o in result.options}) == len(place)

@@ -41,6 +41,28 @@ def test_every_vignette_holds(runner: ModuleType, kb: Knowledge) -> None:
     assert sum(r.excluded for r in rows) == sum(r.exclude_total for r in rows)
 
 
+def test_the_runner_checks_for_later_and_cautions(
+    runner: ModuleType, kb: Knowledge, tmp_path: Path
+) -> None:
+    """`for_later` needs may_fit with the 'for later' reason; `cautions` needs the caution."""
+    path = tmp_path / "v.yaml"
+    path.write_text(
+        "vignettes:\n"
+        "- id: wrong\n"
+        "  person: {tumor_tests: [{er: 90, pr: 60, ihc: '1+'}]}\n"
+        "  for_later: [letrozole_palbociclib]\n"
+        "  cautions: {letrozole_ribociclib: pregnancy}\n"
+        "  sources: {letrozole_palbociclib: fda_label_palbociclib}\n",
+        encoding="utf-8",
+    )
+    (row,) = runner.run(kb, path)
+    assert row.violations == [
+        "letrozole_palbociclib: expected may_fit 'for later, if your current treatment stops "
+        "working'",
+        "letrozole_ribociclib: expected the caution pregnancy",
+    ]
+
+
 def test_the_runner_reports_a_violation(runner: ModuleType, kb: Knowledge, tmp_path: Path) -> None:
     """The suite can fail: a wrong expectation and an unknown source are both reported."""
     path = tmp_path / "v.yaml"

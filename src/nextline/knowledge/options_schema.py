@@ -242,6 +242,13 @@ class SymptomAtLeast(Strict):
     score: int = Field(ge=0, le=10)
 
 
+class CurrentTreatmentWorking(Strict):
+    """A treatment for metastatic disease is running and has not stopped working (no
+    recorded growth, no growth on its scans by RECIST 1.1): carrying on with it is an option."""
+
+    rule: Literal["current_treatment_working"]
+
+
 class AnyOf(Strict):
     """Met when any one of the inner rules is met."""
 
@@ -270,6 +277,7 @@ Rule = Annotated[
     | SitePresent
     | BrainLesionsAtMost
     | SymptomAtLeast
+    | CurrentTreatmentWorking
     | AnyOf,
     Field(discriminator="rule"),
 ]
@@ -297,6 +305,7 @@ RULE_TYPES: tuple[str, ...] = (
     "site_present",
     "brain_lesions_at_most",
     "symptom_at_least",
+    "current_treatment_working",
     "any_of",
 )
 

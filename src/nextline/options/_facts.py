@@ -8,6 +8,7 @@ Pure: reads the record and the knowledge base, never the clock.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -62,6 +63,8 @@ FROM_GIVEN = frozenset(
         "given_families",
         "stopped_for_side_effects",
         "probably_stopped",
+        "working",
+        "switch_drugs",
     }
 )
 
@@ -89,6 +92,13 @@ class Given(NamedTuple):
     # later metastatic lines that began while this treatment ran on (trastuzumab continued
     # with a new partner is part of that line's regimen too: labels count regimens)
     later_lines: tuple[int, ...] = ()
+    # running for metastatic disease on the as-of date and not stopped working (no recorded
+    # progression; the assess engine finds no growth on the running line's scans): a
+    # treatment still working, so options for after it are for later (`_working`)
+    running: bool = False
+    # stopped for side effects and the same drugs started again since (a lower dose written
+    # as a new entry): a dose change, not a drug ruled out (`_resumed`)
+    resumed: bool = False
 
     def where(self) -> str:
         if self.setting == "metastatic":
@@ -153,6 +163,11 @@ class Facts:
     stopped_for_side_effects: tuple[Given, ...] = ()
     # the running treatment's scans show growth (assess engine), not yet confirmed
     probably_stopped: tuple[Given, ...] = ()
+    # the running treatments that have not stopped working (`Given.running`), and the drugs
+    # among them a switch for side effects keeps (a partner stopped for side effects in the
+    # same line: changing it is a step now, not later)
+    working: tuple[Given, ...] = ()
+    switch_drugs: frozenset[str] = frozenset()
     endocrine: EndocrineSensitivity | None = None
     er_low_path: str | None = None  # ER-low (1-10 %) with PR not positive
     visceral_crisis_path: str | None = None  # the newest assessment records a visceral crisis
@@ -388,6 +403,8 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         given_families=history.given_families,
         stopped_for_side_effects=history.stopped_for_side_effects,
         probably_stopped=history.probably_stopped,
+        working=history.working,
+        switch_drugs=history.switch_drugs,
         endocrine=history.endocrine,
         er_low_path=er_low_path,
         visceral_crisis_path=crisis_path,
@@ -409,6 +426,8 @@ class _History(NamedTuple):
     stopped_for_side_effects: tuple[Given, ...]
     probably_stopped: tuple[Given, ...]
     endocrine: EndocrineSensitivity | None
+    working: tuple[Given, ...] = ()
+    switch_drugs: frozenset[str] = frozenset()
 
 
 # Kept histories per knowledge base: emptied when full, so memory stays bounded (a history
@@ -491,6 +510,89 @@ def _with_later_lines(given: list[Given]) -> list[Given]:
     return out
 
 
+def _resumed(given: list[Given]) -> list[Given]:
+    """Each treatment stopped for side effects whose drugs were all started again on or
+    after its stop marked `resumed`: the same drug at a lower dose, written as a new entry,
+    is a dose change (the person takes it now), so it rules nothing out."""
+    if not any(g.stop_reason == "toxicity" for g in given):
+        return given
+    out: list[Given] = []
+    for g in given:
+        if g.stop_reason == "toxicity" and g.stop is not None:
+            stop = g.stop
+            again = frozenset().union(
+                *(o.drugs for o in given if o is not g and o.start >= stop - _RESTART_SLACK)
+            )
+            if g.drugs <= again:
+                g = g._replace(resumed=True)
+        out.append(g)
+    return out
+
+
+# a new entry of the same drug started this close before the old one's recorded stop is the
+# same change of dose (the form's "it replaces it" and hand-written files differ by a day)
+_RESTART_SLACK = dt.timedelta(days=1)
+
+
+def _working(given: list[Given], growing_line: int | None) -> list[Given]:
+    """Each treatment running for metastatic disease that has not stopped working marked
+    `running`; so is the last line when it is paused for a planned break (none running).
+    "Working" is what `assess_status` says of the running line: not working when its stop
+    is recorded as growth or its latest scans show growth (RECIST PD, the `growing_line`
+    found by the same rule, which reads a paused line as if it ran on); otherwise working,
+    or too early to tell, and either way not stopped. Ovarian suppression or supportive
+    drugs alone are not a treatment of the cancer to wait on (goserelin started before an
+    aromatase inhibitor)."""
+    if growing_line is not None:
+        return given
+    metastatic = [g for g in given if g.setting == "metastatic" and g.line is not None]
+    paused: int | None = None  # the last line, paused for a planned break with none running
+    if metastatic and all(g.stop is not None for g in metastatic):
+        last = max(g.line for g in metastatic if g.line is not None)
+        ends = [g for g in metastatic if g.line == last]
+        if max(ends, key=lambda g: (g.stop, g.entry)).stop_reason == "break":
+            paused = last
+    out: list[Given] = []
+    for g in given:
+        if (
+            g.setting == "metastatic"
+            and (g.stop is None or (g.line == paused and g.stop_reason == "break"))
+            and g.stopped is None
+            and g.classes - _SUPPRESSION_CLASSES
+            and g.families - {"supportive"}
+        ):
+            g = g._replace(running=True)
+        out.append(g)
+    return out
+
+
+def _switch_drugs(given: list[Given], working: tuple[Given, ...]) -> frozenset[str]:
+    """The drugs of the running, working line kept through a switch for side effects: when
+    a drug of that line was stopped for side effects while the line carried on and nothing
+    of its class has replaced it yet, a regimen that keeps the carried-on drug (the same
+    aromatase inhibitor with another CDK4/6 inhibitor) is a step to take now, not later."""
+    lines = {g.line for g in working if g.line is not None}
+    if not lines:
+        return frozenset()
+    if any(g.stop_reason == "break" for g in working):
+        # paused for a planned break: starting it again is the step, now or when the break
+        # ends (resuming the same drugs after a break is the same line)
+        return frozenset().union(*(g.drugs for g in working))
+    running = frozenset().union(*(g.classes for g in working))
+    # a drug stopped for side effects and not yet replaced by one of its class (a dose
+    # lowered, or palbociclib after ribociclib, is the switch already made)
+    pending = [
+        g
+        for g in given
+        if g.stop_reason == "toxicity"
+        and g.line in lines
+        and not (g.classes - _SUPPRESSION_CLASSES) <= running
+    ]
+    if not pending:
+        return frozenset()
+    return frozenset().union(*(g.drugs for g in working))
+
+
 def _ovaries_removed_or_ablated(entry: TherapyEntry) -> bool:
     """Whether a surgery or radiation entry ended the ovaries' work for good: the words of
     its site and technique name the ovaries (or their removal) and not just one of them."""
@@ -557,7 +659,8 @@ def _history(
             )
         )
 
-    given = _with_later_lines(given)
+    given = _working(_resumed(_with_later_lines(given)), growing_line)
+    working = tuple(g for g in given if g.running)
     progressions = [g.stop for g in given if g.progressed and g.stop is not None]
     if metastatic_since is not None:
         progressions.append(metastatic_since)
@@ -571,10 +674,14 @@ def _history(
         given_drugs=frozenset().union(*(g.drugs for g in given)),
         given_classes=frozenset().union(*(g.classes for g in given)),
         given_families=frozenset().union(*(g.families for g in given)),
-        stopped_for_side_effects=tuple(g for g in given if g.stop_reason == "toxicity"),
+        stopped_for_side_effects=tuple(
+            g for g in given if g.stop_reason == "toxicity" and not g.resumed
+        ),
         probably_stopped=tuple(
             g for g in given if g.stopped is not None and not g.stopped.confirmed
         ),
+        working=working,
+        switch_drugs=_switch_drugs(given, working),
         endocrine=endocrine_sensitivity(
             [
                 TreatmentSpan(g.path, g.setting, g.start, g.stop, g.progressed)
@@ -700,7 +807,12 @@ def _line_growing_on_scans(
     # the running line, as `record.current_line(as_of)` and `assess_status` find it
     position = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].stop is None), None)
     if position is None:
-        return None
+        # none running: the last line, when paused for a planned break, is read as if it
+        # ran on (the break is part of it: growth during the break is growth on it)
+        if not lines or lines[-1].stop_reason != "break":
+            return None
+        position = len(lines) - 1
+        lines = [*lines[:position], dataclasses.replace(lines[position], stop=None)]
     current = lines[position]
     if not any(current.start <= scan.date <= as_of for scan in record.file.imaging):
         return None

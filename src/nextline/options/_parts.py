@@ -41,10 +41,18 @@ def picker(positions: Sequence[int]) -> Callable[[Sequence[Any]], Hashable]:
     return pick
 
 
+# A group listed first only when its option applies ("carry on with the treatment you are
+# on now"): when it does not, it goes to the end, after every group.
+_FIRST_WHEN_IT_APPLIES = "current"
+
+
 def sort_number(option: Option, order: dict[str, int], width: int, at: int) -> int:
     """The number `option` sorts by in a list with this group order: its group's rank, then
     its verdict, then `at` (its place in the knowledge base, less than `width`)."""
-    return (order.get(option.group, len(order)) * 3 + _RANK[option.verdict]) * width + at
+    rank = order.get(option.group, len(order))
+    if option.group == _FIRST_WHEN_IT_APPLIES and option.verdict == "does_not_fit":
+        rank = len(order)
+    return (rank * 3 + _RANK[option.verdict]) * width + at
 
 
 class Built:

@@ -51,6 +51,7 @@ from nextline.options.rules import (
     UNMET,
     Check,
     NeverGiven,
+    later,
     never_given,
 )
 from nextline.record import PatientRecord
@@ -392,7 +393,8 @@ _TestPart = tuple[
 # What the row of a person holds after the facts `Answers` reads (`Answers.names`) and the
 # number of each rule's answer (by rule key, `Answers.number`); then whether each caution
 # condition holds (`_caution_hit`, one position per distinct condition):
-_APPROVALS, _SIDE, _EXTRAS = range(3)
+_APPROVALS, _SIDE, _EXTRAS, _LATER = range(4)
+_TAIL = 4  # the caution conditions follow
 _PART_SIZE = 6
 _SUBTYPES = ("her2_positive", "hr_positive_her2_negative", "triple_negative", None)
 
@@ -432,11 +434,11 @@ def _compile_parts(c: _Compiled) -> None:
     for regimen in c.options.regimens.values():
         # the answers of its rules, the side effects of the history, approval dates when it
         # has any, whether each of its cautions holds
-        reads = {at[key] for key in c.regimen_keys[regimen.id]} | {tail + _SIDE}
+        reads = {at[key] for key in c.regimen_keys[regimen.id]} | {tail + _SIDE, tail + _LATER}
         if c.regimen_approvals[regimen.id]:
             reads.add(tail + _APPROVALS)
         for caution in regimen.cautions:
-            reads.add(tail + 3 + conditions[same_key(caution.condition)])
+            reads.add(tail + _TAIL + conditions[same_key(caution.condition)])
         groups = tuple(dict.fromkeys(plan.group_id for plan in c.plans[regimen.id]))
         by_group.setdefault(groups, []).append((position, regimen, reads))
         position += 1
@@ -519,6 +521,8 @@ def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
             else (goals.open_to_trials, "treatment_break" in goals.considering),
             bool(file.palliative_care and file.palliative_care.involved),
         ),
+        # a treatment running and working (the history says which, and what a switch keeps)
+        history if f.working else None,
         *hits,
     ]
 
@@ -628,6 +632,23 @@ def _side_effect_check(regimen: Regimen, f: Facts) -> Check | None:
     return None
 
 
+def _later_check(regimen: Regimen, f: Facts) -> Check | None:
+    """While a treatment for metastatic disease runs and has not stopped working (the
+    status is not "not working"), every other drug option is for later: `may_fit` with
+    why, never `fits`, however well it would fit once that treatment stops. A regimen that
+    keeps the running drugs through a switch for side effects (`Facts.switch_drugs`) is a
+    step for now and keeps its verdict, and so does starting again a treatment paused for a
+    planned break. Radiation, surgery, supportive care, trials and
+    care are not drug regimens and are not touched."""
+    if f.switch_drugs:
+        if f.working[0].stop_reason == "break":
+            if f.switch_drugs.issuperset(regimen.drugs):
+                return None  # the treatment paused for a break, started again
+        elif not f.switch_drugs.isdisjoint(regimen.drugs):
+            return None
+    return later(f.working)
+
+
 def _caution_hit(condition: Any, f: Facts) -> tuple[str | None] | None:
     """Whether a caution's condition holds for this person: None when it does not, else
     the record entry it rests on (in a tuple, as it may be None)."""
@@ -679,11 +700,13 @@ def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int,
     indications' rules, which approval dates have passed, the side-effect check; then the
     cautions that apply to this person are added (only to an option that may fit)."""
     side_effects = _side_effect_check(regimen, f) if f.stopped_for_side_effects else None
+    wait = _later_check(regimen, f) if f.working else None
     rid = regimen.id
     approvals = c.regimen_approvals[rid]
     key = (
         rid,
         side_effects,
+        wait,
         tuple([day > f.as_of for day in approvals]) if approvals else (),
         *[answers[k] for k in c.regimen_keys[rid]],
     )
@@ -691,7 +714,9 @@ def _regimen_option(c: _Compiled, regimen: Regimen, f: Facts, answers: dict[int,
     option = memo.options.get(key)
     if option is None:
         memo.trim()
-        option = memo.options[key] = _build_regimen_option(c, regimen, f, answers, side_effects)
+        option = memo.options[key] = _build_regimen_option(
+            c, regimen, f, answers, side_effects, wait
+        )
     if option.verdict == "does_not_fit" or not regimen.cautions:
         return option
     notes = _caution_notes(c, regimen.cautions, f)
@@ -734,16 +759,18 @@ def _build_regimen_option(
     f: Facts,
     answers: dict[int, Check],
     side_effects: Check | None,
+    wait: Check | None = None,
 ) -> Option:
-    """The option for one regimen, without cautions (`_regimen_option` adds them)."""
+    """The option for one regimen, without cautions (`_regimen_option` adds them).
+    `wait`: the treatment running now still works, so this one is for later."""
     plans = c.plans[regimen.id]
     if len(plans) == 1:  # most regimens: nothing to choose between
         plan = plans[0]
-        checks, unmet, verdict = _judge(plan, answers, side_effects, f.as_of)
+        checks, unmet, verdict = _judge(plan, answers, side_effects, f.as_of, wait)
     else:
         best: tuple[int, int, int, _IndicationPlan, list[Check], Verdict] | None = None
         for order, one in enumerate(plans):
-            judged, count, said = _judge(one, answers, side_effects, f.as_of)
+            judged, count, said = _judge(one, answers, side_effects, f.as_of, wait)
             rank = _RANK[said]
             if best is None or (rank, count, order) < best[:3]:
                 best = (rank, count, order, one, judged, said)
@@ -781,7 +808,11 @@ def _build_regimen_option(
 
 
 def _judge(
-    plan: _IndicationPlan, answers: dict[int, Check], side_effects: Check | None, as_of: dt.date
+    plan: _IndicationPlan,
+    answers: dict[int, Check],
+    side_effects: Check | None,
+    as_of: dt.date,
+    wait: Check | None = None,
 ) -> tuple[list[Check], int, Verdict]:
     """One indication's checks for this person, how many are unmet, and its verdict."""
     checks = [answers[key] for key in plan.keys]
@@ -789,6 +820,8 @@ def _judge(
         checks.insert(0, plan.not_yet_approved)
     if side_effects is not None:
         checks.append(side_effects)
+    if wait is not None and wait not in checks:  # a rule may have said it already
+        checks.append(wait)
     unmet = unknown = 0
     for check in checks:
         status = check[0]  # Check.status, by index: this runs for every rule of every option
@@ -1045,6 +1078,12 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
         memo.trim_lists()
         tests = memo.tests[test_key] = person.tests(row)
     notes: list[str] = []
+    if f.working:
+        notes.append(
+            "The treatment you are on now has not stopped working. While it works, it "
+            "usually carries on: the other treatments are shown as 'may fit' for later, if it "
+            "stops working. Radiation, supportive care, trials and palliative care may help now."
+        )
     if f.probably_stopped:
         notes.append(
             "The latest scans suggest the current treatment may have stopped working (growth "

@@ -184,8 +184,9 @@ class OptionsResult:
     notes: Annotated[
         tuple[str, ...],
         Field(
-            description="Plain notes for the whole page: the scans suggest the running "
-            "treatment stopped working; a visceral crisis; ECOG 3-4."
+            description="Plain notes for the whole page: the running treatment still works "
+            "(other treatments are for later); the scans suggest it stopped working; a "
+            "visceral crisis; ECOG 3-4."
         ),
     ] = ()
 

@@ -15,6 +15,7 @@ from nextline.knowledge.options_schema import (
     AlterationDetected,
     AnyOf,
     BrainLesionsAtMost,
+    CurrentTreatmentWorking,
     GermlinePathogenic,
     Her2CategoryIn,
     HrStatus,
@@ -185,6 +186,54 @@ def _given_in(
 
 
 _CONFIRM = "if your team confirms it has stopped working"
+# An option for after a treatment that is still working (`Facts.working`): for later.
+LATER = "for later, if your current treatment stops working"
+LATER_NEEDS = "your current treatment to stop working first: while it works, it carries on"
+
+
+def _plus(given: Iterable[Given]) -> str:
+    """The drugs of the given treatments as a regimen is named: 'letrozole + palbociclib'."""
+    return _names(given).replace(", ", " + ")
+
+
+def later(working: Iterable[Given]) -> Check:
+    """The answer for an option that is for after the running treatment, which has not
+    stopped working: not now, and not ruled out."""
+    given = list(working)
+    state = "is paused for a planned break" if given[0].stop_reason == "break" else "is running"
+    return Check(
+        UNKNOWN,
+        f"{LATER} ({_plus(given)} {state} and has not stopped working)",
+        _paths(given),
+        LATER_NEEDS,
+    )
+
+
+def current_treatment_working(rule: CurrentTreatmentWorking, f: Facts) -> Check:
+    """Carry on with the running treatment while it works (as `assess_status` sees it: no
+    recorded growth, no growth on its scans)."""
+    if f.working:
+        if any(g.stop_reason == "break" for g in f.working):
+            return Check(
+                MET,
+                f"{_plus(f.working)} is paused for a planned break and has not stopped "
+                "working: starting it again when the break ends is the usual step",
+                _paths(f.working),
+            )
+        return Check(
+            MET,
+            f"{_plus(f.working)} is running and has not stopped working: while it works, "
+            "it carries on",
+            _paths(f.working),
+        )
+    if f.probably_stopped:
+        return Check(
+            UNKNOWN,
+            f"the latest scans suggest {_plus(f.probably_stopped)} has stopped working",
+            _paths(f.probably_stopped),
+            "your team's reading of the latest scans: go on with it or change",
+        )
+    return Check(UNMET, "no treatment for metastatic disease is running now")
 
 
 def _confirm_needs(given: Iterable[Given]) -> str:
@@ -581,6 +630,11 @@ def prior_class_received(rule: PriorClassReceived, f: Facts) -> Check:
         stopped = ", which stopped working" if rule.progressed else ""
         return Check(MET, f"had {names}{where}{stopped}", _paths(hits))
     if matching and rule.progressed:
+        waiting = [g for g in matching if g.running]
+        if waiting and _count(hits + waiting) >= rule.min_count:
+            # it needs the running treatment to have stopped working, and it still works
+            # (said of the whole running treatment, as the engine says it of every option)
+            return later(f.working)
         names = _matching_names(matching, rule.drugs, rule.classes, rule.families)
         return Check(
             UNMET,
@@ -598,7 +652,15 @@ def not_received(rule: NotReceived, f: Facts) -> Check:
         return _nothing_given(rule)
     hits = _given_in(f, rule.settings, rule.drugs, rule.classes, rule.families)
     switched = _switched_for_side_effects(f)
-    kept = [g for g in hits if g.path not in switched]
+    paused = [g for g in hits if g.running and g.stop_reason == "break"]
+    kept = [g for g in hits if g.path not in switched and g not in paused]
+    if paused and not kept:
+        return Check(
+            MET,
+            f"had {_plus(paused)}, paused for a planned break while it was working: starting "
+            "it again is the same line, not a new one",
+            _paths(paused),
+        )
     if kept:
         names = _matching_names(kept, rule.drugs, rule.classes, rule.families)
         return Check(
@@ -613,6 +675,28 @@ def not_received(rule: NotReceived, f: Facts) -> Check:
             _paths(hits),
         )
     return _nothing_given(rule)
+
+
+def _on_it_now(f: Facts, given: list[Given], what: str) -> Check | None:
+    """A rule that needs the cancer not to have grown on what the person takes now, for an
+    option that is for after it (`Facts.working`): once the current treatment stops working
+    it will have grown on it, so the option is not one for later either. None when nothing
+    of `given` is the running treatment, or it is kept through a switch for side effects,
+    or it is paused for a planned break (the rules cannot tell its restart from a variant of
+    it, so a paused treatment's variants stay "for later")."""
+    now = [
+        g
+        for g in given
+        if g.running and g.stop_reason != "break" and f.switch_drugs.isdisjoint(g.drugs)
+    ]
+    if not now:
+        return None
+    return Check(
+        UNMET,
+        f"you are on {_plus(now)} now: this is for a cancer that has not grown on {what}, "
+        "so it would not follow it",
+        _paths(now),
+    )
 
 
 def not_progressed_on_drug(rule: NotProgressedOnDrug, f: Facts) -> Check:
@@ -635,6 +719,15 @@ def not_progressed_on_drug(rule: NotProgressedOnDrug, f: Facts) -> Check:
             "your team's reading of the latest scans",
         )
     before = [g for g in f.given if g.drugs.intersection(rule.drugs)]
+    if f.working:
+        named = ", ".join(
+            dict.fromkeys(
+                n for g in before for n, ids, _, _ in g.items if ids.intersection(rule.drugs)
+            )
+        )
+        found = _on_it_now(f, before, named)
+        if found is not None:
+            return found
     if before:
         named = ", ".join(
             dict.fromkeys(
@@ -672,6 +765,18 @@ def not_progressed_on_class(rule: NotProgressedOnClass, f: Facts) -> Check:
             _paths(probable),
             "your team's reading of the latest scans",
         )
+    if f.working:
+        found = _on_it_now(
+            f,
+            [
+                g
+                for g in f.working
+                if g.setting in rule.settings and g.classes.intersection(rule.classes)
+            ],
+            rule.label,
+        )
+        if found is not None:
+            return found
     return _nothing_given(rule)
 
 
@@ -842,12 +947,19 @@ EVALUATORS: dict[str, Callable[[Any, Facts], Check]] = {
     "site_present": site_present,
     "brain_lesions_at_most": brain_lesions_at_most,
     "symptom_at_least": symptom_at_least,
+    "current_treatment_working": current_treatment_working,
     "any_of": any_of,
 }
 
 
 _HISTORY = ("given", "given_drugs", "given_classes", "given_families")
-_HISTORY_READS = (*_HISTORY, "probably_stopped", "stopped_for_side_effects")
+_HISTORY_READS = (
+    *_HISTORY,
+    "probably_stopped",
+    "stopped_for_side_effects",
+    "working",
+    "switch_drugs",
+)
 
 # What each evaluator reads of `Facts`, by name; None: it reads the record itself (or a fact
 # that cannot be a key), so its answer is worked out for every person. The engine keeps each
@@ -875,6 +987,7 @@ READS: dict[str, tuple[str, ...] | None] = {
     "site_present": ("sites",),
     "brain_lesions_at_most": ("sites",),
     "symptom_at_least": ("esas",),
+    "current_treatment_working": ("working", "probably_stopped"),
     "any_of": (),  # what its rules read (`reads`)
 }
 
