@@ -331,15 +331,26 @@ class GroupedScans(NamedTuple):
 
 
 def _baseline(
-    line: Line, scans: GroupedScans, previous_start: dt.date | None, end: dt.date
+    line: Line,
+    scans: GroupedScans,
+    previous_start: dt.date | None,
+    end: dt.date,
+    next_start: dt.date | None = None,
 ) -> Assessment | None:
     """The scan marked `baseline: true` nearest the line's start (after the previous line
-    began, before this one ended), else the last assessment on or before the start."""
+    began, before this one ended), else the last assessment on or before the start.
+
+    A marked scan is the baseline of the line whose start it is nearest, and on a tie of the
+    later line (a baseline comes before its line): a restaging scan on the day one line
+    stops is the next line's, not the stopped one's, and a scan marked a week into the first
+    line is not the second line's."""
     marked = (
         [
             a
             for a in scans.marked
-            if (previous_start is None or a.date > previous_start) and a.date <= end
+            if (previous_start is None or a.date > previous_start)
+            and a.date <= end
+            and _nearest_start(a.date, line.start, previous_start, next_start)
         ]
         if scans.marked  # most records mark no scan: no list to build
         else None
@@ -348,6 +359,17 @@ def _baseline(
         return min(marked, key=lambda a: (abs((a.date - line.start).days), a.date))
     before = bisect_right(scans.dates, line.start)  # assessments on or before the start
     return scans.assessments[before - 1] if before else None
+
+
+def _nearest_start(
+    day: dt.date, start: dt.date, previous_start: dt.date | None, next_start: dt.date | None
+) -> bool:
+    """Whether `day` is nearer `start` than the previous and the next line's starts (a tie
+    with the previous line's start goes to this line, with the next line's to the next)."""
+    here = abs((day - start).days)
+    if previous_start is not None and abs((day - previous_start).days) < here:
+        return False
+    return next_start is None or here < abs((day - next_start).days)
 
 
 def _target_warnings(targets: dict[str, SeenLesion], rules: RecistRules) -> list[str]:
@@ -550,11 +572,14 @@ def assess_line(
     rules: RecistRules,
     as_of: dt.date,
     previous_start: dt.date | None = None,
+    next_start: dt.date | None = None,
 ) -> LineResponse:
-    """RECIST 1.1 for one line from the assessments (already grouped, on or before as_of)."""
+    """RECIST 1.1 for one line from the assessments (already grouped, on or before as_of);
+    `previous_start` and `next_start` are the starts of the lines before and after it
+    (started on or before as_of), which bound the scans marked as its baseline."""
     scans = assessments if isinstance(assessments, GroupedScans) else GroupedScans.of(assessments)
     end = min(line.stop, as_of) if line.stop else as_of
-    base = _baseline(line, scans, previous_start, end)
+    base = _baseline(line, scans, previous_start, end, next_start)
     if base is None:
         return LineResponse(
             line=line.number,
@@ -833,12 +858,20 @@ def assess_grouped(
     """`assess_lines` on scans already grouped by `grouped_scans` (with the same `as_of`)."""
     out = []
     previous_start: dt.date | None = None
-    for line in lines:
+    for position, line in enumerate(lines):
         if line.start > as_of:
             break
-        out.append(assess_line(line, grouped, rules, as_of, previous_start))
+        next_start = _next_start(lines, position, as_of)
+        out.append(assess_line(line, grouped, rules, as_of, previous_start, next_start))
         previous_start = line.start
     return out
+
+
+def _next_start(lines: Sequence[Line], position: int, as_of: dt.date) -> dt.date | None:
+    """The start of the line after `lines[position]`, when it began on or before `as_of`."""
+    if position + 1 < len(lines) and lines[position + 1].start <= as_of:
+        return lines[position + 1].start
+    return None
 
 
 def assess_one_line(
@@ -849,7 +882,8 @@ def assess_one_line(
     "is the running line growing?", without reading every other line."""
     grouped = GroupedScans.of(group_assessments(scans, as_of, rules.too_small_default_mm.value))
     previous_start = lines[position - 1].start if position > 0 else None
-    return assess_line(lines[position], grouped, rules, as_of, previous_start)
+    next_start = _next_start(lines, position, as_of)
+    return assess_line(lines[position], grouped, rules, as_of, previous_start, next_start)
 
 
 def _round_1(x: float) -> float:
