@@ -71,8 +71,11 @@ def test_fever_with_low_neutrophils_off_chemotherapy_is_a_red_flag(kb: Knowledge
 
 
 def test_fever_with_neutrophils_of_1_0_off_chemotherapy_is_not(kb: Knowledge) -> None:
+    """Not the emergency; a fever with cancer is still a call now (Cancer.Net)."""
     labs = [{"date": "2024-03-01", "test": "ANC", "value": 1.0, "unit": "10^9/L"}]
-    assert hits(kb, report(temperature_c=38.5), labs=labs) == []
+    assert hits(kb, report(temperature_c=38.5), labs=labs) == [
+        ("possible_febrile_neutropenia", "call_now")
+    ]
 
 
 def test_chemotherapy_stopped_within_four_weeks_still_counts(kb: Knowledge) -> None:
@@ -338,7 +341,9 @@ def test_fever_on_a_cdk46_inhibitor_is_a_call_now(kb: Knowledge) -> None:
     assert hits(kb, note, **on("letrozole", "palbociclib")) == [
         ("possible_febrile_neutropenia", "call_now")
     ]
-    assert hits(kb, note, **on("letrozole")) == []
+    # letrozole alone: a fever with cancer is a call now too (Cancer.Net), never silence
+    assert hits(kb, note, **on("letrozole")) == [("possible_febrile_neutropenia", "call_now")]
+    assert hits(kb, report(notes="temp 37.6 this evening"), **on("letrozole")) == []
 
 
 def test_a_negation_stops_at_but(kb: Knowledge) -> None:

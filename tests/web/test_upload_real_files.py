@@ -61,3 +61,36 @@ def test_an_uploaded_file_from_another_system_is_read_as_it_says(app, client, ke
     assert "Changed: About the person: name" in page
     assert page.count("Changed:") == 1  # the only change the file makes
     assert app.state.web.store.latest_version(MARIA) == 1  # nothing stored until confirmed
+
+
+def _gzipped(text: str) -> bytes:
+    import gzip
+
+    return gzip.compress(text.encode())
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "says"),
+    [
+        # cut short: the archive's end is missing
+        ("export.ndjson.gz", _gzipped('{"resourceType": "Patient"}\n' * 200)[:60], "gzip"),
+        # the gzip signature, then nothing that unpacks
+        ("bundle.json.gz", b"\x1f\x8b" + b"not really an archive" * 5, "gzip"),
+        # a whole archive that holds no FHIR
+        ("notes.json.gz", _gzipped("just some words, not FHIR"), "gzip"),
+    ],
+    ids=["cut short", "not an archive after all", "no FHIR inside"],
+)
+def test_an_uploaded_broken_gzip_says_so_and_keeps_the_record(
+    app, client, name: str, raw: bytes, says: str
+) -> None:
+    """A damaged or empty-of-FHIR gzip archive gets the import's own words (it was read as a
+    patient file and refused as one, which did not say what was wrong)."""
+    before = patient_file_data(app.state.web.store.get(MARIA))
+    response = _upload(client, name, raw)
+    assert response.status_code == 422, response.text[:500]
+    page = html.unescape(response.text).lower()
+    assert says in page
+    assert "nothing was stored" in page
+    assert app.state.web.store.latest_version(MARIA) == 1
+    assert patient_file_data(app.state.web.store.get(MARIA)) == before

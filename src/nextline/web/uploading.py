@@ -81,7 +81,13 @@ def is_fhir(raw: bytes, filename: str | None) -> bool:
     with tempfile.TemporaryDirectory(prefix="nextline-upload-") as folder:
         path = Path(folder) / safe_name(filename)
         path.write_bytes(raw)
-        return sniff(path) in ("bundle", "resource", "ndjson")
+        return sniff(path) in _FHIR_KINDS
+
+
+# What `sniff` calls FHIR input. A gzip archive that is damaged or holds no FHIR ("gzip") goes
+# to the FHIR import too, whose refusal says what is wrong with the archive; read as a patient
+# file it was refused as one, which did not.
+_FHIR_KINDS = ("bundle", "resource", "ndjson", "gzip")
 
 
 def preview_replacement(state: WebState, raw: bytes, filename: str | None, into: str) -> Preview:
@@ -123,7 +129,7 @@ def import_upload(
     with tempfile.TemporaryDirectory(prefix="nextline-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(raw)
-        if sniff(path) in ("bundle", "resource", "ndjson"):
+        if sniff(path) in _FHIR_KINDS:
             return _import_fhir(state, path, name, into, base, patient, new_id)
     return _import_patient_file(state, raw, name, into, base, new_id)
 
