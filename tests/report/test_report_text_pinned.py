@@ -104,7 +104,7 @@ def _digest() -> str:
     return digest.hexdigest()
 
 
-PINNED_DIGEST = "fc788b4cee26fea8eedf5d713ddb06460a45f18b16d1e222475235f98066ac5f"
+PINNED_DIGEST = "dfae9e23a4e12d649d57102d21e8dd0d32629ad769b52b3f0f148a2d77219208"
 
 
 def main() -> None:
