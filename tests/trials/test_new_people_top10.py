@@ -16,11 +16,8 @@ from __future__ import annotations
 import pytest
 
 from nextline.knowledge import Knowledge
-from nextline.record.build import build_record
-from nextline.record.file_models import PatientFile
-from nextline.trials.catalog import load_default_catalog
-from nextline.trials.matching import match_trials
 from tests.trials.new_people_s9 import AS_OF, PEOPLE
+from tests.trials.probe_harness import catalog_verdicts
 
 # (person, trial, why a nurse would say no)
 CANNOT_JOIN = [
@@ -47,15 +44,7 @@ BUILT_FOR = [
 @pytest.fixture(scope="module")
 def verdicts(kb: Knowledge) -> dict[tuple[str, str], str]:
     """Each listed person's verdict for each listed trial, one match per person."""
-    wanted = {nct for _, nct, _ in CANNOT_JOIN + BUILT_FOR}
-    trials = [t for t in load_default_catalog().trials if t.nct_id in wanted]
-    assert len(trials) == len(wanted)
-    out: dict[tuple[str, str], str] = {}
-    for person in sorted({p for p, _, _ in CANNOT_JOIN + BUILT_FOR}):
-        record = build_record(PatientFile.model_validate(PEOPLE[person]), kb, AS_OF)
-        for found in match_trials(record, kb, trials, AS_OF, include_ineligible=True):
-            out[(person, found.trial.nct_id)] = str(found.verdict)
-    return out
+    return catalog_verdicts(kb, PEOPLE, CANNOT_JOIN + BUILT_FOR, AS_OF)
 
 
 def test_the_reading_covers_twelve_people() -> None:

@@ -29,9 +29,8 @@ import pytest
 
 from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
-from nextline.trials.matching import match_trials
-from nextline.trials.prepared import prepare_catalog
-from tests.trials.test_matching import AS_OF, make_record, make_trial
+from tests.trials.probe_harness import cases, check_reading, read_rows
+from tests.trials.test_matching import make_record
 
 _GIA: dict[str, Any] = {
     "patient": {
@@ -641,11 +640,7 @@ ROWS: list[tuple[str, str, dict[str, str]]] = [
     ),
 ]
 
-CASES = [
-    pytest.param(row, who, want, id=f"{who}:{text[:48]}")
-    for row, (_, text, expected) in enumerate(ROWS)
-    for who, want in expected.items()
-]
+CASES = cases(ROWS)
 
 
 @pytest.fixture(scope="module")
@@ -656,29 +651,14 @@ def people(kb: Knowledge) -> dict[str, PatientRecord]:
 @pytest.fixture(scope="module")
 def readings(kb: Knowledge, people: dict[str, PatientRecord]) -> dict[tuple[int, str], str]:
     """Every row's verdict for every person: each row is one study of one criterion."""
-    trials = [
-        make_trial(f"{section} Criteria:\n\n* {text}\n", nct_id=f"NCT8{index:07d}")
-        for index, (section, text, _) in enumerate(ROWS)
-    ]
-    prepared = prepare_catalog(trials, kb)
-    out: dict[tuple[int, str], str] = {}
-    for who, record in people.items():
-        for found in match_trials(record, kb, prepared, AS_OF, include_ineligible=True):
-            # the study record's own criteria come first; the text's one criterion is last
-            out[(int(found.trial.nct_id[4:]), who)] = str(found.criteria[-1].verdict)
-    return out
+    return read_rows(kb, people, ROWS, 8)
 
 
 @pytest.mark.parametrize(("row", "who", "want"), CASES)
 def test_a_new_sentence_reads_as_a_nurse_would(
     readings: dict[tuple[int, str], str], row: int, who: str, want: str
 ) -> None:
-    section, text, _ = ROWS[row]
-    got = readings[(row, who)]
-    if want.startswith("!"):
-        assert got != want[1:], f"{section}: {text!r} for {who}: {got}"
-    else:
-        assert got == want, f"{section}: {text!r} for {who}: {got}"
+    check_reading(readings, ROWS, row, who, want)
 
 
 def test_the_probe_is_broad() -> None:

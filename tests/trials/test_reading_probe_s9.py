@@ -25,9 +25,8 @@ import pytest
 
 from nextline.knowledge import Knowledge
 from nextline.record import PatientRecord
-from nextline.trials.matching import match_trials
-from nextline.trials.prepared import prepare_catalog
-from tests.trials.test_matching import AS_OF, make_record, make_trial, match_one
+from tests.trials.probe_harness import cases, check_reading, read_rows
+from tests.trials.test_matching import make_record, make_trial, match_one
 
 _AMY: dict[str, Any] = {
     "patient": {
@@ -530,11 +529,7 @@ ROWS: list[tuple[str, str, dict[str, str]]] = [
     (EXC, "Women who are pregnant or breastfeeding", {"amy": "!met", "bea": "!met"}),
 ]
 
-CASES = [
-    pytest.param(row, who, want, id=f"{who}:{text[:48]}")
-    for row, (_, text, expected) in enumerate(ROWS)
-    for who, want in expected.items()
-]
+CASES = cases(ROWS)
 
 
 @pytest.fixture(scope="module")
@@ -552,31 +547,15 @@ def verdict(kb: Knowledge, record: PatientRecord, section: str, text: str) -> st
 
 @pytest.fixture(scope="module")
 def readings(kb: Knowledge, people: dict[str, PatientRecord]) -> dict[tuple[int, str], str]:
-    """Every row's verdict for every person: each row is one study of one criterion, read
-    once and matched for the three people together (as `verdict` does one at a time)."""
-    trials = [
-        make_trial(f"{section} Criteria:\n\n* {text}\n", nct_id=f"NCT9{index:07d}")
-        for index, (section, text, _) in enumerate(ROWS)
-    ]
-    prepared = prepare_catalog(trials, kb)
-    out: dict[tuple[int, str], str] = {}
-    for who, record in people.items():
-        for found in match_trials(record, kb, prepared, AS_OF, include_ineligible=True):
-            # the study record's own criteria come first; the text's one criterion is last
-            out[(int(found.trial.nct_id[4:]), who)] = str(found.criteria[-1].verdict)
-    return out
+    """Every row's verdict for every person: each row is one study of one criterion."""
+    return read_rows(kb, people, ROWS, 9)
 
 
 @pytest.mark.parametrize(("row", "who", "want"), CASES)
 def test_a_new_sentence_reads_as_a_nurse_would(
     readings: dict[tuple[int, str], str], row: int, who: str, want: str
 ) -> None:
-    section, text, _ = ROWS[row]
-    got = readings[(row, who)]
-    if want.startswith("!"):
-        assert got != want[1:], f"{section}: {text!r} for {who}: {got}"
-    else:
-        assert got == want, f"{section}: {text!r} for {who}: {got}"
+    check_reading(readings, ROWS, row, who, want)
 
 
 def test_one_row_read_alone_reads_the_same(
