@@ -8,8 +8,13 @@ step that failed rather than stopping at the first (`Story.failed`).
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -144,4 +149,57 @@ def _summary(html: str) -> str:
     return html[start : html.find("</ul>", start)]
 
 
-__all__ = ["Step", "Story"]
+def tell(
+    stories: Mapping[str, Callable[[Story], None]], folder: Callable[[str], Path], as_of: dt.date
+) -> Iterator[dict[str, Story]]:
+    """Each story entered once, in its own empty store (`folder(name)` gives a fresh folder
+    for it); the clients stay open until the generator is closed (a module fixture)."""
+    from tests.web.conftest import make_app, make_client
+
+    done: dict[str, Story] = {}
+    clients = []
+    for name, story in stories.items():
+        app = make_app(folder(name) / "home", as_of=as_of, people=(), trials=False)
+        client = make_client(app)
+        client.__enter__()
+        clients.append(client)
+        client.get("/people")
+        done[name] = Story(client, app)
+        story(done[name])
+    yield done
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def wrong_steps(story: Story, refused: Any) -> list[Step]:
+    """Steps that went wrong: a step in `refused` must be asked about at its input (422, a
+    field error, nothing stored); every other step saved (303, a new version)."""
+    wrong = []
+    for step in story.steps:
+        if step.what in refused:
+            if step.status != 422 or step.saved or not step.errors:
+                wrong.append(step)
+        elif step.status != 303 or (step.what != "start" and not step.saved):
+            wrong.append(step)
+    return wrong
+
+
+def page_text(html: str) -> str:
+    """A page's words as a person reads them (no scripts, styles, head or menu)."""
+    body = re.sub(r"(?s)<(script|style|head|nav)\b.*?</\1>", " ", html)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def cli_json(command: str, path: Path, as_of: dt.date) -> dict[str, Any]:
+    """`nextline COMMAND PATH --as-of AS_OF --json`, parsed."""
+    from typer.testing import CliRunner
+
+    from nextline.cli import app as cli
+
+    result = CliRunner().invoke(cli, [command, str(path), "--as-of", as_of.isoformat(), "--json"])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+__all__ = ["Step", "Story", "cli_json", "page_text", "tell", "wrong_steps"]

@@ -13,20 +13,16 @@ was merged into the line it replaced.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator
-from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from nextline.cli import app as cli
 from tests.web.conftest import make_app, make_client
 from tests.web.new_stories import REFUSED, STORIES
-from tests.web.story_harness import Story
+from tests.web.story_harness import Story, cli_json, page_text, tell, wrong_steps
 
 AS_OF = dt.date(2025, 6, 1)
 
@@ -34,25 +30,7 @@ AS_OF = dt.date(2025, 6, 1)
 @pytest.fixture(scope="module")
 def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Story]]:
     """Each story entered once, in its own empty store."""
-    done: dict[str, Story] = {}
-    clients = []
-    for name, story in STORIES.items():
-        home = tmp_path_factory.mktemp(name) / "home"
-        app = make_app(home, as_of=AS_OF, people=(), trials=False)
-        client = make_client(app)
-        client.__enter__()
-        clients.append(client)
-        client.get("/people")
-        done[name] = Story(client, app)
-        story(done[name])
-    yield done
-    for client in clients:
-        client.__exit__(None, None, None)
-
-
-def _text(html: str) -> str:
-    body = re.sub(r"(?s)<(script|style|head|nav)\b.*?</\1>", " ", html)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
+    yield from tell(STORIES, tmp_path_factory.mktemp, AS_OF)
 
 
 def _therapy(stored: dict[str, Any], drug: str) -> dict[str, Any]:
@@ -61,16 +39,7 @@ def _therapy(stored: dict[str, Any], drug: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", list(STORIES))
 def test_every_step_is_saved_or_asked_about(told, name) -> None:
-    story = told[name]
-    wrong = []
-    for step in story.steps:
-        if step.what in REFUSED:
-            # a question before saving: shown at the input, nothing stored
-            if step.status != 422 or step.saved or not step.errors:
-                wrong.append(step)
-        elif step.status != 303 or (step.what != "start" and not step.saved):
-            wrong.append(step)
-    assert wrong == []
+    assert wrong_steps(told[name], REFUSED) == []
 
 
 def test_the_refused_steps_say_what_to_check(told) -> None:
@@ -196,10 +165,7 @@ def test_each_undo_and_redo_moved_one_version(told) -> None:
 
 
 def _cli(command: str, path: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, [command, str(path), "--as-of", AS_OF.isoformat(), "--json"])
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
+    return cli_json(command, path, AS_OF)
 
 
 @pytest.mark.parametrize("name", list(STORIES))
@@ -209,11 +175,11 @@ def test_the_pages_agree_with_the_command_line_on_the_exported_file(told, name, 
     path = tmp_path / f"{name}.yaml"
     path.write_text(exported, encoding="utf-8")
     status = _cli("status", path)
-    dashboard = _text(story.page())
+    dashboard = page_text(story.page())
     assert status["headline"] in dashboard
     line = status["current_line"]
     assert f"Line {line['number']}: {' + '.join(line['drugs'])}" in dashboard
-    options = _text(story.page("/options"))
+    options = page_text(story.page("/options"))
     fits = [o for o in _cli("options", path)["options"] if o["verdict"] == "fits"]
     assert fits
     for option in fits:
@@ -221,14 +187,14 @@ def test_the_pages_agree_with_the_command_line_on_the_exported_file(told, name, 
 
 
 def test_the_stories_read_back_the_facts_they_entered(told) -> None:
-    edith = _text(told["edith"].page())
+    edith = page_text(told["edith"].page())
     assert "Probably not working" in edith and "Line 2: sacituzumab govitecan" in edith
-    margaret = _text(told["margaret"].page())
+    margaret = page_text(told["margaret"].page())
     assert "hypercalcaemia" in margaret.lower()
-    assert "granddaughter's wedding" in _text(told["margaret"].page("/questions"))
-    priya = _text(told["priya"].page())
+    assert "granddaughter's wedding" in page_text(told["margaret"].page("/questions"))
+    priya = page_text(told["priya"].page())
     assert "A seizure" in priya
-    daniel = _text(told["daniel"].page("/options"))
+    daniel = page_text(told["daniel"].page("/options"))
     assert "therapies[" not in daniel and "imaging[" not in daniel
 
 
@@ -239,7 +205,7 @@ _PATH = re.compile(r"\b(?:therapies|imaging|labs|tumor_tests|metastases|symptoms
 def test_no_page_shows_a_record_path(told, name) -> None:
     story = told[name]
     for page in ("", "/options", "/questions", "/timeline", "/summary", "/supportive-care"):
-        assert _PATH.findall(_text(story.page(page))) == [], page
+        assert _PATH.findall(page_text(story.page(page))) == [], page
 
 
 def test_a_combination_stopped_for_side_effects_asks_in_plain_words(tmp_path) -> None:
@@ -261,6 +227,6 @@ def test_a_combination_stopped_for_side_effects_asks_in_plain_words(tmp_path) ->
             },
         )
         assert [x for x in s.steps if x.status != 303] == []
-        options = _text(s.page("/options"))
+        options = page_text(s.page("/options"))
     assert "which drug of letrozole + palbociclib" in options
     assert "therapies[" not in options

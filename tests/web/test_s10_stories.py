@@ -12,20 +12,14 @@ operation, or what surgery found after treatment before it, so the fact was lost
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from collections.abc import Iterator
-from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from nextline.cli import app as cli
-from tests.web.conftest import make_app, make_client
 from tests.web.s10_stories import REFUSED, STORIES
-from tests.web.story_harness import Story
+from tests.web.story_harness import Story, cli_json, page_text, tell, wrong_steps
 
 AS_OF = dt.date(2025, 6, 1)
 
@@ -33,32 +27,11 @@ AS_OF = dt.date(2025, 6, 1)
 @pytest.fixture(scope="module")
 def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Story]]:
     """Each story entered once, in its own empty store."""
-    done: dict[str, Story] = {}
-    clients = []
-    for name, story in STORIES.items():
-        home = tmp_path_factory.mktemp(name) / "home"
-        app = make_app(home, as_of=AS_OF, people=(), trials=False)
-        client = make_client(app)
-        client.__enter__()
-        clients.append(client)
-        client.get("/people")
-        done[name] = Story(client, app)
-        story(done[name])
-    yield done
-    for client in clients:
-        client.__exit__(None, None, None)
-
-
-def _text(html: str) -> str:
-    body = re.sub(r"(?s)<(script|style|head|nav)\b.*?</\1>", " ", html)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
+    yield from tell(STORIES, tmp_path_factory.mktemp, AS_OF)
 
 
 def _cli(command: str, path: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, [command, str(path), "--as-of", AS_OF.isoformat(), "--json"])
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
+    return cli_json(command, path, AS_OF)
 
 
 def _exported(story: Story, tmp_path: Path, name: str) -> Path:
@@ -69,14 +42,7 @@ def _exported(story: Story, tmp_path: Path, name: str) -> Path:
 
 @pytest.mark.parametrize("name", list(STORIES))
 def test_every_step_is_saved_or_asked_about(told, name) -> None:
-    wrong = []
-    for step in told[name].steps:
-        if step.what in REFUSED:
-            if step.status != 422 or step.saved or not step.errors:
-                wrong.append(step)
-        elif step.status != 303 or (step.what != "start" and not step.saved):
-            wrong.append(step)
-    assert wrong == []
+    assert wrong_steps(told[name], REFUSED) == []
 
 
 def test_the_questions_name_the_field(told) -> None:
@@ -125,12 +91,12 @@ def test_the_pages_agree_with_the_command_line_on_the_exported_file(told, name, 
     story = told[name]
     path = _exported(story, tmp_path, name)
     status = _cli("status", path)
-    dashboard = _text(story.page())
+    dashboard = page_text(story.page())
     assert status["headline"] in dashboard
     line = status.get("current_line")
     if line:
         assert f"Line {line['number']}: {' + '.join(line['drugs'])}" in dashboard
-    options = _text(story.page("/options"))
+    options = page_text(story.page("/options"))
     fits = [o for o in _cli("options", path)["options"] if o["verdict"] == "fits"]
     assert fits
     for option in fits:
@@ -138,16 +104,16 @@ def test_the_pages_agree_with_the_command_line_on_the_exported_file(told, name, 
 
 
 def test_the_dashboard_reads_back_the_markers(told) -> None:
-    amara = _text(told["amara"].page())
+    amara = page_text(told["amara"].page())
     assert "HER2-ultralow (tested 10 Feb 2023)" in amara
     assert "Markers for immunotherapy" not in amara  # none tested
-    grace = _text(told["grace"].page())
+    grace = page_text(told["grace"].page())
     assert (
         "Markers for immunotherapy PD-L1 CPS 12 (22C3) · MSI-high · "
         "mismatch repair deficient (dMMR) · TMB 14 mutations/Mb"
     ) in grace
     # Tomás: MSS on the first test; the newest TMB (3, from the blood test) counts.
-    tomas = _text(told["tomas"].page())
+    tomas = page_text(told["tomas"].page())
     assert "microsatellite stable (MSS) · TMB 3 mutations/Mb" in tomas
 
 
