@@ -29,6 +29,7 @@ from typing import Any
 
 from nextline.assess._cache import once_per
 from nextline.knowledge.symptom_schema import SymptomVocabularyFile
+from nextline.record.units import fahrenheit_to_celsius
 
 # Reading stops here: a note is a few lines; a pasted document is read in its first part,
 # which keeps the tokenizer's time bounded whatever is pasted.
@@ -1056,7 +1057,7 @@ def _temperature_matches(
         if not unit and not worded and not decimal:
             continue
         if unit.endswith("f") or (not unit.endswith("c") and 93 <= number <= 110):
-            celsius = (number - 32) * 5 / 9
+            celsius = fahrenheit_to_celsius(number)
         else:
             celsius = number
         if not 34.0 <= celsius <= 43.5:  # not a body temperature: some other number

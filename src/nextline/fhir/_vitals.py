@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nextline.fhir._state import ImportState
+from nextline.record.units import fahrenheit_to_celsius
 
 # UCUM codes (FHIR vital signs profiles use `Cel` and `[degF]`) and the ways units are
 # written as text by EHRs that send no code.
@@ -99,7 +100,7 @@ def _celsius(value: float, unit: str) -> float | None:
     if words in _CELSIUS:
         return round(value, 1)
     if words in _FAHRENHEIT:
-        return round((value - 32) * 5 / 9, 1)
+        return round(fahrenheit_to_celsius(value), 1)
     if words in _KELVIN:
         return round(value - 273.15, 1)
     return None

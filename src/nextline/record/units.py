@@ -23,6 +23,14 @@ from typing import Any
 
 ULN_MULTIPLE = "xULN"
 
+
+def fahrenheit_to_celsius(value: float) -> float:
+    """A temperature in °F as °C, (F − 32) × 5/9: people, notes and EHR exports write body
+    temperatures in either, and every fever threshold in the knowledge base is in °C. One
+    formula for the note reader and the FHIR import."""
+    return (value - 32) * 5 / 9
+
+
 # spelling (folded) -> (scale, pint unit). `mm3` is a microlitre; counts are per volume.
 _SPELLINGS: dict[str, tuple[float, str]] = {
     "10^9/l": (1e9, "1/L"),
