@@ -116,6 +116,26 @@ def test_growth_on_scans_is_not_working(kb: Knowledge) -> None:
     assert result.option("fulvestrant_abemaciclib").verdict == "may_fit"
 
 
+def test_a_new_place_of_spread_since_it_began_is_not_working(kb: Knowledge) -> None:
+    """Shrinking scans, then a lung metastasis recorded: `status` says "not clear yet" (a
+    new lesion is growth under RECIST 1.1), so options no longer say "carry on, it has not
+    stopped working" (it did, before the tenth wave's review). A new brain metastasis alone
+    is the exception the vignettes pin: the treatment carries on beside brain treatment."""
+    result = _opts(
+        kb,
+        therapies=[drug("letrozole", "palbociclib", start="2025-06-10")],
+        imaging=[_scan("2025-06-03", 30, baseline=True), _scan("2026-09-01", 18)],
+        metastases=[
+            {"site": "liver", "since": "2025-06-01"},
+            {"site": "lung", "since": "2026-10-01"},
+        ],
+    )
+    assert not any(t.startswith(LATER) for o in result.options for t in texts(result, o.id))
+    assert result.option("continue_current_treatment").verdict == "may_fit"
+    assert result.option("fulvestrant_abemaciclib").verdict == "may_fit"
+    assert not any("has not stopped working" in note for note in result.notes)
+
+
 def test_nothing_running_leaves_carry_on_last(kb: Knowledge) -> None:
     result = _opts(
         kb,

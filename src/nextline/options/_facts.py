@@ -793,7 +793,8 @@ def _line_growing_on_scans(
     record: PatientRecord, kb: Knowledge, as_of: dt.date, lines: list[Line] | None = None
 ) -> int | None:
     """The number of the running line when the assess engine finds it not working (RECIST
-    growth on its scans) while the record has not stopped it yet; else None.
+    growth on its scans, or a new place of spread recorded since it began) while the record
+    has not stopped it yet; else None.
 
     For a running line, `assess_status` says `not_working` exactly when the latest follow-up
     of that line's RECIST reading is PD (a running line has no recorded stop, so the record
@@ -814,6 +815,16 @@ def _line_growing_on_scans(
         position = len(lines) - 1
         lines = [*lines[:position], dataclasses.replace(lines[position], stop=None)]
     current = lines[position]
+    if any(
+        site.since is not None and current.start < site.since <= as_of and site.site != "brain"
+        for site in record.file.metastases
+    ):
+        # a new place of spread recorded since it began is growth (a new lesion, RECIST
+        # 1.1), as `assess_status` reads it (its `new_sites`): not a treatment still working.
+        # New brain metastases alone are not: with the body controlled, the treatment
+        # carries on beside treatment to the brain (ASCO HER2 brain guideline 2022; the
+        # vignettes `s10-*-brain-only-growth-*`).
+        return current.number
     if not any(current.start <= scan.date <= as_of for scan in record.file.imaging):
         return None
     response = assess_one_line(lines, position, record.imaging, kb.assess.recist, as_of)
