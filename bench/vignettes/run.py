@@ -102,7 +102,7 @@ def judge(vignette: dict[str, Any], result: OptionsResult, kb: Knowledge) -> Row
     include = [*vignette.get("must_include", []), *later]
     exclude = vignette.get("must_exclude", [])
     verdicts = {o.id: o.verdict for o in result.options}
-    for option_id in [*include, *exclude]:
+    for option_id in [*include, *exclude, *vignette.get("now", [])]:
         source = sources.get(option_id)
         if source is None or source not in kb.sources:
             violations.append(f"{option_id}: no known source for the judgement ({source})")
@@ -123,6 +123,13 @@ def judge(vignette: dict[str, Any], result: OptionsResult, kb: Knowledge) -> Row
             text.startswith(LATER) for text in reasons.get(option_id, [])
         ):
             violations.append(f"{option_id}: expected may_fit {LATER!r}")
+    for option_id in vignette.get("now", []):
+        # on the table now, not "for later": the running treatment is found (or said by the
+        # care team) to have stopped working, or a visceral crisis calls for a change
+        if verdicts.get(option_id) not in ("fits", "may_fit") or any(
+            text.startswith(LATER) for text in reasons.get(option_id, [])
+        ):
+            violations.append(f"{option_id}: expected on the table now, not {LATER!r}")
     cautions = {o.id: {c.id for c in o.cautions} for o in result.options}
     for option_id, caution in vignette.get("cautions", {}).items():
         if caution not in cautions.get(option_id, set()):
@@ -173,8 +180,12 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    rows = run(load_knowledge())
+def main(argv: list[str] | None = None) -> int:
+    """Run the suite (or the vignette files named on the command line, such as
+    `bench/vignettes/s11_unseen.yaml`) and print the table."""
+    paths = [Path(p) for p in (sys.argv[1:] if argv is None else argv)] or [VIGNETTES]
+    kb = load_knowledge()
+    rows = [row for path in paths for row in run(kb, path)]
     print(table(rows))
     return 1 if any(r.violations for r in rows) else 0
 

@@ -218,4 +218,9 @@ def test_growth_during_a_break_is_growth_on_the_paused_treatment(kb: Knowledge) 
         imaging=[_scan("2025-06-03", 30, baseline=True), _scan("2026-09-01", 45)],
     )
     assert not any(t.startswith(LATER) for o in result.options for t in texts(result, o.id))
-    assert result.option("continue_current_treatment").verdict == "does_not_fit"
+    # as for a running treatment growing on scans: the team weighs going on or changing, and
+    # the options for after it are on the table once they confirm (session 11: they were
+    # "does not fit", the paused treatment never counting as stopped working)
+    assert result.option("continue_current_treatment").verdict == "may_fit"
+    assert result.option("fulvestrant_abemaciclib").verdict == "may_fit"
+    assert result.option("everolimus_exemestane").verdict == "may_fit"

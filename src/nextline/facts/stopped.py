@@ -6,7 +6,10 @@
   from the label or guideline that says so (regimens.yaml `stopped_working`); the trials
   behind first-line options excluded such people, and labels of later options count it;
 - the scans of the running treatment show growth by RECIST 1.1 (found by the assess
-  engine): "probably", until the care team confirms it.
+  engine): "probably", until the care team confirms it;
+- the care team's own newest reading in the record (`assessments[]`), made since the running
+  treatment began, says the disease worsened or is in visceral crisis: "probably" as well,
+  until the team records the stop (a worsening may be treated locally, the treatment going on).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from typing import Literal, NamedTuple, Protocol
 
 _DAYS_PER_MONTH = 30.4375
 
-How = Literal["recorded", "relapse_during", "relapse_after", "scans"]
+How = Literal["recorded", "relapse_during", "relapse_after", "scans", "team"]
+# How a running treatment is found growing before its stop is recorded (`stopped_working`).
+GrowingBy = Literal["scans", "team"]
 
 
 class Window(Protocol):
@@ -66,6 +71,7 @@ def stopped_working(
     window_months: int | None,
     metastatic_since: dt.date | None,
     growing_on_scans: bool = False,
+    growing_by: GrowingBy = "scans",
 ) -> Stopped | None:
     """Whether one treatment stopped working, as of the day the inputs describe."""
     if stop_reason == "progression":
@@ -86,6 +92,11 @@ def stopped_working(
                 f"(within {window_months} months counts as stopped working)",
                 True,
             )
-    if growing_on_scans and stop is None:
+    if growing_on_scans and (stop is None or stop_reason == "break"):
+        # running, or paused for a planned break (growth during the break is growth on it)
+        if growing_by == "team":
+            return Stopped(
+                "team", "your care team's latest assessment says the cancer worsened on it", False
+            )
         return Stopped("scans", "the latest scans suggest the cancer is growing on it", False)
     return None

@@ -25,7 +25,7 @@ from nextline.facts import (
     endocrine_sensitivity,
     stopped_working,
 )
-from nextline.facts.stopped import months_between
+from nextline.facts.stopped import GrowingBy, months_between
 from nextline.knowledge import Knowledge, name_key
 from nextline.knowledge.options_schema import SymptomAtLeast
 from nextline.record import PatientRecord
@@ -240,16 +240,21 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     look = _lookups(kb)
     lines = _lines_as_of(record, as_of)
     growing_line = _line_growing_on_scans(record, kb, as_of, lines)
+    growing: tuple[int, GrowingBy] | None = None
+    if growing_line is not None:
+        growing = (growing_line, "scans")
+    else:
+        team_line = _line_worsened_by_team(record, as_of, lines)
+        if team_line is not None:
+            growing = (team_line, "team")
     entries = record.therapies_as_of(as_of)
     # the history as the rules read it, kept by everything it is worked out from
-    key = (as_of, metastatic_since, growing_line, *entries)
+    key = (as_of, metastatic_since, growing, *entries)
     history = look.histories.get(key)
     if history is None:
         if len(look.histories) >= _HISTORIES_MAX:
             look.histories.clear()
-        history = look.histories[key] = _history(
-            look, entries, as_of, metastatic_since, growing_line
-        )
+        history = look.histories[key] = _history(look, entries, as_of, metastatic_since, growing)
 
     tumor = sorted(
         ((i, t) for i, t in enumerate(fields["tumor_tests"]) if t.date <= as_of),
@@ -609,11 +614,12 @@ def _history(
     entries: list[TherapyEntry],
     as_of: dt.date,
     metastatic_since: dt.date | None,
-    growing_line: int | None,
+    growing: tuple[int, GrowingBy] | None,
 ) -> _History:
     """The treatment history as the rules read it: a pure function of the entries as seen
-    on `as_of`, that date, when the cancer spread and which line grows on scans (the key
-    `compute_facts` keeps it by)."""
+    on `as_of`, that date, when the cancer spread and which line grows on scans or worsened
+    by the care team's reading, and which of the two (the key `compute_facts` keeps it by)."""
+    growing_line = None if growing is None else growing[0]
     given: list[Given] = []
     suppression_path: str | None = None
     for entry in entries:
@@ -639,6 +645,7 @@ def _history(
             window_months=window,
             metastatic_since=metastatic_since,
             growing_on_scans=growing_line is not None and entry.line == growing_line,
+            growing_by="scans" if growing is None else growing[1],
         )
         given.append(
             Given(
@@ -831,3 +838,34 @@ def _line_growing_on_scans(
     if response.timepoints and response.timepoints[-1].overall == "PD":
         return current.number
     return None
+
+
+def _line_worsened_by_team(record: PatientRecord, as_of: dt.date, lines: list[Line]) -> int | None:
+    """The number of the running line (or the last line, paused for a planned break) when
+    the care team's own newest reading (`assessments[]`, dated since that line began) says
+    the disease worsened or is in visceral crisis, while the record has not stopped it yet;
+    else None.
+
+    Why: the team's assessment is the clinician's reading (mCODE's CancerDiseaseStatus),
+    shown beside what nextline computes and never overridden by it. A worsening they wrote
+    down is growth on the running treatment as surely as scans read by RECIST, and a
+    visceral crisis (ABC: severe organ dysfunction from rapidly progressing disease) is the
+    cancer outrunning it. The newest reading counts: a later "stable", "improved" or "mixed"
+    replaces an older "worsened" (mixed: some spots grow, others shrink; the team weighs it)."""
+    readings = [
+        (a.date, i, a)
+        for i, a in enumerate(record.file.assessments)
+        # "not evaluable" says nothing either way: an older reading stands
+        if a.date <= as_of and (a.disease_status != "not_evaluable" or a.visceral_crisis)
+    ]
+    if not readings or not lines:
+        return None
+    _, _, newest = max(readings, key=lambda t: (t[0], t[1]))
+    if newest.disease_status != "worsened" and newest.visceral_crisis is not True:
+        return None
+    current = next((line for line in reversed(lines) if line.stop is None), None)
+    if current is None and lines[-1].stop_reason == "break":
+        current = lines[-1]
+    if current is None or newest.date < current.start:
+        return None
+    return current.number

@@ -1085,11 +1085,18 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
             "stops working. Radiation, supportive care, trials and palliative care may help now."
         )
     if f.probably_stopped:
-        notes.append(
-            "The latest scans suggest the current treatment may have stopped working (growth "
-            "by RECIST 1.1). Options for after that are shown as 'may fit' until your team "
-            "confirms it."
-        )
+        if all(g.stopped is not None and g.stopped.how == "team" for g in f.probably_stopped):
+            notes.append(
+                "Your care team's latest assessment says the cancer has worsened on the "
+                "current treatment. Options for after it are shown as 'may fit' until your "
+                "team records the change."
+            )
+        else:
+            notes.append(
+                "The latest scans suggest the current treatment may have stopped working "
+                "(growth by RECIST 1.1). Options for after that are shown as 'may fit' until "
+                "your team confirms it."
+            )
     if f.visceral_crisis_path is not None:
         notes.append(
             "A visceral crisis is on record: guidelines put the fastest-acting treatment "

@@ -227,17 +227,42 @@ def current_treatment_working(rule: CurrentTreatmentWorking, f: Facts) -> Check:
             _paths(f.working),
         )
     if f.probably_stopped:
+        by_team = [g for g in f.probably_stopped if g.stopped and g.stopped.how == "team"]
+        if by_team and f.visceral_crisis_path is not None:
+            # the crisis was recorded while this treatment ran: no carrying on (ABC: the
+            # fastest-acting treatment, usually chemotherapy)
+            return Check(
+                UNMET,
+                f"a visceral crisis is on record since {_plus(by_team)} began: guidelines "
+                "call for a change to the fastest-acting treatment, usually chemotherapy",
+                f.visceral_crisis_path,
+            )
         return Check(
             UNKNOWN,
-            f"the latest scans suggest {_plus(f.probably_stopped)} has stopped working",
+            f"{_suggest(f.probably_stopped)} {_plus(f.probably_stopped)} has stopped working",
             _paths(f.probably_stopped),
-            "your team's reading of the latest scans: go on with it or change",
+            f"{_reading(f.probably_stopped)}: go on with it or change",
         )
     return Check(UNMET, "no treatment for metastatic disease is running now")
 
 
-def _confirm_needs(given: Iterable[Given]) -> str:
-    return f"your team to confirm that {_names(given)} has stopped working (the latest scans)"
+def _suggest(given: Iterable[Given]) -> str:
+    """Who says a running treatment has probably stopped working: the scans (RECIST, read by
+    nextline) or the care team's own latest assessment in the record."""
+    if all(g.stopped is not None and g.stopped.how == "team" for g in given):
+        return "your care team's latest assessment says"
+    return "the latest scans suggest"
+
+
+def _reading(given: Iterable[Given]) -> str:
+    if all(g.stopped is not None and g.stopped.how == "team" for g in given):
+        return "your team's decision after their latest assessment"
+    return "your team's reading of the latest scans"
+
+
+def _confirm_needs(given: list[Given]) -> str:
+    which = "their latest assessment" if _suggest(given).startswith("your") else "the latest scans"
+    return f"your team to confirm that {_names(given)} has stopped working ({which})"
 
 
 def _switched_for_side_effects(f: Facts) -> frozenset[str]:
@@ -603,7 +628,7 @@ def _fits_once_confirmed(rule: PriorClassReceived, growing: list[Given]) -> Chec
     names = _matching_names(growing, rule.drugs, rule.classes, rule.families)
     return Check(
         UNKNOWN,
-        f"the latest scans suggest {names} has stopped working: this fits {_CONFIRM}",
+        f"{_suggest(growing)} {names} has stopped working: this fits {_CONFIRM}",
         _paths(growing),
         _confirm_needs(growing),
     )
@@ -714,9 +739,9 @@ def not_progressed_on_drug(rule: NotProgressedOnDrug, f: Facts) -> Check:
     if probable:
         return Check(
             UNKNOWN,
-            f"the latest scans suggest the cancer is growing on {_names(probable)}",
+            f"{_suggest(probable)} the cancer is growing on {_names(probable)}",
             _paths(probable),
-            "your team's reading of the latest scans",
+            _reading(probable),
         )
     before = [g for g in f.given if g.drugs.intersection(rule.drugs)]
     if f.working:
@@ -761,9 +786,9 @@ def not_progressed_on_class(rule: NotProgressedOnClass, f: Facts) -> Check:
     if probable:
         return Check(
             UNKNOWN,
-            f"the latest scans suggest the cancer is growing on {_names(probable)}, {rule.label}",
+            f"{_suggest(probable)} the cancer is growing on {_names(probable)}, {rule.label}",
             _paths(probable),
-            "your team's reading of the latest scans",
+            _reading(probable),
         )
     if f.working:
         found = _on_it_now(
@@ -852,7 +877,7 @@ def min_prior_lines(rule: MinPriorLines, f: Facts) -> Check:
             probable = [g for n in growing for g in _growing_on_scans(lines[n])]
             return Check(
                 UNKNOWN,
-                f"{text}, counting one the latest scans suggest has stopped working: "
+                f"{text}, counting one {_suggest(probable)} has stopped working: "
                 f"this fits {_CONFIRM}",
                 _paths(probable),
                 _confirm_needs(probable),
@@ -987,7 +1012,7 @@ READS: dict[str, tuple[str, ...] | None] = {
     "site_present": ("sites",),
     "brain_lesions_at_most": ("sites",),
     "symptom_at_least": ("esas",),
-    "current_treatment_working": ("working", "probably_stopped"),
+    "current_treatment_working": ("working", "probably_stopped", "visceral_crisis_path"),
     "any_of": (),  # what its rules read (`reads`)
 }
 
