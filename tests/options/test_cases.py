@@ -382,6 +382,22 @@ def test_ovaries_removed_counts_as_ovarian_suppression(kb: Knowledge) -> None:
         ({"kind": "surgery", "site": "ovary", "technique": "ovarian cystectomy"}, False),
         ({"kind": "surgery", "site": "left breast", "technique": "mastectomy"}, False),
         ({"kind": "radiation", "site": "spine T10", "technique": "SBRT"}, False),
+        # the ovaries named as kept (session 11: these counted as removed)
+        (
+            {"kind": "surgery", "site": "uterus", "technique": "hysterectomy, ovaries preserved"},
+            False,
+        ),
+        (
+            {"kind": "surgery", "site": "ovaries", "technique": "ovarian-sparing hysterectomy"},
+            False,
+        ),
+        ({"kind": "surgery", "technique": "TAH, both ovaries left in place"}, False),
+        (
+            {"kind": "radiation", "site": "pelvis, ovaries shielded", "technique": "palliative"},
+            False,
+        ),
+        ({"kind": "surgery", "technique": "hysterectomy preserving both ovaries"}, False),
+        ({"kind": "surgery", "site": "uterus preserved", "technique": "BSO"}, True),
     ],
 )
 def test_ovaries_removed_or_ablated_however_written(

@@ -40,6 +40,14 @@ from nextline.record.record import DrugRef, Line, TherapyEntry
 _OVARIAN_REMOVAL = re.compile(r"\b(?:b?so|\w*oophorectom\w*|ovariectom\w*)\b")
 _OVARY = re.compile(r"\bovar(?:y|ies|ian)\b")
 _NOT_BOTH_OVARIES = re.compile(r"\b(?:unilateral|(?:one|single|left|right) ovary|cyst\w*)\b")
+# The ovaries named as kept ("hysterectomy with ovaries preserved", "ovarian-sparing
+# surgery", "ovaries shielded"): a surgery or radiation near them that left them working.
+_OVARIES_KEPT = re.compile(
+    r"\bovar(?:y|ies|ian)\s+(?:were\s+|was\s+|are\s+|is\s+)?(?:preserved|spared|conserved|"
+    r"kept|retained|intact|left(?:\s+in(?:\s+place)?)?|shielded|not\s+removed)\b"
+    r"|\bovar(?:y|ies|ian)[- ]?(?:sparing|preserving|conserving)\b"
+    r"|\b(?:preserv|spar|conserv|retain|keep)\w*\s+(?:of\s+)?(?:the\s+|both\s+)?ovar"
+)
 # Ovarian suppression, not the endocrine therapy that rules ask about (see regimens.yaml).
 _SUPPRESSION_CLASSES = frozenset({"gnrh_agonist"})
 # A tumor test on blood (liquid biopsy, ctDNA): its "not detected" can miss a change.
@@ -602,7 +610,7 @@ def _ovaries_removed_or_ablated(entry: TherapyEntry) -> bool:
     """Whether a surgery or radiation entry ended the ovaries' work for good: the words of
     its site and technique name the ovaries (or their removal) and not just one of them."""
     text = f"{entry.site or ''} {entry.technique or ''}".lower()
-    if _NOT_BOTH_OVARIES.search(text):
+    if _NOT_BOTH_OVARIES.search(text) or _OVARIES_KEPT.search(text):
         return False
     if entry.kind == "surgery" and _OVARIAN_REMOVAL.search(text):
         return True
