@@ -850,7 +850,7 @@ def _line_growing_on_scans(
 
 def _line_worsened_by_team(record: PatientRecord, as_of: dt.date, lines: list[Line]) -> int | None:
     """The number of the running line (or the last line, paused for a planned break) when
-    the care team's own newest reading (`assessments[]`, dated since that line began) says
+    the care team's own newest reading (`assessments[]`, dated after that line began) says
     the disease worsened or is in visceral crisis, while the record has not stopped it yet;
     else None.
 
@@ -874,6 +874,8 @@ def _line_worsened_by_team(record: PatientRecord, as_of: dt.date, lines: list[Li
     current = next((line for line in reversed(lines) if line.stop is None), None)
     if current is None and lines[-1].stop_reason == "break":
         current = lines[-1]
-    if current is None or newest.date < current.start:
+    if current is None or newest.date <= current.start:
+        # a reading on the day a line began is the one that led to it (as a scan on that day
+        # is its baseline): it is about the line before
         return None
     return current.number
