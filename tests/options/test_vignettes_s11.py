@@ -3,8 +3,9 @@
 Written before any fix, for the class of error "an option listed, ranked or worded against
 what the guidelines say, for a person nextline has not seen": endocrine resistance, counting
 lines and regimens, menopause and suppression, visceral crisis, the care team's own reading,
-new approvals and label cautions. Before the fix 10 of 107 people were wrong; what is still
-wrong is a strict xfail with its reason.
+new approvals and label cautions. The first 107 were written blind: 10 were wrong on the
+code before session 11's fixes; the 124 now in the file, 15 (each rule fixed, not the
+person). What is still wrong is a strict xfail with its reason.
 """
 
 from __future__ import annotations
