@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nextline.errors import Problem, RecordInvalid
+from nextline.fhir._fhirdata import relative
 from nextline.fhir.reading import FhirInput, LineFilter, with_id
 
 # How many people the error lists before "and N more".
@@ -80,8 +81,9 @@ def find_people(source: FhirInput) -> People:
 
 
 def _add(people: People, pid: str, full_url: str | None, resource: dict[str, object]) -> None:
-    if full_url and full_url not in (f"Patient/{pid}", f"urn:uuid:{pid}"):
-        people.urls[full_url] = pid
+    for url in (full_url, relative(full_url) if full_url else None):
+        if url and url not in (f"Patient/{pid}", f"urn:uuid:{pid}"):
+            people.urls[url] = pid
     if pid in people.known:
         return
     people.ids.append(pid)

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from nextline.errors import RecordInvalid
+from nextline.errors import Problem, RecordInvalid
 from nextline.fhir import _fhirdata as fd
 from nextline.fhir._conditions import map_condition, note_cancer
 from nextline.fhir._lenient import repair, strict_errors
@@ -26,6 +26,7 @@ from nextline.fhir._observations import map_observation, tumor_tests_from_facts
 from nextline.fhir._people import People, choose_person, find_people
 from nextline.fhir._state import DETAIL_URL, ImportOptions, ImportState, slug
 from nextline.fhir._treatments import map_medication, map_procedure, therapies_from_meds
+from nextline.fhir._versions import newest_only
 from nextline.fhir._vitals import symptoms_from_vitals
 from nextline.fhir.reading import FhirInput, RawEntry, with_id
 from nextline.fhir.report import ImportReport, Mapped, Note
@@ -70,6 +71,8 @@ class ImportResult:
 
 
 class _Importer(ImportState):
+    resources_seen = 0  # entries that hold a resource (read, or passed over as another's)
+
     def run(self, source: FhirInput) -> ImportResult:
         from fhir.resources.R4B import get_fhir_model_class
 
@@ -87,6 +90,18 @@ class _Importer(ImportState):
         people = find_people(source)
         chosen = choose_person(people, self.opt.patient, source.source)
         resources = self._read(source, people, chosen, get_fhir_model_class)
+        if not self.resources_seen and not people.ids:
+            kind = source.bundle_type or ""
+            why = (
+                f" (a {kind} Bundle says what a server did with resources sent to it, and "
+                "holds none of them; export the record itself)"
+                if kind.endswith("-response")
+                else ""
+            )
+            raise RecordInvalid(
+                [Problem("", f"the input holds no resources to import{why}; nothing was stored")],
+                source.source,
+            )
         self._patient([r for r in resources if r["resourceType"] == "Patient"])
         if self.patient is None:
             self.report.needs.append(
@@ -130,8 +145,14 @@ class _Importer(ImportState):
         others = 0
         unattached = 0
         resources: list[dict[str, Any]] = []
+        deletions: dict[str, str | None] = {}
         for entry in source.read(keep):
             self.report.resources_read += 1
+            if entry.deleted is not None:
+                deletions[fd.relative(entry.deleted)] = entry.deleted_at
+                continue
+            if isinstance(entry.resource, dict) or entry.filtered:
+                self.resources_seen += 1
             if entry.filtered:
                 others += 1
                 continue
@@ -148,9 +169,16 @@ class _Importer(ImportState):
                 continue
             resources.append(resource)
             self.position.setdefault(fd.ref_of(resource), len(self.position))
-            self.by_ref[fd.ref_of(resource)] = resource
             if entry.full_url:
                 self.by_ref[entry.full_url] = resource
+        resources = newest_only(self, resources, deletions, source.bundle_type == "history")
+        read = {id(r) for r in resources}
+        for url in [u for u, r in self.by_ref.items() if id(r) not in read]:
+            del self.by_ref[url]
+        for url, resource in list(self.by_ref.items()):
+            self.by_ref.setdefault(fd.relative(url), resource)
+        for resource in resources:
+            self.by_ref[fd.ref_of(resource)] = resource
         if others:
             self.skip(
                 "(input)",
