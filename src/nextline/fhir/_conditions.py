@@ -81,12 +81,36 @@ def _not_a_fact(c: dict[str, Any]) -> str | None:
     return None
 
 
+# Condition.verificationStatus values that say the condition is suspected, not established
+# (FHIR R4 condition-ver-status): not imported as a fact, and the person is asked.
+_NOT_YET = {
+    "unconfirmed": "not confirmed",
+    "provisional": "a working diagnosis, not yet confirmed",
+    "differential": "one of several possible diagnoses still being considered",
+}
+
+
+def _not_yet_confirmed(c: dict[str, Any]) -> str | None:
+    for _, code, _ in fd.codings(c.get("verificationStatus")):
+        if code in _NOT_YET:
+            name = fd.concept_text(c.get("code")) or "this condition"
+            return (
+                f"{name!r} has verification status {code} ({_NOT_YET[code]}): not imported; "
+                "ask your care team whether it was confirmed, and add it if it was"
+            )
+    return None
+
+
 def map_condition(imp: ImportState, c: dict[str, Any]) -> None:
     ref = fd.ref_of(c)
     code = c.get("code")
     not_fact = _not_a_fact(c)
     if not_fact is not None:
         imp.skip(ref, not_fact)
+        return
+    suspected = _not_yet_confirmed(c)
+    if suspected is not None:
+        imp.report.needs.append(Note(ref, suspected))
         return
     onset, why = imp.date_of(c, "onsetDateTime", "onsetPeriod")
     if why:

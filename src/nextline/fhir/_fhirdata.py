@@ -104,3 +104,24 @@ def extension_value(resource: dict[str, Any], url_suffix: str) -> Any:
                 if key.startswith("value"):
                     return value
     return None
+
+
+def modifier_extension(value: Any, depth: int = 0) -> str | None:
+    """The url of the first `modifierExtension` anywhere in a resource, or None."""
+    if depth > 40:
+        return None
+    if isinstance(value, dict):
+        for ext in value.get("modifierExtension") or []:
+            url = ext.get("url") if isinstance(ext, dict) else None
+            return url if isinstance(url, str) else "no url"
+        for key, inner in value.items():
+            if key != "contained" and isinstance(inner, (dict, list)):
+                found = modifier_extension(inner, depth + 1)
+                if found is not None:
+                    return found
+    elif isinstance(value, list):
+        for inner in value:
+            found = modifier_extension(inner, depth + 1)
+            if found is not None:
+                return found
+    return None

@@ -319,6 +319,8 @@ class ImportState:
             for key in ("reasonReference", "focus")
             for r in _listed(resource.get(key))
         ]
+        # A contained resource (`#lc`) is known by the resource that holds it.
+        linked = [f"{fd.ref_of(resource)}{t}" if t and t.startswith("#") else t for t in linked]
         for suffix in ("mcode-related-primary-cancer-condition", "condition-related"):
             linked.append(fd.reference(fd.extension_value(resource, suffix)))
         breast_linked = False

@@ -111,6 +111,8 @@ class _Importer(ImportState):
         conditions = [r for r in mine if r["resourceType"] == "Condition"]
         for resource in conditions:
             note_cancer(self, resource)
+        for resource in mine:
+            self._contained_conditions(resource)
         for resource in conditions:
             map_condition(self, resource)
         self._diagnosis_date()
@@ -129,6 +131,20 @@ class _Importer(ImportState):
             if kind.startswith("Medication") and kind != "Medication":
                 map_medication(self, resource)
         return self._assemble()
+
+    def _contained_conditions(self, resource: dict[str, Any]) -> None:
+        """A Condition contained in a treatment or a result (its `reasonReference` is then
+        `#id`) is sorted like any other: breast cancer, or another cancer. It is known by
+        `Type/id#cid`, the key `other_cancer_of` looks a `#cid` reference up by."""
+        for inner in resource.get("contained") or []:
+            if not isinstance(inner, dict) or inner.get("resourceType") != "Condition":
+                continue
+            key = f"{fd.ref_of(resource)}#{inner.get('id')}"
+            copy = {**inner, "id": f"{resource.get('id')}-contained-{inner.get('id')}"}
+            self.by_ref[key] = copy
+            note_cancer(self, copy)
+            if fd.ref_of(copy) in self.breast_refs:
+                self.breast_refs.add(key)
 
     # -- reading: one person's resources, validated ----------------------------------------
 
@@ -238,6 +254,17 @@ class _Importer(ImportState):
         if resource.get("status") in _SKIP_STATUS:
             self.skip(fd.ref_of(resource), f"status is {resource['status']}: not a fact")
             return None
+        modifier = fd.modifier_extension(resource)
+        if modifier is not None:
+            # FHIR R4 (Extensibility, modifierExtension): a modifier extension changes the
+            # meaning of what holds it ("declined", "about a family member"), and a system
+            # that does not know it must not read that element as if it were not there.
+            self.skip(
+                fd.ref_of(resource),
+                f"has a modifier extension nextline does not know ({modifier}); it may change "
+                "what the resource means, so it is not imported",
+            )
+            return None
         return dict(resource)
 
     def _value_meaning(self, value: Any) -> set[str]:
@@ -267,9 +294,8 @@ class _Importer(ImportState):
         detail = self.detail(patient) or {}
         pid = self.opt.person_id or detail.get("id") or slug(str(patient.get("id", "imported")))
         self.patient_data["id"] = pid
-        names = patient.get("name") or []
-        if names and isinstance(names[0], dict):
-            name = names[0]
+        name = _current_name(patient.get("name"), self.today)
+        if name is not None:
             given = [g for g in name.get("given") or [] if isinstance(g, str)]
             family = str(name["family"]) if isinstance(name.get("family"), str) else ""
             text = name.get("text") or " ".join([*given, family])
@@ -431,6 +457,27 @@ class _Importer(ImportState):
         result = ImportResult(data=data, report=self.report)
         _validate_file(result)
         return result
+
+
+# HumanName.use (FHIR R4 name-use): the name a person goes by now, best first. An `old` or
+# `maiden` name, or one whose period has ended, is never taken.
+_NAME_USES = ("official", "usual", None, "temp", "nickname", "anonymous")
+
+
+def _current_name(names: Any, today: Any) -> dict[str, Any] | None:
+    """The name to show: the official one, else the usual one, else one with no `use`;
+    never an old or maiden name, or one whose `period.end` is past."""
+    current = []
+    for name in names if isinstance(names, list) else []:
+        if not isinstance(name, dict) or name.get("use") not in _NAME_USES:
+            continue
+        period = name.get("period")
+        end, _ = fd.parse_date(period.get("end") if isinstance(period, dict) else None)
+        if end is not None and end < today:
+            continue
+        current.append(name)
+    current.sort(key=lambda n: _NAME_USES.index(n.get("use")))
+    return current[0] if current else None
 
 
 def _validate_file(result: ImportResult) -> None:
