@@ -177,6 +177,26 @@ def _morphology(imp: ImportState, c: dict[str, Any]) -> str | None:
     return None
 
 
+def _qualified_sides(imp: ImportState, c: dict[str, Any]) -> set[str]:
+    """The breast side given by the mCODE laterality qualifier extension on a breast body
+    site ("Breast structure" qualified "Left"): left, right, or both for "Right and left"."""
+    sides: set[str] = set()
+    for site in c.get("bodySite") or []:
+        if not isinstance(site, dict):
+            continue
+        breast = any(
+            system == SNOMED_SYSTEM
+            and (row := imp.t.body_sites.get(code)) is not None
+            and row.location == "breast"
+            for system, code, _ in fd.codings(site)
+        )
+        qualifier = fd.extension_value(site, "laterality-qualifier")
+        row = fd.code_in(qualifier, SNOMED_SYSTEM, imp.t.laterality)
+        if breast and row is not None:
+            sides |= {"left", "right"} if row.meaning == "bilateral" else {str(row.meaning)}
+    return sides
+
+
 def _primary(
     imp: ImportState, c: dict[str, Any], ref: str, said: CancerCode | None, onset: dt.date | None
 ) -> None:
@@ -201,7 +221,7 @@ def _primary(
         and (row := imp.t.body_sites.get(code)) is not None
         and row.location == "breast"
         and row.meaning in ("left", "right")
-    }
+    } | _qualified_sides(imp, c)
     if said is not None and said.side:
         if sides and said.side not in sides:
             # The code says one breast and the body site the other: not both breasts, but

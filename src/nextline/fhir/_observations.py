@@ -134,9 +134,13 @@ def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
         _stage(imp, o, ref, day)
     elif kind in _VITAL_KINDS:
         read_vital(imp, o, ref, day, kind)
+    elif kind == "menopausal_status":
+        _menopause(imp, o, ref, day)
     elif kind == "distant_metastases":
-        codes = [c for _, c, _ in fd.codings(o.get("valueCodeableConcept"))]
-        if any("M1" in c for c in codes):
+        value = o.get("valueCodeableConcept")
+        codes = [c for _, c, _ in fd.codings(value)]
+        snomed = fd.code_in(value, SNOMED_SYSTEM, imp.t.m_categories)
+        if any("M1" in c for c in codes) or (snomed is not None and snomed.meaning == "M1"):
             imp.metastatic_shown.append((day, ref))
             imp.report.mapped.append(Mapped("diagnosis.metastatic_since", ref, "M1"))
         else:
@@ -348,6 +352,19 @@ def _ecog(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) ->
         imp.skip(ref, "ECOG without a date")
         return
     imp.add("performance", {"date": day.isoformat(), "ecog": value}, ref, f"ECOG {value}")
+
+
+def _menopause(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+    """Menopausal status as an Observation (ICHOM MenopausalStatus): the newest one is kept
+    for the patient (`importer` applies it when the person did not give one)."""
+    row = fd.code_in(o.get("valueCodeableConcept"), SNOMED_SYSTEM, imp.t.menopausal_status)
+    if row is None:
+        text = _value_text(o) or "no value"
+        imp.skip(ref, f"menopausal status {text!r} is not before or after menopause")
+        return
+    held = imp.menopause
+    if held is None or (day is not None and (held[0] is None or day >= held[0])):
+        imp.menopause = (day, str(row.meaning), ref)
 
 
 def _disease_status(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:

@@ -126,6 +126,7 @@ class _Importer(ImportState):
                 self._basic(resource)
         self._condition_stage()
         self._metastatic_since()
+        self._recorded_menopause()
         for resource in mine:
             kind = resource["resourceType"]
             if kind.startswith("Medication") and kind != "Medication":
@@ -427,6 +428,28 @@ class _Importer(ImportState):
                     "is counted as a metastatic line; supply it with --metastatic-since DATE",
                 )
             )
+
+    def _recorded_menopause(self) -> None:
+        """Menopausal status recorded in the record (`_observations._menopause`): taken when
+        the person gave none, and then not asked for; a different answer given with the
+        import is kept and the difference said."""
+        if self.menopause is None or self.patient_data.get("sex") == "male":
+            return
+        day, meaning, ref = self.menopause
+        given = self.opt.menopausal_status
+        if given and given != meaning:
+            self.odd(
+                ref,
+                f"the record says {meaning}" + (f" ({day})" if day else "") + f"; the "
+                f"{given} given with the import is kept",
+            )
+            return
+        if self.patient_data.get("menopausal_status") in (None, "unknown"):
+            self.patient_data["menopausal_status"] = meaning
+            self.report.needs = [
+                n for n in self.report.needs if not asks_for(n, "menopausal_status")
+            ]
+            self.report.mapped.append(Mapped("patient.menopausal_status", ref, meaning))
 
     # -- assembly --------------------------------------------------------------------------
 
