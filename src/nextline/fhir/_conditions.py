@@ -203,7 +203,8 @@ def _primary(
     imp.breast_refs.add(ref)
     histology = (said.histology if said else None) or _morphology(imp, c)
     if onset is None and not imp.diagnosis.get("first_diagnosed"):
-        imp.undated_breast.append((ref, c.get("recordedDate"), c.get("onsetString")))
+        written = c.get("onsetString") or c.get("onsetDateTime")  # words, or a year-month
+        imp.undated_breast.append((ref, c.get("recordedDate"), written))
     if onset is not None:
         old = imp.diagnosis.get("first_diagnosed")
         if old is None or onset.isoformat() < old:

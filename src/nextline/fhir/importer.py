@@ -41,6 +41,7 @@ _READ_TYPES = {
     "MedicationStatement",
     "MedicationRequest",
     "MedicationAdministration",
+    "MedicationDispense",
     "Medication",
     "Procedure",
     "Basic",
