@@ -1,7 +1,8 @@
 """Issue 13, fourth probe on files from real systems (s11): 28 inputs in shapes no earlier
-probe tried (`data/unseen4/cases.yaml`), each through the path `nextline import` takes:
-`read_fhir`, `import_fhir`, the patient-file validation. The table was written before the
-importer was changed for them."""
+probe tried, written with what each must give before the importer was changed for them, and
+6 variants written after the fixes to check each rule beyond its first input
+(`data/unseen4/cases.yaml`). Each goes through the path `nextline import` takes:
+`read_fhir`, `import_fhir`, the patient-file validation."""
 
 from __future__ import annotations
 
