@@ -267,6 +267,18 @@ def _fold_doses(imp: ImportState) -> None:
             stop = None if last else course[-1].day
             refs = ", ".join(d.ref for d in course)
             med = Med(drug_id, course[0].day, stop, None, refs)
+            if last and imp.today - course[-1].day > _COURSE_GAP:
+                # Kept as running (nothing says it ended), but the last dose or fill is long
+                # past: asked, so an old course is not shown as today's treatment unseen.
+                name = imp.kb.drugs[drug_id].name if drug_id in imp.kb.drugs else drug_id
+                imp.report.needs.append(
+                    Note(
+                        refs,
+                        f"{name} was last given or dispensed on {course[-1].day}, more than 90 "
+                        "days ago; the record does not say whether it goes on: add its stop "
+                        "date if it ended",
+                    )
+                )
             for dose in course:
                 if dose.amount is not None and dose.amount not in med.doses:
                     med.doses.append(dose.amount)
