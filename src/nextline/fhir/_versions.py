@@ -13,9 +13,9 @@ The rule, the same for every resource type:
   spec) and the last anywhere else (a later export appended);
 - a deletion recorded in a `_history` Bundle removes the resource, unless a version was
   written after the deletion;
-- Observations with the same `identifier` (system and value): the one with the most final
-  status (corrected/amended over final over preliminary), then the latest `issued` or
-  `meta.lastUpdated`, then the later in the input.
+- Observations with the same `identifier` (system and value) and the same test code: the
+  one with the most final status (corrected/amended over final over preliminary), then the
+  latest `issued` or `meta.lastUpdated`, then the later in the input.
 Each copy left out is reported with the copy that replaced it.
 """
 
@@ -43,10 +43,15 @@ def _version(resource: dict[str, Any]) -> tuple[int, str]:
 
 
 def _identifiers(resource: dict[str, Any]) -> list[str]:
+    """Keys of one result: each identifier with each code of the test. The code is part of
+    the key because some systems give every result of one order (a blood count's hemoglobin
+    and platelets) the order's accession number as its identifier; those are different
+    results, not corrections of each other."""
+    codes = [f"{system}|{code}" for system, code, _ in fd.codings(resource.get("code"))]
     found = []
     for ident in resource.get("identifier") or []:
         if isinstance(ident, dict) and isinstance(ident.get("value"), str):
-            found.append(f"{ident.get('system') or ''}|{ident['value']}")
+            found += [f"{ident.get('system') or ''}|{ident['value']}|{c}" for c in codes]
     return found
 
 
