@@ -100,7 +100,7 @@ class _Importer(ImportState):
                 else ""
             )
             raise RecordInvalid(
-                [Problem("", f"the input holds no resources to import{why}; nothing was stored")],
+                [Problem("", f"the input holds no resources to import{why}")],
                 source.source,
             )
         self._patient([r for r in resources if r["resourceType"] == "Patient"])
