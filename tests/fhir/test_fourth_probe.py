@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from nextline.cli import app
 from nextline.errors import RecordInvalid
 from nextline.fhir import ImportOptions, import_fhir, read_fhir
 from nextline.knowledge import Knowledge
@@ -104,3 +107,24 @@ def test_the_probe_has_at_least_twenty_five_inputs() -> None:
     files = {case["file"] for case in CASES}
     assert len(files) >= 25
     assert all((PROBE / name).exists() for name in files)
+
+
+def test_through_the_command_a_transaction_response_stores_nothing() -> None:
+    runner = CliRunner(env={"COLUMNS": "200"})
+    args = ["import", str(PROBE / "23_transaction_response.json"), "--as-of", TABLE["as_of"]]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "holds no resources" in result.stderr and "transaction-response" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(runner.invoke(app, ["list", "--json"]).stdout) == []
+
+
+def test_through_the_command_the_recorded_menopausal_status_is_stored() -> None:
+    """No --menopausal-status: the ICHOM Observation gives it, and it is not asked again."""
+    runner = CliRunner(env={"COLUMNS": "200"})
+    args = ["import", str(PROBE / "20_ichom_menopause_before.json"), "--as-of", TABLE["as_of"]]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert "menopausal status is not in the bundle" not in result.stderr
+    shown = runner.invoke(app, ["export", "i20", "--format", "json"])
+    assert json.loads(shown.stdout)["patient"]["menopausal_status"] == "premenopausal"
