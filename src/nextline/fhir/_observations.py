@@ -265,7 +265,7 @@ def _her2(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) ->
         imp, o.get("valueCodeableConcept"), o.get("valueString"), o.get("interpretation")
     )
     value: dict[str, Any] = {}
-    if meaning in ("positive", "negative"):
+    if meaning in ("positive", "negative", "equivocal"):
         value["result"] = meaning
     else:
         words = her2_words(_value_text(o))
@@ -297,7 +297,9 @@ def _her2_ish(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None
     meaning = _meaning(
         imp, o.get("valueCodeableConcept"), o.get("valueString"), o.get("interpretation")
     )
-    ish = {"positive": "amplified", "negative": "not_amplified"}.get(meaning or "")
+    ish = {"positive": "amplified", "negative": "not_amplified", "equivocal": "equivocal"}.get(
+        meaning or ""
+    )
     if ish is None:
         text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"HER2 FISH result {text!r} is not a positive or negative nextline can read")
@@ -429,6 +431,24 @@ def _lab(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> 
     if not isinstance(quantity, dict) or quantity.get("value") is None:
         imp.skip(ref, f"{test.name} without a number")
         return
+    if isinstance(quantity["value"], str):
+        # A number sent as text ("11.2"), as some interfaces do: not valid FHIR R4, but
+        # unambiguous when the whole text is one number; anything else is not read.
+        written = quantity["value"]
+        try:
+            number = float(written.strip())
+        except ValueError:
+            imp.skip(ref, f"{test.name} value {written[:40]!r} is not a number")
+            return
+        if number != number or number in (float("inf"), float("-inf")):
+            imp.skip(ref, f"{test.name} value {written[:40]!r} is not a number")
+            return
+        imp.odd(
+            ref,
+            f"not valid FHIR R4, read leniently: valueQuantity.value is the text {written!r}, "
+            "read as the number it says",
+        )
+        quantity = {**quantity, "value": int(number) if number.is_integer() else number}
     if day is None:
         imp.skip(ref, f"{test.name} without a date")
         return

@@ -103,7 +103,14 @@ class _Importer(ImportState):
                 [Problem("", f"the input holds no resources to import{why}")],
                 source.source,
             )
-        self._patient([r for r in resources if r["resourceType"] == "Patient"])
+        patients = [r for r in resources if r["resourceType"] == "Patient"]
+        for old in [p for p in patients if p.get("id") in people.merged]:
+            self.skip(
+                fd.ref_of(old),
+                f"an earlier record of this person, merged into Patient/{people.merged[old['id']]} "
+                "(Patient.link replaced-by): its facts are read as this person's",
+            )
+        self._patient([p for p in patients if p.get("id") not in people.merged])
         if self.patient is None:
             self.report.needs.append(
                 Note("(bundle)", "no valid Patient resource: birth date and sex are unknown")
