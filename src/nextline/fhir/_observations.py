@@ -98,6 +98,17 @@ def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
     if absent is not None:
         imp.skip(ref, absent)
         return
+    if o.get("status") == "preliminary":
+        # Kept (a final result of the same test, when there is one, has already replaced
+        # it: `_versions`), but said: a preliminary result may still change.
+        name = fd.concept_text(o.get("code")) or "this result"
+        imp.report.needs.append(
+            Note(
+                ref,
+                f"{name!r} is a preliminary result (status preliminary), kept as it is; ask "
+                "whether the final result came, and import that",
+            )
+        )
     local = [c for s, c, _ in fd.codings(o.get("code")) if s == NEXTLINE_SYSTEM]
     if local:
         _local(imp, o, ref, local[0], day)
