@@ -165,10 +165,13 @@ def test_ndjson_over_the_bundle_limit_is_streamed_line_by_line(
 
 def test_a_partial_date_is_not_completed(kb: Knowledge) -> None:
     result = import_data(bundle(PATIENT, med("m1", "3002", "x", "2020-03")), kb)
-    assert reasons(result) == {
-        "MedicationStatement/m1": "medication without a start date: date '2020-03' gives only "
-        "the year or month"
-    }
+    assert "therapies" not in result.data
+    # A known medicine is asked for with the month the record gives (not dropped unseen).
+    asked = [n.reason for n in result.report.needs if n.resource == "MedicationStatement/m1"]
+    assert asked == [
+        "cyclophosphamide is in the record, but its start date '2020-03' gives only the year "
+        "or month; add it with the day it began"
+    ]
 
 
 def test_her2_ihc_and_fish_of_one_day_make_one_her2_result(kb: Knowledge) -> None:

@@ -13,7 +13,8 @@ FHIR = Path(nextline.fhir.__file__).parent
 ALLOWED = {
     "_state": {"_fhirdata", "report", "tables"},
     "_lenient": set(),
-    "_people": {"reading"},
+    "_people": {"_fhirdata", "reading"},
+    "_versions": {"_fhirdata", "_state"},
     "_conditions": {"_fhirdata", "_state", "report", "tables"},
     "_observations": {"_fhirdata", "_results", "_state", "_vitals", "report", "tables"},
     "_vitals": {"_state"},

@@ -81,12 +81,36 @@ def _not_a_fact(c: dict[str, Any]) -> str | None:
     return None
 
 
+# Condition.verificationStatus values that say the condition is suspected, not established
+# (FHIR R4 condition-ver-status): not imported as a fact, and the person is asked.
+_NOT_YET = {
+    "unconfirmed": "not confirmed",
+    "provisional": "a working diagnosis, not yet confirmed",
+    "differential": "one of several possible diagnoses still being considered",
+}
+
+
+def _not_yet_confirmed(c: dict[str, Any]) -> str | None:
+    for _, code, _ in fd.codings(c.get("verificationStatus")):
+        if code in _NOT_YET:
+            name = fd.concept_text(c.get("code")) or "this condition"
+            return (
+                f"{name!r} has verification status {code} ({_NOT_YET[code]}): not imported; "
+                "ask your care team whether it was confirmed, and add it if it was"
+            )
+    return None
+
+
 def map_condition(imp: ImportState, c: dict[str, Any]) -> None:
     ref = fd.ref_of(c)
     code = c.get("code")
     not_fact = _not_a_fact(c)
     if not_fact is not None:
         imp.skip(ref, not_fact)
+        return
+    suspected = _not_yet_confirmed(c)
+    if suspected is not None:
+        imp.report.needs.append(Note(ref, suspected))
         return
     onset, why = imp.date_of(c, "onsetDateTime", "onsetPeriod")
     if why:
@@ -153,13 +177,34 @@ def _morphology(imp: ImportState, c: dict[str, Any]) -> str | None:
     return None
 
 
+def _qualified_sides(imp: ImportState, c: dict[str, Any]) -> set[str]:
+    """The breast side given by the mCODE laterality qualifier extension on a breast body
+    site ("Breast structure" qualified "Left"): left, right, or both for "Right and left"."""
+    sides: set[str] = set()
+    for site in c.get("bodySite") or []:
+        if not isinstance(site, dict):
+            continue
+        breast = any(
+            system == SNOMED_SYSTEM
+            and (row := imp.t.body_sites.get(code)) is not None
+            and row.location == "breast"
+            for system, code, _ in fd.codings(site)
+        )
+        qualifier = fd.extension_value(site, "laterality-qualifier")
+        row = fd.code_in(qualifier, SNOMED_SYSTEM, imp.t.laterality)
+        if breast and row is not None:
+            sides |= {"left", "right"} if row.meaning == "bilateral" else {str(row.meaning)}
+    return sides
+
+
 def _primary(
     imp: ImportState, c: dict[str, Any], ref: str, said: CancerCode | None, onset: dt.date | None
 ) -> None:
     imp.breast_refs.add(ref)
     histology = (said.histology if said else None) or _morphology(imp, c)
     if onset is None and not imp.diagnosis.get("first_diagnosed"):
-        imp.undated_breast.append((ref, c.get("recordedDate"), c.get("onsetString")))
+        written = c.get("onsetString") or c.get("onsetDateTime")  # words, or a year-month
+        imp.undated_breast.append((ref, c.get("recordedDate"), written))
     if onset is not None:
         old = imp.diagnosis.get("first_diagnosed")
         if old is None or onset.isoformat() < old:
@@ -177,7 +222,7 @@ def _primary(
         and (row := imp.t.body_sites.get(code)) is not None
         and row.location == "breast"
         and row.meaning in ("left", "right")
-    }
+    } | _qualified_sides(imp, c)
     if said is not None and said.side:
         if sides and said.side not in sides:
             # The code says one breast and the body site the other: not both breasts, but

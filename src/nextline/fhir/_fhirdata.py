@@ -79,13 +79,22 @@ def ref_of(resource: dict[str, Any]) -> str:
 
 def reference(value: Any) -> str | None:
     """The reference a Reference names, without a version (`Patient/1/_history/3` is
-    `Patient/1`: a version-specific reference names the same resource)."""
+    `Patient/1`: a version-specific reference names the same resource), and without the
+    server's base when it is an absolute RESTful URL (`https://ehr.example/R4/Patient/1` is
+    `Patient/1`, as a bulk export without `fullUrl`s writes it)."""
     if isinstance(value, dict) and isinstance(value.get("reference"), str):
-        return _HISTORY.sub("", str(value["reference"]))
+        return relative(_HISTORY.sub("", str(value["reference"])))
     return None
 
 
+def relative(ref: str) -> str:
+    """`Type/id` for an absolute RESTful URL that ends in one; any other reference as is."""
+    match = _ABSOLUTE.fullmatch(ref)
+    return match.group(1) if match else ref
+
+
 _HISTORY = re.compile(r"/_history/[^/]*$")
+_ABSOLUTE = re.compile(r"https?://\S+?/([A-Z][A-Za-z]+/[A-Za-z0-9\-.]{1,64})")
 
 
 def extension_value(resource: dict[str, Any], url_suffix: str) -> Any:
@@ -94,4 +103,25 @@ def extension_value(resource: dict[str, Any], url_suffix: str) -> Any:
             for key, value in ext.items():
                 if key.startswith("value"):
                     return value
+    return None
+
+
+def modifier_extension(value: Any, depth: int = 0) -> str | None:
+    """The url of the first `modifierExtension` anywhere in a resource, or None."""
+    if depth > 40:
+        return None
+    if isinstance(value, dict):
+        for ext in value.get("modifierExtension") or []:
+            url = ext.get("url") if isinstance(ext, dict) else None
+            return url if isinstance(url, str) else "no url"
+        for key, inner in value.items():
+            if key != "contained" and isinstance(inner, (dict, list)):
+                found = modifier_extension(inner, depth + 1)
+                if found is not None:
+                    return found
+    elif isinstance(value, list):
+        for inner in value:
+            found = modifier_extension(inner, depth + 1)
+            if found is not None:
+                return found
     return None

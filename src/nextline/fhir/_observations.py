@@ -98,6 +98,17 @@ def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
     if absent is not None:
         imp.skip(ref, absent)
         return
+    if o.get("status") == "preliminary":
+        # Kept (a final result of the same test, when there is one, has already replaced
+        # it: `_versions`), but said: a preliminary result may still change.
+        name = fd.concept_text(o.get("code")) or "this result"
+        imp.report.needs.append(
+            Note(
+                ref,
+                f"{name!r} is a preliminary result (status preliminary), kept as it is; ask "
+                "whether the final result came, and import that",
+            )
+        )
     local = [c for s, c, _ in fd.codings(o.get("code")) if s == NEXTLINE_SYSTEM]
     if local:
         _local(imp, o, ref, local[0], day)
@@ -134,9 +145,13 @@ def map_observation(imp: ImportState, o: dict[str, Any]) -> None:
         _stage(imp, o, ref, day)
     elif kind in _VITAL_KINDS:
         read_vital(imp, o, ref, day, kind)
+    elif kind == "menopausal_status":
+        _menopause(imp, o, ref, day)
     elif kind == "distant_metastases":
-        codes = [c for _, c, _ in fd.codings(o.get("valueCodeableConcept"))]
-        if any("M1" in c for c in codes):
+        value = o.get("valueCodeableConcept")
+        codes = [c for _, c, _ in fd.codings(value)]
+        snomed = fd.code_in(value, SNOMED_SYSTEM, imp.t.m_categories)
+        if any("M1" in c for c in codes) or (snomed is not None and snomed.meaning == "M1"):
             imp.metastatic_shown.append((day, ref))
             imp.report.mapped.append(Mapped("diagnosis.metastatic_since", ref, "M1"))
         else:
@@ -261,7 +276,7 @@ def _her2(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) ->
         imp, o.get("valueCodeableConcept"), o.get("valueString"), o.get("interpretation")
     )
     value: dict[str, Any] = {}
-    if meaning in ("positive", "negative"):
+    if meaning in ("positive", "negative", "equivocal"):
         value["result"] = meaning
     else:
         words = her2_words(_value_text(o))
@@ -293,7 +308,9 @@ def _her2_ish(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None
     meaning = _meaning(
         imp, o.get("valueCodeableConcept"), o.get("valueString"), o.get("interpretation")
     )
-    ish = {"positive": "amplified", "negative": "not_amplified"}.get(meaning or "")
+    ish = {"positive": "amplified", "negative": "not_amplified", "equivocal": "equivocal"}.get(
+        meaning or ""
+    )
     if ish is None:
         text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"HER2 FISH result {text!r} is not a positive or negative nextline can read")
@@ -348,6 +365,19 @@ def _ecog(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) ->
         imp.skip(ref, "ECOG without a date")
         return
     imp.add("performance", {"date": day.isoformat(), "ecog": value}, ref, f"ECOG {value}")
+
+
+def _menopause(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
+    """Menopausal status as an Observation (ICHOM MenopausalStatus): the newest one is kept
+    for the patient (`importer` applies it when the person did not give one)."""
+    row = fd.code_in(o.get("valueCodeableConcept"), SNOMED_SYSTEM, imp.t.menopausal_status)
+    if row is None:
+        text = _value_text(o) or "no value"
+        imp.skip(ref, f"menopausal status {text!r} is not before or after menopause")
+        return
+    held = imp.menopause
+    if held is None or (day is not None and (held[0] is None or day >= held[0])):
+        imp.menopause = (day, str(row.meaning), ref)
 
 
 def _disease_status(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
@@ -412,6 +442,24 @@ def _lab(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> 
     if not isinstance(quantity, dict) or quantity.get("value") is None:
         imp.skip(ref, f"{test.name} without a number")
         return
+    if isinstance(quantity["value"], str):
+        # A number sent as text ("11.2"), as some interfaces do: not valid FHIR R4, but
+        # unambiguous when the whole text is one number; anything else is not read.
+        written = quantity["value"]
+        try:
+            number = float(written.strip())
+        except ValueError:
+            imp.skip(ref, f"{test.name} value {written[:40]!r} is not a number")
+            return
+        if number != number or number in (float("inf"), float("-inf")):
+            imp.skip(ref, f"{test.name} value {written[:40]!r} is not a number")
+            return
+        imp.odd(
+            ref,
+            f"not valid FHIR R4, read leniently: valueQuantity.value is the text {written!r}, "
+            "read as the number it says",
+        )
+        quantity = {**quantity, "value": int(number) if number.is_integer() else number}
     if day is None:
         imp.skip(ref, f"{test.name} without a date")
         return

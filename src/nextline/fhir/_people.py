@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nextline.errors import Problem, RecordInvalid
+from nextline.fhir._fhirdata import relative
 from nextline.fhir.reading import FhirInput, LineFilter, with_id
 
 # How many people the error lists before "and N more".
@@ -31,17 +32,23 @@ class People:
     known: set[str] = field(default_factory=set)
     urls: dict[str, str] = field(default_factory=dict)  # a fullUrl -> the id it names
     labels: dict[str, str] = field(default_factory=dict)  # id -> "female, born 1960"
+    # An earlier record of a person, merged into another (Patient.link `replaced-by`):
+    # the old id -> the id of the record that replaced it. Not a person of its own.
+    merged: dict[str, str] = field(default_factory=dict)
 
     def owner(self, ref: str) -> str | None:
         """The id of the person a reference names, when they are in the input."""
         for prefix in ("Patient/", "urn:uuid:"):
+            if ref.startswith(prefix) and ref[len(prefix) :] in self.merged:
+                return self.merged[ref[len(prefix) :]]
             if ref.startswith(prefix) and ref[len(prefix) :] in self.known:
                 return ref[len(prefix) :]
         return self.urls.get(ref)
 
     def refs_of(self, person: str) -> set[str]:
-        return {f"Patient/{person}", f"urn:uuid:{person}"} | {
-            url for url, pid in self.urls.items() if pid == person
+        ids = {person, *(old for old, new in self.merged.items() if new == person)}
+        return {f"{prefix}{pid}" for pid in ids for prefix in ("Patient/", "urn:uuid:")} | {
+            url for url, pid in self.urls.items() if pid in ids
         }
 
     def line_filter(self, person: str) -> LineFilter:
@@ -62,6 +69,7 @@ def find_people(source: FhirInput) -> People:
     left out unless there is no one else), in order."""
     people = People()
     placeholder: tuple[str, str | None] | None = None
+    waiting: dict[str, tuple[str | None, dict[str, object]]] = {}  # merged: fullUrl, Patient
     for entry in source.read_patients():
         resource = entry.resource
         if not isinstance(resource, dict) or resource.get("resourceType") != "Patient":
@@ -70,18 +78,40 @@ def find_people(source: FhirInput) -> People:
         pid = resource.get("id")
         if not isinstance(pid, str) or not pid:
             continue
+        replaced_by = _replaced_by(resource)
+        if replaced_by is not None and replaced_by != pid:
+            people.merged[pid] = replaced_by
+            waiting[pid] = (entry.full_url, resource)
+            continue
         if not any(resource.get(k) for k in ("gender", "birthDate", "name")):
             placeholder = placeholder or (pid, entry.full_url)
             continue
         _add(people, pid, entry.full_url, resource)
     if not people.ids and placeholder is not None:
         _add(people, placeholder[0], placeholder[1], {})
+    # A merged record whose replacement is not in the input is a person after all.
+    for old in [old for old, new in people.merged.items() if new not in people.known]:
+        del people.merged[old]
+        _add(people, old, *waiting[old])
     return people
 
 
+def _replaced_by(resource: dict[str, object]) -> str | None:
+    """The id of the Patient that replaced this one (FHIR R4 Patient.link type
+    `replaced-by`: this record was merged into that one), or None."""
+    links = resource.get("link")
+    for link in links if isinstance(links, list) else []:
+        other = link.get("other") if isinstance(link, dict) else None
+        ref = other.get("reference") if isinstance(other, dict) else None
+        if isinstance(link, dict) and link.get("type") == "replaced-by" and isinstance(ref, str):
+            return relative(ref).removeprefix("Patient/").removeprefix("urn:uuid:")
+    return None
+
+
 def _add(people: People, pid: str, full_url: str | None, resource: dict[str, object]) -> None:
-    if full_url and full_url not in (f"Patient/{pid}", f"urn:uuid:{pid}"):
-        people.urls[full_url] = pid
+    for url in (full_url, relative(full_url) if full_url else None):
+        if url and url not in (f"Patient/{pid}", f"urn:uuid:{pid}"):
+            people.urls[url] = pid
     if pid in people.known:
         return
     people.ids.append(pid)

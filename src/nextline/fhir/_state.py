@@ -38,6 +38,14 @@ _ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 # recurrence, a autopsy), a stage 0-4 (or 0-IV), and an optional letter and digit (IIIC, 1A1).
 _AJCC_CODE = re.compile(r"(?:y?[cpra])?([0-4]|0|I{1,3}|IV)([A-C]?[0-9]?)", re.IGNORECASE)
 _ROMAN_OF = {"I": "I", "II": "II", "III": "III", "IV": "IV", "0": "0"}
+# The words around a stage group in a display: "Stage IIB", "AJCC stage 3A", and SNOMED CT's
+# names for the AJCC stage groups, "American Joint Committee on Cancer stage IIA (qualifier
+# value)" (mCODE STU3 and ICHOM examples code stage groups so).
+_STAGE_WORDS = re.compile(
+    r"^\s*(ajcc\s+|american\s+joint\s+committee\s+on\s+cancer\s+)?stage\s+"
+    r"|\s*\(qualifier value\)\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -115,10 +123,7 @@ def slug(text: str) -> str:
 def ajcc_stage(code: str, display: str = "") -> str | None:
     """An AJCC stage group (`IIIC`) from a cancerstaging.org code or display: `3C`, `c3C`,
     `p2A`, `IIIC`, `Stage IV`; None when it is not one."""
-    for text in (
-        re.sub(r"^\s*(ajcc\s+)?stage\s+", "", display, flags=re.IGNORECASE).strip(),
-        code.strip(),
-    ):
+    for text in (_STAGE_WORDS.sub("", display).strip(), code.strip()):
         match = _AJCC_CODE.fullmatch(text)
         if match:
             number, rest = match.group(1).upper(), match.group(2).upper()
@@ -165,6 +170,8 @@ class ImportState:
         self.metastatic_shown: list[tuple[dt.date | None, str]] = []
         self.vitals: list[Any] = []  # `_vitals.Reading`, folded into `symptoms` at assembly
         self.condition_stage: tuple[str, str] | None = None
+        # Menopausal status recorded as an Observation: (date, meaning, ref) of the newest.
+        self.menopause: tuple[dt.date | None, str, str] | None = None
         self.breast_refs: set[str] = set()  # the breast cancer's own Conditions
         self.other_cancers: dict[str, OtherCancer] = {}
         # Breast cancer Conditions without a full onset date: (ref, recordedDate, onsetString)
@@ -319,6 +326,8 @@ class ImportState:
             for key in ("reasonReference", "focus")
             for r in _listed(resource.get(key))
         ]
+        # A contained resource (`#lc`) is known by the resource that holds it.
+        linked = [f"{fd.ref_of(resource)}{t}" if t and t.startswith("#") else t for t in linked]
         for suffix in ("mcode-related-primary-cancer-condition", "condition-related"):
             linked.append(fd.reference(fd.extension_value(resource, suffix)))
         breast_linked = False

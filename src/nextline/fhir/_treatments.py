@@ -53,6 +53,8 @@ def _medication_code(imp: ImportState, medication: dict[str, Any]) -> Any:
 
 def _dates(m: dict[str, Any]) -> tuple[Any, Any]:
     kind = m["resourceType"]
+    if kind == "MedicationDispense":
+        return m.get("whenHandedOver") or m.get("whenPrepared"), None
     if kind == "MedicationRequest":
         for dosage in m.get("dosageInstruction") or []:
             bounds = (((dosage or {}).get("timing") or {}).get("repeat") or {}).get(
@@ -134,9 +136,18 @@ _NOT_GIVEN_INTENTS = {
 }
 
 
+# MedicationDispense.status values (FHIR R4 medicationdispense-status) that say the medicine
+# was handed over; any other (preparation, on-hold, declined, stopped, unknown) is not a
+# dispense that happened.
+_HANDED_OVER = {"completed", "in-progress"}
+
+
 def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
     ref = fd.ref_of(m)
     intent = m.get("intent")
+    if m["resourceType"] == "MedicationDispense" and m.get("status") not in _HANDED_OVER:
+        imp.skip(ref, f"dispense status is {m.get('status')}: not handed over; not imported")
+        return
     if m["resourceType"] == "MedicationRequest" and intent in _NOT_GIVEN_INTENTS:
         imp.skip(
             ref,
@@ -161,6 +172,17 @@ def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
         if found is None:
             return
         drug_id = found
+    if start is None and why_start and drug_id in imp.kb.drugs:
+        # A known medicine whose start the record gives only as a year or month: asked for,
+        # not dropped unseen (the patient file needs the day a treatment began).
+        name = imp.kb.drugs[drug_id].name
+        imp.report.needs.append(
+            Note(
+                ref,
+                f"{name} is in the record, but its start {why_start}; add it with the day it began",
+            )
+        )
+        return
     if start is None:
         why = why_start
         imp.skip(ref, f"medication without a start date{': ' + why if why else ''}")
@@ -189,6 +211,12 @@ def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
     if m["resourceType"] == "MedicationAdministration" and detail is None:
         request = fd.reference(m.get("request"))
         imp.admins.append(_Dose(drug_id, start, ref, request, amount))
+        return
+    if m["resourceType"] == "MedicationDispense":
+        # A pharmacy fill (Epic and Cerner export them beside, or instead of, the orders):
+        # one day the medicine was handed over, folded into courses like doses given.
+        orders = [fd.reference(r) for r in m.get("authorizingPrescription") or []]
+        imp.admins.append(_Dose(drug_id, start, ref, next((o for o in orders if o), None)))
         return
     ended = stop is None and status in ("completed", "stopped") and detail is None
     med = Med(drug_id, start, stop, _stop_reason(imp, m, ref), ref, detail, completed=ended)
@@ -239,6 +267,18 @@ def _fold_doses(imp: ImportState) -> None:
             stop = None if last else course[-1].day
             refs = ", ".join(d.ref for d in course)
             med = Med(drug_id, course[0].day, stop, None, refs)
+            if last and imp.today - course[-1].day > _COURSE_GAP:
+                # Kept as running (nothing says it ended), but the last dose or fill is long
+                # past: asked, so an old course is not shown as today's treatment unseen.
+                name = imp.kb.drugs[drug_id].name if drug_id in imp.kb.drugs else drug_id
+                imp.report.needs.append(
+                    Note(
+                        refs,
+                        f"{name} was last given or dispensed on {course[-1].day}, more than 90 "
+                        "days ago; the record does not say whether it goes on: add its stop "
+                        "date if it ended",
+                    )
+                )
             for dose in course:
                 if dose.amount is not None and dose.amount not in med.doses:
                     med.doses.append(dose.amount)

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from nextline.errors import RecordInvalid
+from nextline.errors import Problem, RecordInvalid
 from nextline.fhir import _fhirdata as fd
 from nextline.fhir._conditions import map_condition, note_cancer
 from nextline.fhir._lenient import repair, strict_errors
@@ -26,6 +26,7 @@ from nextline.fhir._observations import map_observation, tumor_tests_from_facts
 from nextline.fhir._people import People, choose_person, find_people
 from nextline.fhir._state import DETAIL_URL, ImportOptions, ImportState, slug
 from nextline.fhir._treatments import map_medication, map_procedure, therapies_from_meds
+from nextline.fhir._versions import newest_only
 from nextline.fhir._vitals import symptoms_from_vitals
 from nextline.fhir.reading import FhirInput, RawEntry, with_id
 from nextline.fhir.report import ImportReport, Mapped, Note
@@ -40,6 +41,7 @@ _READ_TYPES = {
     "MedicationStatement",
     "MedicationRequest",
     "MedicationAdministration",
+    "MedicationDispense",
     "Medication",
     "Procedure",
     "Basic",
@@ -70,6 +72,8 @@ class ImportResult:
 
 
 class _Importer(ImportState):
+    resources_seen = 0  # entries that hold a resource (read, or passed over as another's)
+
     def run(self, source: FhirInput) -> ImportResult:
         from fhir.resources.R4B import get_fhir_model_class
 
@@ -87,7 +91,26 @@ class _Importer(ImportState):
         people = find_people(source)
         chosen = choose_person(people, self.opt.patient, source.source)
         resources = self._read(source, people, chosen, get_fhir_model_class)
-        self._patient([r for r in resources if r["resourceType"] == "Patient"])
+        if not self.resources_seen and not people.ids:
+            kind = source.bundle_type or ""
+            why = (
+                f" (a {kind} Bundle says what a server did with resources sent to it, and "
+                "holds none of them; export the record itself)"
+                if kind.endswith("-response")
+                else ""
+            )
+            raise RecordInvalid(
+                [Problem("", f"the input holds no resources to import{why}")],
+                source.source,
+            )
+        patients = [r for r in resources if r["resourceType"] == "Patient"]
+        for old in [p for p in patients if p.get("id") in people.merged]:
+            self.skip(
+                fd.ref_of(old),
+                f"an earlier record of this person, merged into Patient/{people.merged[old['id']]} "
+                "(Patient.link replaced-by): its facts are read as this person's",
+            )
+        self._patient([p for p in patients if p.get("id") not in people.merged])
         if self.patient is None:
             self.report.needs.append(
                 Note("(bundle)", "no valid Patient resource: birth date and sex are unknown")
@@ -96,6 +119,8 @@ class _Importer(ImportState):
         conditions = [r for r in mine if r["resourceType"] == "Condition"]
         for resource in conditions:
             note_cancer(self, resource)
+        for resource in mine:
+            self._contained_conditions(resource)
         for resource in conditions:
             map_condition(self, resource)
         self._diagnosis_date()
@@ -109,11 +134,26 @@ class _Importer(ImportState):
                 self._basic(resource)
         self._condition_stage()
         self._metastatic_since()
+        self._recorded_menopause()
         for resource in mine:
             kind = resource["resourceType"]
             if kind.startswith("Medication") and kind != "Medication":
                 map_medication(self, resource)
         return self._assemble()
+
+    def _contained_conditions(self, resource: dict[str, Any]) -> None:
+        """A Condition contained in a treatment or a result (its `reasonReference` is then
+        `#id`) is sorted like any other: breast cancer, or another cancer. It is known by
+        `Type/id#cid`, the key `other_cancer_of` looks a `#cid` reference up by."""
+        for inner in resource.get("contained") or []:
+            if not isinstance(inner, dict) or inner.get("resourceType") != "Condition":
+                continue
+            key = f"{fd.ref_of(resource)}#{inner.get('id')}"
+            copy = {**inner, "id": f"{resource.get('id')}-contained-{inner.get('id')}"}
+            self.by_ref[key] = copy
+            note_cancer(self, copy)
+            if fd.ref_of(copy) in self.breast_refs:
+                self.breast_refs.add(key)
 
     # -- reading: one person's resources, validated ----------------------------------------
 
@@ -130,8 +170,14 @@ class _Importer(ImportState):
         others = 0
         unattached = 0
         resources: list[dict[str, Any]] = []
+        deletions: dict[str, str | None] = {}
         for entry in source.read(keep):
             self.report.resources_read += 1
+            if entry.deleted is not None:
+                deletions[fd.relative(entry.deleted)] = entry.deleted_at
+                continue
+            if isinstance(entry.resource, dict) or entry.filtered:
+                self.resources_seen += 1
             if entry.filtered:
                 others += 1
                 continue
@@ -148,9 +194,16 @@ class _Importer(ImportState):
                 continue
             resources.append(resource)
             self.position.setdefault(fd.ref_of(resource), len(self.position))
-            self.by_ref[fd.ref_of(resource)] = resource
             if entry.full_url:
                 self.by_ref[entry.full_url] = resource
+        resources = newest_only(self, resources, deletions, source.bundle_type == "history")
+        read = {id(r) for r in resources}
+        for url in [u for u, r in self.by_ref.items() if id(r) not in read]:
+            del self.by_ref[url]
+        for url, resource in list(self.by_ref.items()):
+            self.by_ref.setdefault(fd.relative(url), resource)
+        for resource in resources:
+            self.by_ref[fd.ref_of(resource)] = resource
         if others:
             self.skip(
                 "(input)",
@@ -210,6 +263,17 @@ class _Importer(ImportState):
         if resource.get("status") in _SKIP_STATUS:
             self.skip(fd.ref_of(resource), f"status is {resource['status']}: not a fact")
             return None
+        modifier = fd.modifier_extension(resource)
+        if modifier is not None:
+            # FHIR R4 (Extensibility, modifierExtension): a modifier extension changes the
+            # meaning of what holds it ("declined", "about a family member"), and a system
+            # that does not know it must not read that element as if it were not there.
+            self.skip(
+                fd.ref_of(resource),
+                f"has a modifier extension nextline does not know ({modifier}); it may change "
+                "what the resource means, so it is not imported",
+            )
+            return None
         return dict(resource)
 
     def _value_meaning(self, value: Any) -> set[str]:
@@ -239,9 +303,8 @@ class _Importer(ImportState):
         detail = self.detail(patient) or {}
         pid = self.opt.person_id or detail.get("id") or slug(str(patient.get("id", "imported")))
         self.patient_data["id"] = pid
-        names = patient.get("name") or []
-        if names and isinstance(names[0], dict):
-            name = names[0]
+        name = _current_name(patient.get("name"), self.today)
+        if name is not None:
             given = [g for g in name.get("given") or [] if isinstance(g, str)]
             family = str(name["family"]) if isinstance(name.get("family"), str) else ""
             text = name.get("text") or " ".join([*given, family])
@@ -374,6 +437,28 @@ class _Importer(ImportState):
                 )
             )
 
+    def _recorded_menopause(self) -> None:
+        """Menopausal status recorded in the record (`_observations._menopause`): taken when
+        the person gave none, and then not asked for; a different answer given with the
+        import is kept and the difference said."""
+        if self.menopause is None or self.patient_data.get("sex") == "male":
+            return
+        day, meaning, ref = self.menopause
+        given = self.opt.menopausal_status
+        if given and given != meaning:
+            self.odd(
+                ref,
+                f"the record says {meaning}" + (f" ({day})" if day else "") + f"; the "
+                f"{given} given with the import is kept",
+            )
+            return
+        if self.patient_data.get("menopausal_status") in (None, "unknown"):
+            self.patient_data["menopausal_status"] = meaning
+            self.report.needs = [
+                n for n in self.report.needs if not asks_for(n, "menopausal_status")
+            ]
+            self.report.mapped.append(Mapped("patient.menopausal_status", ref, meaning))
+
     # -- assembly --------------------------------------------------------------------------
 
     def _assemble(self) -> ImportResult:
@@ -403,6 +488,27 @@ class _Importer(ImportState):
         result = ImportResult(data=data, report=self.report)
         _validate_file(result)
         return result
+
+
+# HumanName.use (FHIR R4 name-use): the name a person goes by now, best first. An `old` or
+# `maiden` name, or one whose period has ended, is never taken.
+_NAME_USES = ("official", "usual", None, "temp", "nickname", "anonymous")
+
+
+def _current_name(names: Any, today: Any) -> dict[str, Any] | None:
+    """The name to show: the official one, else the usual one, else one with no `use`;
+    never an old or maiden name, or one whose `period.end` is past."""
+    current = []
+    for name in names if isinstance(names, list) else []:
+        if not isinstance(name, dict) or name.get("use") not in _NAME_USES:
+            continue
+        period = name.get("period")
+        end, _ = fd.parse_date(period.get("end") if isinstance(period, dict) else None)
+        if end is not None and end < today:
+            continue
+        current.append(name)
+    current.sort(key=lambda n: _NAME_USES.index(n.get("use")))
+    return current[0] if current else None
 
 
 def _validate_file(result: ImportResult) -> None:

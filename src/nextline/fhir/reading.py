@@ -50,6 +50,10 @@ class RawEntry:
     # Set when a line was passed over unread because the caller's filter said it cannot be
     # about the person being imported (the fast path through a large bulk export).
     filtered: bool = False
+    # A `_history` Bundle entry that records a deletion (`request.method` DELETE, no
+    # resource): the reference deleted (`Condition/7`) and when (`response.lastModified`).
+    deleted: str | None = None
+    deleted_at: str | None = None
 
 
 # A quick test on one raw NDJSON line: False means "cannot be about this person, do not parse".
@@ -381,14 +385,34 @@ def _folder(path: Path) -> FhirInput:
     return FhirInput(str(path), "folder", None, None, read, read_patients)
 
 
-def _bundle_entries(entries: list[Any]) -> Iterator[RawEntry]:
+def _bundle_entries(entries: list[Any], prefix: str = "") -> Iterator[RawEntry]:
+    """The entries of a Bundle. A Bundle inside an entry (a `batch-response` answers each
+    search with a searchset Bundle) gives its own entries; a `_history` entry that records a
+    deletion gives a `RawEntry` with `deleted` set."""
     for i, entry in enumerate(entries):
-        where = f"entry[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
+        where = f"{prefix}entry[{i}]"
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(resource, dict) and resource.get("resourceType") == "Bundle":
+            inner = resource.get("entry")
+            yield from _bundle_entries(inner if isinstance(inner, list) else [], where + ".")
+            continue
+        if not isinstance(entry, dict) or not isinstance(resource, dict):
+            request = entry.get("request") if isinstance(entry, dict) else None
+            if isinstance(request, dict) and str(request.get("method")).upper() == "DELETE":
+                response = entry.get("response")
+                when = response.get("lastModified") if isinstance(response, dict) else None
+                target = request.get("url")
+                yield RawEntry(
+                    where,
+                    None,
+                    deleted=target if isinstance(target, str) else "?",
+                    deleted_at=when if isinstance(when, str) else None,
+                )
+                continue
             yield RawEntry(where, None, problem="the entry has no resource")
             continue
         full_url = entry.get("fullUrl") if isinstance(entry.get("fullUrl"), str) else None
-        yield RawEntry(where, entry["resource"], full_url)
+        yield RawEntry(where, resource, full_url)
 
 
 def _ndjson_entries(

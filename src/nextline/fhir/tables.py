@@ -94,6 +94,9 @@ class SnomedFile(Strict):
     qualifiers: list[CodeRow]
     disease_status: list[CodeRow]
     stop_reasons: list[CodeRow]
+    laterality: list[CodeRow] = []
+    m_categories: list[CodeRow] = []
+    menopausal_status: list[CodeRow] = []
 
 
 class IcdFile(Strict):
@@ -141,6 +144,9 @@ class CodeTables:
     qualifiers: dict[str, CodeRow]
     disease_status: dict[str, CodeRow]
     stop_reasons: dict[str, CodeRow]
+    laterality: dict[str, CodeRow]
+    m_categories: dict[str, CodeRow]
+    menopausal_status: dict[str, CodeRow]
     loinc: dict[str, CodeRow]
     answers: dict[str, CodeRow]
     hgnc: dict[str, CodeRow]
@@ -297,6 +303,9 @@ def _load(kb: Knowledge) -> CodeTables:
         qualifiers=_index(sn.qualifiers, "snomed.yaml", problems),
         disease_status=_index(sn.disease_status, "snomed.yaml", problems),
         stop_reasons=_index(sn.stop_reasons, "snomed.yaml", problems),
+        laterality=_index(sn.laterality, "snomed.yaml", problems),
+        m_categories=_index(sn.m_categories, "snomed.yaml", problems),
+        menopausal_status=_index(sn.menopausal_status, "snomed.yaml", problems),
         loinc=_index(lo.codes, "loinc.yaml", problems),
         answers=_index(lo.answers, "loinc.yaml", problems),
         hgnc=_index(hg.codes, "hgnc.yaml", problems),
