@@ -197,6 +197,15 @@ def _check_dates(file: PatientFile, as_of: dt.date, problems: list[Problem]) -> 
                     f"stop {therapy.stop} is before start {therapy.start}",
                 )
             )
+        began = therapy.start or therapy.date
+        for j, change in enumerate(therapy.dose_changes):
+            if began and change.date < began:
+                problems.append(
+                    Problem(
+                        f"therapies[{i}].dose_changes[{j}].date",
+                        f"{change.date} is before the treatment started ({began})",
+                    )
+                )
         if therapy.kind == "drug" and therapy.start is None and therapy.date is None:
             problems.append(Problem(f"therapies[{i}].start", "a drug treatment needs a start"))
         if therapy.kind == "drug" and not therapy.drugs:
@@ -204,6 +213,14 @@ def _check_dates(file: PatientFile, as_of: dt.date, problems: list[Problem]) -> 
     for i, metastasis in enumerate(file.metastases):
         if metastasis.since and metastasis.resolved and metastasis.resolved < metastasis.since:
             problems.append(Problem(f"metastases[{i}].resolved", "resolved before since"))
+    for i, effect in enumerate(file.side_effects):
+        if effect.resolved and effect.resolved < effect.date:
+            problems.append(
+                Problem(
+                    f"side_effects[{i}].resolved",
+                    f"{effect.resolved} is before the side effect began ({effect.date})",
+                )
+            )
     diagnosis = file.diagnosis
     if (
         diagnosis.first_diagnosed
