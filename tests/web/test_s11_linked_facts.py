@@ -295,3 +295,18 @@ def test_a_measured_lesion_with_no_size_is_still_asked_about(story) -> None:
     _baseline(story, None, "target with no size")
     assert [s.status for s in story.steps[1:]] == [422]
     assert "size" in story.steps[1].errors["lesions-0-size_mm"]
+
+
+def test_a_scan_date_moved_past_the_next_moves_new_with_it(story) -> None:
+    """The April scan's date was a typo for August: LU1 is first seen in July now."""
+    _scans(story)
+    story.correct("imaging", 1, {"date": "2024-08-01"}, "scan date typo")
+    assert story.failed() == []
+    by_date = {
+        s["date"]: {x["id"]: x["role"] for x in s["lesions"]} for s in story.stored()["imaging"]
+    }
+    assert by_date == {
+        "2024-01-05": {"L1": "target"},
+        "2024-07-01": {"L1": "target", "LU1": "new"},
+        "2024-08-01": {"L1": "target", "LU1": "non_target"},
+    }

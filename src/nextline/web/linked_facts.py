@@ -134,21 +134,21 @@ def relink_new_lesions(before: list[dict[str, Any]], after: list[dict[str, Any]]
         first_day, i, j = seen[0]
         old_first = before[old[0][1]]["lesions"][old[0][2]]
         first = after[i]["lesions"][j]
-        if seen[0][0] > old[0][0]:
-            # Taken off the scan it was first seen on: new where it is first seen now.
-            if old_first.get("role") == "new" and first.get("role") == "non_target":
-                first["role"] = "new"
-                notes.append(f"{lesion_id} is now new on the scan of {_nice(first_day)}")
-        else:
-            # Now seen earlier: an existing lesion on the later scans.
-            for day, k, m in seen[1:]:
-                later = after[k]["lesions"][m]
-                if later.get("role") == "new":
-                    later["role"] = "non_target"
-                    notes.append(
-                        f"{lesion_id} is no longer new on the scan of {_nice(day)}: it was "
-                        f"already seen on {_nice(first_day)}"
-                    )
+        moved_later = first_day > old[0][0]
+        if moved_later and old_first.get("role") == "new" and first.get("role") == "non_target":
+            # Taken off the scan it was first seen on (or that scan's date moved past the
+            # next): new where it is first seen now.
+            first["role"] = "new"
+            notes.append(f"{lesion_id} is now new on the scan of {_nice(first_day)}")
+        for day, k, m in seen[1:]:
+            later = after[k]["lesions"][m]
+            if later.get("role") == "new":
+                # Seen earlier now: an existing lesion on the later scans.
+                later["role"] = "non_target"
+                notes.append(
+                    f"{lesion_id} is no longer new on the scan of {_nice(day)}: it was "
+                    f"already seen on {_nice(first_day)}"
+                )
     return notes
 
 
