@@ -5,7 +5,9 @@ dose change before its treatment started were stored; ER "negative" beside 80 % 
 stored (the percent then silently won); a lesion size with a decimal comma was refused with
 the reason at no input (the importer named `longest_mm`, the form's input is the size).
 Then a dose or dose change named for a medicine the treatment does not hold (the name
-corrected above, the rows below forgotten) was stored as well (3 more cases).
+corrected above, the rows below forgotten) was stored as well (3 more cases), and so was a
+lab's normal range typed upside down (1 more); the diagnosis dates were refused in words no
+person uses ("is before diagnosis.first_diagnosed").
 """
 
 from __future__ import annotations
@@ -42,6 +44,25 @@ CASES = [
         "unit",
         "convert",
     ),
+    (
+        "lab",
+        {
+            "date": "2024-03-01",
+            "test": "bilirubin",
+            "value": "0.4",
+            "unit": "mg/dL",
+            "ref_low": "1.2",
+            "ref_high": "0.2",
+        },
+        "ref_high",
+        "below the lower limit",
+    ),
+    (
+        "diagnosis",
+        {"first_diagnosed": "2024-05-01", "metastatic_since": "2024-01-01"},
+        "metastatic_since",
+        "is before the cancer was first diagnosed",
+    ),
     ("symptoms", {"date": "2024-03-01", "temperature_c": "38,4"}, "temperature_c", "point"),
     ("symptoms", {"date": "2024-03-01", "spo2_percent": "140"}, "spo2_percent", "100"),
     ("radiation", {"site": "spine", "start": "2024-03-10", "stop": "2024-03-01"}, "stop", "before"),
@@ -49,7 +70,7 @@ CASES = [
         "metastasis",
         {"site": "liver", "since": "2024-03-10", "resolved": "2024-01-01"},
         "resolved",
-        "before",
+        "(gone since) is before 2024-03-10 (found on)",
     ),
     ("metastasis", {"site": "liver", "lesions": "2.5"}, "lesions", "integer"),
     (

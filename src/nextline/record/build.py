@@ -212,7 +212,21 @@ def _check_dates(file: PatientFile, as_of: dt.date, problems: list[Problem]) -> 
             problems.append(Problem(f"therapies[{i}].drugs", "a drug treatment needs drugs"))
     for i, metastasis in enumerate(file.metastases):
         if metastasis.since and metastasis.resolved and metastasis.resolved < metastasis.since:
-            problems.append(Problem(f"metastases[{i}].resolved", "resolved before since"))
+            problems.append(
+                Problem(
+                    f"metastases[{i}].resolved",
+                    f"{metastasis.resolved} (gone since) is before {metastasis.since} (found on)",
+                )
+            )
+    for i, lab in enumerate(file.labs):
+        if lab.ref_low is not None and lab.ref_high is not None and lab.ref_high < lab.ref_low:
+            problems.append(
+                Problem(
+                    f"labs[{i}].ref_high",
+                    f"the upper limit of normal ({lab.ref_high:g}) is below the lower limit "
+                    f"({lab.ref_low:g}); check which is which on the report",
+                )
+            )
     for i, effect in enumerate(file.side_effects):
         if effect.resolved and effect.resolved < effect.date:
             problems.append(
@@ -228,7 +242,11 @@ def _check_dates(file: PatientFile, as_of: dt.date, problems: list[Problem]) -> 
         and diagnosis.metastatic_since < diagnosis.first_diagnosed
     ):
         problems.append(
-            Problem("diagnosis.metastatic_since", "is before diagnosis.first_diagnosed")
+            Problem(
+                "diagnosis.metastatic_since",
+                f"{diagnosis.metastatic_since} is before the cancer was first diagnosed "
+                f"({diagnosis.first_diagnosed})",
+            )
         )
 
 
