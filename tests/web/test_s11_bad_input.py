@@ -18,8 +18,8 @@ from html import unescape
 
 import pytest
 
-from tests.web.conftest import make_app, make_client
-from tests.web.story_harness import Story
+from tests.web.conftest import csrf, make_app, make_client
+from tests.web.story_harness import Story, page_text
 
 TREATMENT = {"drugs": "alpelisib, fulvestrant", "start": "2024-01-10", "setting": "metastatic"}
 
@@ -257,3 +257,32 @@ def test_bad_input_is_named_at_its_input_kept_and_not_stored(
         if value not in ("", "true", "false"):
             assert value in page, value  # what was typed is shown again
     assert story.stored() == before
+
+
+def test_an_unknown_medicine_is_kept_as_typed_and_reported(story) -> None:
+    """A study medicine with a code name is kept with no question; a misspelt one is asked
+    about ("did you mean") and kept as typed when the person says it is right; both are
+    reported on the dashboard as names nextline cannot check."""
+    past = {"start": "2023-01-10", "stop": "2023-06-01", "stop_reason": "other"}
+    story.add("treatment-start", {"drugs": "ORIC-114", **past})
+    assert story.steps[-1].saved
+    typed = {
+        "drugs": "elacestrnt",
+        "start": "2023-07-01",
+        "stop": "2023-09-01",
+        "stop_reason": "other",
+    }
+    story.add("treatment-start", typed)
+    assert "Did you mean elacestrant?" in story.steps[-1].errors["drugs"]
+    page = f"/people/{story.person}/add/treatment-start"
+    response = story.client.post(
+        page,
+        data={**typed, "confirm_drugs": "yes", "csrf_token": csrf(story.client)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    drugs = [t["drugs"] for t in story.stored()["therapies"]]
+    assert ["ORIC-114"] in drugs and ["elacestrnt"] in drugs
+    dashboard = page_text(story.page())
+    assert "medicine name not recognised: ORIC-114" in dashboard
+    assert "elacestrnt" in dashboard
