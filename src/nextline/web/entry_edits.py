@@ -396,7 +396,7 @@ async def delete_entry(request: Request, person_id: str, section: str, index: in
         form = FormResult(values={})
         form.add(
             "replaced",
-            "Say whether "
+            "say whether "
             + " and ".join(words.split(",")[0] for _, words in _replaced(file, section, index))
             + " stopped then, or is still going.",
         )

@@ -70,9 +70,10 @@ def replaced_words(therapies: list[dict[str, Any]], index: int) -> list[tuple[in
         other = therapies[i]
         stop = _day(other.get("stop"))
         assert stop is not None
-        why = dict(STOP_REASONS).get(str(other.get("stop_reason")), "")
+        # "the cancer grew (progression)" -> "the cancer grew"
+        why = dict(STOP_REASONS).get(str(other.get("stop_reason")), "").split(" (")[0]
         words = f"{' + '.join(other.get('drugs', []))}, marked as stopped on {_nice(stop)}"
-        out.append((i, f"{words} ({why})" if why else words))
+        out.append((i, f"{words} (why: {why})" if why else words))
     return out
 
 
