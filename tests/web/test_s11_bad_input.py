@@ -286,3 +286,26 @@ def test_an_unknown_medicine_is_kept_as_typed_and_reported(story) -> None:
     dashboard = page_text(story.page())
     assert "medicine name not recognised: ORIC-114" in dashboard
     assert "elacestrnt" in dashboard
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("lesions[1].size_mm", "lesion 2, size (mm)"),
+        ("dose_changes[0].date", "dose change 1, date"),
+        ("er.percent", "ER, percent"),
+        ("upcoming_events[0].what", "important date 1, what"),
+        ("stop_reason", "stop reason"),
+    ],
+)
+def test_the_please_fix_list_names_inputs_in_words(name, said) -> None:
+    """The list at the top of a refused form names each input in words, never its path
+    (before: "dose changes[0].date", "lesions[1].size mm")."""
+    from nextline.web.rendering import field_words
+
+    assert field_words(name) == said
+
+
+def test_the_please_fix_list_on_a_refused_scan(story) -> None:
+    story.add("scan", CASES[[c[2] for c in CASES].index("lesions[0].size_mm")][1])
+    assert story.steps[-1].summary.startswith("lesion 1, size (mm): not a number")
