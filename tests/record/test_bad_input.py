@@ -70,6 +70,23 @@ BAD_INPUTS: list[tuple[str, bytes, str]] = [
         "(2024-05-01)",
     ),
     (
+        "reference_range_upside_down",
+        _yaml(
+            labs=[
+                {
+                    "date": "2024-03-01",
+                    "test": "bilirubin",
+                    "value": 0.4,
+                    "unit": "mg/dL",
+                    "ref_low": 1.2,
+                    "ref_high": 0.2,
+                }
+            ]
+        ),
+        "labs[0].ref_high: the upper limit of normal (0.2) is below the lower limit (1.2); "
+        "check which is which on the report",
+    ),
+    (
         "future_date",
         _yaml(
             imaging=[
