@@ -2,7 +2,7 @@
 corrected there (tests/web/s11_stories.py), then read back from the store against what each
 person meant (`MEANT`), fact by fact: nothing missing, nothing changed, nothing left behind.
 
-Before the fixes, 3 facts were wrong in the stories (and 10 of the 16 cases in
+Before the fixes, 3 facts were wrong in the stories (and 11 of the 17 cases in
 tests/web/test_s11_linked_facts.py): deleting a treatment that never happened left the line it
 had replaced stopped "because the cancer grew"; a lung spot taken off the scan it was typed on
 by mistake was no longer new anywhere; a new spot on a bone scan (no size) could not be saved.
