@@ -47,6 +47,46 @@ BAD_INPUTS: list[tuple[str, bytes, str]] = [
         "therapies[0].stop: stop 2022-01-01 is before start 2022-05-01",
     ),
     (
+        "side_effect_over_before_it_began",
+        _yaml(
+            side_effects=[
+                {"date": "2024-03-10", "term": "nausea", "grade": 2, "resolved": "2024-03-01"}
+            ]
+        ),
+        "side_effects[0].resolved: 2024-03-01 is before the side effect began (2024-03-10)",
+    ),
+    (
+        "dose_change_before_the_treatment",
+        _yaml(
+            therapies=[
+                {
+                    "drugs": ["letrozole"],
+                    "start": "2024-05-01",
+                    "dose_changes": [{"date": "2024-04-01", "change": "held"}],
+                }
+            ]
+        ),
+        "therapies[0].dose_changes[0].date: 2024-04-01 is before the treatment started "
+        "(2024-05-01)",
+    ),
+    (
+        "reference_range_upside_down",
+        _yaml(
+            labs=[
+                {
+                    "date": "2024-03-01",
+                    "test": "bilirubin",
+                    "value": 0.4,
+                    "unit": "mg/dL",
+                    "ref_low": 1.2,
+                    "ref_high": 0.2,
+                }
+            ]
+        ),
+        "labs[0].ref_high: the upper limit of normal (0.2) is below the lower limit (1.2); "
+        "check which is which on the report",
+    ),
+    (
         "future_date",
         _yaml(
             imaging=[

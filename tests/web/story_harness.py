@@ -103,9 +103,9 @@ class Story:
             return shown
         return self._send(what or f"correct {section}[{index}]", page, page, typed, 303)
 
-    def delete(self, section: str, index: int, what: str = "") -> Any:
+    def delete(self, section: str, index: int, what: str = "", typed: Typed | None = None) -> Any:
         page = f"/people/{self.person}/entries/{section}/{index}/delete"
-        return self._send(what or f"delete {section}[{index}]", page, page, {}, 303)
+        return self._send(what or f"delete {section}[{index}]", page, page, typed or {}, 303)
 
     def step(self, action: str) -> Any:
         """Undo or redo, pressed on the history page."""

@@ -263,7 +263,7 @@ BAD = [
         "diagnosis",
         {"first_diagnosed": "2022-01-01", "metastatic_since": "2020-01-01"},
         "metastatic_since",
-        "is before diagnosis.first_diagnosed",
+        "2020-01-01 is before the cancer was first diagnosed (2022-01-01)",
     ),
     (
         "diagnosis",

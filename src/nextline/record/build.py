@@ -197,13 +197,44 @@ def _check_dates(file: PatientFile, as_of: dt.date, problems: list[Problem]) -> 
                     f"stop {therapy.stop} is before start {therapy.start}",
                 )
             )
+        began = therapy.start or therapy.date
+        for j, change in enumerate(therapy.dose_changes):
+            if began and change.date < began:
+                problems.append(
+                    Problem(
+                        f"therapies[{i}].dose_changes[{j}].date",
+                        f"{change.date} is before the treatment started ({began})",
+                    )
+                )
         if therapy.kind == "drug" and therapy.start is None and therapy.date is None:
             problems.append(Problem(f"therapies[{i}].start", "a drug treatment needs a start"))
         if therapy.kind == "drug" and not therapy.drugs:
             problems.append(Problem(f"therapies[{i}].drugs", "a drug treatment needs drugs"))
     for i, metastasis in enumerate(file.metastases):
         if metastasis.since and metastasis.resolved and metastasis.resolved < metastasis.since:
-            problems.append(Problem(f"metastases[{i}].resolved", "resolved before since"))
+            problems.append(
+                Problem(
+                    f"metastases[{i}].resolved",
+                    f"{metastasis.resolved} (gone since) is before {metastasis.since} (found on)",
+                )
+            )
+    for i, lab in enumerate(file.labs):
+        if lab.ref_low is not None and lab.ref_high is not None and lab.ref_high < lab.ref_low:
+            problems.append(
+                Problem(
+                    f"labs[{i}].ref_high",
+                    f"the upper limit of normal ({lab.ref_high:g}) is below the lower limit "
+                    f"({lab.ref_low:g}); check which is which on the report",
+                )
+            )
+    for i, effect in enumerate(file.side_effects):
+        if effect.resolved and effect.resolved < effect.date:
+            problems.append(
+                Problem(
+                    f"side_effects[{i}].resolved",
+                    f"{effect.resolved} is before the side effect began ({effect.date})",
+                )
+            )
     diagnosis = file.diagnosis
     if (
         diagnosis.first_diagnosed
@@ -211,7 +242,11 @@ def _check_dates(file: PatientFile, as_of: dt.date, problems: list[Problem]) -> 
         and diagnosis.metastatic_since < diagnosis.first_diagnosed
     ):
         problems.append(
-            Problem("diagnosis.metastatic_since", "is before diagnosis.first_diagnosed")
+            Problem(
+                "diagnosis.metastatic_since",
+                f"{diagnosis.metastatic_since} is before the cancer was first diagnosed "
+                f"({diagnosis.first_diagnosed})",
+            )
         )
 
 

@@ -98,6 +98,38 @@ def _date(text: Any) -> dt.date | None:
         return None
 
 
+def _same_drug(kb: Knowledge, one: str, other: str) -> bool:
+    """The same medicine by name, brand or generic (Ibrance is palbociclib), or one product
+    holding the other (Phesgo holds pertuzumab)."""
+    if one.strip().lower() == other.strip().lower():
+        return True
+    a, b = kb.find_drug(one), kb.find_drug(other)
+    if a is None or b is None:
+        return False
+    return a.id == b.id or a.id in (b.contains or []) or b.id in (a.contains or [])
+
+
+def _rows_outside(data: dict[str, Any], drugs: list[str]) -> list[Problem]:
+    """A dose or a dose change named for a medicine that is not part of this treatment: a
+    name corrected above and not in the rows below, or a row typed on the wrong treatment."""
+    if not drugs:
+        return []
+    kb = _kb()
+    problems = []
+    for rows in ("doses", "dose_changes"):
+        for j, row in enumerate(data.get(rows) or []):
+            name = row.get("drug") if isinstance(row, dict) else None
+            if isinstance(name, str) and name and not any(_same_drug(kb, name, d) for d in drugs):
+                problems.append(
+                    Problem(
+                        f"{rows}[{j}].drug",
+                        f"{name} is not one of this treatment's medicines "
+                        f"({', '.join(drugs)}). Correct the name here or above.",
+                    )
+                )
+    return problems
+
+
 def _treatment_start(data: dict[str, Any], file: PatientFile) -> Built:
     choice = data.pop("running", None)
     reason = data.pop("replace_reason", None)
@@ -117,6 +149,7 @@ def _treatment_start(data: dict[str, Any], file: PatientFile) -> Built:
                         "the name, or tick the box to keep it as typed.",
                     )
                 )
+    problems += _rows_outside(data, drugs)
     if data.get("stop") and not data.get("stop_reason"):
         problems.append(Problem("stop_reason", "say why the treatment stopped"))
     if data.get("stop_reason") and not data.get("stop"):

@@ -16,6 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from nextline.errors import Conflict, NotFound, Problem, RecordInvalid
 from nextline.record import PatientFile, patient_file_data
+from nextline.record.file_models import ReceptorResult
+from nextline.record.receptors import receptor_conflict, receptor_status
 from nextline.web.forms import (
     FormResult,
     parse_form,
@@ -23,7 +25,7 @@ from nextline.web.forms import (
     rows_to_lists,
     with_entry,
 )
-from nextline.web.scan_rows import prepare_lesion_rows
+from nextline.web.scan_rows import prepare_lesion_rows, size_inputs
 from nextline.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
 from nextline.web.state import WebState
 from nextline.web.vocab import (
@@ -115,7 +117,27 @@ def _tumor_test(data: dict[str, Any], _file: PatientFile) -> tuple[Any, int | No
             "Check the report, and choose 'not stated' if it does not say ultralow."
         )
         return None, None, [Problem("her2.ultralow", reason)]
-    return data, None, []
+    problems = []
+    for which in ("er", "pr"):
+        result = data.get(which)
+        if not isinstance(result, dict) or not result.get("result"):
+            continue
+        try:
+            stated = ReceptorResult(result=result["result"], percent=result.get("percent"))
+        except ValueError:
+            continue  # a malformed percent is named by the importer
+        if receptor_conflict(stated):
+            derived = receptor_status(ReceptorResult(percent=stated.percent))
+            problems.append(
+                Problem(
+                    f"{which}.percent",
+                    f"{stated.percent:g} % of cells staining is {derived}, but the result "
+                    f"says {stated.result} (ASCO/CAP: under 1 % negative, 1 to 10 % low, "
+                    "over 10 % positive). Check the report; if it gives both, leave the "
+                    "result empty and the percent is used.",
+                )
+            )
+    return (None, None, problems) if problems else (data, None, [])
 
 
 def _ongoing_therapies(file: PatientFile) -> list[tuple[int, str]]:
@@ -441,6 +463,15 @@ def _conflict_result(typed: dict[str, str], changes: list[str]) -> FormResult:
     return result
 
 
+def row_defaults(spec: FormSpec) -> dict[str, tuple[str, ...]]:
+    """The fields of each row a select box fills by itself. A scan's lesion name is typed
+    (or, on a recorded lesion's row, kept only with a finding: `prepare_lesion_rows`), so a
+    new lesion with a name and no size (a bone scan measures none) is kept."""
+    if spec.key != "scan":
+        return spec.rows
+    return {name: tuple(f for f in fixed if f != "id") for name, fixed in spec.rows.items()}
+
+
 @router.post(_PERSON + "/add/{form_key}")
 async def submit_form(request: Request, person_id: str, form_key: str) -> Response:
     spec = FORMS.get(form_key)
@@ -456,7 +487,7 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
     if spec.key == "scan":
         last = max(file.imaging, key=lambda s: s.date, default=None)
         rows_extra = prepare_lesion_rows(data, len(last.lesions) if last else 0, False)
-    rows_of = rows_to_lists(data, spec.rows)
+    rows_of = rows_to_lists(data, row_defaults(spec))
     assert spec.build is not None
     if base is not None and base != latest and already_added(state, person_id, spec, data, base):
         # The same form posted twice (a double click, a re-sent request): the first landed.
@@ -474,7 +505,7 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
     try:
         record = _validate(state, new_data)
     except RecordInvalid as exc:
-        result = problems_to_form(exc.problems, prefix, typed, rows_of)
+        result = problems_to_form(exc.problems, prefix, typed, rows_of, size_inputs(typed))
         return _render_form(request, spec, file, result, 422, base or latest)
     if index is None:
         # An added entry cannot conflict: if another save lands first, add it to that one.

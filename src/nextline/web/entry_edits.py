@@ -31,10 +31,17 @@ from nextline.web.editing import (
     base_version,
     changed_since,
     read_form,
+    row_defaults,
 )
 from nextline.web.entry_words import entry_words
 from nextline.web.forms import FormResult, parse_form, problems_to_form, rows_to_lists, with_entry
-from nextline.web.scan_rows import prepare_lesion_rows
+from nextline.web.linked_facts import (
+    move_replaced_stop,
+    relink_new_lesions,
+    replaced_words,
+    restart,
+)
+from nextline.web.scan_rows import prepare_lesion_rows, size_inputs
 
 router = APIRouter(include_in_schema=False)
 
@@ -209,9 +216,7 @@ def _built(
         row_problems = prepare_lesion_rows(data, recorded, True)
     # A row holding a recorded item (a lesion, by its name) stays unless its name is emptied,
     # even with no size typed: "too small to measure" has no input but is a finding.
-    rows_of = rows_to_lists(
-        data, {name: tuple(f for f in fixed if f != "id") for name, fixed in spec.rows.items()}
-    )
+    rows_of = rows_to_lists(data, row_defaults(spec))
     _listify(data, "", rows_of)
     assert spec.build is not None
     original = _entry(file, section, index).model_dump(mode="json", exclude_none=True)
@@ -297,12 +302,13 @@ async def submit_correct(request: Request, person_id: str, section: str, index: 
         result = problems_to_form(problems, "", typed)
         return _correct_response(request, spec, file, section, index, result, 422, latest)
     new_data, prefix = with_entry(file, section, entry, index)
+    linked = _relink(file, section, index, new_data)
     try:
         record = _validate(state, new_data)
     except RecordInvalid as exc:
-        result = problems_to_form(exc.problems, prefix, typed, rows_of)
+        result = problems_to_form(exc.problems, prefix, typed, rows_of, size_inputs(typed))
         return _correct_response(request, spec, file, section, index, result, 422, latest)
-    note = f"corrected {entry_words(file, section, index)}"
+    note = "; ".join([f"corrected {entry_words(file, section, index)}", *linked])
     try:
         _, version = state.store.save(record.file, note, base=latest)
     except Conflict:
@@ -314,11 +320,33 @@ async def submit_correct(request: Request, person_id: str, section: str, index: 
     return RedirectResponse(f"/people/{person_id}/entries?saved={version}", status_code=303)
 
 
-@router.get(_ENTRY + "/delete")
-def confirm_delete(request: Request, person_id: str, section: str, index: int) -> Response:
-    state = _state(request)
-    file, version = state.store.get_latest(person_id)
-    _entry(file, section, index)
+def _relink(file: PatientFile, section: str, index: int, new_data: dict[str, Any]) -> list[str]:
+    """Facts this entry made in others, kept true after it changed (web/linked_facts.py)."""
+    if section == "therapies":
+        old_start = _entry(file, section, index).start
+        return move_replaced_stop(new_data["therapies"], index, old_start)
+    if section == "imaging":
+        before = patient_file_data(file).get("imaging", [])
+        return relink_new_lesions(before, new_data.get("imaging", []))
+    return []
+
+
+def _replaced(file: PatientFile, section: str, index: int) -> list[tuple[int, str]]:
+    if section != "therapies":
+        return []
+    return replaced_words(patient_file_data(file).get("therapies", []), index)
+
+
+def _delete_page(
+    request: Request,
+    file: PatientFile,
+    section: str,
+    index: int,
+    version: int,
+    form: FormResult,
+    status: int = 200,
+) -> Response:
+    person_id = file.patient.id
     response: Response = request.app.state.templates.TemplateResponse(
         request,
         "delete_entry.html",
@@ -329,9 +357,20 @@ def confirm_delete(request: Request, person_id: str, section: str, index: int) -
             "what": entry_words(file, section, index),
             "action": f"/people/{person_id}/entries/{section}/{index}/delete",
             "base_version": version,
+            "replaced": _replaced(file, section, index),
+            "form": form,
         },
+        status_code=status,
     )
     return response
+
+
+@router.get(_ENTRY + "/delete")
+def confirm_delete(request: Request, person_id: str, section: str, index: int) -> Response:
+    state = _state(request)
+    file, version = state.store.get_latest(person_id)
+    _entry(file, section, index)
+    return _delete_page(request, file, section, index, version, FormResult(values={}))
 
 
 @router.post(_ENTRY + "/delete")
@@ -350,12 +389,28 @@ async def delete_entry(request: Request, person_id: str, section: str, index: in
         )
     _entry(file, section, index)
     data = patient_file_data(file)
+    linked: list[str] = []
+    replaced = [i for i, _ in _replaced(file, section, index)]
+    answer = dict(pairs).get("replaced")
+    if replaced and answer not in ("running", "stopped"):
+        form = FormResult(values={})
+        form.add(
+            "replaced",
+            "say whether "
+            + " and ".join(words.split(",")[0] for _, words in _replaced(file, section, index))
+            + " stopped then, or is still going.",
+        )
+        return _delete_page(request, file, section, index, latest, form, 422)
+    if replaced and answer == "running":
+        linked = restart(data["therapies"], replaced)
     items = [e for i, e in enumerate(data.get(section, [])) if i != index]
     data.pop(section, None)
     if items:
         data[section] = items
+    if section == "imaging":
+        linked = relink_new_lesions(patient_file_data(file).get("imaging", []), items)
     record = _validate(state, data)
-    note = f"deleted {entry_words(file, section, index)}"
+    note = "; ".join([f"deleted {entry_words(file, section, index)}", *linked])
     try:
         _, version = state.store.save(record.file, note, base=latest)
     except Conflict as exc:

@@ -129,6 +129,13 @@ def drug_treatments(file: PatientFile) -> list[tuple[str, str]]:
     return out[::-1]
 
 
+def _iso_day(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None  # named by the importer
+
+
 def _dose_change(data: dict[str, Any], file: PatientFile) -> Built:
     """A dose change is kept on its treatment (`therapies[i].dose_changes`): the form picks
     the treatment and appends the change to it."""
@@ -149,6 +156,12 @@ def _dose_change(data: dict[str, Any], file: PatientFile) -> Built:
     }:
         names = ", ".join(file.therapies[index].drugs)
         problems.append(Problem("drug", f"{drug} is not part of this treatment ({names})"))
+    began = file.therapies[index].start or file.therapies[index].date
+    changed = _iso_day(data.get("date"))
+    if began is not None and changed is not None and changed < began:
+        problems.append(
+            Problem("date", f"this is before the treatment started ({_nice(began.isoformat())})")
+        )
     if problems:
         return None, None, problems
     therapy["dose_changes"] = [*therapy.get("dose_changes", []), data]

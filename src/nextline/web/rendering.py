@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -25,6 +26,55 @@ def nice_date(value: Any) -> str:
 def words(value: Any) -> str:
     """`medical_oncologist` as `medical oncologist`."""
     return "" if value is None else str(value).replace("_", " ")
+
+
+# A form input's name in the words of its label, for the "Please fix" list at the top of a
+# form: `dose_changes[0].date` as "dose change 1, date", never the field's path.
+_ROW_WORDS = {
+    "lesions": "lesion",
+    "doses": "dose",
+    "dose_changes": "dose change",
+    "variants": "gene change",
+    "upcoming_events": "important date",
+}
+_FIELD_WORDS = {
+    "er": "ER",
+    "pr": "PR",
+    "her2": "HER2",
+    "ihc": "IHC score",
+    "ish": "ISH",
+    "ki67": "Ki-67",
+    "pdl1": "PD-L1",
+    "cps": "CPS",
+    "msi": "MSI",
+    "mmr": "mismatch repair",
+    "tmb_mut_per_mb": "TMB",
+    "ecog": "activity level (ECOG)",
+    "esas": "score",
+    "size_mm": "size (mm)",
+    "longest_mm": "longest size (mm)",
+    "short_axis_mm": "short axis (mm)",
+    "max_size_mm": "size of the largest (mm)",
+    "ref_low": "lower limit of normal",
+    "ref_high": "upper limit of normal",
+    "spo2_percent": "oxygen level (%)",
+    "temperature_c": "temperature (°C)",
+    "id": "name",
+    "replaced": "the treatment it replaced",
+}
+
+
+def field_words(name: Any) -> str:
+    """`lesions[1].size_mm` as "lesion 2, size (mm)"; `er.percent` as "ER, percent"."""
+    out = []
+    for piece in str(name or "").split("."):
+        row = re.fullmatch(r"(\w+)\[(\d+)\]", piece)
+        if row:
+            what = row.group(1)
+            out.append(f"{_ROW_WORDS.get(what, words(what))} {int(row.group(2)) + 1}")
+        else:
+            out.append(_FIELD_WORDS.get(piece, words(piece)))
+    return ", ".join(out)
 
 
 def number(value: Any) -> str:
@@ -62,4 +112,5 @@ def install_filters(env: Any) -> None:
     env.filters["zip_pairs"] = zip_pairs
     env.filters["nice_date"] = nice_date
     env.filters["words"] = words
+    env.filters["field_words"] = field_words
     env.filters["number"] = number

@@ -42,8 +42,9 @@ def prepare_lesion_rows(data: dict[str, Any], recorded: int, correcting: bool) -
         # finding there is the person's typing.
         typed = [k for k in row if k in _FINDINGS or (not carried and k not in _PRESET)]
         if carried and (correcting or row.get("id")):
-            if not row.get("id"):
-                del rows[number]  # the name emptied: not on this scan
+            if not row.get("id") or not (correcting or any(k in row for k in _FINDINGS)):
+                # The name emptied, or (adding a scan) nothing said of it: not on this scan.
+                del rows[number]
             continue
         if typed and not row.get("id"):
             problems.append(
@@ -52,7 +53,12 @@ def prepare_lesion_rows(data: dict[str, Any], recorded: int, correcting: bool) -
                     "give this lesion a name (for example L3), or clear its row",
                 )
             )
-        elif not carried and row.get("id") and not any(k in row for k in _FINDINGS):
+        elif (
+            not carried
+            and row.get("id")
+            and row.get("role") != "new"  # new is the finding (a bone scan gives no size)
+            and not any(k in row for k in _FINDINGS)
+        ):
             problems.append(
                 Problem(
                     f"lesions[{number}].size_mm",
@@ -63,4 +69,17 @@ def prepare_lesion_rows(data: dict[str, Any], recorded: int, correcting: bool) -
     return problems
 
 
-__all__ = ["prepare_lesion_rows"]
+def size_inputs(typed: dict[str, str]) -> dict[str, str]:
+    """A new row's one size input (`lesions[2].size_mm`) under the names the importer's
+    problems use for it (`lesions[2].longest_mm`, or the short axis for a node), so a size
+    it refuses is named at the input the person typed it in."""
+    out = {}
+    for name in typed:
+        if name.startswith("lesions[") and name.endswith("].size_mm"):
+            row = name[: -len(".size_mm")]
+            out[f"{row}.longest_mm"] = name
+            out[f"{row}.short_axis_mm"] = name
+    return out
+
+
+__all__ = ["prepare_lesion_rows", "size_inputs"]
