@@ -20,8 +20,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import field
-from operator import itemgetter
-from typing import Any, Literal, NamedTuple, cast
+from typing import Literal, NamedTuple, cast
 
 from nextline.assess._cache import once_per
 from nextline.assess._format import g, signed_g
@@ -29,6 +28,10 @@ from nextline.assess._value import value
 from nextline.knowledge.assess_schema import RecistRules
 from nextline.record.file_models import Lesion, Scan
 from nextline.record.record import Line
+from nextline.record.scan_readings import ScanReading, SeenLesion, read_scans
+
+# A record's scans, or their readings in date order (`PatientRecord.scan_readings`)
+Scans = Sequence[Scan] | Sequence[ScanReading]
 
 Response = Literal["CR", "PR", "SD", "PD", "NE", "non_CR_non_PD"]
 NonTarget = Literal["CR", "non_CR_non_PD", "PD", "NE"]
@@ -70,11 +73,6 @@ RULE_SOURCES: dict[str, tuple[str, ...]] = {
 _RANK: dict[str, int] = {"CR": 5, "PR": 4, "SD": 3, "non_CR_non_PD": 3, "PD": 1, "NE": 0}
 
 
-BONE_SCAN = "bone scan"  # the `modality` whose new lesions need confirming by other imaging
-
-# One lesion as read on one scan, and where it is: (lesion, scan index, lesion index).
-# A plain tuple because the engine reads hundreds per record; the path is built when shown.
-SeenLesion = tuple[Lesion, int, int]
 Sizes = list[float]
 
 
@@ -104,7 +102,6 @@ def scan_path(index: int) -> str:
 _MAX_PATHS = 20_000
 _LESION_PATHS: dict[tuple[int, int], str] = {}
 _SCAN_PATHS: dict[int, str] = {}
-_NONE: frozenset[str] = frozenset()
 
 
 class Assessment(NamedTuple):
@@ -174,110 +171,83 @@ class LineResponse:
     warnings: tuple[str, ...] = field(default=())
 
 
-def group_assessments(
-    scans: Sequence[Scan], as_of: dt.date, too_small_mm: float
-) -> list[Assessment]:
+def group_assessments(scans: Scans, as_of: dt.date, too_small_mm: float) -> list[Assessment]:
     """Group scans on or before `as_of` into assessments: a scan less than 15 days after the
     first scan of the open group joins it, unless the two carry different `assessment`
     labels. Within an assessment a lesion's latest reading wins; a lesion too small to
-    measure will count as `too_small_mm` (RECIST 1.1 §4.3.2)."""
-    # Each scan's fields as the model holds them (`__dict__`): pydantic's `__getattr__` turns
-    # off the interpreter's fast attribute reads, so one `__dict__` read and subscripts cost
-    # a third of reading the same fields as attributes. Lesions are read the same way.
-    ordered: list[tuple[dt.date, int, dict[str, Any]]] = []
-    for i, one in enumerate(scans):
-        fields = one.__dict__
-        if fields["date"] <= as_of:
-            ordered.append((fields["date"], i, fields))
-    ordered.sort(key=itemgetter(0))  # by date; stable: scans of one day keep file order
-    groups: list[list[tuple[int, dict[str, Any]]]] = []
+    measure will count as `too_small_mm` (RECIST 1.1 §4.3.2).
+
+    `scans` are the record's scans, or their readings in date order as the record keeps
+    them (`PatientRecord.scan_readings`, read once when the record was built)."""
+    readings = (
+        cast(Sequence[ScanReading], scans)
+        if scans and isinstance(scans[0], ScanReading)
+        else read_scans(cast(Sequence[Scan], scans))
+    )
+    groups: list[list[ScanReading]] = []
     # the open group, the date of its first scan and its label (the first one given)
-    members: list[tuple[int, dict[str, Any]]] = []
+    members: list[ScanReading] = []
     first_day = dt.date.min
     label: str | None = None
-    for day, index, scan in ordered:
-        named = scan["assessment"]
+    for reading in readings:
+        day = reading[0]  # date
+        if day > as_of:
+            break  # in date order: the rest are later too
+        named = reading[3]  # label
         if (
             members
             and (day - first_day).days < SAME_ASSESSMENT_DAYS
             and (named is None or label is None or named == label)
         ):
-            members.append((index, scan))
+            members.append(reading)
             if label is None:
                 label = named
             continue
-        members = [(index, scan)]
+        members = [reading]
         groups.append(members)
         first_day = day
         label = named
     out = []
     for members in groups:
-        index, scan = members[0]
-        found = scan["lesions"]
-        if len(members) == 1:
-            # Most assessments are one scan: read its lesions in one pass (this runs for
-            # every lesion of every scan, and is most of the cost of grouping). A plain loop:
-            # `map(attrgetter(...))` over the lesions measured slower.
-            lesions: dict[str, SeenLesion] = {}
-            sizes: dict[str, float | None] = {}
-            new_ids: list[str] = []
-            progressed: list[tuple[str, str, str]] = []
-            j = 0
-            for lesion in found:
-                fields = lesion.__dict__
-                lesion_id = fields["id"]
-                lesions[lesion_id] = (lesion, index, j)
-                # `_size`, inlined
-                if fields["not_evaluated"]:
-                    sizes[lesion_id] = None
-                elif fields["too_small_to_measure"]:
-                    sizes[lesion_id] = too_small_mm  # RECIST 1.1 §4.3.2: default 5 mm
-                else:
-                    size = fields["short_axis_mm"] if fields["node"] else fields["longest_mm"]
-                    if size is None and fields["status"] == "absent":
-                        size = 0.0
-                    sizes[lesion_id] = size
-                if fields["role"] == "new":
-                    new_ids.append(lesion_id)
-                if fields["status"] == "unequivocal_progression":
-                    progressed.append((lesion_id, fields["role"], lesion_path((lesion, index, j))))
-                j += 1
-            if j == len(lesions):  # no id twice on the scan (records never have)
-                path = _SCAN_PATHS.get(index) or scan_path(index)
-                out.append(
-                    tuple.__new__(  # `_assessment`, inlined (one per scan of every record)
-                        Assessment,
-                        (
-                            scan["date"],
-                            (path,),
-                            lesions,
-                            scan["baseline"],
-                            tuple(new_ids) if new_ids else (),
-                            tuple(progressed) if progressed else (),
-                            too_small_mm,
-                            sizes,
-                            frozenset(lesions) if scan["modality"] == BONE_SCAN else _NONE,
-                        ),
-                    )
+        if len(members) == 1 and members[0].unique:
+            # Most assessments are one scan, read when the record was built: only the size
+            # of a lesion too small to measure is the rules' to give (rare).
+            one = members[0]
+            sizes = one.sizes
+            if one.too_small:
+                sizes = {**sizes, **dict.fromkeys(one.too_small, too_small_mm)}
+            out.append(
+                tuple.__new__(  # `_assessment`, inlined (one per scan of every record)
+                    Assessment,
+                    (
+                        one.date,
+                        (one.path,),
+                        one.lesions,
+                        one.marked_baseline,
+                        one.new_ids,
+                        one.progressed,
+                        too_small_mm,
+                        sizes,
+                        one.bone_ids,
+                    ),
                 )
-                continue
+            )
+            continue
         # Several scans (or an id repeated in one, which records never have): a lesion's
         # latest reading wins, so roles and statuses are read once every reading is in.
-        lesions = {
-            lesion.id: (lesion, index, j)
-            for index, scan in members
-            for j, lesion in enumerate(scan["lesions"])
-        }
+        lesions: dict[str, SeenLesion] = {}
+        for one in members:
+            lesions.update(one.lesions)
         # read on a bone scan and on no other imaging of this assessment
-        on_bone = {les.id for _, s in members if s["modality"] == BONE_SCAN for les in s["lesions"]}
-        other = {les.id for _, s in members if s["modality"] != BONE_SCAN for les in s["lesions"]}
+        on_bone = {i for one in members if one.bone_scan for i in one.lesions}
+        other = {i for one in members if not one.bone_scan for i in one.lesions}
         out.append(
             _assessment(
                 (
-                    members[-1][1]["date"],
-                    tuple([scan_path(i) for i, _ in members]),
+                    members[-1].date,
+                    tuple([one.path for one in members]),
                     lesions,
-                    any(scan["baseline"] for _, scan in members),
+                    any(one.marked_baseline for one in members),
                     tuple([i for i, seen in lesions.items() if seen[0].role == "new"]),
                     tuple(
                         [
@@ -840,13 +810,13 @@ def assess_line(
 
 
 def assess_lines(
-    lines: Sequence[Line], scans: Sequence[Scan], rules: RecistRules, as_of: dt.date
+    lines: Sequence[Line], scans: Scans, rules: RecistRules, as_of: dt.date
 ) -> list[LineResponse]:
     """RECIST 1.1 for every line started on or before `as_of`."""
     return assess_grouped(lines, grouped_scans(scans, rules, as_of), rules, as_of)
 
 
-def grouped_scans(scans: Sequence[Scan], rules: RecistRules, as_of: dt.date) -> GroupedScans:
+def grouped_scans(scans: Scans, rules: RecistRules, as_of: dt.date) -> GroupedScans:
     """A record's scans on or before `as_of`, grouped into assessments once, for every line
     (`assess_grouped`) and for the status's latest scan date (`GroupedScans.dates[-1]`)."""
     return GroupedScans.of(group_assessments(scans, as_of, rules.too_small_default_mm.value))
@@ -875,7 +845,7 @@ def _next_start(lines: Sequence[Line], position: int, as_of: dt.date) -> dt.date
 
 
 def assess_one_line(
-    lines: Sequence[Line], position: int, scans: Sequence[Scan], rules: RecistRules, as_of: dt.date
+    lines: Sequence[Line], position: int, scans: Scans, rules: RecistRules, as_of: dt.date
 ) -> LineResponse:
     """RECIST 1.1 for `lines[position]` alone, exactly as `assess_lines` reads it (the line
     before it bounds its baseline). For a caller that needs one line's response, such as

@@ -278,7 +278,7 @@ def assess_status(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Statu
         )
 
     # the scans grouped once: for every line's response and for the latest scan's date
-    grouped = grouped_scans(record.imaging, know.recist, as_of)
+    grouped = grouped_scans(record.scan_readings, know.recist, as_of)
     responses = assess_grouped(lines, grouped, know.recist, as_of)
     by_rule = _cites_by_rule(know.recist)
     response = next((r for r in responses if focus and r.line == focus.number), None)

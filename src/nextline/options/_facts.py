@@ -842,7 +842,7 @@ def _line_growing_on_scans(
         return current.number
     if not any(current.start <= scan.date <= as_of for scan in record.file.imaging):
         return None
-    response = assess_one_line(lines, position, record.imaging, kb.assess.recist, as_of)
+    response = assess_one_line(lines, position, record.scan_readings, kb.assess.recist, as_of)
     if response.timepoints and response.timepoints[-1].overall == "PD":
         return current.number
     return None

@@ -21,6 +21,7 @@ from nextline.record.lines import LineCandidate, number_lines
 from nextline.record.plausible import plausibility_warnings
 from nextline.record.receptors import receptor_conflict
 from nextline.record.record import DrugRef, LabValue, Line, PatientRecord, TherapyEntry
+from nextline.record.scan_readings import read_scans
 from nextline.record.units import ULN_MULTIPLE, UnitError, fold_unit, to_canonical
 
 
@@ -473,4 +474,5 @@ def build_record(file: PatientFile, kb: Knowledge, as_of: dt.date) -> PatientRec
         labs=labs,
         warnings=tuple(problems),
         _labs_by_test={k: tuple(v) for k, v in by_test.items()},
+        _scan_readings=read_scans(file.imaging),
     )

@@ -26,6 +26,7 @@ from nextline.record.receptors import (
     her2_category,
     receptor_status,
 )
+from nextline.record.scan_readings import ScanReading, read_scans
 
 GeneStatus = str  # "detected" | "not_detected" | "not_tested"
 
@@ -150,6 +151,8 @@ class PatientRecord:
     labs: tuple[LabValue, ...]
     warnings: tuple[Problem, ...] = ()
     _labs_by_test: dict[str, tuple[LabValue, ...]] = field(default_factory=dict, repr=False)
+    # every scan's lesions read once, in date order (`scan_readings`); None: not read yet
+    _scan_readings: tuple[ScanReading, ...] | None = field(default=None, repr=False, compare=False)
 
     # --- identity -------------------------------------------------------------------------
     @property
@@ -163,6 +166,15 @@ class PatientRecord:
     @property
     def imaging(self) -> list[Scan]:
         return self.file.imaging
+
+    @property
+    def scan_readings(self) -> tuple[ScanReading, ...]:
+        """The scans' lesions as every reader needs them, read once when the record was
+        built (`scan_readings.py` says why), in date order."""
+        readings = self._scan_readings
+        if readings is None:  # a record built by hand, not by `build_record`
+            readings = read_scans(self.file.imaging)
+        return readings
 
     def age_on(self, day: dt.date) -> int | None:
         """Age in whole years on `day`; from a birth year alone, the lower of the two ages."""
