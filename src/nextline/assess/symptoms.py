@@ -8,6 +8,7 @@ read as growth on their own: they may come from the cancer, the treatment, or ne
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from operator import itemgetter
 from typing import Literal
 
@@ -80,17 +81,8 @@ def symptom_trends(
     record: PatientRecord, bands: EsasBands, as_of: dt.date
 ) -> tuple[list[SymptomTrend], list[Evidence]]:
     """For each ESAS-r item: the latest score on or before `as_of` and the one before it."""
-    seen: dict[str, list[tuple[dt.date, int, int]]] = {}
-    for index, report in enumerate(record.file.symptoms):
-        # the report's fields read once (`__dict__`: a pydantic model's attributes are slow
-        # to read, and the date was read again for every score)
-        fields = report.__dict__
-        day, esas = fields["date"], fields["esas"]
-        if day > as_of or esas is None:
-            continue
-        for item, score in esas.__dict__.items():  # the ESAS-r items given
-            if score is not None:
-                seen.setdefault(item, []).append((day, score, index))
+    # every item's scores in date order, read when the record was built
+    seen = record.esas_readings
     trends = []
     evidence = []
     sources = once_per(
@@ -104,20 +96,24 @@ def symptom_trends(
         readings = seen.get(item)
         if not readings:
             continue
-        readings.sort(key=itemgetter(0))  # by date (C-level key; stable, so file order next)
+        if readings[-1][0] > as_of:  # some scores come after the date: left out
+            readings = readings[: bisect_right(readings, as_of, key=itemgetter(0))]
+            if not readings:
+                continue
         date, score, index = readings[-1]
         path = f"symptoms[{index}].esas.{item}"
         previous = readings[-2] if len(readings) > 1 else None
+        # positional, in `SymptomTrend`'s field order (a keyword call costs more)
         trend = SymptomTrend(
-            item=item,
-            name=PLAIN[item],
-            date=date,
-            score=score,
-            band=band(score, bands),
-            previous_score=previous[1] if previous else None,
-            previous_date=previous[0] if previous else None,
-            change=score - previous[1] if previous else None,
-            path=path,
+            item,  # item
+            PLAIN[item],  # name
+            date,  # date
+            score,  # score
+            band(score, bands),  # band
+            previous[1] if previous else None,  # previous_score
+            previous[0] if previous else None,  # previous_date
+            score - previous[1] if previous else None,  # change
+            path,  # path
         )
         trends.append(trend)
         worse = trend.change is not None and trend.change > 0

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from nextline.errors import Problem, RecordInvalid
 from nextline.knowledge import Knowledge
 from nextline.knowledge.base import name_key
+from nextline.record.esas_readings import read_esas
 from nextline.record.file_models import Lab, PatientFile, Therapy
 from nextline.record.lines import LineCandidate, number_lines
 from nextline.record.plausible import plausibility_warnings
@@ -475,4 +476,5 @@ def build_record(file: PatientFile, kb: Knowledge, as_of: dt.date) -> PatientRec
         warnings=tuple(problems),
         _labs_by_test={k: tuple(v) for k, v in by_test.items()},
         _scan_readings=read_scans(file.imaging),
+        _esas_readings=read_esas(file.symptoms),
     )

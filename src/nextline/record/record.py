@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from nextline.errors import Problem
+from nextline.record.esas_readings import EsasReading, read_esas
 from nextline.record.file_models import (
     Metastasis,
     PatientFile,
@@ -153,6 +154,10 @@ class PatientRecord:
     _labs_by_test: dict[str, tuple[LabValue, ...]] = field(default_factory=dict, repr=False)
     # every scan's lesions read once, in date order (`scan_readings`); None: not read yet
     _scan_readings: tuple[ScanReading, ...] | None = field(default=None, repr=False, compare=False)
+    # every ESAS-r score by item, in date order (`esas_readings`); None: not read yet
+    _esas_readings: dict[str, tuple[EsasReading, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     # --- identity -------------------------------------------------------------------------
     @property
@@ -174,6 +179,15 @@ class PatientRecord:
         readings = self._scan_readings
         if readings is None:  # a record built by hand, not by `build_record`
             readings = read_scans(self.file.imaging)
+        return readings
+
+    @property
+    def esas_readings(self) -> dict[str, tuple[EsasReading, ...]]:
+        """Each ESAS-r item's scores in date order, read once when the record was built
+        (`esas_readings.py` says why)."""
+        readings = self._esas_readings
+        if readings is None:  # a record built by hand, not by `build_record`
+            readings = read_esas(self.file.symptoms)
         return readings
 
     def age_on(self, day: dt.date) -> int | None:
