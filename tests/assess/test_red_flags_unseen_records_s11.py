@@ -3,7 +3,8 @@ before any site is on record, told by a teenage child, in English as a second la
 a checklist or an emoji list, idioms that are no sign, and the emergencies that had no rule
 before (a blocked vein in the chest, a blocked bowel, a high blood sugar). Each is read
 through `nextline status FILE --as-of ... --json` (`records_harness`). Written before the
-fixes: 9 of 18 were wrong then; 1 is left open (a glucose lab value alone)."""
+fixes: 9 of 18 were wrong then, none now; three more, written after the glucose rule,
+guard it."""
 
 from __future__ import annotations
 
