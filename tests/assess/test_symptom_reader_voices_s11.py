@@ -8,11 +8,14 @@ blocked vein in the chest (superior vena cava obstruction), a blocked bowel, a h
 sugar on a PI3K/AKT/mTOR inhibitor.
 
 Each row of `data/voices_s11.csv` must raise exactly the red-flag kinds it lists, each with
-its urgency (the harness: `voices_harness`). All 178 rows were written before any fix: 61 were
-wrong then (42 missed an emergency or raised it too low, 18 were false alarms only, 1 a wrong
-urgency), 2 after. One expectation was changed after the first run, on reflection:
-"she is talking wrong things" is saying the wrong words, a change in speech (Cancer.Net), so
-it raises `neurological_change` as well as `new_confusion`.
+its urgency (the harness: `voices_harness`). The first 178 rows were written before any fix:
+60 were wrong on the code before this probe (42 missed an emergency or raised it too low, 17
+were false alarms only, 1 a wrong urgency), 2 after the fixes. Then 24 more (class `after`),
+written after those fixes and before running them: 5 were wrong (3 missed, 2 false alarms),
+fixed by rule; 11 of them were wrong on the code before this probe. One expectation was
+changed after the first run, on reflection: "she is talking wrong things" is saying the
+wrong words, a change in speech (Cancer.Net), so it raises `neurological_change` as well as
+`new_confusion`.
 
 "My head is killing me" is read as a bad headache, not an idiom: it is the everyday way to
 say a severe headache, which Cancer.Net lists as a reason to call (call now, not emergency).
