@@ -254,7 +254,8 @@ _SHORTHAND = {
     "BLLs": "legs",
     "LLE": "left leg",
     "RLE": "right leg",
-    "BNO": "constipated",
+    # bowels not opened: no stool at all (`no_wind_or_stool`), more than "constipated"
+    "BNO": "obstipation",
 }
 _SHORTHAND_WORD = re.compile(r"(?<![\w/])(" + "|".join(_SHORTHAND) + r")(?![\w/])")
 # "CP" is chest pain only where a nurse would write it so ("c/o CP", "denies CP", "CP
