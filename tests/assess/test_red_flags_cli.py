@@ -73,6 +73,14 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         person([{"date": "2024-03-09", "signs": ["one_swollen_leg"]}]),
         person(note("no swelling in my legs, no chest pain")),
     ),
+    "possible_superior_vena_cava_obstruction": (
+        person(note("my face and neck are swollen and I'm short of breath")),
+        person(note("puffy face from the steroids, no breathlessness")),
+    ),
+    "possible_bowel_obstruction": (
+        person(note("can't pass wind, no poo for 4 days and my tummy is swollen")),
+        person(note("passing wind, bowels opened today, tummy soft")),
+    ),
     "severe_diarrhea": (
         person(note("diarrhoea since this morning"), therapies=on("abemaciclib", "letrozole")),
         person(note("diarrhoea has stopped"), therapies=on("abemaciclib", "letrozole")),

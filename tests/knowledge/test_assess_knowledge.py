@@ -43,6 +43,8 @@ RED_FLAG_KINDS = [
     "possible_hypercalcemia",
     "possible_pneumonitis",
     "possible_blood_clot",
+    "possible_superior_vena_cava_obstruction",
+    "possible_bowel_obstruction",
     "severe_diarrhea",
     "high_blood_sugar",
     "heart_rhythm",

@@ -257,7 +257,7 @@ def _lab_below(c: LabBelowCondition, ctx: _Context) -> Match:
 def _lab_high(c: LabHighCondition, ctx: _Context) -> Match:
     for result, over in reversed(_recent_labs(ctx, c.test, c.within_days)):
         amount = result.canonical_value or 0.0
-        if (over > 0) if over is not None else amount > c.value:
+        if (over > 0) if over is not None and c.over_range else amount > c.value:
             unit = result.unit or ""
             return f"{result.name} {fmt(result.value)} {unit} on {result.date} (high)", result.path
     return None

@@ -254,7 +254,8 @@ _SHORTHAND = {
     "BLLs": "legs",
     "LLE": "left leg",
     "RLE": "right leg",
-    "BNO": "constipated",
+    # bowels not opened: no stool at all (`no_wind_or_stool`), more than "constipated"
+    "BNO": "obstipation",
 }
 _SHORTHAND_WORD = re.compile(r"(?<![\w/])(" + "|".join(_SHORTHAND) + r")(?![\w/])")
 # "CP" is chest pain only where a nurse would write it so ("c/o CP", "denies CP", "CP
@@ -899,8 +900,14 @@ class _Reader:
 
 # A checklist's answer after a sign ("Fever: No", "Seizures: none", "Fever N, Chills N"): the
 # marks that may stand between, and the answers that deny it.
-_ANSWER_MARKS = frozenset({":", "-", "=", "–", "—"})
-_NO_ANSWERS = frozenset({"no", "n", "none", "nil", "negative", "neg", "absent", "denies", "denied"})
+# A question mark is one too (fourth probe): a sign asked and answered, "Fever? No.",
+# "Chills? Not at all."; and a cross ticked after a sign is its "no" ("fever ❌ chills ❌").
+_ANSWER_MARKS = frozenset({":", "-", "=", "–", "—", "?"})
+_NO_ANSWERS = frozenset(
+    {"no", "n", "none", "nil", "negative", "neg", "absent", "denies", "denied", "nope", "nah"}
+)
+_CROSSES = frozenset({"❌", "✗", "✘", "✖", "✖️", "❎"})
+_NO_ANSWER_WORDS = (("not", "at", "all"), ("not", "really"), ("never",))
 
 
 def _answer_to(span: Any) -> int | None:
@@ -913,9 +920,15 @@ def _answer_to(span: Any) -> int | None:
     i: int = span.end
     if i < len(doc) and doc[i].text in _ANSWER_MARKS:
         i += 1
-    if i >= len(doc) or doc[i].lower_ not in _NO_ANSWERS:
+    if i < len(doc) and doc[i].text in _CROSSES:
+        return i  # a cross ends its own answer: "fever ❌ chills ❌"
+    words = next(
+        (len(w) for w in _NO_ANSWER_WORDS if [t.lower_ for t in doc[i : i + len(w)]] == list(w)),
+        0,
+    )
+    if not words and (i >= len(doc) or doc[i].lower_ not in _NO_ANSWERS):
         return None
-    after = i + 1
+    after = i + max(words, 1)
     while after < len(doc) and doc[after].is_space and "\n" not in doc[after].text:
         after += 1  # spaces between the answers of one line
     if after >= len(doc):

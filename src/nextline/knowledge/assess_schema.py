@@ -184,12 +184,14 @@ class LabBelowCondition(Strict):
 
 class LabHighCondition(Strict):
     """A result above the lab's own upper reference limit, or above `value` when the lab
-    gave no range, within `within_days` before."""
+    gave no range, within `within_days` before; with `over_range: false`, above `value` (in
+    the test's canonical unit) whatever the lab's range, for a threshold a label sets."""
 
     type: Literal["lab_high"]
     test: Slug
     value: float
     within_days: int = Field(ge=0)
+    over_range: bool = True
 
 
 class CalciumHighCondition(Strict):
