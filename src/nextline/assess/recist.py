@@ -342,10 +342,9 @@ def _nearest_start(
     return next_start is None or here < abs((day - next_start).days)
 
 
-def _target_warnings(targets: dict[str, SeenLesion], rules: RecistRules) -> list[str]:
+def _target_warnings(targets: dict[str, SeenLesion], numbers: _Numbers) -> list[str]:
     """RECIST 1.1 §3.1 and §4.2 target rules; breaking one is a warning, never a failure."""
     warnings = []
-    numbers = _numbers(rules)
     if len(targets) > numbers.max_targets:
         warnings.append(
             f"{len(targets)} target lesions at baseline; RECIST 1.1 allows at most "
@@ -580,7 +579,8 @@ def assess_line(
         for lesion_id in earlier.new_ids:
             if lesion_id not in targets:
                 non_targets.setdefault(lesion_id, earlier.lesions[lesion_id])
-    warnings = [f"line {line.number}: {w}" for w in _target_warnings(targets, rules)]
+    numbers = _numbers(rules)
+    warnings = [f"line {line.number}: {w}" for w in _target_warnings(targets, numbers)]
     base_sizes: dict[str, float] = {}
     for lesion_id, seen in list(targets.items()):
         size = base.sizes[lesion_id]
@@ -614,7 +614,7 @@ def assess_line(
     # Without nodes, "every target gone" is `not any(sizes)`: every size 0, checked in C.
     has_nodes = any(spec_nodes)
     non_target_ids = list(non_targets)
-    pd_factor, pd_mm, pr_factor, node_normal = _numbers(rules)[:4]
+    pd_factor, pd_mm, pr_factor, node_normal = numbers[:4]
     nadir = base_sum
     # the baseline sum as the words write it: the same for every follow-up of the line
     base_words = g(base_sum) if base_sum is not None else ""
@@ -641,7 +641,10 @@ def assess_line(
             # None: not on this assessment, or not readable on it (checked in C; a filtered
             # copy only when one is missing)
             missing = None in found
-            sizes = [size for size in found if size is not None] if missing else cast(Sizes, found)
+            # no `cast` call (a function call per follow-up): with none missing, no None
+            sizes: Sizes = (
+                [s for s in found if s is not None] if missing else found  # type: ignore[assignment]
+            )
             total = fsum(sizes)
             point_sum = total
             change_nadir = round_1((total - nadir) / nadir * 100) if nadir > 0 else None
