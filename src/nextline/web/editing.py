@@ -7,6 +7,7 @@ Every POST reads its form through `read_form`, which checks the CSRF token first
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from nextline.errors import Conflict, NotFound, Problem, RecordInvalid
 from nextline.record import PatientFile, patient_file_data
+from nextline.store.records import Once
 from nextline.web.forms import (
     FormResult,
     parse_form,
@@ -398,6 +400,7 @@ def _render_form(
         "form": result,
         "section": "add",
         "base_version": base_version,
+        "form_token": new_form_token(),
         **form_context(spec, state, file, correcting),
     }
     response: Response = request.app.state.templates.TemplateResponse(
@@ -415,6 +418,27 @@ def show_form(request: Request, person_id: str, form_key: str) -> Response:
     file, version = state.store.get_latest(person_id)
     values = _initial_values(spec, file, state.today())
     return _render_form(request, spec, file, FormResult(values=values), base_version=version)
+
+
+def new_form_token() -> str:
+    """A token for one drawing of a form: the submission it makes is stored once however often
+    it is sent (`submission`), while the same entry sent from another page is a new one."""
+    import secrets
+
+    return secrets.token_urlsafe(16)
+
+
+def submission(pairs: list[tuple[str, str]], *parts: Any) -> Once | None:
+    """The form page's submission (`store.records.Once`) for what it sends (`parts`): None
+    when the page had no token (drawn before tokens existed; `already_added` decides then)."""
+    import hashlib
+    import json
+
+    sent = next((v for k, v in pairs if k == "form_token"), "")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", sent):
+        return None
+    what = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return Once(sent, hashlib.sha256(what.encode("utf-8")).hexdigest())
 
 
 def base_version(pairs: list[tuple[str, str]]) -> int | None:
@@ -458,8 +482,18 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
         rows_extra = prepare_lesion_rows(data, len(last.lesions) if last else 0, False)
     rows_of = rows_to_lists(data, spec.rows)
     assert spec.build is not None
-    if base is not None and base != latest and already_added(state, person_id, spec, data, base):
-        # The same form posted twice (a double click, a re-sent request): the first landed.
+    once = submission(pairs, spec.key, data)
+    done = state.store.stored_by(person_id, once)
+    if done is not None:
+        # The same page's form sent twice (a double click, a re-sent request): it landed.
+        return RedirectResponse(f"/people/{person_id}?saved={done}", status_code=303)
+    if (
+        once is None
+        and base is not None
+        and base != latest
+        and already_added(state, person_id, spec, data, base)
+    ):
+        # A page drawn without a token, posted twice: the first landed (by content).
         return RedirectResponse(f"/people/{person_id}?saved={latest}", status_code=303)
     entry, index, extra = spec.build(data, file)
     extra = [*rows_extra, *extra]
@@ -486,10 +520,10 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
             rebuilt: PatientFile = _validate(state, added).file
             return rebuilt
 
-        version = state.store.update(person_id, _add, spec.note)
+        version = state.store.update(person_id, _add, spec.note, once)
     else:
         try:
-            _, version = state.store.save(record.file, spec.note, base=latest)
+            _, version = state.store.save(record.file, spec.note, base=latest, once=once)
         except Conflict:
             result = _conflict_result(typed, changed_since(state, person_id, latest))
             return _render_form(
