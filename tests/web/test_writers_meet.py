@@ -309,3 +309,65 @@ def test_the_command_line_fhir_import_beside_web_edits_loses_nothing(
     stored = {lab["value"] for lab in _section(app, "labs")}
     assert len(acked) == 12
     assert set(acked) <= stored
+
+
+@pytest.mark.parametrize(
+    "form,first,second,section",
+    [
+        (
+            "person",
+            {"name": "Maria A", "sex": "female", "menopausal_status": "postmenopausal"},
+            {"name": "Maria B", "sex": "female", "menopausal_status": "postmenopausal"},
+            "patient",
+        ),
+        ("palliative-care", {"involved": "yes"}, {"involved": "no"}, "palliative_care"),
+    ],
+)
+def test_two_tabs_changing_one_whole_part_keep_one_and_tell_the_other(
+    app: Any, form: str, first: dict[str, str], second: dict[str, str], section: str
+) -> None:
+    """A part of the record that a form replaces whole (the person's details, palliative
+    care): the second tab, opened before the first saved, must not silently replace it."""
+    tab_a, tab_b = _client(app), _client(app)
+    page_a = _page_fields(tab_a, f"/people/{MARIA}/add/{form}")
+    page_b = _page_fields(tab_b, f"/people/{MARIA}/add/{form}")
+    saved = _post(tab_a, f"/people/{MARIA}/add/{form}", page_a, first)
+    assert saved.status_code == 303, saved.text[:600]
+    after_first = patient_file_data(app.state.web.store.get(MARIA)).get(section)
+    refused = _post(tab_b, f"/people/{MARIA}/add/{form}", page_b, second)
+    assert refused.status_code == 409, refused.text[:300]
+    assert "changed" in refused.text
+    assert patient_file_data(app.state.web.store.get(MARIA)).get(section) == after_first
+
+
+def test_a_whole_part_changed_from_a_page_older_than_another_part_is_saved(app: Any) -> None:
+    """The page is older, but only another part changed (a lab was added): the details are
+    saved, on top of the lab."""
+    tab_a, tab_b = _client(app), _client(app)
+    page_b = _page_fields(tab_b, f"/people/{MARIA}/add/person")
+    lab_page = _page_fields(tab_a, f"/people/{MARIA}/add/lab")
+    assert _post(tab_a, f"/people/{MARIA}/add/lab", lab_page, LAB).status_code == 303
+    labs = _section(app, "labs")
+    typed = {"name": "Maria C", "sex": "female", "menopausal_status": "postmenopausal"}
+    assert _post(tab_b, f"/people/{MARIA}/add/person", page_b, typed).status_code == 303
+    assert app.state.web.store.get(MARIA).patient.name == "Maria C"
+    assert _section(app, "labs") == labs
+
+
+@pytest.mark.parametrize("action", ["undo", "restore/1"])
+def test_an_undo_or_restore_pressed_twice_on_one_page_takes_one_step(app: Any, action: str) -> None:
+    """The second press of a double click (or the same button on a second tab showing the
+    same version) finds its step already done: it says so as done, it does not refuse with
+    "the record changed" (the person's own press changed it) nor take a second step."""
+    client = _client(app)
+    assert _api_lab(client, 80.0, None).status_code == 201
+    page = {"base_version": "2"}
+    answers = _at_once(
+        lambda: _post(client, f"/people/{MARIA}/{action}", page, {}),
+        lambda: _post(client, f"/people/{MARIA}/{action}", page, {}),
+    )
+    assert [a.status_code for a in answers] == [303, 303], [a.text[:300] for a in answers]
+    assert answers[0].headers["location"] == answers[1].headers["location"]
+    assert app.state.web.store.latest_version(MARIA) == 3
+    api = client.post(f"/api/people/{MARIA}/{action}?base_version=2", json={})
+    assert api.status_code == 200 and api.json()["version"] == 3, api.text

@@ -434,7 +434,9 @@ class RecordStore:
 
     def _step(self, person_id: str, base: int | None, *, redo: bool) -> int:
         with self._writing() as session:
-            person = self._locked(session, person_id, base)
+            person = self._locked(session, person_id, base, _redo_of if redo else _undo_of)
+            if person is None:  # the same step from `base` is already done (a double click)
+                return (base or 0) + 1
             steps = self._steps(session, person_id)
             target = steps.redo_to if redo else steps.undo_to
             if target is None:
@@ -449,7 +451,9 @@ class RecordStore:
         A restore is an ordinary change: it ends the redo chain and can itself be undone.
         """
         with self._writing() as session:
-            person = self._locked(session, person_id, base)
+            person = self._locked(session, person_id, base, lambda _: restore_note(version))
+            if person is None:  # the same restore from `base` is already done (a double click)
+                return (base or 0) + 1
             row = self._version_row(session, person_id, version)
             latest = self._version_row(session, person_id, person.latest_version)
             if row.content == latest.content:  # already what the record holds
@@ -457,12 +461,39 @@ class RecordStore:
             note = restore_note(version)
             return self._add_version(session, person, row.content, note, _now())
 
-    @staticmethod
-    def _locked(session: Session, person_id: str, base: int | None) -> Person:
-        """The person's row under the write lock, after checking `base` is still the latest."""
+    @classmethod
+    def _locked(
+        cls,
+        session: Session,
+        person_id: str,
+        base: int | None,
+        step: Callable[[Steps], str | None] | None = None,
+    ) -> Person | None:
+        """The person's row under the write lock, after checking `base` is still the latest.
+
+        None when the only version since `base` is the very step asked for, taken from
+        `base` (`step(steps at base)` is its note): the same undo, redo or restore pressed
+        twice on one page, or on two pages showing `base`. Its version is `base + 1`."""
         person = session.get(Person, person_id, with_for_update=True)
         if person is None:
             raise NotFound("person", person_id)
         if base is not None and base != person.latest_version:
+            if step is not None and person.latest_version == base + 1:
+                rows = session.execute(
+                    select(RecordVersion.version, RecordVersion.note)
+                    .where(RecordVersion.person_id == person_id)
+                    .order_by(RecordVersion.version)
+                ).all()
+                before = walk((version, note) for version, note in rows if version <= base)
+                if rows and rows[-1][1] == step(before):
+                    return None
             raise Conflict(person_id, base, person.latest_version)
         return person
+
+
+def _undo_of(steps: Steps) -> str | None:
+    return undo_note(steps.undo_to) if steps.undo_to is not None else None
+
+
+def _redo_of(steps: Steps) -> str | None:
+    return redo_note(steps.redo_to) if steps.redo_to is not None else None

@@ -500,8 +500,14 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
     if entry is None or extra:
         result = problems_to_form(extra, "", typed)
         return _render_form(request, spec, file, result, 422, base or latest)
-    if index is not None and base is not None and base != latest:
-        # Changing an entry that may have changed meanwhile: show what did, save nothing.
+    whole = not isinstance(PatientFile.model_fields[spec.section].default, list)
+    if (
+        base is not None
+        and base != latest
+        and (index is not None or (whole and _part_changed(state, person_id, spec, base, file)))
+    ):
+        # Changing an entry, or replacing a part (the person's details, palliative care),
+        # that changed meanwhile: show what did, save nothing.
         result = _conflict_result(typed, changed_since(state, person_id, base))
         return _render_form(request, spec, file, result, 409, latest)
     new_data, prefix = with_entry(file, spec.section, entry, index)
@@ -516,11 +522,19 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
             if current == file:
                 same: PatientFile = record.file
                 return same
+            if whole and getattr(current, spec.section) != getattr(file, spec.section):
+                raise Conflict(person_id, latest, latest + 1)  # replaced by another writer
             added, _ = with_entry(current, spec.section, entry, None)
             rebuilt: PatientFile = _validate(state, added).file
             return rebuilt
 
-        version = state.store.update(person_id, _add, spec.note, once)
+        try:
+            version = state.store.update(person_id, _add, spec.note, once)
+        except Conflict:
+            result = _conflict_result(typed, changed_since(state, person_id, latest))
+            return _render_form(
+                request, spec, file, result, 409, state.store.latest_version(person_id)
+            )
     else:
         try:
             _, version = state.store.save(record.file, spec.note, base=latest, once=once)
@@ -530,6 +544,18 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
                 request, spec, file, result, 409, state.store.latest_version(person_id)
             )
     return RedirectResponse(f"/people/{person_id}?saved={version}", status_code=303)
+
+
+def _part_changed(
+    state: WebState, person_id: str, spec: FormSpec, base: int, latest: PatientFile
+) -> bool:
+    """Whether the part a form replaces whole differs between version `base` (what the page
+    showed) and the latest record: then saving the form would silently undo that change."""
+    try:
+        shown = state.store.get(person_id, base)
+    except NotFound:
+        return True
+    return bool(getattr(shown, spec.section) != getattr(latest, spec.section))
 
 
 def already_added(
