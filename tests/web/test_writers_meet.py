@@ -371,3 +371,20 @@ def test_an_undo_or_restore_pressed_twice_on_one_page_takes_one_step(app: Any, a
     assert app.state.web.store.latest_version(MARIA) == 3
     api = client.post(f"/api/people/{MARIA}/{action}?base_version=2", json={})
     assert api.status_code == 200 and api.json()["version"] == 3, api.text
+
+
+def test_an_api_import_retried_after_its_answer_was_lost_is_not_a_conflict(app: Any) -> None:
+    """The first import on version 1 landed (version 2) but its answer was lost; the client
+    sends it again on version 1: the record already is what it sends, so the answer is
+    version 2, not "the record changed". Another change in between still conflicts."""
+    client = _client(app)
+    record = client.get(f"/api/people/{MARIA}/record").json()
+    record["patient"]["name"] = "Maria R"
+    first = client.post("/api/people?base_version=1", json=record)
+    again = client.post("/api/people?base_version=1", json=record)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json()["version"] == first.json()["version"] == 2
+    assert _api_lab(client, 81.0, None).status_code == 201
+    record["patient"]["name"] = "Maria S"
+    stale = client.post("/api/people?base_version=2", json=record)
+    assert stale.status_code == 409

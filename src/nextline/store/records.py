@@ -132,6 +132,15 @@ class RecordStore:
                 done = self._done(session, person_id, once) if person is not None else None
                 if done is not None:
                     return person_id, done
+                if (
+                    person is not None
+                    and base
+                    and base != latest
+                    and self._version_row(session, person_id, latest).content == content
+                ):
+                    # what this save would store is already the latest (the same save sent
+                    # again after its answer was lost): nothing to write, nothing lost
+                    return person_id, latest
                 if base is not None and base != latest:
                     raise Conflict(person_id, base, latest)
                 if person is None:
