@@ -160,3 +160,29 @@ def test_a_read_only_postgresql_says_read_only_and_stores_nothing(
     event.remove(store.engine, "begin", read_only)
     assert 6 not in _values(store.get(PERSON))
     store.engine.dispose()
+
+
+def test_a_whole_file_imported_over_entries_added_since_says_what_it_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`nextline import maria.yaml` after the web app added a lab to Maria: the file replaces
+    the record (an import is the whole record), and the command says that the version it
+    replaced held an entry the file does not, and where it still is."""
+    from typer.testing import CliRunner
+
+    from nextline.cli import app as cli
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("NEXTLINE_HOME", str(home))
+    store = _sqlite_store(home)
+    store.update(PERSON, lambda f: _with_lab(f, 321), "added a lab result")
+    run = CliRunner().invoke(cli, ["import", str(example_path(PERSON))])
+    assert run.exit_code == 0, run.stderr
+    assert "replaced version 2, which held 1 entry that the file does not (1 in labs)" in (
+        run.stderr
+    )
+    assert f"nextline export {PERSON} --version 2" in run.stderr
+    assert 321 in _values(store.get(PERSON, 2))
+    again = CliRunner().invoke(cli, ["import", str(example_path(PERSON))])
+    assert "replaced" not in again.stderr  # nothing more was replaced
+    store.engine.dispose()
