@@ -117,6 +117,21 @@ class Conflict(NextlineError):
         super().__init__(f"{what}; nothing was stored. Look at what changed and try again.")
 
 
+class KeyReused(Conflict):
+    """An `Idempotency-Key` sent again with a different change: the key already named another
+    change, so this one is refused (a client must use a new key for each new change)."""
+
+    def __init__(self, person_id: str, version: int) -> None:
+        NextlineError.__init__(
+            self,
+            f"this Idempotency-Key was already used for a different change to {person_id!r} "
+            f"(version {version}); nothing was stored. Send each new change with a new key.",
+        )
+        self.person_id = person_id
+        self.base = version
+        self.latest = version
+
+
 class StoreError(NextlineError):
     """The database could not be opened, migrated or written."""
 

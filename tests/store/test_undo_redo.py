@@ -129,12 +129,15 @@ def test_stale_undo_redo_and_restore_are_refused_and_add_nothing(store: RecordSt
     _three_edits(store)
     store.undo(PERSON)
     for act in (
-        lambda: store.undo(PERSON, base=4),
+        lambda: store.undo(PERSON, base=3),
         lambda: store.redo(PERSON, base=3),
         lambda: store.restore(PERSON, 1, base=4),
     ):
         with pytest.raises(Conflict):
             act()
+    assert store.latest_version(PERSON) == 5
+    # the same undo from version 4 again (a double click) is the one already done: no second
+    assert store.undo(PERSON, base=4) == 5
     assert store.latest_version(PERSON) == 5
 
 

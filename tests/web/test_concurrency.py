@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from nextline.settings import Settings
-from tests.web.conftest import MARIA, csrf, make_app, make_client
+from tests.web.concurrency_app import app_on
+from tests.web.conftest import MARIA, csrf, make_client
 
 WRITERS = 20
 ROUNDS = 5
@@ -21,25 +21,8 @@ def database(database_url: str | None) -> str | None:
     return database_url
 
 
-def _app(tmp_path: Path, database: str | None):
-    if database is None:
-        return make_app(tmp_path / "home", people=(MARIA,), trials=False)
-    from nextline.web import app as web_app
-
-    original = Settings.__init__
-
-    def settings_with_database(self, **kwargs):  # type: ignore[no-untyped-def]
-        original(self, **{"database_url": database, **kwargs})
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Settings, "__init__", settings_with_database)
-        made = make_app(tmp_path / "home", people=(MARIA,), trials=False)
-    assert web_app is not None
-    return made
-
-
 def test_api_and_form_writers_at_once_lose_nothing(tmp_path: Path, database: str | None) -> None:
-    app = _app(tmp_path, database)
+    app = app_on(tmp_path, database)
     statuses: list[int] = []
     labs: list[int] = []
     questions: list[str] = []
@@ -93,7 +76,7 @@ def test_api_and_form_writers_at_once_lose_nothing(tmp_path: Path, database: str
 
 
 def test_a_stale_api_import_or_undo_is_a_409_conflict(tmp_path: Path) -> None:
-    app = _app(tmp_path, None)
+    app = app_on(tmp_path, None)
     client = make_client(app)
     record = client.get(f"/api/people/{MARIA}/record").json()
     added = client.post(
@@ -112,7 +95,7 @@ def test_a_stale_api_import_or_undo_is_a_409_conflict(tmp_path: Path) -> None:
 
 
 def test_a_form_undo_from_an_old_page_shows_what_changed(tmp_path: Path) -> None:
-    app = _app(tmp_path, None)
+    app = app_on(tmp_path, None)
     client = make_client(app)
     client.get("/people")
     token = csrf(client)
@@ -131,7 +114,7 @@ def test_a_form_undo_from_an_old_page_shows_what_changed(tmp_path: Path) -> None
 
 
 def test_changing_an_entry_on_a_stale_form_reshows_it_with_what_changed(tmp_path: Path) -> None:
-    app = _app(tmp_path, None)
+    app = app_on(tmp_path, None)
     client = make_client(app)
     client.get("/people")
     token = csrf(client)

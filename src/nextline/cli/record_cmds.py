@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +18,9 @@ from nextline.cli._common import (
     print_warnings,
     store,
 )
+
+if TYPE_CHECKING:
+    from nextline.record import PatientFile
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
 Json = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
@@ -90,10 +93,49 @@ def import_(
         return
     record = load_checked(str(file), parse_as_of(as_of))
     print_warnings(record.warnings)
-    person_id, version = store().save(record.file, f"import from {file.name}", base=None)
+    records = store()
+    stored = records.latest_version(record.file.patient.id)
+    person_id, version = records.save(record.file, f"import from {file.name}", base=None)
     typer.echo(person_id)
     if version > 1:
         typer.echo(f"(version {version})", err=True)
+    if version > max(stored, 1):  # a new version replaced one: the one just before it
+        dropped = entries_not_in(records.get(person_id, version - 1), record.file)
+        if dropped:
+            typer.echo(replaced_words(person_id, version - 1, dropped), err=True)
+
+
+def entries_not_in(before: PatientFile, after: PatientFile) -> dict[str, int]:
+    """How many entries of each list section `before` holds that `after` does not (an import
+    of a whole file replacing a record someone added to since the file was written)."""
+    import json
+
+    from nextline.record import patient_file_data
+    from nextline.record.file_models import LIST_SECTIONS
+
+    old, new = patient_file_data(before), patient_file_data(after)
+    dropped: dict[str, int] = {}
+    for section in LIST_SECTIONS:
+        kept = [json.dumps(e, sort_keys=True) for e in new.get(section) or []]
+        for entry in old.get(section) or []:
+            text = json.dumps(entry, sort_keys=True)
+            if text in kept:
+                kept.remove(text)
+            else:
+                dropped[section] = dropped.get(section, 0) + 1
+    return dropped
+
+
+def replaced_words(person_id: str, version: int, dropped: dict[str, int]) -> str:
+    """Say plainly that an import replaced entries that were stored, and where they still are."""
+    count = sum(dropped.values())
+    where = ", ".join(f"{n} in {section.replace('_', ' ')}" for section, n in dropped.items())
+    return (
+        f"Note: this file replaced version {version}, which held {count} "
+        f"{'entry' if count == 1 else 'entries'} that the file does not ({where}). Nothing "
+        f"is lost: `nextline history {person_id}` lists every version, and `nextline export "
+        f"{person_id} --version {version}` gives that one back as a file."
+    )
 
 
 def list_(json_out: Json = False) -> None:

@@ -172,41 +172,98 @@ def _check_sqlite_backup(source: Path) -> tuple[int, int]:
 
 
 def _restore_sqlite(settings: Settings, source: Path, *, replace: bool) -> BackupSummary:
-    from nextline.store.engine import create_db_engine, migrate, open_engine
+    """Restore in one write transaction on the store itself: writers (the web app, another
+    command) wait while the current store is kept aside and the backup's rows replace its
+    rows, so a write is either in the kept copy or lands afterwards on the restored store,
+    never lost between the two. The backup is first brought to the newest schema in a
+    private staging copy, so both hold the same tables and columns."""
+    import tempfile
+
+    from nextline.store.engine import LOCK_WAIT_SECONDS, create_db_engine, open_engine
 
     people, versions = _check_sqlite_backup(source)
-    open_engine(settings).dispose()  # the store's folder and file exist, 0700/0600
+    open_engine(settings).dispose()  # the store's folder and file exist, 0700/0600, at head
     database = _sqlite_path(settings)
-    current = sqlite3.connect(database)
-    try:
-        held = current.execute("SELECT count(*) FROM people").fetchone()[0]
-    finally:
-        current.close()
-    if held and not replace:
-        raise StoreError(
-            f"this store already holds {held} {'person' if held == 1 else 'people'}: "
-            "restoring would replace them. Back them up first, then restore with --replace"
-        )
-    if held:
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-        kept = database.with_name(f"{database.name}.before-restore-{stamp}")
-        _backup_sqlite(database, kept)
-    backup_file = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    target = sqlite3.connect(database)
-    try:
-        backup_file.backup(target)
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot restore the backup: {exc}") from exc
-    finally:
-        target.close()
-        backup_file.close()
+    with tempfile.TemporaryDirectory(dir=database.parent, prefix=".restore-") as folder:
+        staged = Path(folder) / "staged.db"
+        _copy_sqlite(source, staged)
+        engine = create_db_engine(f"sqlite:///{staged}")
+        try:
+            from nextline.store.engine import migrate
+
+            migrate(engine)  # a backup from an older nextline is brought up to date
+        finally:
+            engine.dispose()
+        target = sqlite3.connect(database, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
+        try:
+            target.execute("ATTACH DATABASE ? AS staged", (str(staged),))
+            target.execute("BEGIN IMMEDIATE")  # from here on nobody else writes
+            try:
+                held = target.execute("SELECT count(*) FROM main.people").fetchone()[0]
+                if held and not replace:
+                    raise StoreError(
+                        f"this store already holds {held} "
+                        f"{'person' if held == 1 else 'people'}: restoring would replace "
+                        "them. Back them up first, then restore with --replace"
+                    )
+                if held:
+                    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+                    kept = database.with_name(f"{database.name}.before-restore-{stamp}")
+                    _backup_sqlite(database, kept)  # reads what is stored: nobody can write
+                _replace_rows(target)
+                target.execute("COMMIT")
+            except BaseException:
+                target.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot restore the backup: {exc}") from exc
+        finally:
+            target.close()
     private_database(database)
-    engine = create_db_engine(settings.effective_database_url)
-    try:
-        migrate(engine)  # a backup from an older nextline is brought up to date
-    finally:
-        engine.dispose()
     return BackupSummary(source, "sqlite", people, versions)
+
+
+def _copy_sqlite(source: Path, out: Path) -> None:
+    """A private copy of the SQLite database `source` (read only) at `out`."""
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    os.close(fd)
+    reading = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    copy = sqlite3.connect(out)
+    try:
+        reading.backup(copy)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the backup {source}: {exc}") from exc
+    finally:
+        copy.close()
+        reading.close()
+
+
+def _replace_rows(target: sqlite3.Connection) -> None:
+    """Every table of `main` emptied and filled from `staged` (same schema), inside the open
+    transaction. The audit log's append-only triggers are set aside and put back in it."""
+    target.execute("PRAGMA defer_foreign_keys=ON")
+    tables = [
+        row[0]
+        for row in target.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    triggers = target.execute(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger'"
+    ).fetchall()
+    for name, _ in triggers:
+        target.execute(f'DROP TRIGGER main."{name}"')
+    for table in tables:
+        columns = ", ".join(
+            f'"{row[1]}"' for row in target.execute(f'PRAGMA main.table_info("{table}")')
+        )
+        target.execute(f'DELETE FROM main."{table}"')
+        target.execute(
+            f'INSERT INTO main."{table}" ({columns}) SELECT {columns} FROM staged."{table}"'
+        )
+    for _, sql in triggers:
+        target.execute(sql)
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------

@@ -77,10 +77,18 @@ def fold_text(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# How long a write waits for a lock another program holds (a second app, a backup tool, a
+# stuck session) before it is refused as "busy": on SQLite the busy timeout, on PostgreSQL
+# `lock_timeout` (without it a locked row or table made a request wait forever).
+LOCK_WAIT_SECONDS = 30.0
+
+
 def create_db_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets foreign keys and a busy timeout."""
+    """An engine for `url`; SQLite gets foreign keys and a busy timeout, PostgreSQL the same
+    bounded wait for locks (`LOCK_WAIT_SECONDS`)."""
+    wait = LOCK_WAIT_SECONDS
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": wait})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -92,7 +100,17 @@ def create_db_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _lock_wait(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"SET lock_timeout = {max(1, int(wait * 1000))}")
+            cursor.close()
+            dbapi_connection.commit()
+
+    return engine
 
 
 def open_engine(settings: Settings) -> Engine:
@@ -150,6 +168,22 @@ def write_transaction(engine: Engine, *, expire_on_commit: bool = True) -> Itera
             raise
 
 
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Session]:
+    """A session for reading: a database that is locked past the wait, unreachable or
+    failing is a StoreError that says so."""
+    from sqlalchemy.exc import InternalError
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        try:
+            yield session
+        except (OperationalError, InternalError) as exc:
+            _rollback(session)
+            said = write_failure(str(exc.orig)).replace("could not be written", "could not be read")
+            raise StoreError(said) from exc
+
+
 def _rollback(session: Session) -> None:
     """Roll back; a database that fails even that (a vanished disk) has stored nothing of
     this transaction either, so the first error is the one to report."""
@@ -164,6 +198,7 @@ def write_failure(reason: str, code: int | None = None) -> str:
     busy one, or the driver's own reason. Always says that nothing was stored."""
     import errno
 
+    reason = (reason.strip().splitlines() or [""])[0]  # PostgreSQL adds the statement's lines
     said = reason.lower()
     if code == errno.ENOSPC or "disk is full" in said or "no space left" in said:
         what = "the disk is full; free some space and try again"
@@ -176,7 +211,7 @@ def write_failure(reason: str, code: int | None = None) -> str:
             "the database is read-only (its file, its folder or the disk cannot be written); "
             f"ask whoever set it up ({reason})"
         )
-    elif "locked" in said or "busy" in said:
+    elif "locked" in said or "busy" in said or "lock timeout" in said:
         what = f"the database is busy; try again in a moment ({reason})"
     else:
         what = f"the database could not be written: {reason}"

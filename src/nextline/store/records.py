@@ -8,6 +8,11 @@ transaction holds the person's row (PostgreSQL `FOR UPDATE`, SQLite `BEGIN IMMED
 save whose base is no longer the latest version is refused with `Conflict`, so a change made
 while looking at an older record never silently drops what was saved in between. `update`
 re-reads and re-applies a change that cannot conflict (adding an entry) until it lands.
+
+A submission sent twice stores one change (`Once`): a save or update that names the token of
+its submission checks, under the same lock, whether that token already stored a version; if
+so it answers that version and writes nothing. Two equal entries sent on purpose carry two
+tokens and are both stored; the content alone never decides that a post is a repeat.
 """
 
 from __future__ import annotations
@@ -24,13 +29,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from nextline.errors import Conflict, NotFound
+from nextline.errors import Conflict, KeyReused, NotFound
 from nextline.record.export import patient_file_data
 from nextline.record.file_models import PatientFile
 from nextline.record.parse import validate_patient_data
-from nextline.store.engine import fold_text, write_transaction
+from nextline.store.engine import fold_text, read_transaction, write_transaction
 from nextline.store.steps import Steps, redo_note, restore_note, undo_note, walk
-from nextline.store.tables import Person, RecordVersion
+from nextline.store.tables import Person, RecordVersion, WriteToken
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,27 @@ class PersonSummary:
     name: str | None
     versions: int
     updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Once:
+    """One submission, stored at most once: `token` names it (a form page's token, or an API
+    client's `Idempotency-Key`), `digest` what it sent. The same token with the same digest
+    again is the same submission sent twice; with another digest it is refused (`KeyReused`)
+    when `strict` (an API key names one change), or stored as new when not (a form page
+    changed and sent again is a new entry)."""
+
+    token: str
+    digest: str
+    strict: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.token if self.strict else f"{self.token}:{self.digest[:32]}"
+
+
+# How long a submission's token is remembered (a retry comes within seconds or minutes).
+TOKEN_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -70,6 +96,13 @@ class RecordStore:
         self.engine = engine
 
     @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A read: a database that is locked past the wait, gone or failing is a StoreError
+        in words (`read_transaction`), never a driver traceback."""
+        with read_transaction(self.engine) as session:
+            yield session
+
+    @contextmanager
     def _writing(self) -> Iterator[Session]:
         """One write transaction that holds the write lock from its first statement.
 
@@ -80,11 +113,14 @@ class RecordStore:
         with write_transaction(self.engine) as session:
             yield session
 
-    def save(self, file: PatientFile, note: str, *, base: int | None) -> tuple[str, int]:
+    def save(
+        self, file: PatientFile, note: str, *, base: int | None, once: Once | None = None
+    ) -> tuple[str, int]:
         """Store `file` as the newest version of its person; returns (id, version).
 
         `base` is the version the change was built from: 0 for a new person, None for a whole
         file that replaces whatever is stored (an import). A stale base raises `Conflict`.
+        With `once`, a submission already stored answers its version and writes nothing.
         """
         person_id = file.patient.id
         content = _canonical(file)
@@ -93,6 +129,18 @@ class RecordStore:
             with self._writing() as session:
                 person = session.get(Person, person_id, with_for_update=True)
                 latest = person.latest_version if person is not None else 0
+                done = self._done(session, person_id, once) if person is not None else None
+                if done is not None:
+                    return person_id, done
+                if (
+                    person is not None
+                    and base
+                    and base != latest
+                    and self._version_row(session, person_id, latest).content == content
+                ):
+                    # what this save would store is already the latest (the same save sent
+                    # again after its answer was lost): nothing to write, nothing lost
+                    return person_id, latest
                 if base is not None and base != latest:
                     raise Conflict(person_id, base, latest)
                 if person is None:
@@ -106,13 +154,53 @@ class RecordStore:
                     )
                     session.add(person)
                 elif self._version_row(session, person_id, latest).content == content:
+                    self._remember(session, person_id, once, latest, now)
                     return person_id, latest
-                return person_id, self._add_version(session, person, content, note, now)
+                version = self._add_version(session, person, content, note, now)
+                session.flush()  # the person's row exists before a token names it
+                self._remember(session, person_id, once, version, now)
+                return person_id, version
         except IntegrityError as exc:
             # Two first saves of one new person at once (PostgreSQL has no row to lock yet).
             if base is None:
-                return self.save(file, note, base=None)
+                return self.save(file, note, base=None, once=once)
             raise Conflict(person_id, base, self.latest_version(person_id)) from exc
+
+    @staticmethod
+    def _done(session: Session, person_id: str, once: Once | None) -> int | None:
+        """The version `once` already stored (None: not stored yet), under the write lock."""
+        if once is None:
+            return None
+        row = session.get(WriteToken, (person_id, once.key))
+        if row is None:
+            return None
+        if row.digest != once.digest:
+            raise KeyReused(person_id, row.version)
+        return row.version
+
+    @staticmethod
+    def _remember(
+        session: Session, person_id: str, once: Once | None, version: int, now: dt.datetime
+    ) -> None:
+        if once is None:
+            return
+        from sqlalchemy import delete
+
+        session.execute(  # forget this person's old submissions (a retry comes soon)
+            delete(WriteToken).where(
+                WriteToken.person_id == person_id,
+                WriteToken.created_at < now - dt.timedelta(days=TOKEN_DAYS),
+            )
+        )
+        session.add(
+            WriteToken(
+                person_id=person_id,
+                token=once.key,
+                digest=once.digest,
+                version=version,
+                created_at=now,
+            )
+        )
 
     @staticmethod
     def _add_version(
@@ -135,36 +223,57 @@ class RecordStore:
         return person.latest_version
 
     def update(
-        self, person_id: str, change: Callable[[PatientFile], PatientFile], note: str
+        self,
+        person_id: str,
+        change: Callable[[PatientFile], PatientFile],
+        note: str,
+        once: Once | None = None,
     ) -> int:
         """Apply `change` to the latest version and store the result; returns the version.
 
         For changes that cannot conflict (adding an entry). First optimistically: read,
         change, save on that base. When other saves keep landing first, `change` runs on the
         latest version inside the write transaction itself, so a busy record never starves
-        a writer. `change` may raise (`RecordInvalid`); then nothing is stored.
+        a writer. `change` may raise (`RecordInvalid`); then nothing is stored. With `once`,
+        a submission already stored answers its version and changes nothing.
         """
         for _ in range(OPTIMISTIC_ATTEMPTS):
             file, version = self.get_latest(person_id)
             changed = change(file)  # a Conflict raised by `change` itself is not a lost race
             try:
-                return self.save(changed, note, base=version)[1]
+                return self.save(changed, note, base=version, once=once)[1]
+            except KeyReused:
+                raise
             except Conflict:
                 continue
         with self._writing() as session:
             person = session.get(Person, person_id, with_for_update=True)
             if person is None:
                 raise NotFound("person", person_id)
+            done = self._done(session, person_id, once)
+            if done is not None:
+                return done
             row = self._version_row(session, person_id, person.latest_version)
             current = validate_patient_data(json.loads(row.content), f"{person_id}@{row.version}")
             content = _canonical(change(current))
-            if content == row.content:
-                return row.version
-            return self._add_version(session, person, content, note, _now())
+            now = _now()
+            version = row.version
+            if content != row.content:
+                version = self._add_version(session, person, content, note, now)
+            self._remember(session, person_id, once, version, now)
+            return version
+
+    def stored_by(self, person_id: str, once: Once | None) -> int | None:
+        """The version the submission `once` stored, if it was stored (no lock: a quick look
+        before a form is checked; `save` and `update` decide again under the lock)."""
+        if once is None:
+            return None
+        with self._reading() as session:
+            return self._done(session, person_id, once)
 
     def latest_version(self, person_id: str) -> int:
         """The newest version number (0 when the person is not stored)."""
-        with Session(self.engine) as session:
+        with self._reading() as session:
             person = session.get(Person, person_id)
             return person.latest_version if person is not None else 0
 
@@ -182,7 +291,7 @@ class RecordStore:
         return row
 
     def exists(self, person_id: str) -> bool:
-        with Session(self.engine) as session:
+        with self._reading() as session:
             return session.get(Person, person_id) is not None
 
     def get(self, person_id: str, version: int | None = None) -> PatientFile:
@@ -194,7 +303,7 @@ class RecordStore:
         return self._get(person_id, None)
 
     def _get(self, person_id: str, version: int | None) -> tuple[PatientFile, int]:
-        with Session(self.engine) as session:
+        with self._reading() as session:
             person = session.get(Person, person_id)
             if person is None:
                 raise NotFound("person", person_id)
@@ -203,7 +312,7 @@ class RecordStore:
             return file, row.version
 
     def list(self) -> builtins.list[PersonSummary]:
-        with Session(self.engine) as session:
+        with self._reading() as session:
             people = session.scalars(select(Person).order_by(Person.id)).all()
             return [PersonSummary(p.id, p.name, p.latest_version, p.updated_at) for p in people]
 
@@ -241,7 +350,7 @@ class RecordStore:
                     Person.id.contains(words, autoescape=True),
                 )
             )
-        with Session(self.engine) as session:
+        with self._reading() as session:
             total = session.scalar(select(func.count()).select_from(Person).where(*wanted)) or 0
             if past_end_last and total and offset >= total:
                 offset = (total - 1) // limit * limit
@@ -255,7 +364,7 @@ class RecordStore:
         return [PersonSummary(*row) for row in rows], int(total)
 
     def history(self, person_id: str) -> builtins.list[VersionInfo]:
-        with Session(self.engine) as session:
+        with self._reading() as session:
             if session.get(Person, person_id) is None:
                 raise NotFound("person", person_id)
             # the three columns only: the content of every version is not needed to list them
@@ -283,7 +392,7 @@ class RecordStore:
             )
             # Server mode: the roles, clinician links and invitations for this person go with
             # them (the audit log stays: it has no link to `people`).
-            for table in (Membership, ShareLink, OneTimeLink):
+            for table in (Membership, ShareLink, OneTimeLink, WriteToken):
                 session.execute(delete(table).where(table.person_id == person_id))
             # the dashboard computed from the record goes with it (`store.views`)
             session.execute(delete(DashboardViewRow).where(DashboardViewRow.person_id == person_id))
@@ -300,7 +409,7 @@ class RecordStore:
 
     def steps(self, person_id: str) -> Steps:
         """Where the next undo and redo would go, from the history's notes."""
-        with Session(self.engine) as session:
+        with self._reading() as session:
             if session.get(Person, person_id) is None:
                 raise NotFound("person", person_id)
             return self._steps(session, person_id)
@@ -334,7 +443,9 @@ class RecordStore:
 
     def _step(self, person_id: str, base: int | None, *, redo: bool) -> int:
         with self._writing() as session:
-            person = self._locked(session, person_id, base)
+            person = self._locked(session, person_id, base, _redo_of if redo else _undo_of)
+            if person is None:  # the same step from `base` is already done (a double click)
+                return (base or 0) + 1
             steps = self._steps(session, person_id)
             target = steps.redo_to if redo else steps.undo_to
             if target is None:
@@ -349,7 +460,9 @@ class RecordStore:
         A restore is an ordinary change: it ends the redo chain and can itself be undone.
         """
         with self._writing() as session:
-            person = self._locked(session, person_id, base)
+            person = self._locked(session, person_id, base, lambda _: restore_note(version))
+            if person is None:  # the same restore from `base` is already done (a double click)
+                return (base or 0) + 1
             row = self._version_row(session, person_id, version)
             latest = self._version_row(session, person_id, person.latest_version)
             if row.content == latest.content:  # already what the record holds
@@ -357,12 +470,39 @@ class RecordStore:
             note = restore_note(version)
             return self._add_version(session, person, row.content, note, _now())
 
-    @staticmethod
-    def _locked(session: Session, person_id: str, base: int | None) -> Person:
-        """The person's row under the write lock, after checking `base` is still the latest."""
+    @classmethod
+    def _locked(
+        cls,
+        session: Session,
+        person_id: str,
+        base: int | None,
+        step: Callable[[Steps], str | None] | None = None,
+    ) -> Person | None:
+        """The person's row under the write lock, after checking `base` is still the latest.
+
+        None when the only version since `base` is the very step asked for, taken from
+        `base` (`step(steps at base)` is its note): the same undo, redo or restore pressed
+        twice on one page, or on two pages showing `base`. Its version is `base + 1`."""
         person = session.get(Person, person_id, with_for_update=True)
         if person is None:
             raise NotFound("person", person_id)
         if base is not None and base != person.latest_version:
+            if step is not None and person.latest_version == base + 1:
+                rows = session.execute(
+                    select(RecordVersion.version, RecordVersion.note)
+                    .where(RecordVersion.person_id == person_id)
+                    .order_by(RecordVersion.version)
+                ).all()
+                before = walk((version, note) for version, note in rows if version <= base)
+                if rows and rows[-1][1] == step(before):
+                    return None
             raise Conflict(person_id, base, person.latest_version)
         return person
+
+
+def _undo_of(steps: Steps) -> str | None:
+    return undo_note(steps.undo_to) if steps.undo_to is not None else None
+
+
+def _redo_of(steps: Steps) -> str | None:
+    return redo_note(steps.redo_to) if steps.redo_to is not None else None

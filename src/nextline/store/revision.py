@@ -5,4 +5,4 @@ every command skip importing Alembic (about 0.3 s) and, for the quick reading pa
 (`quick_read`), SQLAlchemy too, when the schema is current.
 """
 
-HEAD_REVISION = "0007_people_search_name"
+HEAD_REVISION = "0008_write_tokens"

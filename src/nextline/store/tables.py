@@ -71,3 +71,17 @@ class DashboardPageRow(Base):
     trials: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
     page: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class WriteToken(Base):
+    """A submission already stored (`store.records.Once`): a form page's token or an API
+    client's `Idempotency-Key`, what it sent (`digest`) and the version it made. Kept a few
+    days, so a post sent again (a double click, a retry after a timeout) stores nothing new."""
+
+    __tablename__ = "write_tokens"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(128), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column()

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Body, Header, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator
 
@@ -57,6 +57,32 @@ BaseVersion = Query(
     description="The version this change was made on (0: a new person). When the record has "
     "changed since, nothing is stored and the answer is 409.",
 )
+
+IdempotencyKey = Header(
+    None,
+    alias="Idempotency-Key",
+    min_length=8,
+    max_length=100,
+    pattern=r"^[!-~]+$",
+    description="Any unique text (8 to 100 visible characters) naming this change: a post "
+    "sent again with the same key and the same body (a retry after a timeout) stores "
+    "nothing new and answers the first post's version; the same key with another body is "
+    "refused (409). Send a new key for each new change.",
+)
+
+
+def _once(key: str | None, *parts: Any) -> Any:
+    """The submission an `Idempotency-Key` names (`store.records.Once`), or None."""
+    import hashlib
+    import json
+
+    from nextline.store.records import Once
+
+    if key is None:
+        return None
+    what = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return Once(key, hashlib.sha256(what.encode("utf-8")).hexdigest(), strict=True)
+
 
 # List sections of the patient file that accept a new entry through the API.
 ENTRY_SECTIONS = LIST_SECTIONS
@@ -242,6 +268,7 @@ def add_entry(
         ..., description="One entry of that section, as in a patient file"
     ),
     as_of: IsoDate | None = AsOf,
+    idempotency_key: str | None = IdempotencyKey,
 ) -> dict[str, Any]:
     from nextline.record.validate import validate_record
 
@@ -259,7 +286,8 @@ def add_entry(
         warnings[:] = [vars(w) for w in record.warnings]
         return record.file
 
-    version = state.store.update(person_id, add, f"added to {section} through the API")
+    once = _once(idempotency_key, section, entry)
+    version = state.store.update(person_id, add, f"added to {section} through the API", once)
     return {"id": person_id, "version": version, "warnings": warnings}
 
 

@@ -95,6 +95,16 @@ def _unexpected_error(request: Request, exc: Exception) -> Response:
     # The route template, never the path or the data: logs hold no health data.
     route = request.scope.get("route")
     where = getattr(route, "path", "?")
+    from sqlalchemy.exc import InternalError, OperationalError
+
+    if isinstance(exc, (OperationalError, InternalError)):
+        # A read the store module does not wrap met a locked, full, read-only or vanished
+        # database: the same 503 in the store's words as a refused write, never a 500.
+        from nextline.store.engine import write_failure
+
+        log.error("store unavailable (%s) on %s %s", type(exc.orig).__name__, request.method, where)
+        said = write_failure(str(exc.orig)).replace("could not be written", "could not be read")
+        return _render_error(request, error_payload(503, "store_error", said))
     log.error("unexpected %s on %s %s", type(exc).__name__, request.method, where)
     return _render_error(
         request,

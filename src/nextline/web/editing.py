@@ -7,6 +7,7 @@ Every POST reads its form through `read_form`, which checks the CSRF token first
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from nextline.errors import Conflict, NotFound, Problem, RecordInvalid
 from nextline.record import PatientFile, patient_file_data
 from nextline.record.file_models import ReceptorResult
 from nextline.record.receptors import receptor_conflict, receptor_status
+from nextline.store.records import Once
 from nextline.web.forms import (
     FormResult,
     parse_form,
@@ -420,6 +422,7 @@ def _render_form(
         "form": result,
         "section": "add",
         "base_version": base_version,
+        "form_token": new_form_token(),
         **form_context(spec, state, file, correcting),
     }
     response: Response = request.app.state.templates.TemplateResponse(
@@ -437,6 +440,27 @@ def show_form(request: Request, person_id: str, form_key: str) -> Response:
     file, version = state.store.get_latest(person_id)
     values = _initial_values(spec, file, state.today())
     return _render_form(request, spec, file, FormResult(values=values), base_version=version)
+
+
+def new_form_token() -> str:
+    """A token for one drawing of a form: the submission it makes is stored once however often
+    it is sent (`submission`), while the same entry sent from another page is a new one."""
+    import secrets
+
+    return secrets.token_urlsafe(16)
+
+
+def submission(pairs: list[tuple[str, str]], *parts: Any) -> Once | None:
+    """The form page's submission (`store.records.Once`) for what it sends (`parts`): None
+    when the page had no token (drawn before tokens existed; `already_added` decides then)."""
+    import hashlib
+    import json
+
+    sent = next((v for k, v in pairs if k == "form_token"), "")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", sent):
+        return None
+    what = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return Once(sent, hashlib.sha256(what.encode("utf-8")).hexdigest())
 
 
 def base_version(pairs: list[tuple[str, str]]) -> int | None:
@@ -489,16 +513,32 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
         rows_extra = prepare_lesion_rows(data, len(last.lesions) if last else 0, False)
     rows_of = rows_to_lists(data, row_defaults(spec))
     assert spec.build is not None
-    if base is not None and base != latest and already_added(state, person_id, spec, data, base):
-        # The same form posted twice (a double click, a re-sent request): the first landed.
+    once = submission(pairs, spec.key, data)
+    done = state.store.stored_by(person_id, once)
+    if done is not None:
+        # The same page's form sent twice (a double click, a re-sent request): it landed.
+        return RedirectResponse(f"/people/{person_id}?saved={done}", status_code=303)
+    if (
+        once is None
+        and base is not None
+        and base != latest
+        and already_added(state, person_id, spec, data, base)
+    ):
+        # A page drawn without a token, posted twice: the first landed (by content).
         return RedirectResponse(f"/people/{person_id}?saved={latest}", status_code=303)
     entry, index, extra = spec.build(data, file)
     extra = [*rows_extra, *extra]
     if entry is None or extra:
         result = problems_to_form(extra, "", typed)
         return _render_form(request, spec, file, result, 422, base or latest)
-    if index is not None and base is not None and base != latest:
-        # Changing an entry that may have changed meanwhile: show what did, save nothing.
+    whole = not isinstance(PatientFile.model_fields[spec.section].default, list)
+    if (
+        base is not None
+        and base != latest
+        and (index is not None or (whole and _part_changed(state, person_id, spec, base, file)))
+    ):
+        # Changing an entry, or replacing a part (the person's details, palliative care),
+        # that changed meanwhile: show what did, save nothing.
         result = _conflict_result(typed, changed_since(state, person_id, base))
         return _render_form(request, spec, file, result, 409, latest)
     new_data, prefix = with_entry(file, spec.section, entry, index)
@@ -513,20 +553,40 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
             if current == file:
                 same: PatientFile = record.file
                 return same
+            if whole and getattr(current, spec.section) != getattr(file, spec.section):
+                raise Conflict(person_id, latest, latest + 1)  # replaced by another writer
             added, _ = with_entry(current, spec.section, entry, None)
             rebuilt: PatientFile = _validate(state, added).file
             return rebuilt
 
-        version = state.store.update(person_id, _add, spec.note)
+        try:
+            version = state.store.update(person_id, _add, spec.note, once)
+        except Conflict:
+            result = _conflict_result(typed, changed_since(state, person_id, latest))
+            return _render_form(
+                request, spec, file, result, 409, state.store.latest_version(person_id)
+            )
     else:
         try:
-            _, version = state.store.save(record.file, spec.note, base=latest)
+            _, version = state.store.save(record.file, spec.note, base=latest, once=once)
         except Conflict:
             result = _conflict_result(typed, changed_since(state, person_id, latest))
             return _render_form(
                 request, spec, file, result, 409, state.store.latest_version(person_id)
             )
     return RedirectResponse(f"/people/{person_id}?saved={version}", status_code=303)
+
+
+def _part_changed(
+    state: WebState, person_id: str, spec: FormSpec, base: int, latest: PatientFile
+) -> bool:
+    """Whether the part a form replaces whole differs between version `base` (what the page
+    showed) and the latest record: then saving the form would silently undo that change."""
+    try:
+        shown = state.store.get(person_id, base)
+    except NotFound:
+        return True
+    return bool(getattr(shown, spec.section) != getattr(latest, spec.section))
 
 
 def already_added(

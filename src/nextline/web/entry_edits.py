@@ -42,6 +42,7 @@ from nextline.web.linked_facts import (
     restart,
 )
 from nextline.web.scan_rows import prepare_lesion_rows, size_inputs
+from nextline.web.state import WebState
 
 router = APIRouter(include_in_schema=False)
 
@@ -290,13 +291,15 @@ async def submit_correct(request: Request, person_id: str, section: str, index: 
     state = _state(request)
     file, latest = state.store.get_latest(person_id)
     base = base_version(pairs)
+    if base is not None and base != latest:
+        return _stale_correction(request, file, latest, section, index, base, pairs)
     spec = form_for(file, section, index)
     if spec is None:
         raise NotFound("form for", f"{section}[{index}]")
     entry, typed, rows_of, problems = _built(spec, file, section, index, pairs)
-    if base is None or base != latest:
+    if base is None:
         result = problems_to_form([], "", typed)
-        result.add("", STALE + "; ".join(changed_since(state, person_id, base or 0)) + ".")
+        result.add("", STALE + "; ".join(changed_since(state, person_id, 0)) + ".")
         return _correct_response(request, spec, file, section, index, result, 409, latest)
     if entry is None or problems:
         result = problems_to_form(problems, "", typed)
@@ -318,6 +321,69 @@ async def submit_correct(request: Request, person_id: str, section: str, index: 
             request, spec, file, section, index, result, 409, state.store.latest_version(person_id)
         )
     return RedirectResponse(f"/people/{person_id}/entries?saved={version}", status_code=303)
+
+
+GONE = (
+    "The entry you were correcting was deleted or changed by someone else since you opened "
+    "it, so nothing was saved. Here is what changed: "
+)
+
+
+def where_now(
+    state: WebState, person_id: str, section: str, index: int, base: int, latest: PatientFile
+) -> int | None:
+    """Where the entry at `index` of version `base` is in the latest record: at its new place
+    if it is unchanged (entries before it deleted move it up), at the same place if the list
+    kept its length (someone corrected it in place), None when it is gone or cannot be told
+    apart (deleted, or changed while others were added or deleted)."""
+    try:
+        was = _entries(state.store.get(person_id, base), section)
+    except NotFound:
+        return None
+    if not 0 <= index < len(was):
+        return None
+    now = _entries(latest, section)
+    same = [i for i, item in enumerate(now) if item == was[index]]
+    if same:
+        return min(same, key=lambda i: abs(i - index))
+    return index if len(now) == len(was) else None
+
+
+def _stale_correction(
+    request: Request,
+    file: PatientFile,
+    latest: int,
+    section: str,
+    index: int,
+    base: int,
+    pairs: list[tuple[str, str]],
+) -> Response:
+    """A correction sent from a page older than the record: nothing is saved, the form is
+    shown again with what was typed and what changed, aimed at the same entry wherever it is
+    now, never at whatever entry took its place. When it is gone, the form adds what was
+    typed as a new entry (if the person saves it again)."""
+    state = _state(request)
+    person_id = file.patient.id
+    changes = "; ".join(changed_since(state, person_id, base)) + "."
+    now = where_now(state, person_id, section, index, base, file)
+    spec = form_for(file, section, now) if now is not None else None
+    if now is not None and spec is not None:
+        _, typed, _, _ = _built(spec, file, section, now, pairs)
+        result = problems_to_form([], "", typed)
+        result.add("", STALE + changes)
+        return _correct_response(request, spec, file, section, now, result, 409, latest)
+    was = state.store.get(person_id, base)
+    spec = form_for(was, section, index)
+    if spec is None or spec.correct_only:
+        raise HTTPException(409, GONE + changes)
+    _, typed, _, _ = _built(spec, was, section, index, pairs)
+    result = problems_to_form([], "", typed)
+    result.add(
+        "",
+        GONE + changes + " What you typed is below: save it to add it as a new entry if "
+        "it is still right.",
+    )
+    return _render_form(request, spec, file, result, 409, latest)
 
 
 def _relink(file: PatientFile, section: str, index: int, new_data: dict[str, Any]) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 
 from nextline.errors import NextlineError
@@ -29,6 +30,6 @@ def person_red_flags(request: Request) -> dict[str, Any]:
     if views is None or views[0] != person_id:
         try:
             views = (person_id, state.views_of(person_id)[1])
-        except NextlineError:
+        except (NextlineError, SQLAlchemyError):  # an error page when the store failed
             return {}
     return {"person_red_flags": list(state.red_flags(views[1]))}

@@ -52,7 +52,7 @@ def _split_name(name: str) -> list[str | int] | None:
 def parse_form(
     items: Iterable[tuple[str, str]],
     list_fields: Iterable[str] = (),
-    ignore: Iterable[str] = ("csrf_token",),
+    ignore: Iterable[str] = ("csrf_token", "form_token"),
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Form pairs to nested data (empty inputs left out) and the values as typed.
 
