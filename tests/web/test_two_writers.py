@@ -167,7 +167,8 @@ def test_correcting_an_entry_another_tab_deleted_is_refused(app, client) -> None
         follow_redirects=False,
     )
     assert stale.status_code == 409
-    assert "changed since you opened it" in stale.text
+    assert "since you opened it" in stale.text
+    assert "nothing was saved" in stale.text
     assert "deleted" in stale.text  # what changed is named
     assert store.latest_version(MARIA) == before
     assert [lab.value for lab in store.get(MARIA).labs if str(lab.date) == "2025-01-02"] == [13]

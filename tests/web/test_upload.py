@@ -198,11 +198,19 @@ def test_from_a_persons_page_the_file_is_a_new_version_of_them(app, client) -> N
     assert store.get(person).patient.name == "Maria From File"
     assert [v.version for v in store.history(person)] == [1, 2]
     assert "whatever-the-file-says" not in [p.id for p in store.list()]
-    for extra in ({}, {"replace": "yes"}):  # a stale page is refused at either step
-        stale = _upload(client, "mine.yaml", raw, into=person, base_version="1", **extra)
+    # the same file sent again from the old page (its answer lost): it landed, nothing more
+    again = _upload(client, "mine.yaml", raw, into=person, base_version="1", replace="yes")
+    assert again.status_code == 200, again.text
+    assert len(store.history(person)) == 2
+    # another file from the old page is refused at either step
+    data["patient"]["name"] = "Maria Other"
+    other = yaml.safe_dump(data, sort_keys=False).encode()
+    for extra in ({}, {"replace": "yes"}):
+        stale = _upload(client, "mine.yaml", other, into=person, base_version="1", **extra)
         assert stale.status_code == 409
         assert "changed since you opened this page" in stale.text
         assert len(store.history(person)) == 2
+        assert store.get(person).patient.name == "Maria From File"
 
 
 def test_fhir_from_a_persons_page_merges_into_them(app, client) -> None:
