@@ -265,6 +265,9 @@ _LIVER = (
     "no reader yet for where the disease must be ('liver-dominant', 'measurable liver disease')"
 )
 KNOWN: dict[tuple[str, str], str] = {
+    ("s07", "NCT03723928"): "the window 'registered between 14 days before and 60 days after "
+    "the start of first-line treatment' is not read: ten months into her first line she is "
+    "past it",
     ("s04", "NCT04150042"): "the items under 'For potential subjects with somatic mutations:' "
     "(biallelic loss of the mutated gene) are read as required of everyone",
     ("s04", "NCT04222413"): "part labels inside a bullet ('(Phase IA and IB1)', '(Phase IB2)') "

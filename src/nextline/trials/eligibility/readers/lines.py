@@ -231,7 +231,9 @@ def _lines(
         high = 0
         # "planned to initiate first-line therapy": not started yet; "receiving or plan to
         # receive", "during", "after the start of": one may be running now
-        finished_only = not re.match(r"initiate\b|start(?:ing)?\b|begin", first_line.group(0), re.I)
+        finished_only = not re.match(
+            r"initiate\b|start(?:ing)?\b(?!\s+of)|begin", first_line.group(0), re.I
+        )
         spans.append((first_line.start(), first_line.end()))
         words.append(first_line.group(0))
     either = _FIRST_OR_SECOND.search(text)
