@@ -275,6 +275,16 @@ class PatientFacts:
             f"{gene} change found; the record does not say if it is {wanted}",
         )
 
+    def _tumor_tested(self, gene: str) -> bool:
+        """Whether a test of the tumour (tissue or blood) looked at `gene`."""
+        gene = gene.upper()
+        return any(
+            gene in {g.upper() for g in test.not_detected}
+            or any(v.gene.upper() == gene for v in test.variants)
+            for test in self.record.file.tumor_tests
+            if test.date <= self.as_of
+        )
+
     def alteration(self, c: Constraint) -> Answer:
         if c.variants and len(c.genes) == 1 and not c.germline:
             return self._variant(c)
@@ -287,12 +297,23 @@ class PatientFacts:
             status, path = self.record.gene_status(gene, self.as_of)
             if status == "detected" and not c.germline:
                 return Answer("met", path, f"{gene} alteration found")
+            if (
+                status == "not_detected"
+                and "somatic_possible" in c.statuses
+                and not self._tumor_tested(gene)
+            ):
+                # an inherited test found nothing; a change in the tumour itself is still
+                # possible until the tumour is tested for it
+                path_any = path_any or path
+                continue
             if status == "not_detected" or (status == "detected" and c.germline):
                 tested.append(gene)
                 path_any = path_any or path
         genes = " or ".join(c.genes)
         if len(tested) == len(c.genes):
             return Answer("not_met", path_any, f"no {genes} alteration found")
+        if "somatic_possible" in c.statuses and path_any is not None:
+            return Answer("unknown", path_any, f"no {genes} change inherited; tumor not tested")
         return Answer("unknown", path_any, f"no {genes} test in the record")
 
     # --- therapy ---------------------------------------------------------------------
@@ -537,6 +558,8 @@ class PatientFacts:
             for line in self.record.lines_as_of(self.as_of)
             if not all(id(entry) in suppression for entry in line.entries)
         ]
+        if "finished" in c.statuses:  # a line running now does not count
+            lines = [line for line in lines if line.stop is not None and line.stop <= self.as_of]
         if c.families or c.class_ids:
             wanted, classes = set(c.families), set(c.class_ids)
             counted = [
@@ -555,6 +578,8 @@ class PatientFacts:
         path = counted[-1].entries[0].path if counted else None
         what = f" of {' or '.join(c.families)}" if c.families else ""
         detail = f"{n} line{'s' if n != 1 else ''}{what} for advanced disease"
+        if "finished" in c.statuses:
+            detail += " that ended"
         ok = _in_range(float(n), c)
         if ok and "progressed" in c.statuses and counted:
             last = counted[-1]
@@ -684,6 +709,15 @@ class PatientFacts:
             return Answer("unknown", "diagnosis", "the study is for several cancer types")
         return Answer("not_met", "diagnosis", f"the study is for: {c.words}")
 
+    def tumor_profiling(self, c: Constraint) -> Answer:
+        """A genomic test of the tumour (NGS, tissue or blood) with a result in the record;
+        none recorded is not proof that none was done: asked."""
+        for index, test in enumerate(self.record.file.tumor_tests):
+            if test.date <= self.as_of and (test.variants or test.not_detected):
+                name = test.test_name or "gene test of the tumor"
+                return Answer("met", f"tumor_tests[{index}]", f"{name}, {test.date}")
+        return Answer("unknown", None, "no genomic test of the tumor in the record")
+
     def standard_options(self, c: Constraint) -> Answer:
         """ "No standard therapy left": not met while the options engine finds standard
         treatments that fit; otherwise unknown (only the study team can say)."""
@@ -788,4 +822,5 @@ _EVALUATORS = {
     "menopausal_status": PatientFacts.menopausal_status,
     "lab": PatientFacts.lab,
     "standard_options": PatientFacts.standard_options,
+    "tumor_profiling": PatientFacts.tumor_profiling,
 }

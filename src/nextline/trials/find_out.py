@@ -32,6 +32,10 @@ FIND_OUT = {
     "menopausal_status": "Your menopausal status",
     "standard_options": "Whether any standard treatment that fits you is left (ask your care "
     "team; this study is for people with none left)",
+    "symptoms": "Your recent symptom scores (pain, tiredness, distress, 0 to 10), from your "
+    "care team",
+    "tumor_profiling": "Whether a genomic (NGS) test of your tumor has been done, and when, "
+    "from your care team",
     "biomarker": "A test of the tumor for the marker this study looks for (ask the study team "
     "which test)",
 }

@@ -19,7 +19,7 @@ from nextline.trials.eligibility.models import (
 if TYPE_CHECKING:
     from nextline.trials.models import Trial
 
-PARSER_VERSION = 6
+PARSER_VERSION = 7
 
 
 @dataclass(frozen=True, slots=True)

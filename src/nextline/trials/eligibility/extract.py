@@ -73,6 +73,14 @@ _NOT_A_CRITERION = re.compile(
     r"^(?:note\b|additional (?:inclusion |exclusion )?criteria\b)", re.IGNORECASE
 )
 
+# a heading that states a requirement before its list ("... a brain metastasis AND meet one
+# of the following additional criteria regarding ...:")
+_LEAD_REQUIREMENT = re.compile(
+    r"^(.*?\w.*?)[,;]?\s+(?:and|AND)\s+(?:must\s+)?(?:meet|have|fulfil+|satisfy)\s+"
+    r"(?:at least\s+)?(?:one|any|all|each)\s+of\s+the\s+following\b[^:]*:\s*$",
+    re.DOTALL,
+)
+
 _JOINED_CONDITIONS = re.compile(
     r"\bwithout\b|\bwho (?:have|has|had)\b|\band (?:had|have|has)\b", re.IGNORECASE
 )
@@ -200,6 +208,14 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     section = raw.section
     cohort = raw.cohort
     if text.rstrip().endswith(":") or _NOT_A_CRITERION.match(text):
+        lead = _LEAD_REQUIREMENT.match(text)
+        if lead is not None and len(lead.group(1).split()) >= 8:
+            # "at least one brain metastasis AND meet one of the following:": the words
+            # before the list are a requirement of their own, shared by every item
+            inner = read_criterion(
+                RawCriterion(lead.group(1), section=section, group=raw.group, cohort=cohort), kb
+            )
+            return inner.model_copy(update={"text": text})
         # a heading for the items below it ("Prior Systemic Therapy Criteria:"), or a note
         return Criterion(text=text, section=section, group=raw.group, cohort=cohort)
     if cohort is None and about_other_cancers(text):

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 
 _CLAUSE_OR = re.compile(
-    r"(?:,\s*|\s+)or\s+(?:\(\w\)\s*)?(?=(?:have |has |had |who |with |patients? |participants? )?"
+    r"(?:,\s*|\s+)or\s+(?:\(\w\)\s*|\b\w\)\s*)?"
+    r"(?=(?:have |has |had |who |with |patients? |participants? )?"
     r"(?:relapsed|relapse|recurred|recurrence|progressed|progression|received|completed|"
     r"(?:documented )?(?:disease )?progression|at least|prior|previous(?:ly)?|"
     r"been treated|treated|intoleran|refractory|ineligible|not (?:be )?(?:a )?candidates?|"
@@ -25,8 +26,13 @@ _CLAUSE_OR = re.compile(
 )
 
 
+# "1) ... or 2) ...": an item number's bracket opens nothing
+_ENUMERATOR = re.compile(r"(?:^|(?<=\s))\w\)")
+
+
 def _depth_at(text: str, index: int) -> int:
-    return text[:index].count("(") - text[:index].count(")")
+    head = _ENUMERATOR.sub("", text[:index])
+    return head.count("(") - head.count(")")
 
 
 def split_alternatives(text: str) -> list[str]:
@@ -60,7 +66,12 @@ _CONDITIONAL = re.compile(
 )
 _ALLOWANCE = re.compile(
     r"\b(?:are|is|will be|remain) (?:also )?(?:eligible|allowed|permitted|acceptable)\b|"
-    r"\bmay (?:also )?(?:have|be|enrol|enroll|participate)\b",
+    r"\bmay (?:also )?(?:have|be|enrol|enroll|participate)\b|"
+    # "Patients previously exposed to anti-PD-1 ... should not be excluded"
+    r"\b(?:should|will|shall|are|is|need) not (?:be )?excluded\b|\b(?:may|can) be considered\b|"
+    # "Patients on DL1 can continue prior checkpoint inhibitors", "This does not include
+    # stable, previously-treated brain metastases"
+    r"\b(?:can|may) continue\b|\b(?:does|do) not include\b",
     re.IGNORECASE,
 )
 

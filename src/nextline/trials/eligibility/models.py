@@ -32,6 +32,7 @@ ConstraintType = Literal[
     "menopausal_status",
     "lab",
     "standard_options",  # no standard option left ("refractory to standard therapy")
+    "tumor_profiling",  # a genomic (NGS) test of the tumour has resulted
 ]
 
 # Constraint types about the cancer's biology and the treatment history: when one of them
@@ -48,9 +49,11 @@ KEY_TYPES: frozenset[str] = frozenset(
         "prior_lines",
         "brain_metastases",
         "standard_options",
+        "tumor_profiling",
         "measurable_disease",  # bone-only disease is often not measurable: ask, never assume
         "sex",
         "menopausal_status",
+        "symptoms",  # a topic only: symptom scores ("pain rated >= 3 out of 10")
         "biomarker",  # a topic only: a tumor marker the record does not hold (AR, PD-L1, ...)
     }
 )
@@ -179,6 +182,8 @@ def describe_constraint(c: Constraint) -> str:
         text = f"cancer type: {', '.join(c.statuses)}"
     elif t == "standard_options":
         text = "no standard treatment option left"
+    elif t == "tumor_profiling":
+        text = "a genomic test of the tumor has a result"
     elif t == "disease_stage" and c.statuses == ("de_novo",):
         text = "disease: metastatic when first found (de novo)"
     elif t == "disease_stage":

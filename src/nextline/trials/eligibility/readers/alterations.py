@@ -36,6 +36,17 @@ _GERMLINE = re.compile(r"germ-?line|inherited|hereditary", re.IGNORECASE)
 _GERMLINE_AFTER = re.compile(r"[\s(-]*(?:germ-?line|inherited|hereditary)\b", re.IGNORECASE)
 
 
+# "a germline or somatic BRCA1 mutation", "BRCA1/2 (germline and/or tumour)": either origin
+_EITHER_ORIGIN = re.compile(
+    r"germline\s*(?:,|or|and/or|/)\s*(?:a\s+)?(?:somatic|tumou?r|tissue)|"
+    r"(?:somatic|tumou?r|tissue)\s*(?:,|or|and/or|/)\s*(?:a\s+)?germline",
+    re.IGNORECASE,
+)
+
+
+_SOMATIC = re.compile(r"\bsomatic\b", re.IGNORECASE)
+
+
 def find_alterations(reading: Reading) -> list[Found]:
     """Gene alterations named with a cue word."""
     text = reading.text
@@ -66,11 +77,14 @@ def find_alterations(reading: Reading) -> list[Found]:
             genes = ("NTRK1", "NTRK2", "NTRK3")
         else:
             genes = (gene,)
-        germline = m.group("g") == "g" or bool(
-            # "germline BRCA", "BRCA germline mutation", "BRCA1/2 (germline)"
+        near = text[max(0, m.start() - 40) : m.end() + 40]
+        either = bool(_EITHER_ORIGIN.search(near))
+        # "germline BRCA", "BRCA germline mutation", "BRCA1/2 (germline)"
+        said_germline = bool(
             _GERMLINE.search(text[max(0, m.start() - 30) : m.end() + 5])
             or _GERMLINE_AFTER.match(text, m.end())
         )
+        germline = m.group("g") == "g" or (said_germline and not either)
         found.append(
             Found(
                 Mention(m.start(), m.end(), "GENE"),
@@ -79,6 +93,9 @@ def find_alterations(reading: Reading) -> list[Found]:
                     type="alteration",
                     genes=genes,
                     germline=germline,
+                    # "germline or somatic", "a somatic BRCA1 mutation": an inherited test
+                    # alone does not settle it
+                    statuses=("somatic_possible",) if either or _SOMATIC.search(near) else (),
                     variants=variants if len(genes) == 1 else (),
                     words=f"{m.group(0)} {' or '.join(variants)}".strip(),
                 ),

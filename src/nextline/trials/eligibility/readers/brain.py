@@ -21,7 +21,8 @@ BRAIN_RE = re.compile(
 )
 _BRAIN_ACTIVE = re.compile(
     r"\b(?:active|untreated|intact|symptomatic|progressi\w*|unstable|uncontrolled|growing|new|"
-    r"requir\w* (?:steroids|corticosteroids|treatment|immediate)|not (?:been )?(?:treated|stable)"
+    r"requir\w* (?:(?:continuous|ongoing|high|dose|high-dose|systemic)[- ]){0,3}(?:steroids|"
+    r"corticosteroids|treatment|immediate)|not (?:been )?(?:treated|stable)"
     r"|not (?:adequately )?controlled)\b",
     re.IGNORECASE,
 )

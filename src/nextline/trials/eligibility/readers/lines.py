@@ -71,12 +71,44 @@ _FIRST_LINE_ONLY = re.compile(
 )
 
 
+# "must be receiving or plan to receive first-line treatment", "enrolled before or during
+# first line", "planned to initiate first-line therapy", "registered ... after the start of
+# first-line treatment": no line for advanced disease has ended yet (one may be running)
+_FIRST_LINE_NOW = re.compile(
+    r"\b(?:(?:be\s+)?receiving|receive|initiat(?:e|ing|ion of)|start(?:ing)?|begin(?:ning)?|"
+    r"(?:the )?start of|before or during|during or before)\s+(?:\w+[- ]){0,5}?"
+    r"first[- ]line\b(?:[^.;:]{0,60}?\b(?:treatment|therapy|regimen)\b"
+    r"(?:\s+(?:for|in)\s+(?:the\s+)?(?:metastatic|advanced)\s+"
+    r"(?:disease|setting|breast cancer))?)?",
+    re.IGNORECASE,
+)
+# "plans to consider results in either first- or second-line therapy": at most one line
+# for advanced disease has ended
+_FIRST_OR_SECOND = re.compile(
+    r"\b(?:either )?first[- ]?(?:line)? or second[- ]line (?:therapy|treatment|setting)",
+    re.IGNORECASE,
+)
+# "have not yet initiated cancer treatment": no treatment at all so far
+_NOT_YET_TREATED = re.compile(
+    r"\b(?:have|has) not (?:yet )?(?:initiated|started|begun|received) (?:any )?"
+    r"(?:cancer |anti-?cancer |systemic )?(?:treatment|therapy)",
+    re.IGNORECASE,
+)
+# "Any line of therapy allowed": no count at all
+_ANY_LINE = re.compile(
+    r"\bany (?:number of )?(?:prior )?lines? of (?:prior )?(?:therapy|treatment)\s+"
+    r"(?:is |are )?(?:allowed|permitted|eligible|acceptable)",
+    re.IGNORECASE,
+)
+
 _LINES_HINT = re.compile(
     r"\blines?\b|\bregimens?\b|untreated|(?:endocrine|hormonal) therapies|progress|"
     r"(?:prior|previous) chemotherap",
     re.IGNORECASE,
 )
 
+
+_HINTS = (_LINES_HINT, _FIRST_LINE_NOW, _FIRST_OR_SECOND, _NOT_YET_TREATED)
 
 LINES_ALLOWANCE = re.compile(r"may have (?:received|had)|allowed|permitted|up to", re.IGNORECASE)
 
@@ -92,10 +124,16 @@ def _lines(
     classes: tuple[str, ...] = ()
     words: list[str] = []
     progressed = False
-    if not _LINES_HINT.search(text):
+    finished_only = False
+    if not any(p.search(text) for p in _HINTS):
         return None, spans
+    any_line = _ANY_LINE.search(text)
+    if any_line:
+        spans.append((any_line.start(), any_line.end()))
     ranges = [(m.start(), m.end()) for m in _LINES_FROM_TO.finditer(text)]
     for m in _LINES_RE.finditer(text):
+        if any_line and any_line.start() <= m.start() < any_line.end():
+            continue
         if any(a <= m.start() < b for a, b in taken):
             continue  # counted as drugs ("2 endocrine agents")
         if any(a <= m.start() < b for a, b in ranges):
@@ -150,6 +188,10 @@ def _lines(
             families = ("chemotherapy",)
             if re.search(r"\badcs?\b|antibody[- ]drug conjugate", scope_words):
                 families = ("chemotherapy", "adc")
+        elif re.search(r"non-?(?:endocrine|hormonal)", scope_words):
+            # "lines of non-endocrine-based therapy": chemotherapy and the like, not the
+            # targeted drugs given with hormone therapy (CDK4/6, PI3K, mTOR inhibitors)
+            families = ("chemotherapy", "adc", "immunotherapy", "anti_her2")
         elif re.search(r"endocrine|hormon", scope_words):
             families = ("endocrine",)
     for m in _LINES_FROM_TO.finditer(text):
@@ -184,6 +226,26 @@ def _lines(
         progressed = True
         spans.append((after.start(), after.end()))
         words.append(after.group(0))
+    first_line = _FIRST_LINE_NOW.search(text)
+    if first_line and low is None and high is None:
+        high = 0
+        # "planned to initiate first-line therapy": not started yet; "receiving or plan to
+        # receive", "during", "after the start of": one may be running now
+        finished_only = not re.match(
+            r"initiate\b|start(?:ing)?\b(?!\s+of)|begin", first_line.group(0), re.I
+        )
+        spans.append((first_line.start(), first_line.end()))
+        words.append(first_line.group(0))
+    either = _FIRST_OR_SECOND.search(text)
+    if either and low is None and high is None:
+        high, finished_only = 1, True
+        spans.append((either.start(), either.end()))
+        words.append(either.group(0))
+    not_yet = _NOT_YET_TREATED.search(text)
+    if not_yet and high is None:
+        high = 0
+        spans.append((not_yet.start(), not_yet.end()))
+        words.append(not_yet.group(0))
     untreated = _FIRST_LINE_ONLY.search(text)
     if untreated:
         high = 0 if high is None else min(high, 0)
@@ -199,7 +261,8 @@ def _lines(
             families=families,
             # HER2-directed ADCs (T-DXd, T-DM1) are HER2-targeted therapy too
             class_ids=classes,
-            statuses=("progressed",) if progressed else (),
+            # "finished": only lines that have ended count (one running now is the first)
+            statuses=("progressed",) if progressed else ("finished",) if finished_only else (),
             setting="metastatic",
             words="; ".join(words),
         ),
@@ -262,6 +325,31 @@ def _agents(reading: Reading) -> tuple[Constraint | None, list[tuple[int, int]]]
     return None, []
 
 
+# an exclusion "Any line of endocrine-based therapy for metastatic disease": one such line
+_ANY_LINE_EXCLUDES = re.compile(
+    r"^\W*(?:any|one or more) (?:prior )?lines? of (?P<what>[^.;]{0,80})", re.IGNORECASE
+)
+
+
+def _any_line_excludes(text: str) -> Constraint | None:
+    m = _ANY_LINE_EXCLUDES.match(text)
+    if m is None:
+        return None
+    what = m.group("what").lower()
+    families: tuple[str, ...] = ()
+    if re.search(r"endocrine|hormon", what):
+        families = ("endocrine",)
+    elif re.search(r"chemo|cytotoxic", what):
+        families = ("chemotherapy",)
+    return Constraint(
+        type="prior_lines",
+        minimum=1,
+        families=families,
+        setting="metastatic",
+        words=m.group(0).strip(),
+    )
+
+
 def read_lines(reading: Reading) -> list[Constraint]:
     """The `prior_lines` constraint of a criterion, if any. The spans it read are claimed, so
     the therapy reader does not read "2 prior endocrine therapies" again as a therapy."""
@@ -270,10 +358,13 @@ def read_lines(reading: Reading) -> list[Constraint]:
     found = [agents] if agents is not None else []
     constraint, spans = _lines(reading.text, agent_spans)
     reading.claimed.extend(spans)
+    if constraint is None and reading.section == "exclusion":
+        constraint = _any_line_excludes(reading.text)
     if constraint is None:
         return found
     if (
         LINES_ALLOWANCE.search(sentence_of(reading.text, spans[0][0] if spans else 0))
+        and not _ANY_LINE.search(reading.text)  # "any line allowed": what else is asked stays
         and constraint.maximum is None
         and constraint.minimum is not None
     ):

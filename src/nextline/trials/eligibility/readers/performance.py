@@ -14,7 +14,8 @@ _ECOG_RE = re.compile(r"\b(?:ecog|eastern cooperative oncology group|who|zubrod)
 _PS_VALUES = re.compile(
     r"^[^0-9]{0,45}?(?P<op>≤|<|≥|>|less than or equal to|less than|at most|up to|no (?:more|"
     r"greater) than|greater than or equal to|greater than|at least)?\s*(?P<a>[0-4])\b"
-    r"(?:\s*(?:-|–|to|or|and|,)\s*(?P<b>[0-4])\b)?(?:\s*(?:,|or|, or)\s*(?P<c>[0-4])\b)?",
+    r"(?:\s*(?:-|–|~|to|or|and|,)\s*(?P<b>[0-4])\b)?(?:\s*(?:,|or|, or)\s*(?P<c>[0-4])\b)?"
+    r"(?P<after>\s+or (?:less|lower|below|fewer)\b|\s+or (?:more|higher|greater|above)\b)?",
     re.IGNORECASE,
 )
 _PS_BEFORE = re.compile(
@@ -31,6 +32,10 @@ _KPS_RE = re.compile(
 def _ps_range(m: re.Match[str]) -> tuple[float | None, float | None]:
     op = (m.group("op") or "").lower()
     values = [int(v) for v in (m.group("a"), m.group("b"), m.group("c")) if v is not None]
+    after = (m.groupdict().get("after") or "").split()
+    if after and len(values) == 1:  # "2 or less", "1 or more"
+        less = after[-1].lower() in ("less", "lower", "below", "fewer")
+        return (None, float(values[0])) if less else (float(values[0]), None)
     if len(values) > 1:
         return float(min(values)), float(max(values))
     v = values[0]

@@ -15,7 +15,7 @@ from nextline.trials.eligibility.readers.base import Found, Reading
 
 _MENO_RE = re.compile(r"\b(post|pre|peri)[- ]?menopaus\w*", re.IGNORECASE)
 _ELIDED_MENO = re.compile(
-    r"\b(post|pre|peri)-(?=\s*(?:,|/|or\b|and\b|and/or\b)[^.;]{0,30}?menopaus)",
+    r"\b(post|pre|peri)(?:-|\s)(?=\s*(?:,|/|or\b|and\b|and/or\b)[^.;]{0,30}?menopaus)",
     re.IGNORECASE,
 )
 _OFS_RE = re.compile(
@@ -135,6 +135,9 @@ def find_menopause(reading: Reading) -> list[Found]:
         offered = text[: definition.start()] + (text[end.end() :] if end else "")
         text = text[: definition.start()]
         definition = None
+    # "(who do not fit postmenopausal criteria)": an aside saying who the words mean, not a
+    # status of its own (blanked, so offsets stay)
+    text = re.sub(r"\([^()]*\bnot\b[^()]*\)", lambda m: " " * len(m.group(0)), text)
     mentions = list(_MENO_RE.finditer(text))
     if not mentions or definition is not None:
         return []

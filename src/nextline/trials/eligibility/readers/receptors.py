@@ -33,7 +33,8 @@ _HER2_RE = re.compile(
     + HER2
     + r"|"
     + HER2
-    + r"\s*(?:status\s*)?(?:by\s*|of\s*)?ihc\s*(?:score\s*(?:of\s*)?)?(?P<ihc>0|1\+|2\+|3\+)",
+    + r"\s*(?:status\s*)?(?:by\s*|of\s*)?(?:immunohistochemistry\s*\(ihc\)|ihc)\s*"
+    r"(?:score\s*(?:of\s*)?)?(?P<ihc>0|1\+|2\+|3\+)",
     re.IGNORECASE,
 )
 # after "IHC 2+": the ISH test found no amplification

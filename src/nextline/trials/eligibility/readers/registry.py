@@ -13,6 +13,7 @@ a `Reading`, and add one row here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,6 +52,30 @@ def read_standard_options(reading: Reading) -> list[Constraint]:
     return [] if found is None else [found]
 
 
+# "a genomic tumor test has not been ordered or has been ordered but not resulted", "no prior
+# NGS testing": the study is for people whose tumour has not been profiled yet
+_PROFILING = re.compile(
+    r"\b(?:genomic|molecular|genetic|ngs|next[- ]generation sequencing|comprehensive genomic)\b"
+    r"[^.;]{0,40}?\b(?:tumou?r )?(?:test(?:ing)?|profil\w*|sequencing|panel)\b",
+    re.IGNORECASE,
+)
+_NOT_YET = re.compile(
+    r"\b(?:has|have) not (?:yet )?been (?:ordered|performed|done|resulted|completed)|"
+    r"not (?:yet )?resulted|\bno (?:prior|previous) (?:ngs|genomic|molecular)",
+    re.IGNORECASE,
+)
+
+
+def read_tumor_profiling(reading: Reading) -> list[Constraint]:
+    """A tumour profile not done yet (negated) or required (inclusion only)."""
+    if reading.section != "inclusion":
+        return []
+    profiling = _PROFILING.search(reading.text)
+    if profiling is None or _NOT_YET.search(reading.text) is None:
+        return []
+    return [Constraint(type="tumor_profiling", negated=True, words=profiling.group(0))]
+
+
 READERS: tuple[Reader, ...] = (
     Reader("receptors", find=find_receptors),
     Reader("alterations", find=find_alterations),
@@ -61,6 +86,7 @@ READERS: tuple[Reader, ...] = (
     Reader("menopause", find=find_menopause),
     Reader("measurable", find=find_measurable),
     Reader("standard_options", read=read_standard_options),
+    Reader("tumor_profiling", read=read_tumor_profiling),
     Reader("performance", read=read_performance),
     Reader("labs", read=read_labs),
     Reader("age", read=read_age),

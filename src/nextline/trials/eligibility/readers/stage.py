@@ -34,6 +34,19 @@ _NOT_STAGE_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 
+# an exclusion is about having the spread only when the words before it say just that
+# ("Known metastatic disease", "Patients with evidence of distant metastases"); otherwise
+# the spread is the object of something else ("Inability to obtain histologic proof of
+# metastatic breast cancer", "Concurrent participation in a trial for metastatic breast
+# cancer", "Progressing or untreated extra-hepatic metastatic disease")
+_HAVING_SPREAD = re.compile(
+    r"^\W*(?:(?:patients?|participants?|subjects?|women|men|those|who|with|have|has|having|"
+    r"had|known|any|presence|of|clinical(?:ly)?|radiologic(?:al)?(?:ly)?|confirmed|documented|"
+    r"diagnosis|diagnosed|history|evidence|current|prior|previous|or|and|a|the|de novo|"
+    r"suspected|definitive|overt|frank|distant|systemic|visceral|m1)\b\W*)*$",
+    re.IGNORECASE,
+)
+
 _STAGE_HINT = re.compile(
     r"metasta|advanced|unresectable|inoperable|stage|\bm0\b|early|"
     r"operable|locali[sz]ed|adjuvant|dcis|in situ",
@@ -97,7 +110,7 @@ def find_stage(reading: Reading) -> list[Found]:
             )
     else:
         m = _METASTATIC_EXCLUSION.search(text)
-        if m and len(text.split()) <= 25:
+        if m and len(text.split()) <= 25 and _HAVING_SPREAD.match(text[: m.start()]):
             out.append(
                 Found(
                     Mention(m.start(), m.end(), "STAGE"),

@@ -22,6 +22,24 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("triple_negative", TNBC_RE),
     ("alteration", GENE_RE),
     ("brain_metastases", BRAIN_RE),
+    # "on the same anti-HER2 therapy for at least 36 months": how long a treatment has run
+    (
+        "prior_therapy",
+        re.compile(
+            r"\b(?:on|receiving|taking)\b[^.;]{0,60}?\b(?:therapy|treatment|inhibitor|agents?)\b"
+            r"[^.;]{0,20}?\bfor (?:at least|≥|>|more than|a minimum of)\s*\d+\s*(?:months?|years?)",
+            re.IGNORECASE,
+        ),
+    ),
+    # "pain, fatigue, or distress rated at >= 3 out of 10": a symptom score the record may hold
+    (
+        "symptoms",
+        re.compile(
+            r"\b(?:rated|scored?|score of|rating)\b[^.;]{0,20}?(?:≥|>=|>/=|>|at least)\s*\d+\s*"
+            r"(?:out of|/)\s*10\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("prior_lines", re.compile(r"\blines? of\b|\bprior lines?\b|\bregimens?\b", re.IGNORECASE)),
     (
         "biomarker",
