@@ -72,3 +72,36 @@ def fresh_knowledge_memo() -> Iterator[None]:
     _load_cached.cache_clear()
     yield
     _load_cached.cache_clear()
+
+
+# The files that take longest (measured with `--durations`), handed out first. With
+# `--dist loadfile` a file runs whole on one worker; a long file handed out last keeps one
+# worker busy while the other waits, and the suite's wall time is the later worker's. The
+# order only moves whole files (each file's tests stay together, in their order); a file
+# not listed keeps its place after these.
+_LONGEST_FIRST = (
+    "tests/store/test_note_readings.py",
+    "tests/bench/test_bench_web.py",
+    "tests/web/test_e2e_every_page.py",
+    "tests/trials/test_prepared_cache.py",
+    "tests/report/test_report_inputs.py",
+    "tests/trials/test_matching_examples.py",
+    "tests/web/test_openapi_contract.py",
+    "tests/cli/test_reading_imports.py",
+    "tests/cli/test_bench_cli.py",
+    "tests/report/test_report_trials.py",
+    "tests/bench/test_engine_digest.py",
+    "tests/cli/test_plan_commands.py",
+    "tests/web/test_trials.py",
+    "tests/web/test_trial_changes.py",
+    "tests/bench/test_bench_web_trials.py",
+    "tests/store/test_private_files.py",
+    "tests/knowledge/test_knowledge_cache.py",
+    "tests/assess/test_recist_varied_histories.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest files first (see `_LONGEST_FIRST`); a stable sort keeps every other order."""
+    rank = {name: i for i, name in enumerate(_LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
