@@ -12,7 +12,10 @@ its urgency (the harness: `voices_harness`). The first 178 rows were written bef
 60 were wrong on the code before this probe (42 missed an emergency or raised it too low, 17
 were false alarms only, 1 a wrong urgency), 2 after the fixes. Then 24 more (class `after`),
 written after those fixes and before running them: 5 were wrong (3 missed, 2 false alarms),
-fixed by rule; 11 of them were wrong on the code before this probe. One expectation was
+fixed by rule; 11 of them were wrong on the code before this probe. The review of the eleventh wave
+added 6 more `after` rows on a dry mouth: read as thirst, a dry mouth with being sick (common
+on chemotherapy) raised the high-calcium call; 2 of the 6 were wrong before `dry_mouth` was
+split from `very_thirsty` (it still counts towards high blood sugar). One expectation was
 changed after the first run, on reflection: "she is talking wrong things" is saying the
 wrong words, a change in speech (Cancer.Net), so it raises `neurological_change` as well as
 `new_confusion`.
