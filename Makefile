@@ -21,6 +21,9 @@ setup: $(VENV)/.synced
 	bash scripts/system-deps
 	@# Byte-compile our own code too: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.
 	$(PY) -m compileall -q src
+	@# The engine's hottest modules compiled with mypyc where the machine can (same results;
+	@# a stale or failed build falls back to plain Python: scripts/build_native.py).
+	$(PY) scripts/build_native.py
 
 run: setup
 	bash scripts/run-web
@@ -48,4 +51,5 @@ docs: setup
 	$(VENV)/bin/python -m nextline.cli.reference > docs/cli.md
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache src/nextline/_native_built.json
+	find src -name '*.so' -delete

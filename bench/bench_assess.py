@@ -178,6 +178,14 @@ def main(argv: list[str] | None = None) -> None:
         "(lower than CPU when other processes share the cores)"
     )
     print("overall:", ", ".join(f"{k} {v:,}" for k, v in sorted(overall.items())))
+    from nextline import _native
+
+    compiled = _native.compiled_now()
+    print(
+        "engine: "
+        + (f"compiled with mypyc: {', '.join(compiled)}" if compiled else "plain Python")
+        + " (scripts/build_native.py; NEXTLINE_PURE_PYTHON=1 runs the plain source)"
+    )
     if args.parts:
         print_parts(records, kb, max(1, args.repeats), best_cpu / n)
     print_digest(records, kb, default=(args.records, args.scans) == (10_000, 20))
@@ -220,10 +228,10 @@ def print_parts(records: list[PatientRecord], kb: Any, repeats: int, whole: floa
         inputs.append((record, lines, focus, before))
     parts: dict[str, Any] = {
         "RECIST: grouping scans into assessments": lambda r, lines, f, b: group_assessments(
-            r.imaging, AS_OF, too_small
+            r.scan_readings, AS_OF, too_small
         ),
         "RECIST: every line (grouping included)": lambda r, lines, f, b: assess_lines(
-            lines, r.imaging, rules, AS_OF
+            lines, r.scan_readings, rules, AS_OF
         ),
         "red flags": lambda r, lines, f, b: find_red_flags(r, know, AS_OF),
         "tumor markers": lambda r, lines, f, b: marker_trends(r, f, know.markers, AS_OF, b),

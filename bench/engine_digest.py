@@ -127,6 +127,17 @@ def digests(kb: Knowledge, assess_n: int, options_n: int) -> dict[str, dict[str,
     return out
 
 
+def status_digests(kb: Knowledge) -> dict[str, str]:
+    """The status digest of the sample of the assess bench's people and of the examples at
+    their dates (what the compiled engine modules produce; tests/test_native.py)."""
+    items = [
+        (f"assess-{i}", r, bench_assess.AS_OF)
+        for i, r in enumerate(assess_bench_records(kb, SAMPLE_ASSESS))
+    ]
+    items += list(example_items(kb))
+    return {key: status_digest(r, kb, day) for key, r, day in items}
+
+
 def stored() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(FIXTURE.read_text())
     return data

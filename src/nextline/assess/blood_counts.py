@@ -12,43 +12,13 @@ import datetime as dt
 
 from nextline.assess._cache import once_per
 from nextline.assess._evidence import Cite, Evidence, cites, fmt
-from nextline.assess._value import value
+from nextline.assess.part_results import BloodCounts, CountValue
 from nextline.knowledge.assess_schema import BloodCountRules, CountRule
 from nextline.record.record import LabValue, Line, PatientRecord
 
+__all__ = ["BloodCounts", "CountValue"]  # the part's results, kept importable from here
+
 RULE = "blood_counts_before_chemotherapy"
-
-
-@value
-class CountValue:
-    """One count: its latest value, and the threshold it is read against (if any)."""
-
-    test: str
-    name: str
-    value: float
-    unit: str | None
-    date: dt.date
-    path: str
-    min: float | None
-    below: bool
-    threshold_from: str | None  # "default" or the drug id whose label sets it
-    label_text: str | None
-    sources: tuple[Cite, ...]
-
-
-@value
-class BloodCounts:
-    """The contract's `blood_counts`: the date, whether counts usually allow chemotherapy
-    (None when the line is not chemotherapy, counts are missing or too old), what is low."""
-
-    date: dt.date | None
-    ready_for_chemo: bool | None
-    below_threshold: tuple[str, ...]
-    line: int | None
-    chemo_drugs: tuple[str, ...]
-    values: tuple[CountValue, ...]
-    stale: bool
-    message: str
 
 
 def thresholds_for(

@@ -19,12 +19,11 @@ import datetime as dt
 import math
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import field
-from typing import Literal, NamedTuple, cast
+from typing import NamedTuple, cast
 
 from nextline.assess._cache import once_per
 from nextline.assess._format import g, signed_g
-from nextline.assess._value import value
+from nextline.assess.recist_results import LineResponse, NonTarget, Response, Timepoint
 from nextline.knowledge.assess_schema import RecistRules
 from nextline.record.file_models import Lesion, Scan
 from nextline.record.record import Line
@@ -33,8 +32,8 @@ from nextline.record.scan_readings import ScanReading, SeenLesion, read_scans
 # A record's scans, or their readings in date order (`PatientRecord.scan_readings`)
 Scans = Sequence[Scan] | Sequence[ScanReading]
 
-Response = Literal["CR", "PR", "SD", "PD", "NE", "non_CR_non_PD"]
-NonTarget = Literal["CR", "non_CR_non_PD", "PD", "NE"]
+__all__ = ["LineResponse", "NonTarget", "Response", "Timepoint"]  # kept importable from here
+
 
 # Scans less than this many days apart are read as one assessment (patient format, imaging).
 SAME_ASSESSMENT_DAYS = 15
@@ -132,43 +131,6 @@ class Assessment(NamedTuple):
 def _assessment(fields: tuple[object, ...]) -> Assessment:
     made: Assessment = tuple.__new__(Assessment, fields)
     return made
-
-
-@value
-class Timepoint:
-    """The response at one follow-up assessment of a line, with the rules that fired."""
-
-    date: dt.date
-    sum_mm: float | None
-    change_from_baseline_pct: float | None
-    change_from_nadir_pct: float | None
-    nadir_mm: float | None
-    target: Response | None
-    non_target: NonTarget | None
-    new_lesions: tuple[str, ...]
-    overall: Response
-    rule: str
-    rules: tuple[str, ...]
-    paths: tuple[str, ...]
-    text: str
-    # new lesions seen on a bone scan only: possible progression, not counted until confirmed
-    unconfirmed_new_lesions: tuple[str, ...] = ()
-
-
-@value
-class LineResponse:
-    """RECIST 1.1 for one line: its baseline, each follow-up, and the best response."""
-
-    line: int
-    baseline_date: dt.date | None
-    baseline_sum_mm: float | None
-    baseline_paths: tuple[str, ...]
-    targets: tuple[str, ...]
-    non_targets: tuple[str, ...]
-    measurable: bool
-    timepoints: tuple[Timepoint, ...]
-    best_overall: Response | None
-    warnings: tuple[str, ...] = field(default=())
 
 
 def group_assessments(scans: Scans, as_of: dt.date, too_small_mm: float) -> list[Assessment]:

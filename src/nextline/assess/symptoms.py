@@ -14,11 +14,16 @@ from typing import Literal
 
 from nextline.assess._cache import once_per
 from nextline.assess._evidence import Cite, Evidence, cites
-from nextline.assess._value import value
+from nextline.assess.part_results import Band, SideEffectChange, SymptomTrend
 from nextline.knowledge.assess_schema import EsasBands
 from nextline.record.record import Line, PatientRecord
 
-Band = Literal["none", "mild", "moderate", "severe"]
+__all__ = [
+    "Band",
+    "SideEffectChange",
+    "SymptomTrend",
+]  # the part's results, kept importable from here
+
 ITEMS = (
     "pain",
     "tiredness",
@@ -42,29 +47,6 @@ PLAIN = {
     "anxiety": "worry",
     "wellbeing": "not feeling well overall",
 }
-
-
-@value
-class SymptomTrend:
-    item: str
-    name: str
-    date: dt.date
-    score: int
-    band: Band
-    previous_score: int | None
-    previous_date: dt.date | None
-    change: int | None
-    path: str
-
-
-@value
-class SideEffectChange:
-    term: str
-    grade: int
-    date: dt.date
-    change: Literal["new", "worse", "same", "better"]
-    previous_grade: int | None
-    path: str
 
 
 def band(score: int, bands: EsasBands) -> Band:

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 from operator import attrgetter
-from typing import Literal
 
 from nextline.assess._cache import once_per
 from nextline.assess._evidence import Evidence, PointsTo, cites, fmt
-from nextline.assess._value import value
+from nextline.assess.part_results import MarkerPoint, MarkerTrend, Trend
 from nextline.knowledge.assess_schema import MarkerRules
 from nextline.knowledge.schema import SourceRef
 from nextline.record.record import LabValue, Line, PatientRecord
 
-Trend = Literal["rising", "slightly_rising", "falling", "unchanged", "single"]
+__all__ = ["MarkerPoint", "MarkerTrend", "Trend"]  # the part's results, kept importable from here
+
 RULE = "marker_trend_supporting_only"
 RULE_RISE = "marker_meaningful_rise_supporting_only"
 
@@ -31,32 +31,6 @@ RULE_RISE = "marker_meaningful_rise_supporting_only"
 def rise_refs(rules: MarkerRules) -> list[SourceRef]:
     """The sources of the meaningful-rise number, when the knowledge base holds one."""
     return list(rules.meaningful_rise_pct.sources) if rules.meaningful_rise_pct else []
-
-
-@value
-class MarkerPoint:
-    date: dt.date
-    value: float
-    path: str
-
-
-@value
-class MarkerTrend:
-    """One marker across a line: the value before it began, the lowest, the latest."""
-
-    test: str
-    name: str
-    unit: str | None
-    line: int
-    values: tuple[MarkerPoint, ...]
-    baseline: MarkerPoint | None
-    nadir: MarkerPoint
-    latest: MarkerPoint
-    change_from_nadir_pct: float | None
-    change_from_baseline_pct: float | None
-    trend: Trend
-    in_flare_window: bool
-    text: str
 
 
 def _point(value: LabValue) -> MarkerPoint:
