@@ -1,0 +1,33 @@
+"""Issue 13, fifth probe (s12): 28 inputs in shapes from the UK, Australia, Canada, EU IPS
+documents, FHIR R5, blood count panels, reference ranges, imaging, genomics reports,
+radiotherapy courses and HER2 written in words (`data/unseen5/cases.yaml`), each written with
+what it must give before the importer was changed for it. Each goes through the path
+`nextline import` takes: `read_fhir`, `import_fhir`, the patient-file validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from nextline.knowledge import Knowledge
+from tests.fhir.test_fourth_probe import wrong_in
+
+PROBE = Path(__file__).parent / "data" / "unseen5"
+TABLE = yaml.safe_load((PROBE / "cases.yaml").read_text(encoding="utf-8"))
+AS_OF = dt.date.fromisoformat(TABLE["as_of"])
+CASES: list[dict[str, Any]] = TABLE["cases"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: str(c["file"]))
+def test_fifth_probe_export(case: dict[str, Any], kb: Knowledge) -> None:
+    assert wrong_in(case, kb, PROBE, AS_OF) == []
+
+
+def test_the_probe_has_at_least_twenty_five_inputs() -> None:
+    files = {case["file"] for case in CASES}
+    assert len(files) >= 25
+    assert all((PROBE / name).exists() for name in files)
