@@ -4,6 +4,7 @@ clinician's disease status (mCODE CancerDiseaseStatus), and labs with units."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from nextline.fhir import _fhirdata as fd
@@ -188,17 +189,30 @@ _VITAL_KINDS = {"body_temperature", "oxygen_saturation"}
 _COMPONENT_KINDS = {"er", "pr", "her2", "her2_ish", *_VITAL_KINDS}
 
 
+def _component_kind(imp: ImportState, part: dict[str, Any]) -> str | None:
+    """What nextline reads a panel component as: a receptor, HER2 or vital-sign kind, "lab"
+    for a blood test the knowledge base knows by its LOINC code, or None."""
+    row = _row(imp, part.get("code"))
+    if row is not None and row.kind in _COMPONENT_KINDS:
+        return str(row.kind)
+    loinc = [c for s, c, _ in fd.codings(part.get("code")) if s == LOINC_SYSTEM]
+    if any(imp.kb.find_lab_test(code) is not None for code in loinc):
+        return "lab"
+    return None
+
+
 def _components(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> bool:
-    """A panel (one Observation whose code nextline does not read) with receptor results or
-    vital signs as components: each known component is read on its own, with the panel's
-    date; the others are reported. False when no component is one nextline reads."""
+    """A panel (one Observation whose code nextline does not read) with receptor results,
+    vital signs or blood tests as components (a blood count sent as one resource): each
+    known component is read on its own, with the panel's date; the others are reported.
+    False when no component is one nextline reads."""
     parts = [c for c in o.get("component") or [] if isinstance(c, dict)]
-    known = [(i, c, _row(imp, c.get("code"))) for i, c in enumerate(parts)]
-    if not any(row is not None and row.kind in _COMPONENT_KINDS for _, _, row in known):
+    known = [(i, c, _component_kind(imp, c)) for i, c in enumerate(parts)]
+    if not any(kind is not None for _, _, kind in known):
         return False
-    for i, part, row in known:
+    for i, part, kind in known:
         where = f"{ref} component[{i}]"
-        if row is None or row.kind not in _COMPONENT_KINDS:
+        if kind is None:
             name = fd.concept_text(part.get("code")) or "no name"
             imp.skip(where, f"panel component {name!r} is not a result nextline reads")
             continue
@@ -208,14 +222,16 @@ def _components(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | No
         if absent is not None:
             imp.skip(where, absent)
             continue
-        if row.kind in _VITAL_KINDS:
-            read_vital(imp, one, where, day, str(row.kind))
-        elif row.kind in ("er", "pr"):
-            _receptor(imp, one, where, day, str(row.kind))
-        elif row.kind == "her2":
+        if kind in _VITAL_KINDS:
+            read_vital(imp, one, where, day, kind)
+        elif kind in ("er", "pr"):
+            _receptor(imp, one, where, day, kind)
+        elif kind == "her2":
             _her2(imp, one, where, day)
-        else:
+        elif kind == "her2_ish":
             _her2_ish(imp, one, where, day)
+        else:
+            _lab(imp, one, where, day)
     return True
 
 
@@ -440,6 +456,15 @@ def _lab(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> 
         return
     quantity = o.get("valueQuantity")
     if not isinstance(quantity, dict) or quantity.get("value") is None:
+        written = o.get("valueString")
+        if isinstance(written, str) and _LIMIT.match(written):
+            # "<0.5", ">1000 U/mL": past the range the lab can measure, written as text.
+            imp.skip(
+                ref,
+                f"{test.name} is {written.strip()[:40]!r}: a limit, not a measured number "
+                "(the patient file keeps exact numbers); not imported",
+            )
+            return
         imp.skip(ref, f"{test.name} without a number")
         return
     if isinstance(quantity["value"], str):
@@ -491,6 +516,10 @@ def _lab(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> 
     if detail is not None and detail.get("value") == item["value"]:
         item = detail
     imp.add("labs", item, ref, f"{test.name} {quantity['value']} {unit or ''}".strip())
+
+
+# A result written as a limit: a comparator, then a number ("<0.5", ">= 1000 U/mL").
+_LIMIT = re.compile(r"\s*(?:<=|>=|<|>|\u2264|\u2265)\s*\d")
 
 
 def _unit_problem(test: Any, unit: Any) -> str | None:

@@ -24,6 +24,7 @@ from nextline.fhir._conditions import map_condition, note_cancer
 from nextline.fhir._lenient import repair, strict_errors
 from nextline.fhir._observations import map_observation, tumor_tests_from_facts
 from nextline.fhir._people import People, choose_person, find_people
+from nextline.fhir._r5 import as_r4
 from nextline.fhir._state import DETAIL_URL, ImportOptions, ImportState, slug
 from nextline.fhir._treatments import map_medication, map_procedure, therapies_from_meds
 from nextline.fhir._versions import newest_only
@@ -237,12 +238,14 @@ class _Importer(ImportState):
         if entry.problem is not None or entry.resource is None:
             self.skip(entry.where, entry.problem or "empty entry")
             return None
-        resource = with_id(entry.resource, entry.full_url)
+        resource, renamed = as_r4(with_id(entry.resource, entry.full_url))
         kind = resource.get("resourceType")
         if not isinstance(kind, str):
             self.skip(entry.where, "no resourceType: not a FHIR resource")
             return None
         ref = f"{entry.where} {kind}/{resource.get('id', '?')}"
+        for what in renamed:
+            self.odd(ref, f"written in FHIR R5: {what}")
         if kind not in _READ_TYPES:
             self.skip(fd.ref_of(resource), f"{kind} resources are not read by nextline")
             return None
