@@ -30,6 +30,9 @@ _NOT_IN_FORMAT = {
     "gene_studied": "a component, not an observation",
     "pdl1_presence": "PD-L1 present/absent without a CPS or IC score: the patient file needs "
     "the score",
+    "tumor_size": "a tumor size (from a scan or a pathology report) is not imported: the "
+    "patient file keeps scans with their lesions, and FHIR does not say which lesions are "
+    "RECIST 1.1 targets; add the scan and its lesions on the imaging page",
     "stage_pathological": "the patient file keeps the stage at first diagnosis (the clinical "
     "stage group); the pathological stage is not kept",
 }
@@ -334,14 +337,20 @@ def _her2_ish(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None
     _fact(imp, day, "her2", {"ish": ish}, ref, f"HER2 ISH {ish.replace('_', ' ')}")
 
 
+# Which component names the alteration when several do: the protein change (how reports and
+# trial criteria name a variant, "p.His1047Arg"), then the change in the coding DNA
+# (c.HGVS), then a named variation (ClinVar), then the genomic position (g.HGVS).
+_ALTERATION_KINDS = ("amino_acid_change", "coding_change", "variation", "dna_change")
+
+
 def _variant(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
-    if meaning != "present":
+    if meaning not in ("present", "absent"):
         text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
-        imp.skip(ref, f"genetic variant result {text!r}: only 'Present' is read")
+        imp.skip(ref, f"genetic variant result {text!r}: only 'Present' or 'Absent' is read")
         return
     gene = None
-    alteration = None
+    changes: dict[str, str] = {}
     origin = "unknown"
     for component in o.get("component") or []:
         row = fd.code_in(component.get("code"), LOINC_SYSTEM, imp.t.loinc)
@@ -350,12 +359,28 @@ def _variant(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None)
             continue
         if row.kind == "gene_studied":
             gene = hgnc_gene(value, imp.t)
-        elif row.kind in ("amino_acid_change", "dna_change", "variation") and alteration is None:
-            alteration = fd.concept_text(value) or next((c for _, c, _ in fd.codings(value)), None)
+        elif row.kind in _ALTERATION_KINDS:
+            change = fd.concept_text(value) or next((c for _, c, _ in fd.codings(value)), None)
+            if change:
+                changes.setdefault(str(row.kind), change)
         elif row.kind == "genomic_source_class":
             origin = _meaning(imp, value) or "unknown"
     if gene is None:
         imp.skip(ref, "genetic variant without a gene nextline can read (HGNC)")
+        return
+    alteration = next((changes[k] for k in _ALTERATION_KINDS if k in changes), None)
+    if meaning == "absent":
+        # Genomics Reporting: "Absent" with only the gene studied says no variant was found
+        # in that gene (the gene tested normal); with a named change it says only that this
+        # one change was not found.
+        if alteration:
+            imp.skip(
+                ref,
+                f"{gene} {alteration} absent: one named variant not found says nothing of "
+                "the gene's other variants, so the gene is not recorded as tested normal",
+            )
+            return
+        _fact(imp, day, "not_detected", [gene], ref, f"{gene} tested, no variant found")
         return
     variant: dict[str, Any] = {"gene": gene}
     if alteration:
@@ -505,17 +530,69 @@ def _lab(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> 
     item: dict[str, Any] = {"date": day.isoformat(), "test": test.name, "value": quantity["value"]}
     if unit:
         item["unit"] = str(unit)
-    for band in o.get("referenceRange") or []:
+    band = _normal_range(imp, o.get("referenceRange"), day)
+    if band is not None:
         low, high = band.get("low"), band.get("high")
         if isinstance(low, dict) and low.get("value") is not None:
             item["ref_low"] = low["value"]
         if isinstance(high, dict) and high.get("value") is not None:
             item["ref_high"] = high["value"]
-        break
     detail = imp.detail(o)
     if detail is not None and detail.get("value") == item["value"]:
         item = detail
     imp.add("labs", item, ref, f"{test.name} {quantity['value']} {unit or ''}".strip())
+
+
+_RANGE_MEANING = "http://terminology.hl7.org/CodeSystem/referencerange-meaning"
+
+
+def _normal_range(imp: ImportState, bands: Any, day: dt.date) -> dict[str, Any] | None:
+    """The lab's normal range for this person (FHIR R4 Observation.referenceRange): the
+    first band that is a normal range (`type` normal, or none) and whose `appliesTo` (sex)
+    and `age` fit the person on the day of the test. A band for the other sex, another
+    age, a treatment range, or one that depends on something nextline cannot check
+    (`appliesTo` it does not read) is passed over; with none left, no range is kept."""
+    for band in bands if isinstance(bands, list) else []:
+        if not isinstance(band, dict):
+            continue
+        meaning = [c for s, c, _ in fd.codings(band.get("type")) if s == _RANGE_MEANING]
+        if band.get("type") and meaning != ["normal"]:
+            continue
+        if not all(_applies(imp, concept) for concept in band.get("appliesTo") or []):
+            continue
+        if band.get("age") is not None and not _age_fits(imp, band["age"], day):
+            continue
+        return band
+    return None
+
+
+def _applies(imp: ImportState, concept: Any) -> bool:
+    """Whether an `appliesTo` concept fits the person: a sex nextline reads and is theirs,
+    or "normal" (a referencerange-meaning code some systems put here: no condition)."""
+    if [(s, c) for s, c, _ in fd.codings(concept)] == [(_RANGE_MEANING, "normal")]:
+        return True
+    row = fd.code_in(concept, SNOMED_SYSTEM, imp.t.sexes)
+    return row is not None and row.meaning == imp.patient_data.get("sex")
+
+
+def _age_fits(imp: ImportState, age: Any, day: dt.date) -> bool:
+    """Whether the person's age in years on `day` is inside an age Range given in years
+    (UCUM `a`); False when either is unknown."""
+    born = imp.patient_data.get("birth_date")
+    if not isinstance(born, str) or not isinstance(age, dict):
+        return False
+    birth = dt.date.fromisoformat(born)
+    years = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    for end, sign in (("low", 1), ("high", -1)):
+        limit = age.get(end)
+        if limit is None:
+            continue
+        if not isinstance(limit, dict) or limit.get("code", limit.get("unit")) != "a":
+            return False
+        value = limit.get("value")
+        if not isinstance(value, (int, float)) or sign * (years - value) < 0:
+            return False
+    return True
 
 
 # A result written as a limit: a comparator, then a number ("<0.5", ">= 1000 U/mL").

@@ -123,6 +123,7 @@ class SnomedFile(Strict):
     laterality: list[CodeRow] = []
     m_categories: list[CodeRow] = []
     menopausal_status: list[CodeRow] = []
+    sexes: list[CodeRow] = []
 
 
 class IcdFile(Strict):
@@ -173,6 +174,7 @@ class CodeTables:
     laterality: dict[str, CodeRow]
     m_categories: dict[str, CodeRow]
     menopausal_status: dict[str, CodeRow]
+    sexes: dict[str, CodeRow]
     loinc: dict[str, CodeRow]
     answers: dict[str, CodeRow]
     hgnc: dict[str, CodeRow]
@@ -350,6 +352,7 @@ def _load(kb: Knowledge) -> CodeTables:
         laterality=_index(sn.laterality, "snomed.yaml", problems),
         m_categories=_index(sn.m_categories, "snomed.yaml", problems),
         menopausal_status=_index(sn.menopausal_status, "snomed.yaml", problems),
+        sexes=_index(sn.sexes, "snomed.yaml", problems),
         loinc=_index(lo.codes, "loinc.yaml", problems),
         answers=_index(lo.answers, "loinc.yaml", problems),
         hgnc=_index(hg.codes, "hgnc.yaml", problems),
