@@ -22,7 +22,14 @@ AS_OF = dt.date.fromisoformat(TABLE["as_of"])
 CASES: list[dict[str, Any]] = TABLE["cases"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: str(c["file"]))
+def _param(case: dict[str, Any]) -> Any:
+    """A case the importer still reads wrong carries `xfail: why` in the table; it must
+    keep failing (strict) until the reason is dealt with."""
+    marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
+    return pytest.param(case, marks=marks, id=str(case["file"]))
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_fifth_probe_export(case: dict[str, Any], kb: Knowledge) -> None:
     assert wrong_in(case, kb, PROBE, AS_OF) == []
 

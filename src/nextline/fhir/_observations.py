@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from nextline.fhir import _fhirdata as fd
-from nextline.fhir._results import her2_words, receptor_words
+from nextline.fhir._results import her2_words, ish_words, receptor_words
 from nextline.fhir._state import ImportState, TumorFact, ajcc_stage, hgnc_gene
 from nextline.fhir._vitals import read_vital
 from nextline.fhir.report import Mapped, Note
@@ -308,6 +308,8 @@ def _her2(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) ->
                 value["result"] = words.result
             if words.ihc:
                 value["ihc"] = words.ihc
+            if words.ish:
+                value["ish"] = words.ish
     if not value:
         text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"HER2 result {text!r} is not a positive or negative nextline can read")
@@ -329,7 +331,7 @@ def _her2_ish(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None
     )
     ish = {"positive": "amplified", "negative": "not_amplified", "equivocal": "equivocal"}.get(
         meaning or ""
-    )
+    ) or ish_words(_value_text(o))
     if ish is None:
         text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"HER2 FISH result {text!r} is not a positive or negative nextline can read")

@@ -10,7 +10,8 @@ https://hl7.org/fhir/R5/medicationstatement.html and the others named below):
 - `medication[x]` became one CodeableReference `medication` (`concept` or `reference`) on
   MedicationUsage, MedicationRequest, MedicationAdministration and MedicationDispense;
 - `reasonCode` + `reasonReference` became one list of CodeableReference `reason`;
-- Procedure `performed[x]` became `occurrence[x]`.
+- Procedure `performed[x]` became `occurrence[x]`, MedicationAdministration `effective[x]`
+  became `occurence[x]` (so spelt in R5).
 Each renaming is named in the import report. Any other R5 element is left to the lenient
 pass (`_lenient`), which drops what R4 does not know and says so.
 """
@@ -28,6 +29,11 @@ _MEDICATION_TYPES = {
 }
 # R5 MedicationUsage.status -> R4 MedicationStatement.status (draft: not a fact, skipped).
 _USAGE_STATUS = {"recorded": "unknown", "entered-in-error": "entered-in-error", "draft": "intended"}
+# R5 MedicationAdministration.occurence[x] (spelt so in R5) was R4 effective[x].
+_OCCURENCE = {
+    "occurenceDateTime": "effectiveDateTime",
+    "occurencePeriod": "effectivePeriod",
+}
 _OCCURRENCE = {
     "occurrenceDateTime": "performedDateTime",
     "occurrencePeriod": "performedPeriod",
@@ -69,8 +75,9 @@ def as_r4(resource: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         if refs:
             out["reasonReference"] = refs
         done.append("R5 `reason` read as `reasonCode` / `reasonReference`")
-    if kind == "Procedure":
-        for r5, r4 in _OCCURRENCE.items():
+    renames = {"Procedure": _OCCURRENCE, "MedicationAdministration": _OCCURENCE}.get(str(kind))
+    if renames:
+        for r5, r4 in renames.items():
             if r5 in out and r4 not in out:
                 out[r4] = out.pop(r5)
                 done.append(f"R5 `{r5}` read as `{r4}`")

@@ -20,6 +20,7 @@ from nextline.fhir.tables import (
     AJCC_SYSTEM,
     ATC_SYSTEMS,
     HGNC_SYSTEMS,
+    ICD10_CA_SYSTEMS,
     ICD10_SYSTEMS,
     ICDO3_SYSTEM,
     NEXTLINE_SYSTEM,
@@ -27,6 +28,7 @@ from nextline.fhir.tables import (
     SNOMED_SYSTEM,
     CodeRow,
     CodeTables,
+    icd10_dotted,
 )
 from nextline.knowledge import Knowledge
 
@@ -259,8 +261,9 @@ class ImportState:
                     found.append(CancerCode("secondary"))
                 elif code in t.primary_generic:
                     found.append(CancerCode("generic"))
-            elif system in ICD10_SYSTEMS:
-                said = t.icd10_kind(code)
+            elif system in ICD10_SYSTEMS or system in ICD10_CA_SYSTEMS:
+                # ICD-10-CA: read to four characters only, where it is WHO ICD-10.
+                said = t.icd10_kind(code if system in ICD10_SYSTEMS else icd10_dotted(code)[:5])
                 if said is not None:
                     name, icd_row = said
                     if name == "breast":
