@@ -260,6 +260,10 @@ def _receptor(
     value: dict[str, Any] = {}
     if meaning in ("positive", "negative"):
         value["result"] = meaning
+    elif meaning == "absent":
+        # The receptor coded as absent (ICHOM EstrogenStatusVS: 373572006 "Clinical finding
+        # absent" is its negative ER): not expressed, a negative result.
+        value["result"] = "negative"
     elif (words := receptor_words(_value_text(o))) is not None:
         if words.result is not None:
             value["result"] = words.result
