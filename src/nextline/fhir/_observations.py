@@ -301,6 +301,8 @@ def _her2(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) ->
     value: dict[str, Any] = {}
     if meaning in ("positive", "negative", "equivocal"):
         value["result"] = meaning
+    elif meaning is not None and meaning.startswith("ihc:"):
+        value["ihc"] = meaning.removeprefix("ihc:")  # a LOINC answer of LL4396-9
     else:
         words = her2_words(_value_text(o))
         if words is not None and words.problem:
