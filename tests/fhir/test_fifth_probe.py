@@ -7,12 +7,15 @@ what it must give before the importer was changed for it. Each goes through the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from nextline.cli import app
 from nextline.knowledge import Knowledge
 from tests.fhir.test_fourth_probe import wrong_in
 
@@ -38,3 +41,17 @@ def test_the_probe_has_at_least_twenty_five_inputs() -> None:
     files = {case["file"] for case in CASES}
     assert len(files) >= 25
     assert all((PROBE / name).exists() for name in files)
+
+
+def test_through_the_command_an_r5_bulk_export_is_stored_with_its_courses() -> None:
+    """`nextline import` on the R5 NDJSON: both MedicationUsage courses are stored, and the
+    report says the file was written in R5."""
+    runner = CliRunner(env={"COLUMNS": "200"})
+    name = "27_r5_ndjson_medication_usage.ndjson"
+    args = ["import", str(PROBE / name), "--as-of", TABLE["as_of"]]
+    args += ["--menopausal-status", "postmenopausal"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert "written in FHIR R5" in result.stdout + result.stderr
+    shown = json.loads(runner.invoke(app, ["export", "r527", "--format", "json"]).stdout)
+    assert [t["drugs"] for t in shown["therapies"]] == [["letrozole"], ["fulvestrant"]]
