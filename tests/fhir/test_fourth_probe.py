@@ -44,25 +44,29 @@ SECTIONS = {
 }
 
 
-def _options(case: dict[str, Any]) -> ImportOptions:
+def _options(case: dict[str, Any], as_of: dt.date = AS_OF) -> ImportOptions:
     raw = dict(case.get("options") or {})
     return ImportOptions(
-        menopausal_status=raw.get("menopausal_status"), patient=raw.get("patient"), today=AS_OF
+        menopausal_status=raw.get("menopausal_status"), patient=raw.get("patient"), today=as_of
     )
 
 
-def wrong_in(case: dict[str, Any], kb: Knowledge) -> list[str]:
+def wrong_in(
+    case: dict[str, Any], kb: Knowledge, probe: Path = PROBE, as_of: dt.date = AS_OF
+) -> list[str]:
     """What the import of one input gets wrong against its row of the table (empty: right).
-    Used by the test below and to count the wrong inputs before and after a change."""
+    Used by the tests of the fourth and fifth probes, and to count the wrong inputs before
+    and after a change."""
+    options = _options(case, as_of)
     try:
-        source = read_fhir(PROBE / case["file"])
+        source = read_fhir(probe / case["file"])
         if "error" in case:
             try:
-                import_fhir(source, kb, _options(case))
+                import_fhir(source, kb, options)
             except RecordInvalid as exc:
                 return [] if case["error"] in str(exc) else [f"error says {exc}"]
             return [f"no error saying {case['error']!r}"]
-        result = import_fhir(source, kb, _options(case))
+        result = import_fhir(source, kb, options)
     except Exception as exc:
         return [f"{type(exc).__name__}: {exc}"]
     data, wrong = result.data, []
@@ -92,7 +96,7 @@ def wrong_in(case: dict[str, Any], kb: Knowledge) -> list[str]:
         ]
     if case.get("valid") is True:
         try:
-            validate_record(data, kb, AS_OF, case["file"])
+            validate_record(data, kb, as_of, case["file"])
         except RecordInvalid as exc:
             wrong.append(f"not a valid patient file: {exc}")
     return wrong

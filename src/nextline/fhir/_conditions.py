@@ -12,7 +12,13 @@ from typing import Any
 from nextline.fhir import _fhirdata as fd
 from nextline.fhir._state import CancerCode, ImportState, OtherCancer, site_from_words
 from nextline.fhir.report import Mapped, Note
-from nextline.fhir.tables import ICD10_SYSTEMS, ICDO3_SYSTEM, SNOMED_SYSTEM
+from nextline.fhir.tables import (
+    ICD10_CA_SYSTEMS,
+    ICD10_SYSTEMS,
+    ICDO3_SYSTEM,
+    SNOMED_SYSTEM,
+    icd10_dotted,
+)
 
 # Words that make a condition's name a cancer (used only to keep facts out, never to map in).
 _CANCER_WORDS = re.compile(
@@ -368,6 +374,12 @@ def _unknown_site(imp: ImportState, c: dict[str, Any]) -> str:
     """Why a secondary cancer's site was not read, naming the code (a parent code that names
     two sites says which two)."""
     icd = [code for system, code, _ in fd.codings(c.get("code")) if system in ICD10_SYSTEMS]
+    # ICD-10-CA is read to four characters, where it is WHO ICD-10 (tables.ICD10_CA_SYSTEMS).
+    icd += [
+        icd10_dotted(code)[:5]
+        for system, code, _ in fd.codings(c.get("code"))
+        if system in ICD10_CA_SYSTEMS
+    ]
     for code in icd:
         wide = imp.t.icd10_wide(code)
         if wide is not None:

@@ -98,11 +98,25 @@ def _drop(work: dict[str, Any], error: dict[str, Any], meaning: Meaning | None) 
         except (KeyError, IndexError, TypeError):
             return f"!{_path(loc)} is not valid ({message})"
     last = loc[-1]
+    value = _at(parent, last)
+    if isinstance(value, str) and "should match pattern" in message:
+        tidy = " ".join(value.split())
+        if tidy and tidy != value:
+            # A code or id with a stray space ("L02BG06 "): the same code once trimmed.
+            parent[last] = tidy
+            return f"{_path(loc)}: {value!r} has spaces FHIR does not allow; read as {tidy!r}"
     try:
         del parent[last]
     except (KeyError, IndexError, TypeError):
         return f"!{_path(loc)} is not valid ({message})"
     return f"{_path(loc)}: {message}; left out"
+
+
+def _at(parent: Any, key: str | int) -> Any:
+    try:
+        return parent[key]
+    except (KeyError, IndexError, TypeError):
+        return None
 
 
 def _one_value(work: dict[str, Any], choices: list[str], meaning: Meaning | None) -> str:

@@ -4,10 +4,11 @@ clinician's disease status (mCODE CancerDiseaseStatus), and labs with units."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from nextline.fhir import _fhirdata as fd
-from nextline.fhir._results import her2_words, receptor_words
+from nextline.fhir._results import her2_words, ish_words, receptor_words
 from nextline.fhir._state import ImportState, TumorFact, ajcc_stage, hgnc_gene
 from nextline.fhir._vitals import read_vital
 from nextline.fhir.report import Mapped, Note
@@ -29,6 +30,9 @@ _NOT_IN_FORMAT = {
     "gene_studied": "a component, not an observation",
     "pdl1_presence": "PD-L1 present/absent without a CPS or IC score: the patient file needs "
     "the score",
+    "tumor_size": "a tumor size (from a scan or a pathology report) is not imported: the "
+    "patient file keeps scans with their lesions, and FHIR does not say which lesions are "
+    "RECIST 1.1 targets; add the scan and its lesions on the imaging page",
     "stage_pathological": "the patient file keeps the stage at first diagnosis (the clinical "
     "stage group); the pathological stage is not kept",
 }
@@ -188,17 +192,30 @@ _VITAL_KINDS = {"body_temperature", "oxygen_saturation"}
 _COMPONENT_KINDS = {"er", "pr", "her2", "her2_ish", *_VITAL_KINDS}
 
 
+def _component_kind(imp: ImportState, part: dict[str, Any]) -> str | None:
+    """What nextline reads a panel component as: a receptor, HER2 or vital-sign kind, "lab"
+    for a blood test the knowledge base knows by its LOINC code, or None."""
+    row = _row(imp, part.get("code"))
+    if row is not None and row.kind in _COMPONENT_KINDS:
+        return str(row.kind)
+    loinc = [c for s, c, _ in fd.codings(part.get("code")) if s == LOINC_SYSTEM]
+    if any(imp.kb.find_lab_test(code) is not None for code in loinc):
+        return "lab"
+    return None
+
+
 def _components(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> bool:
-    """A panel (one Observation whose code nextline does not read) with receptor results or
-    vital signs as components: each known component is read on its own, with the panel's
-    date; the others are reported. False when no component is one nextline reads."""
+    """A panel (one Observation whose code nextline does not read) with receptor results,
+    vital signs or blood tests as components (a blood count sent as one resource): each
+    known component is read on its own, with the panel's date; the others are reported.
+    False when no component is one nextline reads."""
     parts = [c for c in o.get("component") or [] if isinstance(c, dict)]
-    known = [(i, c, _row(imp, c.get("code"))) for i, c in enumerate(parts)]
-    if not any(row is not None and row.kind in _COMPONENT_KINDS for _, _, row in known):
+    known = [(i, c, _component_kind(imp, c)) for i, c in enumerate(parts)]
+    if not any(kind is not None for _, _, kind in known):
         return False
-    for i, part, row in known:
+    for i, part, kind in known:
         where = f"{ref} component[{i}]"
-        if row is None or row.kind not in _COMPONENT_KINDS:
+        if kind is None:
             name = fd.concept_text(part.get("code")) or "no name"
             imp.skip(where, f"panel component {name!r} is not a result nextline reads")
             continue
@@ -208,14 +225,16 @@ def _components(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | No
         if absent is not None:
             imp.skip(where, absent)
             continue
-        if row.kind in _VITAL_KINDS:
-            read_vital(imp, one, where, day, str(row.kind))
-        elif row.kind in ("er", "pr"):
-            _receptor(imp, one, where, day, str(row.kind))
-        elif row.kind == "her2":
+        if kind in _VITAL_KINDS:
+            read_vital(imp, one, where, day, kind)
+        elif kind in ("er", "pr"):
+            _receptor(imp, one, where, day, kind)
+        elif kind == "her2":
             _her2(imp, one, where, day)
-        else:
+        elif kind == "her2_ish":
             _her2_ish(imp, one, where, day)
+        else:
+            _lab(imp, one, where, day)
     return True
 
 
@@ -241,6 +260,10 @@ def _receptor(
     value: dict[str, Any] = {}
     if meaning in ("positive", "negative"):
         value["result"] = meaning
+    elif meaning == "absent":
+        # The receptor coded as absent (ICHOM EstrogenStatusVS: 373572006 "Clinical finding
+        # absent" is its negative ER): not expressed, a negative result.
+        value["result"] = "negative"
     elif (words := receptor_words(_value_text(o))) is not None:
         if words.result is not None:
             value["result"] = words.result
@@ -278,6 +301,8 @@ def _her2(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) ->
     value: dict[str, Any] = {}
     if meaning in ("positive", "negative", "equivocal"):
         value["result"] = meaning
+    elif meaning is not None and meaning.startswith("ihc:"):
+        value["ihc"] = meaning.removeprefix("ihc:")  # a LOINC answer of LL4396-9
     else:
         words = her2_words(_value_text(o))
         if words is not None and words.problem:
@@ -289,6 +314,8 @@ def _her2(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) ->
                 value["result"] = words.result
             if words.ihc:
                 value["ihc"] = words.ihc
+            if words.ish:
+                value["ish"] = words.ish
     if not value:
         text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"HER2 result {text!r} is not a positive or negative nextline can read")
@@ -310,7 +337,7 @@ def _her2_ish(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None
     )
     ish = {"positive": "amplified", "negative": "not_amplified", "equivocal": "equivocal"}.get(
         meaning or ""
-    )
+    ) or ish_words(_value_text(o))
     if ish is None:
         text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
         imp.skip(ref, f"HER2 FISH result {text!r} is not a positive or negative nextline can read")
@@ -318,14 +345,20 @@ def _her2_ish(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None
     _fact(imp, day, "her2", {"ish": ish}, ref, f"HER2 ISH {ish.replace('_', ' ')}")
 
 
+# Which component names the alteration when several do: the protein change (how reports and
+# trial criteria name a variant, "p.His1047Arg"), then the change in the coding DNA
+# (c.HGVS), then a named variation (ClinVar), then the genomic position (g.HGVS).
+_ALTERATION_KINDS = ("amino_acid_change", "coding_change", "variation", "dna_change")
+
+
 def _variant(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> None:
     meaning = _meaning(imp, o.get("valueCodeableConcept"), o.get("valueString"))
-    if meaning != "present":
+    if meaning not in ("present", "absent"):
         text = fd.concept_text(o.get("valueCodeableConcept")) or _written(o)
-        imp.skip(ref, f"genetic variant result {text!r}: only 'Present' is read")
+        imp.skip(ref, f"genetic variant result {text!r}: only 'Present' or 'Absent' is read")
         return
     gene = None
-    alteration = None
+    changes: dict[str, str] = {}
     origin = "unknown"
     for component in o.get("component") or []:
         row = fd.code_in(component.get("code"), LOINC_SYSTEM, imp.t.loinc)
@@ -334,12 +367,28 @@ def _variant(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None)
             continue
         if row.kind == "gene_studied":
             gene = hgnc_gene(value, imp.t)
-        elif row.kind in ("amino_acid_change", "dna_change", "variation") and alteration is None:
-            alteration = fd.concept_text(value) or next((c for _, c, _ in fd.codings(value)), None)
+        elif row.kind in _ALTERATION_KINDS:
+            change = fd.concept_text(value) or next((c for _, c, _ in fd.codings(value)), None)
+            if change:
+                changes.setdefault(str(row.kind), change)
         elif row.kind == "genomic_source_class":
             origin = _meaning(imp, value) or "unknown"
     if gene is None:
         imp.skip(ref, "genetic variant without a gene nextline can read (HGNC)")
+        return
+    alteration = next((changes[k] for k in _ALTERATION_KINDS if k in changes), None)
+    if meaning == "absent":
+        # Genomics Reporting: "Absent" with only the gene studied says no variant was found
+        # in that gene (the gene tested normal); with a named change it says only that this
+        # one change was not found.
+        if alteration:
+            imp.skip(
+                ref,
+                f"{gene} {alteration} absent: one named variant not found says nothing of "
+                "the gene's other variants, so the gene is not recorded as tested normal",
+            )
+            return
+        _fact(imp, day, "not_detected", [gene], ref, f"{gene} tested, no variant found")
         return
     variant: dict[str, Any] = {"gene": gene}
     if alteration:
@@ -440,6 +489,15 @@ def _lab(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> 
         return
     quantity = o.get("valueQuantity")
     if not isinstance(quantity, dict) or quantity.get("value") is None:
+        written = o.get("valueString")
+        if isinstance(written, str) and _LIMIT.match(written):
+            # "<0.5", ">1000 U/mL": past the range the lab can measure, written as text.
+            imp.skip(
+                ref,
+                f"{test.name} is {written.strip()[:40]!r}: a limit, not a measured number "
+                "(the patient file keeps exact numbers); not imported",
+            )
+            return
         imp.skip(ref, f"{test.name} without a number")
         return
     if isinstance(quantity["value"], str):
@@ -480,17 +538,73 @@ def _lab(imp: ImportState, o: dict[str, Any], ref: str, day: dt.date | None) -> 
     item: dict[str, Any] = {"date": day.isoformat(), "test": test.name, "value": quantity["value"]}
     if unit:
         item["unit"] = str(unit)
-    for band in o.get("referenceRange") or []:
+    band = _normal_range(imp, o.get("referenceRange"), day)
+    if band is not None:
         low, high = band.get("low"), band.get("high")
         if isinstance(low, dict) and low.get("value") is not None:
             item["ref_low"] = low["value"]
         if isinstance(high, dict) and high.get("value") is not None:
             item["ref_high"] = high["value"]
-        break
     detail = imp.detail(o)
     if detail is not None and detail.get("value") == item["value"]:
         item = detail
     imp.add("labs", item, ref, f"{test.name} {quantity['value']} {unit or ''}".strip())
+
+
+_RANGE_MEANING = "http://terminology.hl7.org/CodeSystem/referencerange-meaning"
+
+
+def _normal_range(imp: ImportState, bands: Any, day: dt.date) -> dict[str, Any] | None:
+    """The lab's normal range for this person (FHIR R4 Observation.referenceRange): the
+    first band that is a normal range (`type` normal, or none) and whose `appliesTo` (sex)
+    and `age` fit the person on the day of the test. A band for the other sex, another
+    age, a treatment range, or one that depends on something nextline cannot check
+    (`appliesTo` it does not read) is passed over; with none left, no range is kept."""
+    for band in bands if isinstance(bands, list) else []:
+        if not isinstance(band, dict):
+            continue
+        meaning = [c for s, c, _ in fd.codings(band.get("type")) if s == _RANGE_MEANING]
+        if band.get("type") and meaning != ["normal"]:
+            continue
+        if not all(_applies(imp, concept) for concept in band.get("appliesTo") or []):
+            continue
+        if band.get("age") is not None and not _age_fits(imp, band["age"], day):
+            continue
+        return band
+    return None
+
+
+def _applies(imp: ImportState, concept: Any) -> bool:
+    """Whether an `appliesTo` concept fits the person: a sex nextline reads and is theirs,
+    or "normal" (a referencerange-meaning code some systems put here: no condition)."""
+    if [(s, c) for s, c, _ in fd.codings(concept)] == [(_RANGE_MEANING, "normal")]:
+        return True
+    row = fd.code_in(concept, SNOMED_SYSTEM, imp.t.sexes)
+    return row is not None and row.meaning == imp.patient_data.get("sex")
+
+
+def _age_fits(imp: ImportState, age: Any, day: dt.date) -> bool:
+    """Whether the person's age in years on `day` is inside an age Range given in years
+    (UCUM `a`); False when either is unknown."""
+    born = imp.patient_data.get("birth_date")
+    if not isinstance(born, str) or not isinstance(age, dict):
+        return False
+    birth = dt.date.fromisoformat(born)
+    years = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    for end, sign in (("low", 1), ("high", -1)):
+        limit = age.get(end)
+        if limit is None:
+            continue
+        if not isinstance(limit, dict) or limit.get("code", limit.get("unit")) != "a":
+            return False
+        value = limit.get("value")
+        if not isinstance(value, (int, float)) or sign * (years - value) < 0:
+            return False
+    return True
+
+
+# A result written as a limit: a comparator, then a number ("<0.5", ">= 1000 U/mL").
+_LIMIT = re.compile(r"\s*(?:<=|>=|<|>|\u2264|\u2265)\s*\d")
 
 
 def _unit_problem(test: Any, unit: Any) -> str | None:

@@ -21,13 +21,20 @@ _WORD = r"(?P<word>positive|negative|equivocal|pos|neg)"
 _SEP = r"\s*(?:[,;:(\-]\s*)?"
 _PERCENT = r"(?P<cmp>[<>]=?)?\s*(?P<pct>\d{1,3}(?:\.\d+)?)\s*%"
 # An IHC score: 0, 1+, 2+ or 3+ ("score 2+", "IHC 3+"); a bare 1-3 without "+" is not one.
-_IHC = r"(?:ihc\s*)?(?:score\s*(?:of\s*)?)?(?P<ihc>0|[1-3]\s*\+)"
+_IHC = r"(?:ihc\s*)?(?:score\s*(?:of\s*)?:?\s*)?(?P<ihc>0|[1-3]\s*\+)"
+# The test's name written before a score ("HER2 1+", "HER-2/neu: 3+"); before a word alone
+# ("HER2 positive") it is how a diagnosis is named, and stays unread.
+_HER2_NAME = r"(?:her-?2(?:\s*/\s*neu)?\s*:?\s*)?"
 _END = r"\s*\)?\s*\.?\s*"
 
 _RECEPTOR = re.compile(rf"\s*{_WORD}(?:{_SEP}{_PERCENT})?{_END}", re.IGNORECASE)
 _PERCENT_ONLY = re.compile(rf"\s*{_PERCENT}{_END}", re.IGNORECASE)
 _HER2_WORD = re.compile(rf"\s*{_WORD}(?:{_SEP}{_IHC})?{_END}", re.IGNORECASE)
-_HER2_SCORE = re.compile(rf"\s*{_IHC}{_END}", re.IGNORECASE)
+# A score then its word, as pathology reports also write it: "2+ (equivocal)".
+_HER2_SCORE = re.compile(rf"\s*{_HER2_NAME}{_IHC}(?:{_SEP}{_WORD})?{_END}", re.IGNORECASE)
+# An ISH result in words: "Not amplified", "ISH: amplified", "FISH non-amplified".
+_ISH_WORD = r"(?P<ish>not\s+amplified|non-?\s*amplified|amplified|equivocal)"
+_ISH = re.compile(rf"\s*(?:her-?2\s*)?(?:[fscd]?ish\s*:?\s*)?{_ISH_WORD}\s*\.?\s*", re.I)
 _WORDS = {"pos": "positive", "neg": "negative"}
 # ASCO/CAP HER2 categories (record.receptors) as the one word a report would use.
 _CATEGORY_WORD = {
@@ -48,6 +55,7 @@ class Written:
     percent: float | None = None
     ihc: str | None = None
     problem: str | None = None  # set when the words contradict themselves
+    ish: str | None = None  # amplified | not_amplified | equivocal
 
 
 def receptor_words(text: str) -> Written | None:
@@ -76,9 +84,32 @@ def receptor_words(text: str) -> Written | None:
     return Written(result, percent=value)
 
 
+def ish_words(text: str) -> str | None:
+    """A HER2 ISH result in words, as the patient file writes it: "Not amplified" is
+    `not_amplified`, "AMPLIFIED" `amplified`, "equivocal" `equivocal`; else None."""
+    match = _ISH.fullmatch(text or "")
+    if match is None:
+        return None
+    word = " ".join(match.group("ish").lower().replace("-", " ").split())
+    if word in ("not amplified", "non amplified"):
+        return "not_amplified"
+    return word
+
+
 def her2_words(text: str) -> Written | None:
-    """HER2 in words: "Negative", "Negative (1+)", "Equivocal (2+)", "3+", "Positive (score 3)".
-    A word that disagrees with its IHC score under ASCO/CAP is returned with a `problem`."""
+    """HER2 in words: "Negative", "Negative (1+)", "Equivocal (2+)", "3+", "2+ (equivocal)",
+    "Positive (score 3)", "HER2 1+", or an IHC score and an ISH result in one text ("IHC 2+,
+    ISH not amplified"). A word that disagrees with its IHC score under ASCO/CAP is
+    returned with a `problem`."""
+    parts = [p for p in re.split(r"[,;]", text or "") if p.strip()]
+    if len(parts) == 2 and ish_words(parts[1]) is not None:
+        first = _one_her2(parts[0])
+        if first is not None and first.ihc is not None and first.result is None:
+            return Written(ihc=first.ihc, ish=ish_words(parts[1]))
+    return _one_her2(text)
+
+
+def _one_her2(text: str) -> Written | None:
     match = _HER2_WORD.fullmatch(text or "") or _HER2_SCORE.fullmatch(text or "")
     if match is None:
         return None

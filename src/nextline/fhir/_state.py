@@ -18,7 +18,9 @@ from nextline.fhir import _fhirdata as fd
 from nextline.fhir.report import ImportReport, Note
 from nextline.fhir.tables import (
     AJCC_SYSTEM,
+    ATC_SYSTEMS,
     HGNC_SYSTEMS,
+    ICD10_CA_SYSTEMS,
     ICD10_SYSTEMS,
     ICDO3_SYSTEM,
     NEXTLINE_SYSTEM,
@@ -26,6 +28,7 @@ from nextline.fhir.tables import (
     SNOMED_SYSTEM,
     CodeRow,
     CodeTables,
+    icd10_dotted,
 )
 from nextline.knowledge import Knowledge
 
@@ -258,8 +261,9 @@ class ImportState:
                     found.append(CancerCode("secondary"))
                 elif code in t.primary_generic:
                     found.append(CancerCode("generic"))
-            elif system in ICD10_SYSTEMS:
-                said = t.icd10_kind(code)
+            elif system in ICD10_SYSTEMS or system in ICD10_CA_SYSTEMS:
+                # ICD-10-CA: read to four characters only, where it is WHO ICD-10.
+                said = t.icd10_kind(code if system in ICD10_SYSTEMS else icd10_dotted(code)[:5])
                 if said is not None:
                     name, icd_row = said
                     if name == "breast":
@@ -381,36 +385,45 @@ class ImportState:
     # -- drug codes ------------------------------------------------------------------------
 
     def drug_of(self, concept: Any, ref: str) -> str | None:
-        """The knowledge-base drug of a medication CodeableConcept, by RxNorm code only."""
-        rx = [(code, display) for s, code, display in fd.codings(concept) if s == RXNORM_SYSTEM]
+        """The knowledge-base drug of a medication CodeableConcept, by its RxNorm code, else
+        its WHO ATC code (EU exports); never by its name."""
+        coded = fd.codings(concept)
+        rx = [(code, display) for s, code, display in coded if s == RXNORM_SYSTEM]
+        atc = [(code.strip().upper(), display) for s, code, display in coded if s in ATC_SYSTEMS]
         text = fd.concept_text(concept)
-        if not rx:
-            systems = sorted({s for s, _, _ in fd.codings(concept)}) or ["no coding"]
+        if not rx and not atc:
+            systems = sorted({s for s, _, _ in coded}) or ["no coding"]
             self.skip(
                 ref,
-                f"medication {text!r} has no RxNorm code ({', '.join(systems)}); "
-                "the name alone is not trusted",
+                f"medication {text!r} has no RxNorm code ({', '.join(systems)}); the name "
+                "alone is not trusted",
             )
             return None
-        for code, display in rx:
-            drug_id = self.t.drug_for_rxnorm(code)
+        found = [(c, d, self.t.drug_for_rxnorm(c), "RxNorm") for c, d in rx]
+        found += [(c, d, row.drug if (row := self.t.atc.get(c)) else None, "ATC") for c, d in atc]
+        for code, display, drug_id, system in found:
             if drug_id is None:
                 continue
             named = self.drugs_named(display or text)
             if named and drug_id not in named:
                 self.odd(
                     ref,
-                    f"RxNorm {code} is {self.kb.drugs[drug_id].name}, but its text says "
+                    f"{system} {code} is {self.kb.drugs[drug_id].name}, but its text says "
                     f"{display or text!r}; not imported until one of them is corrected",
                 )
-                self.skip(ref, f"RxNorm {code} and its text disagree")
+                self.skip(ref, f"{system} {code} and its text disagree")
                 return None
             return drug_id
         codes = ", ".join(code for code, _ in rx)
+        said = [f"RxNorm {codes}"] if rx else []
+        if atc:
+            # An ATC group (L02BG) or combination (L01XY) names no one drug, and a 5th-level
+            # code outside the table is not a cancer medicine nextline knows.
+            said.append("ATC " + ", ".join(code for code, _ in atc))
         self.skip(
             ref,
-            f"RxNorm {codes} ({text!r}) is not in nextline's offline table; the text is not "
-            "trusted to choose a drug",
+            f"{' and '.join(said)} ({text!r}) is not in nextline's offline table; the text "
+            "is not trusted to choose a drug",
         )
         return None
 

@@ -12,7 +12,10 @@ from typing import Any
 from nextline.fhir import _fhirdata as fd
 from nextline.fhir._state import ImportState, Med
 from nextline.fhir.report import Note
-from nextline.fhir.tables import RXNORM_SYSTEM, SNOMED_SYSTEM
+from nextline.fhir.tables import ATC_SYSTEMS, IPS_ABSENT_SYSTEM, RXNORM_SYSTEM, SNOMED_SYSTEM
+
+# Code systems that name a drug nextline can read (`ImportState.drug_of`).
+_DRUG_SYSTEMS = {RXNORM_SYSTEM, *ATC_SYSTEMS}
 
 
 def _concept(imp: ImportState, m: dict[str, Any], ref: str) -> Any:
@@ -38,14 +41,14 @@ def _medication_code(imp: ImportState, medication: dict[str, Any]) -> Any:
     With several ingredients the code stays as it is (and is reported): a combination is
     never taken for one of its drugs."""
     code = medication.get("code")
-    if any(system == RXNORM_SYSTEM for system, _, _ in fd.codings(code)):
+    if any(system in _DRUG_SYSTEMS for system, _, _ in fd.codings(code)):
         return code
     items = [
         i.get("itemCodeableConcept")
         for i in medication.get("ingredient") or []
         if isinstance(i, dict) and i.get("isActive", True) is not False
     ]
-    coded = [c for c in items if any(s == RXNORM_SYSTEM for s, _, _ in fd.codings(c))]
+    coded = [c for c in items if any(s in _DRUG_SYSTEMS for s, _, _ in fd.codings(c))]
     if len(coded) == 1 and len(items) == 1:
         return coded[0]
     return code
@@ -163,6 +166,15 @@ def map_medication(imp: ImportState, m: dict[str, Any]) -> None:
         return
     concept = _concept(imp, m, ref)
     if concept is None:
+        return
+    absent = [(c, d) for s, c, d in fd.codings(concept) if s == IPS_ABSENT_SYSTEM]
+    if absent:
+        code, display = absent[0]
+        imp.skip(
+            ref,
+            f"not a medicine: the record says {(display or code).lower()!r} (the IPS "
+            f"absent-or-unknown code {code}); nothing to import",
+        )
         return
     detail = imp.detail(m)
     if detail is not None and not fd.codings(concept):

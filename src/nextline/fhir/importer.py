@@ -24,6 +24,7 @@ from nextline.fhir._conditions import map_condition, note_cancer
 from nextline.fhir._lenient import repair, strict_errors
 from nextline.fhir._observations import map_observation, tumor_tests_from_facts
 from nextline.fhir._people import People, choose_person, find_people
+from nextline.fhir._r5 import as_r4
 from nextline.fhir._state import DETAIL_URL, ImportOptions, ImportState, slug
 from nextline.fhir._treatments import map_medication, map_procedure, therapies_from_meds
 from nextline.fhir._versions import newest_only
@@ -237,12 +238,14 @@ class _Importer(ImportState):
         if entry.problem is not None or entry.resource is None:
             self.skip(entry.where, entry.problem or "empty entry")
             return None
-        resource = with_id(entry.resource, entry.full_url)
+        resource, renamed = as_r4(with_id(entry.resource, entry.full_url))
         kind = resource.get("resourceType")
         if not isinstance(kind, str):
             self.skip(entry.where, "no resourceType: not a FHIR resource")
             return None
         ref = f"{entry.where} {kind}/{resource.get('id', '?')}"
+        if renamed:
+            self.odd(ref, f"written in FHIR R5: {'; '.join(renamed)}")
         if kind not in _READ_TYPES:
             self.skip(fd.ref_of(resource), f"{kind} resources are not read by nextline")
             return None
@@ -480,7 +483,7 @@ class _Importer(ImportState):
                 seen.add(key)
                 unique.append((item, ref, what))
             # In the bundle's order (so nextline's own export reads back exactly as written).
-            unique.sort(key=lambda x: self.position.get(x[1].split(", ")[0], 0))
+            unique.sort(key=lambda x: self.position.get(_resource_of(x[1]), 0))
             data.setdefault(section, [])
             for item, ref, what in unique:
                 self.report.mapped.append(Mapped(f"{section}[{len(data[section])}]", ref, what))
@@ -509,6 +512,13 @@ def _current_name(names: Any, today: Any) -> dict[str, Any] | None:
         current.append(name)
     current.sort(key=lambda n: _NAME_USES.index(n.get("use")))
     return current[0] if current else None
+
+
+def _resource_of(ref: str) -> str:
+    """The `Type/id` a provenance names ("Observation/cbc component[2]", "A/1, B/2": the
+    first), by which entries keep the input's order."""
+    first = ref.split(", ")[0]
+    return next((part for part in first.split(" ") if "/" in part), first)
 
 
 def _validate_file(result: ImportResult) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -27,7 +27,21 @@ AJCC_SYSTEM = "http://cancerstaging.org"
 HGNC_SYSTEMS = ("http://www.genenames.org/geneId", "http://www.genenames.org")
 # ICD-10-CM (US) and WHO ICD-10: the same codes to four characters, so one table reads both.
 ICD10_SYSTEMS = ("http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10")
+# ICD-10-CA (Canada): WHO ICD-10 with CIHI's enhancements, identical to ICD-10 at four
+# characters (Manitoba Centre for Health Policy, "ICD-10-CA" glossary; CIHI, ICD-10-CA), so
+# only its first four characters are read. The system URI is Canada Health Infoway's.
+ICD10_CA_SYSTEMS = ("https://fhir.infoway-inforoute.ca/CodeSystem/icd10ca",)
 ICDO3_SYSTEM = "http://terminology.hl7.org/CodeSystem/icd-o-3"
+# IPS "absent or unknown" codes (no-medication-info, no-known-medications, ...): a
+# statement that there is nothing to list, in place of a medicine or a problem
+# (HL7 International Patient Summary, CodeSystem absent-unknown-uv-ips).
+IPS_ABSENT_SYSTEM = "http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips"
+# WHO ATC, as HL7 (IPS) names it and as German exports do (BfArM, formerly DIMDI).
+ATC_SYSTEMS = (
+    "http://www.whocc.no/atc",
+    "http://fhir.de/CodeSystem/bfarm/atc",
+    "http://fhir.de/CodeSystem/dimdi/atc",
+)
 INTERPRETATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 # The same code systems named by their OIDs, as exports converted from C-CDA often write them
 # (`urn:oid:2.16.840.1.113883.6.96`). From the FHIR R4 list of terminology identifiers
@@ -69,6 +83,18 @@ class RxNormFile(Strict):
     codes: list[RxNormRow]
 
 
+class AtcRow(Strict):
+    code: str
+    drug: Slug
+    name: str
+    source: Slug
+
+
+class AtcFile(Strict):
+    format_version: Literal[1]
+    codes: list[AtcRow]
+
+
 class CodeRow(Strict):
     code: str
     name: str
@@ -97,6 +123,7 @@ class SnomedFile(Strict):
     laterality: list[CodeRow] = []
     m_categories: list[CodeRow] = []
     menopausal_status: list[CodeRow] = []
+    sexes: list[CodeRow] = []
 
 
 class IcdFile(Strict):
@@ -147,11 +174,13 @@ class CodeTables:
     laterality: dict[str, CodeRow]
     m_categories: dict[str, CodeRow]
     menopausal_status: dict[str, CodeRow]
+    sexes: dict[str, CodeRow]
     loinc: dict[str, CodeRow]
     answers: dict[str, CodeRow]
     hgnc: dict[str, CodeRow]
     icd: IcdFile
     interpretations: dict[str, CodeRow]
+    atc: dict[str, AtcRow]
 
     def icd10_kind(self, code: str) -> tuple[str, CodeRow | None] | None:
         """What an ICD-10(-CM) code says about a cancer: ("breast", side row or None),
@@ -234,6 +263,24 @@ def _index(rows: list[CodeRow], where: str, problems: list[Problem]) -> dict[str
     return out
 
 
+_DrugRow = TypeVar("_DrugRow", RxNormRow, AtcRow)
+
+
+def _drug_index(
+    rows: list[_DrugRow], where: str, kb: Knowledge, problems: list[Problem]
+) -> dict[str, _DrugRow]:
+    """Drug code rows by code; a drug not in the knowledge base, or a code given twice, is
+    a problem."""
+    out: dict[str, _DrugRow] = {}
+    for row in rows:
+        if row.drug not in kb.drugs:
+            problems.append(Problem(where, f"code {row.code}: unknown drug {row.drug!r}"))
+        if row.code in out:
+            problems.append(Problem(where, f"code {row.code} appears twice"))
+        out[row.code] = row
+    return out
+
+
 def load_tables(kb: Knowledge) -> CodeTables:
     """Load and cross-check the tables (cached per knowledge base)."""
     cached = _CACHE.get(id(kb))
@@ -259,11 +306,15 @@ def _load(kb: Knowledge) -> CodeTables:
         hg = CodeFile.model_validate(_read("hgnc.yaml", problems))
         icd = IcdFile.model_validate(_read("icd.yaml", problems))
         hl7 = Hl7File.model_validate(_read("hl7.yaml", problems))
+        atc_file = AtcFile.model_validate(_read("atc.yaml", problems))
     except ValidationError as exc:
         problems += [Problem("fhir/data", str(e["loc"]) + ": " + e["msg"]) for e in exc.errors()]
         raise KnowledgeInvalid(problems) from exc
     source_ids = {s.id for s in sources.sources}
-    all_rows: list[tuple[str, CodeRow | RxNormRow]] = [("rxnorm.yaml", r) for r in rx.codes]
+    all_rows: list[tuple[str, CodeRow | RxNormRow | AtcRow]] = [
+        ("rxnorm.yaml", r) for r in rx.codes
+    ]
+    all_rows += [("atc.yaml", r) for r in atc_file.codes]
     for section in type(sn).model_fields:
         if section != "format_version":
             all_rows += [(f"snomed.yaml {section}", r) for r in getattr(sn, section)]
@@ -276,13 +327,8 @@ def _load(kb: Knowledge) -> CodeTables:
     for where, row in all_rows:
         if row.source not in source_ids:
             problems.append(Problem(where, f"code {row.code}: unknown source {row.source!r}"))
-    rxnorm: dict[str, RxNormRow] = {}
-    for row in rx.codes:
-        if row.drug not in kb.drugs:
-            problems.append(Problem("rxnorm.yaml", f"code {row.code}: unknown drug {row.drug!r}"))
-        if row.code in rxnorm:
-            problems.append(Problem("rxnorm.yaml", f"code {row.code} appears twice"))
-        rxnorm[row.code] = row
+    rxnorm = _drug_index(rx.codes, "rxnorm.yaml", kb, problems)
+    atc = _drug_index(atc_file.codes, "atc.yaml", kb, problems)
     ingredient_codes = {d.rxnorm: d.id for d in kb.drugs.values() if d.rxnorm}
     for code, drug_id in ingredient_codes.items():
         if code in rxnorm and rxnorm[code].drug != drug_id:
@@ -306,11 +352,13 @@ def _load(kb: Knowledge) -> CodeTables:
         laterality=_index(sn.laterality, "snomed.yaml", problems),
         m_categories=_index(sn.m_categories, "snomed.yaml", problems),
         menopausal_status=_index(sn.menopausal_status, "snomed.yaml", problems),
+        sexes=_index(sn.sexes, "snomed.yaml", problems),
         loinc=_index(lo.codes, "loinc.yaml", problems),
         answers=_index(lo.answers, "loinc.yaml", problems),
         hgnc=_index(hg.codes, "hgnc.yaml", problems),
         icd=icd,
         interpretations=_index(hl7.interpretations, "hl7.yaml", problems),
+        atc=atc,
     )
     if problems:
         raise KnowledgeInvalid(problems)
