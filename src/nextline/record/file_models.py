@@ -306,6 +306,12 @@ Sign = Literal[
     "jaw_pain",
     "eye_pain",
     "rash_or_blisters",
+    # the fourth probe's emergencies (blocked vein in the chest, blocked bowel, high sugar):
+    # a tick decides them as surely as the words do (fifth probe)
+    "face_or_neck_swelling",
+    "no_wind_or_stool",
+    "swollen_belly",
+    "high_sugar_reading",
 ]
 SIGNS: tuple[str, ...] = Sign.__args__  # type: ignore[attr-defined]
 
