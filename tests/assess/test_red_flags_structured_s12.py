@@ -125,3 +125,18 @@ def test_an_unreadable_entry_is_refused_naming_its_field(
     assert result.exit_code != 0
     assert path in result.output, result.output
     assert "Traceback" not in result.output
+
+
+def test_a_fahrenheit_reading_in_the_celsius_field_is_refused_with_its_celsius_value(
+    tmp_path: Path,
+) -> None:
+    case = {
+        "id": "fahrenheit",
+        "expect": {},
+        "symptoms": [{"date": "2025-11-19", "temperature_c": 101.3}],
+    }
+    file = tmp_path / "f.yaml"
+    file.write_text(yaml.safe_dump(patient_file(TABLE, case), sort_keys=False), encoding="utf-8")
+    result = runner.invoke(app, ["status", str(file), "--as-of", TABLE["as_of"], "--json"])
+    assert result.exit_code != 0
+    assert "101.3 looks like °F (38.5 °C); write 38.5" in result.output

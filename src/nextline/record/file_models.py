@@ -327,6 +327,19 @@ class SymptomReport(FileModel):
     )
     notes: str | None = None
 
+    @field_validator("temperature_c", mode="before")
+    @classmethod
+    def _celsius_not_fahrenheit(cls, value: Any) -> Any:
+        # A body temperature in °F (93-113) in the °C field is refused with its °C
+        # reading, never converted unasked: the field says °C (fifth probe).
+        if isinstance(value, int | float) and not isinstance(value, bool) and 93 <= value <= 113:
+            celsius = round((value - 32) * 5 / 9, 1)
+            raise ValueError(
+                f"the temperature is in °C: {value} looks like °F ({celsius} °C); "
+                f"write {celsius}, or put the reading in °F in the notes"
+            )
+        return value
+
 
 class SideEffect(FileModel):
     date: dt.date
