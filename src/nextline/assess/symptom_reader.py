@@ -776,7 +776,8 @@ class _Reader:
         match is cut in two. A cut is made only:
         - at the start of a sentence, once a piece holds `PIECE_TOKENS` tokens, after a
           space, a line break or a mark that leaves numbers whole (`_apart`);
-        - where no sign and no temperature runs across it (found on the whole text first);
+        - where no sign and no temperature runs across it (found on the whole text first),
+          nor a word for temperature and its number, counted or not;
         - where no ConText trigger can run across it (`may_cut_after`), or at a cut made in
           a run-on sentence where no trigger is parted from a sign it reaches (`_safe_cuts`);
         - (the words around a temperature that make it the weather or a bath are read in its
@@ -788,6 +789,13 @@ class _Reader:
         for span in doc.spans[_GROUP]:
             blocked.update(range(span.start + 1, span.end))
         text = doc.text
+        # ... and no word for temperature is parted from its number, even where the whole
+        # text did not count it ("... and temp\n38.6": its words, over two sentences, named
+        # a bath): a piece would read the number alone, in its own sentence, and count it
+        for match in _TEMP.finditer(text):
+            words = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if words is not None:
+                blocked.update(range(words.start + 1, words.end))
         cuts: list[int] = []
         last_cut = 0
         for token in doc[1:]:
