@@ -1,10 +1,12 @@
-"""The harness the whole-record probes share (issue 11, third and fourth probes): a table
+"""The harness the whole-record probes share (issue 11, third to fifth probes): a table
 of invented people (`as_of`, `defaults`, `cases`), each read through
-`nextline status FILE --as-of ... --json`, must raise exactly the red-flag kinds it lists."""
+`nextline status FILE --as-of ... --json` (or, for a large table, the same file through the
+engine in process), must raise exactly the red-flag kinds it lists."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from nextline.assess import assess_status
 from nextline.cli import app
+from nextline.knowledge import Knowledge
+from nextline.record import validate_record
 
 runner = CliRunner()
 
@@ -60,7 +65,34 @@ def check_record(tmp_path: Path, table: dict[str, Any], case: dict[str, Any]) ->
     as_of = table["as_of"]
     result = runner.invoke(app, ["status", str(path), "--as-of", as_of, "--json"])
     assert result.exit_code == 0, result.output
-    flags = json.loads(result.stdout)["red_flags"]
+    _assert_flags(json.loads(result.stdout)["red_flags"], case, as_of)
+
+
+def check_engine(kb: Knowledge, table: dict[str, Any], case: dict[str, Any]) -> None:
+    """`check_record` through the engine in process: the same patient file, validated and
+    built as `load_record` does for the CLI (`validate_record`), then `assess_status`. For
+    a large table, where a CLI run per case would cost too much time; keep some cases of
+    each table on `check_record`."""
+    as_of = dt.date.fromisoformat(table["as_of"])
+    # validated as of today, as `cli._common.load` does: a record may hold entries after the
+    # as-of date, which the engines leave out
+    checked_on = max(as_of, dt.date.today())
+    record = validate_record(patient_file(table, case), kb, checked_on)
+    hits = assess_status(record, kb, as_of).red_flags
+    flags = [
+        {
+            "kind": h.kind,
+            "urgency": h.urgency,
+            "date": h.date.isoformat(),
+            "because": h.because,
+            "sources": h.sources,
+        }
+        for h in hits
+    ]
+    _assert_flags(flags, case, table["as_of"])
+
+
+def _assert_flags(flags: list[dict[str, Any]], case: dict[str, Any], as_of: str) -> None:
     assert {f["kind"]: f["urgency"] for f in flags} == case["expect"]
     for flag in flags:
         assert flag["because"] and flag["sources"], flag

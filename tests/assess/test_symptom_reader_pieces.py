@@ -195,3 +195,16 @@ def test_the_words_around_a_temperature_are_read_in_its_own_sentence(
 ) -> None:
     assert kb.assess is not None
     assert read_note(text, kb.assess.vocabulary, "female").temperature_c == celsius
+
+
+def test_a_word_for_temperature_is_never_parted_from_its_number(kb: Knowledge) -> None:
+    """Found when the fifth probe's phrasing rows changed the sampled notes: "temp" at the end
+    of a line and its number on the next were cut apart when the whole text had not counted
+    them (their words, over two sentences, named a bath), and the piece that began with the
+    number counted it alone."""
+    assert kb.assess is not None
+    reader = _reader(kb.assess.vocabulary)
+    text = "had a warm bath then " + "felt tired and " * 30 + "temp\n38.6 and temp 38.3 at 6am"
+    doc = reader._signs(reader._sentences(tidy(text)))
+    assert len(doc) > 60  # long enough to be read in pieces
+    assert _reading(reader, text, "female") == _reading(reader, text, "female", whole=True)

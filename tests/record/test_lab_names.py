@@ -58,11 +58,12 @@ RECOGNISED = [
     ("Carcino-embryonic antigen", "cea"),
 ]
 
+# Ionised calcium is its own test (fifth probe: the hypercalcaemia flag reads it, CTCAE v5
+# grades it), never the total calcium it resembles.
+IONISED = ["Ionized calcium", "Calcium (ionized)", "Calcium, ionised (mmol/L)", "iCa"]
+
 # Names of another test, or of nothing nextline knows: never read as a known test.
 NOT_RECOGNISED = [
-    "Ionized calcium",
-    "Calcium (ionized)",
-    "Calcium, ionised (mmol/L)",
     "Neutrophils %",
     "Neutrophils (%)",
     "Lymphocytes",
@@ -120,12 +121,17 @@ def test_lab_given_only_by_a_second_loinc_code_is_recognised(kb: Knowledge) -> N
     assert (anc.test_id, anc.name, anc.loinc, anc.canonical_value) == ("anc", "ANC", "751-8", 0.8)
 
 
-def test_ionized_calcium_is_kept_as_written_with_a_warning(kb: Knowledge) -> None:
+@pytest.mark.parametrize("written", IONISED)
+def test_ionised_calcium_is_its_own_test_never_total_calcium(kb: Knowledge, written: str) -> None:
+    found = kb.find_lab_test(written)
+    assert (written, found.id if found else None) == (written, "calcium_ionized")
+
+
+def test_ionised_calcium_in_mg_dl_is_converted_to_mmol_l(kb: Knowledge) -> None:
     record = make_record(
-        kb, labs=[{"date": "2025-05-01", "test": "Ionized calcium", "value": 1.4, "unit": "mmol/L"}]
+        kb, labs=[{"date": "2025-05-01", "test": "Ionized calcium", "value": 6.0, "unit": "mg/dL"}]
     )
     (lab,) = record.labs
-    assert (lab.test_id, lab.name, lab.canonical_value) == (None, "Ionized calcium", None)
-    assert [(w.path, w.reason) for w in record.warnings] == [
-        ("labs[0].test", "unknown test 'Ionized calcium': kept as written")
-    ]
+    assert (lab.test_id, lab.canonical_unit) == ("calcium_ionized", "mmol/L")
+    assert lab.canonical_value is not None and round(lab.canonical_value, 2) == 1.5
+    assert record.warnings == ()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
+from nextline.assess._evidence import fmt
 from nextline.knowledge.assess_schema import CalciumRules
 from nextline.record.record import LabValue, PatientRecord
 
@@ -86,3 +87,59 @@ def latest_calcium(
             corrected_calcium(measured, albumin, rules), True, total.path, total.date
         )
     return CalciumReading(measured, False, total.path, total.date)
+
+
+IONIZED = "calcium_ionized"
+
+
+class CalciumVerdict(NamedTuple):
+    """One calcium measure judged against its upper limit: what it was (plain words, with
+    the unit), its path, and whether it was above the limit."""
+
+    words: str
+    path: str
+    high: bool
+
+
+def _lab_limit(record: PatientRecord, result: LabValue, default: float) -> float:
+    """The lab's own upper limit in the test's canonical unit (the raw limit through the
+    result's own conversion factor), or `default` when the lab gave no range."""
+    ref_high = record.file.labs[result.index].ref_high
+    if ref_high is None or not result.canonical_value or not result.value:
+        return default
+    return ref_high * result.canonical_value / result.value
+
+
+def calcium_verdicts(
+    record: PatientRecord,
+    rules: CalciumRules,
+    day: dt.date,
+    within_days: int,
+    limit_mg_dl: float,
+    ionized_limit: float | None,
+) -> list[CalciumVerdict]:
+    """The latest total (or corrected) calcium and the latest ionised calcium of the
+    `within_days` before `day`, each judged against the lab's own upper limit or, without a
+    range, the given limit (mg/dL; mmol/L for ionised). Converted first, never compared raw.
+
+    Why ionised too: some labs (and every blood-gas machine) report the free calcium only;
+    CTCAE v5 grades hypercalcaemia on either (corrected total above 11.5 mg/dL, ionised above
+    1.5 mmol/L: grade 2)."""
+    out: list[CalciumVerdict] = []
+    reading = latest_calcium(record, rules, day)
+    if reading is not None and (day - reading.date).days <= within_days:
+        results = (*record.labs_of(TOTAL, day), *record.labs_of(CORRECTED, day))
+        measured = next((r for r in results if r.path == reading.path), None)
+        limit = limit_mg_dl if measured is None else _lab_limit(record, measured, limit_mg_dl)
+        how = "corrected calcium" if reading.corrected else "calcium"
+        words = f"{how} {fmt(reading.value_mg_dl)} mg/dL on {reading.date}"
+        out.append(CalciumVerdict(words, reading.path, reading.value_mg_dl > limit))
+    if ionized_limit is not None:
+        ionized = _latest(record, IONIZED, day)
+        if ionized is not None and (day - ionized.date).days <= within_days:
+            amount = ionized.canonical_value
+            assert amount is not None  # checked in `_latest`
+            limit = _lab_limit(record, ionized, ionized_limit)
+            words = f"ionised calcium {fmt(amount)} mmol/L on {ionized.date}"
+            out.append(CalciumVerdict(words, ionized.path, amount > limit))
+    return out

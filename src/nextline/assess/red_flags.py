@@ -22,11 +22,12 @@ from typing import Literal
 from nextline.assess._cache import once_per
 from nextline.assess._evidence import Cite, Evidence, cites, fmt
 from nextline.assess._value import value
-from nextline.assess.calcium import latest_calcium
+from nextline.assess.calcium import CalciumVerdict, calcium_verdicts
 from nextline.assess.symptom_reader import NoteReading, read_note
 from nextline.knowledge.assess_schema import (
     AssessKnowledge,
     CalciumHighCondition,
+    CalciumNormalCondition,
     Condition,
     EsasCondition,
     FeverCondition,
@@ -34,6 +35,7 @@ from nextline.knowledge.assess_schema import (
     LabHighCondition,
     OnTreatmentCondition,
     RedFlag,
+    SideEffectCondition,
     SignCondition,
     SiteCondition,
     Spo2BelowCondition,
@@ -159,9 +161,15 @@ def _stools(c: StoolsCondition, ctx: _Context) -> Match:
 
 
 def _spo2_below(c: Spo2BelowCondition, ctx: _Context) -> Match:
-    spo2 = ctx.entry.spo2_percent
+    entry = ctx.entry
+    spo2 = entry.spo2_percent
     if spo2 is not None and spo2 < c.value:
-        return f"oxygen saturation {fmt(spo2)} %", f"{ctx.entry.path}.spo2_percent"
+        return f"oxygen saturation {fmt(spo2)} %", f"{entry.path}.spo2_percent"
+    reading = entry.reading
+    if reading and reading.spo2_percent is not None and reading.spo2_percent < c.value:
+        return f"oxygen saturation {reading.spo2_percent} % (from the note)", (
+            entry.note_path or entry.path
+        )
     return None
 
 
@@ -263,27 +271,45 @@ def _lab_high(c: LabHighCondition, ctx: _Context) -> Match:
     return None
 
 
+def _calcium(
+    c: CalciumHighCondition | CalciumNormalCondition, ctx: _Context
+) -> list[CalciumVerdict]:
+    return calcium_verdicts(
+        ctx.record, ctx.know.calcium, ctx.entry.date, c.within_days, c.value, c.ionized_value
+    )
+
+
 def _calcium_high(c: CalciumHighCondition, ctx: _Context) -> Match:
+    for verdict in _calcium(c, ctx):
+        if verdict.high:
+            return f"{verdict.words} (high)", verdict.path
+    return None
+
+
+def _calcium_normal(c: CalciumNormalCondition, ctx: _Context) -> Match:
+    verdicts = _calcium(c, ctx)
+    if verdicts and not any(v.high for v in verdicts):
+        return f"{verdicts[0].words} (normal)", verdicts[0].path
+    return None
+
+
+def _term(words: str) -> str:
+    """A CTCAE term as compared: lower case, hyphens and runs of spaces as one space."""
+    return " ".join(words.lower().replace("-", " ").replace("_", " ").split())
+
+
+def _side_effect(c: SideEffectCondition, ctx: _Context) -> Match:
     day = ctx.entry.date
-    reading = latest_calcium(ctx.record, ctx.know.calcium, day)
-    if reading is None or (day - reading.date).days > c.within_days:
-        return None
-    index = int(reading.path.removeprefix("labs[").removesuffix("]"))
-    lab = ctx.record.file.labs[index]
-    limit = c.value
-    if lab.ref_high is not None:
-        # The lab's own upper limit, in the lab's unit: as mg/dL through the result's factor.
-        results = (
-            *ctx.record.labs_of("calcium", day),
-            *ctx.record.labs_of("calcium_corrected", day),
-        )
-        result = next((r for r in results if r.path == reading.path), None)
-        if result is not None and result.canonical_value and result.value:
-            limit = lab.ref_high * result.canonical_value / result.value
-    if reading.value_mg_dl <= limit:
-        return None
-    how = "corrected calcium" if reading.corrected else "calcium"
-    return f"{how} {fmt(reading.value_mg_dl)} mg/dL on {reading.date} (high)", reading.path
+    terms = {_term(t) for t in c.terms}
+    for i, effect in reversed(list(enumerate(ctx.record.file.side_effects))):
+        if effect.date > day or (day - effect.date).days > c.within_days:
+            continue
+        if effect.resolved is not None and effect.resolved <= day:
+            continue
+        if effect.grade >= c.min_grade and _term(effect.term) in terms:
+            when = "" if effect.date == day else f" on {effect.date}"
+            return f"{effect.term}, grade {effect.grade}{when}", f"side_effects[{i}]"
+    return None
 
 
 def _on_treatment(c: OnTreatmentCondition, ctx: _Context) -> Match:
@@ -310,6 +336,8 @@ _EVALUATORS: dict[str, Callable[..., Match]] = {
     "lab_below": _lab_below,
     "lab_high": _lab_high,
     "calcium_high": _calcium_high,
+    "calcium_normal": _calcium_normal,
+    "side_effect": _side_effect,
     "on_treatment": _on_treatment,
 }
 
@@ -422,6 +450,8 @@ def _most_urgent(
         if own is not None and sum(all(c.type == "sign" for c in group) for group in rule.when) < 2:
             continue
         if best is not None and _RANK[rule.urgency] <= _RANK[best[0]]:
+            continue
+        if any(_holds(c, ctx) for c in rule.unless):
             continue
         reasons: list[str] = []
         paths: list[str] = []

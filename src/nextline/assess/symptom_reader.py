@@ -11,7 +11,8 @@ step rather than a scattered pattern:
 5. medspaCy ConText with the vocabulary's rules: "no fever", "fever last year", "if I get a
    fever", "my sister had a seizure" do not count; "I think I have a fever" does (flagged as
    possible), because a safety net asks rather than stays silent.
-Numbers are read beside the words: a temperature (°C or °F, converted) and stools a day.
+Numbers are read beside the words: a temperature (°C or °F, converted), stools a day and an
+oxygen saturation.
 
 spaCy, medspaCy and the stemmer are imported on first use only, so commands that never read a
 note do not pay for them.
@@ -106,6 +107,7 @@ class NoteReading:
     temperature_c: float | None
     temperature_words: str | None
     stools_per_day: int | None
+    spo2_percent: int | None = None
 
     def has(self, concept: str) -> Finding | None:
         return next((f for f in self.findings if f.concept == concept), None)
@@ -774,7 +776,8 @@ class _Reader:
         match is cut in two. A cut is made only:
         - at the start of a sentence, once a piece holds `PIECE_TOKENS` tokens, after a
           space, a line break or a mark that leaves numbers whole (`_apart`);
-        - where no sign and no temperature runs across it (found on the whole text first);
+        - where no sign and no temperature runs across it (found on the whole text first),
+          nor a word for temperature and its number, counted or not;
         - where no ConText trigger can run across it (`may_cut_after`), or at a cut made in
           a run-on sentence where no trigger is parted from a sign it reaches (`_safe_cuts`);
         - (the words around a temperature that make it the weather or a bath are read in its
@@ -786,6 +789,13 @@ class _Reader:
         for span in doc.spans[_GROUP]:
             blocked.update(range(span.start + 1, span.end))
         text = doc.text
+        # ... and no word for temperature is parted from its number, even where the whole
+        # text did not count it ("... and temp\n38.6": its words, over two sentences, named
+        # a bath): a piece would read the number alone, in its own sentence, and count it
+        for match in _TEMP.finditer(text):
+            words = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if words is not None:
+                blocked.update(range(words.start + 1, words.end))
         cuts: list[int] = []
         last_cut = 0
         for token in doc[1:]:
@@ -1137,6 +1147,28 @@ def read_stools_per_day(text: str) -> int | None:
     return most
 
 
+# An oxygen saturation a finger meter gives ("sats 85%", "O2 84", "SpO2 was 86"): a word for
+# it, then only linking words, then the number. Advice ("if your sats go under 90") has
+# other words between and is not read; "sat" is left out ("sat 60 minutes in the waiting
+# room"), and a number followed by a time or a volume is no saturation ("O2 at 90 mins").
+_SPO2 = re.compile(
+    r"\b(?:sp\s*o2|sp02|sats|saturations?|o2|oxygen)(?:\s+(?:levels?|sats|saturations?))?"
+    r"(?:\s*[:=\-]|\s+(?:is|was|were|of|at|now|reads?|reading|showing|shows|says|said|only|just"
+    r"|down\s+to|dropped\s+to|fell\s+to))*\s*(\d{2,3})(?:[.,]\d)?\s*%?(?![\d/])"
+    r"(?!\s*(?:mins?|minutes?|hours?|hrs?|seconds?|secs?|litres?|liters?|l\b|years?|days?|mg|ml))",
+    re.IGNORECASE,
+)
+# a saturation is a percentage: other numbers after "O2" are litres or times
+_SPO2_RANGE = (50, 100)
+
+
+def read_spo2(text: str) -> int | None:
+    """The lowest oxygen saturation (%) the note gives, read beside a word for it."""
+    values = [int(m.group(1)) for m in _SPO2.finditer(text[:MAX_NOTE_CHARS])]
+    values = [v for v in values if _SPO2_RANGE[0] <= v <= _SPO2_RANGE[1]]
+    return min(values) if values else None
+
+
 def _read(text: str, vocab: SymptomVocabularyFile, sex: str | None) -> NoteReading:
     tidied = tidy(text)
     findings, dismissed, temperatures = _reader(vocab).read(tidied, sex)
@@ -1151,6 +1183,7 @@ def _read(text: str, vocab: SymptomVocabularyFile, sex: str | None) -> NoteReadi
         temperature_c=best[0] if best else None,
         temperature_words=best[1] if best else None,
         stools_per_day=read_stools_per_day(tidied),
+        spo2_percent=read_spo2(tidied),
     )
 
 

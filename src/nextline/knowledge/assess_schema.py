@@ -197,11 +197,37 @@ class LabHighCondition(Strict):
 class CalciumHighCondition(Strict):
     """The latest calcium within `within_days` before, corrected for albumin where nextline
     can (`assess.calcium`), above the lab's upper limit, or above `value` mg/dL when the lab
-    gave no range."""
+    gave no range; or an ionised calcium in that time above the lab's upper limit, or above
+    `ionized_value` mmol/L when the lab gave no range."""
 
     type: Literal["calcium_high"]
     value: float
+    ionized_value: float | None = None
     within_days: int = Field(ge=0)
+
+
+class CalciumNormalCondition(Strict):
+    """A calcium measured within `within_days` before (up to the entry's day), at or under
+    the limit `calcium_high` uses (`value` mg/dL or the lab's range), with no ionised calcium
+    above its limit in that time: a rule's `unless`."""
+
+    type: Literal["calcium_normal"]
+    value: float
+    ionized_value: float
+    within_days: int = Field(ge=0)
+
+
+class SideEffectCondition(Strict):
+    """A side effect recorded with one of `terms` (CTCAE terms, matched without regard to
+    case, spaces or hyphens) at grade `min_grade` or more, dated within `within_days` before
+    the entry (0: the same day) and not resolved by the entry's day. Why: a CTCAE grade has a
+    stated meaning ("Dyspnea, grade 3: shortness of breath at rest"), so a grade a team
+    recorded decides as surely as a number or a tick."""
+
+    type: Literal["side_effect"]
+    terms: list[str] = Field(min_length=1)
+    min_grade: int = Field(ge=1, le=5)
+    within_days: int = Field(default=0, ge=0)
 
 
 class OnTreatmentCondition(Strict):
@@ -239,6 +265,8 @@ Condition = Annotated[
     | LabBelowCondition
     | LabHighCondition
     | CalciumHighCondition
+    | CalciumNormalCondition
+    | SideEffectCondition
     | OnTreatmentCondition,
     Field(discriminator="type"),
 ]
@@ -251,6 +279,11 @@ class FlagRule(Strict):
 
     urgency: Literal["call_now", "emergency"]
     when: list[Group] = Field(min_length=1)
+    unless: list[Condition] = Field(
+        default=[],
+        description="the rule does not hold when any of these does (a normal calcium "
+        "measured the day before thirst and sickness)",
+    )
 
 
 class RedFlag(Strict):

@@ -306,6 +306,12 @@ Sign = Literal[
     "jaw_pain",
     "eye_pain",
     "rash_or_blisters",
+    # the fourth probe's emergencies (blocked vein in the chest, blocked bowel, high sugar):
+    # a tick decides them as surely as the words do (fifth probe)
+    "face_or_neck_swelling",
+    "no_wind_or_stool",
+    "swollen_belly",
+    "high_sugar_reading",
 ]
 SIGNS: tuple[str, ...] = Sign.__args__  # type: ignore[attr-defined]
 
@@ -320,6 +326,19 @@ class SymptomReport(FileModel):
         default=None, ge=0, le=50, description="bowel movements a day (for diarrhoea)"
     )
     notes: str | None = None
+
+    @field_validator("temperature_c", mode="before")
+    @classmethod
+    def _celsius_not_fahrenheit(cls, value: Any) -> Any:
+        # A body temperature in °F (93-113) in the °C field is refused with its °C
+        # reading, never converted unasked: the field says °C (fifth probe).
+        if isinstance(value, int | float) and not isinstance(value, bool) and 93 <= value <= 113:
+            celsius = round((value - 32) * 5 / 9, 1)
+            raise ValueError(
+                f"the temperature is in °C: {value} looks like °F ({celsius} °C); "
+                f"write {celsius}, or put the reading in °F in the notes"
+            )
+        return value
 
 
 class SideEffect(FileModel):

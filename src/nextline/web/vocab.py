@@ -102,4 +102,8 @@ SIGN_CHOICES = [
     ("jaw_pain", "Jaw pain, a loose tooth, or a mouth sore that won't heal"),
     ("eye_pain", "Eye pain, or dry, red or gritty eyes"),
     ("rash_or_blisters", "A rash, blisters or peeling skin"),
+    ("face_or_neck_swelling", "Swollen face or neck"),
+    ("no_wind_or_stool", "Can't pass wind or stool"),
+    ("swollen_belly", "Swollen or bloated belly"),
+    ("high_sugar_reading", "A high blood sugar reading (meter or blood test)"),
 ]
