@@ -180,6 +180,14 @@ class Facts:
     er_low_path: str | None = None  # ER-low (1-10 %) with PR not positive
     visceral_crisis_path: str | None = None  # the newest assessment records a visceral crisis
     ecog: tuple[int, str] | None = None  # the newest ECOG score and its path
+    # recorded "postmenopausal" after chemotherapy, young enough for periods to come back,
+    # ovaries neither removed nor suppressed: (age, path of the chemotherapy)
+    periods_may_return: tuple[int, str] | None = None
+    # what the person says they are weighing (`goals.considering`): a break, stopping, hospice
+    considering: tuple[str, ...] = ()
+    # the newest result of each lab test given against its upper limit of normal:
+    # (test id, multiple of the upper limit, path), by test id
+    uln: tuple[tuple[str, float, str], ...] = ()
 
     def gene_results(self, gene: str) -> list[GeneResult]:
         return self.genes.get(gene.upper(), [])
@@ -233,6 +241,30 @@ def _kept_families(look: _Lookups, classes: frozenset[str]) -> frozenset[str]:
     if found is None:
         found = look.families[classes] = _families(look.kb, classes)
     return found
+
+
+def _periods_may_return(
+    record: PatientRecord, kb: Knowledge, as_of: dt.date, history: _History
+) -> tuple[int, str] | None:
+    """Periods stopped by chemotherapy are not menopause (`regimens.yaml`
+    menopause_after_chemotherapy): a woman recorded after menopause, who had chemotherapy,
+    is under the age below which that needs confirming, and has no ovarian suppression or
+    removal on record."""
+    rule = kb.options.menopause_after_chemotherapy if kb.options else None
+    patient = record.file.patient
+    if (
+        rule is None
+        or patient.sex != "female"
+        or patient.menopausal_status != "postmenopausal"
+        or history.suppression_path is not None
+        or "chemotherapy" not in history.given_families
+    ):
+        return None
+    age = record.age_on(as_of)
+    if age is None or age >= rule.confirm_below_age:
+        return None
+    chemo = next(g for g in history.given if "chemotherapy" in g.families)
+    return age, chemo.path
 
 
 def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts:
@@ -385,7 +417,15 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         _, i, score = max(scores, key=lambda t: (t[0], t[1]))
         ecog = (score, f"performance[{i}]")
     patient = fields["patient"]
+    goals = fields["goals"]
     return Facts(
+        periods_may_return=_periods_may_return(record, kb, as_of, history),
+        considering=tuple(goals.considering) if goals is not None else (),
+        uln=tuple(
+            (test, lab.uln_multiple, lab.path)
+            for test, lab in sorted(record.latest_labs(as_of).items())
+            if lab.uln_multiple is not None
+        ),
         record=record,
         as_of=as_of,
         sex=patient.sex,

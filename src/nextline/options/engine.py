@@ -51,6 +51,7 @@ from nextline.options.rules import (
     UNMET,
     Check,
     NeverGiven,
+    by_team,
     later,
     never_given,
 )
@@ -670,6 +671,13 @@ def _caution_hit(condition: Any, f: Facts) -> tuple[str | None] | None:
             return (f.ecog[1],)
         return None
     latest = f.record.latest_lab(condition.test, f.as_of)
+    if when == "lab_above_uln":
+        uln = None if latest is None else latest.uln_multiple
+        return (
+            (latest.path,)
+            if latest is not None and uln is not None and uln > condition.multiple
+            else None
+        )
     if when == "lab_missing":
         return (None,) if latest is None else None
     if latest is not None and latest.canonical_value is not None:
@@ -1085,7 +1093,7 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
             "stops working. Radiation, supportive care, trials and palliative care may help now."
         )
     if f.probably_stopped:
-        if all(g.stopped is not None and g.stopped.how == "team" for g in f.probably_stopped):
+        if by_team(f.probably_stopped):
             notes.append(
                 "Your care team's latest assessment says the cancer has worsened on the "
                 "current treatment. Options for after it are shown as 'may fit' until your "
