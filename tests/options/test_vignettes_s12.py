@@ -102,3 +102,19 @@ def test_who_says_the_treatment_stopped_working_is_named(
         assert any(t.startswith(who) for t in texts), texts
         assert any(n.startswith(which) for n in option.needs), option.needs
         assert any(n.startswith("Your care team's latest assessment") for n in result.notes)
+
+
+def test_a_liver_caution_kept_for_one_person_is_not_given_to_the_next(kb: Knowledge) -> None:
+    """The engine keeps caution answers by what the conditions read: a result given as a
+    multiple of the upper limit of normal is part of that key (two people, same but for it)."""
+    as_of = _RUNNER.DEFAULT_AS_OF
+
+    def docetaxel_cautions(times_uln: float) -> set[str]:
+        lab = {"date": "2026-10-20", "test": "bilirubin", "value": times_uln, "unit": "xULN"}
+        spec = {"tumor_tests": [{"er": 0, "pr": 0, "ihc": "0"}], "labs": [lab]}
+        result = list_options(_RUNNER.person(spec, kb, as_of), kb, as_of)
+        return {c.id for c in result.option("docetaxel").cautions}
+
+    assert "liver_tests_high" in docetaxel_cautions(3)
+    assert "liver_tests_high" not in docetaxel_cautions(0.5)
+    assert "liver_tests_high" in docetaxel_cautions(3)

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, get_args
 
@@ -27,7 +27,7 @@ from nextline.facts import (
 )
 from nextline.facts.stopped import GrowingBy, months_between
 from nextline.knowledge import Knowledge, name_key
-from nextline.knowledge.options_schema import SymptomAtLeast
+from nextline.knowledge.options_schema import AnyOf, LabsWithinUln, Rule, SymptomAtLeast
 from nextline.record import PatientRecord
 from nextline.record.file_models import TumorTest
 from nextline.record.receptors import her2_category, receptor_status
@@ -198,12 +198,35 @@ class _Lookups:
     families of a set of classes, the adjuvant window of a set of classes), worked out once
     per knowledge base and kept: the same few drugs and classes come back for every person."""
 
-    __slots__ = ("adjuvant", "drugs", "expanded", "families", "histories", "kb", "windows")
+    __slots__ = (
+        "adjuvant",
+        "drugs",
+        "expanded",
+        "families",
+        "histories",
+        "kb",
+        "uln_tests",
+        "windows",
+    )
 
     def __init__(self, kb: Knowledge) -> None:
         self.kb = kb
         stopped = kb.options.stopped_working if kb.options else None
         self.adjuvant = stopped.adjuvant_windows if stopped else []
+        # the lab tests a rule compares with their upper limit of normal (`labs_within_uln`):
+        # only these are read for `Facts.uln`
+        self.uln_tests = tuple(
+            sorted(
+                {
+                    limit.test
+                    for regimen in (kb.options.regimens.values() if kb.options else [])
+                    for indication in regimen.indications
+                    for rule in _flat(indication.rules)
+                    if isinstance(rule, LabsWithinUln)
+                    for limit in rule.limits
+                }
+            )
+        )
         self.expanded: dict[str, frozenset[str]] = {}
         self.families: dict[frozenset[str], frozenset[str]] = {}
         self.windows: dict[tuple[frozenset[str], frozenset[str]], int | None] = {}
@@ -241,6 +264,27 @@ def _kept_families(look: _Lookups, classes: frozenset[str]) -> frozenset[str]:
     if found is None:
         found = look.families[classes] = _families(look.kb, classes)
     return found
+
+
+def _flat(rules: Sequence[Rule]) -> Iterator[Rule]:
+    """The rules with those inside `any_of` spelled out."""
+    for rule in rules:
+        if isinstance(rule, AnyOf):
+            yield from _flat(rule.rules)
+        else:
+            yield rule
+
+
+def _uln(
+    record: PatientRecord, tests: tuple[str, ...], as_of: dt.date
+) -> tuple[tuple[str, float, str], ...]:
+    """The newest result of each of `tests` given against its upper limit of normal."""
+    found: list[tuple[str, float, str]] = []
+    for test in tests:
+        latest = record.latest_lab(test, as_of)
+        if latest is not None and latest.uln_multiple is not None:
+            found.append((test, latest.uln_multiple, latest.path))
+    return tuple(found)
 
 
 def _periods_may_return(
@@ -421,11 +465,7 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
     return Facts(
         periods_may_return=_periods_may_return(record, kb, as_of, history),
         considering=tuple(goals.considering) if goals is not None else (),
-        uln=tuple(
-            (test, lab.uln_multiple, lab.path)
-            for test, lab in sorted(record.latest_labs(as_of).items())
-            if lab.uln_multiple is not None
-        ),
+        uln=_uln(record, look.uln_tests, as_of) if fields["labs"] else (),
         record=record,
         as_of=as_of,
         sex=patient.sex,

@@ -355,7 +355,7 @@ def _compile(kb: Knowledge) -> _Compiled:
         caution.condition.test
         for regimen in kb.options.regimens.values()
         for caution in regimen.cautions
-        if caution.condition.when in ("lab_missing", "lab_below", "lab_above")
+        if caution.condition.when in ("lab_missing", "lab_below", "lab_above", "lab_above_uln")
     ]
     object.__setattr__(compiled, "caution_labs", tuple(dict.fromkeys(labs)))
     object.__setattr__(
@@ -503,7 +503,9 @@ def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
     labs = []
     for test in c.caution_labs:
         latest = f.record.latest_lab(test, f.as_of)
-        labs.append(None if latest is None else (latest.canonical_value, latest.path))
+        labs.append(
+            None if latest is None else (latest.canonical_value, latest.uln_multiple, latest.path)
+        )
     key = (tuple(f.comorbidities), f.ecog, tuple(labs), history)
     memo = c.memo
     hits = memo.caution_hits.get(key)

@@ -251,7 +251,9 @@ def current_treatment_working(rule: CurrentTreatmentWorking, f: Facts) -> Check:
 
 def disease_under_control(rule: DiseaseUnderControl, f: Facts) -> Check:
     """A planned break pauses a treatment that keeps the cancer under control (ESMO ABC):
-    not when the cancer grows on it, not in a visceral crisis, not with nothing running."""
+    not when the cancer grows on it, not in a visceral crisis, not with nothing running.
+    The words name no drug (the current-treatment option does), so the answer is the same
+    for everyone in the same state and the engine keeps it once."""
     if f.visceral_crisis_path is not None:
         return Check(
             UNMET,
@@ -262,48 +264,28 @@ def disease_under_control(rule: DiseaseUnderControl, f: Facts) -> Check:
     if f.working:
         return Check(
             MET,
-            f"{_plus(f.working)} has not stopped working: a break pauses a treatment while "
-            "the cancer is under control",
-            _paths(f.working),
+            "the treatment you are on has not stopped working: a break pauses a treatment "
+            "while the cancer is under control",
         )
     if f.probably_stopped:
-        check = Check(
-            UNMET,
-            f"{_suggest(f.probably_stopped)} the cancer may be growing on "
-            f"{_plus(f.probably_stopped)}: a break is for a cancer under control",
-            _paths(f.probably_stopped),
+        text = (
+            "the cancer may be growing on the treatment you are on: a break is for a cancer "
+            "under control"
         )
     else:
-        check = Check(
-            UNMET,
+        text = (
             "no treatment for metastatic disease is running now: a break pauses a treatment "
-            "that keeps the cancer under control",
+            "that keeps the cancer under control"
         )
     if "treatment_break" in f.considering:
         # the person's own wish: a question to weigh with the team, not a flat "no"
         return Check(
             UNKNOWN,
-            check.text,
-            check.path,
+            text,
+            None,
             "your team's view of a pause now, while the cancer is not under control",
         )
-    return check
-
-
-def labs_within_uln(rule: LabsWithinUln, f: Facts) -> Check:
-    """A label's lab limits (liver tests for ixabepilone with capecitabine): the newest
-    result of each test, where it is given against its upper limit of normal."""
-    newest = {test: (multiple, path) for test, multiple, path in f.uln}
-    for limit in rule.limits:
-        found = newest.get(limit.test)
-        if found is not None and found[0] > limit.multiple:
-            return Check(
-                UNMET,
-                f"your latest {limit.test.upper() if len(limit.test) <= 3 else limit.test} "
-                f"is {found[0]:g} times the upper limit of normal: {rule.label}",
-                found[1],
-            )
-    return Check(MET, f"no result on record above the label's limits ({rule.label})")
+    return Check(UNMET, text)
 
 
 _THINKING_OF_HOSPICE = ("hospice", "stopping_treatment")
@@ -327,10 +309,9 @@ def hospice_timely(rule: HospiceTimely, f: Facts) -> Check:
     if f.working:
         return Check(
             UNMET,
-            f"{_plus(f.working)} has not stopped working: hospice is for when treatment aimed "
-            "at the cancer no longer helps or is no longer wanted (palliative care can help "
-            "now, and you can ask about hospice at any time)",
-            _paths(f.working),
+            "the treatment you are on has not stopped working: hospice is for when treatment "
+            "aimed at the cancer no longer helps or is no longer wanted (palliative care can "
+            "help now, and you can ask about hospice at any time)",
         )
     if f.metastatic_lines == 0:
         return Check(
@@ -339,11 +320,23 @@ def hospice_timely(rule: HospiceTimely, f: Facts) -> Check:
             "treatment aimed at the cancer no longer helps or is no longer wanted (you can "
             "ask about it at any time)",
         )
-    return Check(
-        MET,
-        "no treatment running now is keeping the cancer under control",
-        _paths(f.probably_stopped) if f.probably_stopped else None,
-    )
+    return Check(MET, "no treatment running now is keeping the cancer under control")
+
+
+def labs_within_uln(rule: LabsWithinUln, f: Facts) -> Check:
+    """A label's lab limits (liver tests for ixabepilone with capecitabine): the newest
+    result of each test, where it is given against its upper limit of normal."""
+    newest = {test: (multiple, path) for test, multiple, path in f.uln}
+    for limit in rule.limits:
+        found = newest.get(limit.test)
+        if found is not None and found[0] > limit.multiple:
+            return Check(
+                UNMET,
+                f"your latest {limit.test.upper() if len(limit.test) <= 3 else limit.test} "
+                f"is {found[0]:g} times the upper limit of normal: {rule.label}",
+                found[1],
+            )
+    return Check(MET, f"no result on record above the label's limits ({rule.label})")
 
 
 def by_team(given: Iterable[Given]) -> bool:
@@ -1148,7 +1141,7 @@ READS: dict[str, tuple[str, ...] | None] = {
     "symptom_at_least": ("esas",),
     "current_treatment_working": ("working", "probably_stopped", "visceral_crisis_path"),
     "disease_under_control": ("working", "probably_stopped", "visceral_crisis_path", "considering"),
-    "hospice_timely": ("considering", "ecog", "working", "probably_stopped", "metastatic_lines"),
+    "hospice_timely": ("considering", "ecog", "working", "metastatic_lines"),
     "labs_within_uln": ("uln",),
     "any_of": (),  # what its rules read (`reads`)
 }
