@@ -61,7 +61,9 @@ def test_people_who_share_a_part_key_get_the_same_part_built_afresh(
             if first is not built:
                 shared += 1
                 assert first == built, f"part {i} differs for {record.id}"
-    assert shared > len(people)  # people do share parts, so the comparison means something
+    # people do share parts, so the comparison means something (since session 12 the care
+    # part names the running treatment a break or hospice rests on, so it is shared less)
+    assert shared >= len(people) * 3 // 4
 
 
 _CHANGES: list[tuple[str, Any]] = [

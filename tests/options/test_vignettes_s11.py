@@ -25,16 +25,9 @@ _FILE = BENCH / "vignettes" / "s11_unseen.yaml"
 _RUNNER: ModuleType = load_bench("vignettes/run.py", "nextline_vignettes")
 
 # Left open, with the reason (strict: a fix makes the test fail until the mark goes).
-_OPEN = {
-    "s11-chemo-stopped-periods-age-38-recorded-after-menopause": (
-        "periods stopped by chemotherapy are not menopause: no public guideline passage "
-        "(ASCO/ESMO/NCCN-public) was read and verified in session 11, so nextline does not "
-        "yet question a recorded 'postmenopausal' after chemotherapy in a younger woman"
-    ),
-    "s11-chemo-stopped-periods-age-44-recorded-after-menopause": (
-        "as above: chemotherapy-induced amenorrhoea is not checked (no verified source)"
-    ),
-}
+# Session 12 fixed the two chemotherapy-amenorrhoea people by rule (regimens.yaml
+# menopause_after_chemotherapy, NHS Highland): nothing is left open.
+_OPEN: dict[str, str] = {}
 
 
 def _vignettes(path: Path = _FILE) -> list[Any]:

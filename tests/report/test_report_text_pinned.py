@@ -104,7 +104,7 @@ def _digest() -> str:
     return digest.hexdigest()
 
 
-PINNED_DIGEST = "dfae9e23a4e12d649d57102d21e8dd0d32629ad769b52b3f0f148a2d77219208"
+PINNED_DIGEST = "58cb102d0e1b5cfc8b0138558d090e3fd1bba0a47fb7274f1afda143d626bb03"
 
 
 def main() -> None:

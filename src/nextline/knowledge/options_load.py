@@ -210,10 +210,16 @@ def load_options(
     if stopped is not None:
         for refs in (stopped.endocrine_resistance_sources, stopped.visceral_crisis_sources):
             check_source_refs("regimens.stopped_working", refs, sources, problems)
+    chemo_menopause = regimens_file.menopause_after_chemotherapy
+    if chemo_menopause is not None:
+        check_source_refs(
+            "regimens.menopause_after_chemotherapy", chemo_menopause.sources, sources, problems
+        )
     return OptionsKnowledge(
         groups=groups,
         group_order=order,
         stopped_working=stopped,
+        menopause_after_chemotherapy=chemo_menopause,
         regimens=regimens,
         non_drug=non_drug,
         tests=tests,

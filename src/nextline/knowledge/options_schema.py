@@ -202,6 +202,10 @@ class RelapseWithinMonthsOfAdjuvant(Strict):
 
     rule: Literal["relapse_within_months_of_adjuvant"]
     months: int = Field(ge=0, le=120)
+    # a guideline's longer window (ASCO HER2: a return within 12 months of trastuzumab-based
+    # treatment is treated as second line): a return after `months` but within it is a
+    # question for the team, not a "no"
+    guideline_months: int | None = Field(default=None, ge=0, le=120)
     classes: list[Slug] = []
     families: list[Family] = []
     label: str
@@ -249,6 +253,40 @@ class CurrentTreatmentWorking(Strict):
     rule: Literal["current_treatment_working"]
 
 
+class DiseaseUnderControl(Strict):
+    """A treatment for metastatic disease is running (or paused for a planned break) and has
+    not stopped working, and no visceral crisis is on record: a planned break is for a
+    cancer under control (ESMO ABC), never for one growing or in a crisis."""
+
+    rule: Literal["disease_under_control"]
+
+
+class HospiceTimely(Strict):
+    """Hospice is a question for now, not too early: the person says they are weighing
+    hospice or stopping treatment, or rests in bed or a chair much of the day (ECOG 3-4),
+    or treatment for metastatic disease was given and nothing running is working now. Not
+    while a treatment is working, nor before any treatment for metastatic disease."""
+
+    rule: Literal["hospice_timely"]
+
+
+class UlnLimit(Strict):
+    """A lab test (knowledge-base id) and the multiple of its upper limit of normal."""
+
+    test: Slug
+    multiple: float = Field(gt=0)
+
+
+class LabsWithinUln(Strict):
+    """No newest result of these tests above its multiple of the upper limit of normal
+    (a label's contraindication, such as ixabepilone with capecitabine and the liver).
+    Only results given with a reference range or as a multiple of it are compared."""
+
+    rule: Literal["labs_within_uln"]
+    limits: list[UlnLimit] = Field(min_length=1)
+    label: str
+
+
 class AnyOf(Strict):
     """Met when any one of the inner rules is met."""
 
@@ -278,6 +316,9 @@ Rule = Annotated[
     | BrainLesionsAtMost
     | SymptomAtLeast
     | CurrentTreatmentWorking
+    | DiseaseUnderControl
+    | HospiceTimely
+    | LabsWithinUln
     | AnyOf,
     Field(discriminator="rule"),
 ]
@@ -306,6 +347,9 @@ RULE_TYPES: tuple[str, ...] = (
     "brain_lesions_at_most",
     "symptom_at_least",
     "current_treatment_working",
+    "disease_under_control",
+    "hospice_timely",
+    "labs_within_uln",
     "any_of",
 )
 
@@ -331,6 +375,15 @@ class LabAbove(Strict):
     when: Literal["lab_above"]
     test: Slug
     value: float
+
+
+class LabAboveUln(Strict):
+    """The newest result of a lab test is above `multiple` times its upper limit of normal
+    (only results given with a reference range, or as a multiple of it, are compared)."""
+
+    when: Literal["lab_above_uln"]
+    test: Slug
+    multiple: float = Field(gt=0)
 
 
 class LabMissing(Strict):
@@ -365,6 +418,7 @@ CautionCondition = Annotated[
     ComorbidityAny
     | LabBelow
     | LabAbove
+    | LabAboveUln
     | LabMissing
     | PriorProgressionOnClass
     | Always
@@ -450,6 +504,15 @@ class StoppedWorking(Strict):
     visceral_crisis_sources: list[SourceRef] = Field(min_length=1)
 
 
+class MenopauseAfterChemotherapy(Strict):
+    """Periods stopped by chemotherapy are not menopause: they can come back. After
+    chemotherapy, a recorded "postmenopausal" below `confirm_below_age` is a question for the
+    team before an aromatase inhibitor without ovarian suppression (nextline.options)."""
+
+    confirm_below_age: int = Field(ge=40, le=70)
+    sources: list[SourceRef] = Field(min_length=1)
+
+
 class RegimensFile(Strict):
     format_version: Literal[1]
     groups: list[Group] = Field(min_length=1)
@@ -457,6 +520,7 @@ class RegimensFile(Strict):
     stopped_working: StoppedWorking | None = Field(
         default=None, description="none: only recorded progression counts as stopped working"
     )
+    menopause_after_chemotherapy: MenopauseAfterChemotherapy | None = None
     regimens: list[Regimen] = Field(min_length=1)
 
 
@@ -520,6 +584,7 @@ class OptionsKnowledge(Strict):
     groups: dict[str, Group]
     group_order: dict[str, GroupOrder]
     stopped_working: StoppedWorking | None = None
+    menopause_after_chemotherapy: MenopauseAfterChemotherapy | None = None
     regimens: dict[str, Regimen]
     non_drug: dict[str, NonDrugOption]
     tests: dict[str, TestToConsider]

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, get_args
 
@@ -27,7 +27,7 @@ from nextline.facts import (
 )
 from nextline.facts.stopped import GrowingBy, months_between
 from nextline.knowledge import Knowledge, name_key
-from nextline.knowledge.options_schema import SymptomAtLeast
+from nextline.knowledge.options_schema import AnyOf, LabsWithinUln, Rule, SymptomAtLeast
 from nextline.record import PatientRecord
 from nextline.record.file_models import TumorTest
 from nextline.record.receptors import her2_category, receptor_status
@@ -180,6 +180,14 @@ class Facts:
     er_low_path: str | None = None  # ER-low (1-10 %) with PR not positive
     visceral_crisis_path: str | None = None  # the newest assessment records a visceral crisis
     ecog: tuple[int, str] | None = None  # the newest ECOG score and its path
+    # recorded "postmenopausal" after chemotherapy, young enough for periods to come back,
+    # ovaries neither removed nor suppressed: (age, path of the chemotherapy)
+    periods_may_return: tuple[int, str] | None = None
+    # what the person says they are weighing (`goals.considering`): a break, stopping, hospice
+    considering: tuple[str, ...] = ()
+    # the newest result of each lab test given against its upper limit of normal:
+    # (test id, multiple of the upper limit, path), by test id
+    uln: tuple[tuple[str, float, str], ...] = ()
 
     def gene_results(self, gene: str) -> list[GeneResult]:
         return self.genes.get(gene.upper(), [])
@@ -190,12 +198,35 @@ class _Lookups:
     families of a set of classes, the adjuvant window of a set of classes), worked out once
     per knowledge base and kept: the same few drugs and classes come back for every person."""
 
-    __slots__ = ("adjuvant", "drugs", "expanded", "families", "histories", "kb", "windows")
+    __slots__ = (
+        "adjuvant",
+        "drugs",
+        "expanded",
+        "families",
+        "histories",
+        "kb",
+        "uln_tests",
+        "windows",
+    )
 
     def __init__(self, kb: Knowledge) -> None:
         self.kb = kb
         stopped = kb.options.stopped_working if kb.options else None
         self.adjuvant = stopped.adjuvant_windows if stopped else []
+        # the lab tests a rule compares with their upper limit of normal (`labs_within_uln`):
+        # only these are read for `Facts.uln`
+        self.uln_tests = tuple(
+            sorted(
+                {
+                    limit.test
+                    for regimen in (kb.options.regimens.values() if kb.options else [])
+                    for indication in regimen.indications
+                    for rule in _flat(indication.rules)
+                    if isinstance(rule, LabsWithinUln)
+                    for limit in rule.limits
+                }
+            )
+        )
         self.expanded: dict[str, frozenset[str]] = {}
         self.families: dict[frozenset[str], frozenset[str]] = {}
         self.windows: dict[tuple[frozenset[str], frozenset[str]], int | None] = {}
@@ -233,6 +264,51 @@ def _kept_families(look: _Lookups, classes: frozenset[str]) -> frozenset[str]:
     if found is None:
         found = look.families[classes] = _families(look.kb, classes)
     return found
+
+
+def _flat(rules: Sequence[Rule]) -> Iterator[Rule]:
+    """The rules with those inside `any_of` spelled out."""
+    for rule in rules:
+        if isinstance(rule, AnyOf):
+            yield from _flat(rule.rules)
+        else:
+            yield rule
+
+
+def _uln(
+    record: PatientRecord, tests: tuple[str, ...], as_of: dt.date
+) -> tuple[tuple[str, float, str], ...]:
+    """The newest result of each of `tests` given against its upper limit of normal."""
+    found: list[tuple[str, float, str]] = []
+    for test in tests:
+        latest = record.latest_lab(test, as_of)
+        if latest is not None and latest.uln_multiple is not None:
+            found.append((test, latest.uln_multiple, latest.path))
+    return tuple(found)
+
+
+def _periods_may_return(
+    record: PatientRecord, kb: Knowledge, as_of: dt.date, history: _History
+) -> tuple[int, str] | None:
+    """Periods stopped by chemotherapy are not menopause (`regimens.yaml`
+    menopause_after_chemotherapy): a woman recorded after menopause, who had chemotherapy,
+    is under the age below which that needs confirming, and has no ovarian suppression or
+    removal on record."""
+    rule = kb.options.menopause_after_chemotherapy if kb.options else None
+    patient = record.file.patient
+    if (
+        rule is None
+        or patient.sex != "female"
+        or patient.menopausal_status != "postmenopausal"
+        or history.suppression_path is not None
+        or "chemotherapy" not in history.given_families
+    ):
+        return None
+    age = record.age_on(as_of)
+    if age is None or age >= rule.confirm_below_age:
+        return None
+    chemo = next(g for g in history.given if "chemotherapy" in g.families)
+    return age, chemo.path
 
 
 def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts:
@@ -385,7 +461,11 @@ def compute_facts(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Facts
         _, i, score = max(scores, key=lambda t: (t[0], t[1]))
         ecog = (score, f"performance[{i}]")
     patient = fields["patient"]
+    goals = fields["goals"]
     return Facts(
+        periods_may_return=_periods_may_return(record, kb, as_of, history),
+        considering=tuple(goals.considering) if goals is not None else (),
+        uln=_uln(record, look.uln_tests, as_of) if fields["labs"] else (),
         record=record,
         as_of=as_of,
         sex=patient.sex,

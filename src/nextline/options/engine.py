@@ -51,6 +51,7 @@ from nextline.options.rules import (
     UNMET,
     Check,
     NeverGiven,
+    by_team,
     later,
     never_given,
 )
@@ -354,7 +355,7 @@ def _compile(kb: Knowledge) -> _Compiled:
         caution.condition.test
         for regimen in kb.options.regimens.values()
         for caution in regimen.cautions
-        if caution.condition.when in ("lab_missing", "lab_below", "lab_above")
+        if caution.condition.when in ("lab_missing", "lab_below", "lab_above", "lab_above_uln")
     ]
     object.__setattr__(compiled, "caution_labs", tuple(dict.fromkeys(labs)))
     object.__setattr__(
@@ -502,7 +503,9 @@ def _row_tail(c: _Compiled, f: Facts, history: int) -> list[Hashable]:
     labs = []
     for test in c.caution_labs:
         latest = f.record.latest_lab(test, f.as_of)
-        labs.append(None if latest is None else (latest.canonical_value, latest.path))
+        labs.append(
+            None if latest is None else (latest.canonical_value, latest.uln_multiple, latest.path)
+        )
     key = (tuple(f.comorbidities), f.ecog, tuple(labs), history)
     memo = c.memo
     hits = memo.caution_hits.get(key)
@@ -670,6 +673,13 @@ def _caution_hit(condition: Any, f: Facts) -> tuple[str | None] | None:
             return (f.ecog[1],)
         return None
     latest = f.record.latest_lab(condition.test, f.as_of)
+    if when == "lab_above_uln":
+        uln = None if latest is None else latest.uln_multiple
+        return (
+            (latest.path,)
+            if latest is not None and uln is not None and uln > condition.multiple
+            else None
+        )
     if when == "lab_missing":
         return (None,) if latest is None else None
     if latest is not None and latest.canonical_value is not None:
@@ -1085,7 +1095,7 @@ def list_options(record: PatientRecord, kb: Knowledge, as_of: dt.date) -> Option
             "stops working. Radiation, supportive care, trials and palliative care may help now."
         )
     if f.probably_stopped:
-        if all(g.stopped is not None and g.stopped.how == "team" for g in f.probably_stopped):
+        if by_team(f.probably_stopped):
             notes.append(
                 "Your care team's latest assessment says the cancer has worsened on the "
                 "current treatment. Options for after it are shown as 'may fit' until your "

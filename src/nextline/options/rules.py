@@ -16,9 +16,12 @@ from nextline.knowledge.options_schema import (
     AnyOf,
     BrainLesionsAtMost,
     CurrentTreatmentWorking,
+    DiseaseUnderControl,
     GermlinePathogenic,
     Her2CategoryIn,
+    HospiceTimely,
     HrStatus,
+    LabsWithinUln,
     MenopausalStatusIn,
     MenopausalStatusOrOvarianSuppression,
     MinPriorLines,
@@ -227,13 +230,13 @@ def current_treatment_working(rule: CurrentTreatmentWorking, f: Facts) -> Check:
             _paths(f.working),
         )
     if f.probably_stopped:
-        by_team = [g for g in f.probably_stopped if g.stopped and g.stopped.how == "team"]
-        if by_team and f.visceral_crisis_path is not None:
+        team_lines = [g for g in f.probably_stopped if by_team([g])]
+        if team_lines and f.visceral_crisis_path is not None:
             # the crisis was recorded while this treatment ran: no carrying on (ABC: the
             # fastest-acting treatment, usually chemotherapy)
             return Check(
                 UNMET,
-                f"a visceral crisis is on record since {_plus(by_team)} began: guidelines "
+                f"a visceral crisis is on record since {_plus(team_lines)} began: guidelines "
                 "call for a change to the fastest-acting treatment, usually chemotherapy",
                 f.visceral_crisis_path,
             )
@@ -246,22 +249,118 @@ def current_treatment_working(rule: CurrentTreatmentWorking, f: Facts) -> Check:
     return Check(UNMET, "no treatment for metastatic disease is running now")
 
 
+def disease_under_control(rule: DiseaseUnderControl, f: Facts) -> Check:
+    """A planned break pauses a treatment that keeps the cancer under control (ESMO ABC):
+    not when the cancer grows on it, not in a visceral crisis, not with nothing running.
+    The words name no drug (the current-treatment option does), so the answer is the same
+    for everyone in the same state and the engine keeps it once."""
+    if f.visceral_crisis_path is not None:
+        return Check(
+            UNMET,
+            "a visceral crisis is on record: this is a time for the fastest-acting treatment, "
+            "not a pause",
+            f.visceral_crisis_path,
+        )
+    if f.working:
+        return Check(
+            MET,
+            "the treatment you are on has not stopped working: a break pauses a treatment "
+            "while the cancer is under control",
+        )
+    if f.probably_stopped:
+        text = (
+            "the cancer may be growing on the treatment you are on: a break is for a cancer "
+            "under control"
+        )
+    else:
+        text = (
+            "no treatment for metastatic disease is running now: a break pauses a treatment "
+            "that keeps the cancer under control"
+        )
+    if "treatment_break" in f.considering:
+        # the person's own wish: a question to weigh with the team, not a flat "no"
+        return Check(
+            UNKNOWN,
+            text,
+            None,
+            "your team's view of a pause now, while the cancer is not under control",
+        )
+    return Check(UNMET, text)
+
+
+_THINKING_OF_HOSPICE = ("hospice", "stopping_treatment")
+
+
+def hospice_timely(rule: HospiceTimely, f: Facts) -> Check:
+    """Hospice at the right moment (NCI: care when treatment aimed at the cancer no longer
+    helps or is no longer wanted): the person's own wish opens it at any time; so does
+    ECOG 3-4, or treatment given with nothing running that works. While a treatment works,
+    or before any treatment for metastatic disease, it is too early to offer it."""
+    considering = [c for c in f.considering if c in _THINKING_OF_HOSPICE]
+    if considering:
+        said = " and ".join(c.replace("_", " ") for c in considering)
+        return Check(MET, f"you said you are thinking about {said}", "goals.considering")
+    if f.ecog is not None and f.ecog[0] >= 3:
+        return Check(
+            MET,
+            f"ECOG {f.ecog[0]}: resting in bed or a chair much of the day",
+            f.ecog[1],
+        )
+    if f.working:
+        return Check(
+            UNMET,
+            "the treatment you are on has not stopped working: hospice is for when treatment "
+            "aimed at the cancer no longer helps or is no longer wanted (palliative care can "
+            "help now, and you can ask about hospice at any time)",
+        )
+    if f.metastatic_lines == 0:
+        return Check(
+            UNMET,
+            "no treatment for the spread cancer has been tried yet: hospice is for when "
+            "treatment aimed at the cancer no longer helps or is no longer wanted (you can "
+            "ask about it at any time)",
+        )
+    return Check(MET, "no treatment running now is keeping the cancer under control")
+
+
+def labs_within_uln(rule: LabsWithinUln, f: Facts) -> Check:
+    """A label's lab limits (liver tests for ixabepilone with capecitabine): the newest
+    result of each test, where it is given against its upper limit of normal."""
+    newest = {test: (multiple, path) for test, multiple, path in f.uln}
+    for limit in rule.limits:
+        found = newest.get(limit.test)
+        if found is not None and found[0] > limit.multiple:
+            return Check(
+                UNMET,
+                f"your latest {limit.test.upper() if len(limit.test) <= 3 else limit.test} "
+                f"is {found[0]:g} times the upper limit of normal: {rule.label}",
+                found[1],
+            )
+    return Check(MET, f"no result on record above the label's limits ({rule.label})")
+
+
+def by_team(given: Iterable[Given]) -> bool:
+    """Whether the care team's own latest assessment (not the scans read by nextline) is
+    what says each of these running treatments has probably stopped working."""
+    return all(g.stopped is not None and g.stopped.how == "team" for g in given)
+
+
 def _suggest(given: Iterable[Given]) -> str:
     """Who says a running treatment has probably stopped working: the scans (RECIST, read by
     nextline) or the care team's own latest assessment in the record."""
-    if all(g.stopped is not None and g.stopped.how == "team" for g in given):
+    if by_team(given):
         return "your care team's latest assessment says"
     return "the latest scans suggest"
 
 
 def _reading(given: Iterable[Given]) -> str:
-    if all(g.stopped is not None and g.stopped.how == "team" for g in given):
+    if by_team(given):
         return "your team's decision after their latest assessment"
     return "your team's reading of the latest scans"
 
 
 def _confirm_needs(given: list[Given]) -> str:
-    which = "their latest assessment" if _suggest(given).startswith("your") else "the latest scans"
+    which = "their latest assessment" if by_team(given) else "the latest scans"
     return f"your team to confirm that {_names(given)} has stopped working ({which})"
 
 
@@ -485,6 +584,16 @@ def menopausal_status_or_ovarian_suppression(
             return Check(MET, "a man: covered", "patient.sex")
         return Check(UNMET, "a man: this is for women", "patient.sex")
     if f.menopausal == "postmenopausal":
+        if f.periods_may_return is not None:
+            age, chemo = f.periods_may_return
+            return Check(
+                UNKNOWN,
+                f"recorded as after menopause at {age}, after chemotherapy: periods that stop "
+                "with chemotherapy can come back, so this is not yet sure",
+                chemo,
+                "your team to confirm menopause (under 50, periods stopped by chemotherapy "
+                "count as before menopause unless the ovaries are removed or suppressed)",
+            )
         return Check(MET, "after menopause", "patient.menopausal_status")
     if f.menopausal in (None, "unknown"):
         return Check(
@@ -837,6 +946,16 @@ def relapse_within_months_of_adjuvant(rule: RelapseWithinMonthsOfAdjuvant, f: Fa
                 )
     last = max(early, key=lambda g: g.stop or g.start)
     months = months_between(last.stop, back) if last.stop else 0.0
+    if rule.guideline_months is not None and last.stop and months <= rule.guideline_months:
+        return Check(
+            UNKNOWN,
+            f"the cancer came back {months:.0f} months after finishing {_names([last])}: the "
+            f"label counts a return within {rule.months} months, and ASCO treats a return "
+            f"within {rule.guideline_months} months the same way",
+            last.path,
+            f"your team's view: a return {months:.0f} months after {_names([last])} "
+            "(ASCO treats it like growth on that treatment)",
+        )
     return Check(
         UNMET,
         f"the cancer came back {months:.0f} months after finishing {_names([last])}: "
@@ -973,6 +1092,9 @@ EVALUATORS: dict[str, Callable[[Any, Facts], Check]] = {
     "brain_lesions_at_most": brain_lesions_at_most,
     "symptom_at_least": symptom_at_least,
     "current_treatment_working": current_treatment_working,
+    "disease_under_control": disease_under_control,
+    "hospice_timely": hospice_timely,
+    "labs_within_uln": labs_within_uln,
     "any_of": any_of,
 }
 
@@ -998,7 +1120,12 @@ READS: dict[str, tuple[str, ...] | None] = {
     "tumor_biomarker_high": ("markers",),
     "germline_pathogenic": ("genes", "germline_tested"),
     "pdl1_cps_at_least": ("pdl1_cps", "pdl1_path"),
-    "menopausal_status_or_ovarian_suppression": ("sex", "menopausal", "suppression_path"),
+    "menopausal_status_or_ovarian_suppression": (
+        "sex",
+        "menopausal",
+        "suppression_path",
+        "periods_may_return",
+    ),
     "menopausal_status_in": ("sex", "menopausal"),
     "sex": ("sex",),
     "no_visceral_crisis": ("visceral_crisis_path",),
@@ -1013,6 +1140,9 @@ READS: dict[str, tuple[str, ...] | None] = {
     "brain_lesions_at_most": ("sites",),
     "symptom_at_least": ("esas",),
     "current_treatment_working": ("working", "probably_stopped", "visceral_crisis_path"),
+    "disease_under_control": ("working", "probably_stopped", "visceral_crisis_path", "considering"),
+    "hospice_timely": ("considering", "ecog", "working", "metastatic_lines"),
+    "labs_within_uln": ("uln",),
     "any_of": (),  # what its rules read (`reads`)
 }
 
