@@ -19,8 +19,8 @@ from nextline.errors import Conflict, NotFound, StoreError
 from nextline.examples import example_path
 from nextline.record import read_patient_file
 from nextline.settings import Settings
-from nextline.store import open_store
 from nextline.store import backup as backups
+from nextline.store import open_store
 from tests.store.test_two_writers import PERSON, _values, _with_lab
 
 
@@ -29,13 +29,22 @@ def _kept_values(dump: Path, settings: Settings) -> set[int]:
     SQL text with pg_restore, without restoring it anywhere)."""
     env, _ = backups._pg_environment(settings.effective_database_url)
     text = subprocess.run(
-        [backups._pg_tool("pg_restore"), "--data-only", "--table=record_versions", "-f", "-", str(dump)],
+        [
+            backups._pg_tool("pg_restore"),
+            "--data-only",
+            "--table=record_versions",
+            "-f",
+            "-",
+            str(dump),
+        ],
         env=env,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return {int(v) for v in re.findall(r'"date": "2025-01-02", "test": "CA 15-3", "value": (\d+)', text)}
+    return {
+        int(v) for v in re.findall(r'"date": "2025-01-02", "test": "CA 15-3", "value": (\d+)', text)
+    }
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -63,7 +72,7 @@ def test_writes_meeting_a_postgresql_restore_are_kept_or_land_after_it(
             except StoreError as exc:
                 if "nothing was stored" not in str(exc) and "busy" not in str(exc):
                     unclear.append(str(exc))
-            except Exception as exc:  # noqa: BLE001 (an answer that is not ours is the finding)
+            except Exception as exc:
                 unclear.append(f"{type(exc).__name__}: {exc}")
             if len(acked) >= 3:
                 started.set()

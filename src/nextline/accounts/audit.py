@@ -98,14 +98,13 @@ def _entry(row: AuditEvent) -> AuditEntry:
 def record_many(engine: Engine, found: list[AuditEntry]) -> None:
     """Append several entries in one transaction (a page that shows many people at once, like
     the navigator's list, reads each of them): all of them or none."""
-    from sqlalchemy.orm import Session
-
     from nextline.store.account_tables import AuditEvent
+    from nextline.store.engine import write_transaction
 
     for entry in found:
         if entry.action not in ACTIONS:
             raise ValueError(f"unknown audit action {entry.action!r}")
-    with Session(engine) as session, session.begin():
+    with write_transaction(engine) as session:  # through the restore gate, like every write
         session.add_all(
             AuditEvent(
                 at=entry.at,
