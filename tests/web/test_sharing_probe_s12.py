@@ -687,7 +687,9 @@ def test_a_new_record_under_a_deleted_person_s_id_shows_none_of_their_trials(
     state = server.app.state.web
     snap = Snapshot("2025-05-01", None, {"NCT09999999": "likely_eligible"}, {"NCT09999999": "T"})
     save_snapshot(state.settings.data_dir, MARIA, snap)
-    state.remembered_matches[MARIA] = _Remembered(1, state.today(), snap)
+    state.remembered_matches[MARIA] = _Remembered(
+        state.latest(MARIA).key.digest, state.today(), snap
+    )
     _delete_maria(server)
     _new_maria_by(server, "nurse")
     assert load_snapshot(state.settings.data_dir, MARIA) is None
@@ -972,3 +974,42 @@ def test_an_invitation_accepted_after_the_delete_gives_nothing(fresh: Server) ->
     )
     assert answer.status_code == 404
     assert server.accounts.members(MARIA) == []
+
+
+def test_a_navigator_s_list_shows_nothing_of_a_deleted_person_under_a_reused_id(
+    fresh: Server,
+) -> None:
+    """The navigator's list keeps each person's facts per record version: a new record under
+    a deleted person's id starts at version 1 again and must not be shown the old facts."""
+    from nextline.examples import example_path
+    from nextline.record import read_patient_file
+    from nextline.record.parse import validate_patient_data
+
+    server = fresh
+    store = server.app.state.web.store
+    _delete_maria(server)  # Maria again from version 1, followed by the navigator
+    data = patient_file_data(read_patient_file(example_path(MARIA)))
+    store.save(validate_patient_data(data, "maria"), "import", base=0)
+    server.accounts.grant(server.ids["nurse"], MARIA, Role.OWNER)
+    server.accounts.grant(server.ids["navigator"], MARIA, Role.NAVIGATOR)
+    navigator = client_as(server, "navigator")
+    assert "Maria (example)" in navigator.get("/navigator").text  # her facts are kept
+    _delete_maria_by(server, "nurse")
+    other = patient_file_data(read_patient_file(example_path(DANA)))
+    other["patient"] = {**other["patient"], "id": MARIA, "name": "Someone Else"}
+    store.save(validate_patient_data(other, "someone"), "import", base=0)
+    server.accounts.grant(server.ids["nurse"], MARIA, Role.OWNER)
+    server.accounts.grant(server.ids["navigator"], MARIA, Role.NAVIGATOR)
+    listed = navigator.get("/navigator").text
+    assert "Someone Else" in listed
+    assert "Maria (example)" not in listed
+
+
+def _delete_maria_by(server: Server, name: str) -> None:
+    client = client_as(server, name)
+    answer = client.post(
+        f"/people/{MARIA}/delete",
+        data={"csrf_token": csrf(client), "confirm_name": "Maria (example)"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text[:300]
