@@ -1013,3 +1013,61 @@ def _delete_maria_by(server: Server, name: str) -> None:
         follow_redirects=False,
     )
     assert answer.status_code == 303, answer.text[:300]
+
+
+# -- A10: htmx partials of a removed helper; a token in the wrong cookie -----------------------
+
+
+@pytest.mark.parametrize(
+    "method,path",
+    [("GET", "/trials/results?more=true&page=2"), ("POST", "/questions/0/tick")],
+)
+def test_an_htmx_partial_of_a_removed_helper_swaps_in_nothing_of_the_record(
+    fresh: Server, method: str, path: str
+) -> None:
+    server = fresh
+    caregiver = client_as(server, "caregiver")
+    token = csrf(caregiver)
+    server.accounts.revoke(server.ids["caregiver"], MARIA)
+    before = _stored(server)
+    headers = {"HX-Request": "true", "HX-Target": "q-0"}
+    if method == "GET":
+        answer = caregiver.get(f"/people/{MARIA}{path}", headers=headers)
+    else:
+        answer = caregiver.post(
+            f"/people/{MARIA}{path}",
+            data={"csrf_token": token, "base_version": "1"},
+            headers=headers,
+        )
+    assert answer.status_code == 404
+    assert not _leaks(answer, _maria_words(server))
+    assert _stored(server) == before
+
+
+@pytest.mark.parametrize(
+    "token_kind,cookie",
+    [
+        ("share", "nextline_session"),
+        ("session", "nextline_share"),
+        ("invitation", "nextline_share"),
+        ("password link", "nextline_session"),
+    ],
+)
+def test_a_token_in_the_wrong_cookie_opens_nothing(
+    fresh: Server, token_kind: str, cookie: str
+) -> None:
+    server = fresh
+    accounts = server.accounts
+    token = {
+        "share": lambda: accounts.create_share(MARIA, "Dr Cookie", server.ids["owner"], days=2),
+        "session": lambda: accounts.start_session(server.ids["caregiver"], "testclient"),
+        "invitation": lambda: accounts.create_invite(MARIA, Role.CAREGIVER, server.ids["owner"]),
+        "password link": lambda: accounts.create_reset_link(server.ids["caregiver"], None),
+    }[token_kind]()
+    with make_client(server.app) as client:
+        client.cookies.set(cookie, token)
+        page = client.get(f"/people/{MARIA}", follow_redirects=False)
+        api = client.get(f"/api/people/{MARIA}/record")
+    assert page.status_code in (303, 404)
+    assert api.status_code in (401, 404)
+    assert not _leaks(page, _maria_words(server)) and not _leaks(api, _maria_words(server))
