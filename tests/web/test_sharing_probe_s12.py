@@ -11,8 +11,17 @@ Class B, an edit lost when two writers meet: a question posted twice, a caregive
 navigator correcting one entry, a write arriving after the person was deleted. (A PostgreSQL
 restore during writes is in `tests/store/test_pg_restore_writers.py`.)
 
-One app per module in server mode (`accounts_setup.server_mode`); each test puts back the
-roles it changes, so the tests are independent of their order.
+One app per module in server mode (`accounts_setup.server_mode`), one in local mode; each
+test puts back the roles it changes, so the tests are independent of their order.
+
+Counted before any fix: of the 48 cases written first, 9 went wrong: an invitation made by an
+owner kept working after the owner's password reset or the account was disabled (2); a new
+record under a deleted person's id showed that person's audit log and trials (2, and the kept
+trial match was left behind: 1); a question sent twice from one page was stored twice (3); a
+FHIR file uploaded from a person's page brought the deleted person back (1). Found while
+fixing, and wrong before its fix: the navigator's list showed a deleted person's facts for
+the new record under that id (1). Six more (htmx partials, tokens in the wrong cookie) held
+from the start. None go wrong now.
 """
 
 from __future__ import annotations
