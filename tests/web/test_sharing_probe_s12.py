@@ -83,6 +83,8 @@ def fresh(server: Server) -> Iterator[Server]:
     yield server
     accounts = server.accounts
     store = server.app.state.web.store
+    if store.exists(MARIA) and store.get(MARIA).patient.name != "Maria (example)":
+        store.delete(MARIA)  # another record under her id (`..._under_a_reused_id`)
     for person in (MARIA, DANA):
         if not store.exists(person):
             from nextline.examples import example_path
@@ -101,6 +103,16 @@ def fresh(server: Server) -> Iterator[Server]:
     for name in ("norole", "nurse"):
         accounts.revoke(server.ids[name], MARIA)
     server.clock.now = max(server.clock.now, server.clock())
+
+
+def _as(server: Server, role: str) -> Any:
+    """A client signed in as `role`, kept for the module while its session lasts (a test that
+    ends sessions gets a new one here): signing in again for every test cost a second."""
+    kept: dict[str, Any] = server.__dict__.setdefault("probe_clients", {})
+    client = kept.get(role)
+    if client is None or client.get("/api/people").status_code != 200:
+        client = kept[role] = client_as(server, role)
+    return client
 
 
 def _versions(server: Server, person: str = MARIA) -> int:
@@ -170,8 +182,8 @@ def _leaks(response: Any, words: list[str]) -> bool:
 
 def test_a_removed_caregiver_reaches_nothing_on_any_person_route(fresh: Server) -> None:
     server = fresh
-    caregiver = client_as(server, "caregiver")
-    owner = client_as(server, "owner")
+    caregiver = _as(server, "caregiver")
+    owner = _as(server, "owner")
     assert caregiver.get(f"/people/{MARIA}").status_code == 200  # the page is open
     account = server.ids["caregiver"]
     removed = owner.post(
@@ -231,7 +243,7 @@ def _every_route_refused(server: Server, client: Any) -> list[str]:
 def test_a_revoked_share_link_opens_nothing_at_once(fresh: Server) -> None:
     server = fresh
     client, token = _clinician(server)
-    owner = client_as(server, "owner")
+    owner = _as(server, "owner")
     share_id = token_hash(token)[:SHARE_ID_LENGTH]
     revoked = owner.post(
         f"/people/{MARIA}/sharing/links/{share_id}/revoke",
@@ -266,7 +278,7 @@ def test_a_session_ended_while_its_page_is_open_reads_and_writes_nothing(
     fresh: Server, how: str
 ) -> None:
     server = fresh
-    caregiver = client_as(server, "caregiver")
+    caregiver = _as(server, "caregiver")
     fields = _form_fields(caregiver, f"/people/{MARIA}/add/lab")
     before = _stored(server)
     moved = {"idle 31 minutes": 31 * 60, "12 hours after sign-in": 12 * 3600}.get(how, 0)
@@ -300,7 +312,7 @@ def test_a_session_ended_while_its_page_is_open_reads_and_writes_nothing(
 @pytest.mark.parametrize("words", ["maria", "Maria", "esr1", "hr-", "MAR"])
 def test_a_search_finds_nobody_the_caller_was_not_given(fresh: Server, words: str) -> None:
     server = fresh
-    dana = client_as(server, "dana")
+    dana = _as(server, "dana")
     page = dana.get("/people", params={"q": words}).text
     api = dana.get("/api/people", params={"q": words, "name": words}).json()
     assert f'href="/people/{MARIA}' not in page
@@ -315,7 +327,7 @@ def test_a_navigator_moved_to_another_programme_follows_only_the_new_people(
     fresh: Server,
 ) -> None:
     server = fresh
-    navigator = client_as(server, "navigator")
+    navigator = _as(server, "navigator")
     assert "Maria" in navigator.get("/navigator").text
     server.accounts.revoke(server.ids["navigator"], MARIA)  # `nextline admin unassign`
     server.accounts.grant(server.ids["navigator"], DANA, Role.NAVIGATOR)
@@ -367,7 +379,7 @@ def _reset(server: Server, name: str, password: str = "a brand new passphrase") 
 
 def test_an_old_session_and_its_form_token_open_nothing_after_a_reset(fresh: Server) -> None:
     server = fresh
-    caregiver = client_as(server, "caregiver")
+    caregiver = _as(server, "caregiver")
     token = csrf(caregiver)
     before = _versions(server)
     _reset(server, "caregiver")
@@ -406,12 +418,12 @@ def test_a_password_link_works_once_and_ends_the_other_links(fresh: Server) -> N
 def test_an_invitation_is_used_once(fresh: Server) -> None:
     server = fresh
     token = server.accounts.create_invite(MARIA, Role.CAREGIVER, server.ids["owner"])
-    nurse = client_as(server, "nurse")
+    nurse = _as(server, "nurse")
     first = nurse.post(
         f"/invite/{token}/accept", data={"csrf_token": csrf(nurse)}, follow_redirects=False
     )
     assert first.status_code == 303
-    norole = client_as(server, "norole")
+    norole = _as(server, "norole")
     again = norole.post(
         f"/invite/{token}/accept", data={"csrf_token": csrf(norole)}, follow_redirects=False
     )
@@ -433,7 +445,7 @@ def test_an_invitation_made_before_the_owner_s_reset_or_disabling_lets_nobody_in
     else:
         server.accounts.disable(owner)
     try:
-        norole = client_as(server, "norole")
+        norole = _as(server, "norole")
         accepted = norole.post(
             f"/invite/{token}/accept", data={"csrf_token": csrf(norole)}, follow_redirects=False
         )
@@ -479,8 +491,8 @@ def test_the_audit_log_names_every_read_and_write_and_holds_no_health_data(
     engine = server.app.state.web.store.engine
     start = len(entries(engine, MARIA))
     caplog.set_level(logging.DEBUG)
-    caregiver = client_as(server, "caregiver")
-    navigator = client_as(server, "navigator")
+    caregiver = _as(server, "caregiver")
+    navigator = _as(server, "navigator")
     clinician, _ = _clinician(server)
     caregiver.get(f"/people/{MARIA}/timeline")
     page = caregiver.get(f"/people/{MARIA}/add/lab").text
@@ -490,9 +502,9 @@ def test_the_audit_log_names_every_read_and_write_and_holds_no_health_data(
     assert saved.status_code == 200
     navigator.get(f"/api/people/{MARIA}/status")
     clinician.get(f"/people/{MARIA}/record.yaml")
-    dana = client_as(server, "dana")
+    dana = _as(server, "dana")
     dana.get(f"/people/{MARIA}/entries")  # refused: not hers
-    owner = client_as(server, "owner")
+    owner = _as(server, "owner")
     exported = owner.get(f"/people/{MARIA}/access-log.json")
     assert exported.status_code == 200
     csv_text = owner.get(f"/people/{MARIA}/access-log.csv").text
@@ -529,7 +541,7 @@ def test_an_owner_cannot_remove_another_person_s_helper_through_their_own_page(
     fresh: Server,
 ) -> None:
     server = fresh
-    owner = client_as(server, "owner")
+    owner = _as(server, "owner")
     dana_owner = server.ids["dana"]
     answer = owner.post(
         f"/people/{MARIA}/sharing/members/{dana_owner}/remove",
@@ -546,7 +558,7 @@ def test_an_owner_cannot_revoke_another_person_s_link_through_their_own_page(
     server = fresh
     server.accounts.create_share(DANA, "Dr Dana", server.ids["dana"], days=3)
     dana_link = next(s for s in server.accounts.shares(DANA) if s.label == "Dr Dana")
-    owner = client_as(server, "owner")
+    owner = _as(server, "owner")
     answer = owner.post(
         f"/people/{MARIA}/sharing/links/{dana_link.id}/revoke",
         data={"csrf_token": csrf(owner)},
@@ -571,7 +583,7 @@ def test_another_spelling_of_another_person_s_id_opens_nothing(
     """Maria's caregiver writes Dana's id another way: the first spelling on every person
     route, the others on every page and API read (the writes are refused by the same check)."""
     server = fresh
-    caregiver = client_as(server, "caregiver")
+    caregiver = _as(server, "caregiver")
     dana_name = str(server.app.state.web.store.get(DANA).patient.name)
     before = _versions(server, DANA)
     wrong = []
@@ -588,7 +600,7 @@ def test_another_spelling_of_another_person_s_id_opens_nothing(
 
 def test_versions_and_entries_are_only_the_person_s_own(fresh: Server) -> None:
     server = fresh
-    owner = client_as(server, "owner")
+    owner = _as(server, "owner")
     token = csrf(owner)
     beyond = _versions(server, DANA) + _versions(server, MARIA) + 5
     before = _stored(server)
@@ -615,7 +627,7 @@ def test_a_new_record_naming_another_person_s_id_never_touches_them(fresh: Serve
     """Maria's caregiver makes records that name Dana's id: by the example button, a patient
     file and the API. Each becomes a new person of the caregiver's own; Dana is unchanged."""
     server = fresh
-    caregiver = client_as(server, "caregiver")
+    caregiver = _as(server, "caregiver")
     store = server.app.state.web.store
     before = _versions(server, DANA)
     made = caregiver.post(
@@ -648,7 +660,7 @@ def test_a_new_record_naming_another_person_s_id_never_touches_them(fresh: Serve
 
 
 def _delete_maria(server: Server) -> None:
-    owner = client_as(server, "owner")
+    owner = _as(server, "owner")
     answer = owner.post(
         f"/people/{MARIA}/delete",
         data={"csrf_token": csrf(owner), "confirm_name": "Maria (example)"},
@@ -658,7 +670,7 @@ def _delete_maria(server: Server) -> None:
 
 
 def _new_maria_by(server: Server, name: str) -> Any:
-    client = client_as(server, name)
+    client = _as(server, name)
     made = client.post(
         "/people/examples",
         data={"csrf_token": csrf(client), "example": MARIA},
@@ -675,7 +687,7 @@ def test_a_new_record_under_a_deleted_person_s_id_shows_none_of_their_access_log
     server = fresh
     clinician, _ = _clinician(server)
     clinician.get(f"/people/{MARIA}/record.yaml")
-    client_as(server, "caregiver").get(f"/people/{MARIA}/timeline")
+    _as(server, "caregiver").get(f"/people/{MARIA}/timeline")
     _delete_maria(server)
     nurse = _new_maria_by(server, "nurse")
     shown = nurse.get(f"/people/{MARIA}/access-log.json").json()
@@ -690,13 +702,13 @@ def test_old_helpers_and_links_reach_nothing_of_the_new_record_under_that_id(
 ) -> None:
     server = fresh
     clinician, _ = _clinician(server)
-    caregiver = client_as(server, "caregiver")
+    caregiver = _as(server, "caregiver")
     invite = server.accounts.create_invite(MARIA, Role.CAREGIVER, server.ids["owner"])
     _delete_maria(server)
     _new_maria_by(server, "nurse")
     assert caregiver.get(f"/people/{MARIA}").status_code == 404
     assert clinician.get(f"/people/{MARIA}/summary").status_code == 404
-    norole = client_as(server, "norole")
+    norole = _as(server, "norole")
     taken = norole.post(
         f"/invite/{invite}/accept", data={"csrf_token": csrf(norole)}, follow_redirects=False
     )
@@ -770,7 +782,7 @@ def _at_once(*calls: Callable[[], Any]) -> list[Any]:
 @pytest.mark.parametrize("how", ["one after the other", "at once", "suggested, twice"])
 def test_a_question_sent_twice_from_one_page_is_kept_once(fresh: Server, how: str) -> None:
     server = fresh
-    caregiver = client_as(server, "caregiver")
+    caregiver = _as(server, "caregiver")
     suggested = how.startswith("suggested")
     if how == "at once":  # a page's token, as `_question_form` reads it (the page is drawn
         fields = {"form_token": "page-drawn-once-token"}  # in the other two cases)
@@ -792,7 +804,7 @@ def test_a_question_sent_twice_from_one_page_is_kept_once(fresh: Server, how: st
 def test_the_same_question_asked_from_two_pages_is_kept_twice(fresh: Server) -> None:
     """Two pages, two people, the same words on purpose: both are kept."""
     server = fresh
-    caregiver, navigator = client_as(server, "caregiver"), client_as(server, "navigator")
+    caregiver, navigator = _as(server, "caregiver"), _as(server, "navigator")
     first, second = {"form_token": "first-page-token-a"}, {"form_token": "second-page-token-b"}
     before = len(_questions(server))
     assert _post_question(caregiver, first, "Should we ask about the scan?").status_code == 303
@@ -813,7 +825,7 @@ def _form_fields(client: Any, path: str) -> dict[str, str]:
 def test_a_caregiver_and_a_navigator_correcting_one_lab_at_once(fresh: Server) -> None:
     server = fresh
     path = f"/people/{MARIA}/entries/labs/0/correct"
-    caregiver, navigator = client_as(server, "caregiver"), client_as(server, "navigator")
+    caregiver, navigator = _as(server, "caregiver"), _as(server, "navigator")
     a, b = _form_fields(caregiver, path), _form_fields(navigator, path)
     lab = patient_file_data(server.app.state.web.store.get(MARIA))["labs"][0]
     typed_a = {"date": lab["date"], "test": lab["test"], "value": "111.5", "unit": lab["unit"]}
@@ -839,7 +851,7 @@ def test_a_caregiver_and_a_navigator_correcting_one_lab_at_once(fresh: Server) -
 
 def test_a_caregiver_and_a_navigator_adding_at_once_keep_both(fresh: Server) -> None:
     server = fresh
-    caregiver, navigator = client_as(server, "caregiver"), client_as(server, "navigator")
+    caregiver, navigator = _as(server, "caregiver"), _as(server, "navigator")
     a = _form_fields(caregiver, f"/people/{MARIA}/add/lab")
     b = _form_fields(navigator, f"/people/{MARIA}/add/side-effect")
     labs = len(patient_file_data(server.app.state.web.store.get(MARIA)).get("labs") or [])
@@ -907,7 +919,7 @@ def test_a_helper_s_writes_after_the_owner_deleted_the_person_store_nothing(
     fresh: Server,
 ) -> None:
     server = fresh
-    caregiver = client_as(server, "caregiver")
+    caregiver = _as(server, "caregiver")
     forms = _open_forms(caregiver)
     _delete_maria(server)
     answers = _late_writes(caregiver, forms)
@@ -986,7 +998,7 @@ def test_marking_trials_seen_after_the_delete_keeps_nothing_behind(fresh: Server
     server = fresh
     snap = Snapshot("2025-05-01", None, {"NCT09999998": "possibly_eligible"})
     save_snapshot(server.app.state.web.settings.data_dir, MARIA, snap)
-    caregiver = client_as(server, "caregiver")
+    caregiver = _as(server, "caregiver")
     token = csrf(caregiver)
     _delete_maria(server)
     answer = caregiver.post(
@@ -1000,7 +1012,7 @@ def test_an_invitation_accepted_after_the_delete_gives_nothing(fresh: Server) ->
     server = fresh
     token = server.accounts.create_invite(MARIA, Role.CAREGIVER, server.ids["owner"])
     _delete_maria(server)
-    nurse = client_as(server, "nurse")
+    nurse = _as(server, "nurse")
     answer = nurse.post(
         f"/invite/{token}/accept", data={"csrf_token": csrf(nurse)}, follow_redirects=False
     )
@@ -1024,7 +1036,7 @@ def test_a_navigator_s_list_shows_nothing_of_a_deleted_person_under_a_reused_id(
     store.save(validate_patient_data(data, "maria"), "import", base=0)
     server.accounts.grant(server.ids["nurse"], MARIA, Role.OWNER)
     server.accounts.grant(server.ids["navigator"], MARIA, Role.NAVIGATOR)
-    navigator = client_as(server, "navigator")
+    navigator = _as(server, "navigator")
     assert "Maria (example)" in navigator.get("/navigator").text  # her facts are kept
     _delete_maria_by(server, "nurse")
     other = patient_file_data(read_patient_file(example_path(DANA)))
@@ -1038,7 +1050,7 @@ def test_a_navigator_s_list_shows_nothing_of_a_deleted_person_under_a_reused_id(
 
 
 def _delete_maria_by(server: Server, name: str) -> None:
-    client = client_as(server, name)
+    client = _as(server, name)
     answer = client.post(
         f"/people/{MARIA}/delete",
         data={"csrf_token": csrf(client), "confirm_name": "Maria (example)"},
@@ -1058,7 +1070,7 @@ def test_an_htmx_partial_of_a_removed_helper_swaps_in_nothing_of_the_record(
     fresh: Server, method: str, path: str
 ) -> None:
     server = fresh
-    caregiver = client_as(server, "caregiver")
+    caregiver = _as(server, "caregiver")
     token = csrf(caregiver)
     server.accounts.revoke(server.ids["caregiver"], MARIA)
     before = _stored(server)
@@ -1112,7 +1124,7 @@ def test_a_question_sent_again_after_another_tab_saved_is_still_kept_once(fresh:
     """The retry comes after someone else's save landed in between: the page's token is
     checked under the write lock, whatever the version is now."""
     server = fresh
-    caregiver, navigator = client_as(server, "caregiver"), client_as(server, "navigator")
+    caregiver, navigator = _as(server, "caregiver"), _as(server, "navigator")
     fields = _question_form(caregiver)
     before = len(_questions(server))
     text = "Is the new pain from the bones?"
@@ -1126,7 +1138,7 @@ def test_a_question_sent_again_after_another_tab_saved_is_still_kept_once(fresh:
 
 def test_a_navigator_moved_away_leaves_no_new_line_in_the_old_person_s_log(fresh: Server) -> None:
     server = fresh
-    navigator = client_as(server, "navigator")
+    navigator = _as(server, "navigator")
     server.accounts.revoke(server.ids["navigator"], MARIA)
     engine = server.app.state.web.store.engine
     before = len(entries(engine, MARIA))
@@ -1155,9 +1167,9 @@ def test_a_record_made_through_the_api_under_a_deleted_person_s_id_starts_a_clea
     from nextline.record import read_patient_file
 
     server = fresh
-    client_as(server, "caregiver").get(f"/people/{MARIA}/summary")
+    _as(server, "caregiver").get(f"/people/{MARIA}/summary")
     _delete_maria(server)
-    norole = client_as(server, "norole")
+    norole = _as(server, "norole")
     body = patient_file_data(read_patient_file(example_path(MARIA)))
     made = norole.post("/api/people", json=body, headers={"X-CSRF-Token": csrf(norole)})
     assert made.status_code in (200, 201), made.text[:300]
