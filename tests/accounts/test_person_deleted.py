@@ -1,5 +1,6 @@
 """Deleting a person (server mode) takes their roles, clinician links and invitations with
-them, and keeps their audit log; other people's are untouched."""
+them, and keeps their audit log (shown to nobody under that id again); other people's are
+untouched."""
 
 from __future__ import annotations
 
@@ -34,4 +35,21 @@ def test_deleting_a_person_removes_their_roles_and_links_and_keeps_the_audit_log
     assert principal is not None
     assert principal.roles == {"joan": Role.CAREGIVER}
     assert accounts.principal_for_share(kept_share) is not None
-    assert [e.what for e in entries(engine, "maria")] == ["GET /x"]
+    # the log is kept (append-only: every row is still stored, with a line saying the record
+    # was deleted), but a later record under the id "maria" is shown only what came after
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from nextline.store.account_tables import AuditEvent
+
+    with Session(engine) as session:
+        kept = session.execute(
+            select(AuditEvent.what, AuditEvent.action)
+            .where(AuditEvent.person_id == "maria")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [tuple(row) for row in kept] == [
+        ("GET /x", "read"),
+        ("the record was deleted", "deleted"),
+    ]
+    assert entries(engine, "maria") == []

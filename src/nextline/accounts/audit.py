@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine, Select
@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from nextline.store.account_tables import AuditEvent
 
 ACTIONS = ("read", "change", "download", "refused")
+# Written by the store when a person is deleted (`RecordStore.delete`), in the same
+# transaction. The readers below show only what came after a person's last one: a new record
+# that later takes the same id never shows who followed the deleted person.
+DELETED = "deleted"
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,25 @@ def page(
         raise ValueError("offset: 0 or more; limit: 1 or more")
     with Session(engine) as session:
         total = session.scalar(
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.person_id == person_id)
+            select(func.count()).select_from(AuditEvent).where(*_of_person(person_id))
         )
         rows = session.scalars(_newest_first(person_id).offset(offset).limit(limit))
         return [_entry(row) for row in rows], int(total or 0)
+
+
+def _of_person(person_id: str) -> list[Any]:
+    """The conditions for a person's entries: theirs, and after the last deletion of a
+    person under this id (`DELETED`), so a record that reuses an id starts with an empty log."""
+    from sqlalchemy import func, select
+
+    from nextline.store.account_tables import AuditEvent
+
+    last_deleted = (
+        select(func.coalesce(func.max(AuditEvent.id), 0))
+        .where(AuditEvent.person_id == person_id, AuditEvent.action == DELETED)
+        .scalar_subquery()
+    )
+    return [AuditEvent.person_id == person_id, AuditEvent.id > last_deleted]
 
 
 def _newest_first(person_id: str) -> Select[AuditEvent]:
@@ -77,7 +96,7 @@ def _newest_first(person_id: str) -> Select[AuditEvent]:
 
     return (
         select(AuditEvent)
-        .where(AuditEvent.person_id == person_id)
+        .where(*_of_person(person_id))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
 
@@ -98,14 +117,13 @@ def _entry(row: AuditEvent) -> AuditEntry:
 def record_many(engine: Engine, found: list[AuditEntry]) -> None:
     """Append several entries in one transaction (a page that shows many people at once, like
     the navigator's list, reads each of them): all of them or none."""
-    from sqlalchemy.orm import Session
-
     from nextline.store.account_tables import AuditEvent
+    from nextline.store.engine import write_transaction
 
     for entry in found:
         if entry.action not in ACTIONS:
             raise ValueError(f"unknown audit action {entry.action!r}")
-    with Session(engine) as session, session.begin():
+    with write_transaction(engine) as session:  # through the restore gate, like every write
         session.add_all(
             AuditEvent(
                 at=entry.at,

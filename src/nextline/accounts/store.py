@@ -277,6 +277,7 @@ class AccountStore:
                     )
             account.disabled_at = now
             self._end_sessions(session, account_id, now)
+            self._end_invitations(session, account_id, now)
 
     # -- sign-in ---------------------------------------------------------------------------
 
@@ -483,6 +484,23 @@ class AccountStore:
             update(AccountSession)
             .where(AccountSession.account_id == account_id, AccountSession.revoked_at.is_(None))
             .values(revoked_at=now)
+        )
+
+    @staticmethod
+    def _end_invitations(session: Session, account_id: int, now: dt.datetime) -> None:
+        """End the invitations this account made that nobody has used yet. A password is
+        reset, or an account disabled, because someone else may have used it: an invitation
+        they made would let them back in through a new account. The owner can invite again.
+        (A clinician's share link stays: it is listed on the sharing page, where the owner
+        sees it and can turn it off.)"""
+        session.execute(
+            update(OneTimeLink)
+            .where(
+                OneTimeLink.created_by == account_id,
+                OneTimeLink.purpose == INVITE,
+                OneTimeLink.used_at.is_(None),
+            )
+            .values(used_at=now)
         )
 
     # -- roles per person ------------------------------------------------------------------
@@ -710,6 +728,7 @@ class AccountStore:
             )
             account.password_hash = hashed
             self._end_sessions(session, account.id, now)
+            self._end_invitations(session, account.id, now)
             return account.id
 
     # -- clinician share links -------------------------------------------------------------

@@ -54,7 +54,8 @@ def restore(
         typer.Option(
             "--replace",
             help="Replace a store that already holds people (a SQLite store is kept beside "
-            "itself first).",
+            "itself first; a PostgreSQL store in the data folder, as "
+            "postgresql.before-restore-<time>.pgdump).",
         ),
     ] = False,
     json_out: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,

@@ -10,7 +10,10 @@ Why each choice:
   password in the arguments is visible to every account on the machine through `ps`).
 - **Restore never loses the current store silently**: into a store that already holds
   people it is refused unless asked to replace; a replaced SQLite store is first kept beside
-  itself as `nextline.db.before-restore-<time>`.
+  itself as `nextline.db.before-restore-<time>`, a replaced PostgreSQL store in the data
+  folder as `postgresql.before-restore-<time>.pgdump`. Writes wait while a restore runs
+  (SQLite: its one write transaction; PostgreSQL: the write gate, `store.engine`), so a
+  write acknowledged meanwhile is in the kept copy or on the restored store.
 - A backup is checked before it is trusted: a SQLite file must pass `PRAGMA
   integrity_check` and hold nextline's tables at a revision this version knows; it is
   brought to the newest schema after the restore.
@@ -29,7 +32,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from nextline.errors import StoreError
@@ -350,15 +353,39 @@ def _backup_postgres(settings: Settings, out: Path) -> BackupSummary:
 
 
 def _restore_postgres(settings: Settings, source: Path, *, replace: bool) -> BackupSummary:
+    """Restore through the write gate (`store.engine.HOLD_GATE`): the writes under way
+    finish first and the writes that come meanwhile wait, while the current store is kept
+    aside (`postgresql.before-restore-<time>.pgdump` in the data folder, 0600) and the
+    backup replaces it. So a write is either in the kept copy or lands afterwards on the
+    restored store, never in neither, as for SQLite."""
     from sqlalchemy import inspect
+    from sqlalchemy.exc import OperationalError
 
-    from nextline.store.engine import create_db_engine, migrate
+    from nextline.store.engine import HOLD_GATE, OPEN_GATE, create_db_engine, migrate
 
     engine = create_db_engine(settings.effective_database_url)
     try:
-        has_people = "people" in inspect(engine).get_table_names()
+        with engine.connect() as gate:
+            gate.exec_driver_sql(HOLD_GATE)  # held by this session until it is let go
+            gate.commit()
+            try:
+                _restore_postgres_held(settings, source, replace, inspect(engine))
+                migrate(engine)
+            finally:
+                gate.exec_driver_sql(OPEN_GATE)
+                gate.commit()
+    except OperationalError as exc:
+        raise StoreError(f"cannot restore the backup: {str(exc.orig).strip()}") from exc
     finally:
         engine.dispose()
+    people, versions = _pg_counts(settings)
+    return BackupSummary(source, "postgresql", people, versions)
+
+
+def _restore_postgres_held(settings: Settings, source: Path, replace: bool, found: Any) -> None:
+    from nextline.store.files import private_folder
+
+    has_people = "people" in found.get_table_names()
     if has_people:
         held, _ = _pg_counts(settings)
         if held and not replace:
@@ -366,15 +393,14 @@ def _restore_postgres(settings: Settings, source: Path, *, replace: bool) -> Bac
                 f"this store already holds {held} {'person' if held == 1 else 'people'}: "
                 "restoring would replace them. Back them up first, then restore with --replace"
             )
+        if held:
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+            private_folder(settings.data_dir)
+            _backup_postgres(
+                settings, settings.data_dir / f"postgresql.before-restore-{stamp}.pgdump"
+            )
     env, _schema = _pg_environment(settings.effective_database_url)
     command = [_pg_tool("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction"]
     if has_people:
         command += ["--clean", "--if-exists"]
     _run([*command, f"--dbname={env.get('PGDATABASE', '')}", str(source)], env, "pg_restore")
-    engine = create_db_engine(settings.effective_database_url)
-    try:
-        migrate(engine)
-    finally:
-        engine.dispose()
-    people, versions = _pg_counts(settings)
-    return BackupSummary(source, "postgresql", people, versions)

@@ -140,13 +140,26 @@ def table_names(engine: Engine) -> list[str]:
     return sorted(inspect(engine).get_table_names())
 
 
+# PostgreSQL: the gate every write passes. Each write transaction holds this advisory lock
+# shared; a restore holds it alone (`store.backup`), so it waits for the writes under way to
+# commit and the writes that come meanwhile wait for it (up to `LOCK_WAIT_SECONDS`, then
+# "busy"). One lock per schema, so stores in two schemas of one database do not wait on each
+# other. Without it a write acknowledged between the copy kept before a restore and the
+# restore itself was in neither.
+_GATE_KEY = "hashtext('nextline-writes'), hashtext(current_schema())"
+WRITE_GATE = f"SELECT pg_advisory_xact_lock_shared({_GATE_KEY})"
+HOLD_GATE = f"SELECT pg_advisory_lock({_GATE_KEY})"
+OPEN_GATE = f"SELECT pg_advisory_unlock({_GATE_KEY})"
+
+
 @contextmanager
 def write_transaction(engine: Engine, *, expire_on_commit: bool = True) -> Iterator[Session]:
     """One write transaction that holds the write lock from its first statement.
 
     SQLite: `BEGIN IMMEDIATE`, so two writers queue on the busy timeout instead of both
     reading the same row and one failing on commit (PostgreSQL: the caller's `FOR UPDATE`
-    or conditional UPDATEs decide). A busy or unreachable database is a StoreError.
+    or conditional UPDATEs decide, after the restore gate, `WRITE_GATE`). A busy or
+    unreachable database is a StoreError.
     """
     from sqlalchemy.exc import InternalError
     from sqlalchemy.orm import Session
@@ -155,6 +168,8 @@ def write_transaction(engine: Engine, *, expire_on_commit: bool = True) -> Itera
         try:
             if engine.dialect.name == "sqlite":
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            elif engine.dialect.name == "postgresql":
+                session.connection().exec_driver_sql(WRITE_GATE)
             yield session
             session.commit()
         except (OperationalError, InternalError) as exc:

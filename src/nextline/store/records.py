@@ -380,7 +380,8 @@ class RecordStore:
         being offered an export); returns how many versions were removed."""
         from sqlalchemy import delete
 
-        from nextline.store.account_tables import Membership, OneTimeLink, ShareLink
+        from nextline.accounts.audit import DELETED
+        from nextline.store.account_tables import AuditEvent, Membership, OneTimeLink, ShareLink
         from nextline.store.tables import DashboardPageRow, DashboardViewRow
 
         with self._writing() as session:
@@ -394,6 +395,20 @@ class RecordStore:
             # them (the audit log stays: it has no link to `people`).
             for table in (Membership, ShareLink, OneTimeLink, WriteToken):
                 session.execute(delete(table).where(table.person_id == person_id))
+            # the audit log is append-only: a line says the record ends here, and its readers
+            # show a later record under this id only what came after (`accounts.audit`)
+            session.add(
+                AuditEvent(
+                    at=_now(),
+                    person_id=person_id,
+                    actor="",
+                    actor_kind="",
+                    account_id=None,
+                    action=DELETED,
+                    what="the record was deleted",
+                    source="",
+                )
+            )
             # the dashboard computed from the record goes with it (`store.views`)
             session.execute(delete(DashboardViewRow).where(DashboardViewRow.person_id == person_id))
             session.execute(delete(DashboardPageRow).where(DashboardPageRow.person_id == person_id))

@@ -91,6 +91,12 @@ def load_snapshot(folder: Path, person_id: str) -> Snapshot | None:
         return None
 
 
+def forget_snapshot(folder: Path, person_id: str) -> None:
+    """Remove a person's kept match (the person was deleted: a later record under the same id
+    must not be compared with, or shown, theirs)."""
+    _path(folder, person_id).unlink(missing_ok=True)
+
+
 def save_snapshot(folder: Path, person_id: str, snap: Snapshot) -> None:
     """Write the snapshot whole or not at all (a temporary file, then a rename)."""
     path = _path(folder, person_id)

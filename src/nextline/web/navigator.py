@@ -47,7 +47,12 @@ NOT_WORKING = "not_working"
 
 @dataclass(frozen=True)
 class _Kept:
+    # the stored record the facts were read from: its version number alone is not enough (a
+    # new record under a deleted person's id starts again at version 1), so also when it was
+    # saved and the name it lists
     version: int
+    updated_at: dt.datetime
+    name: str | None
     day: dt.date
     facts: PersonFacts
 
@@ -67,15 +72,28 @@ class FactsCache:
             app_state.navigator_facts = cache
         return cache
 
-    def get(self, person_id: str, version: int, day: dt.date) -> PersonFacts | None:
-        kept = self.kept.get(person_id)
-        if kept is None or kept.version != version or kept.day != day:
+    def get(self, person: PersonSummary, day: dt.date) -> PersonFacts | None:
+        kept = self.kept.get(person.id)
+        if kept is None or kept.day != day:
+            return None
+        if (kept.version, kept.updated_at, kept.name) != (
+            person.versions,
+            person.updated_at,
+            person.name,
+        ):
             return None
         return kept.facts
 
-    def put(self, person_id: str, version: int, day: dt.date, facts: PersonFacts) -> None:
+    def put(self, person: PersonSummary, day: dt.date, facts: PersonFacts) -> None:
         with self.lock:
-            self.kept[person_id] = _Kept(version, day, facts)
+            self.kept[person.id] = _Kept(
+                person.versions, person.updated_at, person.name, day, facts
+            )
+
+    def forget(self, person_id: str) -> None:
+        """A deleted person's facts go with them."""
+        with self.lock:
+            self.kept.pop(person_id, None)
 
 
 def followed(principal: Principal, store: RecordStore) -> list[PersonSummary]:
@@ -200,10 +218,10 @@ def people_facts(app_state: Any, state: WebState, people: list[PersonSummary]) -
     cache = FactsCache.of(app_state)
     out = []
     for person in people:
-        facts = cache.get(person.id, person.versions, day)
+        facts = cache.get(person, day)
         if facts is None:
             facts = record_facts(state.store, person, state.kb, day)
-            cache.put(person.id, person.versions, day, facts)
+            cache.put(person, day, facts)
         out.append(_with_trials(state, facts, day))
     return out
 

@@ -208,6 +208,12 @@ async def delete_person(request: Request, person_id: str) -> Response:
         result.add("confirm_name", f"type {expected} exactly to delete this record")
         return _render_delete(request, person, result, 422)
     state.store.delete(person_id)
+    # what this process keeps about them beside the store goes too: a later record under
+    # the same id shows none of it
+    from nextline.web.navigator import FactsCache
+
+    state.forget_person(person_id)
+    FactsCache.of(request.app.state).forget(person_id)
     return RedirectResponse("/people?deleted=1", status_code=303)
 
 

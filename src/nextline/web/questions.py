@@ -21,8 +21,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from nextline.errors import Conflict, NotFound, Problem, RecordInvalid
 from nextline.record import PatientFile, patient_file_data
+from nextline.store.records import Once
 from nextline.web import engines
-from nextline.web.editing import base_version, changed_since, read_form
+from nextline.web.editing import (
+    base_version,
+    changed_since,
+    new_form_token,
+    read_form,
+    submission,
+)
 from nextline.web.forms import FormResult, problems_to_form
 from nextline.web.state import WebState
 
@@ -72,6 +79,8 @@ def _render(
             "unavailable": brief.unavailable,
             "saved": request.query_params.get("saved"),
             "base_version": latest.key.version,
+            # one per drawing of the page: a question sent twice from it is kept once
+            "form_token": new_form_token(),
         },
         status_code=status_code,
     )
@@ -87,10 +96,15 @@ Ordered = list[tuple[int, dict[str, Any]]]
 
 
 def _save(
-    request: Request, person_id: str, edit: Callable[[Ordered], list[dict[str, Any]]], note: str
+    request: Request,
+    person_id: str,
+    edit: Callable[[Ordered], list[dict[str, Any]]],
+    note: str,
+    once: Once | None = None,
 ) -> int:
     """Apply `edit` to the latest questions and store them. When another save lands first,
-    `edit` runs again on that newer version, so no one's change is dropped."""
+    `edit` runs again on that newer version, so no one's change is dropped. With `once` (the
+    page's submission), the same post sent again stores nothing more."""
     from nextline.record.validate import validate_record
 
     state = _state(request)
@@ -105,7 +119,7 @@ def _save(
             data["questions"] = questions
         return validate_record(data, state.kb, state.today()).file
 
-    return state.store.update(person_id, change, note)
+    return state.store.update(person_id, change, note, once)
 
 
 def _ordered_data(file: PatientFile) -> Ordered:
@@ -238,12 +252,16 @@ async def add_question(request: Request, person_id: str) -> Response:
         form = problems_to_form([Problem("text", "write the question first")], "", {"text": ""})
         return _render(request, person_id, form, 422)
     count = len(_ordered_data(file)) + 1
+    # a double click or a retry of this page's post stores one question; the same words
+    # sent from another page (another token) are a question asked again, kept
+    once = submission(pairs, "question", text, entry.get("source_id", ""))
     try:
         version = _save(
             request,
             person_id,
             lambda ordered: [*(q for _, q in ordered), entry],
             "added a question",
+            once,
         )
     except RecordInvalid as exc:
         form = problems_to_form(exc.problems, f"questions[{count - 1}]", {"text": text})

@@ -185,6 +185,16 @@ class WebState:
 
         threading.Thread(target=_read, name="nextline-warm-up", daemon=True).start()
 
+    def forget_person(self, person_id: str) -> None:
+        """After a delete: what is kept beside the store about this person goes too (the
+        trials last matched, and the match remembered in this process), so a later record
+        under the same id shows none of it. (The store removes what is in the database and
+        in its own cache folders: `RecordStore.delete`.)"""
+        from nextline.trials.history import forget_snapshot
+
+        self.remembered_matches.pop(person_id, None)
+        forget_snapshot(self.settings.data_dir, person_id)
+
     def forget_trials(self) -> None:
         """Read the catalog again on next use (after a sync)."""
         with self._trials_lock:

@@ -43,7 +43,9 @@ SHOWN_PER_LIST = 5  # the dashboard lists a few; the trials page has them all
 
 @dataclass(frozen=True)
 class _Remembered:
-    version: int  # the record version the match was made for
+    # the stored version the match was made for, by its digest (content, note, time), not
+    # its number alone: a new record under a deleted person's id starts again at version 1
+    digest: str
     day: dt.date
     snap: Snapshot
 
@@ -71,9 +73,9 @@ def remember(
     """Keep the trials page's match (the default list: no distance or phase filter). The
     first time a person's trials are matched, it also becomes the kept snapshot, so later
     changes have something to be compared with."""
-    version = state.store.latest_version(person_id)
+    digest = state.latest(person_id).key.digest
     snap = snapshot(matches, day.isoformat(), catalog_updated)
-    state.remembered_matches[person_id] = _Remembered(version, day, snap)
+    state.remembered_matches[person_id] = _Remembered(digest, day, snap)
     folder = state.settings.data_dir
     if load_snapshot(folder, person_id) is None:
         save_snapshot(folder, person_id, snap)
@@ -81,12 +83,15 @@ def remember(
 
 def _current(state: WebState, person_id: str, day: dt.date) -> _Remembered | None:
     """The remembered match when it was made for the record as it is now, on this date."""
+    from nextline.errors import NotFound
+
     remembered = state.remembered_matches.get(person_id)
-    if (
-        not isinstance(remembered, _Remembered)
-        or remembered.day != day
-        or remembered.version != state.store.latest_version(person_id)
-    ):
+    if not isinstance(remembered, _Remembered) or remembered.day != day:
+        return None
+    try:
+        if remembered.digest != state.latest(person_id).key.digest:
+            return None
+    except NotFound:
         return None
     return remembered
 

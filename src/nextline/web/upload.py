@@ -228,7 +228,9 @@ def _confirm(
 
 
 def _base(text: str | None) -> int | None:
-    return int(text) if text is not None and text.isdigit() else None
+    """The version the page showed; None when missing or 0 (a stored person has version 1
+    or more, and a save on base 0 would make a new person)."""
+    return int(text) or None if text is not None and text.isdigit() and len(text) <= 9 else None
 
 
 def _whole(reason: str) -> dict[str, str]:

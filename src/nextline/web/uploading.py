@@ -203,7 +203,10 @@ def _import_fhir(
         person_id = patient["id"] = new_id(person_id)
     merged = False
     save_on = 0
-    if person_id and state.store.exists(person_id):
+    if person_id and (into is not None or state.store.exists(person_id)):
+        # into a person's page: they must still be stored (NotFound when deleted meanwhile),
+        # and the save names the version read, so a delete landing after this read is a
+        # Conflict; a file never brings a deleted person back as a new record
         current, stored_version = state.store.get_latest(person_id)
         if into is not None and base is not None and base != stored_version:
             raise Conflict(person_id, base, stored_version)
