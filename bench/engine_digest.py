@@ -127,14 +127,14 @@ def digests(kb: Knowledge, assess_n: int, options_n: int) -> dict[str, dict[str,
     return out
 
 
-def status_digests(kb: Knowledge) -> dict[str, str]:
-    """The status digest of the sample of the assess bench's people and of the examples at
-    their dates (what the compiled engine modules produce; tests/test_native.py)."""
+def status_digests(kb: Knowledge, n: int = 120, every: int = 1) -> dict[str, str]:
+    """The status digest of the first `n` of the assess bench's people and of the examples
+    at every `every`-th of their dates (what the compiled engine modules produce;
+    tests/test_native.py)."""
     items = [
-        (f"assess-{i}", r, bench_assess.AS_OF)
-        for i, r in enumerate(assess_bench_records(kb, SAMPLE_ASSESS))
+        (f"assess-{i}", r, bench_assess.AS_OF) for i, r in enumerate(assess_bench_records(kb, n))
     ]
-    items += list(example_items(kb))
+    items += list(example_items(kb))[::every]
     return {key: status_digest(r, kb, day) for key, r, day in items}
 
 
