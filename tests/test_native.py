@@ -101,9 +101,9 @@ print(json.dumps({"compiled": _native.compiled_now(), "digests": out}))
 
 
 def test_plain_python_and_this_process_give_byte_identical_answers() -> None:
-    """The status (the compiled engine's output) of the first 30 of the assess
-    bench's people and of the examples at every 4th of their dates, in a plain-Python process and in
-    this one."""
+    """The status (the compiled engine's output) of the first 30 of the assess bench's
+    people and of the examples at every 4th of their dates, in a plain-Python process and
+    in this one."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         import engine_digest
