@@ -178,7 +178,14 @@ def _sex(text: str) -> Constraint | None:
         return None
     if female == male:
         return None
-    if re.search(r"childbearing|child-bearing|pregnan|contracepti|partner", text, re.IGNORECASE):
+    # reproductive rules for the people of one sex ("Female subjects must not donate ...
+    # ova", "men must not father a child") are not a limit to that sex
+    if re.search(
+        r"childbearing|child-bearing|pregnan|contracepti|partner|\bdonat|\bova\b|oocyte|"
+        r"\beggs?\b|sperm|breast-?feed|lactat|nursing|father",
+        text,
+        re.IGNORECASE,
+    ):
         return None
     return Constraint(
         type="sex",
