@@ -37,7 +37,11 @@ def cases(rows: Sequence[Row]) -> list[Any]:
 
 
 def read_rows(
-    kb: Knowledge, people: Mapping[str, PatientRecord], rows: Sequence[Row], series: int
+    kb: Knowledge,
+    people: Mapping[str, PatientRecord],
+    rows: Sequence[Row],
+    series: int,
+    as_of: dt.date = AS_OF,
 ) -> dict[tuple[int, str], str]:
     """Every row's verdict for every person: each row is one study of one criterion, read
     once and matched for all the people together (`series`, one digit, keeps each probe's
@@ -49,7 +53,7 @@ def read_rows(
     prepared = prepare_catalog(trials, kb)
     out: dict[tuple[int, str], str] = {}
     for who, record in people.items():
-        for found in match_trials(record, kb, prepared, AS_OF, include_ineligible=True):
+        for found in match_trials(record, kb, prepared, as_of, include_ineligible=True):
             # the study record's own criteria come first; the text's one criterion is last
             out[(int(found.trial.nct_id[4:]), who)] = str(found.criteria[-1].verdict)
     return out

@@ -739,6 +739,19 @@ class PatientFacts:
             return Answer("not_met", "metastases", where)
         return Answer("unknown", "metastases", f"{where}; how much is where is not recorded")
 
+    def since_diagnosis(self, c: Constraint) -> Answer:
+        """How long ago the cancer was first found: `first_diagnosed`, or when it was found
+        already spread (`metastatic_since` of a de novo presentation). Not recorded: asked."""
+        diagnosis = self.record.file.diagnosis
+        found = diagnosis.first_diagnosed
+        if found is None and diagnosis.presentation == "de_novo":
+            found = diagnosis.metastatic_since
+        if found is None:
+            return Answer("unknown", None, "the date of diagnosis is not recorded")
+        days = (self.as_of - found).days
+        verdict: Verdict = "met" if _in_range(float(days), c) else "not_met"
+        return Answer(verdict, "diagnosis", f"diagnosed {found}, {days} days ago")
+
     def comorbidity(self, c: Constraint) -> Answer:
         """HIV, hepatitis B or another cancer among the person's other conditions
         (`comorbidities[]`). An exclusion only for an active or uncontrolled infection is
@@ -893,6 +906,7 @@ _EVALUATORS = {
     "tumor_profiling": PatientFacts.tumor_profiling,
     "disease_site": PatientFacts.disease_site,
     "comorbidity": PatientFacts.comorbidity,
+    "since_diagnosis": PatientFacts.since_diagnosis,
 }
 
 # the words by which a recorded condition is HIV, hepatitis B or another cancer

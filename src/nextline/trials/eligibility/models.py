@@ -33,6 +33,7 @@ ConstraintType = Literal[
     "menopausal_status",
     "lab",
     "comorbidity",  # another health condition: HIV, hepatitis B, another cancer
+    "since_diagnosis",  # how long ago the cancer was found, in days (minimum / maximum)
     "standard_options",  # no standard option left ("refractory to standard therapy")
     "tumor_profiling",  # a genomic (NGS) test of the tumour has resulted
 ]
@@ -189,6 +190,8 @@ def describe_constraint(c: Constraint) -> str:
         how = {"dominant": "mainly in the", "only": "only in the"}
         where = c.statuses[0] if c.statuses else "?"
         text = f"cancer {how.get(c.statuses[-1], 'in the')} {where}"
+    elif t == "since_diagnosis":
+        text = f"cancer found {_range(c)} days ago"
     elif t == "comorbidity":
         said = {"hiv": "HIV", "hepatitis_b": "hepatitis B", "other_cancer": "another cancer"}
         text = " ".join(said.get(s, s) for s in c.statuses)

@@ -26,7 +26,12 @@ from nextline.trials.eligibility.readers.labs import read_labs
 from nextline.trials.eligibility.readers.lines import read_lines
 from nextline.trials.eligibility.readers.measurable import find_measurable
 from nextline.trials.eligibility.readers.performance import read_performance
-from nextline.trials.eligibility.readers.person import find_menopause, read_age, read_sex
+from nextline.trials.eligibility.readers.person import (
+    find_menopause,
+    read_age,
+    read_sex,
+    read_since_diagnosis,
+)
 from nextline.trials.eligibility.readers.receptors import find_receptors
 from nextline.trials.eligibility.readers.sites import read_sites
 from nextline.trials.eligibility.readers.stage import find_stage
@@ -95,4 +100,5 @@ READERS: tuple[Reader, ...] = (
     Reader("conditions", read=read_conditions),
     Reader("age", read=read_age),
     Reader("sex", read=read_sex),
+    Reader("since_diagnosis", read=read_since_diagnosis),
 )
