@@ -16,6 +16,7 @@ from nextline.record import PatientRecord
 from nextline.record.build import build_record
 from nextline.record.file_models import PatientFile
 from nextline.trials.catalog import load_default_catalog
+from nextline.trials.eligibility import PARSER_VERSION, ParsedEligibility
 from nextline.trials.eligibility.cache import parsed_criteria
 from nextline.trials.kind import classify
 from nextline.trials.matching import match_trials
@@ -137,13 +138,18 @@ def labelled_matches(
     people: Mapping[str, dict[str, Any]],
     trials: Sequence[Trial],
     as_of: dt.date,
+    unread: Sequence[Trial] = (),
 ) -> dict[str, list[tuple[str, str, bool]]]:
     """Each person's (trial, verdict, is a treatment study), best first. The bundled trials
     are read from the shipped seed (the current parser's output, checked by
     test_criteria_seed) and prepared once for everyone: parsing them again would cost some
-    20 s of CPU."""
-    treatment = {t.nct_id: classify(t).purpose == "treatment" for t in trials}
-    prepared = prepare_catalog(trials, kb, parsed_criteria(trials, kb, None))
+    20 s of CPU. `unread` trials keep their criteria unread (closed studies: their status
+    alone decides, and parsing them would cost seconds)."""
+    every = [*trials, *unread]
+    treatment = {t.nct_id: classify(t).purpose == "treatment" for t in every}
+    parsed = parsed_criteria(trials, kb, None)
+    parsed.update({t.nct_id: ParsedEligibility(version=PARSER_VERSION) for t in unread})
+    prepared = prepare_catalog(every, kb, parsed)
     out: dict[str, list[tuple[str, str, bool]]] = {}
     for person, data in people.items():
         record = build_record(PatientFile.model_validate(data), kb, as_of)

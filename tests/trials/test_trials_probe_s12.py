@@ -295,12 +295,13 @@ KNOWN: dict[tuple[str, str], str] = {
 @pytest.fixture(scope="module")
 def matches(kb: Knowledge) -> dict[str, list[tuple[str, str, bool]]]:
     """Each person's (trial, verdict, is a treatment study) over the labelled trials, best
-    first; the seven completed studies are read from their fixture."""
+    first; the seven completed studies come from their fixture, their criteria unread (their
+    status alone must rule them out)."""
     wanted = {nct for nct, _, _ in LABELS}
     trials = [t for t in load_default_catalog().trials if t.nct_id in wanted]
-    trials += read_trials(CLOSED)
-    assert len(trials) == len(wanted)
-    return labelled_matches(kb, PEOPLE, trials, AS_OF)
+    closed = read_trials(CLOSED)
+    assert len(trials) + len(closed) == len(wanted)
+    return labelled_matches(kb, PEOPLE, trials, AS_OF, unread=closed)
 
 
 def test_the_probe_is_broad() -> None:
