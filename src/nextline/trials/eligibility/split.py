@@ -102,7 +102,8 @@ _EVERYONE = re.compile(
 # "adequate organ function as follows:", "laboratory values defined as:": every item below
 # is required of everyone, not one way in among others
 _REQUIRED_LIST = re.compile(
-    r"\b(?:adequate|organ|marrow|hepatic|renal|laborator\w*|labs?)\b", re.IGNORECASE
+    r"\b(?:organ|marrow|hepatic|renal|laborator\w*|labs?|haematolog\w*|hematolog\w*)\b",
+    re.IGNORECASE,
 )
 
 
