@@ -36,9 +36,16 @@ DIGESTS = {
     # changed on purpose once more (session 10): a treatment received, but not within the
     # time a criterion asks about, is named ("letrozole, palbociclib: last given 2024-03-28,
     # more than 14 days ago") instead of "not in the treatment history"; no verdict changed
-    "her2-positive-brain": "2784d8cceee05501da525b34b25507b04109b6baf78a0c671eb4a213b7560880",
-    "hr-positive-esr1": "aef9a55691b7b3e68572d58ed3fe7d0ef2c8db7cff00ac9515f17333466c93b2",
-    "triple-negative-brca": "252cd4ccc4902a34c68bb8bae4addfe26df3d974ea35e156b3f5482e1cb688ad",
+    # changed on purpose (session 12): conditions that name no cancer ("KRAS G12C",
+    # "Pneumothorax") no longer make a study "any solid tumour", so studies for other cancers
+    # only (ccRCC, lung surgery, CLL, a pancreatic registry) are "not for you" instead of
+    # "possibly"; and three studies that take stage IV among all stages (a registry, a
+    # sexual-health programme "for survivors", a newly-diagnosed symptom study) are no longer
+    # "early breast only" or "no cancer". 7 to 9 of 291 verdicts changed per person (18
+    # matches each, the others only in the population named or the reason given).
+    "her2-positive-brain": "4c6cde93cb28ee69516d74c0876bbad7af4d4b6ab72a7d3ca54bb2236fc372c7",
+    "hr-positive-esr1": "dd42102a348487f35ad33059d2c3ad8c12bbea998c09d045b1af55a7b4037663",
+    "triple-negative-brca": "c81626d85b5f4b86e38d25ded530318603378936e2255cd99f7e857f6d24d979",
 }
 
 

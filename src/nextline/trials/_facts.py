@@ -7,6 +7,7 @@ Pure: reads a `PatientRecord`, the knowledge base and the as-of date; no I/O, no
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -581,6 +582,16 @@ class PatientFacts:
         if "finished" in c.statuses:
             detail += " that ended"
         ok = _in_range(float(n), c)
+        if ok and c.within_days is not None:
+            started = [line.start for line in self.record.lines_as_of(self.as_of)]
+            if started and (self.as_of - min(started)).days > c.within_days:
+                first = min(started)
+                return Answer(
+                    "not_met",
+                    path,
+                    f"first treatment for the spread cancer began {first}, more than "
+                    f"{c.within_days} days ago",
+                )
         if ok and "progressed" in c.statuses and counted:
             last = counted[-1]
             stops = {e.stop_reason for e in last.entries}
@@ -709,6 +720,68 @@ class PatientFacts:
             return Answer("unknown", "diagnosis", "the study is for several cancer types")
         return Answer("not_met", "diagnosis", f"the study is for: {c.words}")
 
+    def disease_site(self, c: Constraint) -> Answer:
+        """Where the cancer is now (`metastases[]`): at a site, mainly there (only there is
+        sure; there and elsewhere is asked, since how much is where is not recorded), or
+        only there. No site recorded: asked."""
+        sites = {m.site for m in self.record.metastatic_sites(self.as_of)}
+        site, how = c.statuses[0], c.statuses[1] if len(c.statuses) > 1 else "present"
+        if how == "only":
+            sites.discard("leptomeninges")  # never measurable (RECIST 1.1): not "outside"
+        if not sites:
+            return Answer("unknown", None, "where the cancer has spread is not recorded")
+        where = f"recorded sites: {', '.join(sorted(sites))}"
+        if site not in sites:
+            return Answer("not_met", "metastases", where)
+        if how == "present" or sites == {site}:
+            return Answer("met", "metastases", where)
+        if how == "only":
+            return Answer("not_met", "metastases", where)
+        return Answer("unknown", "metastases", f"{where}; how much is where is not recorded")
+
+    def since_diagnosis(self, c: Constraint) -> Answer:
+        """How long ago the cancer was first found: `first_diagnosed`, or when it was found
+        already spread (`metastatic_since` of a de novo presentation). Not recorded: asked."""
+        diagnosis = self.record.file.diagnosis
+        found = diagnosis.first_diagnosed
+        if found is None and diagnosis.presentation == "de_novo":
+            found = diagnosis.metastatic_since
+        if found is None:
+            return Answer("unknown", None, "the date of diagnosis is not recorded")
+        days = (self.as_of - found).days
+        verdict: Verdict = "met" if _in_range(float(days), c) else "not_met"
+        return Answer(verdict, "diagnosis", f"diagnosed {found}, {days} days ago")
+
+    def comorbidity(self, c: Constraint) -> Answer:
+        """HIV, hepatitis B or another cancer among the person's other conditions
+        (`comorbidities[]`). An exclusion only for an active or uncontrolled infection is
+        asked (the study team judges it); another cancer counts within the study's window.
+        Nothing recorded is not proof of nothing: asked."""
+        name = c.statuses[0] if c.statuses else ""
+        pattern = _CONDITION_WORDS.get(name)
+        found = [
+            (index, item)
+            for index, item in enumerate(self.record.file.comorbidities)
+            if pattern is not None
+            and pattern.search(item.condition)
+            and not (name == "other_cancer" and re.search(r"\bbreast\b", item.condition, re.I))
+        ]
+        if not found:
+            return Answer("unknown", None, "not among the other health conditions recorded")
+        index, item = found[-1]
+        path, what = f"comorbidities[{index}]", item.condition
+        if "active" in c.statuses:
+            return Answer("unknown", path, f"{what} recorded; whether it is active is for the team")
+        if c.within_days is not None:
+            recent = [i for _, i in found if i.since is not None]
+            if not recent:
+                return Answer("unknown", path, f"{what}; when it was found is not recorded")
+            latest = max(i.since for i in recent if i.since is not None)
+            if (self.as_of - latest).days > c.within_days:
+                return Answer("not_met", path, f"{what}, since {latest}")
+            return Answer("met", path, f"{what}, since {latest}")
+        return Answer("met", path, what)
+
     def tumor_profiling(self, c: Constraint) -> Answer:
         """A genomic test of the tumour (NGS, tissue or blood) with a result in the record;
         none recorded is not proof that none was done: asked."""
@@ -725,6 +798,14 @@ class PatientFacts:
         if remaining:
             shown = ", ".join(remaining[:3])
             verdict: Verdict = "unknown" if c.soft else "not_met"
+            if c.soft and not any(
+                line.stop is not None and line.stop <= self.as_of
+                for line in self.record.lines_as_of(self.as_of)
+            ):
+                # "progressed on standard therapies": no treatment of the spread cancer has
+                # ended yet, so none has stopped working
+                verdict = "not_met"
+                shown += "; no treatment for the cancer that has spread has ended yet"
             return Answer(verdict, "options", f"standard options that fit remain: {shown}")
         return Answer("unknown", "options", "no standard option found that fits; ask the team")
 
@@ -823,4 +904,17 @@ _EVALUATORS = {
     "lab": PatientFacts.lab,
     "standard_options": PatientFacts.standard_options,
     "tumor_profiling": PatientFacts.tumor_profiling,
+    "disease_site": PatientFacts.disease_site,
+    "comorbidity": PatientFacts.comorbidity,
+    "since_diagnosis": PatientFacts.since_diagnosis,
+}
+
+# the words by which a recorded condition is HIV, hepatitis B or another cancer
+_CONDITION_WORDS = {
+    "hiv": re.compile(r"\bhiv\b|human immunodeficiency virus", re.IGNORECASE),
+    "hepatitis_b": re.compile(r"hepatitis b|\bhbv\b", re.IGNORECASE),
+    "other_cancer": re.compile(
+        r"cancer|carcinoma|malignan|lymphoma|leuka?emia|melanoma|sarcoma|myeloma|tumou?r",
+        re.IGNORECASE,
+    ),
 }

@@ -26,6 +26,10 @@ FIND_OUT = {
     "brain_metastases": "Whether any brain metastases are treated and stable (a recent brain MRI)",
     "measurable_disease": "Whether your latest scan shows a tumor that can be measured "
     "(RECIST 1.1), from your care team",
+    "disease_site": "Where the cancer has spread, and where most of it is, from your latest scans",
+    "since_diagnosis": "When the cancer was first found (the date of diagnosis)",
+    "comorbidity": "Your other health conditions (HIV, hepatitis B, any other cancer and when "
+    "it was treated), from your care team",
     "performance_status": "Your current performance status (ECOG) from your care team",
     "age": "Your date of birth",
     "sex": "Your sex as recorded",

@@ -73,8 +73,21 @@ _EARLY = re.compile(
     r"\bearly[- ](?:stage|breast)|\bprimary breast|\boperable\b|\bneo-?adjuvant|"
     r"\badjuvant\b|\bpre-?operative|\bpost-?operative|window[- ]of[- ]opportunity|"
     r"stage\s+(?:0|i{1,3}[abc]?|[123][abc]?)\b(?!\s*(?:-|to|–)\s*iv)|ductal carcinoma in situ|"
-    r"\bdcis\b|\bsurvivors?\b|\bnewly diagnosed\b|\bcurative\b|\blumpectomy|\bmastectomy|"
+    r"\bdcis\b|\bsurvivors?\b|\bcurative\b|\blumpectomy|\bmastectomy|"
     r"partial breast irradiation|\bde-?escalation of breast radiation",
+    _I,
+)
+# "Stages I-IV", "Stage I, II, III, or IV", "any stage": every stage, stage IV among them
+ANY_STAGE = re.compile(
+    r"\bstages?\s+(?:0|i|1)\s*(?:-|–|to|through)\s*(?:iv|4)\b|"
+    r"\bstages?\s+(?:0|i{1,3}[abc]?|[1-3][abc]?)(?:\s*,\s*(?:i{1,3}[abc]?|[1-3][abc]?))*,?\s*"
+    r"(?:,|or|and)\s*(?:iv|4)\b|\b(?:any|all) stages?\b",
+    _I,
+)
+# an inclusion that takes people who have cancer ("have a diagnosis of cancer"), whatever
+# else the study is about (early detection, people at risk)
+_HAS_CANCER = re.compile(
+    r"\b(?:have|has|with) a diagnosis of (?:\w+ )?cancer\b|\bdiagnosed with (?:\w+ )?cancer\b",
     _I,
 )
 _NOT_METASTATIC = re.compile(
@@ -133,6 +146,34 @@ def _purpose(trial: Trial, head: str) -> Purpose:
     return "treatment"
 
 
+# words by which an inclusion section takes breast cancer or any solid tumour
+_TAKES_ANY = re.compile(
+    r"breast|\btnbc\b|\bmbc\b|(?<!criteria in )solid (?:tumou?r|malignan|neoplasm|cancer)|"
+    r"any (?:\w+ )?(?:cancer|tumou?r|malignan)|all (?:solid )?tumou?rs?|tumou?r[- ]agnostic|"
+    r"other (?:solid )?(?:tumou?r|cancer|malignan)|advanced (?:cancer|malignan)|"
+    r"metastatic (?:cancer|malignan)|cancer (?:patients|diagnosis)|"
+    r"(?:diagnosis|diagnosed|history) of (?:a |an )?cancer|"
+    r"not limited to|including but|such as|\ba (?:solid )?tumou?r\b|any type|"
+    r"confirmed malignanc|malignanc(?:y|ies) (?:that|which|for which)\b",
+    _I,
+)
+
+
+def _only_other_cancers(trial: Trial) -> bool:
+    """Whether a study filed under a catch-all condition ("Advanced Malignant Solid
+    Neoplasm") beside other cancers ("Metastatic Colorectal Carcinoma") has an inclusion
+    section that names other cancers and never breast cancer or cancers in general
+    ("confirmed CRC or EGC adenocarcinoma"; "eligible tumor histologies include renal cell
+    carcinoma, urothelial carcinomas, ... and melanoma"): it is not for breast cancer."""
+    from nextline.trials.eligibility.readers.other_cancers import mentions_other_cancer
+    from nextline.trials.eligibility.study_record import names_other_site
+
+    if not any(names_other_site(c) for c in trial.conditions):
+        return False
+    inclusion = re.split(r"exclusion criteria", trial.eligibility_text, maxsplit=1, flags=_I)[0]
+    return mentions_other_cancer(inclusion) and not _TAKES_ANY.search(inclusion)
+
+
 def _stage_from_criteria(text: str) -> Population | None:
     """The stage an inclusion section asks for, from its first lines."""
     inclusion = re.split(r"exclusion criteria", text, maxsplit=1, flags=_I)[0][:2500]
@@ -160,14 +201,26 @@ def classify(trial: Trial) -> TrialKind:
         from nextline.trials.eligibility.study_record import condition_constraint
 
         generic = condition_constraint(trial).statuses == ("any_solid_tumor",)
+        if generic and _only_other_cancers(trial):
+            generic = False
         return TrialKind(purpose, "advanced_cancers" if generic else "other_cancers")
     metastatic_head = bool(_METASTATIC.search(_NOT_METASTATIC.sub(" ", head)))
     early_head = bool(_EARLY.search(head))
-    if purpose == "screening_prevention" and not metastatic_head:
+    inclusion = re.split(r"exclusion criteria", trial.eligibility_text, maxsplit=1, flags=_I)[0]
+    # "Stages I-IV", "Stage I, II, III, or IV": stage IV among the stages it takes, whatever
+    # its title says ("survivors", a registry that also takes healthy carriers)
+    any_stage = bool(ANY_STAGE.search(inclusion))
+    with_cancer = any_stage or bool(_HAS_CANCER.search(inclusion))
+    if purpose == "screening_prevention" and not metastatic_head and not with_cancer:
         return TrialKind(purpose, "no_cancer")
-    if trial.accepts_healthy_volunteers and not metastatic_head and purpose != "treatment":
+    if (
+        trial.accepts_healthy_volunteers
+        and not metastatic_head
+        and purpose != "treatment"
+        and not with_cancer
+    ):
         return TrialKind(purpose, "no_cancer")
-    if metastatic_head:
+    if metastatic_head or any_stage:
         # "locally advanced" alone in a neoadjuvant study is early; anything else that names
         # spread is metastatic
         return TrialKind(purpose, "metastatic_breast")

@@ -215,6 +215,20 @@ class PreparedCatalog:
 
 
 _STATUS_WEIGHT = {"RECRUITING": 1.0, "NOT_YET_RECRUITING": 0.7, "ENROLLING_BY_INVITATION": 0.3}
+# Registry statuses of a study that takes no one new (ClinicalTrials.gov's overall status:
+# active but no longer recruiting, completed, suspended, stopped early, withdrawn before the
+# first person, or an expanded-access programme no longer available). A catalog file or a
+# sync may hold them; nobody can join one, whatever its criteria say.
+CLOSED_STATUSES: dict[str, str] = {
+    "ACTIVE_NOT_RECRUITING": "is no longer taking new people (active, not recruiting)",
+    "COMPLETED": "has finished (completed) and takes no one new",
+    "SUSPENDED": "has paused taking people (suspended)",
+    "TERMINATED": "was stopped early (terminated) and takes no one new",
+    "WITHDRAWN": "was withdrawn before it took anyone",
+    "NO_LONGER_AVAILABLE": "is no longer available",
+    "TEMPORARILY_NOT_AVAILABLE": "is not available for now",
+    "WITHHELD": "is not taking people (withheld)",
+}
 _PHASE_WEIGHT = {"PHASE3": 1.0, "PHASE2": 0.8, "PHASE1": 0.4, "EARLY_PHASE1": 0.3, "PHASE4": 0.5}
 
 
@@ -224,6 +238,12 @@ def _key(text: str | None) -> str:
 
 def status_weight(status: str | None) -> float:
     return _STATUS_WEIGHT.get(_key(status), 0.0)
+
+
+def closed_reason(status: str | None) -> str | None:
+    """Why a study with this registry status takes no one new; None while it may."""
+    why = CLOSED_STATUSES.get(_key(status))
+    return f"Not for you: this study {why}" if why else None
 
 
 def phase_weight(phases: Sequence[str]) -> float:
@@ -275,7 +295,7 @@ def _tumour_lists(read: ParsedEligibility) -> frozenset[str]:
     """Parent items whose cohort-scoped children name different cancers ("Phase 1a: ...
     metastatic:" then "SGC: ...", "TNBC: ..."): a list of tumour types, one of which is
     enough, however the text was nested."""
-    from nextline.trials.eligibility.study_record import mentions_other_cancer
+    from nextline.trials.eligibility.study_record import mentions_other_cancer, names_breast
 
     named: dict[str, list[bool]] = {}
     for criterion in read.criteria:
@@ -284,7 +304,7 @@ def _tumour_lists(read: ParsedEligibility) -> frozenset[str]:
         if criterion.section != "inclusion":
             continue
         other = mentions_other_cancer(criterion.text) and "breast" not in criterion.text.lower()
-        breast = "breast" in criterion.text.lower() or "tnbc" in criterion.text.lower()
+        breast = names_breast(criterion.text)
         if other or breast:
             named.setdefault(criterion.group, []).append(other)
     return frozenset(g for g, found in named.items() if len(found) >= 2 and any(found))
@@ -308,7 +328,7 @@ def _cohorts(
 ) -> tuple[tuple[CohortPlan, ...], list[tuple[int, ...]]]:
     """The trial's cohorts and, per parsed criterion, the cohorts it applies to (by index).
     `keys_of` caches label -> cohort keys across the catalog (labels repeat)."""
-    from nextline.trials.eligibility.study_record import mentions_other_cancer
+    from nextline.trials.eligibility.study_record import mentions_other_cancer, names_breast
 
     per_criterion: list[tuple[str, ...]] = []
     order: dict[str, None] = {}
@@ -343,7 +363,7 @@ def _cohorts(
             # cancer, unless one of its criteria also takes breast cancer or any solid tumour
             # (an enrolment list is a list of alternatives)
             words = criterion.text.lower()
-            if "breast" in words or _ANY_TUMOUR.search(words):
+            if names_breast(words) or _ANY_TUMOUR.search(words):
                 takes_breast.update(keys)
             elif mentions_other_cancer(criterion.text):
                 other.update(keys)
@@ -414,6 +434,7 @@ def prepare_catalog(
                 )
             )
         sites = _sites(trial)
+        closed = closed_reason(trial.status)
         haystack = " ".join(
             [trial.title, *trial.conditions, *trial.interventions, trial.summary or ""]
         ).lower()
@@ -437,12 +458,12 @@ def prepare_catalog(
                 specific=_specificity(trial, kind),
                 cohorts=cohorts,
                 cohorts_nested=len({cohort_kind(c.key) for c in cohorts}) > 1,
-                enrols=kind.population in ENROLS_METASTATIC,
+                enrols=kind.population in ENROLS_METASTATIC and closed is None,
                 outside_score=round(
                     0.05 * status_weight(trial.status) + 0.05 * phase_weight(trial.phases), 3
                 ),
                 outside_reasons=(
-                    f"Not for you: this study is for {POPULATION_WORDS[kind.population]}",
+                    closed or f"Not for you: this study is for {POPULATION_WORDS[kind.population]}",
                 ),
                 for_breast=is_breast_trial(trial),
             )

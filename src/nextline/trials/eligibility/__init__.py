@@ -19,7 +19,7 @@ from nextline.trials.eligibility.models import (
 if TYPE_CHECKING:
     from nextline.trials.models import Trial
 
-PARSER_VERSION = 7
+PARSER_VERSION = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +52,14 @@ def parse_eligibility(text: str, kb: Knowledge | None = None) -> ParsedEligibili
     """Split `text` (a trial's raw eligibility criteria) and read every criterion."""
     from nextline.knowledge import load_knowledge
     from nextline.trials.eligibility.extract import read_criterion
+    from nextline.trials.eligibility.lists import join_indication_lists
     from nextline.trials.eligibility.split import split_criteria
 
     kb = kb or load_knowledge()
     raw, unsectioned = split_criteria(text)
     return ParsedEligibility(
         version=PARSER_VERSION,
-        criteria=tuple(read_criterion(item, kb) for item in raw),
+        criteria=join_indication_lists(raw, [read_criterion(item, kb) for item in raw]),
         unsectioned=unsectioned,
     )
 

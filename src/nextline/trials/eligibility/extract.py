@@ -20,6 +20,7 @@ import re
 from nextline.knowledge import Knowledge
 from nextline.trials.eligibility.asides import inside, part_label_spans, unknown_result_spans
 from nextline.trials.eligibility.grammar import clause, sentence_of, window_days
+from nextline.trials.eligibility.lists import breast_items
 from nextline.trials.eligibility.logic import (
     requirement_text,
     split_alternatives,
@@ -76,10 +77,18 @@ _NOT_A_CRITERION = re.compile(
 # a heading that states a requirement before its list ("... a brain metastasis AND meet one
 # of the following additional criteria regarding ...:")
 _LEAD_REQUIREMENT = re.compile(
-    r"^(.*?\w.*?)[,;]?\s+(?:and|AND)\s+(?:must\s+)?(?:meet|have|fulfil+|satisfy)\s+"
+    r"^(.*?\w.*?)[,;]?\s+(?:(?:and|AND)\s+(?:must\s+)?(?:meet|have|fulfil+|satisfy)|"
+    r"defined as (?:fulfil+ing|meeting|having))\s+"
     r"(?:at least\s+)?(?:one|any|all|each)\s+of\s+the\s+following\b[^:]*:\s*$",
     re.DOTALL,
 )
+
+_NO_APPROVED_USE = re.compile(
+    r"\b(?:that|which|who) (?:have|has) no (?:\w+ ){0,2}(?:approved|available|standard) "
+    r"(?:indications?|treatments?|therap(?:y|ies))\b",
+    re.IGNORECASE,
+)
+_LABEL_DASH = re.compile(r"^(?:[A-Z][\w+/]*\s+){1,5}-\s*(?=[A-Z])")
 
 _JOINED_CONDITIONS = re.compile(
     r"\bwithout\b|\bwho (?:have|has|had)\b|\band (?:had|have|has)\b", re.IGNORECASE
@@ -198,7 +207,7 @@ def _if_then(raw: RawCriterion, cohort: str | None, kb: Knowledge) -> Criterion 
 
 def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     """One criterion's constraints (see the module docstring)."""
-    read = requirement_text(raw.text)
+    read = breast_items(raw.text) or requirement_text(raw.text)
     if read != raw.text:
         inner = read_criterion(
             RawCriterion(text=read, section=raw.section, group=raw.group, cohort=raw.cohort), kb
@@ -210,13 +219,20 @@ def read_criterion(raw: RawCriterion, kb: Knowledge) -> Criterion:
     if text.rstrip().endswith(":") or _NOT_A_CRITERION.match(text):
         lead = _LEAD_REQUIREMENT.match(text)
         if lead is not None and len(lead.group(1).split()) >= 8:
-            # "at least one brain metastasis AND meet one of the following:": the words
-            # before the list are a requirement of their own, shared by every item
+            # "at least one brain metastasis AND meet one of the following:", "high-risk
+            # bone metastases defined as fulfilling one of the following:": the words before
+            # the list are a requirement of their own, shared by every item
             inner = read_criterion(
                 RawCriterion(lead.group(1), section=section, group=raw.group, cohort=cohort), kb
             )
             return inner.model_copy(update={"text": text})
         # a heading for the items below it ("Prior Systemic Therapy Criteria:"), or a note
+        return Criterion(text=text, section=section, group=raw.group, cohort=cohort)
+    if section == "exclusion" and (_NO_APPROVED_USE.search(text) or _LABEL_DASH.match(text)):
+        # "HER2-negative cancers that have no FDA approved indication for HER2-directed
+        # therapy": who is excluded depends on what is approved, not on the receptor alone;
+        # "Triple Negative Breast Cancer -Patient is not within five years of diagnosis": the
+        # words before the dash name the group the rule is for, not the rule. Asked.
         return Criterion(text=text, section=section, group=raw.group, cohort=cohort)
     if cohort is None and about_other_cancers(text):
         cohort = "other cancer types"  # a basket trial's criterion for another tumour

@@ -26,11 +26,14 @@ ConstraintType = Literal[
     "prior_lines",
     "brain_metastases",
     "measurable_disease",
+    "disease_site",  # where the cancer must be: liver, bone; the main or the only site
     "performance_status",
     "age",
     "sex",
     "menopausal_status",
     "lab",
+    "comorbidity",  # another health condition: HIV, hepatitis B, another cancer
+    "since_diagnosis",  # how long ago the cancer was found, in days (minimum / maximum)
     "standard_options",  # no standard option left ("refractory to standard therapy")
     "tumor_profiling",  # a genomic (NGS) test of the tumour has resulted
 ]
@@ -51,6 +54,7 @@ KEY_TYPES: frozenset[str] = frozenset(
         "standard_options",
         "tumor_profiling",
         "measurable_disease",  # bone-only disease is often not measurable: ask, never assume
+        "disease_site",
         "sex",
         "menopausal_status",
         "symptoms",  # a topic only: symptom scores ("pain rated >= 3 out of 10")
@@ -182,6 +186,17 @@ def describe_constraint(c: Constraint) -> str:
         text = f"cancer type: {', '.join(c.statuses)}"
     elif t == "standard_options":
         text = "no standard treatment option left"
+    elif t == "disease_site":
+        how = {"dominant": "mainly in the", "only": "only in the"}
+        where = c.statuses[0] if c.statuses else "?"
+        text = f"cancer {how.get(c.statuses[-1], 'in the')} {where}"
+    elif t == "since_diagnosis":
+        text = f"cancer found {_range(c)} days ago"
+    elif t == "comorbidity":
+        said = {"hiv": "HIV", "hepatitis_b": "hepatitis B", "other_cancer": "another cancer"}
+        text = " ".join(said.get(s, s) for s in c.statuses)
+        if c.within_days is not None:
+            text += f" within {c.within_days // 365} years"
     elif t == "tumor_profiling":
         text = "a genomic test of the tumor has a result"
     elif t == "disease_stage" and c.statuses == ("de_novo",):

@@ -48,7 +48,11 @@ _NO_STANDARD = re.compile(
     r"(?:not amenable|unresponsive|resistant) to (?:all |any )?(?:available |approved )?"
     r"(?:standard|conventional)|"
     r"(?:failed|failure of|progressed (?:on|after|despite|following)) all (?:available |"
-    r"approved |established )?(?:standard|conventional)",
+    r"approved |established )?(?:standard|conventional)|"
+    # "for which standard curative or palliative measures do not exist or are no longer
+    # effective"
+    r"standard (?:curative or palliative |palliative or curative )?(?:measures|therapy|"
+    r"therapies|treatments?) (?:do(?:es)? not exist|(?:is|are) no longer effective)",
     re.IGNORECASE,
 )
 
@@ -56,6 +60,7 @@ _NO_STANDARD = re.compile(
 # no option left, but "progressed on standard therapy" can also mean one line; while standard
 # options remain, such a criterion is asked about (unknown), never failed.
 _AFTER_STANDARD = re.compile(
+    r"no longer benefit\w* from (?:the |their )?standard|"
     r"(?:failed|failure of|progress\w* (?:on|after|despite|following|through)) "
     r"(?:the |their |prior )?"
     r"(?:available |approved |established )?(?:standard|conventional)(?: of care)? "

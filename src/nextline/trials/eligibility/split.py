@@ -38,7 +38,9 @@ _HEADING = re.compile(
 _COHORT = re.compile(
     r"\b(?:cohorts?|arms?|parts?|groups?|dose[- ](?:escalation|expansion)|expansion|"
     r"stage\s+[12]\b|phase\s+(?:1|2|i|ii)[abc]?\b|module|substud(?:y|ies)|"
-    r"registration|only)\b",
+    # "Pre-registration", "Step 1 registration" (but "within 14 days of registration" is a
+    # time, not a step)
+    r"(?<!of )(?<!to )(?<!before )(?<!after )registration|only)\b",
     re.IGNORECASE,
 )
 _LABEL_PREFIX = re.compile(
@@ -94,7 +96,13 @@ _SCOPING_PARENT = re.compile(
 # "Inclusion Criteria All Arms", "Key criteria for both phases": for everyone, not a cohort
 _EVERYONE = re.compile(
     r"\b(?:all|both|every|each|any)\s+(?:\w+\s+)?(?:arms?|cohorts?|parts?|phases?|groups?|"
-    r"participants|patients|stages?|modules?)\b",
+    r"participants|patients|stages?|modules?)\b|\ball (?:of )?the following\b",
+    re.IGNORECASE,
+)
+# "adequate organ function as follows:", "laboratory values defined as:": every item below
+# is required of everyone, not one way in among others
+_REQUIRED_LIST = re.compile(
+    r"\b(?:organ|marrow|hepatic|renal|laborator\w*|labs?|haematolog\w*|hematolog\w*)\b",
     re.IGNORECASE,
 )
 
@@ -109,6 +117,12 @@ def _scope_of(parent: str, section: Section) -> str | None:
     """A parent item that makes its children conditional or alternatives ("If the patient
     has ER+ disease:", "one of the following:")."""
     if not _SCOPING_PARENT.search(parent):
+        return None
+    if (
+        _REQUIRED_LIST.search(parent)
+        and re.search(r"\bas follows\b|\bdefined (?:as|below)\b", parent, re.IGNORECASE)
+        and not re.search(r"\b(?:one|any|either)\b", parent, re.IGNORECASE)
+    ):
         return None
     if section == "exclusion" and not parent.lower().startswith(("if", "for", "in ")):
         return None  # "any of the following" in exclusions: each child excludes on its own

@@ -9,7 +9,7 @@ import re
 from nextline.knowledge import Knowledge
 from nextline.trials.eligibility.extract import read_criterion
 from nextline.trials.eligibility.models import Constraint, Criterion
-from nextline.trials.eligibility.readers.other_cancers import mentions_other_cancer
+from nextline.trials.eligibility.readers.other_cancers import mentions_other_cancer, names_breast
 from nextline.trials.eligibility.refractory import standard_options_constraint
 from nextline.trials.eligibility.split import RawCriterion, clean_text
 from nextline.trials.models import Trial
@@ -40,20 +40,44 @@ _SUBTYPE_TYPES = frozenset({"hormone_receptor", "her2", "triple_negative", "alte
 __all__ = [
     "condition_constraint",
     "mentions_other_cancer",
+    "names_breast",
+    "names_other_site",
     "study_record_criteria",
 ]
 
 
+# a condition naming a cancer at all; one that names none ("KRAS G12C", "Oligoprogressive",
+# "Progression", "Pain") says nothing about which cancers the study takes
+_A_CANCER = re.compile(
+    r"cancer|carcinoma|neoplasm|tumou?r|malignan|metasta|oncolog|solid|sarcoma|lymphoma|"
+    r"leuk|myeloma|melanoma|blastoma|glioma",
+    re.IGNORECASE,
+)
+
+
+def names_other_site(condition: str) -> bool:
+    """Whether a condition names an organ or blood cancer other than breast cancer."""
+    return bool(_OTHER_SITE.search(condition))
+
+
 def condition_constraint(trial: Trial) -> Constraint:
-    """What the study's conditions say about the cancer it is for."""
+    """What the study's conditions say about the cancer it is for: breast cancer, any solid
+    tumour (a condition naming a cancer but no organ), or only other cancers (every condition
+    that names a cancer names another organ)."""
     texts = [*trial.conditions, trial.title]
+    cancers = [c for c in trial.conditions if _A_CANCER.search(c) or _OTHER_SITE.search(c)]
     if any(_BREAST.search(t) for t in texts):
         kind = "breast"
-    elif any(not _OTHER_SITE.search(c) for c in trial.conditions) or not trial.conditions:
+    elif any(not _OTHER_SITE.search(c) for c in cancers) or not cancers:
         kind = "any_solid_tumor"
     else:
         kind = "other"
     return Constraint(type="condition", statuses=(kind,), words="; ".join(trial.conditions))
+
+
+def _meaning(c: Constraint) -> tuple[object, ...]:
+    """What a subtype constraint says, whatever words said it."""
+    return (c.type, c.negated, c.receptor, c.statuses, c.genes, c.variants)
 
 
 def _subtype_groups(text: str, kb: Knowledge) -> tuple[tuple[Constraint, ...], ...]:
@@ -161,8 +185,15 @@ def study_record_criteria(trial: Trial, kb: Knowledge) -> list[Criterion]:
     breast_conditions = [c for c in trial.conditions if _BREAST.search(c)]
     if breast_conditions:
         per_condition = [_subtype_groups(c, kb) for c in breast_conditions]
-        if all(per_condition):  # every breast condition names a subtype: one must fit
-            groups = tuple(g for groups in per_condition for g in groups)
+        groups = tuple(g for groups in per_condition for g in groups)
+        named = {_meaning(c) for g in groups for c in g}
+        in_title = {_meaning(c) for g in _subtype_groups(trial.title, kb) for c in g}
+        if in_title and not in_title & named:
+            # the title names another subtype than the conditions ("... in HER2-low Metastatic
+            # Breast Cancer" filed as "HER2-positive Metastatic Breast Cancer"): the record
+            # contradicts itself, so the criteria text decides
+            per_condition = []
+        if per_condition and all(per_condition):  # each names a subtype: one must fit
             out.append(
                 Criterion(
                     text=f"Breast cancer studied: {'; '.join(breast_conditions)}",

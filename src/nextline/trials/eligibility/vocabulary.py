@@ -60,6 +60,16 @@ CLASS_PHRASES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         ("her2_directed_adc",),
         (),
     ),
+    (
+        # "any ADC containing an MMAE (vedotin) payload", "MMAE-based therapy": the vedotin
+        # ADCs (MMAE payload), not every ADC
+        r"(?:(?:antibody[- ]drug conjugates?|\badcs?\b)(?:\s*\(adcs?\))?\s+(?:containing|"
+        r"with|carrying|bearing)\s+(?:an?\s+)?)?(?:monomethyl auristatin e|\bmmae\b)"
+        r"(?:\s*\((?:mmae|vedotin)\))*(?:[- ](?:based|containing))?(?:\s+payloads?)?"
+        r"(?:\s+(?:adcs?|antibody[- ]drug conjugates?|therap(?:y|ies)))?",
+        ("mmae_payload",),
+        (),
+    ),
     (r"antibody[- ]drug conjugates?|\badcs?\b", ("antibody_drug_conjugate",), ()),
     (
         r"topoisomerase[- ]i(?:\b|-)(?: inhibitors?)?(?:[- ](?:based|"

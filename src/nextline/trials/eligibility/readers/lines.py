@@ -82,6 +82,13 @@ _FIRST_LINE_NOW = re.compile(
     r"(?:disease|setting|breast cancer))?)?",
     re.IGNORECASE,
 )
+# "registered ... between 14 days prior to and 60 days after start of first-line systemic
+# treatment": a window that closes N days after the first line began
+_FIRST_LINE_WINDOW = re.compile(
+    r"\b(?:and|to|within)\s+(?P<days>\d{1,3})\s+days\s+(?:after|following|of)\s+(?:the\s+)?"
+    r"(?:start|initiation|beginning)\s+of\s+(?:\w+[- ]){0,3}?first[- ]line\b",
+    re.IGNORECASE,
+)
 # "plans to consider results in either first- or second-line therapy": at most one line
 # for advanced disease has ended
 _FIRST_OR_SECOND = re.compile(
@@ -92,6 +99,12 @@ _FIRST_OR_SECOND = re.compile(
 _NOT_YET_TREATED = re.compile(
     r"\b(?:have|has) not (?:yet )?(?:initiated|started|begun|received) (?:any )?"
     r"(?:cancer |anti-?cancer |systemic )?(?:treatment|therapy)",
+    re.IGNORECASE,
+)
+# "one of the following newly diagnosed cancers: breast cancer": a cancer just found
+_NEWLY_DIAGNOSED = re.compile(
+    r"\bnewly diagnosed\b(?![^.;]{0,20}\b(?:brain|cns|leptomening|metasta))"
+    r"(?=[^.;]{0,60}\b(?:cancers?|carcinoma|breast)\b)",
     re.IGNORECASE,
 )
 # "Any line of therapy allowed": no count at all
@@ -108,13 +121,13 @@ _LINES_HINT = re.compile(
 )
 
 
-_HINTS = (_LINES_HINT, _FIRST_LINE_NOW, _FIRST_OR_SECOND, _NOT_YET_TREATED)
+_HINTS = (_LINES_HINT, _FIRST_LINE_NOW, _FIRST_OR_SECOND, _NOT_YET_TREATED, _NEWLY_DIAGNOSED)
 
 LINES_ALLOWANCE = re.compile(r"may have (?:received|had)|allowed|permitted|up to", re.IGNORECASE)
 
 
 def _lines(
-    text: str, taken: list[tuple[int, int]]
+    text: str, taken: list[tuple[int, int]], section: str = "inclusion"
 ) -> tuple[Constraint | None, list[tuple[int, int]]]:
     """The number of prior lines of therapy a criterion allows or requires."""
     low: int | None = None
@@ -227,6 +240,7 @@ def _lines(
         spans.append((after.start(), after.end()))
         words.append(after.group(0))
     first_line = _FIRST_LINE_NOW.search(text)
+    window = _FIRST_LINE_WINDOW.search(text) if first_line else None
     if first_line and low is None and high is None:
         high = 0
         # "planned to initiate first-line therapy": not started yet; "receiving or plan to
@@ -246,6 +260,13 @@ def _lines(
         high = 0
         spans.append((not_yet.start(), not_yet.end()))
         words.append(not_yet.group(0))
+    newly = _NEWLY_DIAGNOSED.search(text) if section == "inclusion" else None
+    if newly and low is None and high is None:
+        # "newly diagnosed breast cancer, planning treatment": no treatment of the spread
+        # cancer has ended yet (a first one may have just begun)
+        high, finished_only = 0, True
+        spans.append((newly.start(), newly.end()))
+        words.append(newly.group(0))
     untreated = _FIRST_LINE_ONLY.search(text)
     if untreated:
         high = 0 if high is None else min(high, 0)
@@ -264,6 +285,8 @@ def _lines(
             # "finished": only lines that have ended count (one running now is the first)
             statuses=("progressed",) if progressed else ("finished",) if finished_only else (),
             setting="metastatic",
+            # the window after the first line's start: that line began at most this long ago
+            within_days=int(window.group("days")) if window else None,
             words="; ".join(words),
         ),
         spans,
@@ -356,7 +379,7 @@ def read_lines(reading: Reading) -> list[Constraint]:
     agents, agent_spans = _agents(reading)
     reading.claimed.extend(agent_spans)
     found = [agents] if agents is not None else []
-    constraint, spans = _lines(reading.text, agent_spans)
+    constraint, spans = _lines(reading.text, agent_spans, reading.section)
     reading.claimed.extend(spans)
     if constraint is None and reading.section == "exclusion":
         constraint = _any_line_excludes(reading.text)

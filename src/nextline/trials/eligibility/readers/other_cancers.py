@@ -21,6 +21,17 @@ _OTHER_CANCER_IN_TEXT = re.compile(
 )
 
 
+# any solid tumour: a criterion that takes them is not only for other cancers
+_ANY_SOLID = re.compile(r"\bsolid (?:tumou?r|malignan|neoplasm|cancer)", re.IGNORECASE)
+# breast cancer by any of its names ("TNBC", "MBC", "HR+/HER2- BC")
+_BREAST = re.compile(r"breast|\btnbc\b|\bmbc\b|\bbc\b", re.IGNORECASE)
+
+
+def names_breast(text: str) -> bool:
+    """Whether a text names breast cancer ("breast", "TNBC", "MBC", "HR+/HER2- BC")."""
+    return bool(_BREAST.search(text))
+
+
 def mentions_other_cancer(text: str) -> bool:
     """Whether a text names a cancer other than breast cancer."""
     return bool(_OTHER_CANCER_IN_TEXT.search(text))
@@ -28,4 +39,4 @@ def mentions_other_cancer(text: str) -> bool:
 
 def about_other_cancers(text: str) -> bool:
     """A criterion that names other cancers and not breast cancer (in a basket trial)."""
-    return "breast" not in text.lower() and mentions_other_cancer(text)
+    return not names_breast(text) and not _ANY_SOLID.search(text) and mentions_other_cancer(text)

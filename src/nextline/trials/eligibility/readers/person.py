@@ -178,7 +178,14 @@ def _sex(text: str) -> Constraint | None:
         return None
     if female == male:
         return None
-    if re.search(r"childbearing|child-bearing|pregnan|contracepti|partner", text, re.IGNORECASE):
+    # reproductive rules for the people of one sex ("Female subjects must not donate ...
+    # ova", "men must not father a child") are not a limit to that sex
+    if re.search(
+        r"childbearing|child-bearing|pregnan|contracepti|partner|\bdonat|\bova\b|oocyte|"
+        r"\beggs?\b|sperm|breast-?feed|lactat|nursing|father",
+        text,
+        re.IGNORECASE,
+    ):
         return None
     return Constraint(
         type="sex",
@@ -199,3 +206,43 @@ def read_sex(reading: Reading) -> list[Constraint]:
     """A limit to one sex (see `_sex`)."""
     sex = _sex(reading.text)
     return [] if sex is None else [sex]
+
+
+# "Diagnosed at least 6 months ago", "must be within 5 years of diagnosis", "diagnosed within
+# the last 12 weeks": how long ago the cancer was found
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
+_SINCE_AT_LEAST = re.compile(
+    r"\bdiagnos\w*\s+(?:at least|more than|≥|>=?|over)\s*(?P<n>\d{1,3}|one|two|three|four|five|"
+    r"six|ten)\s+(?P<unit>day|week|month|year)s?\s+(?:ago|before|prior)",
+    re.IGNORECASE,
+)
+_SINCE_AT_MOST = re.compile(
+    r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d{1,3}|one|two|three|four|five|six|ten)"
+    r"\s+(?P<unit>day|week|month|year)s?\s+(?:of|from|after)\s+(?:(?:the|their|initial|first)"
+    r"\s+)*diagnosis\b|\bdiagnosed\s+within\s+(?:the\s+)?(?:last\s+|past\s+)?"
+    r"(?P<n2>\d{1,3}|one|two|three|four|five|six|ten)\s+(?P<unit2>day|week|month|year)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _days(number: str, unit: str) -> int:
+    n = int(number) if number.isdigit() else _NUMBER_WORDS[number.lower()]
+    return n * _UNIT_DAYS[unit.lower()]
+
+
+def read_since_diagnosis(reading: Reading) -> list[Constraint]:
+    """How long ago the cancer was found, as an inclusion (days, at least or at most)."""
+    if reading.section != "inclusion" or not re.search(r"diagnos", reading.text, re.I):
+        return []
+    least = _SINCE_AT_LEAST.search(reading.text)
+    if least is not None:
+        days = _days(least.group("n"), least.group("unit"))
+        return [Constraint(type="since_diagnosis", minimum=days, words=least.group(0))]
+    most = _SINCE_AT_MOST.search(reading.text)
+    if most is not None:
+        number = most.group("n") or most.group("n2")
+        unit = most.group("unit") or most.group("unit2")
+        days = _days(number, unit)
+        return [Constraint(type="since_diagnosis", maximum=days, words=most.group(0))]
+    return []

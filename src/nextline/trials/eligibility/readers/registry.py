@@ -21,12 +21,19 @@ from nextline.trials.eligibility.models import Constraint
 from nextline.trials.eligibility.readers.alterations import find_alterations
 from nextline.trials.eligibility.readers.base import Found, Reading
 from nextline.trials.eligibility.readers.brain import find_brain
+from nextline.trials.eligibility.readers.conditions import read_conditions
 from nextline.trials.eligibility.readers.labs import read_labs
 from nextline.trials.eligibility.readers.lines import read_lines
 from nextline.trials.eligibility.readers.measurable import find_measurable
 from nextline.trials.eligibility.readers.performance import read_performance
-from nextline.trials.eligibility.readers.person import find_menopause, read_age, read_sex
+from nextline.trials.eligibility.readers.person import (
+    find_menopause,
+    read_age,
+    read_sex,
+    read_since_diagnosis,
+)
 from nextline.trials.eligibility.readers.receptors import find_receptors
+from nextline.trials.eligibility.readers.sites import read_sites
 from nextline.trials.eligibility.readers.stage import find_stage
 from nextline.trials.eligibility.readers.therapies import find_therapies
 from nextline.trials.eligibility.refractory import standard_options_constraint
@@ -85,10 +92,13 @@ READERS: tuple[Reader, ...] = (
     Reader("stage", find=find_stage),
     Reader("menopause", find=find_menopause),
     Reader("measurable", find=find_measurable),
+    Reader("sites", read=read_sites),
     Reader("standard_options", read=read_standard_options),
     Reader("tumor_profiling", read=read_tumor_profiling),
     Reader("performance", read=read_performance),
     Reader("labs", read=read_labs),
+    Reader("conditions", read=read_conditions),
     Reader("age", read=read_age),
     Reader("sex", read=read_sex),
+    Reader("since_diagnosis", read=read_since_diagnosis),
 )

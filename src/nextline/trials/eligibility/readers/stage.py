@@ -11,6 +11,7 @@ import re
 from nextline.trials.eligibility.models import Constraint
 from nextline.trials.eligibility.nlp import Mention
 from nextline.trials.eligibility.readers.base import Found, Reading
+from nextline.trials.kind import ANY_STAGE
 
 _EARLY_RE = re.compile(
     r"\bstage\s+(?:0|i{1,3}|[1-3])[abc]?(?!\s*(?:-|–|to|through|or)?\s*(?:iv|4))(?![v\d])|"
@@ -81,6 +82,8 @@ def find_stage(reading: Reading) -> list[Found]:
         ]
     if not _STAGE_HINT.search(text) or _NOT_STAGE_CONTEXT.search(text):
         return out
+    if ANY_STAGE.search(text):
+        return out  # "Stage I, II, III, or IV": every stage, so no stage requirement
     if section == "inclusion":
         early = _EARLY_RE.search(text)
         advanced_first = _ADVANCED_RE.search(text)

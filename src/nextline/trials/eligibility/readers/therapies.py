@@ -32,7 +32,8 @@ _PRIOR_CUE = re.compile(
 )
 _NOT_HISTORY = re.compile(
     r"hypersensitiv|allerg|(?:known |documented )?intoleran(?:ce|t) (?:to|of)|contraindicat|"
-    r"to be treated|intent to|resume|prior (?:cancer|malignanc)|other (?:cancer|malignanc)|"
+    r"to be treated|intent to|intention to|resume|prior (?:cancer|malignanc)|"
+    r"other (?:cancer|malignanc)|"
     r"another (?:cancer|malignanc)|second(?:ary)? (?:primary )?(?:cancer|malignanc)|"
     r"toxicit|recover|adverse (?:event|effect)|side effects?|tolerat|dose (?:reduction|"
     r"modification|interruption)|resolved|autoimmune|infection|immunosuppress|steroid|"
@@ -57,7 +58,8 @@ EARLY_SETTING = re.compile(
 
 _PLANNED = re.compile(
     r"initiat\w*|recommended|planned|planning|scheduled|candidates? for|eligible for|"
-    r"to receive|will receive|suitable for|appropriate for|about to (?:start|begin)",
+    r"to receive|will receive|suitable for|appropriate for|about to (?:start|begin)|"
+    r"intention to",
     re.IGNORECASE,
 )
 
