@@ -333,7 +333,8 @@ BAD = [
         "lab",
         {"date": "2031-05-01", "test": "CA 15-3", "value": "50", "unit": "U/mL"},
         "date",
-        "date 2031-05-01 is after the as-of date 2025-06-01",
+        "1 May 2031 has not come yet (today is 1 Jun 2025). Check the date; something "
+        "planned goes under appointments or important dates.",
     ),
     (
         "scan",

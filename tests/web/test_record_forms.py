@@ -251,7 +251,8 @@ BAD = [
         "metastasis",
         {"site": "lung", "since": "2031-01-01"},
         "since",
-        "date 2031-01-01 is after the as-of date 2025-06-01",
+        "1 Jan 2031 has not come yet (today is 1 Jun 2025). Check the date; something "
+        "planned goes under appointments or important dates.",
     ),
     (
         "diagnosis",

@@ -159,8 +159,27 @@ def problems_to_form(
             name = ""
         name = (rename or {}).get(name, name)
         inside = bool(name) or path == prefix  # about this entry: the reason says enough
-        result.add(name, problem.reason if inside else f"{path}: {problem.reason}")
+        reason = plain_reason(problem.reason)
+        result.add(name, reason if inside else f"{path}: {reason}")
     return result
+
+
+_FUTURE = re.compile(r"^date (\d{4}-\d{2}-\d{2}) is after the as-of date (\d{4}-\d{2}-\d{2})$")
+
+
+def plain_reason(reason: str) -> str:
+    """The importer's reason in a person's words: a date after the day the record is read on
+    is a date that has not come yet (the importer says "after the as-of date")."""
+    future = _FUTURE.match(reason)
+    if future is None:
+        return reason
+    from nextline.web.rendering import nice_date
+
+    day, today = (nice_date(future.group(i)) for i in (1, 2))
+    return (
+        f"{day} has not come yet (today is {today}). Check the date; something planned "
+        "goes under appointments or important dates."
+    )
 
 
 @dataclass(frozen=True)
