@@ -338,5 +338,6 @@ def test_plain_words_on_the_asking_pages(story) -> None:
     """No record paths or codes on the pages that ask (`therapies[0]`, `as-of`)."""
     _stopped(story)
     response = story.add("dose-change", {"therapy": "0", "date": "2024-11-02", "change": "held"})
+    assert response.status_code == 422
     text = page_text(response.text)
     assert not re.search(r"\w\[\d+\]|as-of|_mm\b", text), text

@@ -5,11 +5,11 @@ probe of issue 16, worked from the spec outwards).
 `tests/web/every_field.py` gives it. A form can still lose a value it has no choice for (a
 select without "equivocal", a yes/no without "no", a whole number where a decimal was
 written, two medicines where three were given, an order the person chose). So the record is
-varied here: variant k gives every choice field (`Literal`) its k-th value, variant 1 every
-yes/no field "no", variant 2 "not stated" and variant 3 "yes", and the last variant also writes every decimal field
-with a fraction and several items into each list. Each variant is stored, then every entry's
-correction form and every whole-part form is sent back exactly as a browser would; nothing
-may change.
+varied here: variant k gives every choice field (`Literal`) its k-th value; variants 1, 2
+and 3 give every yes/no field "no", "not stated" and "yes"; the last variant also writes
+every decimal field with a fraction and several items into each list. Each variant is
+stored, then every entry's correction form and every whole-part form holding a value not
+sent back before is sent back exactly as a browser would; nothing may change.
 
 Before the fixes 7 of the 182 forms sent back changed the record or could not be opened:
 a brain site no longer seen could not be corrected beside the same site seen again ("already

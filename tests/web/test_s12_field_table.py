@@ -64,7 +64,7 @@ def _store(app: Any, person: str) -> Any:
 @pytest.fixture(scope="module")
 def table(opened) -> dict[str, dict[str, Any]]:
     from nextline.web.editing import FORMS
-    from nextline.web.entry_edits import list_sections
+    from nextline.web.entry_edits import form_for, list_sections
 
     app, client = opened
     file = _store(app, PERSON)
@@ -85,16 +85,21 @@ def table(opened) -> dict[str, dict[str, Any]]:
     if re.search(r'<textarea[^>]*name="text"|<input[^>]*name="text"', questions):
         note({"questions.text"}, "add", "questions page")
     entries = client.get(f"/people/{PERSON}/entries").text
+    drawn: set[str] = set()
     for section in list_sections():
         for i in range(len(getattr(file, section))):
             url = f"/people/{PERSON}/entries/{section}/{i}"
+            if f'href="{url}/delete"' in entries:
+                note({p for p in rows if p.split(".")[0] == section}, "delete", url + "/delete")
+            spec = form_for(file, section, i)
+            if spec is None or spec.key in drawn:
+                continue  # a form shows the same inputs for every entry it corrects
+            drawn.add(spec.key)
             page = client.get(url + "/correct")
             if page.status_code == 200:
                 note(_paths(section, page.text), "correct", url + "/correct")
                 if section == "questions":  # answered once kept, on its own form
                     note(_paths(section, page.text), "add", url + "/correct")
-            if f'href="{url}/delete"' in entries:
-                note({p for p in rows if p.split(".")[0] == section}, "delete", url + "/delete")
     for key, part in SINGLE_FORMS.items():
         html = client.get(f"/people/{PERSON}/add/{key}").text
         shown = _paths(part, html)
