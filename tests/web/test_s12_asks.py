@@ -341,3 +341,21 @@ def test_plain_words_on_the_asking_pages(story) -> None:
     assert response.status_code == 422
     text = page_text(response.text)
     assert not re.search(r"\w\[\d+\]|as-of|_mm\b", text), text
+
+
+# --- a report that contradicts itself: asked, kept as written, and correctable ------------
+
+
+def test_a_report_that_contradicts_itself_is_kept_when_the_person_says_so(story) -> None:
+    typed = {"date": "2024-02-01", "specimen": "liver biopsy", "er.result": "negative"}
+    response = story.add("tumor-test", {**typed, "er.percent": "80"})
+    _refused(story, response, "er-percent", "80", "keep both as written")
+    url = f"/people/{story.person}/add/tumor-test"
+    _answer(story, url, response, confirm_receptors="yes")
+    assert story.stored()["tumor_tests"][0]["er"] == {"result": "negative", "percent": 80}
+    # Its correction form opens (before, "no form can show all of it"), and asks again.
+    url = f"/people/{story.person}/entries/tumor_tests/0/correct"
+    response = story.correct("tumor_tests", 0, {"ki67": "30"}, "a correction")
+    assert story.steps[-1].status == 422 and "er-percent" in story.steps[-1].errors
+    _answer(story, url, response, confirm_receptors="yes")
+    assert story.stored()["tumor_tests"][0]["ki67"] == 30

@@ -109,15 +109,20 @@ def _treatment_start(
 
 
 def _tumor_test(data: dict[str, Any], _file: PatientFile) -> tuple[Any, int | None, list[Problem]]:
-    """A tumor test as typed, with the one contradiction the importer does not look for:
-    HER2-ultralow (faint staining in up to 10 % of cells) is a kind of HER2 IHC 0 (ASCO/CAP),
-    so "ultralow" beside another IHC score is asked about rather than quietly ignored."""
+    """A tumor test as typed, with the contradictions asked about rather than quietly
+    resolved: HER2-ultralow (faint staining in up to 10 % of cells) is a kind of HER2 IHC 0
+    (ASCO/CAP), and an ER or PR result that disagrees with its percent. A report that says so
+    is kept as written when the person ticks the box (`confirm_receptors`), so a test
+    imported that way can be corrected through this form too."""
+    if data.pop("confirm_receptors", None) == "yes":
+        return data, None, []  # the report says so: kept as written (the importer warns)
     her2 = data.get("her2")
     ihc = her2.get("ihc") if isinstance(her2, dict) else None
     if isinstance(her2, dict) and her2.get("ultralow") == "true" and ihc not in (None, "0"):
         reason = (
             f"HER2-ultralow is a kind of IHC score 0, but this test says {ihc}. "
-            "Check the report, and choose 'not stated' if it does not say ultralow."
+            "Check the report, and choose 'not stated' if it does not say ultralow. "
+            "If the report says both, tick the box to keep it as written."
         )
         return None, None, [Problem("her2.ultralow", reason)]
     problems = []
@@ -137,7 +142,8 @@ def _tumor_test(data: dict[str, Any], _file: PatientFile) -> tuple[Any, int | No
                     f"{stated.percent:g} % of cells staining is {derived}, but the result "
                     f"says {stated.result} (ASCO/CAP: under 1 % negative, 1 to 10 % low, "
                     "over 10 % positive). Check the report; if it gives both, leave the "
-                    "result empty and the percent is used.",
+                    "result empty and the percent is used, or tick the box to keep both as "
+                    "written.",
                 )
             )
     return (None, None, problems) if problems else (data, None, [])
@@ -277,6 +283,7 @@ FORMS: dict[str, FormSpec] = {
             rows={"variants": ("origin",)},
             build=_tumor_test,
             note="added a tumor test",
+            confirms=("confirm_receptors",),
         ),
         FormSpec(
             "germline-test",
