@@ -270,21 +270,21 @@ BAD = [
         "diagnosis",
         {"first_diagnosed": "2022-31-01"},
         "first_diagnosed",
-        "Input should be a valid date or datetime, month value is outside expected range of "
-        "1-12 (got '2022-31-01')",
+        "'2022-31-01' is not a date on the calendar: write it as year-month-day, such as "
+        "2025-03-14",
     ),
     (
         "performance",
         {"date": "2025-05-01", "ecog": "5"},
         "ecog",
-        "Input should be less than or equal to 4 (got '5')",
+        "5 is more than this can be: at most 4",
     ),
     ("performance", {"date": "2025-05-01"}, "ecog", "required field is missing"),
     (
         "side-effect",
         {"date": "2025-05-01", "term": "rash", "grade": "0"},
         "grade",
-        "Input should be greater than or equal to 1 (got '0')",
+        "0 is less than this can be: at least 1",
     ),
     ("side-effect", {"date": "2025-05-01", "grade": "2"}, "term", "required field is missing"),
     ("surgery", {"site": "breast"}, "date", "give the date of the operation"),
@@ -321,7 +321,7 @@ BAD = [
         "upcoming-event",
         {"upcoming_events[1].what": "wedding", "upcoming_events[1].date": "soon"},
         "upcoming_events-1-date",
-        "Input should be a valid date or datetime, input is too short (got 'soon')",
+        "'soon' is not a date on the calendar: write it as year-month-day, such as 2025-03-14",
     ),
     ("upcoming-event", {}, "upcoming_events-1-what", "say what the event is"),
     ("palliative-care", {"since": "2025-01-01"}, "involved", "required field is missing"),
@@ -330,7 +330,8 @@ BAD = [
         "comorbidity",
         {"condition": "asthma", "since": "last spring"},
         "since",
-        "Input should be a valid date or datetime, invalid character in year (got 'last spring')",
+        "'last spring' is not a date on the calendar: write it as year-month-day, such as "
+        "2025-03-14",
     ),
 ]
 

@@ -75,7 +75,7 @@ CASES = [
         "resolved",
         "(gone since) is before 2024-03-10 (found on)",
     ),
-    ("metastasis", {"site": "liver", "lesions": "2.5"}, "lesions", "integer"),
+    ("metastasis", {"site": "liver", "lesions": "2.5"}, "lesions", "not a whole number"),
     (
         "side-effect",
         {"date": "2024-03-10", "term": "nausea", "grade": "2", "resolved": "2024-03-01"},
