@@ -11,10 +11,10 @@ every decimal field with a fraction and several items into each list. Each varia
 stored, then every entry's correction form and every whole-part form holding a value not
 sent back before is sent back exactly as a browser would; nothing may change.
 
-Before the fixes 12 of the forms sent back changed the record or could not be opened: a
+Before the fixes 13 of the 85 forms sent back changed the record or could not be opened: a
 brain site no longer seen could not be corrected beside the same site seen again ("already
 on the list", 6 variants); a tumor test whose ER or PR result disagrees with its percent, or
-that says ultralow beside IHC 1+ to 3+, could not be opened for correction (5); saving the
+that says ultralow beside IHC 1+ to 3+, could not be opened for correction (6); saving the
 goals unchanged put the person's priorities in the page's order (1).
 """
 

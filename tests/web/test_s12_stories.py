@@ -4,6 +4,12 @@ from an empty store through the forms only, then read back two ways: the stored 
 against what each person meant (`MEANT`, fact by fact), and `show --json` against the lines
 of treatment meant (`LINES`: numbering, medicines, dates; adjuvant and supportive treatment
 never counted as a line).
+
+On the code before this probe the three were entered and read back as meant (0 of 10 tests
+failed): this probe found its errors from the spec's fields and values instead
+(tests/web/test_s12_every_value.py) and in the questions asked before saving
+(tests/web/test_s12_asks.py). Their one finding: bevacizumab is not in the knowledge base; it
+is kept as typed and reported by `show --json`, as the format asks.
 """
 
 from __future__ import annotations
