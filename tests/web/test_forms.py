@@ -406,13 +406,13 @@ BAD = [
         "tumor-test",
         {"date": "2025-05-02", "variants[1].alteration": "E545K", "variants[1].origin": "somatic"},
         "variants-1-gene",
-        "required field is missing",
+        "this is needed: please fill it in",
     ),
     (
         "germline-test",
         {"date": "2025-05-03", "variants[0].gene": "BRCA2"},
         "variants-0-classification",
-        "required field is missing",
+        "this is needed: please fill it in",
     ),
     (
         "goals",
@@ -420,7 +420,7 @@ BAD = [
         "travel_limit_km",
         "-10 is less than this can be: at least 0",
     ),
-    ("care-team", {"name": "Dr. Who"}, "role", "required field is missing"),
+    ("care-team", {"name": "Dr. Who"}, "role", "this is needed: please fill it in"),
 ]
 
 

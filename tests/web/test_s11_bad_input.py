@@ -207,8 +207,8 @@ CASES = [
         "size",
     ),
     ("performance", {"date": "2024-03-01", "ecog": "5"}, "ecog", "4"),
-    ("appointment", {"date": "", "what": "scan"}, "date", "missing"),
-    ("care-team", {"role": "", "name": "Dr X"}, "role", "missing"),
+    ("appointment", {"date": "", "what": "scan"}, "date", "needed"),
+    ("care-team", {"role": "", "name": "Dr X"}, "role", "needed"),
     ("person", {"birth": "2030-01-01"}, "birth", "year"),
     (
         "upcoming-event",

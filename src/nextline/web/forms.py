@@ -172,9 +172,12 @@ _NOT_A_DATE = re.compile(r"^Input should be a valid date or datetime\b.*\(got '(
 
 def plain_reason(reason: str, path: str = "") -> str:
     """The importer's reason in a person's words: a date after the day the record is read on
-    has not come yet (the importer says "after the as-of date"); a number over or under what
+    has not come yet (the importer says "after the as-of date"); a needed field left empty
+    ("required field is missing"); a number over or under what
     the field can hold, text where a number or a date goes (the schema's "Input should be").
     A temperature that only fits in degrees Fahrenheit says so."""
+    if reason == "required field is missing":
+        return "this is needed: please fill it in"
     future = _FUTURE.match(reason)
     if future is not None:
         from nextline.web.rendering import nice_date
