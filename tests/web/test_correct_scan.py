@@ -98,7 +98,7 @@ def test_a_lesion_is_taken_out_by_emptying_its_name_and_added_in_a_blank_row(app
     [
         ("lesions[2].short_axis_mm", "nine", "lesions-2-short_axis_mm", "number"),
         ("date", "", "date", "required"),
-        ("date", "2031-01-01", "date", "after"),
+        ("date", "2031-01-01", "date", "has not come yet"),
         ("modality", "x-ray vision", "modality", "Input should be"),
     ],
 )

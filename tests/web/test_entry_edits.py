@@ -119,11 +119,10 @@ def test_delete_any_entry_after_a_confirm_step(app, client, person: str) -> None
         assert confirm.status_code == 200
         assert "Yes, delete it" in confirm.text
         assert store.latest_version(person) == before[1]  # the confirm page saves nothing
-        response = client.post(
-            url,
-            data={"csrf_token": csrf(client), "base_version": str(before[1])},
-            follow_redirects=False,
-        )
+        sent = {"csrf_token": csrf(client), "base_version": str(before[1])}
+        if 'name="side_effects"' in confirm.text:
+            sent["side_effects"] = "keep"  # asked: side effects name this treatment
+        response = client.post(url, data=sent, follow_redirects=False)
         assert response.status_code == 303, (url, response.text[:300])
         after = store.get(person)
         assert len(getattr(after, section)) == count - 1

@@ -88,8 +88,11 @@ def test_problems_land_on_the_input_of_their_form_row() -> None:
         {"lesions": [0, 4]},
     )
     assert result.errors == {
-        "lesions[4].id": ["required field is missing"],
-        "date": ["date 2031-01-01 is after the as-of date 2025-06-01"],
+        "lesions[4].id": ["this is needed: please fill it in"],
+        "date": [
+            "1 Jan 2031 has not come yet (today is 1 Jun 2025). Check the date; something "
+            "planned goes under appointments or important dates."
+        ],
         "": ["whole entry problem", "labs[0].unit: an older entry's problem"],
     }
     assert result.values == {"date": "2031-01-01"}

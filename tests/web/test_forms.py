@@ -321,7 +321,7 @@ BAD = [
         "lab",
         {"date": "2025-05-01", "test": "CA 15-3", "value": "lots", "unit": "U/mL"},
         "value",
-        "Input should be a valid number, unable to parse string as a number (got 'lots')",
+        "'lots' is not a number: write it with digits, such as 12 or 3.5",
     ),
     (
         "lab",
@@ -333,7 +333,8 @@ BAD = [
         "lab",
         {"date": "2031-05-01", "test": "CA 15-3", "value": "50", "unit": "U/mL"},
         "date",
-        "date 2031-05-01 is after the as-of date 2025-06-01",
+        "1 May 2031 has not come yet (today is 1 Jun 2025). Check the date; something "
+        "planned goes under appointments or important dates.",
     ),
     (
         "scan",
@@ -345,7 +346,7 @@ BAD = [
             "lesions[0].longest_mm": "-3",
         },
         "lesions-0-longest_mm",
-        "Input should be greater than or equal to 0 (got '-3')",
+        "-3 is less than this can be: at least 0",
     ),
     (
         "scan",
@@ -368,13 +369,13 @@ BAD = [
         "symptoms",
         {"date": "2025-05-30", "esas.pain": "11"},
         "esas-pain",
-        "Input should be less than or equal to 10 (got '11')",
+        "11 is more than this can be: at most 10",
     ),
     (
         "symptoms",
         {"date": "2025-05-30", "temperature_c": "98.6"},
         "temperature_c",
-        "Input should be less than or equal to 45 (got '98.6')",
+        "98.6 looks like degrees Fahrenheit: this asks for degrees Celsius (98.6 °F is 37.0 °C)",
     ),
     (
         "treatment-start",
@@ -399,27 +400,27 @@ BAD = [
         "tumor-test",
         {"date": "2025-05-02", "er.percent": "140"},
         "er-percent",
-        "Input should be less than or equal to 100 (got '140')",
+        "140 is more than this can be: at most 100",
     ),
     (
         "tumor-test",
         {"date": "2025-05-02", "variants[1].alteration": "E545K", "variants[1].origin": "somatic"},
         "variants-1-gene",
-        "required field is missing",
+        "this is needed: please fill it in",
     ),
     (
         "germline-test",
         {"date": "2025-05-03", "variants[0].gene": "BRCA2"},
         "variants-0-classification",
-        "required field is missing",
+        "this is needed: please fill it in",
     ),
     (
         "goals",
         {"travel_limit_km": "-10"},
         "travel_limit_km",
-        "Input should be greater than or equal to 0 (got '-10')",
+        "-10 is less than this can be: at least 0",
     ),
-    ("care-team", {"name": "Dr. Who"}, "role", "required field is missing"),
+    ("care-team", {"name": "Dr. Who"}, "role", "this is needed: please fill it in"),
 ]
 
 
@@ -494,7 +495,7 @@ def test_a_bad_form_keeps_what_was_typed(client) -> None:
         (
             {"patient.name": "Ana", "patient.sex": "male", "patient.birth": "1850"},
             "patient-birth",
-            "Input should be greater than or equal to 1900 (got '1850')",
+            "1850 is less than this can be: at least 1900",
         ),
     ],
 )

@@ -133,7 +133,7 @@ def test_important_dates_are_corrected_and_taken_off(told) -> None:
     assert events == [{"date": "2025-07-16", "what": "daughter's graduation"}]
     margaret = told["margaret"]
     said = next(s for s in margaret.steps if s.what.startswith("an important date with"))
-    assert said.errors == {"upcoming_events-0-what": "required field is missing"}
+    assert said.errors == {"upcoming_events-0-what": "this is needed: please fill it in"}
     store = margaret.app.state.web.store
     history = store.history(margaret.person)
     notes = [v.note for v in history]

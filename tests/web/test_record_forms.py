@@ -246,12 +246,13 @@ BAD = [
     ),
     ("metastasis", {"site": "liver"}, "site", "liver is already on the list"),
     ("metastasis", {"site": "other"}, "location", "say where, for a site not in the list"),
-    ("metastasis", {}, "site", "required field is missing"),
+    ("metastasis", {}, "site", "this is needed: please fill it in"),
     (
         "metastasis",
         {"site": "lung", "since": "2031-01-01"},
         "since",
-        "date 2031-01-01 is after the as-of date 2025-06-01",
+        "1 Jan 2031 has not come yet (today is 1 Jun 2025). Check the date; something "
+        "planned goes under appointments or important dates.",
     ),
     (
         "diagnosis",
@@ -269,23 +270,28 @@ BAD = [
         "diagnosis",
         {"first_diagnosed": "2022-31-01"},
         "first_diagnosed",
-        "Input should be a valid date or datetime, month value is outside expected range of "
-        "1-12 (got '2022-31-01')",
+        "'2022-31-01' is not a date on the calendar: write it as year-month-day, such as "
+        "2025-03-14",
     ),
     (
         "performance",
         {"date": "2025-05-01", "ecog": "5"},
         "ecog",
-        "Input should be less than or equal to 4 (got '5')",
+        "5 is more than this can be: at most 4",
     ),
-    ("performance", {"date": "2025-05-01"}, "ecog", "required field is missing"),
+    ("performance", {"date": "2025-05-01"}, "ecog", "this is needed: please fill it in"),
     (
         "side-effect",
         {"date": "2025-05-01", "term": "rash", "grade": "0"},
         "grade",
-        "Input should be greater than or equal to 1 (got '0')",
+        "0 is less than this can be: at least 1",
     ),
-    ("side-effect", {"date": "2025-05-01", "grade": "2"}, "term", "required field is missing"),
+    (
+        "side-effect",
+        {"date": "2025-05-01", "grade": "2"},
+        "term",
+        "this is needed: please fill it in",
+    ),
     ("surgery", {"site": "breast"}, "date", "give the date of the operation"),
     ("radiation", {"site": "hip"}, "start", "give the date radiation started"),
     ("radiation", {"start": "2025-01-01"}, "site", "say which part of the body was treated"),
@@ -308,28 +314,29 @@ BAD = [
         "visceral_crisis",
         "Input should be a valid boolean, unable to interpret input (got 'maybe')",
     ),
-    ("appointment", {"date": "2025-07-01"}, "what", "required field is missing"),
-    ("appointment", {"what": "visit"}, "date", "required field is missing"),
+    ("appointment", {"date": "2025-07-01"}, "what", "this is needed: please fill it in"),
+    ("appointment", {"what": "visit"}, "date", "this is needed: please fill it in"),
     (
         "upcoming-event",
         {"upcoming_events[1].date": "2025-08-01"},
         "upcoming_events-1-what",
-        "required field is missing",
+        "this is needed: please fill it in",
     ),
     (
         "upcoming-event",
         {"upcoming_events[1].what": "wedding", "upcoming_events[1].date": "soon"},
         "upcoming_events-1-date",
-        "Input should be a valid date or datetime, input is too short (got 'soon')",
+        "'soon' is not a date on the calendar: write it as year-month-day, such as 2025-03-14",
     ),
     ("upcoming-event", {}, "upcoming_events-1-what", "say what the event is"),
-    ("palliative-care", {"since": "2025-01-01"}, "involved", "required field is missing"),
-    ("comorbidity", {"since": "2020-03-01"}, "condition", "required field is missing"),
+    ("palliative-care", {"since": "2025-01-01"}, "involved", "this is needed: please fill it in"),
+    ("comorbidity", {"since": "2020-03-01"}, "condition", "this is needed: please fill it in"),
     (
         "comorbidity",
         {"condition": "asthma", "since": "last spring"},
         "since",
-        "Input should be a valid date or datetime, invalid character in year (got 'last spring')",
+        "'last spring' is not a date on the calendar: write it as year-month-day, such as "
+        "2025-03-14",
     ),
 ]
 

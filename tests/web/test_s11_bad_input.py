@@ -75,7 +75,7 @@ CASES = [
         "resolved",
         "(gone since) is before 2024-03-10 (found on)",
     ),
-    ("metastasis", {"site": "liver", "lesions": "2.5"}, "lesions", "integer"),
+    ("metastasis", {"site": "liver", "lesions": "2.5"}, "lesions", "not a whole number"),
     (
         "side-effect",
         {"date": "2024-03-10", "term": "nausea", "grade": "2", "resolved": "2024-03-01"},
@@ -207,8 +207,8 @@ CASES = [
         "size",
     ),
     ("performance", {"date": "2024-03-01", "ecog": "5"}, "ecog", "4"),
-    ("appointment", {"date": "", "what": "scan"}, "date", "missing"),
-    ("care-team", {"role": "", "name": "Dr X"}, "role", "missing"),
+    ("appointment", {"date": "", "what": "scan"}, "date", "needed"),
+    ("care-team", {"role": "", "name": "Dr X"}, "role", "needed"),
     ("person", {"birth": "2030-01-01"}, "birth", "year"),
     (
         "upcoming-event",

@@ -185,11 +185,31 @@ def _walk_dates(file: PatientFile) -> Iterator[tuple[str, dt.date]]:
             yield f"therapies[{i}].dose_changes[{j}].date", change.date
 
 
+def _born(file: PatientFile) -> tuple[dt.date, str] | None:
+    """The earliest day the person can have been born on, and how to say it."""
+    patient = file.patient
+    if patient.birth_date is not None:
+        day = patient.birth_date
+        return day, f"{day.day} {day:%B %Y}"
+    if patient.birth_year is not None:
+        return dt.date(patient.birth_year, 1, 1), str(patient.birth_year)
+    return None
+
+
 def _check_dates(file: PatientFile, as_of: dt.date, problems: list[Problem]) -> None:
+    born = _born(file)
     for path, value in _walk_dates(file):
         if value > as_of:
             problems.append(
                 Problem(path, f"date {value.isoformat()} is after the as-of date {as_of}")
+            )
+        elif born is not None and value < born[0] and path != "patient.birth_date":
+            problems.append(
+                Problem(
+                    path,
+                    f"{value.day} {value:%B %Y} is before the person was born ({born[1]}); "
+                    "check the year",
+                )
             )
     for i, therapy in enumerate(file.therapies):
         if therapy.start and therapy.stop and therapy.stop < therapy.start:

@@ -98,7 +98,36 @@ def _date(text: Any) -> dt.date | None:
         return None
 
 
-def _same_drug(kb: Knowledge, one: str, other: str) -> bool:
+def _nice(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def after_stop_question(stop: dt.date, change: dt.date, own: bool = True) -> str:
+    """The question for a dose change dated after its treatment stopped: a restart may be
+    meant (then the stop date, or a new treatment, says so), or a year typed wrong."""
+    when = f"stopped on {_nice(stop)}" if own else f"stops on {_nice(stop)} as typed here"
+    return (
+        f"This treatment {when}, before this change ({_nice(change)}). Was it started "
+        "again? Then correct its stop date, or add it as a new treatment. If the dates are "
+        "right as typed, tick the box to keep them."
+    )
+
+
+def changes_after_stop(changes: Any, stop: Any) -> list[tuple[int, dt.date]]:
+    """The dose changes (form rows or stored) dated after `stop`: (row, date)."""
+    end = stop if isinstance(stop, dt.date) else _date(stop)
+    if end is None or not isinstance(changes, list):
+        return []
+    out = []
+    for j, row in enumerate(changes):
+        raw = row.get("date") if isinstance(row, dict) else getattr(row, "date", None)
+        day = raw if isinstance(raw, dt.date) else _date(raw)
+        if day is not None and day > end:
+            out.append((j, day))
+    return out
+
+
+def same_drug(kb: Knowledge, one: str, other: str) -> bool:
     """The same medicine by name, brand or generic (Ibrance is palbociclib), or one product
     holding the other (Phesgo holds pertuzumab)."""
     if one.strip().lower() == other.strip().lower():
@@ -119,7 +148,7 @@ def _rows_outside(data: dict[str, Any], drugs: list[str]) -> list[Problem]:
     for rows in ("doses", "dose_changes"):
         for j, row in enumerate(data.get(rows) or []):
             name = row.get("drug") if isinstance(row, dict) else None
-            if isinstance(name, str) and name and not any(_same_drug(kb, name, d) for d in drugs):
+            if isinstance(name, str) and name and not any(same_drug(kb, name, d) for d in drugs):
                 problems.append(
                     Problem(
                         f"{rows}[{j}].drug",
@@ -134,7 +163,14 @@ def _treatment_start(data: dict[str, Any], file: PatientFile) -> Built:
     choice = data.pop("running", None)
     reason = data.pop("replace_reason", None)
     keep_names = data.pop("confirm_drugs", None) == "yes"
+    keep_dates = data.pop("confirm_dates", None) == "yes"
     problems: list[Problem] = []
+    if not keep_dates:
+        stop = _date(data.get("stop")) if data.get("stop") else None
+        for j, day in changes_after_stop(data.get("dose_changes"), stop):
+            assert stop is not None
+            question = after_stop_question(stop, day, own=False)
+            problems.append(Problem(f"dose_changes[{j}].date", question))
     written = data.get("drugs")
     drugs: list[str] = written if isinstance(written, list) else []
     if not keep_names:
@@ -222,6 +258,9 @@ __all__ = [
     "DOSE_CHANGES",
     "REPLACE_REASONS",
     "STOP_REASONS",
+    "after_stop_question",
+    "changes_after_stop",
     "checked_forms",
     "running_treatments",
+    "same_drug",
 ]

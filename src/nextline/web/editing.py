@@ -20,6 +20,7 @@ from nextline.record import PatientFile, patient_file_data
 from nextline.record.file_models import ReceptorResult
 from nextline.record.receptors import receptor_conflict, receptor_status
 from nextline.store.records import Once
+from nextline.web.checked_forms import after_stop_question, changes_after_stop
 from nextline.web.forms import (
     FormResult,
     parse_form,
@@ -27,7 +28,7 @@ from nextline.web.forms import (
     rows_to_lists,
     with_entry,
 )
-from nextline.web.scan_rows import prepare_lesion_rows, size_inputs
+from nextline.web.scan_rows import prepare_lesion_rows, size_inputs, small_targets
 from nextline.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
 from nextline.web.state import WebState
 from nextline.web.vocab import (
@@ -108,15 +109,20 @@ def _treatment_start(
 
 
 def _tumor_test(data: dict[str, Any], _file: PatientFile) -> tuple[Any, int | None, list[Problem]]:
-    """A tumor test as typed, with the one contradiction the importer does not look for:
-    HER2-ultralow (faint staining in up to 10 % of cells) is a kind of HER2 IHC 0 (ASCO/CAP),
-    so "ultralow" beside another IHC score is asked about rather than quietly ignored."""
+    """A tumor test as typed, with the contradictions asked about rather than quietly
+    resolved: HER2-ultralow (faint staining in up to 10 % of cells) is a kind of HER2 IHC 0
+    (ASCO/CAP), and an ER or PR result that disagrees with its percent. A report that says so
+    is kept as written when the person ticks the box (`confirm_receptors`), so a test
+    imported that way can be corrected through this form too."""
+    if data.pop("confirm_receptors", None) == "yes":
+        return data, None, []  # the report says so: kept as written (the importer warns)
     her2 = data.get("her2")
     ihc = her2.get("ihc") if isinstance(her2, dict) else None
     if isinstance(her2, dict) and her2.get("ultralow") == "true" and ihc not in (None, "0"):
         reason = (
             f"HER2-ultralow is a kind of IHC score 0, but this test says {ihc}. "
-            "Check the report, and choose 'not stated' if it does not say ultralow."
+            "Check the report, and choose 'not stated' if it does not say ultralow. "
+            "If the report says both, tick the box to keep it as written."
         )
         return None, None, [Problem("her2.ultralow", reason)]
     problems = []
@@ -136,7 +142,8 @@ def _tumor_test(data: dict[str, Any], _file: PatientFile) -> tuple[Any, int | No
                     f"{stated.percent:g} % of cells staining is {derived}, but the result "
                     f"says {stated.result} (ASCO/CAP: under 1 % negative, 1 to 10 % low, "
                     "over 10 % positive). Check the report; if it gives both, leave the "
-                    "result empty and the percent is used.",
+                    "result empty and the percent is used, or tick the box to keep both as "
+                    "written.",
                 )
             )
     return (None, None, problems) if problems else (data, None, [])
@@ -169,6 +176,11 @@ def _treatment_stop(
         problems.append(Problem("stop_reason", "say why the treatment stopped"))
     if not data.get("stop"):
         problems.append(Problem("stop", "give the date it stopped"))
+    keep_dates = data.pop("confirm", None) == "yes"
+    later = changes_after_stop(file.therapies[index].dose_changes, data.get("stop"))
+    if later and not keep_dates:
+        stop = dt.date.fromisoformat(str(data["stop"]))
+        problems.append(Problem("stop", after_stop_question(stop, later[-1][1], own=False)))
     current = file.therapies[index].model_dump(
         mode="json", exclude_none=True, exclude_defaults=True
     )
@@ -193,6 +205,13 @@ def _goals(data: dict[str, Any], file: PatientFile) -> tuple[Any, int | None, li
             data.setdefault(extra, [])
             data[extra] += [w for w in other if w not in data[extra]]
     entry.update(data)
+    if file.goals is not None:
+        # The boxes are shown in a fixed order; the person's own order of what is ticked stays.
+        for key in ("priorities", "avoid", "prefer", "considering"):
+            ticked = entry.get(key)
+            if isinstance(ticked, list):
+                before = [w for w in getattr(file.goals, key) if w in ticked]
+                entry[key] = before + [w for w in ticked if w not in before]
     return entry, None, []
 
 
@@ -219,6 +238,7 @@ FORMS: dict[str, FormSpec] = {
             rows={"lesions": ("id", "organ", "role", "node")},
             build=_plain_entry,
             note="added a scan",
+            confirms=("confirm_sizes",),
         ),
         FormSpec(
             "symptoms",
@@ -241,7 +261,7 @@ FORMS: dict[str, FormSpec] = {
             rows={"doses": (), "dose_changes": ()},
             build=_treatment_start,
             note="started a treatment",
-            confirms=("confirm_drugs",),
+            confirms=("confirm_drugs", "confirm_dates"),
         ),
         FormSpec(
             "treatment-stop",
@@ -251,6 +271,7 @@ FORMS: dict[str, FormSpec] = {
             "When a treatment stops, say why: it matters for what comes next.",
             build=_treatment_stop,
             note="stopped a treatment",
+            confirms=("confirm",),
         ),
         FormSpec(
             "tumor-test",
@@ -262,6 +283,7 @@ FORMS: dict[str, FormSpec] = {
             rows={"variants": ("origin",)},
             build=_tumor_test,
             note="added a tumor test",
+            confirms=("confirm_receptors",),
         ),
         FormSpec(
             "germline-test",
@@ -510,7 +532,9 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
     rows_extra: list[Problem] = []
     if spec.key == "scan":
         last = max(file.imaging, key=lambda s: s.date, default=None)
-        rows_extra = prepare_lesion_rows(data, len(last.lesions) if last else 0, False)
+        carried = len(last.lesions) if last else 0
+        rows_extra = prepare_lesion_rows(data, carried, False)
+        rows_extra += small_targets(data, file, carried, state.kb)
     rows_of = rows_to_lists(data, row_defaults(spec))
     assert spec.build is not None
     once = submission(pairs, spec.key, data)
@@ -545,7 +569,11 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
     try:
         record = _validate(state, new_data)
     except RecordInvalid as exc:
-        result = problems_to_form(exc.problems, prefix, typed, rows_of, size_inputs(typed))
+        problems = exc.problems
+        if spec.section == "patient":
+            problems = [_at_birth(problem, file) for problem in problems]
+        rename = {**size_inputs(typed), **_nested_inputs(spec, entry)}
+        result = problems_to_form(problems, prefix, typed, rows_of, rename)
         return _render_form(request, spec, file, result, 422, base or latest)
     if index is None:
         # An added entry cannot conflict: if another save lands first, add it to that one.
@@ -575,6 +603,30 @@ async def submit_form(request: Request, person_id: str, form_key: str) -> Respon
                 request, spec, file, result, 409, state.store.latest_version(person_id)
             )
     return RedirectResponse(f"/people/{person_id}?saved={version}", status_code=303)
+
+
+def _nested_inputs(spec: FormSpec, entry: Any) -> dict[str, str]:
+    """The dose change form's inputs are the last dose change of its treatment: a problem
+    with `dose_changes[j].date` is about the `date` input."""
+    if spec.key != "dose-change" or not isinstance(entry, dict):
+        return {}
+    last = len(entry.get("dose_changes") or []) - 1
+    return {f"dose_changes[{last}].{name}": name for name in ("date", "drug", "change", "reason")}
+
+
+def _at_birth(problem: Problem, file: PatientFile) -> Problem:
+    """A birth date typed after a date already in the record: said at the birth input, naming
+    that entry in words (the importer names the entry's date, which this form does not show)."""
+    from nextline.web.entry_words import cite
+
+    if "before the person was born" not in problem.reason or problem.path.startswith("patient"):
+        return problem
+    day = problem.reason.split(" is before", 1)[0]
+    return Problem(
+        "patient.birth",
+        f"{cite(problem.path, file)} is dated {day}, before this birth date. "
+        "Check the year of birth, or correct that entry.",
+    )
 
 
 def _part_changed(

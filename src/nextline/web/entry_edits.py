@@ -20,8 +20,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nextline.errors import Conflict, NotFound, RecordInvalid
+from nextline.knowledge import load_knowledge
 from nextline.record import PatientFile, patient_file_data
 from nextline.record.file_models import LIST_SECTIONS
+from nextline.web.checked_forms import same_drug
 from nextline.web.editing import (
     FORMS,
     FormSpec,
@@ -38,10 +40,12 @@ from nextline.web.forms import FormResult, parse_form, problems_to_form, rows_to
 from nextline.web.linked_facts import (
     move_replaced_stop,
     relink_new_lesions,
+    renamed_side_effects,
     replaced_words,
     restart,
+    side_effects_of,
 )
-from nextline.web.scan_rows import prepare_lesion_rows, size_inputs
+from nextline.web.scan_rows import prepare_lesion_rows, size_inputs, small_targets
 from nextline.web.state import WebState
 
 router = APIRouter(include_in_schema=False)
@@ -215,6 +219,8 @@ def _built(
     if spec.key == "scan":
         recorded = len(_entry(file, section, index).lesions)
         row_problems = prepare_lesion_rows(data, recorded, True)
+        # The web app's knowledge is the built-in one (WebState.kb); loading is cached.
+        row_problems += small_targets(data, file, recorded, load_knowledge(), correcting=True)
     # A row holding a recorded item (a lesion, by its name) stays unless its name is emptied,
     # even with no size typed: "too small to measure" has no input but is a finding.
     rows_of = rows_to_lists(data, row_defaults(spec))
@@ -390,7 +396,9 @@ def _relink(file: PatientFile, section: str, index: int, new_data: dict[str, Any
     """Facts this entry made in others, kept true after it changed (web/linked_facts.py)."""
     if section == "therapies":
         old_start = _entry(file, section, index).start
-        return move_replaced_stop(new_data["therapies"], index, old_start)
+        before = patient_file_data(file).get("therapies", [])
+        moved = move_replaced_stop(new_data["therapies"], index, old_start)
+        return [*moved, *renamed_side_effects(before, new_data, index)]
     if section == "imaging":
         before = patient_file_data(file).get("imaging", [])
         return relink_new_lesions(before, new_data.get("imaging", []))
@@ -401,6 +409,15 @@ def _replaced(file: PatientFile, section: str, index: int) -> list[tuple[int, st
     if section != "therapies":
         return []
     return replaced_words(patient_file_data(file).get("therapies", []), index)
+
+
+def _side_effects(file: PatientFile, section: str, index: int) -> list[tuple[int, str]]:
+    if section != "therapies":
+        return []
+    kb = load_knowledge()
+    return side_effects_of(
+        patient_file_data(file), index, lambda one, other: same_drug(kb, one, other)
+    )
 
 
 def _delete_page(
@@ -424,6 +441,7 @@ def _delete_page(
             "action": f"/people/{person_id}/entries/{section}/{index}/delete",
             "base_version": version,
             "replaced": _replaced(file, section, index),
+            "side_effects": _side_effects(file, section, index),
             "form": form,
         },
         status_code=status,
@@ -467,8 +485,24 @@ async def delete_entry(request: Request, person_id: str, section: str, index: in
             + " stopped then, or is still going.",
         )
         return _delete_page(request, file, section, index, latest, form, 422)
+    effects = _side_effects(file, section, index)
+    kept = dict(pairs).get("side_effects")
+    if effects and kept not in ("keep", "delete"):
+        form = FormResult(values={"replaced": answer or ""})
+        form.add(
+            "side_effects",
+            "say whether the side effects recorded with this treatment happened, or should go too.",
+        )
+        return _delete_page(request, file, section, index, latest, form, 422)
     if replaced and answer == "running":
         linked = restart(data["therapies"], replaced)
+    if effects and kept == "delete":
+        gone = {i for i, _ in effects}
+        left = [e for i, e in enumerate(data.get("side_effects", [])) if i not in gone]
+        data.pop("side_effects", None)
+        if left:
+            data["side_effects"] = left
+        linked.append("also deleted " + "; ".join(words for _, words in effects))
     items = [e for i, e in enumerate(data.get(section, [])) if i != index]
     data.pop(section, None)
     if items:

@@ -159,8 +159,69 @@ def problems_to_form(
             name = ""
         name = (rename or {}).get(name, name)
         inside = bool(name) or path == prefix  # about this entry: the reason says enough
-        result.add(name, problem.reason if inside else f"{path}: {problem.reason}")
+        reason = plain_reason(problem.reason, path)
+        result.add(name, reason if inside else f"{path}: {reason}")
     return result
+
+
+_FUTURE = re.compile(r"^date (\d{4}-\d{2}-\d{2}) is after the as-of date (\d{4}-\d{2}-\d{2})$")
+_LIMIT = re.compile(r"^Input should be (less|greater) than or equal to (\S+) \(got '?(.*?)'?\)$")
+_NOT_A_NUMBER = re.compile(r"^Input should be a valid (number|integer)\b.*\(got '(.*)'\)$")
+_NOT_A_DATE = re.compile(r"^Input should be a valid date or datetime\b.*\(got '(.*)'\)$")
+
+
+def plain_reason(reason: str, path: str = "") -> str:
+    """The importer's reason in a person's words: a date after the day the record is read on
+    has not come yet (the importer says "after the as-of date"); a needed field left empty
+    ("required field is missing"); a number over or under what
+    the field can hold, text where a number or a date goes (the schema's "Input should be").
+    A temperature that only fits in degrees Fahrenheit says so."""
+    if reason == "required field is missing":
+        return "this is needed: please fill it in"
+    future = _FUTURE.match(reason)
+    if future is not None:
+        from nextline.web.rendering import nice_date
+
+        day, today = (nice_date(future.group(i)) for i in (1, 2))
+        return (
+            f"{day} has not come yet (today is {today}). Check the date; something planned "
+            "goes under appointments or important dates."
+        )
+    limit = _LIMIT.match(reason)
+    if limit is not None:
+        side, bound, got = limit.groups()
+        fahrenheit = _fahrenheit(got) if path.endswith("temperature_c") else None
+        if fahrenheit is not None:
+            return fahrenheit
+        if side == "less":
+            return f"{got} is more than this can be: at most {bound}"
+        return f"{got} is less than this can be: at least {bound}"
+    number = _NOT_A_NUMBER.match(reason)
+    if number is not None and number.group(1) == "integer":
+        return f"'{number.group(2)}' is not a whole number: write it without a fraction, such as 3"
+    if number is not None:
+        return f"'{number.group(2)}' is not a number: write it with digits, such as 12 or 3.5"
+    not_a_day = _NOT_A_DATE.match(reason)
+    if not_a_day is not None:
+        return (
+            f"'{not_a_day.group(1)}' is not a date on the calendar: write it as year-month-day, "
+            "such as 2025-03-14"
+        )
+    return reason
+
+
+def _fahrenheit(got: str) -> str | None:
+    try:
+        value = float(got)
+    except ValueError:
+        return None
+    if not 86 <= value <= 113:  # 30 to 45 °C, in °F
+        return None
+    celsius = (value - 32) * 5 / 9
+    return (
+        f"{got} looks like degrees Fahrenheit: this asks for degrees Celsius "
+        f"({got} °F is {celsius:.1f} °C)"
+    )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ words that go into the version's "what changed" line.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from nextline.web.checked_forms import STOP_REASONS
@@ -108,6 +109,51 @@ def move_replaced_stop(
     return notes
 
 
+def _names(text: Any) -> list[str]:
+    """The medicines a side effect's `therapy` names ("palbociclib", "letrozole + palbociclib")."""
+    return [n.strip() for n in str(text or "").replace("+", ",").split(",") if n.strip()]
+
+
+def side_effects_of(
+    data: dict[str, Any], index: int, same: Callable[[str, str], bool]
+) -> list[tuple[int, str]]:
+    """The side effects that name a medicine of treatment `index` and of no other treatment:
+    deleting it would leave them naming a treatment that is not in the record. (index, words)
+    of each; `same` tells whether two names are one medicine (a brand and its generic)."""
+    therapies = data.get("therapies", [])
+    own = therapies[index].get("drugs", [])
+    others = [d for i, t in enumerate(therapies) if i != index for d in t.get("drugs", [])]
+    out = []
+    for i, effect in enumerate(data.get("side_effects", [])):
+        names = _names(effect.get("therapy"))
+        if any(any(same(n, d) for d in own) for n in names) and not any(
+            any(same(n, d) for d in others) for n in names
+        ):
+            day = _day(effect.get("date"))
+            when = f", {_nice(day)}" if day else ""
+            out.append((i, f"{effect.get('term')} ({effect.get('therapy')}{when})"))
+    return out
+
+
+def renamed_side_effects(
+    before: list[dict[str, Any]], data: dict[str, Any], index: int
+) -> list[str]:
+    """After treatment `index`'s medicine names were corrected (one name for another, in the
+    same place), the side effects that named the old name name the new one."""
+    old = before[index].get("drugs", []) if index < len(before) else []
+    new = data.get("therapies", [])[index].get("drugs", [])
+    if len(old) != len(new):
+        return []
+    renamed = {a.lower(): b for a, b in zip(old, new, strict=True) if a.lower() != b.lower()}
+    notes = []
+    for effect in data.get("side_effects", []):
+        names = _names(effect.get("therapy"))
+        if any(n.lower() in renamed for n in names):
+            effect["therapy"] = " + ".join(renamed.get(n.lower(), n) for n in names)
+            notes.append(f"the side effect {effect.get('term')} now names {effect['therapy']}")
+    return notes
+
+
 def _appearances(scans: list[dict[str, Any]]) -> dict[str, list[tuple[dt.date, int, int]]]:
     """Each lesion's scans, earliest first: (date, scan index, lesion index)."""
     out: dict[str, list[tuple[dt.date, int, int]]] = {}
@@ -156,7 +202,9 @@ def relink_new_lesions(before: list[dict[str, Any]], after: list[dict[str, Any]]
 __all__ = [
     "move_replaced_stop",
     "relink_new_lesions",
+    "renamed_side_effects",
     "replaced_words",
     "restart",
+    "side_effects_of",
     "stopped_by",
 ]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from nextline.errors import Problem
 from nextline.record import PatientFile
+from nextline.web.checked_forms import after_stop_question
 from nextline.web.record_vocab import (
     BRAIN_TREATMENTS,
     DISEASE_STATUS,
@@ -49,7 +50,10 @@ def _dumped(model: Any) -> dict[str, Any]:
 def _metastasis(data: dict[str, Any], file: PatientFile) -> Built:
     site = data.get("site")
     listed = {m.site for m in file.metastases if m.resolved is None}
-    if isinstance(site, str) and site != "other" and site in listed:
+    # A site no longer seen (`resolved`) may sit beside the same site seen again: only a
+    # second current entry for one site is a repeat.
+    current = not data.get("resolved")
+    if current and isinstance(site, str) and site != "other" and site in listed:
         words = SITE_WORDS.get(site, site).lower()
         return None, None, [Problem("site", f"{words} is already on the list")]
     if site == "other" and not data.get("location"):
@@ -140,6 +144,7 @@ def _dose_change(data: dict[str, Any], file: PatientFile) -> Built:
     """A dose change is kept on its treatment (`therapies[i].dose_changes`): the form picks
     the treatment and appends the change to it."""
     chosen = data.pop("therapy", None)
+    keep_date = data.pop("confirm", None) == "yes"
     offered = dict(drug_treatments(file))
     if chosen not in offered:
         return None, None, [Problem("therapy", "choose the treatment whose dose changed")]
@@ -162,6 +167,9 @@ def _dose_change(data: dict[str, Any], file: PatientFile) -> Built:
         problems.append(
             Problem("date", f"this is before the treatment started ({_nice(began.isoformat())})")
         )
+    stopped = file.therapies[index].stop
+    if not keep_date and stopped is not None and changed is not None and changed > stopped:
+        problems.append(Problem("date", after_stop_question(stopped, changed)))
     if problems:
         return None, None, problems
     therapy["dose_changes"] = [*therapy.get("dose_changes", []), data]
@@ -470,6 +478,7 @@ def record_forms(existing: dict[str, FormSpec]) -> dict[str, FormSpec]:
             "A dose lowered, paused, restarted or raised, for example after side effects.",
             build=_dose_change,
             note="recorded a dose change",
+            confirms=("confirm",),
             context=_dose_change_context,
             initial=_dated(),
         ),

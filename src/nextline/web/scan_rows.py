@@ -10,9 +10,11 @@ name is emptied is taken out of the scan, as the form's hint says.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from nextline.errors import Problem
+from nextline.knowledge import Knowledge
 
 # A lesion "too small to measure" or "not checked" is a finding without a size (RECIST 1.1).
 _FINDINGS = ("longest_mm", "short_axis_mm", "status", "too_small_to_measure", "not_evaluated")
@@ -69,6 +71,67 @@ def prepare_lesion_rows(data: dict[str, Any], recorded: int, correcting: bool) -
     return problems
 
 
+def small_targets(
+    data: dict[str, Any], file: Any, recorded: int, kb: Knowledge, correcting: bool = False
+) -> list[Problem]:
+    """A lesion made a measured (target) lesion on this scan, smaller than RECIST 1.1 lets a
+    target be at baseline (§3.1.1: a lymph node at least 15 mm short axis, another lesion at
+    least 10 mm longest size; the numbers are the knowledge base's), is asked about at
+    its size: such a lesion is followed by eye (non-target). A lesion already measured on an
+    earlier scan keeps its role as it shrinks, unless this scan is the baseline of a new
+    treatment. The person may keep it as typed (`confirm_sizes`)."""
+    if data.pop("confirm_sizes", None) == "yes":
+        return []
+    rows = data.get("lesions")
+    if not isinstance(rows, dict) or kb.assess is None:
+        return []
+    rules = kb.assess.recist
+    day = str(data.get("date") or "")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        return []  # no date yet: which lesions were measured before is not known
+    restart = data.get("baseline") == "true"
+    measured = {
+        lesion.id
+        for scan in file.imaging
+        if scan.date.isoformat() < day
+        for lesion in scan.lesions
+        if lesion.role == "target"
+    }
+    problems = []
+    for number in sorted(k for k in rows if isinstance(k, int)):
+        row = rows[number]
+        if not isinstance(row, dict) or row.get("role") != "target":
+            continue
+        if (row.get("id") in measured and not restart) or any(
+            row.get(flag) == "true" for flag in ("too_small_to_measure", "not_evaluated")
+        ):
+            continue
+        node = row.get("node") == "true"
+        field = "short_axis_mm" if node else "longest_mm"
+        try:
+            size = float(str(row.get(field)))
+        except ValueError:
+            continue  # no size, or one the importer names
+        limit = float((rules.min_node_short_axis_mm if node else rules.min_measurable_mm).value)
+        if size >= limit:
+            continue
+        what = (
+            f"a lymph node is measurable only when its short axis is at least {limit:g} mm"
+            if node
+            else f"a spot is measurable only when its longest size is at least {limit:g} mm"
+        )
+        carried = correcting or number < recorded
+        problems.append(
+            Problem(
+                f"lesions[{number}].{field if carried else 'size_mm'}",
+                f"RECIST 1.1, the rule for reading scans, says {what}. At {size:g} mm it is "
+                "followed by eye: choose 'not measured' as its kind. If your team measures "
+                "it anyway, tick the box below to keep it.",
+            )
+        )
+    return problems
+
+
 def size_inputs(typed: dict[str, str]) -> dict[str, str]:
     """A new row's one size input (`lesions[2].size_mm`) under the names the importer's
     problems use for it (`lesions[2].longest_mm`, or the short axis for a node), so a size
@@ -82,4 +145,4 @@ def size_inputs(typed: dict[str, str]) -> dict[str, str]:
     return out
 
 
-__all__ = ["prepare_lesion_rows", "size_inputs"]
+__all__ = ["prepare_lesion_rows", "size_inputs", "small_targets"]
