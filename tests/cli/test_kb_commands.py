@@ -18,7 +18,8 @@ def test_kb_check_passes_on_the_built_in_knowledge() -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["ok"] is True
-    assert data["counts"]["drugs"] == 64  # + vepdegestrant, larotrectinib, selpercatinib (issue 12)
+    # + vepdegestrant, larotrectinib, selpercatinib (issue 12); MMAE, disitamab vedotin (issue 18)
+    assert data["counts"]["drugs"] == 66
     assert data["counts"]["regimens"] == 54  # + 19 regimens (issue 12)
 
 
@@ -35,7 +36,8 @@ def test_kb_drugs_json_lists_every_drug_with_its_names() -> None:
     result = runner.invoke(app, ["kb", "drugs", "--json"])
     assert result.exit_code == 0
     drugs = {d["id"]: d for d in json.loads(result.stdout)["drugs"]}
-    assert len(drugs) == 64  # + vepdegestrant, larotrectinib, selpercatinib (issue 12)
+    # + vepdegestrant, larotrectinib, selpercatinib (issue 12); MMAE, disitamab vedotin (issue 18)
+    assert len(drugs) == 66
     assert drugs["pertuzumab_trastuzumab_hyaluronidase"]["contains"] == [
         "pertuzumab",
         "trastuzumab",

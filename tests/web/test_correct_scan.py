@@ -97,7 +97,7 @@ def test_a_lesion_is_taken_out_by_emptying_its_name_and_added_in_a_blank_row(app
     ("name", "value", "field", "reason_part"),
     [
         ("lesions[2].short_axis_mm", "nine", "lesions-2-short_axis_mm", "number"),
-        ("date", "", "date", "required"),
+        ("date", "", "date", "needed"),
         ("date", "2031-01-01", "date", "has not come yet"),
         ("modality", "x-ray vision", "modality", "Input should be"),
     ],
