@@ -42,7 +42,7 @@ def sources() -> dict[str, Path]:
 
 def up_to_date() -> bool:
     built = _native.built_hashes()
-    return bool(built) and all(
+    return set(built) == set(_native.NATIVE) and all(
         _native.runs_compiled(name, path, built) for name, path in sources().items()
     )
 

@@ -57,6 +57,30 @@ def test_a_source_changed_since_the_build_or_never_built_is_imported_as_source(
     assert spec is not None and spec.origin == str(folder / "fast.py")
 
 
+def test_one_sibling_edited_sends_every_module_of_the_build_back_to_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A compiled module imports its compiled siblings past any finder: so when any source
+    of the build changed, none of its modules may run compiled."""
+    monkeypatch.delenv(_native.PURE_ENV, raising=False)
+    folder, record = _package(tmp_path, "X = 1\n", built_from="X = 1\n")
+    (folder / "sibling.py").write_text("Y = 2\n# edited after the build\n")
+    (folder / f"sibling{SUFFIX}").write_bytes(b"not really compiled")
+    data = json.loads(record.read_text())
+    data["modules"]["pkg.sibling"] = _native.source_hash_of("Y = 2\n")
+    record.write_text(json.dumps(data))
+    guard = _native._StaleGuard(record, ("pkg.fast", "pkg.sibling"))
+    spec = guard.find_spec("pkg.fast", [str(folder)])
+    assert spec is not None and spec.origin == str(folder / "fast.py")
+    (folder / "sibling.py").write_text("Y = 2\n")  # as built: both may run compiled
+    assert (
+        _native._StaleGuard(record, ("pkg.fast", "pkg.sibling")).find_spec(
+            "pkg.fast", [str(folder)]
+        )
+        is None
+    )
+
+
 def test_the_pure_python_switch_always_imports_the_source(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,7 +7,9 @@ their sources, and writes `_native_built.json`: the hash of each source as it wa
 Python prefers an extension file over the `.py` beside it, so a source edited after the build
 would silently run the old code. The finder below stops that: a listed module runs compiled
 only when its source still has the hash it was built from; otherwise (or when the build
-failed, or `NEXTLINE_PURE_PYTHON` is set) the plain source is imported. The results are the
+failed, or `NEXTLINE_PURE_PYTHON` is set) the plain source is imported. It is all or none:
+a compiled module imports its compiled siblings directly, past any finder, so one changed
+source sends every listed module back to plain Python. The results are the
 same either way (tests/test_native.py compares them); only the speed differs.
 """
 
@@ -63,14 +65,19 @@ def _suffix() -> str:
 
 
 def runs_compiled(name: str, source: Path, built: dict[str, str]) -> bool:
-    """Whether module `name` (source file `source`) may run from its compiled file."""
-    if os.environ.get(PURE_ENV):
+    """Whether module `name` (source file `source`) may run from its compiled file: only when
+    every module of the build still has the source it was compiled from. All or none, since
+    a compiled module imports its compiled siblings directly, past this guard."""
+    if os.environ.get(PURE_ENV) or name not in built:
         return False
-    expected = built.get(name)
-    if expected is None or not source.with_name(source.stem + _suffix()).exists():
+    if not source.with_name(source.stem + _suffix()).exists():
         return False
+    folder = source.parents[len(name.split(".")) - 1]  # the folder holding the top package
     try:
-        return source_hash(source) == expected
+        return all(
+            source_hash(folder.joinpath(*module.split(".")).with_suffix(".py")) == expected
+            for module, expected in built.items()
+        )
     except OSError:
         return False
 
@@ -83,6 +90,7 @@ class _StaleGuard:
         self._record = record
         self._names = names
         self._built: dict[str, str] | None = None
+        self._ok: bool | None = None  # the whole build still matches its sources
 
     def find_spec(
         self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
@@ -94,7 +102,9 @@ class _StaleGuard:
             return None
         if self._built is None:
             self._built = built_hashes(self._record)
-        if runs_compiled(name, source, self._built):
+        if self._ok is None:
+            self._ok = runs_compiled(name, source, self._built)
+        if self._ok:
             return None  # the usual finders pick the extension file, preferred over the .py
         return importlib.util.spec_from_file_location(name, source)
 
