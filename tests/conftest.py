@@ -98,6 +98,8 @@ _LONGEST_FIRST = (
     "tests/store/test_private_files.py",
     "tests/knowledge/test_knowledge_cache.py",
     "tests/assess/test_recist_varied_histories.py",
+    "tests/web/test_sharing_probe_s12.py",
+    "tests/assess/test_red_flags_structured_s12.py",
 )
 
 
