@@ -1,6 +1,6 @@
-"""The table of every field of the patient file (/work/shared/spec, `PatientFile`): how the web
-app captures it, corrects it and deletes it, one test per field (the fifth probe of issue
-16, worked from the spec outwards).
+"""The table of every field of the patient file (the shared spec beside the repository,
+`PatientFile`): how the web app captures it, corrects it and deletes it, one test per field
+(the fifth probe of issue 16, worked from the spec outwards).
 
 - capture: an input on an "add" form (or the person's start form) sets it;
 - correct: an input on the correction form of an entry holding it (or on the whole-part
