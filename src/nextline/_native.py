@@ -15,10 +15,7 @@ same either way (tests/test_native.py compares them); only the speed differs.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.machinery
-import importlib.util
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -39,16 +36,22 @@ PURE_ENV = "NEXTLINE_PURE_PYTHON"
 
 def source_hash(path: Path) -> str:
     """The sha256 of a source file's bytes."""
+    import hashlib  # here, not at import: `nextline` is imported by every CLI start-up
+
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def source_hash_of(text: str) -> str:
     """The sha256 of a source text as it is stored (UTF-8)."""
+    import hashlib
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def built_hashes(record: Path | None = None) -> dict[str, str]:
     """Module -> source hash of the last successful build for this interpreter; {} if none."""
+    import json
+
     record = record or BUILT
     try:
         data = json.loads(record.read_text(encoding="utf-8"))
@@ -106,6 +109,8 @@ class _StaleGuard:
             self._ok = runs_compiled(name, source, self._built)
         if self._ok:
             return None  # the usual finders pick the extension file, preferred over the .py
+        import importlib.util
+
         return importlib.util.spec_from_file_location(name, source)
 
 
