@@ -30,13 +30,24 @@ _RUNNER: ModuleType = load_bench("vignettes/run.py", "nextline_vignettes")
 _OPEN: dict[str, str] = {}
 
 
-def _vignettes(path: Path = _FILE) -> list[Any]:
+def vignette_params(path: Path, open_cases: dict[str, str]) -> list[Any]:
+    """One test case per person of a vignette file; those left open are strict xfails."""
     return [
-        pytest.param(v, id=v["id"], marks=pytest.mark.xfail(strict=True, reason=_OPEN[v["id"]]))
-        if v["id"] in _OPEN
+        pytest.param(
+            v, id=v["id"], marks=pytest.mark.xfail(strict=True, reason=open_cases[v["id"]])
+        )
+        if v["id"] in open_cases
         else pytest.param(v, id=v["id"])
         for v in _RUNNER.load_vignettes(path)
     ]
+
+
+def vignette_violations(vignette: dict[str, Any], kb: Knowledge) -> list[Any]:
+    """What the options engine gets wrong for one vignette, judged as bench/vignettes does."""
+    as_of = dt.date.fromisoformat(str(vignette.get("as_of", _RUNNER.DEFAULT_AS_OF)))
+    record = _RUNNER.person(vignette["person"], kb, as_of)
+    violations: list[Any] = _RUNNER.judge(vignette, list_options(record, kb, as_of), kb).violations
+    return violations
 
 
 def test_the_file_has_at_least_100_people_across_subtypes(kb: Knowledge) -> None:
@@ -46,12 +57,9 @@ def test_the_file_has_at_least_100_people_across_subtypes(kb: Knowledge) -> None
     assert set(_OPEN) <= {v["id"] for v in people}
 
 
-@pytest.mark.parametrize("vignette", _vignettes())
+@pytest.mark.parametrize("vignette", vignette_params(_FILE, _OPEN))
 def test_vignette_holds(vignette: dict[str, Any], kb: Knowledge) -> None:
-    as_of = dt.date.fromisoformat(str(vignette.get("as_of", _RUNNER.DEFAULT_AS_OF)))
-    record = _RUNNER.person(vignette["person"], kb, as_of)
-    row = _RUNNER.judge(vignette, list_options(record, kb, as_of), kb)
-    assert row.violations == []
+    assert vignette_violations(vignette, kb) == []
 
 
 def test_now_is_checked(kb: Knowledge) -> None:

@@ -10,8 +10,6 @@ its reason.
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -20,6 +18,7 @@ import pytest
 from nextline.knowledge import Knowledge
 from nextline.options import list_options
 from tests.bench_scripts import BENCH, load_bench
+from tests.options.test_vignettes_s11 import vignette_params, vignette_violations
 
 _FILE = BENCH / "vignettes" / "s12_unseen.yaml"
 _RUNNER: ModuleType = load_bench("vignettes/run.py", "nextline_vignettes")
@@ -36,15 +35,6 @@ _OPEN = {
 }
 
 
-def _vignettes(path: Path = _FILE) -> list[Any]:
-    return [
-        pytest.param(v, id=v["id"], marks=pytest.mark.xfail(strict=True, reason=_OPEN[v["id"]]))
-        if v["id"] in _OPEN
-        else pytest.param(v, id=v["id"])
-        for v in _RUNNER.load_vignettes(path)
-    ]
-
-
 def test_the_file_has_at_least_100_people_across_subtypes(kb: Knowledge) -> None:
     people = _RUNNER.load_vignettes(_FILE)
     assert len(people) >= 100
@@ -52,12 +42,9 @@ def test_the_file_has_at_least_100_people_across_subtypes(kb: Knowledge) -> None
     assert set(_OPEN) <= {v["id"] for v in people}
 
 
-@pytest.mark.parametrize("vignette", _vignettes())
+@pytest.mark.parametrize("vignette", vignette_params(_FILE, _OPEN))
 def test_vignette_holds(vignette: dict[str, Any], kb: Knowledge) -> None:
-    as_of = dt.date.fromisoformat(str(vignette.get("as_of", _RUNNER.DEFAULT_AS_OF)))
-    record = _RUNNER.person(vignette["person"], kb, as_of)
-    row = _RUNNER.judge(vignette, list_options(record, kb, as_of), kb)
-    assert row.violations == []
+    assert vignette_violations(vignette, kb) == []
 
 
 @pytest.mark.parametrize(
